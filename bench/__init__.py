@@ -1,0 +1,1 @@
+"""The project's benchmark: `python -m bench` runs every bench/bench_*.py and prints its figures."""

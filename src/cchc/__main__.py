@@ -1,0 +1,3 @@
+from cchc.cli.main import main
+
+raise SystemExit(main())
