@@ -12,7 +12,6 @@ from cchc.domain.errors import InvalidInput
 from cchc.services import tasks as task_service
 from cchc.services.tasks import TaskDetail, TaskView
 from cchc.store import tasks_repo
-from cchc.texts.errors import MESSAGES
 from cchc.texts.tasks import (
     CADENCE_LABELS,
     CLI,
@@ -36,7 +35,9 @@ def init(state: State) -> None:
     with state.workspace() as ws:
         count = len(tasks_repo.all_tasks(ws.db.conn))
         plan = ws.db.conn.execute("SELECT number FROM plan").fetchone()
-        click.echo(CLI["init_done"].format(path=ws.path, plan=plan[0] if plan else "?", tasks=count))
+        click.echo(
+            CLI["init_done"].format(path=ws.path, plan=plan[0] if plan else "?", tasks=count)
+        )
 
 
 def _line(view: TaskView) -> str:
@@ -126,7 +127,10 @@ def _show_text(detail: TaskDetail) -> None:
     for entry in detail.history:
         what = HISTORY_ACTIONS.get(entry.action, entry.action)
         field = FIELD_LABELS.get(entry.field or "", entry.field or "")
-        change = f" {field}: {entry.old_value or '—'} → {entry.new_value or '—'}" if field else ""
+        if field:
+            change = f" {field}: {entry.old_value or '—'} → {entry.new_value or '—'}"
+        else:
+            change = f": {entry.new_value}" if entry.new_value else ""
         click.echo(f"  {entry.at} {entry.actor} {what}{change}")
 
 

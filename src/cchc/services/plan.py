@@ -90,8 +90,15 @@ def _insert_seed(ws: Workspace, seed: PlanSeed) -> None:
         "INSERT OR IGNORE INTO targets (id, code, source, text, metric, op, threshold)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
-            (seed_id(number, "target", t.code), t.code, t.source, t.text, t.metric, t.op.value,
-             t.threshold)
+            (
+                seed_id(number, "target", t.code),
+                t.code,
+                t.source,
+                t.text,
+                t.metric,
+                t.op.value,
+                t.threshold,
+            )
             for t in seed.targets
         ],
     )

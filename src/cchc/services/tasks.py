@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import json
 import re
 import uuid
@@ -213,7 +214,9 @@ def due_overview(ws: Workspace, days: int = 14, unit: str | None = None) -> list
     for view in [*overdue, *soon]:
         entry = out.setdefault(
             view.lead_unit,
-            DueOverview(unit=view.lead_unit, unit_name=view.lead_unit_name, overdue=[], due_soon=[]),
+            DueOverview(
+                unit=view.lead_unit, unit_name=view.lead_unit_name, overdue=[], due_soon=[]
+            ),
         )
         (entry.overdue if view.state == State.OVERDUE else entry.due_soon).append(view)
     return sorted(out.values(), key=lambda e: e.unit_name)
@@ -270,10 +273,18 @@ class Evidence(BaseModel):
 
 
 def officer_name(ws: Workspace, given: str | None) -> str:
-    name = nfc((given or ws.setting(OFFICER_KEY) or "").strip())
+    """Who is acting: the name given, else this laptop's officer, else the login name."""
+    name = nfc((given or ws.setting(OFFICER_KEY) or _login_name()).strip())
     if not name:
         raise InvalidInput("officer_missing")
     return name
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
 
 
 def update_task(
@@ -291,7 +302,6 @@ def update_task(
     """Record progress on a task. Everything is checked before anything is written."""
     row = _find_row(ws, ref)
     today = ws.today()
-    actor = officer_name(ws, by)
     changes: dict[str, Any] = {}
 
     new_status = _status(status) if status is not None else Status(row["status"])
@@ -323,6 +333,7 @@ def update_task(
             raise InvalidInput("due_fixed_by_plan", value=due)
         changes["due"] = parse_vn_date(due, "due").isoformat()
 
+    actor = officer_name(ws, by)
     doc_row: dict[str, Any] | None = None
     if evidence is not None:
         doc_row = _document_row(ws, row["id"], evidence, actor)
@@ -364,7 +375,12 @@ def update_task(
             repo.insert_row(conn, "documents", doc_row)
             history.append(
                 _history(
-                    row["id"], now, actor, "document_added", "document", None,
+                    row["id"],
+                    now,
+                    actor,
+                    "document_added",
+                    None,
+                    None,
                     f"{doc_row['doc_type']} {doc_row['number']}",
                 )
             )
@@ -446,10 +462,13 @@ def add_task(
     if not _DOC_NUMBER.match(number):
         raise InvalidInput("doc_number_bad", value=source_number)
     assigned_on = parse_vn_date(source_date, "source_date")
+    start: dt.date | None = None
+    end: dt.date | None
+    cadence: str | None = None
     if due is not None:
-        when = parse_vn_date(due, "due")
+        end = parse_vn_date(due, "due")
         words = due.strip()
-        kind, start, end, cadence, flagged = DeadlineKind.HARD_DATE.value, None, when, None, False
+        kind, flagged = DeadlineKind.HARD_DATE.value, False
     else:
         words = nfc((timeframe or "").strip())
         deadline = parse_timeframe(words)

@@ -19,9 +19,7 @@ def _dicts(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
 
 def all_tasks(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     """Every task, plan rows first in their order, then added tasks by creation."""
-    return _dicts(
-        conn.execute(_TASK_SELECT + " ORDER BY t.stt IS NULL, t.stt, t.created_at, t.id")
-    )
+    return _dicts(conn.execute(_TASK_SELECT + " ORDER BY t.stt IS NULL, t.stt, t.created_at, t.id"))
 
 
 def task_by_id(conn: sqlite3.Connection, task_id: str) -> dict[str, Any] | None:
@@ -47,9 +45,7 @@ def all_areas(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     return _dicts(conn.execute("SELECT * FROM areas ORDER BY position"))
 
 
-def update_task_columns(
-    conn: sqlite3.Connection, task_id: str, values: Mapping[str, Any]
-) -> None:
+def update_task_columns(conn: sqlite3.Connection, task_id: str, values: Mapping[str, Any]) -> None:
     """Set the given columns; the names come from the service, never from user input."""
     columns = ", ".join(f"{name} = ?" for name in values)
     conn.execute(f"UPDATE tasks SET {columns} WHERE id = ?", (*values.values(), task_id))
