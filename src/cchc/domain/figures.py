@@ -84,7 +84,8 @@ class FiguresInvalid(InvalidInput):
     key = "figures_invalid"
 
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(self.key, problems=problems)
+        first = problems[0]
+        super().__init__(first.key, **{**first.params, "field": first.field})
         self.problems = problems
 
 

@@ -46,6 +46,7 @@ METRIC_ALIASES = {
     "par_index_improved": "par_index",
     "city_tasks_done": "city_tasks_on_time_rate",
     "city_tasks_done_rate": "city_tasks_on_time_rate",
+    "city_tasks_done_on_time": "city_tasks_on_time_rate",
     "city_tasks_done_on_time_rate": "city_tasks_on_time_rate",
     "plan_tasks_done_on_time": "plan_tasks_on_time_rate",
     "plan_tasks_done_on_time_rate": "plan_tasks_on_time_rate",
@@ -111,7 +112,8 @@ def tasks_on_time(
     """(done on time, due) among tasks of `origin` whose due date falls on or before `end`.
 
     A task counts as done on time when it is done and its completion date is on or before its due
-    date (and on or before `end`). Standing duties and tasks whose date is set later have no due
+    date (and on or before `end`); done without a recorded date counts as on time, as in
+    `cchc.domain.status.derive_state`. Standing duties and tasks whose date is set later have no due
     date and are not counted; dropped tasks are not counted either."""
     due = done = 0
     for task in tasks:
@@ -120,13 +122,10 @@ def tasks_on_time(
         if unit_id is not None and task.lead_unit_id != unit_id:
             continue
         due += 1
-        if (
-            task.status == "done"
-            and task.done_on is not None
-            and task.done_on <= task.due
-            and task.done_on <= end
+        if task.status == "done" and (
+            task.done_on is None or (task.done_on <= task.due and task.done_on <= end)
         ):
-            done += 1
+            done += 1  # done with no date recorded counts as on time, as the task states do
     return done, due
 
 

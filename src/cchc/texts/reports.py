@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from cchc.texts.errors import register
+
 # ---- figures ----------------------------------------------------------------------------------
 FIGURE_LABELS: dict[str, str] = {
     "received_direct": "Hồ sơ tiếp nhận trực tiếp",
@@ -39,12 +41,12 @@ TOTAL_LABELS: dict[str, str] = {
     "pending": "Tổng hồ sơ đang giải quyết",
 }
 RATE_LABELS: dict[str, str] = {
-    "on_time_rate": "Tỷ lệ giải quyết trước hạn và đúng hạn (%)",
-    "online_payment_share": "Tỷ lệ thanh toán trực tuyến (%)",
-    "satisfaction": "Mức độ hài lòng (%)",
-    "tracked_rate": "Tỷ lệ hồ sơ được theo dõi trên Hệ thống (%)",
-    "online_dossier_share": "Tỷ lệ hồ sơ trực tuyến (%)",
-    "pakn_on_time_rate": "Tỷ lệ phản ánh, kiến nghị trả lời đúng hạn (%)",
+    "on_time_rate": "Tỷ lệ giải quyết trước hạn và đúng hạn",
+    "online_payment_share": "Tỷ lệ thanh toán trực tuyến",
+    "satisfaction": "Mức độ hài lòng",
+    "tracked_rate": "Tỷ lệ hồ sơ được theo dõi trên Hệ thống",
+    "online_dossier_share": "Tỷ lệ hồ sơ trực tuyến",
+    "pakn_on_time_rate": "Tỷ lệ phản ánh, kiến nghị trả lời đúng hạn",
 }
 
 # ---- states and statuses ---------------------------------------------------------------------
@@ -91,6 +93,7 @@ MOTTO_WORDS = "Độc lập - Tự do - Hạnh phúc"
 ZONE_PARENT = "ỦY BAN NHÂN DÂN"
 ZONE_NAME = "ĐẶC KHU BẠCH LONG VĨ"
 ZONE_BODY = "Ủy ban nhân dân đặc khu Bạch Long Vĩ"
+ZONE_PARENT_SHORT = "UBND ĐẶC KHU BẠCH LONG VĨ"  # the governing body above a unit's name
 PLACE = "Bạch Long Vĩ"
 DOC_TYPE = "BÁO CÁO"
 NUMBER_BLANK = "      "
@@ -136,14 +139,14 @@ FIGURES_HEAD = ("Chỉ tiêu", "Số liệu")
 TARGETS_HEAD = ("Chỉ tiêu", "Yêu cầu", "Kết quả", "Đánh giá")
 TARGET_IMPROVED = "Cải thiện so với năm trước"
 CLOSING = "Trên đây là báo cáo kết quả thực hiện công tác cải cách hành chính {period}./."
-RECIPIENTS_ZONE = (
+RECIPIENTS_ZONE: tuple[str, ...] = (
     "Sở Nội vụ thành phố Hải Phòng;",
     "Văn phòng UBND thành phố;",
     "TT Đảng ủy đặc khu;",
     "CT, các PCT UBND đặc khu;",
     "Lưu: VT, VHXH.",
 )
-RECIPIENTS_UNIT = (
+RECIPIENTS_UNIT: tuple[str, ...] = (
     "UBND đặc khu (qua Phòng Văn hóa - Xã hội);",
     "Lưu: VT.",
 )
@@ -165,9 +168,43 @@ APPENDIX_HEAD = (
     "Sản phẩm",
 )
 DRAFT_MARK = "DỰ THẢO"
+OTHER_TASKS = "Nhiệm vụ khác được Ủy ban nhân dân thành phố, Ủy ban nhân dân đặc khu giao"
+SECTION_MISSING_PART = "VI. ĐƠN VỊ CHƯA GỬI BÁO CÁO"
+NO_FIGURES = "Kỳ này không có số liệu."
+NOT_ENTERED = "–"
+TARGET_SHORT: dict[str, str] = {
+    "a": "Chỉ số cải cách hành chính (PAR Index) được cải thiện",
+    "b": "Hoàn thành nhiệm vụ Ủy ban nhân dân thành phố giao đúng tiến độ",
+    "c": "Hoàn thành nhiệm vụ của Kế hoạch đúng tiến độ",
+    "d": "Kiểm tra các cơ quan chuyên môn về cải cách hành chính",
+    "e": "Hồ sơ được theo dõi trạng thái trên Hệ thống của thành phố",
+    "f": "Mức độ hài lòng của người dân, tổ chức",
+    "t18": "Tỷ lệ thanh toán trực tuyến trên tổng giao dịch thanh toán",
+}
+# Per unit code: the abbreviation after "BC-" in the number, and the signer's title.
+UNIT_DOC_SUFFIX: dict[str, str] = {
+    "vhxh": "BC-VHXH",
+    "vp_ubnd": "BC-VP",
+    "tai_chinh": "BC-TC",
+    "tthcc": "BC-TTPVHCC",
+    "tt_dvsnc": "BC-TTDVSNC",
+    "cong_ttdt": "BC-CTTĐT",
+    "cong_an": "BC-CAĐK",
+}
+UNIT_SIGNER_TITLE: dict[str, str] = {
+    "vhxh": "TRƯỞNG PHÒNG",
+    "vp_ubnd": "CHÁNH VĂN PHÒNG",
+    "tai_chinh": "TRƯỞNG PHÒNG",
+    "tthcc": "GIÁM ĐỐC",
+    "tt_dvsnc": "GIÁM ĐỐC",
+    "cong_ttdt": "TRƯỞNG BAN BIÊN TẬP",
+    "cong_an": "TRƯỞNG CÔNG AN",
+}
+ZONE_DOC_SUFFIX = "BC-UBND"
+SIGNER_BLANK = "(Ký, ghi rõ họ tên)"
 
 # ---- spreadsheet ------------------------------------------------------------------------------
-CSV_HEAD_REPORT = ("Mục", "Tên", "Giá trị")
+CSV_HEAD_REPORT = ("Mục", "Mã", "Tên", "Giá trị")
 CSV_SECTION_META = "Thông tin"
 CSV_SECTION_FIGURES = "Số liệu"
 CSV_SECTION_RATES = "Tỷ lệ"
@@ -184,22 +221,34 @@ CSV_META = {
 AREA_OTHER = {"difficulties": "Khó khăn, vướng mắc", "proposals": "Đề xuất, kiến nghị"}
 
 # ---- command-line output -----------------------------------------------------------------------
+CLI: dict[str, str] = {
+    "report_line": "{id}  {who} · kỳ {period} · {status} · lần {revision}",
+    "missing": "Đơn vị chưa gửi báo cáo: {units}.",
+    "written": "Đã ghi {path}.",
+    "targets_head": "Chỉ tiêu của {who}, kỳ {period} ({start} → {end}):",
+    "budget_saved": "Đã ghi kinh phí nhiệm vụ {task}.",
+    "by_area": "Theo lĩnh vực:",
+    "by_unit": "Theo đơn vị:",
+    "amendment_state": "Đề xuất {id}: {status}.",
+}
 BUDGET_TOTAL = "Tổng cộng"
 BUDGET_HEAD = ("Stt", "Nhiệm vụ", "Đơn vị", "Dự trù", "Được duyệt", "Đã chi")
 TARGETS_CLI_HEAD = ("Mã", "Chỉ tiêu", "Yêu cầu", "Thực tế", "Đánh giá")
 
-# ---- errors ---------------------------------------------------------------------------------
+# ---- errors (registered with cchc.texts.errors so every front end shows them) ------------------
+# In figure messages "{field}" is the figure's name as typed (e.g. received_postal);
+# `problem_text` puts its Vietnamese label in front of it.
 MESSAGES: dict[str, str] = {
     "period_invalid": (
-        "Kỳ báo cáo '{value}' không hợp lệ: dùng 2026-01 … 2026-12 (tháng), 2026-Q1 (quý I), "
+        "Kỳ báo cáo “{value}” không hợp lệ: dùng 2026-01 … 2026-12 (tháng), 2026-Q1 (quý I), "
         "2026-H1 (6 tháng), 2026-9M (9 tháng) hoặc 2026 (năm)."
     ),
-    "period_calendar_invalid": "Tệp lịch kỳ báo cáo sai ở mục '{where}'.",
-    "figure_negative": "{label} ({field}) không được âm: đã nhập {value}.",
-    "figure_percent_range": "{label} ({field}) phải từ 0 đến 100: đã nhập {value}.",
-    "figure_not_integer": "{label} ({field}) phải là số nguyên không âm: đã nhập '{value}'.",
-    "figure_not_number": "{label} ({field}) phải là một số từ 0 đến 100: đã nhập '{value}'.",
-    "figure_unknown": "Không có chỉ tiêu số liệu tên '{value}'.",
+    "period_calendar_invalid": "Tệp lịch kỳ báo cáo sai ở mục “{where}”.",
+    "figure_negative": "{field} không được âm: đã nhập {value}.",
+    "figure_percent_range": "{field} phải từ 0 đến 100: đã nhập {value}.",
+    "figure_not_integer": "{field} phải là số nguyên không âm: đã nhập “{value}”.",
+    "figure_not_number": "{field} phải là một số từ 0 đến 100: đã nhập “{value}”.",
+    "figure_unknown": "Không có số liệu tên “{value}”.",
     "figure_resolved_exceeds": (
         "Số hồ sơ đã giải quyết ({resolved}) vượt quá số hồ sơ phải giải quyết "
         "(tiếp nhận mới + kỳ trước chuyển sang = {to_handle})."
@@ -210,7 +259,7 @@ MESSAGES: dict[str, str] = {
     ),
     "figure_outcomes_unbalanced": (
         "Số liệu chưa khớp: đã giải quyết + đang giải quyết + trả lại + rút = {accounted}, "
-        "nhưng số hồ sơ phải giải quyết là {to_handle}."
+        "nhưng số hồ sơ phải giải quyết (tiếp nhận mới + kỳ trước chuyển sang) là {to_handle}."
     ),
     "figure_tracked_exceeds": (
         "Số hồ sơ được theo dõi ({tracked}) vượt quá số hồ sơ phải giải quyết ({to_handle})."
@@ -221,69 +270,71 @@ MESSAGES: dict[str, str] = {
     "figure_pakn_exceeds": (
         "Phản ánh, kiến nghị trả lời đúng hạn ({answered}) vượt quá số tiếp nhận ({received})."
     ),
-    "figures_invalid": "Số liệu không hợp lệ.",
-    "report_not_found": "Không tìm thấy báo cáo '{ref}'.",
+    "report_not_found": "Không tìm thấy báo cáo “{ref}”.",
     "report_locked": (
-        "Báo cáo {ref} đã gửi, không sửa được nữa; hãy tạo bản sửa đổi: cchc report revise {ref}."
+        "Báo cáo {ref} đã gửi nên không sửa được nữa; hãy tạo bản sửa đổi: "
+        "cchc report revise {ref}."
     ),
     "report_exists": (
-        "Đơn vị {unit} đã có báo cáo kỳ {period} (mã {ref}); dùng báo cáo đó hoặc tạo bản sửa đổi."
+        "{unit} đã có báo cáo kỳ {period} (mã {ref}); hãy sửa báo cáo đó hoặc tạo bản sửa đổi."
     ),
-    "report_not_submitted": "Báo cáo {ref} chưa gửi nên chưa cần bản sửa đổi.",
+    "report_not_submitted": "Báo cáo {ref} chưa gửi nên cứ sửa trực tiếp, chưa cần bản sửa đổi.",
     "report_superseded": "Báo cáo {ref} đã có bản sửa đổi mới hơn ({newer}).",
-    "report_zone_no_figures": "Báo cáo tổng hợp {ref} lấy số liệu từ các đơn vị; không nhập tay.",
+    "report_zone_no_figures": (
+        "Báo cáo tổng hợp {ref} lấy số liệu từ báo cáo của các đơn vị, không nhập tay."
+    ),
+    "unit_not_reporting": "“{value}” không phải cơ quan, đơn vị báo cáo của đặc khu.",
     "section_unknown": (
-        "Mục '{value}' không hợp lệ: dùng I, II, III, IV, V, VI, VII, difficulties hoặc proposals."
+        "Mục “{value}” không hợp lệ: dùng I, II, III, IV, V, VI, VII, difficulties hoặc proposals."
     ),
-    "field_syntax": "Cần dạng TÊN=GIÁ_TRỊ, đã nhập '{value}'.",
-    "progress_range": "Tiến độ nhiệm vụ {stt} phải từ 0 đến 100%: đã nhập '{value}'.",
-    "task_not_in_report": "Nhiệm vụ '{value}' không thuộc báo cáo này.",
-    "unit_not_found": "Không tìm thấy đơn vị '{value}'.",
-    "unit_ambiguous": "Tên đơn vị '{value}' khớp nhiều đơn vị: {matches}.",
-    "task_not_found": "Không tìm thấy nhiệm vụ '{value}'.",
-    "money_invalid": "Số tiền '{value}' không hợp lệ: nhập số đồng, không âm (ví dụ 15000000).",
+    "field_syntax": "Cần dạng TÊN=GIÁ_TRỊ, đã nhập “{value}”.",
+    "report_progress_range": "Tiến độ nhiệm vụ {stt} phải từ 0 đến 100%: đã nhập “{value}”.",
+    "task_not_in_report": "Nhiệm vụ “{value}” không có trong báo cáo này.",
+    "nothing_to_set": (
+        "Chưa nêu gì để ghi: dùng --field, --section, --progress, --note, --number, --date "
+        "hoặc --signer."
+    ),
+    "money_invalid": "Số tiền “{value}” không hợp lệ: nhập số đồng, không âm (ví dụ 15000000).",
     "budget_spent_exceeds": (
-        "Số đã chi ({spent}) vượt quá số được duyệt ({approved}) của nhiệm vụ {stt}."
+        "Số đã chi ({spent}) vượt quá số được duyệt ({approved}) của nhiệm vụ {task}."
     ),
-    "amendment_not_found": "Không tìm thấy đề xuất điều chỉnh '{ref}'.",
-    "amendment_action": "Loại đề xuất '{value}' không hợp lệ: dùng add, change hoặc drop.",
+    "budget_nothing": "Chưa nêu số nào: dùng --estimate, --approved, --spent hoặc --sent-on.",
+    "amendment_not_found": "Không tìm thấy đề xuất điều chỉnh “{ref}”.",
+    "amendment_action": "Loại đề xuất “{value}” không hợp lệ: dùng add, change hoặc drop.",
     "amendment_needs_task": "Đề xuất điều chỉnh hoặc bãi bỏ phải nêu nhiệm vụ (--task).",
-    "amendment_needs_content": "Đề xuất bổ sung nhiệm vụ phải có nội dung (--content).",
-    "amendment_reason": "Đề xuất phải nêu lý do (--reason).",
-    "amendment_state": ("Đề xuất {ref} đang ở trạng thái '{status}', không thể {action}."),
-    "amendment_forwarder": (
-        "Chỉ Phòng Văn hóa - Xã hội tổng hợp, trình đề xuất; '{value}' không phải đơn vị đó."
+    "amendment_add_fields": (
+        "Đề xuất bổ sung nhiệm vụ cần đủ nội dung (--content), lĩnh vực I–VII (--area) và "
+        "thời gian thực hiện (--timeframe)."
     ),
-    "amendment_decision": "Quyết định phải là approve hoặc reject: đã nhập '{value}'.",
-    "date_invalid": "Ngày '{value}' không hợp lệ: dùng dạng DD/MM/YYYY.",
-    "decision_number": "Cần số quyết định của UBND đặc khu (ví dụ 45/QĐ-UBND).",
-    "nothing_to_set": "Chưa nêu gì để ghi: dùng --field, --section, --progress hoặc --number.",
-    "export_format": "Định dạng xuất '{value}' không hỗ trợ: dùng tệp .csv.",
-    "out_path": "Không ghi được tệp '{value}': {reason}.",
+    "amendment_change_fields": (
+        "Đề xuất điều chỉnh phải nêu điều gì thay đổi: --content, --lead, --timeframe hoặc "
+        "--product."
+    ),
+    "amendment_area": "Lĩnh vực “{value}” không hợp lệ: dùng I, II, III, IV, V, VI hoặc VII.",
+    "amendment_reason": "Đề xuất phải nêu lý do (--reason).",
+    "amendment_state": "Đề xuất {ref} đang ở trạng thái “{status}”, không thể {action}.",
+    "amendment_forwarder": (
+        "Chỉ Phòng Văn hóa - Xã hội tổng hợp, trình đề xuất; máy này thuộc “{value}”."
+    ),
+    "amendment_task_dropped": "Nhiệm vụ {value} đã bị bãi bỏ theo quyết định trước đó.",
+    "decision_number": "Số quyết định “{value}” không đúng dạng, ví dụ 45/QĐ-UBND.",
+    "decision_future": "Ngày quyết định {value} chưa tới.",
+    "export_format": "Định dạng xuất “{value}” không hỗ trợ: dùng tệp .csv.",
+    "out_path": "Không ghi được tệp “{value}”: {reason}.",
+    "out_dir_missing": "Không ghi được tệp “{value}”: thư mục chứa tệp không tồn tại.",
 }
+register(MESSAGES)
 
 
 def label(field: str) -> str:
     return FIGURE_LABELS.get(field, field)
 
 
-def message(key: str, params: dict[str, Any]) -> str | None:
-    """The Vietnamese text of an error of the reports area, or None if the key is not ours."""
-    template = MESSAGES.get(key)
-    if template is None:
-        return None
-    if key == "figures_invalid":
-        return (
-            "\n".join(
-                MESSAGES[p.key].format(field=p.field, label=label(p.field), **p.params)
-                for p in params.get("problems", [])
-            )
-            or template
-        )
-    values = dict(params)
-    if "field" in values:
-        values.setdefault("label", label(str(values["field"])))
+def problem_text(key: str, field: str, params: dict[str, Any]) -> str:
+    """One figure problem in Vietnamese, the figure named by its label and its name."""
+    template = MESSAGES.get(key, "{field}")
+    named = f"{label(field)} ({field})" if field in FIGURE_LABELS else field
     try:
-        return template.format(**values)
+        return template.format(**{**params, "field": named})
     except (KeyError, IndexError):
         return template
