@@ -281,3 +281,15 @@ def test_a_zone_reports_figures_come_only_from_units(ws):
         rs.set_report(ws, zone.id, fields={"received_direct": "1"})
     assert info.value.key == "report_zone_no_figures"
     assert json.loads(json.dumps(zone.figures))["received_direct"] is None
+
+
+def test_a_tasks_status_in_the_report_gives_its_state_by_the_tracking_rules(ws):
+    view = rs.new_report(ws, unit="tthcc", period="2026-Q1", by="A")
+    saved = rs.set_report(ws, view.id, statuses={"11": "done", "12": "in_progress"})
+    lines = {t.stt: t for t in saved.tasks}
+    # Row 11 is due 31/03/2026; done today (10/04/2026) means done late, at 100%.
+    assert (lines[11].state, lines[11].progress) == ("done_late", 100)
+    assert lines[12].state == "in_progress"  # a standing duty is never overdue
+    with pytest.raises(InvalidInput) as info:
+        rs.set_report(ws, view.id, statuses={"12": "overdue"})
+    assert info.value.key == "report_status_unknown"

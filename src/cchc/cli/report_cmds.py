@@ -81,6 +81,13 @@ def report_new(state: State, unit: str, period: str, by: str | None, as_json: bo
 )
 @click.option("--progress", multiple=True, metavar="STT=PERCENT", help="A task's progress.")
 @click.option("--note", "notes", multiple=True, metavar="STT=TEXT", help="A note on a task.")
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    metavar="STT=STATUS",
+    help="A task's status in this report: not_started, in_progress or done.",
+)
 @click.option("--number", help="The report's number (before /BC-…), given when it is signed.")
 @click.option("--date", "report_date", metavar="DD/MM/YYYY", help="Date of the report.")
 @click.option("--signer", help="Name of the person who signs.")
@@ -95,6 +102,7 @@ def report_set(
     sections: tuple[str, ...],
     progress: tuple[str, ...],
     notes: tuple[str, ...],
+    statuses: tuple[str, ...],
     number: str | None,
     report_date: str | None,
     signer: str | None,
@@ -113,6 +121,7 @@ def report_set(
             sections=parse(sections),
             progress=parse(progress),
             notes=parse(notes),
+            statuses=parse(statuses),
             number=number,
             report_date=report_date,
             signer=signer,

@@ -47,7 +47,7 @@ MARGIN_LEFT = 30 * mm
 MARGIN_RIGHT = 15 * mm
 TEXT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
 BODY_SIZE = 14
-HEADER_LEFT = 0.40  # share of the text width for the issuing body's column
+HEADER_LEFT = 0.42  # share of the text width for the issuing body's column
 RULE_GAP = 5.0  # points added under a line that carries a rule
 
 FAMILY = "LiberationSerif"
@@ -180,7 +180,7 @@ def _header(doc: OfficialReport, st: dict[str, ParagraphStyle]) -> Table:
     right_w = TEXT_WIDTH - left_w
     left_lines: list[tuple[str, str, float]] = []
     if doc.parent_body:
-        left_lines.append((doc.parent_body, REGULAR, 13))
+        left_lines.append((doc.parent_body, REGULAR, 12))
     body_lines = doc.issuing_body.split("\n")
     for line in body_lines:
         left_lines.append((line, BOLD, 13))

@@ -333,11 +333,14 @@ def set_report(
     sections: Mapping[str, str] | None = None,
     progress: Mapping[str, str] | None = None,
     notes: Mapping[str, str] | None = None,
+    statuses: Mapping[str, str] | None = None,
     number: str | None = None,
     report_date: str | None = None,
     signer: str | None = None,
 ) -> ReportView:
-    """Edit a draft: figures, section texts, task progress and notes, number, date, signer.
+    """Edit a draft: figures, section texts, task status, progress and notes, number, date and
+    signer. A task's status (not_started, in_progress, done) gives its state with the tracking
+    rules: overdue and done late are derived from the due date, never typed.
 
     Every value is checked first; on any problem nothing is written."""
     row = _editable(ws, ref)
@@ -346,7 +349,8 @@ def set_report(
     sections = dict(sections or {})
     progress = dict(progress or {})
     notes = dict(notes or {})
-    if not any((fields, sections, progress, notes, number, report_date, signer)):
+    statuses = dict(statuses or {})
+    if not any((fields, sections, progress, notes, statuses, number, report_date, signer)):
         raise InvalidInput("nothing_to_set")
     if fields and row["scope"] == "zone":
         raise InvalidInput("report_zone_no_figures", ref=row["id"][:8])
@@ -370,7 +374,8 @@ def set_report(
         key = task_ref.strip()
         if key in by_stt:
             return by_stt[key]
-        matches = [tid for tid in lines if key and tid.startswith(key.lower())]
+        prefix = key.lower() if _HEX.match(key.lower()) else None
+        matches = [tid for tid in lines if prefix and tid.startswith(prefix)]
         if len(matches) != 1:
             raise InvalidInput("task_not_in_report", value=task_ref)
         return matches[0]
@@ -387,6 +392,20 @@ def set_report(
         line_updates.setdefault(tid, {})["progress"] = value
     for task_ref, text in notes.items():
         line_updates.setdefault(line_id(task_ref), {})["note"] = nfc(text.strip())
+    today = ws.today()
+    for task_ref, raw in statuses.items():
+        tid = line_id(task_ref)
+        try:
+            status = Status(raw.strip())
+        except ValueError:
+            raise InvalidInput("report_status_unknown", stt=task_ref, value=raw) from None
+        task = tasks_repo.task_by_id(conn, tid)
+        assert task is not None
+        done_on = (from_iso(task["done_on"]) or today) if status is Status.DONE else None
+        state = derive_state(status, from_iso(task["due"]), done_on, today)
+        line_updates.setdefault(tid, {})["state"] = state.value
+        if status is Status.DONE:
+            line_updates[tid]["progress"] = 100
 
     meta: dict[str, Any] = {}
     if number is not None:

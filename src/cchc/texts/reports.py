@@ -289,10 +289,14 @@ MESSAGES: dict[str, str] = {
     ),
     "field_syntax": "Cần dạng TÊN=GIÁ_TRỊ, đã nhập “{value}”.",
     "report_progress_range": "Tiến độ nhiệm vụ {stt} phải từ 0 đến 100%: đã nhập “{value}”.",
+    "report_status_unknown": (
+        "Trạng thái “{value}” của nhiệm vụ {stt} không hợp lệ: dùng not_started, in_progress "
+        "hoặc done (quá hạn do ứng dụng tự xác định theo thời hạn)."
+    ),
     "task_not_in_report": "Nhiệm vụ “{value}” không có trong báo cáo này.",
     "nothing_to_set": (
-        "Chưa nêu gì để ghi: dùng --field, --section, --progress, --note, --number, --date "
-        "hoặc --signer."
+        "Chưa nêu gì để ghi: dùng --field, --section, --status, --progress, --note, --number, "
+        "--date hoặc --signer."
     ),
     "money_invalid": "Số tiền “{value}” không hợp lệ: nhập số đồng, không âm (ví dụ 15000000).",
     "budget_spent_exceeds": (
