@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,17 @@ from cchc.store.migrate import migrate
 Clock = Callable[[], dt.datetime]
 
 
+ENV_NOW = "CCHC_NOW"
+
+
 def _utc_now() -> dt.datetime:
+    """The real time, or the moment CCHC_NOW names (ISO 8601 with offset: tests and training)."""
+    fixed = os.environ.get(ENV_NOW)
+    if fixed:
+        moment = dt.datetime.fromisoformat(fixed)
+        if moment.tzinfo is None:
+            raise ValueError(f"{ENV_NOW} must carry a UTC offset, got {fixed!r}")
+        return moment
     return dt.datetime.now(dt.UTC)
 
 
