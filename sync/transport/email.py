@@ -41,8 +41,8 @@ class SmtpConfig:
 
 
 def part_size_for_message_limit(limit: int) -> int:
-    """The largest part size whose message stays under `limit` bytes (base64 plus headers)."""
-    return max(0, (limit - 4096) * 3 // 4 - 100)
+    """The largest part size whose message stays under `limit` bytes (base64 lines + headers)."""
+    return max(0, (limit - 4096) * 57 // 78)
 
 
 def build_messages(
