@@ -121,7 +121,9 @@ class HubServer:
 
     def start(self) -> HubServer:
         """Serve in a background thread; returns self."""
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -255,6 +257,7 @@ class _Handler(BaseHTTPRequestHandler):
     hub: HubServer
     protocol_version = "HTTP/1.1"
     server_version = "SyncHub/1"
+    _body_left: int | None = None  # request body bytes not yet read, when known
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s - %s", self.address_string(), format % args)
@@ -274,10 +277,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _drain(self) -> None:
         """Read and drop a small unread body so the connection stays usable, else close it."""
-        try:
-            n = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            n = -1
+        n = self._body_left
+        if n is None:
+            try:
+                n = int(self.headers.get("Content-Length") or 0)
+            except ValueError:
+                n = -1
+        self._body_left = 0
         if 0 <= n <= 1 << 20:
             while n > 0:
                 chunk = self.rfile.read(min(n, _BLOCK))
@@ -288,6 +294,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
     def _route(self, method: str) -> None:
+        self._body_left = None
         try:
             self._dispatch(method)
         except _Reject as rej:
@@ -412,7 +419,7 @@ class _Handler(BaseHTTPRequestHandler):
                 f"Upload-Offset {offset} is not where this upload stands ({received})",
                 received=received,
             )
-        remaining = length
+        remaining = self._body_left = length
         with open(path, "ab") as f:
             while remaining > 0:
                 try:
@@ -429,6 +436,7 @@ class _Handler(BaseHTTPRequestHandler):
                     f.write(block)
                     f.flush()
                 remaining -= len(block)
+                self._body_left = remaining
         with up.lock:
             if up.owner is token:
                 up.owner = None

@@ -74,6 +74,7 @@ class ThrottlingProxy:
         self._lock = threading.Lock()
         self._pipes: set[_Pipe] = set()
         self._listener = socket.create_server((listen_host, 0))
+        self._listener.settimeout(0.05)
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self.active_seconds = 0.0
@@ -96,11 +97,11 @@ class ThrottlingProxy:
 
     def close(self) -> None:
         self._stop.set()
+        for t in self._threads:
+            t.join(timeout=5)
         with contextlib.suppress(OSError):
             self._listener.close()
         self.cut_all(count=False)
-        for t in self._threads:
-            t.join(timeout=5)
 
     def __enter__(self) -> ThrottlingProxy:
         return self.start()
@@ -140,6 +141,8 @@ class ThrottlingProxy:
         while not self._stop.is_set():
             try:
                 client, _ = self._listener.accept()
+            except TimeoutError:
+                continue
             except OSError:
                 return
             try:
@@ -148,6 +151,7 @@ class ThrottlingProxy:
             except OSError:
                 client.close()
                 continue
+            client.settimeout(None)
             for s in (client, server):
                 s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             pipe = _Pipe(client, server)

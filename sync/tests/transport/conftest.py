@@ -6,7 +6,6 @@ import socket
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -54,7 +53,7 @@ class SmtpSink:
             conn.sendall(line.encode("ascii") + b"\r\n")
 
         reply("220 sink.test ESMTP")
-        sender, rcpts = "", []
+        sender, rcpts = "", list[str]()
         with conn, f:
             while True:
                 line = f.readline()
@@ -68,7 +67,10 @@ class SmtpSink:
                 elif verb == "HELO":
                     reply("250 sink.test")
                 elif verb == "MAIL":
-                    sender, rcpts = cmd.split(":", 1)[1].strip().strip("<>").split(">")[0], []
+                    sender, rcpts = (
+                        cmd.split(":", 1)[1].strip().strip("<>").split(">")[0],
+                        list[str](),
+                    )
                     reply("250 OK")
                 elif verb == "RCPT":
                     rcpts.append(cmd.split(":", 1)[1].strip().strip("<>"))
@@ -123,13 +125,15 @@ class HubCalls:
 
 
 @pytest.fixture
-def make_hub(tmp_path: Path) -> Iterator[Callable[..., tuple[HubServer, HubCalls]]]:
+def make_hub(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Callable[..., tuple[HubServer, HubCalls]]]:
     hubs: list[HubServer] = []
 
     def make(**kwargs: Any) -> tuple[HubServer, HubCalls]:
         calls = HubCalls()
         hub = HubServer(
-            calls.on_bundle, calls.bundle_for, tmp_path / f"hub{len(hubs)}", **kwargs
+            calls.on_bundle, calls.bundle_for, tmp_path_factory.mktemp("hub"), **kwargs
         ).start()
         hubs.append(hub)
         return hub, calls

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from sync.transport import (
+    AddResult,
     MailFailed,
     NotABundle,
     PartStore,
@@ -92,7 +93,7 @@ def test_parts_sent_over_smtp_arrive_whole_and_reassemble(smtp_sink, tmp_path: P
     sent = send_emails(data, config, to=CITY, sender=SENDER, part_size=8_000)
     assert sent == len(smtp_sink.messages) == 4
     store = PartStore(tmp_path)
-    results = []
+    results: list[AddResult] = []
     for envelope_from, rcpts, raw in reversed(smtp_sink.messages):
         assert envelope_from == SENDER and rcpts == [CITY]
         msg = BytesParser(policy=policy.default).parsebytes(raw)
