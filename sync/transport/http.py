@@ -229,8 +229,24 @@ class HubServer:
         with self._outbox_lock:
             if not self.blob_path(sha).is_file():
                 write_atomic(self.blob_path(sha), data)
+            self._set_current(peer, sha)
         self._sweep()
         return {"sha256": sha, "size": len(data)}
+
+    def _set_current(self, peer: str, sha: str) -> None:
+        """Remember `sha` as the blob prepared for `peer`; drop blobs no peer is fetching now."""
+        marker = self.outbox_dir / f"peer-{sha256_hex(peer.encode())[:16]}.current"
+        previous = None
+        with contextlib.suppress(OSError):
+            previous = marker.read_text("ascii").strip()
+        write_atomic(marker, sha.encode("ascii"))
+        if previous and previous != sha:
+            in_use = set()
+            for m in self.outbox_dir.glob("*.current"):
+                with contextlib.suppress(OSError):
+                    in_use.add(m.read_text("ascii").strip())
+            if previous not in in_use:
+                self.blob_path(previous).unlink(missing_ok=True)
 
     def _sweep(self) -> None:
         cutoff = time.time() - self.keep_seconds

@@ -269,3 +269,45 @@ def test_range_past_the_end_is_refused(make_hub) -> None:  # type: ignore[no-unt
         hub.url, "GET", f"/v1/blobs/{info['sha256']}", headers={"Range": "bytes=10-"}
     )
     assert status == 416 and "10" in body["message"]
+
+
+def test_upload_survives_a_hub_restart_and_resumes(tmp_path: Path) -> None:
+    from sync.transport import HubServer
+
+    imported: list[bytes] = []
+    data = os.urandom(100_000)
+
+    def on_bundle(b: bytes, sender: str) -> dict[str, Any]:
+        imported.append(b)
+        return {"ok": True}
+
+    first = HubServer(on_bundle, lambda p: b"", tmp_path / "hub").start()
+    proxy = ThrottlingProxy(first.address[1], kbit_per_s=1_000, cut_every=0.2)
+    with proxy, pytest.raises(TransferAborted):
+        push(proxy.url, data, "dao-1", retries=0, **FAST)
+    first.close()
+    with HubServer(on_bundle, lambda p: b"", tmp_path / "hub") as second:
+        host, port = second.address
+        conn = http.client.HTTPConnection(host, port, timeout=5)
+        conn.request("HEAD", f"/v1/uploads/{sha256_hex(data)}")
+        resp = conn.getresponse()
+        resp.read()
+        conn.close()
+        kept = int(resp.headers["Upload-Offset"])
+        assert resp.status == 200 and resp.headers["Upload-Done"] == "0" and kept > 0
+        result = push(second.url, data, "dao-1")
+    assert result.bytes_sent == len(data) - kept and imported == [data]
+
+
+def test_hub_keeps_only_the_blob_each_peer_may_still_be_fetching(make_hub) -> None:  # type: ignore[no-untyped-def]
+    hub, calls = make_hub()
+    calls.outgoing = b"first bundle for dao-1"
+    _, one = _request(hub.url, "GET", "/v1/outbox?peer=dao-1")
+    calls.outgoing = b"bundle for dao-2"
+    _, two = _request(hub.url, "GET", "/v1/outbox?peer=dao-2")
+    _, resumed = _request(hub.url, "GET", f"/v1/outbox?peer=dao-1&have={one['sha256']}")
+    assert resumed == one and calls.exported_for == ["dao-1", "dao-2"]
+    calls.outgoing = b"second bundle for dao-1"
+    _, newer = _request(hub.url, "GET", "/v1/outbox?peer=dao-1")
+    blobs = sorted(p.stem for p in hub.outbox_dir.glob("*.blob"))
+    assert blobs == sorted([two["sha256"], newer["sha256"]])
