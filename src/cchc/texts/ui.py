@@ -80,8 +80,8 @@ TASKS = {
     "update_heading": "Cập nhật tiến độ",
     "status": "Trạng thái",
     "progress_field": "Tiến độ (%)",
-    "done_on_field": "Ngày hoàn thành (ngày/tháng/năm)",
-    "done_on_help": "Để trống nghĩa là hôm nay",
+    "done_on_field": "Ngày hoàn thành",
+    "done_on_help": "ngày/tháng/năm; để trống là hôm nay",
     "note": "Ghi chú",
     "officer": "Cán bộ cập nhật",
     "submit": "Lưu cập nhật",
@@ -109,6 +109,9 @@ TASKS = {
     "history_heading": "Lịch sử thay đổi",
     "no_history": "Chưa có thay đổi nào.",
     "history_line": "{at} · {actor} · {action}{change}",
+    "history_change": "{field} từ “{old}” thành “{new}”",
+    "from": "từ {date}",
+    "until": "đến {date}",
 }
 
 SETTINGS = {

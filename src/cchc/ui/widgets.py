@@ -11,7 +11,13 @@ from cchc.domain.dates import format_vn_date, from_iso
 
 def tagged(identifier: str, control: ft.Control, label: str | None = None) -> ft.Semantics:
     """A control with a stable accessibility identifier (and optional spoken label)."""
-    return ft.Semantics(identifier=identifier, label=label, content=control)
+    return ft.Semantics(
+        identifier=identifier,
+        label=label,
+        container=True,
+        content=control,
+        expand=control.expand,  # a wrapped field that fills its row keeps doing so
+    )
 
 
 def heading(text: str, size: int = 22) -> ft.Text:

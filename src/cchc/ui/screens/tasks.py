@@ -244,9 +244,9 @@ class TasksScreen:
         ref = d.stt if d.stt is not None else d.id[:8]
         derived = DEADLINE_KIND_LABELS[d.deadline_kind]
         if d.window_start:
-            derived += f" {vn_date(d.window_start)}"
+            derived += " " + TASKS["from"].format(date=vn_date(d.window_start))
         if d.due:
-            derived += f" → {vn_date(d.due)}"
+            derived += " " + TASKS["until"].format(date=vn_date(d.due))
         if d.cadence:
             derived += f", {CADENCE_LABELS[d.cadence]}"
         rows: list[ft.Control] = [
@@ -349,7 +349,9 @@ class TasksScreen:
             if entry.field in ("done_on", "due"):
                 old, new = vn_date(old) if old else None, vn_date(new) if new else None
             if field:
-                change = f" {field}: {old or '—'} → {new or '—'}"
+                change = " " + TASKS["history_change"].format(
+                    field=field, old=old or "—", new=new or "—"
+                )
             else:
                 change = f": {new}" if new else ""
             lines.append(
