@@ -458,9 +458,16 @@ class Engine:
     # ------------------------------------------------------------------ export
 
     def export_bundle(
-        self, peer_site_id: str | None = None, *, encrypt_to: str | None = None
+        self,
+        peer_site_id: str | None = None,
+        *,
+        encrypt_to: str | None = None,
+        since: dict[str, int] | None = None,
     ) -> bytes:
-        """Everything ``peer_site_id`` has not acknowledged (None: everything held here)."""
+        """Everything ``peer_site_id`` has not acknowledged (None: everything held here).
+
+        ``since`` overrides the acknowledgements with an explicit vector (origin -> seq).
+        """
         with self._tx():
             self._seal_pending()
             acks: dict[str, int] = {}
@@ -471,6 +478,8 @@ class Engine:
                         (peer_site_id,),
                     ).fetchall()
                 )
+            if since is not None:
+                acks = dict(since)
             view = self._trust()
             segs: list[Segment] = []
             codecs: set[int] = set()
