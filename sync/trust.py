@@ -234,10 +234,11 @@ class TrustView:
         parent_role: str = "city"
         parent_scope: tuple[str, ...] = (ALL_UNITS,)
         for cert in reversed(chain):
-            if cert is not chain[-1] and cert.role != "city":
+            if cert is not chain[-1] and parent_role != "city":
                 raise SignerUntrusted(
-                    f"key {fingerprint(cert.key)} (role {cert.role!r}) may not issue certificates",
-                    key=fingerprint(cert.key),
+                    f"key {fingerprint(cert.issuer)} (role {parent_role!r}) may not issue "
+                    "certificates",
+                    key=fingerprint(cert.issuer),
                 )
             if ROLES[cert.role] > ROLES[parent_role]:
                 raise ScopeWidened(
