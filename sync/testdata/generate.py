@@ -18,6 +18,7 @@ sys.path.insert(0, str(HERE.parent.parent))
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey  # noqa: E402
 
+from sync.encoding import Value  # noqa: E402
 from sync.feeds import Entry, seal  # noqa: E402
 from sync.format import (  # noqa: E402
     BUNDLE_CONTEXT,
@@ -42,7 +43,7 @@ CLOCK = 1_767_225_600_000 << 16  # 2026-01-01T00:00:00Z
 
 def entries(first: int = 1) -> list[Entry]:
     h = CLOCK
-    rows = [
+    rows: list[tuple[str, str, str, Value]] = [
         ("tasks", "t1", "~", 0),
         ("tasks", "t1", "title", "Rà soát thủ tục hành chính"),
         ("tasks", "t1", "progress", 40),
