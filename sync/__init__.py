@@ -1,6 +1,7 @@
 """A generic, signed, offline sync engine for SQLite tables (see SPEC.md), and the carriers
-that move its bundles (sync.transport, see TRANSPORT.md).
+that move its bundles (``sync.transport``, see TRANSPORT.md).
 
+The app opens an ``Engine`` on its connection and a key directory, tells it which tables to
 track and which policy decides who may write what, and moves bundles (plain ``bytes``) between
 sites by any carrier.
 """
