@@ -25,6 +25,8 @@ class ReadView(Protocol):
 
     def row(self, table: str, row_id: str) -> dict[str, Any] | None: ...
 
+    def before(self, table: str, row_id: str) -> dict[str, Any] | None: ...
+
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
 
 
@@ -81,12 +83,18 @@ class _View:
         self.pks = pks
         self.overlay = overlay
 
-    def row(self, table: str, row_id: str) -> dict[str, Any] | None:
+    def before(self, table: str, row_id: str) -> dict[str, Any] | None:
+        """The row as stored, without the incoming values."""
         pk = self.pks.get(table, "id")
         cur = self.conn.execute(f"SELECT * FROM {_q(table)} WHERE {_q(pk)} = ?", (row_id,))
         names = [d[0] for d in cur.description]
         found = cur.fetchone()
-        row = dict(zip(names, found, strict=True)) if found else None
+        return dict(zip(names, found, strict=True)) if found else None
+
+    def row(self, table: str, row_id: str) -> dict[str, Any] | None:
+        """The row with the incoming values laid over it (None once deleted)."""
+        pk = self.pks.get(table, "id")
+        row = self.before(table, row_id)
         extra = self.overlay.get((table, row_id))
         if extra:
             if extra.get(TOMBSTONE) == 1:
