@@ -25,13 +25,13 @@ from cchc.paths import resource
 from cchc.services import overview as overview_service
 from cchc.texts.ui import APP_TITLE, DESKTOP_FALLBACK, FIRST_START
 from cchc.ui.context import AppContext
-from cchc.ui.screens import ScreenSpec, dashboard, settings, tasks
+from cchc.ui.screens import ScreenSpec, dashboard, reports, settings, sync, tasks
 from cchc.ui.shell import Shell
 from cchc.ui.widgets import heading, tagged
 
 # The navigation, in order. Adding a screen is one line: its module's SPEC
 # (reports.SPEC, sync.SPEC when those screens land).
-SCREENS: list[ScreenSpec] = [dashboard.SPEC, tasks.SPEC, settings.SPEC]
+SCREENS: list[ScreenSpec] = [dashboard.SPEC, tasks.SPEC, reports.SPEC, sync.SPEC, settings.SPEC]
 
 
 def build_main(

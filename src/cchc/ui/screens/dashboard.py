@@ -14,7 +14,9 @@ from cchc.services.tasks import TaskView
 from cchc.texts.tasks import STATE_LABELS
 from cchc.texts.ui import DASHBOARD, NAV
 from cchc.ui.context import AppContext
+from cchc.ui.exchange_panel import dashboard_exchange_panel
 from cchc.ui.screens import ScreenSpec
+from cchc.ui.targets_panel import dashboard_targets_panel
 from cchc.ui.widgets import heading, section, tagged, vn_date
 
 STATE_COLORS = {
@@ -29,7 +31,7 @@ STATE_COLORS = {
 # (or None when it has nothing to show yet). The lead wires targets against actuals
 # (cchc.services.targets) and "last exchanged with each peer" (sync) here, one line each.
 DashboardPanel = Callable[[AppContext], ft.Control | None]
-EXTRA_PANELS: list[DashboardPanel] = []
+EXTRA_PANELS: list[DashboardPanel] = [dashboard_targets_panel, dashboard_exchange_panel]
 
 
 class DashboardScreen:
