@@ -48,7 +48,7 @@ class ExchangeView:
     how: str
 
 
-def _unit_names(ws: Workspace, codes: Sequence[str]) -> list[str]:
+def unit_names(ws: Workspace, codes: Sequence[str]) -> list[str]:
     names = {
         code: name for code, name in ws.db.conn.execute("SELECT code, name FROM units").fetchall()
     }
@@ -95,7 +95,7 @@ def peers(ws: Workspace) -> list[PeerView]:
         PeerView(
             site_id=cert.site,
             role=cert.role,
-            units=_unit_names(ws, cert.scope),
+            units=unit_names(ws, cert.scope),
             fingerprint=fingerprint(cert.key),
             revoked=cert.key in revoked,
             me=cert.site == me,

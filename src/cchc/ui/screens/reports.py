@@ -131,7 +131,9 @@ class ReportsScreen:
             width=300,
             dense=True,
         )
-        self.rows = ft.ListView(expand=True, spacing=2)
+        # the list is a fresh ListView at each refresh (replacing its controls in place left a
+        # stale row on screen now and then)
+        self.rows = ft.Container(expand=True)
         self.new_box = ft.Column(spacing=8, tight=True)
         self.editor = ft.Column(scroll=ft.ScrollMode.AUTO, expand=True, spacing=12)
         self.view = ft.Column(
@@ -169,6 +171,7 @@ class ReportsScreen:
         )
         # the editor's controls, rebuilt for each report shown
         self.fig_fields: dict[str, ft.TextField] = {}
+        self.fig_errors: dict[str, ft.Text] = {}
         self.section_fields: dict[str, ft.TextField] = {}
         self.line_status: dict[str, ft.Dropdown] = {}
         self.line_progress: dict[str, ft.TextField] = {}
@@ -260,7 +263,11 @@ class ReportsScreen:
         unit = None if self.filter_unit.value in (None, ALL) else self.filter_unit.value
         views = self.ctx.call(report_service.list_reports, period=period, unit=unit)
         views.sort(key=lambda v: (v.period_start, v.unit_name or "", v.revision), reverse=True)
-        self.rows.controls = [self._row(v) for v in views] or [ft.Text(REPORTS["list_empty"])]
+        self.rows.content = ft.ListView(
+            [self._row(v) for v in views] or [ft.Text(REPORTS["list_empty"])],
+            expand=True,
+            spacing=2,
+        )
 
     def _row(self, v: ReportView) -> ft.Control:
         who = v.unit_name or REPORTS["zone"]
@@ -448,55 +455,84 @@ class ReportsScreen:
     # ---- figures ------------------------------------------------------------------------------
 
     def _figures(self, report: ReportView, draft: bool) -> ft.Control:
-        self.fig_fields = {}
+        """The figures table: one row per figure (label, value, its error under it), with the
+        totals and rates beside it, recomputed at each keystroke."""
+        self.fig_fields, self.fig_errors = {}, {}
         editable = draft and report.scope == "unit"
-        groups: list[ft.Control] = []
+        rows: list[ft.Control] = []
         for group_key, names in FIGURE_GROUPS:
-            fields: list[ft.Control] = []
+            rows.append(
+                ft.Container(
+                    ft.Text(REPORTS[group_key], weight=ft.FontWeight.W_600, size=13),
+                    padding=ft.Padding.only(top=6),
+                )
+            )
             for name in names:
+                label = T.FIGURE_LABELS[name]
                 field = ft.TextField(
-                    label=T.FIGURE_LABELS[name],
                     value=_figure_text(report.figures.get(name)),
-                    width=300,
+                    width=120,
                     dense=True,
+                    text_align=ft.TextAlign.RIGHT,
                     read_only=not editable,
                     keyboard_type=ft.KeyboardType.NUMBER,
                     on_change=self._on_figure,
                 )
+                error = ft.Text("", color=ft.Colors.ERROR, size=12, visible=False)
                 self.fig_fields[name] = field
-                fields.append(tagged(f"fig-{name}", field))
-            groups.append(ft.Text(REPORTS[group_key], weight=ft.FontWeight.W_600, size=13))
-            groups.append(ft.Row(fields, wrap=True, spacing=10, run_spacing=10))
+                self.fig_errors[name] = error
+                rows.append(
+                    ft.Column(
+                        [
+                            ft.Row(
+                                [
+                                    ft.Text(label, size=13, expand=True),
+                                    tagged(f"fig-{name}", field, label=label),
+                                ],
+                                vertical_alignment=ft.CrossAxisAlignment.CENTER,
+                            ),
+                            error,
+                        ],
+                        spacing=0,
+                        tight=True,
+                    )
+                )
         self._recompute()
-        summary = ft.Row(
-            [
-                ft.Container(
-                    ft.Column(
-                        [ft.Text(REPORTS["totals_heading"], weight=ft.FontWeight.W_600)]
-                        + [tagged("report-totals", self.totals_box)],
-                        tight=True,
-                    ),
-                    expand=True,
-                ),
-                ft.Container(
-                    ft.Column(
-                        [ft.Text(REPORTS["rates_heading"], weight=ft.FontWeight.W_600)]
-                        + [tagged("report-rates", self.rates_box)],
-                        tight=True,
-                    ),
-                    expand=True,
-                ),
-            ],
-            vertical_alignment=ft.CrossAxisAlignment.START,
+        summary = ft.Container(
+            ft.Column(
+                [
+                    ft.Text(REPORTS["totals_heading"], weight=ft.FontWeight.W_600),
+                    tagged("report-totals", self.totals_box),
+                    ft.Divider(),
+                    ft.Text(REPORTS["rates_heading"], weight=ft.FontWeight.W_600),
+                    tagged("report-rates", self.rates_box),
+                ],
+                tight=True,
+                spacing=6,
+            ),
+            width=330,
+            padding=ft.Padding.all(10),
+            bgcolor=ft.Colors.BLUE_50,
+            border_radius=6,
         )
         return section(
             REPORTS["figures_heading"],
             ft.Text(REPORTS["figures_hint"], size=12, color=ft.Colors.ON_SURFACE_VARIANT),
-            *groups,
-            ft.Divider(),
-            summary,
+            ft.Row(
+                [ft.Column(rows, spacing=2, expand=True), summary],
+                vertical_alignment=ft.CrossAxisAlignment.START,
+                spacing=16,
+            ),
             identifier="report-figures",
         )
+
+    def _set_fig_error(self, name: str, text: str | None) -> None:
+        field, error = self.fig_fields.get(name), self.fig_errors.get(name)
+        if field is None or error is None:
+            return
+        error.value = text or ""
+        error.visible = bool(text)
+        field.border_color = ft.Colors.ERROR if text else None
 
     def _typed_figures(self) -> tuple[Figures, dict[str, str]]:
         """The figures as typed so far, and each field's problem (bad number, negative…)."""
@@ -524,8 +560,8 @@ class ReportsScreen:
 
     def _recompute(self) -> None:
         fig, errors = self._typed_figures()
-        for name, field in self.fig_fields.items():
-            field.error = errors.get(name)
+        for name in self.fig_fields:
+            self._set_fig_error(name, errors.get(name))
         totals = {
             "received": fig.received,
             "to_handle": fig.to_handle,
@@ -740,8 +776,7 @@ class ReportsScreen:
             for p in err.problems:
                 text = T.problem_text(p.key, p.field, p.params)
                 lines.append(text)
-                if p.field in self.fig_fields:
-                    self.fig_fields[p.field].error = text
+                self._set_fig_error(p.field, text)
             self.error.value = REPORTS["errors_heading"] + "\n" + "\n".join(lines)
             self.ctx.notify(lines[0], error=True)
         else:
@@ -761,8 +796,7 @@ class ReportsScreen:
         _, errors = self._typed_figures()
         if errors:
             for name, text in errors.items():
-                if name in self.fig_fields:
-                    self.fig_fields[name].error = text
+                self._set_fig_error(name, text)
             self.error.value = REPORTS["errors_heading"] + "\n" + "\n".join(errors.values())
             self.ctx.notify(next(iter(errors.values())), error=True)
             self._update()

@@ -63,7 +63,7 @@ class SyncScreen:
         self.export_folder = ft.TextField(
             label=SYNC["export_folder"], value=str(base / "goi-dong-bo"), expand=True, dense=True
         )
-        self.part_size = ft.TextField(label=SYNC["part_size"], width=330, dense=True)
+        self.part_size = ft.TextField(label=SYNC["part_size"], width=440, dense=True)
         self.export_progress = ft.ProgressBar(visible=False)
         self.export_result = ft.Column(spacing=2, tight=True)
         # import
@@ -270,7 +270,8 @@ class SyncScreen:
     def _refresh_me(self) -> None:
         st = self.ctx.call(exchange.status)
         last = self.ctx.call(sync_view.last_export)
-        units = ", ".join(st["units"]) or "—"
+        names = self.ctx.call(sync_view.unit_names, st["units"])
+        units = ", ".join(SYNC["all_units"] if n == "*" else n for n in names) or "—"
         self.me_box.controls = [
             ft.Text(SYNC["fingerprint"], size=13, color=ft.Colors.ON_SURFACE_VARIANT),
             _fingerprint_text(st["fingerprint"], "sync-my-fingerprint", 26),
@@ -520,7 +521,7 @@ class SyncScreen:
             [
                 ft.Icon(icon, color=color),
                 ft.Column(
-                    [ft.Text(name, weight=ft.FontWeight.W_500, selectable=True), *lines],
+                    [ft.Text(name, weight=ft.FontWeight.W_500), *lines],
                     spacing=1,
                     tight=True,
                     expand=True,
@@ -776,7 +777,6 @@ class SyncScreen:
                     f"{SYNC['site_id']}: {p.site_id} · {last}",
                     size=12,
                     color=ft.Colors.ON_SURFACE_VARIANT,
-                    selectable=True,
                 ),
             ]
             cards.append(
