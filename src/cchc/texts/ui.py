@@ -51,6 +51,9 @@ DASHBOARD = {
     "due_in": "còn {days} ngày",
     "due_today": "đến hạn hôm nay",
     "count_label": "{label}: {count}",
+    "more_units": "… và {count} đơn vị khác (xem trong Nhiệm vụ, lọc theo đơn vị)",
+    "all_overdue": "Xem tất cả {count} nhiệm vụ quá hạn",
+    "more_tasks": "… và {count} nhiệm vụ khác",
     "area_tooltip": "Lĩnh vực {code}: {title} — {progress}% ({done}/{tasks} xong)",
 }
 
@@ -62,6 +65,7 @@ TASKS = {
     "search": "Tìm kiếm (có dấu hoặc không dấu)",
     "clear": "Bỏ lọc",
     "shown": "Đang hiển thị {shown}/{total} nhiệm vụ",
+    "show_more": "Hiện thêm {count} nhiệm vụ",
     "empty": "Không có nhiệm vụ nào khớp điều kiện lọc.",
     "pick_one": "Chọn một nhiệm vụ trong danh sách để xem chi tiết và cập nhật.",
     "row_subtitle": "{state} · {progress}% · {lead} · Hạn: {due}",

@@ -34,6 +34,7 @@ from cchc.ui.screens.dashboard import STATE_COLORS
 from cchc.ui.widgets import field_row, heading, options, section, tagged, vn_date
 
 ALL = "all"
+ROWS_PER_PAGE = 25
 
 # Which form field shows which error (by message key); others go under the form.
 _FIELD_OF_ERROR = {
@@ -74,6 +75,7 @@ class TasksScreen:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
         self.selected: str | None = None
+        self._views: list[TaskView] = []
         self._tmp = Path(tempfile.mkdtemp(prefix="cchc-ui-"))
 
         areas = ctx.call(overview_service.areas)
@@ -186,7 +188,34 @@ class TasksScreen:
         views = self.ctx.call(task_service.list_tasks, **self._filters())
         total = self.ctx.call(lambda ws: len(task_service.list_tasks(ws)))
         self.count.value = TASKS["shown"].format(shown=len(views), total=total)
-        self.rows.controls = [self._row(v) for v in views] or [ft.Text(TASKS["empty"])]
+        self._views = views
+        self.rows.controls = [self._row(v) for v in views[:ROWS_PER_PAGE]] or [
+            ft.Text(TASKS["empty"])
+        ]
+        self._more_button()
+
+    def _more_button(self) -> None:
+        """Long lists (a city database) are drawn a page at a time, so filtering stays quick."""
+        shown = sum(1 for c in self.rows.controls if isinstance(c, ft.Semantics))
+        left = len(self._views) - shown
+        if left > 0:
+            self.rows.controls.append(
+                tagged(
+                    "task-more",
+                    ft.TextButton(
+                        TASKS["show_more"].format(count=min(left, ROWS_PER_PAGE)),
+                        on_click=self._show_more,
+                    ),
+                )
+            )
+
+    def _show_more(self, e: Any) -> None:
+        shown = [c for c in self.rows.controls if isinstance(c, ft.Semantics)]
+        shown = [c for c in shown if c.identifier != "task-more"]
+        more = self._views[len(shown) : len(shown) + ROWS_PER_PAGE]
+        self.rows.controls = shown + [self._row(v) for v in more]
+        self._more_button()
+        self.ctx.page.update()
 
     def _row(self, v: TaskView) -> ft.Control:
         tile = ft.ListTile(
