@@ -233,11 +233,14 @@ def report_pdf(state: State, report_id: str, out: str) -> None:
 
 @report_group.command("export")
 @click.argument("report_id")
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="FILE.csv")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="FILE.csv or FILE.xlsx")
 @pass_state
 @translate_errors
 def report_export(state: State, report_id: str, out: str) -> None:
-    """Write the report as a spreadsheet (CSV, UTF-8 with BOM: opens in Excel and LibreOffice)."""
+    """Write the report as a spreadsheet: CSV (UTF-8 with BOM) or XLSX, by the file's suffix.
+
+    Example: cchc report export 3f2a… --out bao-cao-quy-1.xlsx
+    """
     with state.workspace() as ws:
         path = report_output.write_export(ws, report_id, Path(out))
     click.echo(T.CLI["written"].format(path=path))

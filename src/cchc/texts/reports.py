@@ -204,6 +204,7 @@ ZONE_DOC_SUFFIX = "BC-UBND"
 SIGNER_BLANK = "(Ký, ghi rõ họ tên)"
 
 # ---- spreadsheet ------------------------------------------------------------------------------
+XLSX_SHEET = "Báo cáo"
 CSV_HEAD_REPORT = ("Mục", "Mã", "Tên", "Giá trị")
 CSV_SECTION_META = "Thông tin"
 CSV_SECTION_FIGURES = "Số liệu"
@@ -323,7 +324,7 @@ MESSAGES: dict[str, str] = {
     "amendment_task_dropped": "Nhiệm vụ {value} đã bị bãi bỏ theo quyết định trước đó.",
     "decision_number": "Số quyết định “{value}” không đúng dạng, ví dụ 45/QĐ-UBND.",
     "decision_future": "Ngày quyết định {value} chưa tới.",
-    "export_format": "Định dạng xuất “{value}” không hỗ trợ: dùng tệp .csv.",
+    "export_format": "Định dạng xuất “{value}” không hỗ trợ: dùng tệp .csv hoặc .xlsx.",
     "out_path": "Không ghi được tệp “{value}”: {reason}.",
     "out_dir_missing": "Không ghi được tệp “{value}”: thư mục chứa tệp không tồn tại.",
 }
