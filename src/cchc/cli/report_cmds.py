@@ -345,6 +345,7 @@ def budget_show(state: State, unit: str | None, as_json: bool) -> None:
         click.echo(
             f"{line.stt or '*'} | {line.content[:50]} | {line.unit_name} | "
             f"{_money(line.estimate)} | {_money(line.approved)} | {_money(line.spent)}"
+            + (f"  ({T.CLI['estimate_late']})" if line.estimate_late else "")
         )
     for label, group in ((T.CLI["by_area"], view.by_area), (T.CLI["by_unit"], view.by_unit)):
         click.echo(label)

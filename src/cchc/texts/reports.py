@@ -229,6 +229,7 @@ CLI: dict[str, str] = {
     "targets_head": "Chỉ tiêu của {who}, kỳ {period} ({start} → {end}):",
     "budget_saved": "Đã ghi kinh phí nhiệm vụ {task}.",
     "by_area": "Theo lĩnh vực:",
+    "estimate_late": "dự trù chưa gửi Phòng Tài chính trong quý I",
     "by_unit": "Theo đơn vị:",
     "amendment_state": "Đề xuất {id}: {status}.",
 }
