@@ -293,3 +293,21 @@ def test_a_tasks_status_in_the_report_gives_its_state_by_the_tracking_rules(ws):
     with pytest.raises(InvalidInput) as info:
         rs.set_report(ws, view.id, statuses={"12": "overdue"})
     assert info.value.key == "report_status_unknown"
+
+
+def test_a_report_past_its_due_date_is_late_until_and_after_submission(ws):
+    q1 = rs.new_report(ws, unit="tthcc", period="2026-Q1", by="A")  # due 17/03, today 10/04
+    assert q1.late
+    assert rs.submit_report(ws, q1.id, by="A").late
+    april = rs.new_report(ws, unit="tthcc", period="2026-04", by="A")  # due 17/04
+    assert not april.late
+    assert not rs.submit_report(ws, april.id, by="A").late
+
+
+def test_only_the_consolidator_consolidates_on_a_laptop_set_to_a_unit(ws):
+    ws.set_setting("unit_code", "tthcc")
+    with pytest.raises(InvalidInput) as info:
+        rs.consolidate(ws, period="2026-Q1", by="C")
+    assert info.value.key == "report_consolidator"
+    ws.set_setting("unit_code", "vhxh")
+    assert rs.consolidate(ws, period="2026-Q1", by="C").scope == "zone"

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from cchc.cli.common import EXIT_BAD_INPUT, State, echo_json, fail, pass_state, translate_errors
+from cchc.domain.dates import format_vn_date, from_iso
 from cchc.domain.figures import FiguresInvalid
 from cchc.services import amendments as amendment_service
 from cchc.services import budget as budget_service
@@ -39,8 +40,9 @@ def figure_errors(func: F) -> F:
 def _summary(view: ReportView) -> str:
     who = view.unit_name or T.ZONE_BODY
     status = T.REPORT_STATUS[view.status]
+    late = T.CLI["late"].format(due=format_vn_date(from_iso(view.due))) if view.late else ""
     return T.CLI["report_line"].format(
-        id=view.id, who=who, period=view.period, status=status, revision=view.revision
+        id=view.id, who=who, period=view.period, status=status, revision=view.revision, late=late
     )
 
 

@@ -22,10 +22,10 @@ from cchc.domain.errors import Conflict, InvalidInput, NotFound
 from cchc.domain.figures import FIGURE_FIELDS, Figures, check, parse_value, sum_parallel
 from cchc.domain.periods import Period
 from cchc.domain.plan import AREA_CODES
-from cchc.domain.status import Status, derive_state
+from cchc.domain.status import Status, derive_state, local_today
 from cchc.domain.text import nfc
 from cchc.services.periods import parse_period
-from cchc.services.tasks import officer_name, resolve_unit
+from cchc.services.tasks import UNIT_KEY, officer_name, resolve_unit
 from cchc.services.workspace import Workspace
 from cchc.store import reports_repo as repo
 from cchc.store import tasks_repo
@@ -82,6 +82,7 @@ class ReportView(BaseModel):
     updated_at: str
     submitted_by: str | None
     submitted_at: str | None
+    late: bool  # submitted after its due date, or still not submitted once it has passed
 
     def figures_model(self) -> Figures:
         return Figures.model_validate(self.figures)
@@ -170,7 +171,15 @@ def get_report(ws: Workspace, ref: str) -> ReportView:
         updated_at=row["updated_at"],
         submitted_by=row["submitted_by"],
         submitted_at=row["submitted_at"],
+        late=_late(row, ws.today()),
     )
+
+
+def _late(row: Mapping[str, Any], today: dt.date) -> bool:
+    due = dt.date.fromisoformat(row["due"])
+    if row["submitted_at"]:
+        return local_today(dt.datetime.fromisoformat(row["submitted_at"])) > due
+    return today > due
 
 
 def list_reports(
@@ -522,6 +531,9 @@ def consolidate(ws: Workspace, *, period: str, by: str | None = None) -> ReportV
     units that have not submitted are listed. A zone draft is rebuilt in place; once the zone
     report is submitted, consolidating again opens a new revision."""
     per = parse_period(period)
+    local = ws.setting(UNIT_KEY)
+    if local and resolve_unit(ws, local)["role"] != "consolidator":
+        raise InvalidInput("report_consolidator", value=resolve_unit(ws, local)["name"])
     actor = officer_name(ws, by)
     conn = ws.db.conn
     unit_rows = repo.reports(conn, period=per.code, scope="unit")

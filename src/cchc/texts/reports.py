@@ -223,7 +223,8 @@ AREA_OTHER = {"difficulties": "Khó khăn, vướng mắc", "proposals": "Đề 
 
 # ---- command-line output -----------------------------------------------------------------------
 CLI: dict[str, str] = {
-    "report_line": "{id}  {who} · kỳ {period} · {status} · lần {revision}",
+    "report_line": "{id}  {who} · kỳ {period} · {status} · lần {revision}{late}",
+    "late": " · trễ hạn (hạn {due})",
     "missing": "Đơn vị chưa gửi báo cáo: {units}.",
     "written": "Đã ghi {path}.",
     "targets_head": "Chỉ tiêu của {who}, kỳ {period} ({start} → {end}):",
@@ -282,6 +283,9 @@ MESSAGES: dict[str, str] = {
     ),
     "report_not_submitted": "Báo cáo {ref} chưa gửi nên cứ sửa trực tiếp, chưa cần bản sửa đổi.",
     "report_superseded": "Báo cáo {ref} đã có bản sửa đổi mới hơn ({newer}).",
+    "report_consolidator": (
+        "Chỉ Phòng Văn hóa - Xã hội tổng hợp báo cáo của đặc khu; máy này thuộc “{value}”."
+    ),
     "report_zone_no_figures": (
         "Báo cáo tổng hợp {ref} lấy số liệu từ báo cáo của các đơn vị, không nhập tay."
     ),
