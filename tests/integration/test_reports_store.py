@@ -311,3 +311,14 @@ def test_only_the_consolidator_consolidates_on_a_laptop_set_to_a_unit(ws):
     assert info.value.key == "report_consolidator"
     ws.set_setting("unit_code", "vhxh")
     assert rs.consolidate(ws, period="2026-Q1", by="C").scope == "zone"
+
+
+def test_the_period_overview_shows_each_expected_unit(ws):
+    _submitted(ws, "tthcc", "2026-04", {"received_direct": "0"}, {})
+    rs.new_report(ws, unit="vp_ubnd", period="2026-04", by="A")
+    rows = {r.unit: r for r in rs.period_overview(ws, period="2026-04")}
+    assert (rows["tthcc"].status, rows["tthcc"].late) == ("submitted", False)
+    assert rows["vp_ubnd"].status == "draft"
+    assert (rows["tai_chinh"].status, rows["tai_chinh"].report_id) == ("missing", None)
+    assert "so_noi_vu" not in rows and "cac_don_vi" not in rows
+    assert all(r.late for r in rs.period_overview(ws, period="2026-Q1"))

@@ -221,6 +221,27 @@ def report_list(state: State, period: str | None, unit: str | None, as_json: boo
         click.echo(_summary(view))
 
 
+@report_group.command("status")
+@click.option("--period", required=True, help="2026-01 … 2026-12, 2026-Q1, 2026-H1, 2026-9M, 2026")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+@translate_errors
+def report_status(state: State, period: str, as_json: bool) -> None:
+    """Which units have reported for a period, which are drafts, which are missing or late.
+
+    Example: cchc report status --period 2026-Q1
+    """
+    with state.workspace() as ws:
+        rows = report_service.period_overview(ws, period=period)
+    if as_json:
+        echo_json(rows)
+        return
+    for row in rows:
+        status = T.SUBMISSION_STATUS[row.status]
+        late = f" · {T.CLI['late_short']}" if row.late else ""
+        click.echo(f"{row.unit_name}: {status}{late}")
+
+
 @report_group.command("pdf")
 @click.argument("report_id")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="FILE.pdf")

@@ -596,3 +596,48 @@ def consolidate(ws: Workspace, *, period: str, by: str | None = None) -> ReportV
             repo.insert(conn, "reports", {**row, **extra})
         _insert_children(ws, report_id, now, sections, lines, fig)
     return get_report(ws, report_id)
+
+
+class UnitSubmission(BaseModel):
+    """Where one expected unit stands for a period: its newest report, if any."""
+
+    unit: str
+    unit_name: str
+    report_id: str | None
+    status: str  # "missing", "draft" or "submitted"
+    revision: int | None
+    late: bool
+
+
+def period_overview(ws: Workspace, *, period: str) -> list[UnitSubmission]:
+    """For Phòng Văn hóa - Xã hội: each expected unit's report of a period, or its absence."""
+    per = parse_period(period)
+    conn = ws.db.conn
+    today = ws.today()
+    out = []
+    for unit in expected_units(ws):
+        rows = repo.reports(conn, period=per.code, scope="unit", unit_id=unit["id"])
+        newest = latest(rows)
+        if newest is None:
+            out.append(
+                UnitSubmission(
+                    unit=unit["code"],
+                    unit_name=unit["name"],
+                    report_id=None,
+                    status="missing",
+                    revision=None,
+                    late=today > per.due,
+                )
+            )
+            continue
+        out.append(
+            UnitSubmission(
+                unit=unit["code"],
+                unit_name=unit["name"],
+                report_id=newest["id"],
+                status=newest["status"],
+                revision=newest["revision"],
+                late=_late(newest, today),
+            )
+        )
+    return out

@@ -65,6 +65,11 @@ TARGET_STATUS: dict[str, str] = {
     "no_data": "Chưa đủ số liệu",
 }
 REPORT_STATUS: dict[str, str] = {"draft": "Dự thảo", "submitted": "Đã gửi"}
+SUBMISSION_STATUS: dict[str, str] = {
+    "missing": "Chưa có báo cáo",
+    "draft": "Đang soạn (dự thảo)",
+    "submitted": "Đã gửi",
+}
 AMENDMENT_ACTIONS: dict[str, str] = {"add": "Bổ sung", "change": "Điều chỉnh", "drop": "Bãi bỏ"}
 AMENDMENT_STATUS: dict[str, str] = {
     "proposed": "Đơn vị đề xuất",
@@ -225,6 +230,7 @@ AREA_OTHER = {"difficulties": "Khó khăn, vướng mắc", "proposals": "Đề 
 CLI: dict[str, str] = {
     "report_line": "{id}  {who} · kỳ {period} · {status} · lần {revision}{late}",
     "late": " · trễ hạn (hạn {due})",
+    "late_short": "trễ hạn",
     "missing": "Đơn vị chưa gửi báo cáo: {units}.",
     "written": "Đã ghi {path}.",
     "targets_head": "Chỉ tiêu của {who}, kỳ {period} ({start} → {end}):",
