@@ -12,6 +12,7 @@ import unicodedata
 import pytest
 from pypdf import PdfReader
 
+from cchc.reports import pdf
 from cchc.services import reports as rs
 from cchc.services.report_output import write_export, write_pdf
 from cchc.services.tasks import list_tasks
@@ -84,6 +85,15 @@ def test_every_task_appears_with_its_diacritics(annual, ws):
     assert len(tasks) == 26
     for task in tasks:
         assert _flat(task.content).rstrip(" .") in text, task.stt
+    # The appendix's content column, read alone, holds each sub-item (rows 3, 19, 23).
+    left = pdf.MARGIN_LEFT + pdf.TEXT_WIDTH * pdf.APPENDIX_COLS[0]
+    width = pdf.TEXT_WIDTH * pdf.APPENDIX_COLS[1]
+    column = _flat(
+        _pdftotext(path, "-x", str(int(left)), "-y", "0", "-W", str(int(width) + 1), "-H", "842")
+    )
+    for task in tasks:
+        for sub in task.subitems:
+            assert _flat(sub) in column, task.stt
     assert "Nơi nhận:" in text
     assert "TM. ỦY BAN NHÂN DÂN" in text and "CHỦ TỊCH" in text
     assert "Trung tâm Phục vụ hành chính công đặc khu: Đã tiếp nhận 120 hồ sơ" in text

@@ -322,3 +322,12 @@ def test_the_period_overview_shows_each_expected_unit(ws):
     assert (rows["tai_chinh"].status, rows["tai_chinh"].report_id) == ("missing", None)
     assert "so_noi_vu" not in rows and "cac_don_vi" not in rows
     assert all(r.late for r in rs.period_overview(ws, period="2026-Q1"))
+
+
+def test_an_empty_value_clears_a_figure(ws):
+    view = rs.new_report(ws, unit="tthcc", period="2026-01", by="A")
+    rs.set_report(ws, view.id, fields={"received_direct": "4", "received_postal": "1"})
+    saved = rs.set_report(ws, view.id, fields={"received_postal": ""})
+    assert (saved.figures["received_direct"], saved.figures["received_postal"]) == (4, None)
+    with pytest.raises(FiguresInvalid):
+        rs.set_report(ws, view.id, fields={"received_by_fax": ""})

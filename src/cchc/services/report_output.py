@@ -170,7 +170,7 @@ def official_document(ws: Workspace, ref: str) -> OfficialReport:
         tasks=tuple(
             TaskRow(
                 stt=str(t.stt) if t.stt is not None else "*",
-                content=t.content,
+                content="\n".join([t.content, *(f"- {item.lstrip('- ')}" for item in t.subitems)]),
                 lead=t.lead,
                 deadline=t.timeframe,
                 state=T.TASK_STATES.get(t.state, t.state),

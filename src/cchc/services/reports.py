@@ -43,6 +43,7 @@ class ReportTaskLine(BaseModel):
     stt: int | None
     area: str | None
     content: str
+    subitems: list[str]
     lead: str
     timeframe: str
     due: str | None
@@ -145,6 +146,7 @@ def get_report(ws: Workspace, ref: str) -> ReportView:
                 stt=t["stt"],
                 area=t["area"],
                 content=t["content"],
+                subitems=json.loads(t["subitems"]),
                 lead=t["lead_text"],
                 timeframe=t["timeframe"],
                 due=t["due"],
@@ -364,7 +366,14 @@ def set_report(
     if fields and row["scope"] == "zone":
         raise InvalidInput("report_zone_no_figures", ref=row["id"][:8])
 
-    values = {name: parse_value(name, raw) for name, raw in fields.items()}
+    values = {  # an empty value clears a figure
+        name: (parse_value(name, raw) if raw.strip() else None) for name, raw in fields.items()
+    }
+    unknown = [
+        name for name, raw in fields.items() if not raw.strip() and name not in FIGURE_FIELDS
+    ]
+    if unknown:
+        parse_value(unknown[0], "0")
     old_fig = figures_of(conn, row["id"])
     new_fig = check(Figures.model_validate({**old_fig.model_dump(), **values}))
 
