@@ -1,0 +1,1 @@
+"""Generic offline-first sync engine: capture, signed feeds, bundles and their carriers."""

@@ -1,0 +1,313 @@
+"""HTTP hub and clients: push and pull on real sockets, resumed after cuts, bad requests refused."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sync.transport import (
+    NotABundle,
+    RemoteRejected,
+    TransferAborted,
+    pull,
+    push,
+    reachable,
+    sha256_hex,
+)
+from sync.transport.testing_proxy import ThrottlingProxy
+
+# Protocol overhead allowed per connection the client opens: request and response headers.
+OVERHEAD_PER_CONNECTION = 1_500
+FAST: dict[str, Any] = {"backoff": 0.02, "max_backoff": 0.1}
+
+
+def _request(
+    hub_url: str, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, Any]]:
+    host, port = hub_url.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        resp = conn.getresponse()
+        raw = resp.read()
+        return resp.status, (json.loads(raw) if raw else {})
+    finally:
+        conn.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_push_delivers_bytes_and_sender_once_and_returns_the_import_result(make_hub) -> None:  # type: ignore[no-untyped-def]
+    hub, calls = make_hub()
+    data = os.urandom(100_000)
+    result = push(hub.url, data, "dao-1", chunk_size=30_000)
+    assert result.result == {"applied": 1, "sha256": sha256_hex(data), "sender": "dao-1"}
+    assert calls.imported == [(data, "dao-1")]
+    again = push(hub.url, data, "dao-1")
+    assert again.result == result.result and again.bytes_sent == 0
+    assert len(calls.imported) == 1
+    assert list(hub.uploads_dir.glob("*.upload")) == []
+
+
+def test_push_cut_repeatedly_by_the_link_resumes_without_starting_over(make_hub) -> None:  # type: ignore[no-untyped-def]
+    hub, calls = make_hub()
+    data = os.urandom(150_000)
+    with ThrottlingProxy(hub.address[1], kbit_per_s=2_000, cut_every=0.15) as proxy:
+        result = push(proxy.url, data, "dao-1", retries=20, **FAST)
+    assert calls.imported == [(data, "dao-1")]
+    assert result.resumes >= 2 and proxy.stats.cuts >= 2
+    budget = 1.1 * len(data) + OVERHEAD_PER_CONNECTION * proxy.stats.connections
+    assert proxy.stats.up <= budget, (proxy.stats, budget)
+
+
+def test_pull_cut_repeatedly_by_the_link_resumes_and_writes_the_verified_bundle(
+    make_hub, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    hub, calls = make_hub()
+    calls.outgoing = os.urandom(150_000)
+    dest = tmp_path / "from-city.cchc"
+    with ThrottlingProxy(hub.address[1], kbit_per_s=2_000, cut_every=0.15) as proxy:
+        result = pull(proxy.url, "dao-1", dest, retries=20, **FAST)
+    assert dest.read_bytes() == calls.outgoing
+    assert result.sha256 == sha256_hex(calls.outgoing) and result.resumes >= 2
+    assert calls.exported_for == ["dao-1"]
+    budget = 1.1 * len(calls.outgoing) + OVERHEAD_PER_CONNECTION * proxy.stats.connections
+    assert proxy.stats.down <= budget, (proxy.stats, budget)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["from-city.cchc"]
+
+
+def test_push_given_up_then_rerun_sends_only_the_rest(make_hub) -> None:  # type: ignore[no-untyped-def]
+    hub, calls = make_hub()
+    data = os.urandom(120_000)
+    proxy = ThrottlingProxy(hub.address[1], kbit_per_s=1_000, cut_every=0.2)
+    with proxy, pytest.raises(TransferAborted) as info:
+        push(proxy.url, data, "dao-1", retries=0, **FAST)
+    assert info.value.code == "transfer_aborted"
+    status, state = _request(hub.url, "GET", f"/v1/uploads/{sha256_hex(data)}")
+    assert status == 200 and 0 < state["received"] < len(data) and not state["done"]
+    result = push(hub.url, data, "dao-1")
+    assert result.bytes_sent == len(data) - state["received"]
+    assert calls.imported == [(data, "dao-1")]
+
+
+def test_pull_given_up_then_rerun_fetches_only_the_rest(make_hub, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    hub, calls = make_hub()
+    calls.outgoing = os.urandom(120_000)
+    dest = tmp_path / "in.cchc"
+    proxy = ThrottlingProxy(hub.address[1], kbit_per_s=1_000, cut_every=0.2)
+    with proxy, pytest.raises(TransferAborted):
+        pull(proxy.url, "dao-1", dest, retries=0, **FAST)
+    assert not dest.exists()
+    (partial,) = tmp_path.iterdir()
+    kept = partial.stat().st_size
+    assert 0 < kept < len(calls.outgoing)
+    calls.outgoing = b"a newer bundle must not replace the one half-fetched"
+    result = pull(hub.url, "dao-1", dest)
+    assert result.bytes_received == 120_000 - kept
+    assert dest.read_bytes() != calls.outgoing and result.size == 120_000
+    assert sha256_hex(dest.read_bytes()) == result.sha256
+
+
+def test_import_failure_is_reported_and_a_retry_finishes_without_reupload(make_hub) -> None:  # type: ignore[no-untyped-def]
+    hub, calls = make_hub()
+    calls.fail_import = True
+    data = os.urandom(50_000)
+    with pytest.raises(RemoteRejected) as info:
+        push(hub.url, data, "dao-1", **FAST)
+    assert info.value.params["remote_code"] == "import_failed"
+    assert "database is locked" in str(info.value)
+    calls.fail_import = False
+    result = push(hub.url, data, "dao-1")
+    assert result.bytes_sent == 0 and calls.imported == [(data, "dao-1")]
+
+
+def test_two_islands_pushing_the_same_bundle_at_once_import_it_once(make_hub) -> None:  # type: ignore[no-untyped-def]
+    hub, calls = make_hub()
+    data = os.urandom(400_000)
+    results: list[Any] = []
+
+    def run() -> None:
+        results.append(push(hub.url, data, "dao-1", chunk_size=16_000, retries=50, **FAST))
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert len(results) == 3 and all(r.result["sha256"] == sha256_hex(data) for r in results)
+    assert calls.imported == [(data, "dao-1")]
+
+
+def test_pull_when_the_hub_has_nothing_writes_nothing(make_hub, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    hub, calls = make_hub()
+    result = pull(hub.url, "dao-1", tmp_path / "x.cchc")
+    assert result.path is None and result.size == 0 and list(tmp_path.iterdir()) == []
+
+
+def test_reachable_tells_a_hub_from_a_closed_port_and_a_stranger(make_hub) -> None:  # type: ignore[no-untyped-def]
+    hub, _ = make_hub()
+    assert reachable(hub.url, timeout=2)
+    assert not reachable(f"http://127.0.0.1:{_free_port()}", timeout=2)
+    assert not reachable("ftp://127.0.0.1:21", timeout=2)
+    with socket.create_server(("127.0.0.1", 0)) as stranger:
+        port = stranger.getsockname()[1]
+
+        def answer() -> None:
+            conn, _ = stranger.accept()
+            with conn:
+                conn.recv(4096)
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello")
+
+        t = threading.Thread(target=answer, daemon=True)
+        t.start()
+        assert not reachable(f"http://127.0.0.1:{port}", timeout=2)
+        t.join(timeout=5)
+
+
+def test_push_to_a_dead_hub_gives_up_after_bounded_retries() -> None:
+    with pytest.raises(TransferAborted) as info:
+        push(f"http://127.0.0.1:{_free_port()}", b"bundle", "dao-1", retries=2, **FAST)
+    assert info.value.params["attempts"] == 3
+
+
+def test_empty_bundle_is_not_pushed(make_hub) -> None:  # type: ignore[no-untyped-def]
+    hub, calls = make_hub()
+    with pytest.raises(NotABundle):
+        push(hub.url, b"", "dao-1")
+
+
+def test_bundle_over_the_hub_limit_is_refused_at_once(make_hub) -> None:  # type: ignore[no-untyped-def]
+    hub, calls = make_hub(max_bundle_size=10_000)
+    with pytest.raises(RemoteRejected) as info:
+        push(hub.url, os.urandom(20_000), "dao-1", retries=5, **FAST)
+    assert info.value.params["status"] == 413 and "20000" in str(info.value)
+    assert calls.imported == []
+
+
+def test_bytes_not_matching_the_announced_sha256_are_refused_and_discarded(make_hub) -> None:  # type: ignore[no-untyped-def]
+    hub, calls = make_hub()
+    sha = sha256_hex(b"what was announced")
+    headers = {"Upload-Offset": "0", "Upload-Length": "18", "X-Sync-Sender": "dao-1"}
+    status, body = _request(hub.url, "PUT", f"/v1/uploads/{sha}", b"something else!!!!", headers)
+    assert status == 422 and body["error"] == "hash_mismatch"
+    assert _request(hub.url, "GET", f"/v1/uploads/{sha}")[1]["received"] == 0
+    assert calls.imported == []
+
+
+SHA = "ab" * 32
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "headers", "status", "error", "quoted"),
+    [
+        ("GET", "/v1/uploads/not-a-sha", {}, 400, "bad_request", "not-a-sha"),
+        ("GET", "/v2/ping", {}, 404, "not_found", "/v2/ping"),
+        ("DELETE", f"/v1/uploads/{SHA}", {}, 405, "method_not_allowed", "DELETE"),
+        (
+            "PUT",
+            f"/v1/uploads/{SHA}",
+            {"Upload-Offset": "0", "Upload-Length": "4"},
+            400,
+            "bad_request",
+            "None",
+        ),
+        (
+            "PUT",
+            f"/v1/uploads/{SHA}",
+            {"Upload-Offset": "x1", "Upload-Length": "4", "X-Sync-Sender": "d"},
+            400,
+            "bad_request",
+            "x1",
+        ),
+        (
+            "PUT",
+            f"/v1/uploads/{SHA}",
+            {"Upload-Offset": "2", "Upload-Length": "4", "X-Sync-Sender": "d"},
+            400,
+            "bad_request",
+            "runs past",
+        ),
+        (
+            "PUT",
+            f"/v1/uploads/{SHA}",
+            {"Upload-Offset": "1", "Upload-Length": "9", "X-Sync-Sender": "d"},
+            409,
+            "offset_mismatch",
+            "Upload-Offset 1",
+        ),
+        ("GET", "/v1/outbox?peer=a%20b", {}, 400, "bad_request", "a b"),
+        ("GET", "/v1/outbox?peer=p&have=zz", {}, 400, "bad_request", "zz"),
+        ("GET", f"/v1/blobs/{SHA}", {}, 404, "not_found", SHA[:8]),
+    ],
+)
+def test_bad_requests_get_a_clear_json_error(  # type: ignore[no-untyped-def]
+    make_hub, method, path, headers, status, error, quoted
+) -> None:
+    hub, calls = make_hub()
+    got_status, body = _request(hub.url, method, path, b"abc", headers)
+    assert (got_status, body["error"]) == (status, error)
+    assert quoted in body["message"]
+    assert calls.imported == []
+
+
+def test_range_past_the_end_is_refused(make_hub) -> None:  # type: ignore[no-untyped-def]
+    hub, calls = make_hub()
+    calls.outgoing = b"0123456789"
+    _, info = _request(hub.url, "GET", "/v1/outbox?peer=dao-1")
+    status, body = _request(
+        hub.url, "GET", f"/v1/blobs/{info['sha256']}", headers={"Range": "bytes=10-"}
+    )
+    assert status == 416 and "10" in body["message"]
+
+
+def test_upload_survives_a_hub_restart_and_resumes(tmp_path: Path) -> None:
+    from sync.transport import HubServer
+
+    imported: list[bytes] = []
+    data = os.urandom(100_000)
+
+    def on_bundle(b: bytes, sender: str) -> dict[str, Any]:
+        imported.append(b)
+        return {"ok": True}
+
+    first = HubServer(on_bundle, lambda p: b"", tmp_path / "hub").start()
+    proxy = ThrottlingProxy(first.address[1], kbit_per_s=1_000, cut_every=0.2)
+    with proxy, pytest.raises(TransferAborted):
+        push(proxy.url, data, "dao-1", retries=0, **FAST)
+    first.close()
+    with HubServer(on_bundle, lambda p: b"", tmp_path / "hub") as second:
+        host, port = second.address
+        conn = http.client.HTTPConnection(host, port, timeout=5)
+        conn.request("HEAD", f"/v1/uploads/{sha256_hex(data)}")
+        resp = conn.getresponse()
+        resp.read()
+        conn.close()
+        kept = int(resp.headers["Upload-Offset"])
+        assert resp.status == 200 and resp.headers["Upload-Done"] == "0" and kept > 0
+        result = push(second.url, data, "dao-1")
+    assert result.bytes_sent == len(data) - kept and imported == [data]
+
+
+def test_hub_keeps_only_the_blob_each_peer_may_still_be_fetching(make_hub) -> None:  # type: ignore[no-untyped-def]
+    hub, calls = make_hub()
+    calls.outgoing = b"first bundle for dao-1"
+    _, one = _request(hub.url, "GET", "/v1/outbox?peer=dao-1")
+    calls.outgoing = b"bundle for dao-2"
+    _, two = _request(hub.url, "GET", "/v1/outbox?peer=dao-2")
+    _, resumed = _request(hub.url, "GET", f"/v1/outbox?peer=dao-1&have={one['sha256']}")
+    assert resumed == one and calls.exported_for == ["dao-1", "dao-2"]
+    calls.outgoing = b"second bundle for dao-1"
+    _, newer = _request(hub.url, "GET", "/v1/outbox?peer=dao-1")
+    blobs = sorted(p.stem for p in hub.outbox_dir.glob("*.blob"))
+    assert blobs == sorted([two["sha256"], newer["sha256"]])
