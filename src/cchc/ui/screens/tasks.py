@@ -280,9 +280,9 @@ class TasksScreen:
             derived += f", {CADENCE_LABELS[d.cadence]}"
         rows: list[ft.Control] = [
             heading(TASKS["detail_heading"].format(ref=ref), 18),
-            ft.Text(d.content, selectable=True, size=15),
+            ft.Text(d.content, size=15),
         ]
-        rows += [ft.Text(f"• {item}", selectable=True) for item in d.subitems]
+        rows += [ft.Text(f"• {item}") for item in d.subitems]
         rows += [
             field_row(TASKS["area"], f"{d.area or '—'}. {d.area_title or ''}".strip(". ")),
             field_row(TASKS["lead"], d.lead),
@@ -328,7 +328,6 @@ class TasksScreen:
                             size=size_text(doc.size),
                         ),
                         expand=True,
-                        selectable=True,
                     ),
                     ft.OutlinedButton(
                         TASKS["open"] if self.ctx.desktop else TASKS["download"],
@@ -389,7 +388,6 @@ class TasksScreen:
                         at=_local_time(entry.at), actor=entry.actor, action=what, change=change
                     ),
                     size=13,
-                    selectable=True,
                 )
             )
         return section(TASKS["history_heading"], *lines, identifier="history")
@@ -516,9 +514,15 @@ class EvidenceForm:
         self.screen = screen
         self.detail = detail
         self.file_text = ft.Text(TASKS["no_file"], italic=True)
-        self.doc_type = ft.TextField(label=TASKS["doc_type"], width=330, dense=True)
-        self.doc_number = ft.TextField(label=TASKS["doc_number"], width=230, dense=True)
-        self.doc_date = ft.TextField(label=TASKS["doc_date"], width=220, dense=True)
+        self.doc_type = ft.TextField(
+            label=TASKS["doc_type"], helper=TASKS["doc_type_help"], width=260, dense=True
+        )
+        self.doc_number = ft.TextField(
+            label=TASKS["doc_number"], helper=TASKS["doc_number_help"], width=220, dense=True
+        )
+        self.doc_date = ft.TextField(
+            label=TASKS["doc_date"], helper=TASKS["doc_date_help"], width=200, dense=True
+        )
         self.doc_title = ft.TextField(label=TASKS["doc_title"], dense=True)
         self.error = ft.Text("", color=ft.Colors.ERROR)
         self.picked: tuple[str, Path] | None = None
