@@ -99,13 +99,6 @@ REPORTS = {
     "zone": "Đặc khu Bạch Long Vĩ (báo cáo chung)",
 }
 
-DASHBOARD_TARGETS = {
-    "heading": "Chỉ tiêu so với thực tế (lũy kế năm {year})",
-    "from": "Số liệu từ các kỳ: {periods}",
-    "no_figures": "Chưa có báo cáo nào đã gửi; các chỉ tiêu về số liệu chưa đủ để đánh giá.",
-    "open": "Xem báo cáo",
-}
-
 MESSAGES = {
     "ui_no_local_unit": "Máy này chưa chọn đơn vị; hãy vào Cài đặt để chọn đơn vị trước.",
     "ui_output_folder_missing": "Hãy nhập thư mục để lưu tệp.",

@@ -1,17 +1,14 @@
-"""Targets against actuals: a table used by the Báo cáo screen and by the dashboard."""
+"""Targets against actuals as the Báo cáo screen lists them (the dashboard has its own panel,
+cchc.ui.screens.panels)."""
 
 from __future__ import annotations
 
 import flet as ft
 
-from cchc.domain.errors import CchcError
-from cchc.services import targets as target_service
 from cchc.services.targets import TargetRow, TargetsView
-from cchc.texts.errors import message
 from cchc.texts.reports import TARGET_SHORT, TARGET_STATUS
-from cchc.texts.ui_reports import DASHBOARD_TARGETS, REPORTS
-from cchc.ui.context import AppContext
-from cchc.ui.widgets import section, tagged
+from cchc.texts.ui_reports import REPORTS
+from cchc.ui.widgets import tagged
 
 STATUS_COLORS = {
     "met": ft.Colors.GREEN_700,
@@ -77,23 +74,3 @@ def target_rows(view: TargetsView, prefix: str) -> list[ft.Control]:
         )
         rows.append(tagged(f"{prefix}-{row.code}", line, label=f"{row.code}: {title}: {verdict}"))
     return rows
-
-
-def dashboard_targets_panel(ctx: AppContext) -> ft.Control | None:
-    """Dashboard: the zone's targets for the year to date."""
-    try:
-        view = ctx.call(target_service.measure)
-    except CchcError as err:
-        return section(DASHBOARD_TARGETS["heading"].format(year=""), ft.Text(message(err)))
-    year = view.period.split("-")[0]
-    note = (
-        DASHBOARD_TARGETS["from"].format(periods=", ".join(view.figures_from))
-        if view.figures_from
-        else DASHBOARD_TARGETS["no_figures"]
-    )
-    return section(
-        DASHBOARD_TARGETS["heading"].format(year=year),
-        ft.Text(note, size=12, color=ft.Colors.ON_SURFACE_VARIANT),
-        *target_rows(view, "dash-target"),
-        identifier="dashboard-targets",
-    )
