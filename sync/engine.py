@@ -588,6 +588,9 @@ class Engine:
             self.conn.execute("UPDATE _sync_state SET capture_off = capture_off + 1")
             self.conn.execute("PRAGMA defer_foreign_keys = ON")
             max_hlc = self._apply_ready(fresh, view, result)
+            Merger(
+                self.conn, self._tracked, self.policy, self._seen_lookup(), self._hlc()
+            ).settle_foreign_keys()
             self.conn.execute("UPDATE _sync_state SET capture_off = capture_off - 1")
             self.conn.execute(
                 "UPDATE _sync_state SET hlc = max(hlc, ?)", (hlcmod.receive(0, max_hlc),)
