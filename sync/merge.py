@@ -13,7 +13,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from .encoding import Value
 from .feeds import TOMBSTONE, Entry, Segment
@@ -45,8 +45,9 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-@dataclass(slots=True)
-class Cell:
+class Cell(NamedTuple):
+    """The winning write of one cell."""
+
     value: Value
     hlc: int
     origin: str
