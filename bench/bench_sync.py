@@ -66,6 +66,7 @@ WORDS = [
     "tháng",
     "năm",
 ]
+COLS = ("~", "title", "status", "progress", "note")
 STATUSES = ("not_started", "in_progress", "done")
 
 
@@ -184,7 +185,7 @@ def main() -> None:
             flat = [
                 ("items", r[0], c, v)
                 for r in rows
-                for c, v in zip(("~", "title", "status", "progress", "note"), (0, *r[1:]))
+                for c, v in zip(COLS, (0, *r[1:]), strict=True)
             ]
             t0 = time.perf_counter()
             conn.execute("BEGIN")
