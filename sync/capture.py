@@ -74,6 +74,10 @@ CREATE TABLE IF NOT EXISTS _sync_peers (
     acked_seq INTEGER NOT NULL,
     PRIMARY KEY (peer, origin)
 );
+CREATE TABLE IF NOT EXISTS _sync_peer_trust (
+    peer TEXT PRIMARY KEY,
+    digest TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS _sync_conflicts (
     id INTEGER PRIMARY KEY,
     tbl TEXT NOT NULL,
