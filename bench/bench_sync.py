@@ -4,12 +4,19 @@
 - export vs raw read + compression of the same rows (target ≤ 1.5×)
 - bytes per change in that bundle (target ≤ 30 B)
 - size of the delta after one edit to a database holding a year of history (target ≤ 2 KB)
+- a soak of runs killed (SIGKILL) at a random moment of an import or an export, each followed by
+  an integrity check and a check that no acknowledged change was lost (SYNC_SOAK_RUNS, 100)
 """
 
 from __future__ import annotations
 
+import os
 import random
+import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
 import tempfile
 import time
 import zlib
@@ -120,6 +127,114 @@ def _line(label: str, value: str, target: str, ok: bool) -> None:
     print(f"  {label:<58} {value:>14}   target {target:<10} {'ok' if ok else 'MISSED'}")
 
 
+SOAK_CHILD = """
+import sys
+from pathlib import Path
+sys.path[:0] = [sys.argv[5], sys.argv[5] + "/src"]
+from sync import Engine
+from sync.transport import write_atomic
+import sqlite3
+conn = sqlite3.connect(sys.argv[2], isolation_level=None)
+conn.execute("PRAGMA journal_mode = WAL")
+engine = Engine(conn, Path(sys.argv[3]))
+print("ready", flush=True)
+if sys.argv[1] == "import":
+    engine.import_bundle(Path(sys.argv[4]).read_bytes())
+else:
+    data = engine.export_bundle()
+    write_atomic(Path(sys.argv[4]) / "out.cchc", data)
+print("done", flush=True)
+"""
+
+
+def soak(runs: int) -> None:
+    """Kill imports and exports at random moments; every time the database must stay sound."""
+    from sync.format import decode_bundle
+
+    root = str(Path(__file__).resolve().parent.parent)
+    rng = random.Random(7)
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        a_conn, a = _site(tmp, "a")
+        a.init_root()
+        b_conn, b = _site(tmp, "b")
+        _trust(a, b)
+        a_conn.execute("BEGIN")
+        a_conn.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?)", _rows(rng, 1000))
+        a_conn.execute("COMMIT")
+        b.import_bundle(a.export_bundle())
+        a.import_bundle(b.export_bundle(a.site_id))  # B has acknowledged these 1000 rows
+        acked = b_conn.execute("SELECT * FROM items ORDER BY id").fetchall()
+        a_conn.execute("BEGIN")
+        a_conn.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?)", _rows(rng, 3000))
+        a_conn.execute("COMMIT")
+        bundle = tmp / "next.cchc"
+        bundle.write_bytes(a.export_bundle(b.site_id))
+        b_conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        b_conn.close()
+        template = tmp / "template.sqlite"
+        shutil.copyfile(tmp / "b.sqlite", template)
+        durations: dict[str, float] = {}
+        failures: list[str] = []
+        outcomes = {"import": [0, 0], "export": [0, 0]}  # [killed before done, completed]
+        for i in range(runs):
+            mode = "import" if i % 2 == 0 else "export"
+            db = tmp / f"run{i}.sqlite"
+            shutil.copyfile(template, db)
+            out_dir = tmp / f"out{i}"
+            out_dir.mkdir()
+            target = str(bundle) if mode == "import" else str(out_dir)
+            args = [sys.executable, "-c", SOAK_CHILD, mode, str(db), str(tmp / "b.keys"), target,
+                    root]  # fmt: skip
+            if mode not in durations:
+                probe = tmp / "probe.sqlite"
+                shutil.copyfile(template, probe)
+                probe_out = tmp / "probe-out"
+                probe_out.mkdir(exist_ok=True)
+                probe_args = [*args[:4], str(probe), str(tmp / "b.keys"),
+                              target if mode == "import" else str(probe_out), root]  # fmt: skip
+                timed = subprocess.Popen(probe_args, stdout=subprocess.PIPE)
+                assert timed.stdout is not None
+                timed.stdout.readline()
+                t0 = time.perf_counter()
+                timed.stdout.readline()
+                durations[mode] = time.perf_counter() - t0  # from "ready" to "done"
+                timed.wait()
+            child = subprocess.Popen(args, stdout=subprocess.PIPE)
+            assert child.stdout is not None
+            child.stdout.readline()
+            time.sleep(rng.uniform(0, durations[mode]))
+            child.send_signal(signal.SIGKILL)
+            child.wait()
+            conn = sqlite3.connect(db)
+            ok = conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            rows = conn.execute("SELECT * FROM items ORDER BY id").fetchall()
+            conn.close()
+            if not ok:
+                failures.append(f"run {i} ({mode}): integrity_check failed")
+            if not set(acked) <= set(rows):
+                failures.append(f"run {i} ({mode}): an acknowledged row was lost")
+            if mode == "import" and len(rows) not in (1000, 4000):
+                failures.append(f"run {i}: partial import ({len(rows)} rows)")
+            done = len(rows) == 4000 if mode == "import" else (out_dir / "out.cchc").exists()
+            outcomes[mode][1 if done else 0] += 1
+            for f in out_dir.iterdir():
+                if f.name == "out.cchc":
+                    decode_bundle(f.read_bytes())  # a final name always holds a whole bundle
+            shutil.rmtree(out_dir)
+            db.unlink()
+    _line(
+        f"soak: {runs} runs killed mid import/export, failures",
+        str(len(failures)),
+        "0",
+        not failures,
+    )
+    for mode, (killed, completed) in outcomes.items():
+        print(f"    {mode}: killed before the end {killed}, finished before the kill {completed}")
+    for f in failures[:10]:
+        print(f"    {f}")
+
+
 def main() -> None:
     rng = random.Random(2026)
     with tempfile.TemporaryDirectory() as tmpdir:
@@ -183,9 +298,7 @@ def main() -> None:
                 "PRIMARY KEY (tbl, row_id, col)) WITHOUT ROWID"
             )
             flat = [
-                ("items", r[0], c, v)
-                for r in rows
-                for c, v in zip(COLS, (0, *r[1:]), strict=True)
+                ("items", r[0], c, v) for r in rows for c, v in zip(COLS, (0, *r[1:]), strict=True)
             ]
             t0 = time.perf_counter()
             conn.execute("BEGIN")
@@ -250,6 +363,7 @@ def main() -> None:
         "<= 2048 B",
         len(delta) <= 2048,
     )
+    soak(int(os.environ.get("SYNC_SOAK_RUNS", "100")))
 
 
 if __name__ == "__main__":
