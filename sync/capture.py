@@ -74,6 +74,10 @@ CREATE TABLE IF NOT EXISTS _sync_peers (
     acked_seq INTEGER NOT NULL,
     PRIMARY KEY (peer, origin)
 );
+CREATE TABLE IF NOT EXISTS _sync_peer_trust (
+    peer TEXT PRIMARY KEY,
+    digest TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS _sync_conflicts (
     id INTEGER PRIMARY KEY,
     tbl TEXT NOT NULL,
@@ -99,6 +103,11 @@ CREATE TABLE IF NOT EXISTS _sync_rejections (
     code TEXT NOT NULL,
     reason TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS _sync_parked (
+    tbl TEXT NOT NULL,
+    row_id TEXT NOT NULL,
+    PRIMARY KEY (tbl, row_id)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS _sync_root (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     public_key BLOB NOT NULL
@@ -154,6 +163,13 @@ def table_columns(conn: sqlite3.Connection, spec: TableSpec) -> list[str]:
     return cols
 
 
+#: Upsert, not INSERT OR REPLACE: an outer INSERT OR IGNORE would override a trigger's OR REPLACE.
+UPSERT = (
+    " ON CONFLICT (tbl, row_id, col) DO UPDATE SET value = excluded.value, "
+    "hlc = excluded.hlc, origin = excluded.origin"
+)
+
+
 def trigger_sql(spec: TableSpec, columns: list[str]) -> list[str]:
     """DROP and CREATE statements for the three capture triggers of one table."""
     t, pk = spec.name, spec.pk
@@ -166,9 +182,9 @@ def trigger_sql(spec: TableSpec, columns: list[str]) -> list[str]:
             f"INSERT INTO _sync_pending (hlc, tbl, row_id, col, value) "
             f"SELECT s.hlc, {_lit(t)}, NEW.{_q(pk)}, v.col, v.val FROM _sync_state s, ({rows}) v "
             f"WHERE s.id = 1 ORDER BY v.pos;\n"
-            f"INSERT OR REPLACE INTO _sync_cells (tbl, row_id, col, value, hlc, origin) "
+            f"INSERT INTO _sync_cells (tbl, row_id, col, value, hlc, origin) "
             f"SELECT {_lit(t)}, NEW.{_q(pk)}, v.col, v.val, s.hlc, s.site_id "
-            f"FROM _sync_state s, ({rows}) v WHERE s.id = 1;"
+            f"FROM _sync_state s, ({rows}) v WHERE s.id = 1{UPSERT};"
         )
 
     ins_rows = " UNION ALL ".join(
@@ -194,9 +210,9 @@ def trigger_sql(spec: TableSpec, columns: list[str]) -> list[str]:
     if columns:
         changed = " OR ".join(f"NEW.{_q(c)} IS NOT OLD.{_q(c)}" for c in columns)
         upd_body += (
-            f"INSERT OR REPLACE INTO _sync_cells (tbl, row_id, col, value, hlc, origin) "
+            f"INSERT INTO _sync_cells (tbl, row_id, col, value, hlc, origin) "
             f"SELECT {_lit(t)}, NEW.{_q(pk)}, {_lit(TOMBSTONE)}, 0, s.hlc, s.site_id "
-            f"FROM _sync_state s WHERE s.id = 1 AND ({changed});"
+            f"FROM _sync_state s WHERE s.id = 1 AND ({changed}){UPSERT};"
         )
     stmts.append(
         f"CREATE TRIGGER {_q(base + '_upd')} AFTER UPDATE ON {_q(t)} WHEN {when} BEGIN\n"

@@ -8,6 +8,7 @@ result = other.import_bundle(data)             # ImportResult, or raises SyncErr
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import uuid
@@ -505,6 +506,13 @@ class Engine:
                     "SELECT body, sig FROM _sync_revocations ORDER BY key"
                 )
             ]
+            digest = trust_digest(certs, revs)
+            if peer_site_id is not None and since is None:
+                known = self.conn.execute(
+                    "SELECT digest FROM _sync_peer_trust WHERE peer = ?", (peer_site_id,)
+                ).fetchone()
+                if known is not None and known[0] == digest:
+                    certs, revs = [], []  # the peer said it holds exactly these
             bundle = Bundle(
                 sender=self.site_id,
                 sender_key=self.key.public,
@@ -515,6 +523,7 @@ class Engine:
                 revocations=revs,
                 acks=self.vector(),
                 segments=segs,
+                trust_digest=digest,
             )
         rpk = None
         if encrypt_to is not None:
@@ -588,10 +597,18 @@ class Engine:
             self.conn.execute("UPDATE _sync_state SET capture_off = capture_off + 1")
             self.conn.execute("PRAGMA defer_foreign_keys = ON")
             max_hlc = self._apply_ready(fresh, view, result)
+            Merger(
+                self.conn, self._tracked, self.policy, self._seen_lookup(), self._hlc()
+            ).settle_foreign_keys()
             self.conn.execute("UPDATE _sync_state SET capture_off = capture_off - 1")
             self.conn.execute(
                 "UPDATE _sync_state SET hlc = max(hlc, ?)", (hlcmod.receive(0, max_hlc),)
             )
+            if bundle.trust_digest is not None:
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO _sync_peer_trust (peer, digest) VALUES (?, ?)",
+                    (bundle.sender, bundle.trust_digest),
+                )
             for origin, seq in bundle.acks.items():
                 self.conn.execute(
                     "INSERT INTO _sync_peers (peer, origin, acked_seq) VALUES (?, ?, ?) "
@@ -777,6 +794,14 @@ class Engine:
             "open_conflicts": len(self.conflicts()),
             "rejections": self.conn.execute("SELECT count(*) FROM _sync_rejections").fetchone()[0],
         }
+
+
+def trust_digest(certs: list[Certificate], revs: list[Revocation]) -> str:
+    """Names the set of certificates and revocations a site holds (sent in every header)."""
+    h = hashlib.sha256()
+    for body in sorted([c.body for c in certs] + [r.body for r in revs]):
+        h.update(hashlib.sha256(body).digest())
+    return h.hexdigest()[:32]
 
 
 def cells_snapshot(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:

@@ -14,9 +14,21 @@ import struct
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from .encoding import Reader, Value, canonical_json, encode_value, lp, parse_canonical_json, varint
-from .errors import ChainBroken, Malformed, TooLarge, UnknownCapability
+from .encoding import (
+    TAG_BLOB,
+    TAG_NULL,
+    TAG_TEXT,
+    Reader,
+    Value,
+    canonical_json,
+    encode_value,
+    lp,
+    parse_canonical_json,
+    varint,
+)
+from .errors import ChainBroken, Malformed, TooLarge, Truncated, UnknownCapability
 from .signing import SigningKey, verify
 
 ZERO_HASH = b"\x00" * 32
@@ -30,8 +42,7 @@ TOMBSTONE = "~"
 _QQ = struct.Struct(">QQ")
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """One column-level change: at clock ``hlc``, ``table.row_id.col`` became ``value``.
 
     ``col`` is ``"~"`` for the row's existence: value 1 is a tombstone, 0 an insert.
@@ -57,15 +68,23 @@ def entry_bytes(e: Entry) -> bytes:
 
 
 def chain(prev: bytes, entries: Sequence[Entry]) -> bytes:
+    """The hash-chain head after ``entries`` (reference form, one entry at a time)."""
+    return chain_bytes(prev, [entry_bytes(e) for e in entries])
+
+
+def chain_bytes(prev: bytes, items: Sequence[bytes]) -> bytes:
     sha = hashlib.sha256
     h = prev
-    for e in entries:
-        h = sha(h + entry_bytes(e)).digest()
+    for b in items:
+        h = sha(h + b).digest()
     return h
 
 
-def encode_body(entries: Sequence[Entry]) -> bytes:
-    """Columnar body: string table, then hlc deltas, table, row, column indexes, then values."""
+def encode_body(entries: Sequence[Entry]) -> tuple[bytes, list[bytes]]:
+    """Columnar body: string table, then hlc deltas, table, row, column indexes, then values.
+
+    Also returns each entry's canonical bytes (for the hash chain), built from the same pieces.
+    """
     strings: dict[str, int] = {}
 
     def intern(s: str) -> int:
@@ -77,25 +96,67 @@ def encode_body(entries: Sequence[Entry]) -> bytes:
     tix = [intern(e.table) for e in entries]
     rix = [intern(e.row_id) for e in entries]
     cix = [intern(e.col) for e in entries]
+    lps = [lp(s.encode()) for s in strings]
     out = bytearray(varint(len(entries)))
     out += varint(len(strings))
-    for s in strings:
-        out += lp(s.encode())
+    for b in lps:
+        out += b
     prev = 0
     for e in entries:
         d = e.hlc - prev
         out += varint((d << 1) if d >= 0 else ((-d << 1) - 1))
         prev = e.hlc
     for col in (tix, rix, cix):
-        for i in col:
-            out += varint(i)
-    for e in entries:
-        out += encode_value(e.value)
-    return bytes(out)
+        out += b"".join(_VARINT_SMALL[i] if i < 128 else varint(i) for i in col)
+    values = [encode_value(e.value) for e in entries]
+    out += b"".join(values)
+    pack = _QQ.pack
+    items = [
+        pack(e.seq, e.hlc) + lps[t] + lps[r] + lps[c] + v
+        for e, t, r, c, v in zip(entries, tix, rix, cix, values, strict=True)
+    ]
+    return bytes(out), items
 
 
-def decode_body(data: bytes, first_seq: int, last_seq: int) -> list[Entry]:
-    r = Reader(data, f"segment body {first_seq}..{last_seq}")
+_VARINT_SMALL = [bytes([i]) for i in range(128)]
+
+
+def _varints(data: bytes, pos: int, n: int, where: str) -> tuple[list[int], int]:
+    """Read ``n`` varints from ``pos`` (a fast path of Reader.varint)."""
+    end = len(data)
+    out: list[int] = []
+    append = out.append
+    for _ in range(n):
+        if pos >= end:
+            raise Truncated(f"{where}: data ends inside a varint at offset {pos}")
+        b = data[pos]
+        pos += 1
+        if b < 0x80:
+            append(b)
+            continue
+        v = b & 0x7F
+        shift = 7
+        while True:
+            if pos >= end:
+                raise Truncated(f"{where}: data ends inside a varint at offset {pos}")
+            b = data[pos]
+            pos += 1
+            v |= (b & 0x7F) << shift
+            if b < 0x80:
+                if b == 0:
+                    raise Malformed(f"{where}: non-canonical varint at offset {pos - 1}")
+                break
+            shift += 7
+            if shift > 63:
+                raise Malformed(f"{where}: varint longer than 9 bytes at offset {pos}")
+        append(v)
+    return out, pos
+
+
+def decode_body(data: bytes, first_seq: int, last_seq: int) -> tuple[list[Entry], list[bytes]]:
+    """Entries of a body and their canonical bytes (for the chain); strict about the grammar."""
+    where = f"segment body {first_seq}..{last_seq}"
+    r = Reader(data, where)
     n = r.varint("entry count")
     if n != last_seq - first_seq + 1:
         raise Malformed(
@@ -105,27 +166,62 @@ def decode_body(data: bytes, first_seq: int, last_seq: int) -> list[Entry]:
     ns = r.varint("string count")
     if ns > r.remaining():
         raise Malformed(f"segment {first_seq}..{last_seq}: string count {ns} exceeds body")
-    strings = [r.text(f"string {i}") for i in range(ns)]
+    strings = []
+    lps = []
+    for i in range(ns):
+        start = r.pos
+        strings.append(r.text(f"string {i}"))
+        lps.append(data[start : r.pos])
+    zs, pos = _varints(data, r.pos, n, where)
     hlcs = []
     prev = 0
-    for _ in range(n):
-        z = r.varint("hlc delta")
+    for z in zs:
         prev += (z >> 1) if not z & 1 else -((z + 1) >> 1)
         if prev < 0:
             raise Malformed(f"segment {first_seq}..{last_seq}: negative clock")
         hlcs.append(prev)
-    idx = [[r.varint("string index") for _ in range(n)] for _ in range(3)]
-    for col in idx:
-        for i in col:
-            if i >= ns:
-                raise Malformed(f"segment {first_seq}..{last_seq}: string index {i} >= {ns}")
-    values = [r.value("value") for _ in range(n)]
+    t, pos = _varints(data, pos, n, where)
+    rw, pos = _varints(data, pos, n, where)
+    c, pos = _varints(data, pos, n, where)
+    if n and max(max(t), max(rw), max(c)) >= ns:
+        raise Malformed(f"segment {first_seq}..{last_seq}: a string index is >= {ns}")
+    values: list[Value] = []
+    raws: list[bytes] = []
+    end = len(data)
+    for _ in range(n):
+        start = pos
+        tag = data[pos] if pos < end else -1
+        if tag in (TAG_TEXT, TAG_BLOB) and pos + 1 < end and data[pos + 1] < 0x80:
+            stop = pos + 2 + data[pos + 1]
+            if stop > end:
+                raise Truncated(f"{where}: data ends inside a value at offset {pos}")
+            chunk = data[pos + 2 : stop]
+            if tag == TAG_TEXT:
+                try:
+                    values.append(chunk.decode("utf-8"))
+                except UnicodeDecodeError as exc:
+                    raise Malformed(f"{where}: text value is not UTF-8 at {pos}") from exc
+            else:
+                values.append(chunk)
+            pos = stop
+        elif tag == TAG_NULL:
+            values.append(None)
+            pos += 1
+        else:
+            r.pos = pos
+            values.append(r.value("value"))
+            pos = r.pos
+        raws.append(data[start:pos])
+    r.pos = pos
     r.finish()
-    t, rw, c = idx
-    return [
-        Entry(first_seq + i, hlcs[i], strings[t[i]], strings[rw[i]], strings[c[i]], values[i])
-        for i in range(n)
-    ]
+    pack = _QQ.pack
+    entries = []
+    items = []
+    for i in range(n):
+        seq = first_seq + i
+        entries.append(Entry(seq, hlcs[i], strings[t[i]], strings[rw[i]], strings[c[i]], values[i]))
+        items.append(pack(seq, hlcs[i]) + lps[t[i]] + lps[rw[i]] + lps[c[i]] + raws[i])
+    return entries, items
 
 
 def compress(codec: int, raw: bytes) -> bytes:
@@ -238,8 +334,8 @@ class Segment:
         """Decompress, decode and check the hash chain against the signed head."""
         if self._entries is None:
             raw = decompress(self.codec, self.body, self.raw_len)
-            entries = decode_body(raw, self.first_seq, self.last_seq)
-            got = chain(self.prev_hash, entries)
+            entries, items = decode_body(raw, self.first_seq, self.last_seq)
+            got = chain_bytes(self.prev_hash, items)
             if got != self.head:
                 raise ChainBroken(
                     f"segment {self.origin}:{self.first_seq}..{self.last_seq}: entries hash to "
@@ -293,8 +389,8 @@ def seal(
     for a, b in zip(entries, entries[1:], strict=False):
         if b.seq != a.seq + 1:
             raise ValueError(f"entries not consecutive: {a.seq} then {b.seq}")
-    head = chain(prev_hash, entries)
-    raw = encode_body(entries)
+    raw, items = encode_body(entries)
+    head = chain_bytes(prev_hash, items)
     first, last = entries[0].seq, entries[-1].seq
     sig = key.sign(signed_message(origin, key.public, first, last, prev_hash, head, seen))
     seg = Segment(

@@ -71,6 +71,7 @@ class Bundle:
     revocations: list[Revocation] = field(default_factory=list)
     acks: dict[str, int] = field(default_factory=dict)
     segments: list[Segment] = field(default_factory=list)
+    trust_digest: str | None = None
 
 
 def _section(t: int, payload: bytes) -> bytes:
@@ -119,6 +120,8 @@ def _header(b: Bundle, extra: dict[str, object]) -> bytes:
         "sender": b.sender,
         "sender_key": b.sender_key.hex(),
     }
+    if b.trust_digest is not None:
+        obj["trust"] = b.trust_digest
     obj.update(extra)
     return canonical_json(obj)
 
@@ -260,6 +263,8 @@ def decode_bundle(
         raise Malformed(f"bundle header: missing or bad field ({exc})") from exc
     required = list(header["required"])  # type: ignore[call-overload]
     bundle = Bundle(sender=sender, sender_key=sender_key, created=created, caps=required)
+    if isinstance(header.get("trust"), str):
+        bundle.trust_digest = str(header["trust"])
     if content and content[0][0] == T_ENCRYPTED:
         if CAP_ENCRYPTION not in required or len(content) != 1:
             raise Malformed("bundle: encrypted section without the encryption capability")

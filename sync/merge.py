@@ -13,7 +13,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from .encoding import Value
 from .feeds import TOMBSTONE, Entry, Segment
@@ -45,8 +45,9 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-@dataclass(slots=True)
-class Cell:
+class Cell(NamedTuple):
+    """The winning write of one cell."""
+
     value: Value
     hlc: int
     origin: str
@@ -261,17 +262,93 @@ class Merger:
                 deletes.setdefault(t, []).append((r,))
         for t, ids in deletes.items():
             pk = self.tracked[t][0]
+            self._park_children(t, [i[0] for i in ids])
             self.conn.executemany(f"DELETE FROM {_q(t)} WHERE {_q(pk)} = ?", ids)
         for (t, cols), values in upserts.items():
             pk = self.tracked[t][0]
-            names = ", ".join(_q(c) for c in (pk, *cols))
-            marks = ", ".join("?" * (len(cols) + 1))
-            sets = ", ".join(f"{_q(c)} = excluded.{_q(c)}" for c in cols)
-            conflict = f"DO UPDATE SET {sets}" if cols else "DO NOTHING"
-            self.conn.executemany(
-                f"INSERT INTO {_q(t)} ({names}) VALUES ({marks}) ON CONFLICT({_q(pk)}) {conflict}",
-                values,
+            existing = self._existing(t, pk, [v[0] for v in values])
+            inserts = [v for v in values if v[0] not in existing]
+            updates = [(*v[1:], v[0]) for v in values if v[0] in existing]
+            if inserts:
+                names = ", ".join(_q(c) for c in (pk, *cols))
+                marks = ", ".join("?" * (len(cols) + 1))
+                self.conn.executemany(f"INSERT INTO {_q(t)} ({names}) VALUES ({marks})", inserts)
+            if updates and cols:
+                sets = ", ".join(f"{_q(c)} = ?" for c in cols)
+                self.conn.executemany(f"UPDATE {_q(t)} SET {sets} WHERE {_q(pk)} = ?", updates)
+
+    def _children(self, parent: str) -> list[tuple[str, str, str]]:
+        """(child table, child pk, fk column) of tracked tables referencing ``parent``."""
+        out = []
+        for child, (pk, _cols) in self.tracked.items():
+            for fk in self.conn.execute(f"PRAGMA foreign_key_list({_q(child)})"):
+                if fk[2] == parent:
+                    out.append((child, pk, fk[3]))
+        return out
+
+    def _park(self, table: str, pk: str, ids: list[Any]) -> None:
+        """Take rows out of the app table (their cells stay) until their parent exists."""
+        if not ids:
+            return
+        self._park_children(table, ids)
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO _sync_parked (tbl, row_id) VALUES (?, ?)",
+            [(table, i) for i in ids],
+        )
+        self.conn.executemany(f"DELETE FROM {_q(table)} WHERE {_q(pk)} = ?", [(i,) for i in ids])
+
+    def _park_children(self, parent: str, parent_ids: list[Any]) -> None:
+        for child, cpk, col in self._children(parent):
+            found: list[Any] = []
+            for i in range(0, len(parent_ids), 500):
+                chunk = parent_ids[i : i + 500]
+                marks = ",".join("?" * len(chunk))
+                found.extend(
+                    r[0]
+                    for r in self.conn.execute(
+                        f"SELECT {_q(cpk)} FROM {_q(child)} WHERE {_q(col)} IN ({marks})", chunk
+                    )
+                )
+            self._park(child, cpk, found)
+
+    def settle_foreign_keys(self) -> None:
+        """Bring back parked rows whose parents exist now; park rows whose parents do not.
+
+        Run once per import, before commit, so the app tables always satisfy their foreign
+        keys while the cells keep every value.
+        """
+        parked = self.conn.execute("SELECT tbl, row_id FROM _sync_parked").fetchall()
+        if parked:
+            self.conn.execute("DELETE FROM _sync_parked")
+            keys = [(t, r) for t, r in parked if t in self.tracked]
+            cells = self._load_cells(keys)
+            self._materialize(set(keys), cells)
+        for _round in range(8):
+            orphans: dict[str, list[Any]] = {}
+            for table, (pk, _cols) in self.tracked.items():
+                for row in self.conn.execute(f"PRAGMA foreign_key_check({_q(table)})"):
+                    found = self.conn.execute(
+                        f"SELECT {_q(pk)} FROM {_q(table)} WHERE rowid = ?", (row[1],)
+                    ).fetchone()
+                    if found:
+                        orphans.setdefault(table, []).append(found[0])
+            if not orphans:
+                return
+            for table, ids in orphans.items():
+                self._park(table, self.tracked[table][0], sorted(set(ids)))
+
+    def _existing(self, table: str, pk: str, ids: list[Any]) -> set[Any]:
+        found: set[Any] = set()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                r[0]
+                for r in self.conn.execute(
+                    f"SELECT {_q(pk)} FROM {_q(table)} WHERE {_q(pk)} IN ({marks})", chunk
+                )
             )
+        return found
 
 
 def seen_json(seen: dict[str, int]) -> str:

@@ -116,3 +116,14 @@ def test_private_keys_are_files_with_mode_0600_and_never_in_the_database(tmp_pat
     assert seed not in s.path.read_bytes()
     assert seed.hex().encode() not in s.path.read_bytes()
     assert seed not in bundle
+
+
+def test_an_outer_insert_or_ignore_still_records_the_winning_cell(tmp_path: Path) -> None:
+    s = open_site(tmp_path, "a")
+    s.exec("INSERT INTO tasks (id, title) VALUES ('t1', 'first')")
+    s.exec("DELETE FROM tasks WHERE id = 't1'")
+    s.exec("INSERT OR IGNORE INTO tasks (id, title) VALUES ('t1', 'again')")
+    cells = dict(
+        s.conn.execute("SELECT col, value FROM _sync_cells WHERE row_id = 't1'").fetchall()
+    )
+    assert cells["~"] == 0 and cells["title"] == "again"

@@ -97,3 +97,16 @@ def test_an_encrypted_bundle_opens_only_for_its_recipient(tmp_path: Path) -> Non
     assert c.rows() == []
     assert b.engine.import_bundle(sealed).applied == 5
     assert b.rows() == [("t1", None, "secret plan", None, None)]
+
+
+def test_certificates_travel_until_the_peer_reports_holding_the_same_set(tmp_path: Path) -> None:
+    from sync.format import decode_bundle
+
+    _city, (a, b) = network(tmp_path, 2)
+    first, _s, _g = decode_bundle(a.engine.export_bundle(b.id))
+    assert len(first.certs) == 2  # the city's and a's, from a's trust file
+    b.engine.import_bundle(a.engine.export_bundle(b.id))
+    a.engine.import_bundle(b.engine.export_bundle(a.id))  # b's header names the set it holds
+    later, _s, _g = decode_bundle(a.engine.export_bundle(b.id))
+    assert later.certs == []  # both now hold the city's, a's and b's certificates
+    assert later.trust_digest != first.trust_digest
