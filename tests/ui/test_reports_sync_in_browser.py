@@ -10,6 +10,10 @@ One server and one page for the module; the tests run in order, as one officer's
 from __future__ import annotations
 
 import re
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,9 +24,10 @@ from pypdf import PdfReader
 
 from cchc.services import exchange, overview
 from cchc.services import reports as report_service
+from cchc.services import tasks as task_service
 from cchc.services.workspace import Workspace
 from cchc.texts.sync import ERRORS as SYNC_ERRORS
-from tests.conftest import run_json
+from tests.conftest import cchc_env, run_json
 from tests.ui.harness import (
     Browsing,
     Server,
@@ -31,6 +36,7 @@ from tests.ui.harness import (
     chromium,
     click,
     fill,
+    free_port,
     open_app,
     screenshot,
     serve,
@@ -52,6 +58,7 @@ class World:
     """The laptop under test, the other unit's bundle on the stick, and scratch folders."""
 
     db: Path
+    city: Path
     stick: Path
     other_bundle: Path
     tampered: Path
@@ -102,18 +109,57 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
         )
         report_service.submit_report(other, view.id)
         (written,) = exchange.export_to(other, stick / "tthcc")
+        # the city and this laptop both change task 4's progress while apart: a conflict
+        task_service.update_task(city, "4", status="in_progress", progress=50, by="Sở Nội vụ")
+        task_service.update_task(mine, "4", status="in_progress", progress=70, by=OFFICER)
     data = bytearray(written.read_bytes())
     data[len(data) // 2] ^= 0x01
     tampered = folder / "hong" / written.name
     tampered.parent.mkdir()
     tampered.write_bytes(bytes(data))
-    return World(db=db, stick=stick, other_bundle=written, tampered=tampered, out=folder / "out")
+    return World(
+        db=db,
+        city=folder / "city.sqlite",
+        stick=stick,
+        other_bundle=written,
+        tampered=tampered,
+        out=folder / "out",
+    )
 
 
 @pytest.fixture(scope="module")
 def server(world: World) -> Iterator[Server]:
     with serve(world.db, world.db.with_suffix(".log")) as running:
         yield running
+
+
+@pytest.fixture(scope="module")
+def hub(world: World) -> Iterator[str]:
+    """The city's HTTP hub (`cchc sync serve`) on a free loopback port."""
+    port = free_port()
+    log = world.city.with_suffix(".hub.log")
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "cchc", "--db", str(world.city), "sync", "serve"]
+            + ["--port", str(port)],
+            env=cchc_env(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                        break
+                except OSError:
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        raise AssertionError(f"hub did not start: {log.read_text()}") from None
+                    time.sleep(0.2)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -270,6 +316,37 @@ def test_a_wrong_root_fingerprint_is_refused(world: World, page: Page) -> None:
     screenshot(page, "18-sync-root-mismatch")
 
 
+def test_the_link_to_the_city_hub_is_shown_and_push_and_pull_go_through(
+    world: World, page: Page, hub: str
+) -> None:
+    fill(page, "sync-hub-url", hub)
+    click(page, "sync-check")
+    wait_text(page, "Kết nối được với máy chủ — có thể đồng bộ ngay")
+    click(page, "sync-push")
+    wait_text(page, "Đã gửi ")
+    click(page, "sync-pull")
+    wait_text(page, "Đã nhận từ máy chủ: áp dụng")
+    by_id(page, "sync-http-result").first.scroll_into_view_if_needed()
+    screenshot(page, "19-sync-http")
+    pushed = run_json("--db", str(world.city), "report", "list", "--unit", "vhxh")
+    assert isinstance(pushed, list) and len(pushed) == 1
+
+
+def test_a_conflict_is_listed_and_the_other_value_can_be_kept(world: World, page: Page) -> None:
+    conflicts = run_json("--db", str(world.db), "sync", "conflicts")
+    assert isinstance(conflicts, list)
+    (progress,) = [c for c in conflicts if c["column"] == "progress"]
+    row = wait_for(by_id(page, f"conflict-{progress['id']}"))
+    row.scroll_into_view_if_needed()
+    screenshot(page, "20-sync-conflict")
+    row.get_by_role("button").first.click()
+    click(page, "keep-other-confirm")
+    wait_text(page, f"Đã giữ giá trị “{progress['lost_value']}”")
+    shown = run_json("--db", str(world.db), "task", "show", "4")
+    assert isinstance(shown, dict)
+    assert shown["progress"] == int(progress["lost_value"])
+
+
 def test_consolidation_lists_the_units_that_have_not_submitted(world: World, page: Page) -> None:
     _nav(page, "Báo cáo")
     wait_for(by_id(page, "report-new"))
@@ -286,13 +363,15 @@ def test_consolidation_lists_the_units_that_have_not_submitted(world: World, pag
     assert shown["missing_units"]
     for name in shown["missing_units"]:
         assert name in missing
-    screenshot(page, "19-report-consolidated")
+    screenshot(page, "21-report-consolidated")
 
 
 def test_dashboard_says_when_this_laptop_last_exchanged_with_the_other_unit(page: Page) -> None:
     _nav(page, "Tổng quan")
     wait_for(by_id(page, "dashboard-exchange"))
-    line = shown_text(wait_for(by_id(page, "last-exchange-0")))
-    assert TTHCC in line and "hôm nay" in line
-    by_id(page, "dashboard-exchange").scroll_into_view_if_needed()
-    screenshot(page, "20-dashboard-last-exchange")
+    wait_for(by_id(page, "last-exchange-1"))
+    lines = [shown_text(by_id(page, f"last-exchange-{i}").first) for i in range(2)]
+    assert any(TTHCC in line and "hôm nay" in line for line in lines), lines
+    assert any("Thành phố" in line and "hôm nay" in line for line in lines), lines
+    by_id(page, "dashboard-exchange").first.scroll_into_view_if_needed()
+    screenshot(page, "22-dashboard-last-exchange")

@@ -22,6 +22,7 @@ from sync.trust import Certificate
 
 LOG_PREFIX = "sync_last_exchange:"
 EXPORT_KEY = "sync_last_export"
+HUB_URL_KEY = "sync_hub_url"
 
 
 @dataclass(frozen=True)
@@ -173,15 +174,26 @@ def write_emails(ws: Workspace, *, to: str, folder: Path, part_size: int | None)
 
 
 def push(ws: Workspace, url: str) -> dict[str, Any]:
+    set_hub_url(ws, url)
     result = exchange.push(ws, url)
     record(ws, str(result.get("hub_site_id") or ""), "push")
     return result
 
 
 def pull(ws: Workspace, url: str) -> dict[str, Any]:
+    set_hub_url(ws, url)
     result = exchange.pull(ws, url)
     record(ws, str(result.get("sender") or ""), "pull")
     return result
+
+
+def hub_url(ws: Workspace) -> str | None:
+    """The hub address last used on this laptop."""
+    return ws.setting(HUB_URL_KEY)
+
+
+def set_hub_url(ws: Workspace, url: str) -> None:
+    ws.set_setting(HUB_URL_KEY, url.strip())
 
 
 def reachable(url: str) -> bool:

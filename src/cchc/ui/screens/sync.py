@@ -99,6 +99,11 @@ class SyncScreen:
 
     def show(self, **params: Any) -> None:
         self.refresh()
+        saved_url = self.ctx.call(sync_view.hub_url)
+        if saved_url and not self.hub_url.value:
+            self.hub_url.value = saved_url
+        if self.hub_url.value:
+            self._probe(self.hub_url.value.strip(), remember=False)
         export_buttons: list[ft.Control] = [
             tagged(
                 "sync-export",
@@ -612,11 +617,19 @@ class SyncScreen:
         url = self._url()
         if url is None:
             return
+        self._probe(url, remember=True)
+
+    def _probe(self, url: str, *, remember: bool) -> None:
+        """Check the link off the UI thread; when the hub answers, the screen offers to sync."""
         self._busy(self.http_progress, True)
+        if remember:
+            self.ctx.call(sync_view.set_hub_url, url)
 
         def done(up: bool) -> None:
             self.http_progress.visible = False
             self._set_link(up)
+            if up:
+                self.ctx.notify(SYNC["link_up"])
 
         self.ctx.run_background(lambda: sync_view.reachable(url), done)
 
