@@ -265,6 +265,19 @@ def test_producing_the_pdf_writes_a_readable_file(world: World, page: Page) -> N
     assert len(list(world.out.glob("*.csv"))) == 1
 
 
+def test_downloading_the_pdf_in_the_browser_gives_the_same_report(
+    world: World, page: Page, tmp_path: Path
+) -> None:
+    with page.expect_download(timeout=30_000) as info:
+        click(page, "report-download-pdf")
+    download = info.value
+    assert download.suggested_filename.endswith(".pdf")
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    assert saved.read_bytes().startswith(b"%PDF")
+    wait_text(page, f"Đã gửi tệp {download.suggested_filename} về trình duyệt")
+
+
 def test_export_to_a_folder_writes_a_bundle(world: World, page: Page) -> None:
     _nav(page, "Đồng bộ")
     wait_for(by_id(page, "sync-ready"))

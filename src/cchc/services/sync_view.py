@@ -187,6 +187,29 @@ def pull(ws: Workspace, url: str) -> dict[str, Any]:
     return result
 
 
+def row_label(ws: Workspace, table: str, row_id: str) -> tuple[str, str]:
+    """What a synchronised row is, for people: (kind, which), e.g. ("tasks", "4")."""
+    conn = ws.db.conn
+    if table == "tasks":
+        row = conn.execute("SELECT stt FROM tasks WHERE id = ?", (row_id,)).fetchone()
+        if row is not None and row[0] is not None:
+            return table, str(row[0])
+    if table == "reports":
+        row = conn.execute(
+            "SELECT r.period, u.name FROM reports r LEFT JOIN units u ON u.id = r.unit_id "
+            "WHERE r.id = ?",
+            (row_id,),
+        ).fetchone()
+        if row is not None:
+            return table, f"{row[0]} {row[1] or ''}".strip()
+    return table, row_id[:8]
+
+
+def site_names(ws: Workspace, city_label: str) -> dict[str, str]:
+    """Each known site's name as people say it (its units, or the city)."""
+    return {p.site_id: peer_name(p, p.site_id, city_label) for p in peers(ws)}
+
+
 def hub_url(ws: Workspace) -> str | None:
     """The hub address last used on this laptop."""
     return ws.setting(HUB_URL_KEY)

@@ -16,7 +16,7 @@ from cchc.services.exchange import ImportReport
 from cchc.texts.errors import message
 from cchc.texts.sync import sync_message
 from cchc.texts.ui import COMMON, NAV
-from cchc.texts.ui_sync import ROLE_LABELS, SYNC, group_fingerprint
+from cchc.texts.ui_sync import COLUMN_LABELS, ROLE_LABELS, ROW_LABELS, SYNC, group_fingerprint
 from cchc.ui.context import AppContext
 from cchc.ui.screens import ScreenSpec
 from cchc.ui.widgets import heading, section, tagged
@@ -685,8 +685,13 @@ class SyncScreen:
         if not items:
             self.conflicts_box.controls = [ft.Text(SYNC["no_conflicts"])]
             return
+        names = self.ctx.call(sync_view.site_names, SYNC["city"])
         rows: list[ft.Control] = []
         for c in items:
+            kind, which = self.ctx.call(sync_view.row_label, c["table"], str(c["row_id"]))
+            what = ROW_LABELS.get(kind, kind + " {which}").format(which=which)
+            column = COLUMN_LABELS.get(c["column"], c["column"])
+            c = {**c, "what": what, "column_label": column}
             rows.append(
                 tagged(
                     f"conflict-{c['id']}",
@@ -695,19 +700,19 @@ class SyncScreen:
                             ft.Column(
                                 [
                                     ft.Text(
-                                        SYNC["conflict_line"].format(
-                                            table=c["table"],
-                                            row=str(c["row_id"])[:8],
-                                            column=c["column"],
-                                        ),
+                                        SYNC["conflict_line"].format(what=what, column=column),
                                         weight=ft.FontWeight.W_500,
                                     ),
                                     ft.Text(
                                         SYNC["conflict_values"].format(
                                             kept=c["kept_value"],
-                                            kept_origin=str(c["kept_origin"])[:8],
+                                            kept_origin=names.get(
+                                                str(c["kept_origin"]), str(c["kept_origin"])[:8]
+                                            ),
                                             lost=c["lost_value"],
-                                            lost_origin=str(c["lost_origin"])[:8],
+                                            lost_origin=names.get(
+                                                str(c["lost_origin"]), str(c["lost_origin"])[:8]
+                                            ),
                                         ),
                                         size=13,
                                     ),
@@ -737,7 +742,9 @@ class SyncScreen:
                 return
             self.refresh()
             self.ctx.notify(
-                SYNC["resolved"].format(value=c["lost_value"], table=c["table"], column=c["column"])
+                SYNC["resolved"].format(
+                    value=c["lost_value"], what=c["what"], column=c["column_label"]
+                )
             )
 
         dialog = ft.AlertDialog(
@@ -745,7 +752,10 @@ class SyncScreen:
             title=ft.Text(SYNC["keep_other_title"]),
             content=ft.Text(
                 SYNC["keep_other_confirm"].format(
-                    lost=c["lost_value"], kept=c["kept_value"], table=c["table"], column=c["column"]
+                    lost=c["lost_value"],
+                    kept=c["kept_value"],
+                    what=c["what"],
+                    column=c["column_label"],
                 )
             ),
             actions=[
@@ -772,7 +782,9 @@ class SyncScreen:
             if p.me:
                 title += f" {SYNC['peer_me']}"
             last = (
-                SYNC["peer_last"].format(when=f"{when_text(p.last_at)} ({_how(p.last_how)})")
+                ""
+                if p.me
+                else SYNC["peer_last"].format(when=f"{when_text(p.last_at)} ({_how(p.last_how)})")
                 if p.last_at
                 else SYNC["peer_never"]
             )
@@ -787,7 +799,7 @@ class SyncScreen:
                 ),
                 _fingerprint_text(p.fingerprint, f"peer-fp-{p.site_id[:8]}", 20),
                 ft.Text(
-                    f"{SYNC['site_id']}: {p.site_id} · {last}",
+                    f"{SYNC['site_id']}: {p.site_id}" + (f" · {last}" if last else ""),
                     size=12,
                     color=ft.Colors.ON_SURFACE_VARIANT,
                 ),
