@@ -214,6 +214,8 @@ def test_creating_a_report_and_typing_figures_computes_the_rates(world: World, p
     wait_text(page, "Tổng hồ sơ đã giải quyết: 100")
     by_id(page, "report-figures").scroll_into_view_if_needed()
     screenshot(page, "11-report-figures-rates")
+    by_id(page, "section-I").first.scroll_into_view_if_needed()
+    screenshot(page, "11b-report-outline")
 
 
 def test_a_negative_figure_is_refused_in_vietnamese_and_not_stored(
@@ -290,6 +292,17 @@ def test_export_to_a_folder_writes_a_bundle(world: World, page: Page) -> None:
     bundles = list(target.glob("*.cchc"))
     assert len(bundles) == 1 and bundles[0].stat().st_size > 0
     screenshot(page, "15-sync-exported")
+
+
+def test_email_files_are_written_into_a_folder(world: World, page: Page) -> None:
+    folder = world.out / "thu"
+    fill(page, "sync-email-to", "vanphong@haiphong.gov.vn")
+    fill(page, "sync-email-folder", str(folder))
+    click(page, "sync-email-write")
+    wait_text(page, "thư gửi vanphong@haiphong.gov.vn")
+    emails = list(folder.glob("*.eml"))
+    assert emails
+    assert "vanphong@haiphong.gov.vn" in emails[0].read_text(errors="replace")
 
 
 def test_a_tampered_bundle_is_refused_in_vietnamese_and_nothing_is_applied(

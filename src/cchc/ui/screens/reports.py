@@ -623,13 +623,14 @@ class ReportsScreen:
                 max_lines=6,
                 read_only=not draft,
                 dense=True,
+                expand=True,
             )
             self.section_fields[code] = text
             blocks.append(
                 ft.Text(f"{code}. {areas.get(code, '')}", weight=ft.FontWeight.W_600, size=14)
             )
             blocks += [self._line(line, draft) for line in lines]
-            blocks.append(tagged(f"section-{code}", text))
+            blocks.append(ft.Row([tagged(f"section-{code}", text)]))
         for key in ("difficulties", "proposals"):
             field = ft.TextField(
                 label=REPORTS[key],
@@ -638,9 +639,10 @@ class ReportsScreen:
                 min_lines=2,
                 max_lines=8,
                 read_only=not draft,
+                expand=True,
             )
             self.section_fields[key] = field
-            blocks.append(tagged(f"section-{key}", field))
+            blocks.append(ft.Row([tagged(f"section-{key}", field)]))
         return section(REPORTS["outline_heading"], *blocks, identifier="report-outline")
 
     def _line(self, line: ReportTaskLine, draft: bool) -> ft.Control:
@@ -656,7 +658,7 @@ class ReportsScreen:
         progress = ft.TextField(
             label=REPORTS["task_progress"].format(stt=ref),
             value=str(line.progress),
-            width=150,
+            width=200,
             dense=True,
             read_only=not draft,
         )
