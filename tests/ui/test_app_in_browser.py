@@ -187,6 +187,24 @@ def test_evidence_is_uploaded_from_the_browser_stored_by_hash_and_downloaded_bac
     assert saved.read_bytes() == content
 
 
+def test_marking_done_with_its_date_makes_the_task_done_on_time(server: Server, page: Page) -> None:
+    choose(page, "update-status", "Đã hoàn thành")
+    fill(page, "update-progress", "100")
+    fill(page, "update-done-on", "20/03/2026")
+    click(page, "update-submit")
+    wait_text(page, "Đã cập nhật nhiệm vụ 4: Hoàn thành đúng hạn, tiến độ 100%.")
+    shown = run_json("--db", str(server.db), "task", "show", "4")
+    assert isinstance(shown, dict)
+    assert (shown["state"], shown["done_on"]) == ("done_on_time", "2026-03-20")
+
+
+def test_alt_and_a_digit_switch_screens_from_the_keyboard(server: Server, page: Page) -> None:
+    page.keyboard.press("Alt+3")
+    wait_for(by_id(page, "settings-profile"))
+    page.keyboard.press("Alt+2")
+    wait_for(by_id(page, "filter-search"))
+
+
 def test_dashboard_reflects_the_update(server: Server, page: Page) -> None:
     _nav(page, "Tổng quan")
     wait_for(by_id(page, "dashboard-ready"))
@@ -218,11 +236,11 @@ def test_settings_back_up_to_a_file_and_refuse_to_restore_a_corrupt_one(
     wait_text(page, "Đã sao lưu 26 nhiệm vụ")
     assert run_cchc("--db", str(target), "task", "show", "4", "--json", check=True)
 
+    before = run_json("--db", str(server.db), "task", "show", "4")
     garbage = tmp_path / "hong.sqlite"
     garbage.write_bytes(b"khong phai co so du lieu" * 200)
     fill(page, "restore-path", str(garbage))
     click(page, "restore-now")
     wait_text(page, "bị hỏng hoặc không phải cơ sở dữ liệu SQLite")
     screenshot(page, "07-settings-restore-refused")
-    shown = run_json("--db", str(server.db), "task", "show", "4")
-    assert isinstance(shown, dict) and shown["progress"] == 60
+    assert run_json("--db", str(server.db), "task", "show", "4") == before

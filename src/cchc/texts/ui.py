@@ -84,6 +84,8 @@ TASKS = {
     "source_value": "{number} ngày {date} của {issuer}",
     "done_on": "Ngày hoàn thành",
     "update_heading": "Cập nhật tiến độ",
+    "read_only": "Nhiệm vụ do {lead} chủ trì; máy của {unit} chỉ xem, không cập nhật được. "
+    "Đơn vị chủ trì cập nhật và gửi qua Đồng bộ.",
     "status": "Trạng thái",
     "progress_field": "Tiến độ (%)",
     "done_on_field": "Ngày hoàn thành",

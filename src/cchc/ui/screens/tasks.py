@@ -76,6 +76,7 @@ class TasksScreen:
         self.ctx = ctx
         self.selected: str | None = None
         self._views: list[TaskView] = []
+        self._row_cache: dict[str, tuple[tuple[str, str, str, bool], ft.Control]] = {}
         self._tmp = Path(tempfile.mkdtemp(prefix="cchc-ui-"))
 
         areas = ctx.call(overview_service.areas)
@@ -218,6 +219,16 @@ class TasksScreen:
         self.ctx.page.update()
 
     def _row(self, v: TaskView) -> ft.Control:
+        """A list row; unchanged tasks reuse their control, so a filter change sends little."""
+        key = (v.id, v.updated_at, v.state, v.id == self.selected)
+        cached = self._row_cache.get(v.id)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        row = self._build_row(v)
+        self._row_cache[v.id] = (key, row)
+        return row
+
+    def _build_row(self, v: TaskView) -> ft.Control:
         tile = ft.ListTile(
             leading=ft.Container(
                 ft.Text(str(v.stt or "*"), weight=ft.FontWeight.BOLD, color=ft.Colors.WHITE),
@@ -261,13 +272,30 @@ class TasksScreen:
         except CchcError as err:
             self.detail.controls = [ft.Text(message(err), color=ft.Colors.ERROR)]
             return
-        self.detail.controls = [
-            tagged("task-detail", self._facts(detail)),
-            UpdateForm(self, detail).view,
-            self._documents(detail),
-            EvidenceForm(self, detail).view,
-            self._history(detail),
-        ]
+        controls: list[ft.Control] = [tagged("task-detail", self._facts(detail))]
+        if self.ctx.call(overview_service.may_edit, detail):
+            controls += [
+                UpdateForm(self, detail).view,
+                self._documents(detail),
+                EvidenceForm(self, detail).view,
+            ]
+        else:
+            profile = self.ctx.call(overview_service.local_profile)
+            controls += [
+                tagged(
+                    "read-only",
+                    ft.Text(
+                        TASKS["read_only"].format(
+                            lead=detail.lead_unit_name, unit=profile.unit_name or ""
+                        ),
+                        italic=True,
+                        color=ft.Colors.ON_SURFACE_VARIANT,
+                    ),
+                ),
+                self._documents(detail),
+            ]
+        controls.append(self._history(detail))
+        self.detail.controls = controls
 
     def _facts(self, d: TaskDetail) -> ft.Control:
         ref = d.stt if d.stt is not None else d.id[:8]
