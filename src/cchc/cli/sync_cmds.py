@@ -439,24 +439,19 @@ def sync_email(
 
     Example: cchc sync email --to vanphong@haiphong.gov.vn --out ~/thu --part-size 9000000
     """
-    with _ws(state) as ws:
-        paths = exchange.write_email(
-            ws, to=to_addr, out=Path(out_dir), part_size=part_size, peer=peer
+    config = None
+    if smtp_host:
+        config = SmtpConfig(
+            host=smtp_host,
+            port=smtp_port,
+            username=smtp_user,
+            password=smtp_password,
+            security=smtp_security,
         )
-        sent = 0
-        if smtp_host:
-            config = SmtpConfig(
-                host=smtp_host,
-                port=smtp_port,
-                username=smtp_user,
-                password=smtp_password,
-                security=smtp_security,
-            )
-            result = exchange.write_email(
-                ws, to=to_addr, out=Path(out_dir), part_size=part_size, peer=peer, smtp=config
-            )
-            sent = result if isinstance(result, int) else 0
-    assert isinstance(paths, list)
+    with _ws(state) as ws:
+        paths, sent = exchange.write_email(
+            ws, to=to_addr, out=Path(out_dir), part_size=part_size, peer=peer, smtp=config
+        )
     if as_json:
         echo_json({"paths": [str(p) for p in paths], "sent": sent})
         return
