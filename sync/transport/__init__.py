@@ -45,6 +45,7 @@ from sync.transport.parts import (
     parse_part,
     part_name,
     split,
+    write_bundle,
     write_parts,
 )
 
@@ -91,6 +92,7 @@ __all__ = [
     "sha256_hex",
     "split",
     "write_atomic",
+    "write_bundle",
     "write_emails",
     "write_parts",
 ]

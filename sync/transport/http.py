@@ -584,8 +584,16 @@ class _Client:
         headers: dict[str, str] | None = None,
     ) -> http.client.HTTPResponse:
         conn = self._connection()
+        hdrs = dict(headers or {})
+        payload: Any = body
+        if body is not None:
+            # Sent in slices so the socket timeout bounds each slice, not the whole chunk:
+            # on a 64 kbit/s link a large chunk takes longer than any sane stall timeout.
+            view = memoryview(body)
+            hdrs["Content-Length"] = str(len(view))
+            payload = (view[i : i + _BLOCK] for i in range(0, len(view), _BLOCK))
         try:
-            conn.request(method, self.base + path, body=body, headers=headers or {})
+            conn.request(method, self.base + path, body=payload, headers=hdrs)
             return conn.getresponse()
         except BaseException:
             self.close()

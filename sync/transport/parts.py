@@ -316,3 +316,23 @@ class PartStore:
         for sha in dropped:
             self.discard(sha)
         return dropped
+
+
+def write_bundle(
+    folder: str | os.PathLike[str],
+    data: bytes,
+    *,
+    prefix: str = "bundle",
+    part_size: int | None = None,
+) -> list[Path]:
+    """Write a bundle into `folder`: one `<prefix>-<sha8>.cchc`, or numbered parts if `part_size`.
+
+    Raises `DiskFull`/`WriteFailed` (nothing left behind), `InvalidPartSize`, `NotABundle` (empty).
+    """
+    if not data:
+        raise NotABundle("an empty bundle cannot be written", size=0)
+    base = Path(folder)
+    base.mkdir(parents=True, exist_ok=True)
+    if part_size is None:
+        return [write_atomic(base / f"{prefix}-{sha256_hex(data)[:8]}{BUNDLE_SUFFIX}", data)]
+    return write_parts(base, data, part_size, prefix)

@@ -205,3 +205,14 @@ def test_a_process_killed_mid_update_leaves_a_consistent_database(db):
         ).stdout
     )
     assert shown["progress"] == 50
+
+
+def test_a_file_that_is_not_a_database_is_refused_clearly_and_left_untouched(tmp_path):
+    junk = tmp_path / "not-a-db.sqlite"
+    junk.write_bytes(b"this is a letter, not a database" * 100)
+    before = junk.read_bytes()
+    proc = run_cchc("--db", str(junk), "tasks")
+    assert proc.returncode == 2
+    assert "Không mở được cơ sở dữ liệu" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert junk.read_bytes() == before

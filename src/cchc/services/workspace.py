@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
 
+from cchc.domain.errors import CchcError
 from cchc.domain.status import local_today
 from cchc.services.plan import ensure_plan_loaded
 from cchc.store.db import open_db
@@ -32,6 +34,10 @@ def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _unreadable(path: Path, err: sqlite3.DatabaseError) -> CchcError:
+    return CchcError("db_unreadable", value=str(path), reason=str(err))
+
+
 @dataclass
 class Workspace:
     """The database at `path` with everything beside it; open it with `Workspace.open`."""
@@ -42,12 +48,24 @@ class Workspace:
 
     @classmethod
     def open(cls, path: Path, clock: Clock | None = None, *, load_plan: bool = True) -> Workspace:
-        """Open (creating and migrating if needed) and make sure the plan is loaded."""
-        ws = cls(path=Path(path), db=open_db(Path(path)), clock=clock or _utc_now)
+        """Open (creating and migrating if needed) and make sure the plan is loaded.
+
+        A file that is not a readable SQLite database raises CchcError("db_unreadable").
+        """
+        try:
+            ws = cls(path=Path(path), db=open_db(Path(path)), clock=clock or _utc_now)
+        except sqlite3.DatabaseError as err:
+            raise _unreadable(path, err) from err
         try:
             migrate(ws.db)
             if load_plan:
                 ensure_plan_loaded(ws)
+        except sqlite3.DatabaseError as err:
+            ws.close()
+            text = str(err)
+            if "locked" in text or "busy" in text or "full" in text:
+                raise
+            raise _unreadable(path, err) from err
         except BaseException:
             ws.close()
             raise

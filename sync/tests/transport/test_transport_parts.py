@@ -21,10 +21,12 @@ from sync.transport import (
     PartsMissing,
     PartStore,
     UnknownVersion,
+    gather,
     is_part,
     parse_part,
     part_name,
     split,
+    write_bundle,
     write_parts,
 )
 from sync.transport.parts import HEADER_SIZE, MIN_PART_SIZE
@@ -182,3 +184,16 @@ def test_empty_data_and_foreign_bytes_are_not_bundles() -> None:
     assert not is_part(b"PK\x03\x04 a zip file")
     with pytest.raises(NotABundle):
         parse_part(b"PK\x03\x04 a zip file", "x.zip")
+
+
+def test_write_bundle_writes_one_file_or_parts_that_gather_back(tmp_path: Path) -> None:
+    data = os.urandom(5_000)
+    (whole,) = write_bundle(tmp_path / "a", data, prefix="dao")
+    assert whole.name == f"dao-{hashlib.sha256(data).hexdigest()[:8]}.cchc"
+    assert whole.read_bytes() == data
+    parts = write_bundle(tmp_path / "b", data, prefix="dao", part_size=2_000)
+    assert len(parts) == 3
+    found = gather([tmp_path / "b"], PartStore(tmp_path / "staging"))
+    assert [b.data for b in found.bundles] == [data]
+    with pytest.raises(NotABundle):
+        write_bundle(tmp_path / "c", b"")

@@ -1,0 +1,106 @@
+"""Carrier benchmark: HTTP sync over a thin, often-cut link, and part split/assemble throughput.
+
+Environment knobs (defaults honour the figures of issue 3):
+  BENCH_TRANSPORT_KBIT         link speed in kbit/s, each direction (default 64)
+  BENCH_TRANSPORT_CUT_SECONDS  the link is cut every this many seconds of transfer (default 30)
+  BENCH_TRANSPORT_BYTES        bundle size pushed and pulled (default 360000: ~90 s at 64 kbit/s)
+  BENCH_TRANSPORT_PARTS_MB     payload for the split/assemble figure (default 64)
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from sync.transport import HubServer, PartStore, gather, pull, push, sha256_hex, write_parts
+from sync.transport.testing_proxy import ProxyStats, ThrottlingProxy
+
+TARGET_RATIO = 1.1
+TARGET_PARTS_MB_S = 20.0
+
+
+def _env(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    return float(raw) if raw else default
+
+
+def _bundle(size: int, seed: int) -> bytes:
+    """Random-ish stand-in for a compressed, signed bundle (incompressible bytes)."""
+    return random.Random(seed).randbytes(size)
+
+
+def _sync_once(
+    staging: Path, up: bytes, down: bytes, kbit: float | None, cut: float | None
+) -> tuple[ProxyStats, float, int, int]:
+    """Push `up` and pull `down` through a proxy; returns its stats, seconds, resumes each way."""
+    imported: list[bytes] = []
+
+    def on_bundle(data: bytes, sender: str) -> dict[str, Any]:
+        imported.append(data)
+        return {"applied": 1}
+
+    with (
+        HubServer(on_bundle, lambda peer: down, staging / "hub") as hub,
+        ThrottlingProxy(hub.address[1], kbit_per_s=kbit, cut_every=cut) as proxy,
+    ):
+        start = time.monotonic()
+        pushed = push(proxy.url, up, "island", retries=10, backoff=0.5, max_backoff=4.0)
+        pulled = pull(proxy.url, "island", staging / "pulled.cchc", retries=10, backoff=0.5)
+        seconds = time.monotonic() - start
+        stats = proxy.stats
+    assert imported == [up], "the hub must import the pushed bundle exactly once"
+    assert (staging / "pulled.cchc").read_bytes() == down
+    return stats, seconds, pushed.resumes, pulled.resumes
+
+
+def bench_http(size: int, kbit: float, cut: float) -> None:
+    up, down = _bundle(size, 1), _bundle(size, 2)
+    with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
+        clean, clean_s, _, _ = _sync_once(Path(a), up, down, None, None)
+        cutst, cut_s, push_resumes, pull_resumes = _sync_once(Path(b), up, down, kbit, cut)
+    ratio = cutst.total / clean.total
+    print(f"HTTP sync: push {size} B + pull {size} B, link {kbit:g} kbit/s, cut every {cut:g} s")
+    print(f"  unbroken : {clean.total} B on the wire ({clean.connections} connection(s))")
+    print(
+        f"  cut link : {cutst.total} B on the wire in {cut_s:.1f} s, {cutst.cuts} cut(s), "
+        f"{cutst.connections} connections, resumes push {push_resumes} / pull {pull_resumes}"
+    )
+    print(f"  bytes-on-wire ratio cut/unbroken: {ratio:.3f}  (target <= {TARGET_RATIO})")
+    print(f"  payload efficiency: {2 * size / cutst.total:.3f} of wire bytes are bundle bytes")
+
+
+def bench_parts(megabytes: float) -> None:
+    data = _bundle(int(megabytes * 1024 * 1024), 3)
+    part_size = 1024 * 1024
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out"
+        out.mkdir()
+        t0 = time.perf_counter()
+        paths = write_parts(out, data, part_size)
+        t1 = time.perf_counter()
+        random.Random(4).shuffle(paths)
+        found = gather(paths, PartStore(Path(tmp) / "staging"))
+        t2 = time.perf_counter()
+    assert [b.sha256 for b in found.bundles] == [sha256_hex(data)]
+    mb = len(data) / 1e6
+    print(f"Parts: {mb:.0f} MB into {len(paths)} parts of {part_size} B, files fsynced")
+    print(
+        f"  split+write {mb / (t1 - t0):.0f} MB/s, read+stage+assemble (shuffled) "
+        f"{mb / (t2 - t1):.0f} MB/s  (target >= {TARGET_PARTS_MB_S:g} MB/s each)"
+    )
+
+
+def main() -> None:
+    kbit = _env("BENCH_TRANSPORT_KBIT", 64)
+    cut = _env("BENCH_TRANSPORT_CUT_SECONDS", 30)
+    size = int(_env("BENCH_TRANSPORT_BYTES", 360_000))
+    bench_parts(_env("BENCH_TRANSPORT_PARTS_MB", 64))
+    bench_http(size, kbit, cut)
+
+
+if __name__ == "__main__":
+    main()
