@@ -23,6 +23,7 @@ from .capture import SCHEMA, TableSpec, table_columns, trigger_sql
 from .encoding import Value
 from .errors import (
     ChainBroken,
+    FeedBehind,
     NotRoot,
     RootFingerprintMismatch,
     SyncError,
@@ -206,8 +207,32 @@ class Engine:
     def _seen_vector(self) -> dict[str, int]:
         return {o: h for o, (_s, h, _head) in self._frontiers().items() if o != self.site_id}
 
+    def _behind(self) -> tuple[int, int] | None:
+        """(sealed here, sealed by this site) when the database is older than its own feed."""
+        mark = self.keys.feed_mark()
+        last_seq = int(self.conn.execute("SELECT last_seq FROM _sync_state").fetchone()[0])
+        if mark is not None and mark[0] > last_seq:
+            return last_seq, mark[0]
+        return None
+
+    def _mark_feed(self) -> None:
+        """Record the sealed feed head beside the database (after a commit)."""
+        seq, head = self.conn.execute("SELECT last_seq, head FROM _sync_state").fetchone()
+        mark = self.keys.feed_mark()
+        if seq and (mark is None or mark[0] < seq):
+            self.keys.set_feed_mark(seq, head)
+
     def _seal_pending(self) -> Segment | None:
         """Turn captured changes into the next signed segment of this site's feed (in a tx)."""
+        behind = self._behind()
+        if behind is not None:
+            raise FeedBehind(
+                f"this database holds site {self.site_id!r}'s feed up to {behind[0]} but the site "
+                f"has sealed up to {behind[1]} (restored from an older backup?); import a bundle "
+                "from a peer that holds the rest before sending",
+                have=behind[0],
+                sealed=behind[1],
+            )
         rows = self.conn.execute(
             "SELECT n, hlc, tbl, row_id, col, value FROM _sync_pending ORDER BY n"
         ).fetchall()
@@ -228,6 +253,7 @@ class Engine:
         """Seal captured changes now; return how many were sealed."""
         with self._tx():
             seg = self._seal_pending()
+        self._mark_feed()
         return 0 if seg is None else seg.last_seq - seg.first_seq + 1
 
     def _store_segment(self, seg: Segment, state: str) -> None:
@@ -451,6 +477,7 @@ class Engine:
         """
         with self._tx():
             self._seal_pending()
+        self._mark_feed()
         new = SigningKey.generate()
         self.keys.replace_signing_key(new)
         self.key = new
@@ -525,6 +552,7 @@ class Engine:
                 segments=segs,
                 trust_digest=digest,
             )
+        self._mark_feed()
         rpk = None
         if encrypt_to is not None:
             rpk = view.enc_key_of(encrypt_to)
@@ -565,18 +593,27 @@ class Engine:
         result = ImportResult(sender=bundle.sender)
 
         known = {
-            (o, f): (last, st)
-            for o, f, last, st in self.conn.execute(
-                "SELECT origin, first_seq, last_seq, state FROM _sync_segments"
+            (o, f): head
+            for o, f, head in self.conn.execute(
+                "SELECT origin, first_seq, head FROM _sync_segments"
             )
         }
         frontiers = self._frontiers()
         fresh: list[tuple[Segment, Signer]] = []
         for seg in bundle.segments:
             n = seg.last_seq - seg.first_seq + 1
-            if (seg.origin, seg.first_seq) in known or (
-                seg.last_seq <= frontiers.get(seg.origin, (0, 0, b""))[0]
-            ):
+            held_head = known.get((seg.origin, seg.first_seq))
+            if held_head is not None and held_head != seg.head:
+                self._reject(
+                    result,
+                    seg,
+                    ChainBroken.code,
+                    f"segment {seg.origin}:{seg.first_seq}..{seg.last_seq} forks the feed: this "
+                    f"site holds a different segment {held_head.hex()[:16]}… at that place",
+                    n,
+                )
+                continue
+            if held_head is not None or (seg.last_seq <= frontiers.get(seg.origin, (0, 0, b""))[0]):
                 result.duplicate += n
                 continue
             try:
@@ -589,7 +626,9 @@ class Engine:
             fresh.append((seg, signer))
 
         with self._tx():
-            self._seal_pending()
+            behind = self._behind()
+            if behind is None:
+                self._seal_pending()
             for c in new_certs:
                 self._store_cert(c)
             for r in new_revs:
@@ -600,6 +639,14 @@ class Engine:
             Merger(
                 self.conn, self._tracked, self.policy, self._seen_lookup(), self._hlc()
             ).settle_foreign_keys()
+            own = self._frontiers().get(self.site_id)
+            if own is not None:  # this site's own segments, recovered from a peer
+                self.conn.execute(
+                    "UPDATE _sync_state SET last_seq = ?, head = ? WHERE last_seq < ?",
+                    (own[0], own[2], own[0]),
+                )
+            if behind is not None and self._behind() is None:
+                self._seal_pending()
             self.conn.execute("UPDATE _sync_state SET capture_off = capture_off - 1")
             self.conn.execute(
                 "UPDATE _sync_state SET hlc = max(hlc, ?)", (hlcmod.receive(0, max_hlc),)
@@ -631,6 +678,7 @@ class Engine:
                         rj.reason,
                     ),
                 )
+        self._mark_feed()
         return result
 
     def _reject(self, result: ImportResult, seg: Segment, code: str, reason: str, n: int) -> None:

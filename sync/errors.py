@@ -161,6 +161,12 @@ class NoRootInstalled(TrustError):
 # --- usage ------------------------------------------------------------------------------------
 
 
+class FeedBehind(UsageError):
+    """The database is older than this site's own feed (restored from a backup): import first."""
+
+    code = "feed_behind"
+
+
 class NotRoot(UsageError):
     """A root-only operation was asked of a site that does not hold the root key."""
 

@@ -27,6 +27,7 @@ from .errors import KeyFileInsecure, Malformed, SignatureInvalid
 SIGN_KEY_FILE = "site.ed25519"
 ENC_KEY_FILE = "site.x25519"
 ROOT_KEY_FILE = "root.ed25519"
+FEED_MARK_FILE = "feed.mark"
 
 
 def fingerprint(public_key: bytes) -> str:
@@ -166,6 +167,25 @@ class KeyDir:
             old_id = key_id(SigningKey.from_seed(old).public).hex()
             self._write(f"{SIGN_KEY_FILE}.old-{old_id}", old)
         self._write(SIGN_KEY_FILE, key.seed())
+
+    def feed_mark(self) -> tuple[int, bytes] | None:
+        """The last sequence number and head this site sealed, kept beside (not in) the database,
+        so a database restored from an older backup is noticed."""
+        p = self.path / FEED_MARK_FILE
+        if not p.exists():
+            return None
+        try:
+            seq, head = p.read_text().split()
+            return int(seq), bytes.fromhex(head)
+        except ValueError as exc:
+            raise Malformed(f"feed mark {str(p)!r} is damaged: {p.read_text()[:80]!r}") from exc
+
+    def set_feed_mark(self, seq: int, head: bytes) -> None:
+        self.ensure()
+        p = self.path / FEED_MARK_FILE
+        tmp = p.with_suffix(".tmp")
+        tmp.write_text(f"{seq} {head.hex()}\n")
+        os.replace(tmp, p)
 
     def encryption_key(self, create: bool = True) -> X25519PrivateKey | None:
         seed = self._load_seed(ENC_KEY_FILE)

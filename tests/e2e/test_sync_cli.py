@@ -172,3 +172,35 @@ def test_import_refuses_a_damaged_bundle_and_applies_nothing(
     assert proc.returncode == 1
     assert tracked_dump(city) == before
     time.sleep(0)
+
+
+def test_a_conflict_is_listed_and_reversed_from_the_command_line(
+    sites: dict[str, Path], tmp_path: Path
+) -> None:
+    city, vp = sites["city"], sites["vp"]
+    run_cchc("--db", str(city), "task", "update", "3", "--progress", "20", "--by", "Sở",
+             env=NOW, check=True)  # fmt: skip
+    time.sleep(0.01)
+    run_cchc("--db", str(vp), "task", "update", "3", "--progress", "30", "--by", "Lan",
+             env=NOW, check=True)  # fmt: skip
+    for src, dst, folder in ((vp, city, "a"), (city, vp, "b")):
+        (path,) = run_cchc("--db", str(src), "sync", "export", "--to", str(tmp_path / folder),
+                           check=True).stdout.split()  # fmt: skip
+        run_cchc("--db", str(dst), "sync", "import", path, check=True)
+    assert progress(city, 3) == progress(vp, 3) == 30
+    listed = run_json("--db", str(city), "sync", "conflicts")
+    assert isinstance(listed, list)
+    (conflict,) = [c for c in listed if c["column"] == "progress"]
+    assert (conflict["kept_value"], conflict["lost_value"]) == (30, 20)
+    shown = run_cchc("--db", str(city), "sync", "conflicts", check=True).stdout
+    assert f"#{conflict['id']} tasks" in shown
+    run_cchc("--db", str(city), "sync", "resolve", str(conflict["id"]), "--keep", "other",
+             check=True)  # fmt: skip
+    assert progress(city, 3) == 20
+    (path,) = run_cchc("--db", str(city), "sync", "export", "--to", str(tmp_path / "c"),
+                       check=True).stdout.split()  # fmt: skip
+    run_cchc("--db", str(vp), "sync", "import", path, check=True)
+    assert progress(vp, 3) == 20
+    after = run_json("--db", str(city), "sync", "conflicts")
+    assert isinstance(after, list)
+    assert all(c["id"] != conflict["id"] for c in after)

@@ -14,9 +14,10 @@ import click
 from cchc.cli.common import EXIT_BAD_INPUT, EXIT_FAILURE, State, echo_json, fail, pass_state
 from cchc.cli.common import translate_errors as app_errors
 from cchc.services import exchange
+from cchc.texts.errors import MESSAGES
 from cchc.texts.sync import CLI, sync_message
 from sync.errors import SyncError
-from sync.transport import SmtpConfig, TransportError
+from sync.transport import DiskFull, SmtpConfig, TransportError
 
 F = TypeVar("F", bound=Callable[..., Any])
 ROLE_CHOICE = click.Choice(list(exchange.ROLES))
@@ -32,6 +33,8 @@ def sync_errors(func: F) -> F:
         except SyncError as err:
             usage = err.code in {"not_root", "unknown_site", "unknown_conflict", "usage"}
             fail(f"Lỗi: {sync_message(err)}", EXIT_BAD_INPUT if usage else EXIT_FAILURE)
+        except DiskFull as err:
+            fail(f"Lỗi: {MESSAGES['disk_full']} ({err})", EXIT_FAILURE)
         except TransportError as err:
             fail(f"Lỗi: {err}", EXIT_FAILURE)
 
@@ -439,24 +442,19 @@ def sync_email(
 
     Example: cchc sync email --to vanphong@haiphong.gov.vn --out ~/thu --part-size 9000000
     """
-    with _ws(state) as ws:
-        paths = exchange.write_email(
-            ws, to=to_addr, out=Path(out_dir), part_size=part_size, peer=peer
+    config = None
+    if smtp_host:
+        config = SmtpConfig(
+            host=smtp_host,
+            port=smtp_port,
+            username=smtp_user,
+            password=smtp_password,
+            security=smtp_security,
         )
-        sent = 0
-        if smtp_host:
-            config = SmtpConfig(
-                host=smtp_host,
-                port=smtp_port,
-                username=smtp_user,
-                password=smtp_password,
-                security=smtp_security,
-            )
-            result = exchange.write_email(
-                ws, to=to_addr, out=Path(out_dir), part_size=part_size, peer=peer, smtp=config
-            )
-            sent = result if isinstance(result, int) else 0
-    assert isinstance(paths, list)
+    with _ws(state) as ws:
+        paths, sent = exchange.write_email(
+            ws, to=to_addr, out=Path(out_dir), part_size=part_size, peer=peer, smtp=config
+        )
     if as_json:
         echo_json({"paths": [str(p) for p in paths], "sent": sent})
         return

@@ -283,18 +283,21 @@ def write_email(
     part_size: int | None = None,
     peer: str | None = None,
     smtp: SmtpConfig | None = None,
-) -> list[Path] | int:
-    """Write ``.eml`` files (one per part) ready to send, or send them when SMTP is given."""
+) -> tuple[list[Path], int]:
+    """Write ``.eml`` files (one per part) ready to send; also send them when SMTP is given.
+
+    Returns the files written and how many messages were sent.
+    """
     engine = open_engine(ws)
     data = engine.export_bundle(peer)
     sender = f"cchc-{engine.site_id[:8]}@localhost"
     kwargs: dict[str, Any] = {"to": to, "sender": sender, "prefix": f"cchc-{engine.site_id[:8]}"}
     if part_size:
         kwargs["part_size"] = part_size
-    if smtp is not None:
-        return send_emails(data, smtp, **kwargs)
     Path(out).mkdir(parents=True, exist_ok=True)
-    return write_emails(out, data, **kwargs)
+    paths = write_emails(out, data, **kwargs)
+    sent = send_emails(data, smtp, **kwargs) if smtp is not None else 0
+    return paths, sent
 
 
 def _hub_key(url: str) -> str:

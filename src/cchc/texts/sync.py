@@ -32,6 +32,8 @@ ERRORS: dict[str, str] = {
     "Hãy gọi lại Văn phòng Thành phố để đối chiếu ({detail}).",
     "no_root_installed": "Máy này chưa cài khoá gốc của Thành phố; hãy chạy "
     "“cchc trust install” ({detail}).",
+    "feed_behind": "Cơ sở dữ liệu này cũ hơn dữ liệu máy đã gửi đi (có thể vừa khôi phục từ bản sao "
+    "lưu). Hãy nhập gói đồng bộ từ máy khác hoặc từ Thành phố trước khi gửi ({detail}).",
     "not_root": "Chỉ máy giữ khoá gốc của Thành phố mới làm được việc này ({detail}).",
     "unknown_site": "Không biết máy có mã này ({detail}).",
     "unknown_conflict": "Không có xung đột đang mở với mã này ({detail}).",
