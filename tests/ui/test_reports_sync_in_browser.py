@@ -392,6 +392,56 @@ def test_consolidation_lists_the_units_that_have_not_submitted(world: World, pag
     screenshot(page, "21-report-consolidated")
 
 
+def test_budget_refuses_spending_above_approval_then_records_it(world: World, page: Page) -> None:
+    _nav(page, "Kinh phí")
+    wait_for(by_id(page, "budget-save"))
+    task = run_json("--db", str(world.db), "task", "show", "4")
+    assert isinstance(task, dict)
+    choose(page, "budget-task", f"4. {str(task['content'])[:70]}")
+    fill(page, "budget-estimate", "15.000.000")
+    fill(page, "budget-approved", "12000000")
+    fill(page, "budget-spent", "13000000")
+    click(page, "budget-save")
+    wait_text(page, "Số đã chi (13000000) vượt quá số được duyệt (12000000) của nhiệm vụ 4.")
+    fill(page, "budget-spent", "9000000")
+    click(page, "budget-save")
+    wait_text(page, "Đã ghi kinh phí nhiệm vụ 4")
+    wait_for(by_id(page, "budget-line-4"))
+    screenshot(page, "23-budget")
+    shown = run_json("--db", str(world.db), "budget", "show")
+    assert isinstance(shown, dict)
+    (line,) = [x for x in shown["lines"] if x["stt"] == 4]
+    assert (line["estimate"], line["approved"], line["spent"]) == (
+        15_000_000,
+        12_000_000,
+        9_000_000,
+    )
+
+
+def test_an_amendment_needs_a_reason_then_is_proposed_and_forwarded(
+    world: World, page: Page
+) -> None:
+    task = run_json("--db", str(world.db), "task", "show", "4")
+    assert isinstance(task, dict)
+    by_id(page, "amend-propose").first.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    choose(page, "amend-task", f"4. {str(task['content'])[:70]}")
+    fill(page, "amend-timeframe", "Quý IV/2026")
+    click(page, "amend-propose")
+    wait_text(page, "Đề xuất phải nêu lý do")
+    fill(page, "amend-reason", "Chờ tài liệu tuyên truyền của thành phố, dời sang quý IV")
+    click(page, "amend-propose")
+    wait_text(page, "Đã ghi đề xuất điều chỉnh")
+    page.get_by_role("button", name="Tổng hợp, trình UBND").first.click()
+    wait_text(page, "Đã tổng hợp, trình đề xuất")
+    by_id(page, "amendments").first.scroll_into_view_if_needed()
+    screenshot(page, "24-amendments")
+    listed = run_json("--db", str(world.db), "amendment", "list")
+    assert isinstance(listed, list) and len(listed) == 1
+    assert listed[0]["status"] == "forwarded"
+    assert listed[0]["proposal"] == {"timeframe": "Quý IV/2026"}
+
+
 def test_dashboard_says_when_this_laptop_last_exchanged_with_the_other_unit(page: Page) -> None:
     _nav(page, "Tổng quan")
     wait_for(by_id(page, "dashboard-exchange"))

@@ -696,7 +696,7 @@ class ReportsScreen:
                         ]
                     ),
                 ],
-                spacing=4,
+                spacing=10,
                 tight=True,
             ),
             padding=ft.Padding.only(left=12, bottom=6),
