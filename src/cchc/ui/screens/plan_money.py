@@ -58,8 +58,8 @@ class PlanMoneyScreen:
         self.estimate = ft.TextField(label=PLAN_MONEY["estimate"], width=200, dense=True)
         self.approved = ft.TextField(label=PLAN_MONEY["approved"], width=200, dense=True)
         self.spent = ft.TextField(label=PLAN_MONEY["spent"], width=200, dense=True)
-        self.sent_on = ft.TextField(label=PLAN_MONEY["sent_on"], width=250, dense=True)
-        self.approved_on = ft.TextField(label=PLAN_MONEY["approved_on"], width=250, dense=True)
+        self.sent_on = ft.TextField(label=PLAN_MONEY["sent_on"], width=300, dense=True)
+        self.approved_on = ft.TextField(label=PLAN_MONEY["approved_on"], width=300, dense=True)
         self.budget_note = ft.TextField(label=PLAN_MONEY["note"], expand=True, dense=True)
         self.budget_error = ft.Text("", color=ft.Colors.ERROR)
         self.budget_box = ft.Column(spacing=4, tight=True)
@@ -79,7 +79,7 @@ class PlanMoneyScreen:
         self.area = ft.Dropdown(
             label=PLAN_MONEY["area"],
             options=options([(a, a) for a in AREA_CODES]),
-            width=200,
+            width=260,
             dense=True,
         )
         self.reason = ft.TextField(label=PLAN_MONEY["reason"], expand=True, dense=True)
@@ -109,10 +109,10 @@ class PlanMoneyScreen:
                     [
                         tagged("budget-sent-on", self.sent_on),
                         tagged("budget-approved-on", self.approved_on),
-                        tagged("budget-note", self.budget_note),
                     ],
                     wrap=True,
                 ),
+                ft.Row([tagged("budget-note", self.budget_note)]),
                 tagged(
                     "budget-save",
                     ft.Button(

@@ -135,7 +135,10 @@ class ReportsScreen:
         # stale row on screen now and then)
         self.rows = ft.Container(expand=True)
         self.new_box = ft.Column(spacing=8, tight=True)
-        self.editor = ft.Column(scroll=ft.ScrollMode.AUTO, expand=True, spacing=12)
+        # the report's title, state, actions and errors stay in view; its body scrolls below
+        self.editor_head = ft.Column(spacing=6, tight=True)
+        self.editor_body = ft.Column(scroll=ft.ScrollMode.AUTO, expand=True, spacing=12)
+        self.editor = ft.Column([self.editor_head, self.editor_body], expand=True, spacing=8)
         self.view = ft.Column(
             [
                 heading(REPORTS["title"]),
@@ -342,13 +345,15 @@ class ReportsScreen:
         self.error.value = ""
         if not self.selected:
             self.report = None
-            self.editor.controls = [ft.Text(REPORTS["pick_one"])]
+            self.editor_head.controls = [ft.Text(REPORTS["pick_one"])]
+            self.editor_body.controls = []
             return
         try:
             report = self.ctx.call(report_service.get_report, self.selected)
         except CchcError as err:
             self.report = None
-            self.editor.controls = [ft.Text(message(err), color=ft.Colors.ERROR)]
+            self.editor_head.controls = [ft.Text(message(err), color=ft.Colors.ERROR)]
+            self.editor_body.controls = []
             return
         self.report = report
         draft = report.status == "draft"
@@ -391,6 +396,8 @@ class ReportsScreen:
             )
         controls.append(self._actions(report))
         controls.append(tagged("report-error", self.error))
+        self.editor_head.controls = controls
+        controls = []
         if report.scope == "zone":
             controls.append(self._missing(report))
         controls.append(self._figures(report, draft))
@@ -398,7 +405,7 @@ class ReportsScreen:
         controls.append(self._meta(report, draft))
         controls.append(self._output())
         controls.append(self._targets(report))
-        self.editor.controls = controls
+        self.editor_body.controls = controls
 
     def _actions(self, report: ReportView) -> ft.Control:
         buttons: list[ft.Control] = []
