@@ -234,8 +234,9 @@ def test_a_negative_figure_is_refused_in_vietnamese_and_not_stored(
 
 
 def test_saving_then_submitting_locks_the_report(world: World, page: Page) -> None:
-    fill(page, "fig-returned", "0")
     fill(page, "section-difficulties", "Đường truyền Internet ra đảo chập chờn.")
+    fill(page, "fig-returned", "0")
+    page.wait_for_timeout(500)
     click(page, "report-save")
     wait_text(page, "Đã lưu dự thảo báo cáo kỳ 2026-9M")
     click(page, "report-submit")

@@ -54,6 +54,8 @@ REPORTS = {
     "rate_line": "{label}: {value}",
     "rate_target": "{label}: {value} (chỉ tiêu ≥ {target}%: {verdict})",
     "rate_none": "chưa tính được",
+    "rates_head": "Đúng hạn: {on_time} · Thanh toán trực tuyến: {payment} · Hài lòng: "
+    "{satisfaction}",
     "verdict_met": "đạt",
     "verdict_not_met": "chưa đạt",
     "group_received": "Tiếp nhận",

@@ -84,7 +84,22 @@ class PlanMoneyScreen:
         )
         self.reason = ft.TextField(label=PLAN_MONEY["reason"], expand=True, dense=True)
         self.amend_error = ft.Text("", color=ft.Colors.ERROR)
+        for text_field in (
+            self.estimate,
+            self.approved,
+            self.spent,
+            self.sent_on,
+            self.approved_on,
+            self.budget_note,
+            self.content,
+            self.timeframe,
+            self.reason,
+        ):
+            text_field.on_change = self._on_text  # each keystroke reaches the app at once
         self.amend_box = ft.Column(spacing=6, tight=True)
+
+    def _on_text(self, e: Any) -> None:
+        """Nothing to do: having a handler makes the field send every change as it is typed."""
 
     def show(self, **params: Any) -> None:
         self._refresh_budget()

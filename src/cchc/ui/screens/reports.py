@@ -181,11 +181,21 @@ class ReportsScreen:
         self.line_note: dict[str, ft.TextField] = {}
         self.totals_box = ft.Column(spacing=2, tight=True)
         self.rates_box = ft.Column(spacing=2, tight=True)
+        self.rates_head = ft.Text("", size=12, color=ft.Colors.BLUE_900)
         self.error = ft.Text("", color=ft.Colors.ERROR)
-        self.number = ft.TextField(label=REPORTS["number"], width=200, dense=True)
-        self.report_date = ft.TextField(label=REPORTS["report_date"], width=220, dense=True)
-        self.signer = ft.TextField(label=REPORTS["signer"], width=280, dense=True)
-        self.out_folder = ft.TextField(label=REPORTS["output_folder"], expand=True, dense=True)
+        # every field reports each change, so a click on Lưu right after typing sees the text
+        self.number = ft.TextField(
+            label=REPORTS["number"], width=200, dense=True, on_change=self._on_text
+        )
+        self.report_date = ft.TextField(
+            label=REPORTS["report_date"], width=220, dense=True, on_change=self._on_text
+        )
+        self.signer = ft.TextField(
+            label=REPORTS["signer"], width=280, dense=True, on_change=self._on_text
+        )
+        self.out_folder = ft.TextField(
+            label=REPORTS["output_folder"], expand=True, dense=True, on_change=self._on_text
+        )
         self.thresholds: dict[str, float] = {}
 
     # ---- helpers ------------------------------------------------------------------------------
@@ -396,6 +406,8 @@ class ReportsScreen:
             )
         controls.append(self._actions(report))
         controls.append(tagged("report-error", self.error))
+        if report.scope == "unit" or report.figures:
+            controls.append(tagged("report-rates-head", self.rates_head))
         self.editor_head.controls = controls
         controls = []
         if report.scope == "zone":
@@ -561,6 +573,9 @@ class ReportsScreen:
             errors.setdefault(p.field, T.problem_text(p.key, p.field, p.params))
         return fig, errors
 
+    def _on_text(self, e: Any) -> None:
+        """Nothing to do: having a handler makes the field send every change as it is typed."""
+
     def _on_figure(self, e: Any) -> None:
         self._recompute()
         self._update()
@@ -609,6 +624,12 @@ class ReportsScreen:
                 color = None
             rate_controls.append(tagged(f"rate-{key}", ft.Text(text, size=13, color=color)))
         self.rates_box.controls = rate_controls
+        rates = fig.rates()
+        self.rates_head.value = REPORTS["rates_head"].format(
+            on_time=percent(rates["on_time_rate"]),
+            payment=percent(rates["online_payment_share"]),
+            satisfaction=percent(rates["satisfaction"]),
+        )
 
     # ---- outline by area ----------------------------------------------------------------------
 
@@ -631,6 +652,7 @@ class ReportsScreen:
                 read_only=not draft,
                 dense=True,
                 expand=True,
+                on_change=self._on_text,
             )
             self.section_fields[code] = text
             blocks.append(
@@ -647,6 +669,7 @@ class ReportsScreen:
                 max_lines=8,
                 read_only=not draft,
                 expand=True,
+                on_change=self._on_text,
             )
             self.section_fields[key] = field
             blocks.append(ft.Row([tagged(f"section-{key}", field)]))
@@ -668,6 +691,7 @@ class ReportsScreen:
             width=200,
             dense=True,
             read_only=not draft,
+            on_change=self._on_text,
         )
         note = ft.TextField(
             label=REPORTS["task_note"].format(stt=ref),
@@ -675,6 +699,7 @@ class ReportsScreen:
             expand=True,
             dense=True,
             read_only=not draft,
+            on_change=self._on_text,
         )
         self.line_status[line.task_id] = status
         self.line_progress[line.task_id] = progress

@@ -90,10 +90,25 @@ class SyncScreen:
         self.trust_file = ft.TextField(label=SYNC["trust_file"], expand=True, dense=True)
         self.root_typed = ft.TextField(label=SYNC["root_typed"], width=520, dense=True)
         self.trust_result = ft.Text("")
+        for text_field in (
+            self.export_folder,
+            self.part_size,
+            self.import_paths,
+            self.email_to,
+            self.email_folder,
+            self.email_part,
+            self.hub_url,
+            self.trust_file,
+            self.root_typed,
+        ):
+            text_field.on_change = self._on_text  # each keystroke reaches the app at once
         # rebuilt on show
         self.me_box = ft.Column(spacing=6, tight=True)
         self.conflicts_box = ft.Column(spacing=6, tight=True)
         self.peers_box = ft.Column(spacing=8, tight=True)
+
+    def _on_text(self, e: Any) -> None:
+        """Nothing to do: having a handler makes the field send every change as it is typed."""
 
     # ---- layout -------------------------------------------------------------------------------
 
