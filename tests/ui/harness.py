@@ -60,7 +60,7 @@ def serve(db: Path, log: Path) -> Iterator[Server]:
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "cchc", "--db", str(db), "ui", "--web", "--port", str(port)],
-            env=cchc_env(),
+            env=cchc_env({"FLET_LOG_LEVEL": "warning"}),
             stdout=out,
             stderr=subprocess.STDOUT,
         )

@@ -244,3 +244,33 @@ def test_settings_back_up_to_a_file_and_refuse_to_restore_a_corrupt_one(
     wait_text(page, "bị hỏng hoặc không phải cơ sở dữ liệu SQLite")
     screenshot(page, "07-settings-restore-refused")
     assert run_json("--db", str(server.db), "task", "show", "4") == before
+
+
+def test_restoring_a_good_backup_after_confirmation_brings_its_data_back(
+    server: Server, page: Page, tmp_path: Path
+) -> None:
+    saved = tmp_path / "truoc-khi-sua.sqlite"
+    fill(page, "backup-path", str(saved))
+    click(page, "backup-now")
+    wait_text(page, f"vào “{saved}”")
+    run_cchc("--db", str(server.db), "task", "update", "7", "--progress", "30", check=True)
+    assert run_json("--db", str(server.db), "task", "show", "7")["progress"] == 30  # type: ignore[index]
+
+    fill(page, "restore-path", str(saved))
+    click(page, "restore-now")
+    wait_text(page, "Phục hồi dữ liệu?")
+    screenshot(page, "09-settings-restore-confirm")
+    click(page, "restore-confirm")
+    wait_text(page, "Đã phục hồi dữ liệu từ “truoc-khi-sua.sqlite”")
+    assert run_json("--db", str(server.db), "task", "show", "7")["progress"] == 0  # type: ignore[index]
+
+
+def test_a_laptop_of_another_unit_sees_task_4_read_only(server: Server, page: Page) -> None:
+    choose(page, "profile-unit", "Công an đặc khu")
+    click(page, "profile-save")
+    wait_text(page, "máy này thuộc Công an đặc khu")
+    _nav(page, "Nhiệm vụ")
+    click(page, "task-row-4")
+    wait_text(page, "máy của Công an đặc khu chỉ xem")
+    assert by_id(page, "update-form").count() == 0
+    screenshot(page, "10-task-read-only-for-another-unit")
