@@ -76,7 +76,11 @@ class _Upload:
 
 
 class HubServer:
-    """The city's hub: receives pushed bundles and serves bundles to pull, resumably."""
+    """The city's hub: receives pushed bundles and serves bundles to pull, resumably.
+
+    Requests are served by worker threads; `on_bundle` and `bundle_for` are called from them but
+    never two at a time, so the app may share one database connection between them.
+    """
 
     def __init__(
         self,
@@ -102,6 +106,7 @@ class HubServer:
         self._uploads: dict[str, _Upload] = {}
         self._uploads_lock = threading.Lock()
         self._outbox_lock = threading.Lock()
+        self._app_lock = threading.Lock()  # the app's callbacks run one at a time
         self._thread: threading.Thread | None = None
         handler = type("HubHandler", (_Handler,), {"hub": self, "timeout": request_timeout})
         self.httpd = ThreadingHTTPServer((host, port), handler)
@@ -197,7 +202,8 @@ class HubServer:
                     received=0,
                 )
             try:
-                result = self.on_bundle(data, sender)
+                with self._app_lock:
+                    result = self.on_bundle(data, sender)
             except Exception as exc:  # the app's import failed: report it, keep the bytes
                 log.exception("on_bundle failed for %s", sha)
                 raise _Reject(500, "import_failed", f"import of {sha[:8]} failed: {exc}") from exc
@@ -219,7 +225,8 @@ class HubServer:
         if have and self.blob_path(have).is_file():
             return {"sha256": have, "size": self.blob_path(have).stat().st_size}
         try:
-            data = self.bundle_for(peer)
+            with self._app_lock:
+                data = self.bundle_for(peer)
         except Exception as exc:
             log.exception("bundle_for failed for %s", peer)
             raise _Reject(500, "export_failed", f"export for {peer!r} failed: {exc}") from exc

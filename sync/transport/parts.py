@@ -239,7 +239,10 @@ class PartStore:
         missing = sorted(set(range(1, count + 1)) - set(self._have(sha, count)))
         if missing:
             return AddResult(status, sha, part.index, count, missing)
-        bundle = self.assemble(sha)
+        try:
+            bundle = self.assemble(sha)
+        except PartsMissing as exc:  # another import assembled and removed them meanwhile
+            return AddResult(status, sha, part.index, count, list(exc.params["missing"]))
         return AddResult("complete", sha, part.index, count, [], bundle)
 
     def assemble(self, bundle_sha256: str) -> bytes:
@@ -263,8 +266,18 @@ class PartStore:
         meta = self._meta(sha, count) or {}
         chunks: list[bytes] = []
         for i in range(1, count + 1):
-            part = parse_part((d / f"{i:08d}.part").read_bytes(), f"staged part {i} of {sha[:8]}")
-            chunks.append(part.payload)
+            staged = d / f"{i:08d}.part"
+            try:
+                chunks.append(parse_part(staged.read_bytes(), str(staged)).payload)
+            except (FileNotFoundError, PartCorrupt, NotABundle) as exc:
+                # gone (another import used it) or damaged on disk: drop it so it can come again
+                with contextlib.suppress(OSError):
+                    staged.unlink()
+                raise PartsMissing(
+                    f"bundle {sha[:8]} is not complete: staged part {i} is unusable ({exc})",
+                    bundle_sha256=sha,
+                    missing=[i],
+                ) from None
         data = b"".join(chunks)
         self.discard(sha)
         if sha256_hex(data) != sha or len(data) != meta.get("size", len(data)):

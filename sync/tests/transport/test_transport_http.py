@@ -311,3 +311,34 @@ def test_hub_keeps_only_the_blob_each_peer_may_still_be_fetching(make_hub) -> No
     _, newer = _request(hub.url, "GET", "/v1/outbox?peer=dao-1")
     blobs = sorted(p.stem for p in hub.outbox_dir.glob("*.blob"))
     assert blobs == sorted([two["sha256"], newer["sha256"]])
+
+
+def test_app_callbacks_never_run_two_at_a_time(tmp_path: Path) -> None:
+    import time
+
+    from sync.transport import HubServer
+
+    running = 0
+    peak = 0
+    seen: list[bytes] = []
+    lock = threading.Lock()
+
+    def on_bundle(data: bytes, sender: str) -> dict[str, Any]:
+        nonlocal running, peak
+        with lock:
+            running += 1
+            peak = max(peak, running)
+            seen.append(data)
+        time.sleep(0.05)
+        with lock:
+            running -= 1
+        return {"ok": True}
+
+    bundles = [os.urandom(20_000) for _ in range(4)]
+    with HubServer(on_bundle, lambda p: b"", tmp_path / "hub") as hub:
+        threads = [threading.Thread(target=push, args=(hub.url, b, "dao-1")) for b in bundles]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+    assert peak == 1 and sorted(seen) == sorted(bundles)

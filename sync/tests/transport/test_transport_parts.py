@@ -197,3 +197,19 @@ def test_write_bundle_writes_one_file_or_parts_that_gather_back(tmp_path: Path) 
     assert [b.data for b in found.bundles] == [data]
     with pytest.raises(NotABundle):
         write_bundle(tmp_path / "c", b"")
+
+
+def test_a_staged_part_damaged_on_disk_is_dropped_and_can_be_imported_again(
+    tmp_path: Path,
+) -> None:
+    data = os.urandom(5_000)
+    blobs = split(data, 2_000)
+    store = PartStore(tmp_path)
+    store.add(blobs[0])
+    store.add(blobs[1])
+    (staged,) = [p for p in tmp_path.rglob("00000001.part")]
+    staged.write_bytes(staged.read_bytes()[:-1] + b"!")
+    last = store.add(blobs[2])
+    assert last.status != "complete" and last.missing == [1]
+    assert store.missing(last.bundle_sha256) == [1]
+    assert store.add(blobs[0]).bundle == data
