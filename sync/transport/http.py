@@ -188,9 +188,10 @@ class HubServer:
         up = self._upload(sha)
         with up.finish:
             state = self.upload_state(sha)
-            if state["done"]:
-                return state
             path = self.upload_path(sha)
+            if state["done"]:
+                path.unlink(missing_ok=True)
+                return state
             data = path.read_bytes()
             if len(data) != total or sha256_hex(data) != sha:
                 path.unlink(missing_ok=True)
@@ -422,19 +423,21 @@ class _Handler(BaseHTTPRequestHandler):
                 "bad_request",
                 f"Upload-Offset {offset} + Content-Length {length} runs past Upload-Length {total}",
             )
-        state = hub.upload_state(sha)
-        if state["done"]:
-            self._drain()
-            return self._send_json(200, state)
         up = hub._upload(sha)
         token = object()
         path = hub.upload_path(sha)
         with up.lock:
-            up.owner = token
+            state = hub.upload_state(sha)
             received = path.stat().st_size if path.exists() else 0
-            if received > total:
-                path.unlink()
-                received = 0
+            if not state["done"]:
+                if received > total:
+                    path.unlink()
+                    received = 0
+                if offset == received:
+                    up.owner = token  # a newer request takes over one stuck on a dead link
+        if state["done"]:
+            self._drain()
+            return self._send_json(200, state)
         if offset != received:
             raise _Reject(
                 409,

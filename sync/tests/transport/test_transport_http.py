@@ -342,3 +342,35 @@ def test_app_callbacks_never_run_two_at_a_time(tmp_path: Path) -> None:
         for t in threads:
             t.join(timeout=30)
     assert peak == 1 and sorted(seen) == sorted(bundles)
+
+
+def test_proxy_counts_exactly_the_bytes_it_relays_and_cuts_open_links() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as echo:
+        port = echo.getsockname()[1]
+
+        def serve() -> None:
+            conn, _ = echo.accept()
+            with conn:
+                seen = 0
+                while seen < 5_000:
+                    seen += len(conn.recv(65536))
+                conn.sendall(b"all 5000 in")
+                conn.recv(1)
+
+        threading.Thread(target=serve, daemon=True).start()
+        with ThrottlingProxy(port, kbit_per_s=None, cut_every=None) as proxy:
+            client = socket.create_connection(("127.0.0.1", proxy.port))
+            client.sendall(b"x" * 5_000)
+            got = b""
+            while len(got) < 11:
+                got += client.recv(100)
+            proxy.cut_all()
+            client.settimeout(5)
+            try:
+                after_cut = client.recv(100)
+            except ConnectionResetError:
+                after_cut = b""
+            client.close()
+            assert after_cut == b""  # the link is gone: reset or closed, nothing more arrives
+    assert got == b"all 5000 in"
+    assert (proxy.stats.up, proxy.stats.down, proxy.stats.cuts) == (5_000, 11, 1)
