@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, NoReturn
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 
 def _nfc(value: str) -> str:
@@ -16,6 +17,14 @@ def _nfc(value: str) -> str:
     if unicodedata.normalize("NFC", value) != value:
         raise ValueError("must be NFC-normalised Unicode")
     return value
+
+
+def _refuse(loc: tuple[str | int, ...], kind: str, message: str) -> NoReturn:
+    """Fail validation at `loc` (relative to the model being validated)."""
+    error = PydanticCustomError(kind, "{message}", {"message": message})
+    raise ValidationError.from_exception_data(
+        "PlanSeed", [InitErrorDetails(type=error, loc=loc, input=None)]
+    )
 
 
 Text = Annotated[str, AfterValidator(_nfc)]
@@ -110,19 +119,42 @@ class PlanSeed(_Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> PlanSeed:
+        # Each problem is reported at the path of the field at fault (e.g. tasks[3].lead), so a
+        # malformed seed names the exact place to fix.
         if tuple(a.code for a in self.areas) != AREA_CODES:
-            raise ValueError(f"areas must be exactly {', '.join(AREA_CODES)} in order")
-        stts = [t.stt for t in self.tasks]
-        if stts != list(range(1, len(stts) + 1)):
-            raise ValueError("tasks must be numbered 1, 2, 3, … without gaps")
-        names = self.unit_names()
-        for task in self.tasks:
-            for name in (task.lead, *task.partners):
-                if name not in names:
-                    raise ValueError(f"task {task.stt}: unit {name!r} is not among units")
-        codes = [u.code for u in self.units]
-        if len(set(codes)) != len(codes):
-            raise ValueError("unit codes must be unique")
+            _refuse(
+                ("areas",), "areas_order", f"areas must be exactly {', '.join(AREA_CODES)} in order"
+            )
+        for i, task in enumerate(self.tasks):
+            if task.stt != i + 1:
+                _refuse(
+                    ("tasks", i, "stt"), "stt_sequence", f"expected stt {i + 1}, got {task.stt}"
+                )
+        seen_codes: set[str] = set()
+        seen_names: set[str] = set()
+        for i, unit in enumerate(self.units):
+            if unit.code in seen_codes:
+                _refuse(("units", i, "code"), "duplicate_code", f"unit code {unit.code!r} repeats")
+            seen_codes.add(unit.code)
+            for j, name in enumerate((unit.name, *unit.aliases)):
+                if name in seen_names:
+                    loc: tuple[str | int, ...] = (
+                        ("units", i, "name") if j == 0 else ("units", i, "aliases", j - 1)
+                    )
+                    _refuse(loc, "duplicate_name", f"unit name {name!r} names two units")
+                seen_names.add(name)
+        for i, task in enumerate(self.tasks):
+            if task.lead not in seen_names:
+                _refuse(
+                    ("tasks", i, "lead"), "unknown_unit", f"unit {task.lead!r} is not among units"
+                )
+            for j, name in enumerate(task.partners):
+                if name not in seen_names:
+                    _refuse(
+                        ("tasks", i, "partners", j),
+                        "unknown_unit",
+                        f"unit {name!r} is not among units",
+                    )
         return self
 
     def unit_names(self) -> dict[str, Unit]:

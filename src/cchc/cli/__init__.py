@@ -1,0 +1,1 @@
+"""The `cchc` command line: a thin layer over the services."""

@@ -1,0 +1,472 @@
+"""`cchc report …`, `cchc targets`, `cchc budget …`, `cchc amendment …`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from cchc.cli.common import EXIT_BAD_INPUT, State, echo_json, fail, pass_state, translate_errors
+from cchc.domain.figures import FiguresInvalid
+from cchc.services import amendments as amendment_service
+from cchc.services import budget as budget_service
+from cchc.services import report_output
+from cchc.services import reports as report_service
+from cchc.services import targets as target_service
+from cchc.services.reports import ReportView
+from cchc.texts import reports as T
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def figure_errors(func: F) -> F:
+    """Every problem of a figures table on its own line, each figure named in Vietnamese."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except FiguresInvalid as err:
+            lines = [T.problem_text(p.key, p.field, p.params) for p in err.problems]
+            fail("Lỗi: " + "\n".join(lines), EXIT_BAD_INPUT)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _summary(view: ReportView) -> str:
+    who = view.unit_name or T.ZONE_BODY
+    status = T.REPORT_STATUS[view.status]
+    return T.CLI["report_line"].format(
+        id=view.id, who=who, period=view.period, status=status, revision=view.revision
+    )
+
+
+@click.group("report")
+def report_group() -> None:
+    """Báo cáo CCHC của đơn vị và của đặc khu: nhập, gửi, tổng hợp, in PDF."""
+
+
+@report_group.command("new")
+@click.option("--unit", required=True, help="The reporting unit: code, name or alias.")
+@click.option("--period", required=True, help="2026-01 … 2026-12, 2026-Q1, 2026-H1, 2026-9M, 2026")
+@click.option("--by", help="Officer's name (default: this laptop's officer).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+@translate_errors
+def report_new(state: State, unit: str, period: str, by: str | None, as_json: bool) -> None:
+    """Open a unit's draft report for a period; prints its id.
+
+    Example: cchc report new --unit "Trung tâm Phục vụ hành chính công" --period 2026-Q1
+    """
+    with state.workspace() as ws:
+        view = report_service.new_report(ws, unit=unit, period=period, by=by)
+    if as_json:
+        echo_json(view)
+    else:
+        click.echo(view.id)
+
+
+@report_group.command("set")
+@click.argument("report_id")
+@click.option("--field", "fields", multiple=True, metavar="NAME=VALUE", help="A figure.")
+@click.option(
+    "--section",
+    "sections",
+    multiple=True,
+    metavar="AREA=TEXT",
+    help="Text of an area I–VII, or difficulties, or proposals.",
+)
+@click.option("--progress", multiple=True, metavar="STT=PERCENT", help="A task's progress.")
+@click.option("--note", "notes", multiple=True, metavar="STT=TEXT", help="A note on a task.")
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    metavar="STT=STATUS",
+    help="A task's status in this report: not_started, in_progress or done.",
+)
+@click.option("--number", help="The report's number (before /BC-…), given when it is signed.")
+@click.option("--date", "report_date", metavar="DD/MM/YYYY", help="Date of the report.")
+@click.option("--signer", help="Name of the person who signs.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+@translate_errors
+@figure_errors
+def report_set(
+    state: State,
+    report_id: str,
+    fields: tuple[str, ...],
+    sections: tuple[str, ...],
+    progress: tuple[str, ...],
+    notes: tuple[str, ...],
+    statuses: tuple[str, ...],
+    number: str | None,
+    report_date: str | None,
+    signer: str | None,
+    as_json: bool,
+) -> None:
+    """Fill in a draft report. Nothing is written if any value is refused.
+
+    Example: cchc report set 3f2a… --field received_direct=40 --section III="Đã tiếp nhận…"
+    """
+    parse = report_service.parse_assignments
+    with state.workspace() as ws:
+        view = report_service.set_report(
+            ws,
+            report_id,
+            fields=parse(fields),
+            sections=parse(sections),
+            progress=parse(progress),
+            notes=parse(notes),
+            statuses=parse(statuses),
+            number=number,
+            report_date=report_date,
+            signer=signer,
+        )
+    if as_json:
+        echo_json(view)
+    else:
+        click.echo(_summary(view))
+
+
+@report_group.command("submit")
+@click.argument("report_id")
+@click.option("--by", help="Officer's name.")
+@pass_state
+@translate_errors
+@figure_errors
+def report_submit(state: State, report_id: str, by: str | None) -> None:
+    """Submit (lock) a draft report. Example: cchc report submit 3f2a…"""
+    with state.workspace() as ws:
+        view = report_service.submit_report(ws, report_id, by=by)
+    click.echo(_summary(view))
+
+
+@report_group.command("revise")
+@click.argument("report_id")
+@click.option("--by", help="Officer's name.")
+@pass_state
+@translate_errors
+def report_revise(state: State, report_id: str, by: str | None) -> None:
+    """Open a new revision of a submitted report (the old one is kept); prints the new id."""
+    with state.workspace() as ws:
+        view = report_service.revise_report(ws, report_id, by=by)
+    click.echo(view.id)
+
+
+@report_group.command("consolidate")
+@click.option("--period", required=True, help="2026-01 … 2026-12, 2026-Q1, 2026-H1, 2026-9M, 2026")
+@click.option("--by", help="Officer's name.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+@translate_errors
+def report_consolidate(state: State, period: str, by: str | None, as_json: bool) -> None:
+    """Build the zone's report from the units' submitted reports; prints its id.
+
+    Example: cchc report consolidate --period 2026-Q1
+    """
+    with state.workspace() as ws:
+        view = report_service.consolidate(ws, period=period, by=by)
+    if as_json:
+        echo_json(view)
+        return
+    click.echo(view.id)
+    if view.missing_units:
+        click.echo(T.CLI["missing"].format(units="; ".join(view.missing_units)), err=True)
+
+
+@report_group.command("show")
+@click.argument("report_id")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+@translate_errors
+def report_show(state: State, report_id: str, as_json: bool) -> None:
+    """Show a report: its figures, rates, texts and tasks."""
+    with state.workspace() as ws:
+        view = report_service.get_report(ws, report_id)
+    if as_json:
+        echo_json(view)
+        return
+    click.echo(_summary(view))
+    for name, value in view.figures.items():
+        if value is not None:
+            click.echo(f"  {T.FIGURE_LABELS[name]} ({name}): {value}")
+    for key, rate in view.rates.items():
+        if rate is not None:
+            click.echo(f"  {T.RATE_LABELS[key]}: {rate}")
+    for key, text in view.sections.items():
+        if text:
+            click.echo(f"[{key}] {text}")
+
+
+@report_group.command("list")
+@click.option("--period", help="Only this period.")
+@click.option("--unit", help="Only this unit.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+@translate_errors
+def report_list(state: State, period: str | None, unit: str | None, as_json: bool) -> None:
+    """List reports, every revision."""
+    with state.workspace() as ws:
+        views = report_service.list_reports(ws, period=period, unit=unit)
+    if as_json:
+        echo_json([v.model_dump(exclude={"tasks", "sections"}) for v in views])
+        return
+    for view in views:
+        click.echo(_summary(view))
+
+
+@report_group.command("pdf")
+@click.argument("report_id")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="FILE.pdf")
+@pass_state
+@translate_errors
+def report_pdf(state: State, report_id: str, out: str) -> None:
+    """Write the official PDF (Nghị định 30/2020/NĐ-CP). Example: cchc report pdf 3f2a… --out q1.pdf"""
+    with state.workspace() as ws:
+        path = report_output.write_pdf(ws, report_id, Path(out))
+    click.echo(T.CLI["written"].format(path=path))
+
+
+@report_group.command("export")
+@click.argument("report_id")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="FILE.csv")
+@pass_state
+@translate_errors
+def report_export(state: State, report_id: str, out: str) -> None:
+    """Write the report as a spreadsheet (CSV, UTF-8 with BOM: opens in Excel and LibreOffice)."""
+    with state.workspace() as ws:
+        path = report_output.write_export(ws, report_id, Path(out))
+    click.echo(T.CLI["written"].format(path=path))
+
+
+@click.command("targets")
+@click.option("--period", help="A period; without it, the year to date.")
+@click.option("--unit", help="A unit; without it, the whole zone.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+@translate_errors
+def targets_command(state: State, period: str | None, unit: str | None, as_json: bool) -> None:
+    """The plan's targets against actuals: met, not met, or not enough data.
+
+    Example: cchc targets --period 2026-H1 --json
+    """
+    with state.workspace() as ws:
+        view = target_service.measure(ws, period=period, unit=unit)
+    if as_json:
+        echo_json(view.targets)
+        return
+    click.echo(
+        T.CLI["targets_head"].format(
+            who=view.scope_name or T.ZONE_BODY, period=view.period, start=view.start, end=view.end
+        )
+    )
+    for t in view.targets:
+        actual = "–" if t.actual is None else f"{t.actual:g}"
+        threshold = "" if t.threshold is None else f"≥ {t.threshold:g}"
+        click.echo(
+            f"  {t.code:<4} {T.TARGET_STATUS[t.status]:<16} {actual:>7} {threshold:<6} "
+            f"{T.TARGET_SHORT.get(t.code, t.title)}"
+        )
+
+
+@click.group("budget")
+def budget_group() -> None:
+    """Kinh phí từng nhiệm vụ: dự trù, được duyệt, đã chi."""
+
+
+@budget_group.command("set")
+@click.argument("task_ref")
+@click.option("--estimate", help="Estimate in đồng (sent to Phòng Tài chính in Q1).")
+@click.option("--sent-on", metavar="DD/MM/YYYY", help="Day the estimate went to Phòng Tài chính.")
+@click.option("--approved", help="Amount approved by UBND đặc khu, in đồng.")
+@click.option("--approved-on", metavar="DD/MM/YYYY")
+@click.option("--spent", help="Amount spent so far, in đồng.")
+@click.option("--note")
+@click.option("--by", help="Officer's name.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+@translate_errors
+def budget_set(
+    state: State,
+    task_ref: str,
+    estimate: str | None,
+    sent_on: str | None,
+    approved: str | None,
+    approved_on: str | None,
+    spent: str | None,
+    note: str | None,
+    by: str | None,
+    as_json: bool,
+) -> None:
+    """Record a task's budget. Example: cchc budget set 4 --estimate 15.000.000 --sent-on 20/02/2026"""
+    with state.workspace() as ws:
+        line = budget_service.set_budget(
+            ws,
+            task_ref,
+            estimate=estimate,
+            approved=approved,
+            spent=spent,
+            sent_on=sent_on,
+            approved_on=approved_on,
+            note=note,
+            by=by,
+        )
+    if as_json:
+        echo_json(line)
+    else:
+        click.echo(T.CLI["budget_saved"].format(task=line.stt or line.task_id[:8]))
+
+
+def _money(value: int | None) -> str:
+    return "–" if value is None else f"{value:,}".replace(",", ".")
+
+
+@budget_group.command("show")
+@click.option("--unit", help="Only the tasks this unit leads.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+@translate_errors
+def budget_show(state: State, unit: str | None, as_json: bool) -> None:
+    """Budgets with totals by area, by unit and overall."""
+    with state.workspace() as ws:
+        view = budget_service.show_budget(ws, unit=unit)
+    if as_json:
+        echo_json(view)
+        return
+    click.echo(" | ".join(T.BUDGET_HEAD))
+    for line in view.lines:
+        click.echo(
+            f"{line.stt or '*'} | {line.content[:50]} | {line.unit_name} | "
+            f"{_money(line.estimate)} | {_money(line.approved)} | {_money(line.spent)}"
+        )
+    for label, group in ((T.CLI["by_area"], view.by_area), (T.CLI["by_unit"], view.by_unit)):
+        click.echo(label)
+        for key, tot in group.items():
+            click.echo(
+                f"  {key}: {_money(tot.estimate)} | {_money(tot.approved)} | {_money(tot.spent)}"
+            )
+    t = view.total
+    click.echo(f"{T.BUDGET_TOTAL}: {_money(t.estimate)} | {_money(t.approved)} | {_money(t.spent)}")
+
+
+@click.group("amendment")
+def amendment_group() -> None:
+    """Đề xuất điều chỉnh kế hoạch: đơn vị đề xuất, Phòng VH-XH trình, UBND quyết định."""
+
+
+@amendment_group.command("propose")
+@click.option("--unit", required=True, help="The proposing unit.")
+@click.option("--action", required=True, type=click.Choice(["add", "change", "drop"]))
+@click.option("--task", "task_ref", help="The task to change or drop (row 1–26 or id).")
+@click.option("--content", help="The (new) content of the task.")
+@click.option("--lead", help="The (new) lead unit.")
+@click.option("--timeframe", help="The (new) time frame, as the decision will write it.")
+@click.option("--product", help="The (new) product.")
+@click.option("--area", help="Area I–VII of a task to add.")
+@click.option("--reason", required=True, help="Why.")
+@click.option("--by", help="Officer's name.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+@translate_errors
+def amendment_propose(
+    state: State,
+    unit: str,
+    action: str,
+    task_ref: str | None,
+    content: str | None,
+    lead: str | None,
+    timeframe: str | None,
+    product: str | None,
+    area: str | None,
+    reason: str,
+    by: str | None,
+    as_json: bool,
+) -> None:
+    """Propose adding, changing or dropping a task; prints the proposal's id.
+
+    Example: cchc amendment propose --unit vhxh --action drop --task 6 --reason "Thành phố hủy"
+    """
+    with state.workspace() as ws:
+        view = amendment_service.propose(
+            ws,
+            unit=unit,
+            action=action,
+            reason=reason,
+            task=task_ref,
+            content=content,
+            lead=lead,
+            timeframe=timeframe,
+            product=product,
+            area=area,
+            by=by,
+        )
+    if as_json:
+        echo_json(view)
+    else:
+        click.echo(view.id)
+
+
+@amendment_group.command("forward")
+@click.argument("amendment_id")
+@click.option("--by", help="Officer's name.")
+@pass_state
+@translate_errors
+def amendment_forward(state: State, amendment_id: str, by: str | None) -> None:
+    """Phòng Văn hóa - Xã hội forwards a proposal to UBND đặc khu."""
+    with state.workspace() as ws:
+        view = amendment_service.forward(ws, amendment_id, by=by)
+    click.echo(
+        T.CLI["amendment_state"].format(id=view.id[:8], status=T.AMENDMENT_STATUS[view.status])
+    )
+
+
+@amendment_group.command("decide")
+@click.argument("amendment_id")
+@click.option("--approve/--reject", required=True, help="UBND đặc khu's decision.")
+@click.option("--number", required=True, help="Decision number, e.g. 45/QĐ-UBND.")
+@click.option("--date", "date_", required=True, metavar="DD/MM/YYYY", help="Decision date.")
+@click.option("--by", help="Officer's name.")
+@pass_state
+@translate_errors
+def amendment_decide(
+    state: State, amendment_id: str, approve: bool, number: str, date_: str, by: str | None
+) -> None:
+    """Record UBND đặc khu's decision; an approval changes the plan's task (with history).
+
+    Example: cchc amendment decide 9c1e… --approve --number 45/QĐ-UBND --date 20/03/2026
+    """
+    with state.workspace() as ws:
+        view = amendment_service.decide(
+            ws, amendment_id, approve=approve, number=number, date=date_, by=by
+        )
+    click.echo(
+        T.CLI["amendment_state"].format(id=view.id[:8], status=T.AMENDMENT_STATUS[view.status])
+    )
+
+
+@amendment_group.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+@translate_errors
+def amendment_list(state: State, as_json: bool) -> None:
+    """Every proposal and where it stands."""
+    with state.workspace() as ws:
+        views = amendment_service.list_amendments(ws)
+    if as_json:
+        echo_json(views)
+        return
+    for v in views:
+        task = f" #{v.task_stt}" if v.task_stt else ""
+        click.echo(
+            f"{v.id[:8]}  {T.AMENDMENT_ACTIONS[v.action]}{task}  "
+            f"{T.AMENDMENT_STATUS[v.status]}  {v.unit}: {v.reason}"
+        )
+
+
+def register(cli: click.Group) -> None:
+    for command in (report_group, targets_command, budget_group, amendment_group):
+        cli.add_command(command)

@@ -1,0 +1,342 @@
+"""`cchc init`, `cchc tasks`, `cchc task show|update|add`, `cchc due`, `cchc units`, `cchc settings`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from cchc.cli.common import State, echo_json, fail, pass_state, translate_errors
+from cchc.domain.dates import format_vn_date, from_iso
+from cchc.domain.errors import InvalidInput
+from cchc.services import tasks as task_service
+from cchc.services.tasks import TaskDetail, TaskView
+from cchc.store import tasks_repo
+from cchc.texts.tasks import (
+    CADENCE_LABELS,
+    CLI,
+    DEADLINE_KIND_LABELS,
+    FIELD_LABELS,
+    HISTORY_ACTIONS,
+    STATE_LABELS,
+)
+
+STATUS_CHOICE = click.Choice(["not_started", "in_progress", "done"])
+
+
+@click.command()
+@pass_state
+@translate_errors
+def init(state: State) -> None:
+    """Create or migrate the database and load the plan (safe to run again).
+
+    Example: cchc --db ~/cchc.sqlite init
+    """
+    with state.workspace() as ws:
+        count = len(tasks_repo.all_tasks(ws.db.conn))
+        plan = ws.db.conn.execute("SELECT number FROM plan").fetchone()
+        click.echo(
+            CLI["init_done"].format(path=ws.path, plan=plan[0] if plan else "?", tasks=count)
+        )
+
+
+def _line(view: TaskView) -> str:
+    stt = f"{view.stt:>2}" if view.stt is not None else " *"
+    due = format_vn_date(from_iso(view.due)) or view.timeframe
+    return (
+        f"{stt}  [{STATE_LABELS[view.state]}, {view.progress:>3}%]  {view.content[:70]}"
+        f"\n    Chủ trì: {view.lead} · Thời hạn: {due}"
+    )
+
+
+@click.command("tasks")
+@click.option("--unit", help="Lead unit: code, name or alias (diacritics optional).")
+@click.option("--status", type=STATUS_CHOICE, help="Recorded status.")
+@click.option("--state", "state_", help="Derived state, e.g. done_late, overdue.")
+@click.option("--area", type=click.Choice(["I", "II", "III", "IV", "V", "VI", "VII"]))
+@click.option("--overdue", is_flag=True, help="Only overdue tasks.")
+@click.option("--due-within", type=int, metavar="DAYS", help="Only tasks due within DAYS days.")
+@click.option("--search", help="Words to find in content, lead or product; diacritics optional.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+@translate_errors
+def tasks_command(
+    state: State,
+    unit: str | None,
+    status: str | None,
+    state_: str | None,
+    area: str | None,
+    overdue: bool,
+    due_within: int | None,
+    search: str | None,
+    as_json: bool,
+) -> None:
+    """List tasks. Example: cchc tasks --unit "Văn phòng UBND" --due-within 30"""
+    with state.workspace() as ws:
+        views = task_service.list_tasks(
+            ws,
+            unit=unit,
+            status=status,
+            state=state_,
+            area=area,
+            overdue=overdue,
+            due_within=due_within,
+            search=search,
+        )
+    if as_json:
+        echo_json(views)
+        return
+    if not views:
+        click.echo(CLI["no_tasks"])
+    for view in views:
+        click.echo(_line(view))
+
+
+@click.group("task")
+def task_group() -> None:
+    """Show, update or add one task."""
+
+
+def _show_text(detail: TaskDetail) -> None:
+    click.echo(f"Nhiệm vụ {detail.stt or detail.id}: {detail.content}")
+    for item in detail.subitems:
+        click.echo(f"  - {item}")
+    click.echo(f"Lĩnh vực: {detail.area or '—'} {detail.area_title or ''}".rstrip())
+    click.echo(f"Chủ trì: {detail.lead}")
+    click.echo(f"Phối hợp: {', '.join(detail.partners) or '—'}")
+    derived = DEADLINE_KIND_LABELS[detail.deadline_kind]
+    if detail.window_start:
+        derived += f" {format_vn_date(from_iso(detail.window_start))}"
+    if detail.due:
+        derived += f" → {format_vn_date(from_iso(detail.due))}"
+    if detail.cadence:
+        derived += f", {CADENCE_LABELS[detail.cadence]}"
+    click.echo(f"Thời gian: {detail.timeframe} ({derived})")
+    click.echo(f"Sản phẩm: {detail.product or '—'}")
+    click.echo(f"Tình trạng: {STATE_LABELS[detail.state]}, tiến độ {detail.progress}%")
+    if detail.source_number and detail.origin != "plan":
+        click.echo(
+            f"Giao tại: {detail.source_number} ngày "
+            f"{format_vn_date(from_iso(detail.source_date))} của {detail.source_issuer}"
+        )
+    for doc in detail.documents:
+        click.echo(
+            f"Văn bản: {doc.doc_type} số {doc.number} ngày {format_vn_date(from_iso(doc.date))}"
+            f" ({doc.file_name})"
+        )
+    for entry in detail.history:
+        what = HISTORY_ACTIONS.get(entry.action, entry.action)
+        field = FIELD_LABELS.get(entry.field or "", entry.field or "")
+        if field:
+            change = f" {field}: {entry.old_value or '—'} → {entry.new_value or '—'}"
+        else:
+            change = f": {entry.new_value}" if entry.new_value else ""
+        click.echo(f"  {entry.at} {entry.actor} {what}{change}")
+
+
+@task_group.command("show")
+@click.argument("ref")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+@translate_errors
+def task_show(state: State, ref: str, as_json: bool) -> None:
+    """Show one task: REF is the plan's row 1–26 or a task id. Example: cchc task show 4"""
+    with state.workspace() as ws:
+        detail = task_service.get_task(ws, ref)
+    if as_json:
+        echo_json(detail)
+    else:
+        _show_text(detail)
+
+
+@task_group.command("update")
+@click.argument("ref")
+@click.option("--status", type=STATUS_CHOICE)
+@click.option("--progress", type=int, help="Percent done, 0–100.")
+@click.option("--note")
+@click.option("--by", help="The officer making the update.")
+@click.option("--attach", type=click.Path(path_type=Path), help="Evidence file (sản phẩm).")
+@click.option("--doc-type", help="Kế hoạch, Báo cáo, Quyết định…")
+@click.option("--doc-number", help="e.g. 12/KH-UBND")
+@click.option("--doc-date", help="DD/MM/YYYY")
+@click.option("--doc-title")
+@click.option("--done-on", help="DD/MM/YYYY the task was completed (default today).")
+@click.option("--due", help="DD/MM/YYYY, for a task whose deadline is set later.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+@translate_errors
+def task_update(
+    state: State,
+    ref: str,
+    status: str | None,
+    progress: int | None,
+    note: str | None,
+    by: str | None,
+    attach: Path | None,
+    doc_type: str | None,
+    doc_number: str | None,
+    doc_date: str | None,
+    doc_title: str | None,
+    done_on: str | None,
+    due: str | None,
+    as_json: bool,
+) -> None:
+    """Record progress. Example:
+    cchc task update 4 --status done --done-on 20/03/2026 --by "Nguyễn Văn A"
+    --attach kh.pdf --doc-type "Kế hoạch" --doc-number 12/KH-UBND --doc-date 15/03/2026
+    """
+    evidence = None
+    doc_fields = (doc_type, doc_number, doc_date)
+    if attach is not None or any(doc_fields):
+        if attach is None or not all(doc_fields):
+            raise InvalidInput("attach_incomplete")
+        evidence = task_service.Evidence(
+            file=attach,
+            doc_type=doc_type or "",
+            number=doc_number or "",
+            date=doc_date or "",
+            title=doc_title or "",
+        )
+    with state.workspace() as ws:
+        detail = task_service.update_task(
+            ws,
+            ref,
+            status=status,
+            progress=progress,
+            note=note,
+            by=by,
+            done_on=done_on,
+            due=due,
+            evidence=evidence,
+        )
+    if as_json:
+        echo_json(detail)
+    else:
+        click.echo(
+            CLI["updated"].format(
+                ref=ref, state=STATE_LABELS[detail.state], progress=detail.progress
+            )
+        )
+
+
+@task_group.command("add")
+@click.option("--content", required=True)
+@click.option("--lead", required=True, help="Lead unit: code, name or alias.")
+@click.option("--partner", "partners", multiple=True, help="A partner unit (repeatable).")
+@click.option("--due", help="DD/MM/YYYY")
+@click.option("--timeframe", help='The assigning document\'s words, e.g. "Quý III/2026".')
+@click.option("--source-number", required=True, help="The assigning document's number.")
+@click.option("--source-date", required=True, help="DD/MM/YYYY")
+@click.option("--source-issuer", required=True, help="e.g. UBND thành phố Hải Phòng")
+@click.option("--origin", type=click.Choice(["city", "zone"]), help="Default: from the issuer.")
+@click.option("--product", default="")
+@click.option("--by", help="The officer adding the task.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+@translate_errors
+def task_add(
+    state: State,
+    content: str,
+    lead: str,
+    partners: tuple[str, ...],
+    due: str | None,
+    timeframe: str | None,
+    source_number: str,
+    source_date: str,
+    source_issuer: str,
+    origin: str | None,
+    product: str,
+    by: str | None,
+    as_json: bool,
+) -> None:
+    """Add a task assigned outside the plan; prints its id. Example:
+    cchc task add --content "Báo cáo …" --lead "Công an đặc khu" --timeframe "Quý III/2026"
+    --source-number 123/UBND-NC --source-date 02/07/2026 --source-issuer "UBND thành phố"
+    """
+    with state.workspace() as ws:
+        detail = task_service.add_task(
+            ws,
+            content=content,
+            lead=lead,
+            partners=list(partners),
+            due=due,
+            timeframe=timeframe,
+            source_number=source_number,
+            source_date=source_date,
+            source_issuer=source_issuer,
+            origin=origin,
+            product=product,
+            by=by,
+        )
+    if as_json:
+        echo_json(detail)
+        return
+    click.echo(detail.id)
+    if detail.timeframe_flagged:
+        click.echo(CLI["timeframe_flagged"].format(value=detail.timeframe), err=True)
+
+
+@click.command("due")
+@click.option("--days", type=int, default=14, show_default=True)
+@click.option("--unit")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+@translate_errors
+def due_command(state: State, days: int, unit: str | None, as_json: bool) -> None:
+    """Per unit: overdue tasks and those due within DAYS. Example: cchc due --days 30"""
+    with state.workspace() as ws:
+        overview = task_service.due_overview(ws, days=days, unit=unit)
+    if as_json:
+        echo_json(overview)
+        return
+    if not overview:
+        click.echo(CLI["nothing_due"])
+    for entry in overview:
+        click.echo(f"{entry.unit_name}")
+        for heading, views in (
+            (CLI["overdue_heading"], entry.overdue),
+            (CLI["due_soon_heading"].format(days=days), entry.due_soon),
+        ):
+            if views:
+                click.echo(f"  {heading}:")
+                for view in views:
+                    click.echo("    " + _line(view).replace("\n", "\n    "))
+
+
+@click.command("units")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+@translate_errors
+def units_command(state: State, as_json: bool) -> None:
+    """List the units the plan names, with their codes."""
+    with state.workspace() as ws:
+        units = tasks_repo.all_units(ws.db.conn)
+    if as_json:
+        echo_json([{k: u[k] for k in ("id", "code", "name", "role")} for u in units])
+        return
+    for unit in units:
+        click.echo(f"{unit['code']:<14} {unit['name']}")
+
+
+@click.command("settings")
+@click.option("--unit", help="The unit this laptop belongs to (code or name).")
+@click.option("--officer", help="The officer's name, used when --by is not given.")
+@pass_state
+@translate_errors
+def settings_command(state: State, unit: str | None, officer: str | None) -> None:
+    """Set this laptop's unit and officer. Example: cchc settings --unit vhxh --officer "Lê Thị B\""""
+    if unit is None and officer is None:
+        fail("Hãy cho --unit hoặc --officer.")
+    with state.workspace() as ws:
+        if unit is not None:
+            code = task_service.resolve_unit(ws, unit)["code"]
+            ws.set_setting(task_service.UNIT_KEY, code)
+            click.echo(CLI["setting_saved"].format(key="unit", value=code))
+        if officer is not None:
+            ws.set_setting(task_service.OFFICER_KEY, officer.strip())
+            click.echo(CLI["setting_saved"].format(key="officer", value=officer.strip()))
+
+
+def register(cli: click.Group) -> None:
+    for command in (init, tasks_command, task_group, due_command, units_command, settings_command):
+        cli.add_command(command)

@@ -1,0 +1,187 @@
+"""Reporting periods as data: monthly (15th to 14th) and the cumulative Q1, 6-month, 9-month and
+annual periods that start on 15/12 of the year before, each with a submission due date.
+
+The cut-offs and due dates come from a calendar (db/seeds/report-periods.toml, read by
+`cchc.services.periods.load_calendar`), so a year with other dates needs no code change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from cchc.domain.errors import InvalidInput
+
+
+class PeriodKind(StrEnum):
+    """Which reporting period a PERIOD string names."""
+
+    MONTH = "month"  # "2026-01"
+    Q1 = "Q1"  # "2026-Q1"
+    H1 = "H1"  # "2026-H1" (6 tháng)
+    M9 = "9M"  # "2026-9M" (9 tháng)
+    YEAR = "Y"  # "2026"
+
+
+CUMULATIVE = (PeriodKind.Q1, PeriodKind.H1, PeriodKind.M9, PeriodKind.YEAR)
+
+_PERIOD_RE = re.compile(r"^(?P<year>\d{4})(?:-(?P<rest>0[1-9]|1[0-2]|Q1|H1|9M))?$")
+_MMDD_RE = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+
+
+class PeriodInvalid(InvalidInput):
+    """A PERIOD string is not one of 2026-01 … 2026-12, 2026-Q1, 2026-H1, 2026-9M, 2026."""
+
+    key = "period_invalid"
+
+
+class CalendarInvalid(InvalidInput):
+    """The report-periods data file does not have the required shape."""
+
+    key = "period_calendar_invalid"
+
+
+class Period(BaseModel):
+    """One reporting period: what it is called, the days it covers, and when it is due."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str  # "2026-01", "2026-Q1", "2026-H1", "2026-9M", "2026"
+    kind: PeriodKind
+    year: int
+    month: int | None = None  # for MONTH only
+    start: dt.date
+    end: dt.date  # inclusive
+    due: dt.date
+
+    @property
+    def cumulative(self) -> bool:
+        """True for Q1, 6 months, 9 months and year: they start on the year's first day."""
+        return self.kind in CUMULATIVE
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+def _mmdd(value: str) -> str:
+    if not _MMDD_RE.match(value):
+        raise ValueError(f"expected MM-DD, got {value!r}")
+    return value
+
+
+class YearRules(BaseModel):
+    """The cut-off rules of one year (the defaults with that year's overrides applied)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    month_start_day: int = Field(ge=1, le=28)
+    month_end_day: int = Field(ge=1, le=28)
+    cumulative_start: str
+    due_days_after_end: int = Field(ge=0, le=90)
+    cutoffs: dict[str, str]
+    due_days: dict[str, int] = {}
+    due_dates: dict[str, dt.date] = {}
+
+    @field_validator("cumulative_start")
+    @classmethod
+    def _check_start(cls, value: str) -> str:
+        return _mmdd(value)
+
+    @field_validator("cutoffs")
+    @classmethod
+    def _check_cutoffs(cls, value: dict[str, str]) -> dict[str, str]:
+        wanted = {k.value for k in CUMULATIVE}
+        if set(value) != wanted:
+            raise ValueError(f"cutoffs must name exactly {sorted(wanted)}")
+        for v in value.values():
+            _mmdd(v)
+        return value
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+class PeriodCalendar:
+    """The reporting calendar: turns PERIOD strings into periods with dates, year by year."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        if not isinstance(data.get("default"), dict):
+            raise CalendarInvalid(where="default")
+        self._default = data["default"]
+        self._years: dict[str, Any] = data.get("years", {})
+        for year in self._years:
+            if not str(year).isdigit():
+                raise CalendarInvalid(where=f"years.{year}")
+        self.rules(2026)  # fail early on a malformed default
+
+    def rules(self, year: int) -> YearRules:
+        merged = _merge(self._default, self._years.get(str(year), {}))
+        try:
+            return YearRules.model_validate(merged)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise CalendarInvalid(where=where, reason=first["msg"]) from exc
+
+    def parse(self, text: str) -> Period:
+        """Read a PERIOD string such as 2026-01, 2026-Q1, 2026-H1, 2026-9M or 2026."""
+        raw = text.strip() if isinstance(text, str) else ""
+        match = _PERIOD_RE.match(raw.upper())
+        if not match:
+            raise PeriodInvalid(value=text)
+        year = int(match["year"])
+        if not 2000 <= year <= 2100:
+            raise PeriodInvalid(value=text)
+        rest = match["rest"]
+        if rest is None:
+            return self.period(year, PeriodKind.YEAR)
+        if rest.isdigit():
+            return self.period(year, PeriodKind.MONTH, int(rest))
+        return self.period(year, PeriodKind(rest))
+
+    def period(self, year: int, kind: PeriodKind, month: int | None = None) -> Period:
+        rules = self.rules(year)
+        if kind is PeriodKind.MONTH:
+            if month is None or not 1 <= month <= 12:
+                raise PeriodInvalid(value=f"{year}-{month}")
+            code = f"{year}-{month:02d}"
+            prev_year, prev_month = (year - 1, 12) if month == 1 else (year, month - 1)
+            start = dt.date(prev_year, prev_month, rules.month_start_day)
+            end = dt.date(year, month, rules.month_end_day)
+        else:
+            code = str(year) if kind is PeriodKind.YEAR else f"{year}-{kind.value}"
+            s_month, s_day = (int(p) for p in rules.cumulative_start.split("-"))
+            start = dt.date(year - 1, s_month, s_day)
+            e_month, e_day = (int(p) for p in rules.cutoffs[kind.value].split("-"))
+            end = dt.date(year, e_month, e_day)
+        due = rules.due_dates.get(code)
+        if due is None:
+            days = rules.due_days.get(kind.value, rules.due_days_after_end)
+            due = end + dt.timedelta(days=days)
+        return Period(code=code, kind=kind, year=year, month=month, start=start, end=end, due=due)
+
+    def year_periods(self, year: int) -> list[Period]:
+        """Every period of a year: the twelve months, then Q1, 6 months, 9 months and year."""
+        months = [self.period(year, PeriodKind.MONTH, m) for m in range(1, 13)]
+        return months + [self.period(year, k) for k in CUMULATIVE]
+
+    def months_within(self, period: Period) -> list[Period]:
+        """The monthly periods whose days together make up `period`."""
+        if period.kind is PeriodKind.MONTH:
+            return [period]
+        return [
+            p
+            for p in self.year_periods(period.year)
+            if p.kind is PeriodKind.MONTH and p.end <= period.end
+        ]

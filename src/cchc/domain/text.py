@@ -1,0 +1,23 @@
+"""Text rules: NFC everywhere, and matching that ignores case and Vietnamese diacritics."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics: "Tập huấn" and "tap huan" fold alike; đ folds to d."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.lower().split())
+
+
+def matches(query: str, *haystacks: str) -> bool:
+    """Every word of the query occurs in one of the haystacks, diacritics and case ignored."""
+    words = fold(query).split()
+    folded = " ".join(fold(h) for h in haystacks)
+    return all(word in folded for word in words)

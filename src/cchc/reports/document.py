@@ -1,0 +1,56 @@
+"""An official report as plain data, ready to lay out: every string already in Vietnamese.
+
+The services build it from the store; `cchc.reports.pdf` and `cchc.reports.sheet` render it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Block:
+    """A heading with its paragraphs, and optionally a table (first row is the header)."""
+
+    heading: str
+    paragraphs: tuple[str, ...] = ()
+    table: tuple[tuple[str, ...], ...] = ()
+    col_widths: tuple[float, ...] = ()  # fractions of the text width, summing to 1
+    subheading: bool = False  # a numbered sub-heading (1., 2., …) rather than a part (I., II.)
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """One row of the appendix: a task of the plan as it stands at the report's date."""
+
+    stt: str
+    content: str
+    lead: str
+    deadline: str
+    state: str
+    progress: str
+    product: str
+
+
+@dataclass(frozen=True)
+class OfficialReport:
+    """A "Báo cáo" laid out per Nghị định 30/2020/NĐ-CP, Phụ lục I."""
+
+    parent_body: str | None  # the governing body, upper line (regular), or None
+    issuing_body: str  # the issuing body (bold), may hold "\n"
+    number_line: str  # "Số: 12/BC-UBND"
+    place_date: str  # "Bạch Long Vĩ, ngày 05 tháng 01 năm 2026"
+    summary: str  # the line under "BÁO CÁO"
+    intro: str
+    blocks: tuple[Block, ...]
+    closing: str
+    recipients: tuple[str, ...]
+    signer_authority: str | None  # "TM. ỦY BAN NHÂN DÂN", or None
+    signer_title: str  # "CHỦ TỊCH"
+    signer_name: str
+    appendix_title: str = ""
+    appendix_subtitle: str = ""
+    tasks: tuple[TaskRow, ...] = ()
+    title: str = "BÁO CÁO"
+    draft: bool = False
+    metadata: dict[str, str] = field(default_factory=dict)

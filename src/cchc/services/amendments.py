@@ -1,0 +1,308 @@
+"""Amendments to the plan: a unit proposes adding, changing or dropping a task (with its reason);
+Phòng Văn hóa - Xã hội forwards the proposal; UBND đặc khu decides (decision number and date).
+The plan's tasks change only when an approved decision is recorded, and each change is written to
+the task's history with the decision's number."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from typing import Any
+
+from pydantic import BaseModel
+
+from cchc.domain.dates import parse_vn_date
+from cchc.domain.errors import Conflict, InvalidInput, NotFound
+from cchc.domain.plan import AREA_CODES
+from cchc.domain.text import nfc
+from cchc.domain.timeframe import parse_timeframe
+from cchc.services.tasks import UNIT_KEY, get_task, officer_name, resolve_unit
+from cchc.services.workspace import Workspace
+from cchc.store import reports_repo as repo
+from cchc.store import tasks_repo
+from cchc.store.uow import transaction
+
+ACTIONS = ("add", "change", "drop")
+CHANGEABLE = ("content", "lead", "timeframe", "product")
+_DECISION = re.compile(r"^\d+[a-zA-Z]?/(\d{4}/)?QĐ-[0-9A-Za-zĐđ.\-]+$")
+_HEX = re.compile(r"^[0-9a-f]{6,32}$")
+
+
+class AmendmentView(BaseModel):
+    """One proposal and where it stands."""
+
+    id: str
+    unit: str
+    action: str
+    task_id: str | None
+    task_stt: int | None
+    task_content: str | None
+    proposal: dict[str, Any]
+    reason: str
+    status: str
+    proposed_by: str
+    proposed_at: str
+    forwarded_by: str | None
+    forwarded_at: str | None
+    decision_number: str | None
+    decision_date: str | None
+    decided_by: str | None
+    decided_at: str | None
+
+
+def _view(row: dict[str, Any]) -> AmendmentView:
+    return AmendmentView(
+        id=row["id"],
+        unit=row["unit_name"],
+        action=row["action"],
+        task_id=row["task_id"],
+        task_stt=row["task_stt"],
+        task_content=row["task_content"],
+        proposal=json.loads(row["proposal"]),
+        reason=row["reason"],
+        status=row["status"],
+        proposed_by=row["proposed_by"],
+        proposed_at=row["proposed_at"],
+        forwarded_by=row["forwarded_by"],
+        forwarded_at=row["forwarded_at"],
+        decision_number=row["decision_number"],
+        decision_date=row["decision_date"],
+        decided_by=row["decided_by"],
+        decided_at=row["decided_at"],
+    )
+
+
+def list_amendments(ws: Workspace) -> list[AmendmentView]:
+    return [_view(r) for r in repo.amendments(ws.db.conn)]
+
+
+def get_amendment(ws: Workspace, ref: str) -> AmendmentView:
+    text = (ref or "").strip().lower()
+    ids = repo.amendment_ids_with_prefix(ws.db.conn, text) if _HEX.match(text) else []
+    if len(ids) != 1:
+        raise NotFound("amendment_not_found", ref=ref)
+    return next(a for a in list_amendments(ws) if a.id == ids[0])
+
+
+def propose(
+    ws: Workspace,
+    *,
+    unit: str,
+    action: str,
+    reason: str,
+    task: str | None = None,
+    content: str | None = None,
+    lead: str | None = None,
+    timeframe: str | None = None,
+    product: str | None = None,
+    area: str | None = None,
+    by: str | None = None,
+) -> AmendmentView:
+    """A unit's proposal to add, change or drop a task of the plan."""
+    unit_row = resolve_unit(ws, unit)
+    if action not in ACTIONS:
+        raise InvalidInput("amendment_action", value=action)
+    why = nfc((reason or "").strip())
+    if not why:
+        raise InvalidInput("amendment_reason")
+    proposal: dict[str, Any] = {}
+    for key, value in (
+        ("content", content),
+        ("lead", lead),
+        ("timeframe", timeframe),
+        ("product", product),
+    ):
+        if value is not None and value.strip():
+            proposal[key] = nfc(value.strip())
+    if "lead" in proposal:
+        proposal["lead"] = resolve_unit(ws, proposal["lead"])["name"]
+    task_id = None
+    if action == "add":
+        if area is None or area.strip().upper() not in AREA_CODES:
+            if area is not None:
+                raise InvalidInput("amendment_area", value=area)
+            raise InvalidInput("amendment_add_fields")
+        if "content" not in proposal or "timeframe" not in proposal:
+            raise InvalidInput("amendment_add_fields")
+        proposal["area"] = area.strip().upper()
+        proposal.setdefault("lead", unit_row["name"])
+    else:
+        if not task:
+            raise InvalidInput("amendment_needs_task")
+        task_id = get_task(ws, task).id
+        if task_id in repo.dropped_task_ids(ws.db.conn):
+            raise Conflict("amendment_task_dropped", value=task)
+        if action == "change" and not proposal:
+            raise InvalidInput("amendment_change_fields")
+        if action == "drop":
+            proposal = {}
+    actor = officer_name(ws, by)
+    amendment_id = uuid.uuid4().hex
+    with transaction(ws.db):
+        repo.insert(
+            ws.db.conn,
+            "amendments",
+            {
+                "id": amendment_id,
+                "unit_id": unit_row["id"],
+                "action": action,
+                "task_id": task_id,
+                "proposal": json.dumps(proposal, ensure_ascii=False),
+                "reason": why,
+                "status": "proposed",
+                "proposed_by": actor,
+                "proposed_at": ws.now_iso(),
+            },
+        )
+    return get_amendment(ws, amendment_id)
+
+
+def forward(ws: Workspace, ref: str, *, by: str | None = None) -> AmendmentView:
+    """Phòng Văn hóa - Xã hội forwards a proposal to UBND đặc khu. Refused on a laptop set up
+    for another unit."""
+    amendment = get_amendment(ws, ref)
+    if amendment.status != "proposed":
+        raise Conflict(
+            "amendment_state", ref=amendment.id[:8], status=amendment.status, action="forward"
+        )
+    local = ws.setting(UNIT_KEY)
+    if local and resolve_unit(ws, local)["role"] != "consolidator":
+        raise InvalidInput("amendment_forwarder", value=resolve_unit(ws, local)["name"])
+    actor = officer_name(ws, by)
+    with transaction(ws.db):
+        repo.update(
+            ws.db.conn,
+            "amendments",
+            amendment.id,
+            {"status": "forwarded", "forwarded_by": actor, "forwarded_at": ws.now_iso()},
+        )
+    return get_amendment(ws, amendment.id)
+
+
+def decide(
+    ws: Workspace,
+    ref: str,
+    *,
+    approve: bool,
+    number: str,
+    date: str,
+    by: str | None = None,
+) -> AmendmentView:
+    """Record UBND đặc khu's decision; an approval applies the change to the plan's tasks."""
+    amendment = get_amendment(ws, ref)
+    if amendment.status != "forwarded":
+        raise Conflict(
+            "amendment_state", ref=amendment.id[:8], status=amendment.status, action="decide"
+        )
+    decision_number = nfc((number or "").strip())
+    if not _DECISION.match(decision_number):
+        raise InvalidInput("decision_number", value=number)
+    decided_on = parse_vn_date(date, "decision_date")
+    if decided_on > ws.today():
+        raise InvalidInput("decision_future", value=date)
+    actor = officer_name(ws, by)
+    now = ws.now_iso()
+    conn = ws.db.conn
+    tag = f"{decision_number} ({decided_on.strftime('%d/%m/%Y')})"
+    with transaction(ws.db):
+        values: dict[str, Any] = {
+            "status": "approved" if approve else "rejected",
+            "decision_number": decision_number,
+            "decision_date": decided_on.isoformat(),
+            "decided_by": actor,
+            "decided_at": now,
+        }
+        if approve:
+            task_id = _apply(ws, amendment, actor, now, tag)
+            values["task_id"] = task_id
+        repo.update(conn, "amendments", amendment.id, values)
+    return get_amendment(ws, amendment.id)
+
+
+def _history(task_id: str, at: str, actor: str, field: str | None, old: Any, new: Any) -> dict:
+    return {
+        "id": uuid.uuid4().hex,
+        "task_id": task_id,
+        "at": at,
+        "actor": actor,
+        "action": "amended",
+        "field": field,
+        "old_value": None if old is None else str(old),
+        "new_value": None if new is None else str(new),
+    }
+
+
+def _apply(ws: Workspace, amendment: AmendmentView, actor: str, now: str, tag: str) -> str:
+    """Change the plan's tasks as the approved amendment says; return the task's id."""
+    conn = ws.db.conn
+    proposal = amendment.proposal
+    if amendment.action == "add":
+        lead = resolve_unit(ws, proposal["lead"])
+        deadline = parse_timeframe(proposal["timeframe"])
+        task_id = uuid.uuid4().hex
+        tasks_repo.insert_row(
+            conn,
+            "tasks",
+            {
+                "id": task_id,
+                "stt": repo.max_stt(conn) + 1,
+                "area": proposal["area"],
+                "content": proposal["content"],
+                "subitems": "[]",
+                "lead_unit_id": lead["id"],
+                "lead_text": lead["name"],
+                "partners": "[]",
+                "partner_unit_ids": "[]",
+                "timeframe": proposal["timeframe"],
+                "deadline_kind": deadline.kind.value,
+                "window_start": deadline.window_start.isoformat()
+                if deadline.window_start
+                else None,
+                "due": deadline.due.isoformat() if deadline.due else None,
+                "cadence": deadline.cadence.value if deadline.cadence else None,
+                "timeframe_flagged": int(deadline.flagged),
+                "product": proposal.get("product", ""),
+                "origin": "plan",
+                "source_number": tag.split(" ")[0],
+                "source_date": None,
+                "source_issuer": None,
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
+        tasks_repo.insert_history(conn, [_history(task_id, now, actor, "decision", None, tag)])
+        return task_id
+    assert amendment.task_id is not None
+    task_id = amendment.task_id
+    row = tasks_repo.task_by_id(conn, task_id)
+    assert row is not None
+    if amendment.action == "drop":
+        tasks_repo.insert_history(conn, [_history(task_id, now, actor, "dropped", None, tag)])
+        return task_id
+    changes: dict[str, Any] = {}
+    if "content" in proposal:
+        changes["content"] = proposal["content"]
+    if "product" in proposal:
+        changes["product"] = proposal["product"]
+    if "lead" in proposal:
+        lead = resolve_unit(ws, proposal["lead"])
+        changes["lead_unit_id"] = lead["id"]
+        changes["lead_text"] = lead["name"]
+    if "timeframe" in proposal:
+        deadline = parse_timeframe(proposal["timeframe"])
+        changes.update(
+            timeframe=proposal["timeframe"],
+            deadline_kind=deadline.kind.value,
+            window_start=deadline.window_start.isoformat() if deadline.window_start else None,
+            due=deadline.due.isoformat() if deadline.due else None,
+            cadence=deadline.cadence.value if deadline.cadence else None,
+            timeframe_flagged=int(deadline.flagged),
+        )
+    changed = {k: v for k, v in changes.items() if row[k] != v}
+    if changed:
+        tasks_repo.update_task_columns(conn, task_id, {**changed, "updated_at": now})
+    rows = [_history(task_id, now, actor, key, row[key], value) for key, value in changed.items()]
+    rows.append(_history(task_id, now, actor, "decision", None, tag))
+    tasks_repo.insert_history(conn, rows)
+    return task_id

@@ -1,0 +1,34 @@
+"""The reporting calendar shipped with the app (db/seeds/report-periods.toml), loaded once."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+from cchc.domain.periods import CalendarInvalid, Period, PeriodCalendar
+from cchc.paths import resource
+
+CALENDAR_FILE = "db/seeds/report-periods.toml"
+
+
+def load_calendar(path: Path | None = None) -> PeriodCalendar:
+    """Read a calendar file; a file that is not valid TOML is refused with its reason."""
+    target = path or resource(CALENDAR_FILE)
+    try:
+        with target.open("rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise CalendarInvalid(where=str(target), reason=str(exc)) from exc
+    return PeriodCalendar(data)
+
+
+@lru_cache(maxsize=1)
+def calendar() -> PeriodCalendar:
+    """The app's calendar."""
+    return load_calendar()
+
+
+def parse_period(text: str) -> Period:
+    """A PERIOD string read with the app's calendar."""
+    return calendar().parse(text)

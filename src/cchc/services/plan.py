@@ -1,0 +1,146 @@
+"""Load the plan seed into the database: once, identically on every laptop, never twice."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cchc.domain.plan import PlanSeed
+from cchc.domain.timeframe import parse_timeframe
+from cchc.store.seed_file import default_seed_path, read_seed
+from cchc.store.uow import transaction
+
+if TYPE_CHECKING:
+    from cchc.services.workspace import Workspace
+
+_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:cchc-bach-long-vi:plan-seed")
+SEED_CHECKSUM_KEY = "plan_seed_sha256"
+
+
+def seed_id(plan_number: str, kind: str, key: str | int) -> str:
+    """A deterministic id for a row loaded from the seed: the same on every laptop."""
+    return uuid.uuid5(_NAMESPACE, f"{plan_number}|{kind}|{key}").hex
+
+
+def ensure_plan_loaded(ws: Workspace, seed_path: Path | None = None) -> bool:
+    """Load the plan if this file's seed has not been loaded yet; True when rows were written.
+
+    Rows already present are left alone (a decided amendment may have changed them), so loading
+    twice changes nothing.
+    """
+    path = seed_path or default_seed_path()
+    checksum = hashlib.sha256(path.read_bytes()).hexdigest()
+    if ws.setting(SEED_CHECKSUM_KEY) == checksum:
+        return False
+    seed = read_seed(path)
+    with transaction(ws.db):
+        _insert_seed(ws, seed)
+        ws.set_setting(SEED_CHECKSUM_KEY, checksum)
+    return True
+
+
+def _insert_seed(ws: Workspace, seed: PlanSeed) -> None:
+    number = seed.plan.number
+    now = ws.now_iso()
+    conn = ws.db.conn
+    header = seed.plan
+    conn.execute(
+        "INSERT OR IGNORE INTO plan (id, number, date, issuer, place, title, year, signer_title,"
+        " signer_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            seed_id(number, "plan", number),
+            header.number,
+            header.date.isoformat(),
+            header.issuer,
+            header.place,
+            header.title,
+            header.year,
+            header.signer_title,
+            header.signer_name,
+        ),
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO areas (id, code, title, section_title, position)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [
+            (seed_id(number, "area", a.code), a.code, a.title, a.section_title, i + 1)
+            for i, a in enumerate(seed.areas)
+        ],
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO units (id, code, name, aliases, role, duty_clause, duties)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                seed_id(number, "unit", u.code),
+                u.code,
+                u.name,
+                _json(u.aliases),
+                u.role.value,
+                u.duty_clause,
+                _json(u.duties),
+            )
+            for u in seed.units
+        ],
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO targets (id, code, source, text, metric, op, threshold)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                seed_id(number, "target", t.code),
+                t.code,
+                t.source,
+                t.text,
+                t.metric,
+                t.op.value,
+                t.threshold,
+            )
+            for t in seed.targets
+        ],
+    )
+    names = seed.unit_names()
+    rows = []
+    for task in seed.tasks:
+        deadline = parse_timeframe(task.timeframe)
+        rows.append(
+            (
+                seed_id(number, "task", task.stt),
+                task.stt,
+                task.area,
+                task.content,
+                _json(task.subitems),
+                seed_id(number, "unit", names[task.lead].code),
+                task.lead,
+                _json(task.partners),
+                _json([seed_id(number, "unit", names[p].code) for p in task.partners]),
+                task.timeframe,
+                deadline.kind.value,
+                deadline.window_start.isoformat() if deadline.window_start else None,
+                deadline.due.isoformat() if deadline.due else None,
+                deadline.cadence.value if deadline.cadence else None,
+                int(deadline.flagged),
+                task.product,
+                "plan",
+                number,
+                header.date.isoformat(),
+                header.issuer,
+                now,
+                now,
+            )
+        )
+    conn.executemany(
+        "INSERT OR IGNORE INTO tasks (id, stt, area, content, subitems, lead_unit_id, lead_text,"
+        " partners, partner_unit_ids, timeframe, deadline_kind, window_start, due, cadence,"
+        " timeframe_flagged, product, origin, source_number, source_date, source_issuer,"
+        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+        " ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def _json(values: tuple[str, ...] | list[str]) -> str:
+    return json.dumps(list(values), ensure_ascii=False)

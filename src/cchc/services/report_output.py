@@ -1,0 +1,251 @@
+"""A report as an official PDF and as a spreadsheet: builds the document data from the store and
+hands it to `cchc.reports` for layout."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from cchc.domain.dates import format_vn_date, from_iso
+from cchc.domain.errors import InvalidInput
+from cchc.domain.figures import FIGURE_FIELDS
+from cchc.domain.plan import AREA_CODES
+from cchc.reports import pdf, sheet
+from cchc.reports.document import Block, OfficialReport, TaskRow
+from cchc.services import targets as target_service
+from cchc.services.periods import parse_period
+from cchc.services.reports import ReportTaskLine, ReportView, get_report
+from cchc.services.workspace import Workspace
+from cchc.store import reports_repo as repo
+from cchc.store import tasks_repo
+from cchc.texts import reports as T
+
+ROMAN = dict(zip(AREA_CODES, range(1, 8), strict=True))
+
+
+def _number(value: float | int | None, percent: bool = False) -> str:
+    if value is None:
+        return T.NOT_ENTERED
+    if isinstance(value, float) and not value.is_integer():
+        text = f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+    else:
+        text = f"{int(value):,}".replace(",", ".")
+    return f"{text}%" if percent else text
+
+
+def _period_words(report: ReportView) -> str:
+    per = parse_period(report.period)
+    return T.period_title(per.kind.value, per.year, per.month)
+
+
+def _task_line(line: ReportTaskLine) -> str:
+    label = f"{line.stt}" if line.stt is not None else "*"
+    values = {
+        "stt": label,
+        "content": line.content.rstrip(" ."),
+        "state": T.TASK_STATES.get(line.state, line.state).lower(),
+        "progress": line.progress,
+        "note": line.note,
+    }
+    return (T.TASK_LINE_NOTE if line.note else T.TASK_LINE).format(**values)
+
+
+def _paragraphs(text: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in text.split("\n\n") if p.strip())
+
+
+def _figure_rows(report: ReportView) -> tuple[tuple[str, ...], ...]:
+    rows: list[tuple[str, ...]] = [T.FIGURES_HEAD]
+    figures = report.figures
+    for name in FIGURE_FIELDS:
+        rows.append((T.FIGURE_LABELS[name], _number(figures.get(name))))
+        if name == "received_postal":
+            rows.append((T.TOTAL_LABELS["received"], _number(report.totals["received"])))
+        if name == "carried_over":
+            rows.append((T.TOTAL_LABELS["to_handle"], _number(report.totals["to_handle"])))
+        if name == "resolved_late":
+            rows.append((T.TOTAL_LABELS["resolved"], _number(report.totals["resolved"])))
+        if name == "pending_overdue":
+            rows.append((T.TOTAL_LABELS["pending"], _number(report.totals["pending"])))
+    for key, value in report.rates.items():
+        rows.append((T.RATE_LABELS[key], _number(value, percent=True)))
+    return tuple(rows)
+
+
+def _target_rows(ws: Workspace, report: ReportView) -> tuple[tuple[str, ...], ...]:
+    view = target_service.measure(ws, period=report.period, unit=report.unit)
+    rows: list[tuple[str, ...]] = [T.TARGETS_HEAD]
+    for t in view.targets:
+        if t.metric == "par_index":
+            wanted = T.TARGET_IMPROVED
+            actual = _number(t.actual)
+        else:
+            percent = t.metric.endswith("_rate")
+            wanted = ("≥ " + _number(t.threshold, percent)) if t.threshold is not None else ""
+            actual = _number(t.actual, percent)
+        rows.append(
+            (T.TARGET_SHORT.get(t.code, t.title), wanted, actual, T.TARGET_STATUS[t.status])
+        )
+    return tuple(rows)
+
+
+def official_document(ws: Workspace, ref: str) -> OfficialReport:
+    """The report laid out as an official "Báo cáo" (Nghị định 30/2020/NĐ-CP)."""
+    report = get_report(ws, ref)
+    conn = ws.db.conn
+    header = repo.plan_header(conn)
+    areas = {a["code"]: a["title"] for a in tasks_repo.all_areas(conn)}
+    period_words = _period_words(report)
+    day = from_iso(report.report_date) or ws.today()
+    zone = report.scope == "zone"
+    if zone:
+        suffix = T.ZONE_DOC_SUFFIX
+        parent, body = None, f"{T.ZONE_PARENT}\n{T.ZONE_NAME}"
+        who = T.ZONE_BODY
+        authority, title = T.SIGN_ZONE_AUTHORITY, T.SIGN_ZONE_TITLE
+        signer = report.signer_name or (header["signer_name"] if header else "")
+        recipients = T.RECIPIENTS_ZONE
+    else:
+        code = report.unit or ""
+        suffix = T.UNIT_DOC_SUFFIX.get(code, "BC")
+        parent, body = T.ZONE_PARENT_SHORT, (report.unit_name or "").upper()
+        who = report.unit_name or ""
+        authority, title = None, T.UNIT_SIGNER_TITLE.get(code, T.SIGN_UNIT_TITLE)
+        signer = report.signer_name or ""
+        recipients = T.RECIPIENTS_UNIT
+    number_line = T.number_line(report.number, suffix)
+    start = format_vn_date(dt.date.fromisoformat(report.period_start))
+    end = format_vn_date(dt.date.fromisoformat(report.period_end))
+
+    blocks: list[Block] = [Block(T.SECTION_RESULTS)]
+    by_area: dict[str | None, list[ReportTaskLine]] = {}
+    for line in report.tasks:
+        by_area.setdefault(line.area, []).append(line)
+    for code in AREA_CODES:
+        paragraphs = _paragraphs(report.sections.get(code, ""))
+        paragraphs += tuple(_task_line(line) for line in by_area.get(code, []))
+        if paragraphs:  # an area with neither text nor task of this report is left out
+            blocks.append(
+                Block(f"{ROMAN[code]}. {areas.get(code, code)}", paragraphs, subheading=True)
+            )
+    others = by_area.get(None, [])
+    if others:
+        blocks.append(
+            Block(f"8. {T.OTHER_TASKS}", tuple(_task_line(o) for o in others), subheading=True)
+        )
+    if len(blocks) == 1:
+        blocks[0] = Block(T.SECTION_RESULTS, (T.NO_TEXT,))
+    if any(v is not None for v in report.figures.values()):
+        blocks.append(Block(T.SECTION_FIGURES, table=_figure_rows(report), col_widths=(0.8, 0.2)))
+    else:
+        blocks.append(Block(T.SECTION_FIGURES, (T.NO_FIGURES,)))
+    blocks.append(
+        Block(T.SECTION_TARGETS, table=_target_rows(ws, report), col_widths=(0.5, 0.17, 0.13, 0.2))
+    )
+    blocks.append(
+        Block(T.SECTION_DIFFICULTIES, _paragraphs(report.sections["difficulties"]) or (T.NO_TEXT,))
+    )
+    blocks.append(
+        Block(T.SECTION_PROPOSALS, _paragraphs(report.sections["proposals"]) or (T.NO_TEXT,))
+    )
+    if zone and report.missing_units:
+        blocks.append(Block(T.SECTION_MISSING_PART, ("; ".join(report.missing_units) + ".",)))
+
+    number_ref = number_line.removeprefix("Số: ")
+    return OfficialReport(
+        parent_body=parent,
+        issuing_body=body,
+        number_line=number_line,
+        place_date=T.place_date(day.day, day.month, day.year),
+        summary=T.report_summary(period_words),
+        intro=T.INTRO_UNIT.format(body=who, period=period_words, start=start, end=end),
+        blocks=tuple(blocks),
+        closing=T.CLOSING.format(period=period_words),
+        recipients=recipients,
+        signer_authority=authority,
+        signer_title=title,
+        signer_name=signer or T.SIGNER_BLANK,
+        appendix_title=T.APPENDIX_TITLE.format(year=parse_period(report.period).year),
+        appendix_subtitle=T.APPENDIX_SUBTITLE.format(number=number_ref, date=format_vn_date(day)),
+        tasks=tuple(
+            TaskRow(
+                stt=str(t.stt) if t.stt is not None else "*",
+                content=t.content,
+                lead=t.lead,
+                deadline=t.timeframe,
+                state=T.TASK_STATES.get(t.state, t.state),
+                progress=f"{t.progress}%",
+                product=t.product,
+            )
+            for t in report.tasks
+        ),
+        draft=report.status == "draft",
+        metadata={
+            "title": f"{T.DOC_TYPE} {T.report_summary(period_words)}",
+            "author": who,
+            "subject": report.period,
+        },
+    )
+
+
+def write_pdf(ws: Workspace, ref: str, out: Path) -> Path:
+    """Render the report's official PDF to `out`."""
+    doc = official_document(ws, ref)
+    _check_out(out)
+    try:
+        return pdf.write(doc, out)
+    except OSError as exc:
+        raise InvalidInput("out_path", value=str(out), reason=exc.strerror or str(exc)) from exc
+
+
+def export_rows(ws: Workspace, ref: str) -> list[tuple[object, ...]]:
+    """The report as spreadsheet rows: section, code, name, value."""
+    report = get_report(ws, ref)
+    rows: list[tuple[object, ...]] = [T.CSV_HEAD_REPORT]
+    meta = {
+        "unit": report.unit_name or T.ZONE_BODY,
+        "period": report.period,
+        "start": format_vn_date(from_iso(report.period_start)),
+        "end": format_vn_date(from_iso(report.period_end)),
+        "status": T.REPORT_STATUS[report.status],
+        "revision": report.revision,
+    }
+    for key, value in meta.items():
+        rows.append((T.CSV_SECTION_META, key, T.CSV_META[key], value))
+    for name in FIGURE_FIELDS:
+        rows.append((T.CSV_SECTION_FIGURES, name, T.FIGURE_LABELS[name], report.figures[name]))
+    for key, value in report.totals.items():
+        rows.append((T.CSV_SECTION_FIGURES, key, T.TOTAL_LABELS.get(key, key), value))
+    for key, rate in report.rates.items():
+        shown = None if rate is None else str(rate).replace(".", ",")
+        rows.append((T.CSV_SECTION_RATES, key, T.RATE_LABELS[key], shown))
+    for key, text in report.sections.items():
+        name = T.AREA_OTHER.get(key, key)
+        rows.append((T.CSV_SECTION_TEXT, key, name, text))
+    for line in report.tasks:
+        rows.append(
+            (
+                T.CSV_SECTION_TASKS,
+                line.stt if line.stt is not None else line.task_id,
+                line.content,
+                f"{T.TASK_STATES.get(line.state, line.state)}; {line.progress}%",
+            )
+        )
+    return rows
+
+
+def write_export(ws: Workspace, ref: str, out: Path) -> Path:
+    """The report as a CSV file (UTF-8 with BOM) at `out`."""
+    if out.suffix.lower() != ".csv":
+        raise InvalidInput("export_format", value=out.suffix or out.name)
+    rows = export_rows(ws, ref)
+    _check_out(out)
+    try:
+        return sheet.write_csv(rows, out)
+    except OSError as exc:
+        raise InvalidInput("out_path", value=str(out), reason=exc.strerror or str(exc)) from exc
+
+
+def _check_out(out: Path) -> None:
+    if not out.parent.is_dir():
+        raise InvalidInput("out_dir_missing", value=str(out))

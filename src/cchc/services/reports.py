@@ -1,0 +1,586 @@
+"""Report entry, submission, revision and consolidation, shared by the CLI and the UI.
+
+A unit opens a report for a period (its tasks' status and progress pulled in), fills in the text
+by area, difficulties, proposals and the figures table, saves drafts, and submits. A submitted
+report is locked: it changes only through a new revision, which keeps the old one. Phòng Văn hóa
+- Xã hội consolidates the submitted unit reports of a period into the zone's report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel
+
+from cchc.domain.dates import from_iso, parse_vn_date
+from cchc.domain.errors import Conflict, InvalidInput, NotFound
+from cchc.domain.figures import FIGURE_FIELDS, Figures, check, parse_value, sum_parallel
+from cchc.domain.periods import Period
+from cchc.domain.plan import AREA_CODES
+from cchc.domain.status import Status, derive_state
+from cchc.domain.text import nfc
+from cchc.services.periods import parse_period
+from cchc.services.tasks import officer_name, resolve_unit
+from cchc.services.workspace import Workspace
+from cchc.store import reports_repo as repo
+from cchc.store import tasks_repo
+from cchc.store.uow import transaction
+
+SECTION_KEYS = (*AREA_CODES, "difficulties", "proposals")
+REPORTING_ROLES = ("unit", "consolidator")
+_HEX = re.compile(r"^[0-9a-f]{6,32}$")
+
+
+class ReportTaskLine(BaseModel):
+    """A task as the report states it: pulled in from tracking, editable in the report."""
+
+    task_id: str
+    stt: int | None
+    area: str | None
+    content: str
+    lead: str
+    timeframe: str
+    due: str | None
+    product: str
+    state: str
+    progress: int
+    note: str
+
+
+class ReportView(BaseModel):
+    """One report with everything in it."""
+
+    id: str
+    scope: str
+    unit: str | None  # unit code; None for the zone's report
+    unit_name: str | None
+    period: str
+    period_start: str
+    period_end: str
+    due: str
+    status: str
+    revision: int
+    supersedes: str | None
+    superseded_by: str | None
+    number: str | None
+    report_date: str | None
+    signer_name: str | None
+    sections: dict[str, str]
+    tasks: list[ReportTaskLine]
+    figures: dict[str, int | float | None]
+    totals: dict[str, int | None]
+    rates: dict[str, float | None]
+    sources: list[str]
+    missing_units: list[str]  # names of the units that had not submitted when consolidated
+    created_by: str
+    created_at: str
+    updated_at: str
+    submitted_by: str | None
+    submitted_at: str | None
+
+    def figures_model(self) -> Figures:
+        return Figures.model_validate(self.figures)
+
+
+# ---- reading ----------------------------------------------------------------------------------
+def _find(ws: Workspace, ref: str) -> dict[str, Any]:
+    text = (ref or "").strip().lower()
+    conn = ws.db.conn
+    if not _HEX.match(text):
+        raise NotFound("report_not_found", ref=ref)
+    ids = repo.report_ids_with_prefix(conn, text)
+    if len(ids) != 1:
+        raise NotFound("report_not_found", ref=ref)
+    row = repo.report(conn, ids[0])
+    assert row is not None
+    return row
+
+
+def figures_of(conn: Any, report_id: str) -> Figures:
+    row = repo.figures(conn, report_id)
+    if row is None:
+        return Figures()
+    return Figures.model_validate({k: row[k] for k in FIGURE_FIELDS})
+
+
+def _unit_names(ws: Workspace, ids: list[str]) -> list[str]:
+    names = {u["id"]: u["name"] for u in repo.units(ws.db.conn)}
+    return [names.get(i, i) for i in ids]
+
+
+def get_report(ws: Workspace, ref: str) -> ReportView:
+    """One report by id (or a unique prefix of at least 6 characters)."""
+    row = _find(ws, ref)
+    conn = ws.db.conn
+    fig = figures_of(conn, row["id"])
+    sections = {key: "" for key in SECTION_KEYS}
+    for s in repo.sections(conn, row["id"]):
+        sections[s["area"]] = s["text"]
+    return ReportView(
+        id=row["id"],
+        scope=row["scope"],
+        unit=row["unit_code"],
+        unit_name=row["unit_name"],
+        period=row["period"],
+        period_start=row["period_start"],
+        period_end=row["period_end"],
+        due=row["due"],
+        status=row["status"],
+        revision=row["revision"],
+        supersedes=row["supersedes"],
+        superseded_by=repo.superseded_by(conn, row["id"]),
+        number=row["number"],
+        report_date=row["report_date"],
+        signer_name=row["signer_name"],
+        sections=sections,
+        tasks=[
+            ReportTaskLine(
+                task_id=t["task_id"],
+                stt=t["stt"],
+                area=t["area"],
+                content=t["content"],
+                lead=t["lead_text"],
+                timeframe=t["timeframe"],
+                due=t["due"],
+                product=t["product"],
+                state=t["state"],
+                progress=t["progress"],
+                note=t["note"],
+            )
+            for t in repo.task_lines(conn, row["id"])
+        ],
+        figures=fig.model_dump(),
+        totals={
+            "received": fig.received,
+            "to_handle": fig.to_handle,
+            "resolved": fig.resolved,
+            "pending": fig.pending,
+            "survey_answers": fig.survey_answers,
+        },
+        rates=fig.rates(),
+        sources=json.loads(row["sources"]),
+        missing_units=_unit_names(ws, json.loads(row["missing_units"])),
+        created_by=row["created_by"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        submitted_by=row["submitted_by"],
+        submitted_at=row["submitted_at"],
+    )
+
+
+def list_reports(
+    ws: Workspace, *, period: str | None = None, unit: str | None = None
+) -> list[ReportView]:
+    """Reports of a period and/or a unit, every revision."""
+    code = parse_period(period).code if period else None
+    unit_id = resolve_unit(ws, unit)["id"] if unit else None
+    rows = repo.reports(ws.db.conn, period=code, unit_id=unit_id)
+    return [get_report(ws, r["id"]) for r in rows]
+
+
+def latest(rows: list[dict[str, Any]], *, submitted_only: bool = False) -> dict[str, Any] | None:
+    """The newest revision among one unit's reports of one period."""
+    chosen = [r for r in rows if r["status"] == "submitted"] if submitted_only else rows
+    return max(chosen, key=lambda r: r["revision"], default=None)
+
+
+# ---- writing ----------------------------------------------------------------------------------
+def _task_rows(ws: Workspace, unit_id: str | None) -> list[dict[str, Any]]:
+    dropped = repo.dropped_task_ids(ws.db.conn)
+    rows = [t for t in tasks_repo.all_tasks(ws.db.conn) if t["id"] not in dropped]
+    if unit_id is not None:
+        rows = [t for t in rows if t["lead_unit_id"] == unit_id]
+    return rows
+
+
+def _task_state(row: Mapping[str, Any], today: dt.date) -> str:
+    state = derive_state(
+        Status(row["status"]), from_iso(row["due"]), from_iso(row["done_on"]), today
+    )
+    return state.value
+
+
+def _insert_children(
+    ws: Workspace,
+    report_id: str,
+    now: str,
+    sections: Mapping[str, str],
+    task_lines: list[dict[str, Any]],
+    fig: Figures,
+) -> None:
+    conn = ws.db.conn
+    for key in SECTION_KEYS:
+        repo.insert(
+            conn,
+            "report_sections",
+            {
+                "id": uuid.uuid4().hex,
+                "report_id": report_id,
+                "area": key,
+                "text": sections.get(key, ""),
+                "updated_at": now,
+            },
+        )
+    for line in task_lines:
+        repo.insert(
+            conn,
+            "report_tasks",
+            {
+                "id": uuid.uuid4().hex,
+                "report_id": report_id,
+                "task_id": line["task_id"],
+                "state": line["state"],
+                "progress": line["progress"],
+                "note": line.get("note", ""),
+                "updated_at": now,
+            },
+        )
+    repo.insert(
+        conn,
+        "report_figures",
+        {"id": uuid.uuid4().hex, "report_id": report_id, **fig.model_dump(), "updated_at": now},
+    )
+
+
+def _fresh_task_lines(ws: Workspace, unit_id: str | None) -> list[dict[str, Any]]:
+    today = ws.today()
+    return [
+        {
+            "task_id": t["id"],
+            "state": _task_state(t, today),
+            "progress": t["progress"],
+            "note": "",
+        }
+        for t in _task_rows(ws, unit_id)
+    ]
+
+
+def reporting_unit(ws: Workspace, unit: str) -> dict[str, Any]:
+    """A unit that reports: one of the zone's agencies (not a group, a city body or outsiders)."""
+    row = resolve_unit(ws, unit)
+    if row["role"] not in REPORTING_ROLES:
+        raise InvalidInput("unit_not_reporting", value=unit)
+    return row
+
+
+def new_report(ws: Workspace, *, unit: str, period: str, by: str | None = None) -> ReportView:
+    """Open a unit's draft report for a period, its tasks' status and progress pulled in."""
+    per = parse_period(period)
+    unit_row = reporting_unit(ws, unit)
+    actor = officer_name(ws, by)
+    existing = repo.reports(ws.db.conn, period=per.code, scope="unit", unit_id=unit_row["id"])
+    if existing:
+        newest = latest(existing)
+        assert newest is not None
+        raise Conflict("report_exists", unit=unit_row["name"], period=per.code, ref=newest["id"])
+    report_id = uuid.uuid4().hex
+    now = ws.now_iso()
+    with transaction(ws.db):
+        repo.insert(
+            ws.db.conn, "reports", _report_row(report_id, "unit", unit_row["id"], per, actor, now)
+        )
+        _insert_children(ws, report_id, now, {}, _fresh_task_lines(ws, unit_row["id"]), Figures())
+    return get_report(ws, report_id)
+
+
+def _report_row(
+    report_id: str, scope: str, unit_id: str | None, per: Period, actor: str, now: str
+) -> dict[str, Any]:
+    return {
+        "id": report_id,
+        "scope": scope,
+        "unit_id": unit_id,
+        "period": per.code,
+        "period_start": per.start.isoformat(),
+        "period_end": per.end.isoformat(),
+        "due": per.due.isoformat(),
+        "status": "draft",
+        "revision": 1,
+        "created_by": actor,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _editable(ws: Workspace, ref: str) -> dict[str, Any]:
+    row = _find(ws, ref)
+    if row["status"] != "draft":
+        raise Conflict("report_locked", ref=row["id"][:8])
+    return row
+
+
+def parse_assignments(items: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """NAME=VALUE pairs as given on the command line (the value may contain "=")."""
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise InvalidInput("field_syntax", value=item)
+        out[name.strip()] = value
+    return out
+
+
+def set_report(
+    ws: Workspace,
+    ref: str,
+    *,
+    fields: Mapping[str, str] | None = None,
+    sections: Mapping[str, str] | None = None,
+    progress: Mapping[str, str] | None = None,
+    notes: Mapping[str, str] | None = None,
+    statuses: Mapping[str, str] | None = None,
+    number: str | None = None,
+    report_date: str | None = None,
+    signer: str | None = None,
+) -> ReportView:
+    """Edit a draft: figures, section texts, task status, progress and notes, number, date and
+    signer. A task's status (not_started, in_progress, done) gives its state with the tracking
+    rules: overdue and done late are derived from the due date, never typed.
+
+    Every value is checked first; on any problem nothing is written."""
+    row = _editable(ws, ref)
+    conn = ws.db.conn
+    fields = dict(fields or {})
+    sections = dict(sections or {})
+    progress = dict(progress or {})
+    notes = dict(notes or {})
+    statuses = dict(statuses or {})
+    if not any((fields, sections, progress, notes, statuses, number, report_date, signer)):
+        raise InvalidInput("nothing_to_set")
+    if fields and row["scope"] == "zone":
+        raise InvalidInput("report_zone_no_figures", ref=row["id"][:8])
+
+    values = {name: parse_value(name, raw) for name, raw in fields.items()}
+    old_fig = figures_of(conn, row["id"])
+    new_fig = check(Figures.model_validate({**old_fig.model_dump(), **values}))
+
+    section_texts: dict[str, str] = {}
+    for key, text in sections.items():
+        norm = key.strip()
+        norm = norm.upper() if norm.upper() in AREA_CODES else norm.lower()
+        if norm not in SECTION_KEYS:
+            raise InvalidInput("section_unknown", value=key)
+        section_texts[norm] = nfc(text.strip())
+
+    lines = {line["task_id"]: line for line in repo.task_lines(conn, row["id"])}
+    by_stt = {str(line["stt"]): tid for tid, line in lines.items() if line["stt"] is not None}
+
+    def line_id(task_ref: str) -> str:
+        key = task_ref.strip()
+        if key in by_stt:
+            return by_stt[key]
+        prefix = key.lower() if _HEX.match(key.lower()) else None
+        matches = [tid for tid in lines if prefix and tid.startswith(prefix)]
+        if len(matches) != 1:
+            raise InvalidInput("task_not_in_report", value=task_ref)
+        return matches[0]
+
+    line_updates: dict[str, dict[str, Any]] = {}
+    for task_ref, raw in progress.items():
+        tid = line_id(task_ref)
+        try:
+            value = int(raw.strip().rstrip("%"))
+        except ValueError:
+            raise InvalidInput("report_progress_range", stt=task_ref, value=raw) from None
+        if not 0 <= value <= 100:
+            raise InvalidInput("report_progress_range", stt=task_ref, value=raw)
+        line_updates.setdefault(tid, {})["progress"] = value
+    for task_ref, text in notes.items():
+        line_updates.setdefault(line_id(task_ref), {})["note"] = nfc(text.strip())
+    today = ws.today()
+    for task_ref, raw in statuses.items():
+        tid = line_id(task_ref)
+        try:
+            status = Status(raw.strip())
+        except ValueError:
+            raise InvalidInput("report_status_unknown", stt=task_ref, value=raw) from None
+        task = tasks_repo.task_by_id(conn, tid)
+        assert task is not None
+        done_on = (from_iso(task["done_on"]) or today) if status is Status.DONE else None
+        state = derive_state(status, from_iso(task["due"]), done_on, today)
+        line_updates.setdefault(tid, {})["state"] = state.value
+        if status is Status.DONE:
+            line_updates[tid]["progress"] = 100
+
+    meta: dict[str, Any] = {}
+    if number is not None:
+        meta["number"] = nfc(number.strip()) or None
+    if report_date is not None:
+        meta["report_date"] = parse_vn_date(report_date, "report_date").isoformat()
+    if signer is not None:
+        meta["signer_name"] = nfc(signer.strip()) or None
+
+    now = ws.now_iso()
+    with transaction(ws.db):
+        if values:
+            fig_row = repo.figures(conn, row["id"])
+            assert fig_row is not None
+            repo.update(
+                conn, "report_figures", fig_row["id"], {**new_fig.model_dump(), "updated_at": now}
+            )
+        current = {s["area"]: s for s in repo.sections(conn, row["id"])}
+        for key, text in section_texts.items():
+            repo.update(
+                conn, "report_sections", current[key]["id"], {"text": text, "updated_at": now}
+            )
+        for tid, upd in line_updates.items():
+            repo.update(conn, "report_tasks", lines[tid]["id"], {**upd, "updated_at": now})
+        repo.update(conn, "reports", row["id"], {**meta, "updated_at": now})
+    return get_report(ws, row["id"])
+
+
+def submit_report(ws: Workspace, ref: str, *, by: str | None = None) -> ReportView:
+    """Lock a draft. Its figures must balance: every dossier to handle is accounted for."""
+    row = _editable(ws, ref)
+    check(figures_of(ws.db.conn, row["id"]), complete=True)
+    actor = officer_name(ws, by)
+    now = ws.now_iso()
+    with transaction(ws.db):
+        repo.update(
+            ws.db.conn,
+            "reports",
+            row["id"],
+            {
+                "status": "submitted",
+                "submitted_by": actor,
+                "submitted_at": now,
+                "report_date": row["report_date"] or ws.today().isoformat(),
+                "updated_at": now,
+            },
+        )
+    return get_report(ws, row["id"])
+
+
+def revise_report(ws: Workspace, ref: str, *, by: str | None = None) -> ReportView:
+    """A new draft revision of a submitted report; the submitted one stays as it was."""
+    row = _find(ws, ref)
+    conn = ws.db.conn
+    if row["status"] != "submitted":
+        raise Conflict("report_not_submitted", ref=row["id"][:8])
+    newer = repo.superseded_by(conn, row["id"])
+    if newer is not None:
+        raise Conflict("report_superseded", ref=row["id"][:8], newer=newer[:8])
+    actor = officer_name(ws, by)
+    old = get_report(ws, row["id"])
+    new_id = uuid.uuid4().hex
+    now = ws.now_iso()
+    with transaction(ws.db):
+        repo.insert(
+            conn,
+            "reports",
+            {
+                "id": new_id,
+                "scope": row["scope"],
+                "unit_id": row["unit_id"],
+                "period": row["period"],
+                "period_start": row["period_start"],
+                "period_end": row["period_end"],
+                "due": row["due"],
+                "status": "draft",
+                "revision": row["revision"] + 1,
+                "supersedes": row["id"],
+                "number": row["number"],
+                "signer_name": row["signer_name"],
+                "sources": row["sources"],
+                "missing_units": row["missing_units"],
+                "created_by": actor,
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
+        _insert_children(
+            ws,
+            new_id,
+            now,
+            old.sections,
+            [line.model_dump() for line in old.tasks],
+            old.figures_model(),
+        )
+    return get_report(ws, new_id)
+
+
+# ---- consolidation ------------------------------------------------------------------------------
+def expected_units(ws: Workspace) -> list[dict[str, Any]]:
+    """The units that report each period: the zone's agencies that lead a task or have duties."""
+    leads = repo.lead_unit_ids(ws.db.conn)
+    return [
+        u
+        for u in repo.units(ws.db.conn)
+        if u["role"] in REPORTING_ROLES and (u["id"] in leads or u["duty_clause"])
+    ]
+
+
+def consolidate(ws: Workspace, *, period: str, by: str | None = None) -> ReportView:
+    """Build (or rebuild) the zone's report of a period from the units' submitted reports.
+
+    Figures are summed and rates recomputed from the sums; each unit's text goes under its area;
+    units that have not submitted are listed. A zone draft is rebuilt in place; once the zone
+    report is submitted, consolidating again opens a new revision."""
+    per = parse_period(period)
+    actor = officer_name(ws, by)
+    conn = ws.db.conn
+    unit_rows = repo.reports(conn, period=per.code, scope="unit")
+    by_unit: dict[str, list[dict[str, Any]]] = {}
+    for r in unit_rows:
+        by_unit.setdefault(r["unit_id"], []).append(r)
+    units_in_order = repo.units(conn)
+    submitted: list[dict[str, Any]] = []
+    for unit in units_in_order:
+        chosen = latest(by_unit.get(unit["id"], []), submitted_only=True)
+        if chosen is not None:
+            submitted.append(chosen)
+    done_ids = {r["unit_id"] for r in submitted}
+    missing = [u["id"] for u in expected_units(ws) if u["id"] not in done_ids]
+
+    sections: dict[str, str] = {}
+    for key in SECTION_KEYS:
+        parts = []
+        for r in submitted:
+            text = next((s["text"] for s in repo.sections(conn, r["id"]) if s["area"] == key), "")
+            if text.strip():
+                parts.append(f"{r['unit_name']}: {text.strip()}")
+        sections[key] = "\n\n".join(parts)
+    fig = sum_parallel(figures_of(conn, r["id"]) for r in submitted)
+    lines = _fresh_task_lines(ws, None)
+    unit_lines: dict[str, dict[str, Any]] = {}
+    for r in submitted:  # a unit's own report of its task beats the live tracking value
+        for line in repo.task_lines(conn, r["id"]):
+            unit_lines[line["task_id"]] = line
+    for line in lines:
+        reported = unit_lines.get(line["task_id"])
+        if reported is not None:
+            line.update(
+                state=reported["state"], progress=reported["progress"], note=reported["note"]
+            )
+
+    zone_rows = repo.reports(conn, period=per.code, scope="zone")
+    newest = latest(zone_rows)
+    now = ws.now_iso()
+    extra = {
+        "sources": json.dumps([r["id"] for r in submitted]),
+        "missing_units": json.dumps(missing),
+        "updated_at": now,
+    }
+    with transaction(ws.db):
+        if newest is not None and newest["status"] == "draft":
+            report_id = newest["id"]
+            repo.delete_children(conn, report_id)
+            repo.update(conn, "reports", report_id, extra)
+        else:
+            report_id = uuid.uuid4().hex
+            row = _report_row(report_id, "zone", None, per, actor, now)
+            if newest is not None:
+                row.update(
+                    revision=newest["revision"] + 1,
+                    supersedes=newest["id"],
+                    number=newest["number"],
+                    signer_name=newest["signer_name"],
+                )
+            repo.insert(conn, "reports", {**row, **extra})
+        _insert_children(ws, report_id, now, sections, lines, fig)
+    return get_report(ws, report_id)

@@ -1,0 +1,1 @@
+"""Every user-facing text of the app, in Vietnamese, NFC-normalised. One module per area."""

@@ -1,0 +1,344 @@
+"""Vietnamese texts of the reports area: figure names, states, PDF labels and error messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cchc.texts.errors import register
+
+# ---- figures ----------------------------------------------------------------------------------
+FIGURE_LABELS: dict[str, str] = {
+    "received_direct": "Hồ sơ tiếp nhận trực tiếp",
+    "received_online_full": "Hồ sơ tiếp nhận trực tuyến toàn trình",
+    "received_online_partial": "Hồ sơ tiếp nhận trực tuyến một phần",
+    "received_postal": "Hồ sơ tiếp nhận qua dịch vụ bưu chính công ích",
+    "carried_over": "Hồ sơ kỳ trước chuyển sang",
+    "resolved_early": "Hồ sơ giải quyết trước hạn",
+    "resolved_on_time": "Hồ sơ giải quyết đúng hạn",
+    "resolved_late": "Hồ sơ giải quyết quá hạn",
+    "pending_within_time": "Hồ sơ đang giải quyết trong hạn",
+    "pending_overdue": "Hồ sơ đang giải quyết quá hạn",
+    "returned": "Hồ sơ trả lại",
+    "withdrawn": "Hồ sơ rút",
+    "dossiers_tracked": "Hồ sơ được theo dõi trạng thái trên Hệ thống của thành phố",
+    "payments_total": "Giao dịch thanh toán dịch vụ công",
+    "payments_online": "Giao dịch thanh toán trực tuyến",
+    "survey_very_satisfied": "Phiếu đánh giá: rất hài lòng",
+    "survey_satisfied": "Phiếu đánh giá: hài lòng",
+    "survey_neutral": "Phiếu đánh giá: bình thường",
+    "survey_dissatisfied": "Phiếu đánh giá: không hài lòng",
+    "pakn_received": "Phản ánh, kiến nghị tiếp nhận",
+    "pakn_answered_on_time": "Phản ánh, kiến nghị trả lời đúng hạn",
+    "inspections_held": "Cuộc kiểm tra công tác cải cách hành chính",
+    "legal_docs_reviewed": "Văn bản quy phạm pháp luật được rà soát, kiểm tra",
+    "par_index": "Chỉ số cải cách hành chính (PAR Index) năm nay",
+    "par_index_previous": "Chỉ số cải cách hành chính (PAR Index) năm trước",
+}
+TOTAL_LABELS: dict[str, str] = {
+    "received": "Tổng hồ sơ tiếp nhận mới",
+    "to_handle": "Tổng hồ sơ phải giải quyết",
+    "resolved": "Tổng hồ sơ đã giải quyết",
+    "pending": "Tổng hồ sơ đang giải quyết",
+}
+RATE_LABELS: dict[str, str] = {
+    "on_time_rate": "Tỷ lệ giải quyết trước hạn và đúng hạn",
+    "online_payment_share": "Tỷ lệ thanh toán trực tuyến",
+    "satisfaction": "Mức độ hài lòng",
+    "tracked_rate": "Tỷ lệ hồ sơ được theo dõi trên Hệ thống",
+    "online_dossier_share": "Tỷ lệ hồ sơ trực tuyến",
+    "pakn_on_time_rate": "Tỷ lệ phản ánh, kiến nghị trả lời đúng hạn",
+}
+
+# ---- states and statuses ---------------------------------------------------------------------
+TASK_STATES: dict[str, str] = {
+    "not_started": "Chưa triển khai",
+    "in_progress": "Đang thực hiện",
+    "done_on_time": "Hoàn thành đúng hạn",
+    "done_late": "Hoàn thành quá hạn",
+    "overdue": "Quá hạn",
+    "done": "Hoàn thành",
+    "dropped": "Bãi bỏ",
+}
+TARGET_STATUS: dict[str, str] = {
+    "met": "Đạt",
+    "not_met": "Chưa đạt",
+    "no_data": "Chưa đủ số liệu",
+}
+REPORT_STATUS: dict[str, str] = {"draft": "Dự thảo", "submitted": "Đã gửi"}
+AMENDMENT_ACTIONS: dict[str, str] = {"add": "Bổ sung", "change": "Điều chỉnh", "drop": "Bãi bỏ"}
+AMENDMENT_STATUS: dict[str, str] = {
+    "proposed": "Đơn vị đề xuất",
+    "forwarded": "Phòng Văn hóa - Xã hội đã tổng hợp, trình",
+    "approved": "UBND đặc khu đã quyết định đồng ý",
+    "rejected": "UBND đặc khu không đồng ý",
+}
+
+
+# ---- periods --------------------------------------------------------------------------------
+def period_title(kind: str, year: int, month: int | None = None) -> str:
+    """How a period is named in a report's summary line."""
+    if kind == "month":
+        return f"tháng {month:02d} năm {year}"
+    return {
+        "Q1": f"quý I năm {year}",
+        "H1": f"6 tháng đầu năm {year}",
+        "9M": f"9 tháng năm {year}",
+        "Y": f"năm {year}",
+    }[kind]
+
+
+# ---- the official document (Nghị định 30/2020/NĐ-CP, Phụ lục I) ------------------------------
+MOTTO_COUNTRY = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO_WORDS = "Độc lập - Tự do - Hạnh phúc"
+ZONE_PARENT = "ỦY BAN NHÂN DÂN"
+ZONE_NAME = "ĐẶC KHU BẠCH LONG VĨ"
+ZONE_BODY = "Ủy ban nhân dân đặc khu Bạch Long Vĩ"
+ZONE_PARENT_SHORT = "UBND ĐẶC KHU BẠCH LONG VĨ"  # the governing body above a unit's name
+PLACE = "Bạch Long Vĩ"
+DOC_TYPE = "BÁO CÁO"
+NUMBER_BLANK = "      "
+RECIPIENTS_LABEL = "Nơi nhận:"
+PAGE_ALT = "Trang"
+
+
+def number_line(number: str | None, suffix: str) -> str:
+    """ "Số: 12/BC-UBND", or with a blank to fill in by hand when the number is not yet given."""
+    return f"Số: {number or NUMBER_BLANK}/{suffix}"
+
+
+def place_date(day: int, month: int, year: int) -> str:
+    """ "Bạch Long Vĩ, ngày 05 tháng 01 năm 2026" (Nghị định 30/2020: day and month below 10 get
+    a leading zero)."""
+    return f"{PLACE}, ngày {day:02d} tháng {month:02d} năm {year}"
+
+
+def report_summary(period: str, body: str | None = None) -> str:
+    """The summary line under "BÁO CÁO"."""
+    who = f" của {body}" if body else ""
+    return f"Kết quả thực hiện công tác cải cách hành chính {period}{who}"
+
+
+SECTION_RESULTS = "I. KẾT QUẢ THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH CHÍNH"
+SECTION_FIGURES = "II. SỐ LIỆU GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"
+SECTION_TARGETS = "III. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU CHỦ YẾU"
+SECTION_DIFFICULTIES = "IV. KHÓ KHĂN, VƯỚNG MẮC"
+SECTION_PROPOSALS = "V. ĐỀ XUẤT, KIẾN NGHỊ"
+SECTION_MISSING = "Đơn vị chưa gửi báo cáo kỳ này"
+INTRO_UNIT = (
+    "Thực hiện Kế hoạch cải cách hành chính nhà nước đặc khu Bạch Long Vĩ năm 2026 ban hành kèm "
+    "theo Quyết định số 07/QĐ-UBND ngày 07 tháng 01 năm 2026 của Chủ tịch Ủy ban nhân dân đặc "
+    "khu, {body} báo cáo kết quả thực hiện {period} (số liệu từ ngày {start} đến ngày {end}) "
+    "như sau:"
+)
+NO_TEXT = "Không có nội dung báo cáo."
+ALL_SUBMITTED = "Tất cả các đơn vị đã gửi báo cáo."
+TASK_LINE = "Nhiệm vụ {stt}: {content} — {state}, tiến độ {progress}%."
+TASK_LINE_NOTE = "Nhiệm vụ {stt}: {content} — {state}, tiến độ {progress}%. {note}"
+UNIT_TEXT = "{unit}: {text}"
+FIGURES_HEAD = ("Chỉ tiêu", "Số liệu")
+TARGETS_HEAD = ("Chỉ tiêu", "Yêu cầu", "Kết quả", "Đánh giá")
+TARGET_IMPROVED = "Cải thiện so với năm trước"
+CLOSING = "Trên đây là báo cáo kết quả thực hiện công tác cải cách hành chính {period}./."
+RECIPIENTS_ZONE: tuple[str, ...] = (
+    "Sở Nội vụ thành phố Hải Phòng;",
+    "Văn phòng UBND thành phố;",
+    "TT Đảng ủy đặc khu;",
+    "CT, các PCT UBND đặc khu;",
+    "Lưu: VT, VHXH.",
+)
+RECIPIENTS_UNIT: tuple[str, ...] = (
+    "UBND đặc khu (qua Phòng Văn hóa - Xã hội);",
+    "Lưu: VT.",
+)
+SIGN_ZONE_AUTHORITY = "TM. ỦY BAN NHÂN DÂN"
+SIGN_ZONE_TITLE = "CHỦ TỊCH"
+SIGN_UNIT_TITLE = "THỦ TRƯỞNG ĐƠN VỊ"
+APPENDIX_LABEL = "Phụ lục"
+APPENDIX_TITLE = (
+    "KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ CỤ THỂ\nCỦA KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM {year}"
+)
+APPENDIX_SUBTITLE = "(Kèm theo Báo cáo số {number} ngày {date})"
+APPENDIX_HEAD = (
+    "Stt",
+    "Nội dung công việc",
+    "Cơ quan chủ trì",
+    "Thời hạn",
+    "Tình trạng",
+    "Tiến độ",
+    "Sản phẩm",
+)
+DRAFT_MARK = "DỰ THẢO"
+OTHER_TASKS = "Nhiệm vụ khác được Ủy ban nhân dân thành phố, Ủy ban nhân dân đặc khu giao"
+SECTION_MISSING_PART = "VI. ĐƠN VỊ CHƯA GỬI BÁO CÁO"
+NO_FIGURES = "Kỳ này không có số liệu."
+NOT_ENTERED = "–"
+TARGET_SHORT: dict[str, str] = {
+    "a": "Chỉ số cải cách hành chính (PAR Index) được cải thiện",
+    "b": "Hoàn thành nhiệm vụ Ủy ban nhân dân thành phố giao đúng tiến độ",
+    "c": "Hoàn thành nhiệm vụ của Kế hoạch đúng tiến độ",
+    "d": "Kiểm tra các cơ quan chuyên môn về cải cách hành chính",
+    "e": "Hồ sơ được theo dõi trạng thái trên Hệ thống của thành phố",
+    "f": "Mức độ hài lòng của người dân, tổ chức",
+    "t18": "Tỷ lệ thanh toán trực tuyến trên tổng giao dịch thanh toán",
+}
+# Per unit code: the abbreviation after "BC-" in the number, and the signer's title.
+UNIT_DOC_SUFFIX: dict[str, str] = {
+    "vhxh": "BC-VHXH",
+    "vp_ubnd": "BC-VP",
+    "tai_chinh": "BC-TC",
+    "tthcc": "BC-TTPVHCC",
+    "tt_dvsnc": "BC-TTDVSNC",
+    "cong_ttdt": "BC-CTTĐT",
+    "cong_an": "BC-CAĐK",
+}
+UNIT_SIGNER_TITLE: dict[str, str] = {
+    "vhxh": "TRƯỞNG PHÒNG",
+    "vp_ubnd": "CHÁNH VĂN PHÒNG",
+    "tai_chinh": "TRƯỞNG PHÒNG",
+    "tthcc": "GIÁM ĐỐC",
+    "tt_dvsnc": "GIÁM ĐỐC",
+    "cong_ttdt": "TRƯỞNG BAN BIÊN TẬP",
+    "cong_an": "TRƯỞNG CÔNG AN",
+}
+ZONE_DOC_SUFFIX = "BC-UBND"
+SIGNER_BLANK = "(Ký, ghi rõ họ tên)"
+
+# ---- spreadsheet ------------------------------------------------------------------------------
+CSV_HEAD_REPORT = ("Mục", "Mã", "Tên", "Giá trị")
+CSV_SECTION_META = "Thông tin"
+CSV_SECTION_FIGURES = "Số liệu"
+CSV_SECTION_RATES = "Tỷ lệ"
+CSV_SECTION_TEXT = "Nội dung"
+CSV_SECTION_TASKS = "Nhiệm vụ"
+CSV_META = {
+    "unit": "Đơn vị",
+    "period": "Kỳ báo cáo",
+    "start": "Từ ngày",
+    "end": "Đến ngày",
+    "status": "Trạng thái",
+    "revision": "Lần sửa",
+}
+AREA_OTHER = {"difficulties": "Khó khăn, vướng mắc", "proposals": "Đề xuất, kiến nghị"}
+
+# ---- command-line output -----------------------------------------------------------------------
+CLI: dict[str, str] = {
+    "report_line": "{id}  {who} · kỳ {period} · {status} · lần {revision}",
+    "missing": "Đơn vị chưa gửi báo cáo: {units}.",
+    "written": "Đã ghi {path}.",
+    "targets_head": "Chỉ tiêu của {who}, kỳ {period} ({start} → {end}):",
+    "budget_saved": "Đã ghi kinh phí nhiệm vụ {task}.",
+    "by_area": "Theo lĩnh vực:",
+    "by_unit": "Theo đơn vị:",
+    "amendment_state": "Đề xuất {id}: {status}.",
+}
+BUDGET_TOTAL = "Tổng cộng"
+BUDGET_HEAD = ("Stt", "Nhiệm vụ", "Đơn vị", "Dự trù", "Được duyệt", "Đã chi")
+TARGETS_CLI_HEAD = ("Mã", "Chỉ tiêu", "Yêu cầu", "Thực tế", "Đánh giá")
+
+# ---- errors (registered with cchc.texts.errors so every front end shows them) ------------------
+# In figure messages "{field}" is the figure's name as typed (e.g. received_postal);
+# `problem_text` puts its Vietnamese label in front of it.
+MESSAGES: dict[str, str] = {
+    "period_invalid": (
+        "Kỳ báo cáo “{value}” không hợp lệ: dùng 2026-01 … 2026-12 (tháng), 2026-Q1 (quý I), "
+        "2026-H1 (6 tháng), 2026-9M (9 tháng) hoặc 2026 (năm)."
+    ),
+    "period_calendar_invalid": "Tệp lịch kỳ báo cáo sai ở mục “{where}”.",
+    "figure_negative": "{field} không được âm: đã nhập {value}.",
+    "figure_percent_range": "{field} phải từ 0 đến 100: đã nhập {value}.",
+    "figure_not_integer": "{field} phải là số nguyên không âm: đã nhập “{value}”.",
+    "figure_not_number": "{field} phải là một số từ 0 đến 100: đã nhập “{value}”.",
+    "figure_unknown": "Không có số liệu tên “{value}”.",
+    "figure_resolved_exceeds": (
+        "Số hồ sơ đã giải quyết ({resolved}) vượt quá số hồ sơ phải giải quyết "
+        "(tiếp nhận mới + kỳ trước chuyển sang = {to_handle})."
+    ),
+    "figure_outcomes_exceed": (
+        "Đã giải quyết + đang giải quyết + trả lại + rút ({accounted}) vượt quá số hồ sơ phải "
+        "giải quyết ({to_handle})."
+    ),
+    "figure_outcomes_unbalanced": (
+        "Số liệu chưa khớp: đã giải quyết + đang giải quyết + trả lại + rút = {accounted}, "
+        "nhưng số hồ sơ phải giải quyết (tiếp nhận mới + kỳ trước chuyển sang) là {to_handle}."
+    ),
+    "figure_tracked_exceeds": (
+        "Số hồ sơ được theo dõi ({tracked}) vượt quá số hồ sơ phải giải quyết ({to_handle})."
+    ),
+    "figure_online_exceeds_total": (
+        "Giao dịch thanh toán trực tuyến ({online}) vượt quá tổng giao dịch thanh toán ({total})."
+    ),
+    "figure_pakn_exceeds": (
+        "Phản ánh, kiến nghị trả lời đúng hạn ({answered}) vượt quá số tiếp nhận ({received})."
+    ),
+    "report_not_found": "Không tìm thấy báo cáo “{ref}”.",
+    "report_locked": (
+        "Báo cáo {ref} đã gửi nên không sửa được nữa; hãy tạo bản sửa đổi: "
+        "cchc report revise {ref}."
+    ),
+    "report_exists": (
+        "{unit} đã có báo cáo kỳ {period} (mã {ref}); hãy sửa báo cáo đó hoặc tạo bản sửa đổi."
+    ),
+    "report_not_submitted": "Báo cáo {ref} chưa gửi nên cứ sửa trực tiếp, chưa cần bản sửa đổi.",
+    "report_superseded": "Báo cáo {ref} đã có bản sửa đổi mới hơn ({newer}).",
+    "report_zone_no_figures": (
+        "Báo cáo tổng hợp {ref} lấy số liệu từ báo cáo của các đơn vị, không nhập tay."
+    ),
+    "unit_not_reporting": "“{value}” không phải cơ quan, đơn vị báo cáo của đặc khu.",
+    "section_unknown": (
+        "Mục “{value}” không hợp lệ: dùng I, II, III, IV, V, VI, VII, difficulties hoặc proposals."
+    ),
+    "field_syntax": "Cần dạng TÊN=GIÁ_TRỊ, đã nhập “{value}”.",
+    "report_progress_range": "Tiến độ nhiệm vụ {stt} phải từ 0 đến 100%: đã nhập “{value}”.",
+    "report_status_unknown": (
+        "Trạng thái “{value}” của nhiệm vụ {stt} không hợp lệ: dùng not_started, in_progress "
+        "hoặc done (quá hạn do ứng dụng tự xác định theo thời hạn)."
+    ),
+    "task_not_in_report": "Nhiệm vụ “{value}” không có trong báo cáo này.",
+    "nothing_to_set": (
+        "Chưa nêu gì để ghi: dùng --field, --section, --status, --progress, --note, --number, "
+        "--date hoặc --signer."
+    ),
+    "money_invalid": "Số tiền “{value}” không hợp lệ: nhập số đồng, không âm (ví dụ 15000000).",
+    "budget_spent_exceeds": (
+        "Số đã chi ({spent}) vượt quá số được duyệt ({approved}) của nhiệm vụ {task}."
+    ),
+    "budget_nothing": "Chưa nêu số nào: dùng --estimate, --approved, --spent hoặc --sent-on.",
+    "amendment_not_found": "Không tìm thấy đề xuất điều chỉnh “{ref}”.",
+    "amendment_action": "Loại đề xuất “{value}” không hợp lệ: dùng add, change hoặc drop.",
+    "amendment_needs_task": "Đề xuất điều chỉnh hoặc bãi bỏ phải nêu nhiệm vụ (--task).",
+    "amendment_add_fields": (
+        "Đề xuất bổ sung nhiệm vụ cần đủ nội dung (--content), lĩnh vực I–VII (--area) và "
+        "thời gian thực hiện (--timeframe)."
+    ),
+    "amendment_change_fields": (
+        "Đề xuất điều chỉnh phải nêu điều gì thay đổi: --content, --lead, --timeframe hoặc "
+        "--product."
+    ),
+    "amendment_area": "Lĩnh vực “{value}” không hợp lệ: dùng I, II, III, IV, V, VI hoặc VII.",
+    "amendment_reason": "Đề xuất phải nêu lý do (--reason).",
+    "amendment_state": "Đề xuất {ref} đang ở trạng thái “{status}”, không thể {action}.",
+    "amendment_forwarder": (
+        "Chỉ Phòng Văn hóa - Xã hội tổng hợp, trình đề xuất; máy này thuộc “{value}”."
+    ),
+    "amendment_task_dropped": "Nhiệm vụ {value} đã bị bãi bỏ theo quyết định trước đó.",
+    "decision_number": "Số quyết định “{value}” không đúng dạng, ví dụ 45/QĐ-UBND.",
+    "decision_future": "Ngày quyết định {value} chưa tới.",
+    "export_format": "Định dạng xuất “{value}” không hỗ trợ: dùng tệp .csv.",
+    "out_path": "Không ghi được tệp “{value}”: {reason}.",
+    "out_dir_missing": "Không ghi được tệp “{value}”: thư mục chứa tệp không tồn tại.",
+}
+register(MESSAGES)
+
+
+def label(field: str) -> str:
+    return FIGURE_LABELS.get(field, field)
+
+
+def problem_text(key: str, field: str, params: dict[str, Any]) -> str:
+    """One figure problem in Vietnamese, the figure named by its label and its name."""
+    template = MESSAGES.get(key, "{field}")
+    named = f"{label(field)} ({field})" if field in FIGURE_LABELS else field
+    try:
+        return template.format(**{**params, "field": named})
+    except (KeyError, IndexError):
+        return template

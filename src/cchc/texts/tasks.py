@@ -1,0 +1,66 @@
+"""Vietnamese labels for tasks: statuses, derived states, deadline kinds, cadences."""
+
+STATUS_LABELS = {
+    "not_started": "Chưa bắt đầu",
+    "in_progress": "Đang thực hiện",
+    "done": "Đã hoàn thành",
+}
+
+STATE_LABELS = {
+    "not_started": "Chưa bắt đầu",
+    "in_progress": "Đang thực hiện",
+    "done_on_time": "Hoàn thành đúng hạn",
+    "done_late": "Hoàn thành quá hạn",
+    "overdue": "Quá hạn",
+}
+
+DEADLINE_KIND_LABELS = {
+    "hard_date": "Hạn cố định",
+    "window": "Trong khoảng thời gian",
+    "year": "Cả năm",
+    "standing": "Thường xuyên",
+    "set_later": "Hạn sẽ được xác định sau",
+    "unparsed": "Chưa đọc được thời hạn",
+}
+
+CADENCE_LABELS = {
+    "monthly": "báo cáo hằng tháng",
+    "quarterly": "báo cáo hằng quý",
+    "half_yearly": "báo cáo 6 tháng một lần",
+    "yearly": "báo cáo hằng năm",
+}
+
+ORIGIN_LABELS = {
+    "plan": "Kế hoạch 07/QĐ-UBND",
+    "city": "UBND thành phố giao",
+    "zone": "UBND đặc khu giao",
+}
+
+HISTORY_ACTIONS = {
+    "created": "tạo nhiệm vụ",
+    "updated": "cập nhật",
+    "noted": "ghi chú",
+    "document_added": "đính kèm văn bản",
+}
+
+FIELD_LABELS = {
+    "status": "trạng thái",
+    "progress": "tiến độ",
+    "done_on": "ngày hoàn thành",
+    "due": "hạn hoàn thành",
+    "note": "ghi chú",
+    "document": "văn bản",
+}
+
+CLI = {
+    "init_done": "Đã sẵn sàng: {path} — kế hoạch {plan} với {tasks} nhiệm vụ.",
+    "no_tasks": "Không có nhiệm vụ nào khớp điều kiện lọc.",
+    "updated": "Đã cập nhật nhiệm vụ {ref}: {state}, tiến độ {progress}%.",
+    "added": "Đã thêm nhiệm vụ {id}.",
+    "timeframe_flagged": "Lưu ý: chưa đọc được thời hạn “{value}”; đã giữ nguyên văn và đánh dấu "
+    "để xác định sau.",
+    "setting_saved": "Đã lưu: {key} = {value}.",
+    "overdue_heading": "Quá hạn",
+    "due_soon_heading": "Đến hạn trong {days} ngày",
+    "nothing_due": "Không có nhiệm vụ quá hạn hay sắp đến hạn.",
+}

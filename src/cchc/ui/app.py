@@ -1,0 +1,249 @@
+"""Start the app: a desktop window when the Flet client is at hand, else the same UI in a browser.
+
+Web mode always serves everything from this machine (`no_cdn=True`, CanvasKit renderer): the
+page makes no request beyond 127.0.0.1 (see shared notes: skwasm hung about 1 run in 25).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import platform
+import socket
+import sys
+import threading
+import time
+import webbrowser
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+import flet as ft
+
+from cchc.paths import resource
+from cchc.services import overview as overview_service
+from cchc.texts.ui import APP_TITLE, DESKTOP_FALLBACK, FIRST_START
+from cchc.ui.context import AppContext
+from cchc.ui.screens import ScreenSpec, dashboard, settings, tasks
+from cchc.ui.shell import Shell
+from cchc.ui.widgets import heading, tagged
+
+# The navigation, in order. Adding a screen is one line: its module's SPEC
+# (reports.SPEC, sync.SPEC when those screens land).
+SCREENS: list[ScreenSpec] = [dashboard.SPEC, tasks.SPEC, settings.SPEC]
+
+
+def build_main(
+    db_path: Path, *, desktop: bool, screens: Sequence[ScreenSpec] | None = None
+) -> Callable[[ft.Page], None]:
+    """The Flet entry point for one window or browser tab on the database at `db_path`."""
+
+    def main(page: ft.Page) -> None:
+        page.title = APP_TITLE
+        page.theme_mode = ft.ThemeMode.LIGHT
+        page.theme = ft.Theme(color_scheme_seed=ft.Colors.BLUE)
+        page.padding = 0
+        if desktop:
+            page.window.min_width = 1024
+            page.window.min_height = 640
+            page.window.width = 1366
+            page.window.height = 768
+        ctx = AppContext(page, db_path, desktop=desktop)
+        page.on_close = lambda e: ctx.close()
+        shell = Shell(ctx, screens or SCREENS)
+        page.on_keyboard_event = shell.on_key
+
+        def start_shell() -> None:
+            page.controls.clear()
+            page.add(shell.view)
+            shell.go("dashboard")
+
+        profile = ctx.call(overview_service.local_profile)
+        if profile.complete:
+            start_shell()
+        else:
+            page.add(_first_start(ctx, start_shell))
+        page.update()
+
+    return main
+
+
+def _first_start(ctx: AppContext, then: Callable[[], None]) -> ft.Control:
+    """Journey 1: before anything else, which unit this laptop belongs to and who uses it."""
+    from cchc.ui.screens.settings import ProfileForm
+
+    def saved(profile: overview_service.LocalProfile) -> None:
+        then()
+        ctx.notify(FIRST_START["saved"].format(unit=profile.unit_name, officer=profile.officer))
+
+    form = ProfileForm(ctx, FIRST_START["start"], saved)
+    return tagged(
+        "first-start",
+        ft.Container(
+            ft.Column(
+                [
+                    heading(FIRST_START["title"]),
+                    ft.Text(FIRST_START["intro"], width=620),
+                    form.view,
+                ],
+                spacing=18,
+                tight=True,
+            ),
+            padding=ft.Padding.all(40),
+        ),
+    )
+
+
+# ---- starting ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DesktopCheck:
+    """Whether the Flet desktop window can open here; if not, why (in Vietnamese)."""
+
+    available: bool
+    why: str = ""
+    artifact: str = "flet-linux-…-amd64.tar.gz"
+
+
+def _flet_version() -> str:
+    from flet.version import flet_version
+
+    return str(flet_version)
+
+
+def client_artifact_name() -> str:
+    """The client archive flet-desktop would fetch for this OS (what IT staff must carry in)."""
+    if sys.platform.startswith("win"):
+        return "flet-windows.zip"
+    if sys.platform == "darwin":
+        return "flet-macos.tar.gz"
+    arch = {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
+    return f"flet-linux-debian12-light-{arch}.tar.gz"
+
+
+def desktop_check() -> DesktopCheck:
+    """Look, without downloading anything, for what flet-desktop needs to open its window."""
+    artifact = client_artifact_name()
+    if importlib.util.find_spec("flet_desktop") is None:
+        return DesktopCheck(False, DESKTOP_FALLBACK["why_no_flet_desktop"], artifact)
+    if (
+        sys.platform.startswith("linux")
+        and not os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+    ):
+        return DesktopCheck(False, DESKTOP_FALLBACK["why_no_display"], artifact)
+    try:
+        import flet_desktop
+        import flet_desktop.version
+
+        version = str(flet_desktop.version.version or _flet_version())
+    except Exception:
+        return DesktopCheck(False, DESKTOP_FALLBACK["why_no_flet_desktop"], artifact)
+    if version != _flet_version():
+        return DesktopCheck(False, DESKTOP_FALLBACK["why_no_flet_desktop"], artifact)
+    if _client_present(version, Path(flet_desktop.__file__).parent, artifact):
+        return DesktopCheck(True, "", artifact)
+    return DesktopCheck(False, DESKTOP_FALLBACK["why_no_client"].format(version=version), artifact)
+
+
+def _client_present(version: str, package_dir: Path, artifact: str) -> bool:
+    view_path = os.environ.get("FLET_VIEW_PATH")
+    if view_path:
+        folder = Path(view_path)
+        if (folder / "flet").is_file() or (folder / "flet.exe").is_file():
+            return True
+        if folder.is_dir() and any(p.suffix == ".app" for p in folder.iterdir()):
+            return True
+    client_url = os.environ.get("FLET_CLIENT_URL", "")
+    if client_url.startswith("file:") and Path(urlparse(client_url).path).is_file():
+        return True
+    cache = Path.home() / ".flet" / "client"
+    if cache.is_dir() and any(
+        p.is_dir() and p.name.startswith("flet-desktop-") and p.name.endswith(f"-{version}")
+        for p in cache.iterdir()
+    ):
+        return True
+    return (package_dir / "app" / artifact).is_file()
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def _assets_dir() -> str | None:
+    try:
+        return str(resource("assets"))
+    except FileNotFoundError:
+        return None
+
+
+def _open_browser_when_up(url: str, host: str, port: int) -> None:
+    def wait_then_open() -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection((host, port), timeout=0.5):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        webbrowser.open(url)
+
+    threading.Thread(target=wait_then_open, daemon=True).start()
+
+
+def serve_web(
+    db_path: Path, host: str, port: int | None, *, open_browser: bool, echo: Callable[[str], None]
+) -> None:
+    """Serve the UI to a browser on host:port (loopback unless asked), fully offline."""
+    port = port or free_port(host)
+    url = f"http://{host}:{port}/"
+    # Flet opens no browser and prints nothing of its own in forced web-server mode.
+    os.environ["FLET_FORCE_WEB_SERVER"] = "true"
+    os.environ["FLET_WEB_NO_CDN"] = "true"
+    echo(DESKTOP_FALLBACK["serving"].format(url=url))
+    if open_browser:
+        _open_browser_when_up(url, host, port)
+    ft.run(
+        build_main(db_path, desktop=False),
+        name="",
+        host=host,
+        port=port,
+        view=ft.AppView.WEB_BROWSER,
+        assets_dir=_assets_dir(),
+        no_cdn=True,
+        web_renderer=ft.WebRenderer.CANVAS_KIT,
+    )
+
+
+def run(
+    db_path: Path,
+    *,
+    web: bool,
+    host: str,
+    port: int | None,
+    open_browser: bool,
+    echo: Callable[[str], None],
+) -> None:
+    """`cchc ui`: the window if possible; otherwise the browser, saying why and what to do."""
+    if web:
+        serve_web(db_path, host, port, open_browser=open_browser, echo=echo)
+        return
+    check = desktop_check()
+    if check.available:
+        ft.run(
+            build_main(db_path, desktop=True),
+            view=ft.AppView.FLET_APP,
+            assets_dir=_assets_dir(),
+        )
+        return
+    port = port or free_port(host)
+    echo(
+        DESKTOP_FALLBACK["message"].format(
+            why=check.why, url=f"http://{host}:{port}/", artifact=check.artifact
+        )
+    )
+    serve_web(db_path, host, port, open_browser=True, echo=echo)

@@ -1,0 +1,257 @@
+"""Tổng quan: counts by state, progress by area and unit, what is overdue or due soon."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import flet as ft
+import flet_charts as fch
+
+from cchc.services import overview as overview_service
+from cchc.services.overview import Overview
+from cchc.services.tasks import TaskView
+from cchc.texts.tasks import STATE_LABELS
+from cchc.texts.ui import DASHBOARD, NAV
+from cchc.ui.context import AppContext
+from cchc.ui.screens import ScreenSpec
+from cchc.ui.widgets import heading, section, tagged, vn_date
+
+STATE_COLORS = {
+    "not_started": ft.Colors.BLUE_GREY_400,
+    "in_progress": ft.Colors.BLUE_600,
+    "done_on_time": ft.Colors.GREEN_700,
+    "done_late": ft.Colors.AMBER_800,
+    "overdue": ft.Colors.RED_700,
+}
+
+# Panels that other areas add to the dashboard: each takes the context and returns a control
+# (or None when it has nothing to show yet). The lead wires targets against actuals
+# (cchc.services.targets) and "last exchanged with each peer" (sync) here, one line each.
+DashboardPanel = Callable[[AppContext], ft.Control | None]
+EXTRA_PANELS: list[DashboardPanel] = []
+
+
+class DashboardScreen:
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+        self.view = ft.Column(scroll=ft.ScrollMode.AUTO, expand=True, spacing=14)
+
+    def show(self, **params: Any) -> None:
+        data = self.ctx.call(overview_service.overview)
+        profile = self.ctx.call(overview_service.local_profile)
+        today = self.ctx.call(lambda ws: ws.today())
+        panels = [panel(self.ctx) for panel in EXTRA_PANELS]
+        self.view.controls = [
+            heading(DASHBOARD["title"]),
+            ft.Text(
+                DASHBOARD["subtitle"].format(
+                    plan="07/QĐ-UBND", total=data.total, today=today.strftime("%d/%m/%Y")
+                )
+                + " · "
+                + DASHBOARD["profile"].format(
+                    unit=profile.unit_name or "—", officer=profile.officer or "—"
+                ),
+                color=ft.Colors.ON_SURFACE_VARIANT,
+            ),
+            self._counts(data),
+            ft.ResponsiveRow(
+                [
+                    ft.Container(self._areas(data), col={"xs": 12, "lg": 5}),
+                    ft.Container(self._units(data), col={"xs": 12, "lg": 7}),
+                ],
+                vertical_alignment=ft.CrossAxisAlignment.START,
+            ),
+            ft.ResponsiveRow(
+                [
+                    ft.Container(
+                        self._task_list(
+                            DASHBOARD["overdue"], data.overdue, DASHBOARD["none_overdue"], "overdue"
+                        ),
+                        col={"xs": 12, "lg": 6},
+                    ),
+                    ft.Container(
+                        self._task_list(
+                            DASHBOARD["due_soon"].format(days=data.due_soon_days),
+                            data.due_soon,
+                            DASHBOARD["none_due_soon"].format(days=data.due_soon_days),
+                            "due-soon",
+                        ),
+                        col={"xs": 12, "lg": 6},
+                    ),
+                ],
+                vertical_alignment=ft.CrossAxisAlignment.START,
+            ),
+            *[p for p in panels if p is not None],
+        ]
+        self.view.controls.append(tagged("dashboard-ready", ft.Text(" ", size=1)))
+
+    def _counts(self, data: Overview) -> ft.Control:
+        cards: list[ft.Control] = []
+        for state, label in STATE_LABELS.items():
+            count = data.counts.get(state, 0)
+            card = ft.Container(
+                content=ft.Column(
+                    [
+                        ft.Text(
+                            str(count),
+                            size=40,
+                            weight=ft.FontWeight.BOLD,
+                            color=STATE_COLORS[state],
+                        ),
+                        ft.Text(label, size=14),
+                    ],
+                    spacing=2,
+                    tight=True,
+                ),
+                padding=ft.Padding.symmetric(vertical=10, horizontal=16),
+                border=ft.Border.all(1, STATE_COLORS[state]),
+                border_radius=8,
+                width=200,
+                ink=True,
+                on_click=lambda e, s=state: self.ctx.go("tasks", state=s),
+            )
+            cards.append(
+                tagged(
+                    f"count-{state}",
+                    card,
+                    label=DASHBOARD["count_label"].format(label=label, count=count),
+                )
+            )
+        return ft.Row(cards, wrap=True, spacing=12, run_spacing=12)
+
+    def _areas(self, data: Overview) -> ft.Control:
+        chart = fch.BarChart(
+            groups=[
+                fch.BarChartGroup(
+                    x=i,
+                    rods=[
+                        fch.BarChartRod(
+                            to_y=row.mean_progress,
+                            width=22,
+                            color=ft.Colors.BLUE_600,
+                            border_radius=3,
+                            bg_to_y=100,
+                            bgcolor=ft.Colors.BLUE_50,
+                            tooltip=DASHBOARD["area_tooltip"].format(
+                                code=row.key,
+                                title=row.label,
+                                progress=row.mean_progress,
+                                done=row.done,
+                                tasks=row.tasks,
+                            ),
+                        )
+                    ],
+                )
+                for i, row in enumerate(data.by_area)
+            ],
+            min_y=0,
+            max_y=100,
+            height=230,
+            left_axis=fch.ChartAxis(
+                label_size=36,
+                labels=[
+                    fch.ChartAxisLabel(value=v, label=ft.Text(f"{v}%", size=11))
+                    for v in (0, 50, 100)
+                ],
+            ),
+            bottom_axis=fch.ChartAxis(
+                label_size=28,
+                labels=[
+                    fch.ChartAxisLabel(value=i, label=ft.Text(row.key, size=12))
+                    for i, row in enumerate(data.by_area)
+                ],
+            ),
+            horizontal_grid_lines=fch.ChartGridLines(
+                interval=25, color=ft.Colors.OUTLINE_VARIANT, width=0.5
+            ),
+        )
+        legend = ft.Column(
+            [
+                ft.Text(
+                    f"{row.key}. {row.label}: {row.mean_progress:g}% ({row.done}/{row.tasks})",
+                    size=12,
+                )
+                for row in data.by_area
+            ],
+            spacing=1,
+        )
+        return section(DASHBOARD["by_area"], chart, legend, identifier="chart-areas")
+
+    def _units(self, data: Overview) -> ft.Control:
+        rows = []
+        for row in data.by_unit:
+            rows.append(
+                ft.Column(
+                    [
+                        ft.Row(
+                            [
+                                ft.Text(row.label, expand=True, size=13),
+                                ft.Text(
+                                    DASHBOARD["unit_row"].format(
+                                        done=row.done,
+                                        tasks=row.tasks,
+                                        progress=f"{row.mean_progress:g}",
+                                    ),
+                                    size=13,
+                                ),
+                            ]
+                        ),
+                        ft.ProgressBar(
+                            value=row.mean_progress / 100,
+                            color=ft.Colors.RED_700 if row.overdue else ft.Colors.BLUE_600,
+                            bgcolor=ft.Colors.BLUE_50,
+                            bar_height=8,
+                            border_radius=4,
+                        ),
+                    ],
+                    spacing=3,
+                )
+            )
+        return section(DASHBOARD["by_unit"], *rows, identifier="chart-units")
+
+    def _task_list(self, title: str, views: list[TaskView], empty: str, ident: str) -> ft.Control:
+        if not views:
+            return section(title, ft.Text(empty), identifier=f"list-{ident}")
+        tiles = [
+            tagged(
+                f"{ident}-{v.stt or v.id[:8]}",
+                ft.ListTile(
+                    leading=ft.Icon(
+                        ft.Icons.WARNING_AMBER if v.state == "overdue" else ft.Icons.SCHEDULE,
+                        color=STATE_COLORS[v.state],
+                    ),
+                    title=ft.Text(
+                        f"{v.stt or '*'}. {v.content}",
+                        max_lines=2,
+                        overflow=ft.TextOverflow.ELLIPSIS,
+                        size=14,
+                    ),
+                    subtitle=ft.Text(f"{v.lead} · Hạn: {vn_date(v.due)} · {_days(v)}", size=12),
+                    dense=True,
+                    on_click=lambda e, ref=v.id: self.ctx.go("tasks", task=ref),
+                ),
+            )
+            for v in views
+        ]
+        return section(title, *tiles, identifier=f"list-{ident}")
+
+
+def _days(view: TaskView) -> str:
+    if view.days_left is None:
+        return ""
+    if view.days_left < 0:
+        return DASHBOARD["overdue_by"].format(days=-view.days_left)
+    if view.days_left == 0:
+        return DASHBOARD["due_today"]
+    return DASHBOARD["due_in"].format(days=view.days_left)
+
+
+SPEC = ScreenSpec(
+    key="dashboard",
+    label=NAV["dashboard"],
+    icon=ft.Icons.DASHBOARD_OUTLINED,
+    selected_icon=ft.Icons.DASHBOARD,
+    order=10,
+    factory=DashboardScreen,
+)

@@ -1,0 +1,226 @@
+"""The report commands as a user's script runs them: `python -m cchc …` in a subprocess."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import run_cchc
+
+FIGURES = [
+    "received_direct=40",
+    "received_online_full=25",
+    "received_online_partial=10",
+    "received_postal=5",
+    "carried_over=20",
+    "resolved_early=30",
+    "resolved_on_time=45",
+    "resolved_late=5",
+    "pending_within_time=12",
+    "pending_overdue=3",
+    "returned=3",
+    "withdrawn=2",
+    "payments_total=50",
+    "payments_online=41",
+]
+
+
+def _cli(db, *args, check=True):
+    return run_cchc("--db", str(db), *args, check=check)
+
+
+def _fields(values):
+    out = []
+    for v in values:
+        out += ["--field", v]
+    return out
+
+
+@pytest.fixture
+def draft(db_path):
+    _cli(db_path, "init")
+    report_id = _cli(
+        db_path, "report", "new", "--unit", "tthcc", "--period", "2026-Q1", "--by", "Nguyễn Văn An"
+    ).stdout.strip()
+    return db_path, report_id
+
+
+def _show(db, report_id):
+    return json.loads(_cli(db, "report", "show", report_id, "--json").stdout)
+
+
+def test_report_new_prints_only_the_id(draft):
+    _, report_id = draft
+    assert len(report_id) == 32 and all(c in "0123456789abcdef" for c in report_id)
+
+
+def test_a_full_round_new_set_submit_consolidate_pdf_export(draft, tmp_path):
+    db, report_id = draft
+    _cli(
+        db,
+        "report",
+        "set",
+        report_id,
+        *_fields(FIGURES),
+        "--section",
+        "III=Tiếp nhận 80 hồ sơ, giải quyết đúng hạn.",
+        "--section",
+        "proposals=Đề nghị thành phố nâng cấp đường truyền.",
+    )
+    shown = _show(db, report_id)
+    assert shown["rates"]["on_time_rate"] == 93.75
+    assert shown["sections"]["III"] == "Tiếp nhận 80 hồ sơ, giải quyết đúng hạn."
+    _cli(db, "report", "submit", report_id, "--by", "Nguyễn Văn An")
+    zone_id = _cli(db, "report", "consolidate", "--period", "2026-Q1", "--by", "Trần Bình")
+    zone = _show(db, zone_id.stdout.strip())
+    assert zone["figures"]["received_direct"] == 40
+    assert "Phòng Tài chính" in zone["missing_units"]
+    assert "Phòng Tài chính" in zone_id.stderr
+    pdf = tmp_path / "q1.pdf"
+    _cli(db, "report", "pdf", zone["id"], "--out", str(pdf))
+    assert pdf.read_bytes().startswith(b"%PDF")
+    csv_path = tmp_path / "q1.csv"
+    _cli(db, "report", "export", zone["id"], "--out", str(csv_path))
+    assert csv_path.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert "Tiếp nhận 80 hồ sơ" in csv_path.read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--field", "received_direct=-1"], "không được âm"),
+        (["--field", "received_direct=mười"], "số nguyên"),
+        (["--field", "payments_online=3"], "vượt quá tổng giao dịch thanh toán"),
+        (["--field", "resolved_on_time=1"], "vượt quá số hồ sơ phải giải quyết"),
+        (["--field", "par_index=120"], "từ 0 đến 100"),
+        (["--field", "received_by_fax=1"], "received_by_fax"),
+        (["--field", "received_direct"], "TÊN=GIÁ_TRỊ"),
+        (["--section", "VIII=x"], "VIII"),
+        (["--progress", "11=150"], "0 đến 100%"),
+        (["--progress", "2=50"], "không có trong báo cáo"),
+        (["--date", "31/02/2026"], "31/02/2026"),
+    ],
+)
+def test_bad_input_exits_2_with_a_clear_message_and_writes_nothing(draft, args, needle):
+    db, report_id = draft
+    before = _show(db, report_id)
+    proc = _cli(db, "report", "set", report_id, "--section", "I=không được ghi", *args, check=False)
+    assert proc.returncode == 2, proc.stderr
+    assert needle in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert _show(db, report_id) == before
+
+
+def test_every_figure_problem_is_listed(draft):
+    db, report_id = draft
+    proc = _cli(
+        db,
+        "report",
+        "set",
+        report_id,
+        "--field",
+        "payments_online=3",
+        "--field",
+        "pakn_answered_on_time=2",
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "Giao dịch thanh toán trực tuyến (3)" in proc.stderr
+    assert "Phản ánh, kiến nghị trả lời đúng hạn (2)" in proc.stderr
+
+
+@pytest.mark.parametrize("period", ["2026-13", "2026-Q5", "26", "quy 1"])
+def test_a_bad_period_exits_2_and_creates_nothing(db_path, period):
+    _cli(db_path, "init")
+    proc = _cli(db_path, "report", "new", "--unit", "tthcc", "--period", period, check=False)
+    assert proc.returncode == 2
+    assert f"Kỳ báo cáo “{period}” không hợp lệ" in proc.stderr
+    assert json.loads(_cli(db_path, "report", "list", "--json").stdout) == []
+
+
+def test_a_submitted_report_changes_only_through_a_revision(draft):
+    db, report_id = draft
+    _cli(db, "report", "set", report_id, "--section", "I=Bản gốc.")
+    _cli(db, "report", "submit", report_id, "--by", "An")
+    locked = _cli(db, "report", "set", report_id, "--section", "I=Sửa.", check=False)
+    assert locked.returncode == 2 and "cchc report revise" in locked.stderr
+    new_id = _cli(db, "report", "revise", report_id, "--by", "An").stdout.strip()
+    _cli(db, "report", "set", new_id, "--section", "I=Bản sửa đổi.")
+    assert _show(db, report_id)["sections"]["I"] == "Bản gốc."
+    assert _show(db, new_id)["sections"]["I"] == "Bản sửa đổi."
+    listed = json.loads(_cli(db, "report", "list", "--period", "2026-Q1", "--json").stdout)
+    assert [(r["revision"], r["status"]) for r in listed] == [(1, "submitted"), (2, "draft")]
+
+
+def test_targets_json_gives_code_title_threshold_actual_status(draft):
+    db, report_id = draft
+    _cli(db, "report", "set", report_id, *_fields(FIGURES))
+    _cli(db, "report", "submit", report_id, "--by", "An")
+    rows = json.loads(_cli(db, "targets", "--period", "2026-Q1", "--json").stdout)
+    assert [r["code"] for r in rows] == ["a", "b", "c", "d", "e", "f", "t18"]
+    for row in rows:
+        assert {"code", "title", "threshold", "actual", "status"} <= set(row)
+        assert row["status"] in ("met", "not_met", "no_data")
+    t18 = next(r for r in rows if r["code"] == "t18")
+    assert (t18["threshold"], t18["actual"], t18["status"]) == (80.0, 82.0, "met")
+    unit_rows = json.loads(
+        _cli(db, "targets", "--period", "2026-Q1", "--unit", "vhxh", "--json").stdout
+    )
+    assert next(r for r in unit_rows if r["code"] == "t18")["status"] == "no_data"
+    assert "Đạt" in _cli(db, "targets", "--period", "2026-Q1").stdout
+
+
+def test_budget_and_amendment_commands(db_path):
+    _cli(db_path, "init")
+    _cli(
+        db_path,
+        "budget",
+        "set",
+        "4",
+        "--estimate",
+        "15.000.000",
+        "--sent-on",
+        "20/02/2026",
+        "--by",
+        "An",
+    )
+    bad = _cli(db_path, "budget", "set", "4", "--estimate", "-1", check=False)
+    assert bad.returncode == 2 and "-1" in bad.stderr
+    shown = json.loads(_cli(db_path, "budget", "show", "--json").stdout)
+    assert shown["total"]["estimate"] == 15_000_000
+    prop = _cli(
+        db_path,
+        "amendment",
+        "propose",
+        "--unit",
+        "vhxh",
+        "--action",
+        "change",
+        "--task",
+        "6",
+        "--timeframe",
+        "Quý IV/2026",
+        "--reason",
+        "Lùi hội thi",
+        "--by",
+        "An",
+    ).stdout.strip()
+    _cli(db_path, "amendment", "forward", prop, "--by", "Bình")
+    _cli(
+        db_path,
+        "amendment",
+        "decide",
+        prop,
+        "--approve",
+        "--number",
+        "45/QĐ-UBND",
+        "--date",
+        "01/07/2026",
+        "--by",
+        "Cường",
+    )
+    task = json.loads(_cli(db_path, "task", "show", "6", "--json").stdout)
+    assert task["timeframe"] == "Quý IV/2026"
+    listed = json.loads(_cli(db_path, "amendment", "list", "--json").stdout)
+    assert listed[0]["status"] == "approved"

@@ -1,0 +1,207 @@
+"""Drive the real `cchc ui --web` in Debian's Chromium through Flutter's accessibility tree."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route, sync_playwright
+
+from tests.conftest import ROOT, cchc_env
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+VIEWPORT = {"width": 1366, "height": 768}
+# Flutter's web engine asks for the Rive runtime from a CDN whether or not the app uses Rive;
+# the app does not, so the failed request is harmless. It is the only outside request allowed
+# to be attempted, and it is blocked like every other.
+RIVE_LOADER = "https://cdn.jsdelivr.net/npm/@rive-app/"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    """A `python -m cchc --db <db> ui --web --port <port>` subprocess."""
+
+    db: Path
+    port: int
+    proc: subprocess.Popen[bytes]
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+
+@contextlib.contextmanager
+def serve(db: Path, log: Path) -> Iterator[Server]:
+    port = free_port()
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "cchc", "--db", str(db), "ui", "--web", "--port", str(port)],
+            env=cchc_env(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                if proc.poll() is not None:
+                    raise AssertionError(f"cchc ui exited {proc.returncode}: {log.read_text()}")
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                        break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise AssertionError("cchc ui did not listen within 60 s") from None
+                    time.sleep(0.2)
+            yield Server(db=db, port=port, proc=proc, log=log)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@dataclass
+class Browsing:
+    """A Chromium context that lets only 127.0.0.1 through and records everything else."""
+
+    browser: Browser
+    context: BrowserContext
+    outside: list[str] = field(default_factory=list)
+
+    def new_page(self) -> Page:
+        page = self.context.new_page()
+        return page
+
+    def unexpected_outside(self) -> list[str]:
+        return [u for u in self.outside if not u.startswith(RIVE_LOADER)]
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[Browsing]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
+        browsing = Browsing(browser=browser, context=context)
+
+        def gate(route: Route) -> None:
+            url = route.request.url
+            if url.startswith(("http://127.0.0.1:", "ws://127.0.0.1:")):
+                route.continue_()
+            else:
+                browsing.outside.append(url)
+                route.abort()
+
+        context.route("**/*", gate)
+        try:
+            yield browsing
+        finally:
+            context.close()
+            browser.close()
+
+
+def by_id(page: Page, identifier: str) -> Locator:
+    return page.locator(f'[flt-semantics-identifier="{identifier}"]')
+
+
+def open_app(page: Page, url: str, ready: str, timeout: float = 30) -> float:
+    """Load the page and wake the accessibility tree until `ready` shows; seconds it took."""
+    start = time.monotonic()
+    page.goto(url)
+    deadline = start + timeout
+    while by_id(page, ready).count() == 0:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{ready!r} did not appear within {timeout} s")
+        placeholder = page.locator("flt-semantics-placeholder")
+        if placeholder.count():
+            with contextlib.suppress(Exception):
+                placeholder.dispatch_event("click")
+        page.wait_for_timeout(100)
+    return time.monotonic() - start
+
+
+def wait_for(locator: Locator, timeout: float = 15) -> Locator:
+    locator.first.wait_for(state="attached", timeout=timeout * 1000)
+    return locator.first
+
+
+def with_text(page: Page, text: str) -> Locator:
+    """Nodes showing `text`: as their own text, or merged into a parent's accessible label."""
+    quoted = text.replace("\\", "\\\\").replace('"', '\\"')
+    return page.get_by_text(text, exact=False).or_(page.locator(f'[aria-label*="{quoted}"]'))
+
+
+def wait_text(page: Page, text: str, timeout: float = 15) -> Locator:
+    return wait_for(with_text(page, text), timeout)
+
+
+def shown_text(locator: Locator) -> str:
+    """What a node says: its text and its accessible label together."""
+    return f"{locator.get_attribute('aria-label') or ''} {locator.inner_text()}"
+
+
+def fill(page: Page, identifier: str, value: str) -> None:
+    """Type into the text field tagged `identifier`; retried because a bare fill is sometimes lost."""
+    box = wait_for(by_id(page, identifier).locator("input, textarea"))
+    for _ in range(5):
+        box.click()
+        box.fill(value)
+        page.wait_for_timeout(300)
+        if box.input_value() == value:
+            return
+    raise AssertionError(f"could not type {value!r} into {identifier}")
+
+
+def choose(page: Page, identifier: str, option: str, timeout: float = 10) -> None:
+    """Open the dropdown tagged `identifier` and pick the option shown as `option`."""
+    wait_for(by_id(page, identifier)).click()
+    buttons = page.locator("flt-semantics[role=group] flt-semantics[role=button]")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for candidate in buttons.filter(has_text=option).all():
+            if candidate.inner_text().strip() == option:
+                candidate.click()
+                page.wait_for_timeout(300)
+                return
+        page.wait_for_timeout(200)
+    raise AssertionError(f"no option {option!r} in {identifier}")
+
+
+def click(page: Page, identifier: str) -> None:
+    """Click the control tagged `identifier` (its button, when the tag wraps one)."""
+    target = wait_for(by_id(page, identifier))
+    inner = target.locator("flt-semantics[role=button]")
+    (inner.first if inner.count() else target).click()
+
+
+def screenshot(page: Page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(1000)  # pixels lag the accessibility tree
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path

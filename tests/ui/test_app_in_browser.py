@@ -1,0 +1,185 @@
+"""The real app in a real browser: first start, dashboard, filters, updates, refusals, settings.
+
+One server and one page for the module; the tests run in order, as one officer's session would.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+from cchc.services import overview
+from cchc.services.workspace import Workspace
+from cchc.texts.tasks import STATE_LABELS
+from tests.conftest import run_cchc, run_json
+from tests.ui.harness import (
+    Browsing,
+    Server,
+    by_id,
+    choose,
+    chromium,
+    click,
+    fill,
+    open_app,
+    screenshot,
+    serve,
+    shown_text,
+    wait_for,
+    wait_text,
+)
+
+pytestmark = [pytest.mark.ui, pytest.mark.timeout(120)]
+
+UNIT = "Phòng Văn hóa - Xã hội"
+OFFICER = "Lê Thị Bình"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    folder = tmp_path_factory.mktemp("ui")
+    with serve(folder / "cchc.sqlite", folder / "server.log") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browsing() -> Iterator[Browsing]:
+    with chromium() as b:
+        yield b
+        assert b.unexpected_outside() == [], "the app asked for something beyond 127.0.0.1"
+
+
+@pytest.fixture(scope="module")
+def page(server: Server, browsing: Browsing) -> Page:
+    return browsing.new_page()
+
+
+def _tasks(db: Path, *args: str) -> list[dict[str, object]]:
+    result = run_json("--db", str(db), "tasks", *args)
+    assert isinstance(result, list)
+    return result
+
+
+def _nav(page: Page, label: str) -> None:
+    by_id(page, "nav").get_by_role("button", name=re.compile(f"^{label}")).click()
+
+
+def test_first_start_asks_for_unit_and_officer_then_opens_the_dashboard(
+    server: Server, page: Page
+) -> None:
+    open_app(page, server.url, "first-start")
+    wait_text(page, "Máy này chưa được gán cho đơn vị nào")
+    screenshot(page, "01-first-start")
+
+    click(page, "profile-save")
+    wait_text(page, "Hãy chọn đơn vị.")
+
+    choose(page, "profile-unit", UNIT)
+    fill(page, "profile-officer", OFFICER)
+    click(page, "profile-save")
+    wait_for(by_id(page, "dashboard-ready"))
+    wait_text(page, f"máy này thuộc {UNIT}, cán bộ {OFFICER}")
+
+    with Workspace.open(server.db) as ws:
+        profile = overview.local_profile(ws)
+    assert (profile.unit_name, profile.officer) == (UNIT, OFFICER)
+
+
+def test_dashboard_counts_the_26_tasks_by_state_as_the_cli_does(server: Server, page: Page) -> None:
+    views = _tasks(server.db)
+    assert len(views) == 26
+    for state, label in STATE_LABELS.items():
+        expected = sum(1 for v in views if v["state"] == state)
+        card = wait_for(by_id(page, f"count-{state}"))
+        assert f"{label}: {expected}" in shown_text(card)
+    screenshot(page, "02-dashboard")
+
+
+def test_filtering_by_unit_and_by_words_without_diacritics_shows_what_the_cli_lists(
+    server: Server, page: Page
+) -> None:
+    _nav(page, "Nhiệm vụ")
+    wait_text(page, "Đang hiển thị 26/26 nhiệm vụ")
+    choose(page, "filter-unit", UNIT)
+    expected = _tasks(server.db, "--unit", UNIT)
+    assert 0 < len(expected) < 26
+    wait_text(page, f"Đang hiển thị {len(expected)}/26 nhiệm vụ")
+    for view in expected:
+        assert by_id(page, f"task-row-{view['stt']}").count() == 1
+    screenshot(page, "03-tasks-filtered-by-unit")
+
+    choose(page, "filter-unit", "Tất cả")
+    fill(page, "filter-search", "tap huan")
+    found = _tasks(server.db, "--search", "tap huan")
+    assert found and all("tập huấn" in json.dumps(v, ensure_ascii=False).lower() for v in found)
+    wait_text(page, f"Đang hiển thị {len(found)}/26 nhiệm vụ")
+    fill(page, "filter-search", "")
+    wait_text(page, "Đang hiển thị 26/26 nhiệm vụ")
+
+
+def test_updating_a_task_through_the_form_shows_in_the_list_and_in_the_cli(
+    server: Server, page: Page
+) -> None:
+    click(page, "task-row-4")
+    wait_for(by_id(page, "task-detail"))
+    wait_text(page, "Nhiệm vụ 4")
+    choose(page, "update-status", "Đang thực hiện")
+    fill(page, "update-progress", "60")
+    fill(page, "update-note", "Đã trình dự thảo kế hoạch tuyên truyền")
+    click(page, "update-submit")
+    wait_text(page, "Đã cập nhật nhiệm vụ 4")
+    assert "60%" in shown_text(by_id(page, "task-row-4").first)
+    screenshot(page, "04-task-updated")
+
+    shown = run_json("--db", str(server.db), "task", "show", "4")
+    assert isinstance(shown, dict)
+    assert (shown["status"], shown["progress"]) == ("in_progress", 60)
+    assert {h["actor"] for h in shown["history"]} == {OFFICER}
+    assert any(h["field"] == "progress" and h["new_value"] == "60" for h in shown["history"])
+
+
+def test_a_progress_of_120_is_refused_in_vietnamese_and_nothing_changes(
+    server: Server, page: Page
+) -> None:
+    fill(page, "update-progress", "120")
+    click(page, "update-submit")
+    wait_text(page, "Tiến độ phải từ 0 đến 100% (đã nhập 120).")
+    screenshot(page, "05-task-progress-refused")
+    shown = run_json("--db", str(server.db), "task", "show", "4")
+    assert isinstance(shown, dict)
+    assert shown["progress"] == 60
+
+
+def test_dashboard_reflects_the_update(server: Server, page: Page) -> None:
+    _nav(page, "Tổng quan")
+    wait_for(by_id(page, "dashboard-ready"))
+    views = _tasks(server.db)
+    in_progress = sum(1 for v in views if v["state"] == "in_progress")
+    card = wait_for(by_id(page, "count-in_progress"))
+    assert f"{STATE_LABELS['in_progress']}: {in_progress}" in shown_text(card)
+
+
+def test_settings_back_up_to_a_file_and_refuse_to_restore_a_corrupt_one(
+    server: Server, page: Page, tmp_path: Path
+) -> None:
+    _nav(page, "Cài đặt")
+    wait_for(by_id(page, "settings-backup"))
+    screenshot(page, "06-settings")
+    target = tmp_path / "sao-luu.sqlite"
+    fill(page, "backup-path", str(target))
+    click(page, "backup-now")
+    wait_text(page, "Đã sao lưu 26 nhiệm vụ")
+    assert run_cchc("--db", str(target), "task", "show", "4", "--json", check=True)
+
+    garbage = tmp_path / "hong.sqlite"
+    garbage.write_bytes(b"khong phai co so du lieu" * 200)
+    fill(page, "restore-path", str(garbage))
+    click(page, "restore-now")
+    wait_text(page, "bị hỏng hoặc không phải cơ sở dữ liệu SQLite")
+    screenshot(page, "07-settings-restore-refused")
+    shown = run_json("--db", str(server.db), "task", "show", "4")
+    assert isinstance(shown, dict) and shown["progress"] == 60
