@@ -374,3 +374,47 @@ def test_proxy_counts_exactly_the_bytes_it_relays_and_cuts_open_links() -> None:
             assert after_cut == b""  # the link is gone: reset or closed, nothing more arrives
     assert got == b"all 5000 in"
     assert (proxy.stats.up, proxy.stats.down, proxy.stats.cuts) == (5_000, 11, 1)
+
+
+def test_serve_runs_a_hub_in_its_own_process_until_interrupted(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import textwrap
+
+    root = Path(__file__).resolve().parents[3]
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from pathlib import Path
+        from sync.transport import serve
+        inbox = Path({str(tmp_path / "inbox")!r})
+        inbox.mkdir()
+        def on_bundle(data, sender):
+            (inbox / sender).write_bytes(data)
+            return {{"stored": len(data)}}
+        serve(on_bundle, lambda peer: b"for " + peer.encode(), {str(tmp_path / "hub")!r},
+              port=0, ready=lambda url: print(url, flush=True))
+        print("stopped", flush=True)
+        """
+    )
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(root), str(root / "src")]))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:")
+        assert reachable(url)
+        assert push(url, b"bundle from dao-1", "dao-1").result == {"stored": 17}
+        pulled = pull(url, "dao-1", tmp_path / "got.cchc")
+        assert pulled.path is not None and pulled.path.read_bytes() == b"for dao-1"
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0 and out.strip() == "stopped"
+    assert (tmp_path / "inbox" / "dao-1").read_bytes() == b"bundle from dao-1"
+    assert not reachable(url, timeout=1)
