@@ -36,13 +36,14 @@ from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
 from sync.transport.errors import (
+    DiskFull,
     HashMismatch,
     NotABundle,
     RemoteRejected,
     TransferAborted,
     TransportError,
 )
-from sync.transport.files import sha256_hex, write_atomic
+from sync.transport.files import local_write_error, sha256_hex, write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -326,6 +327,12 @@ class _Handler(BaseHTTPRequestHandler):
                 self._drain()
             body = {"error": rej.code, "message": rej.message, **rej.extra}
             self._send_json(rej.status, body, head_only=method == "HEAD")
+        except TransportError as err:  # the hub's own disk refused: say so, keep serving
+            log.error("hub storage error: %s", err)
+            self.close_connection = True
+            status = 507 if isinstance(err, DiskFull) else 500
+            body = {"error": err.code, "message": f"the hub cannot store data: {err.message}"}
+            self._send_json(status, body, head_only=method == "HEAD")
         except (ConnectionError, TimeoutError) as exc:
             log.debug("connection lost: %s", exc)
             self.close_connection = True
@@ -459,8 +466,11 @@ class _Handler(BaseHTTPRequestHandler):
                     if up.owner is not token:
                         self.close_connection = True
                         return  # a newer request took this upload over
-                    f.write(block)
-                    f.flush()
+                    try:
+                        f.write(block)
+                        f.flush()
+                    except OSError as exc:
+                        raise local_write_error(exc, path, total) from exc
                 remaining -= len(block)
                 self._body_left = remaining
         with up.lock:
@@ -738,6 +748,43 @@ def push(
         client.close()
 
 
+def _download(resp: http.client.HTTPResponse, part: Path, size: int) -> int:
+    """Append the response body to `part` as it arrives; returns the bytes appended.
+
+    Network errors propagate (the caller retries); a local refusal to write raises `DiskFull`
+    (the partial file is removed to give the space back) or `WriteFailed`.
+    """
+    got = 0
+    try:
+        f = open(part, "ab")  # noqa: SIM115 - closed in the finally below
+    except OSError as exc:
+        raise local_write_error(exc, part, size) from exc
+    try:
+        while True:
+            chunk = resp.read1(_BLOCK)
+            if not chunk:
+                break
+            try:
+                f.write(chunk)
+                f.flush()
+            except OSError as exc:
+                raise local_write_error(exc, part, size) from exc
+            got += len(chunk)
+        try:
+            os.fsync(f.fileno())
+        except OSError as exc:
+            raise local_write_error(exc, part, size) from exc
+    except DiskFull:
+        with contextlib.suppress(OSError):
+            f.close()
+        part.unlink(missing_ok=True)
+        raise
+    finally:
+        with contextlib.suppress(OSError):
+            f.close()
+    return got
+
+
 def _partial_for(dest: Path) -> tuple[Path | None, str | None]:
     for p in dest.parent.glob(f".{dest.name}.*.partial"):
         sha = p.name[len(dest.name) + 2 : -len(".partial")]
@@ -763,6 +810,10 @@ def pull(
     renamed into place only when whole.
     """
     dest = Path(dest_path)
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise local_write_error(exc, dest.parent, 0) from exc
     client = _Client(url, timeout)
     failures = 0
     resumes = 0
@@ -809,15 +860,7 @@ def pull(
                         raise _rejected(url, resp.status, err)
                     if resp.status == 200 and have_len:
                         part.unlink(missing_ok=True)
-                    with open(part, "ab") as f:
-                        while True:
-                            chunk = resp.read1(_BLOCK)
-                            if not chunk:
-                                break
-                            f.write(chunk)
-                            received_bytes += len(chunk)
-                        f.flush()
-                        os.fsync(f.fileno())
+                    received_bytes += _download(resp, part, size)
                     if resp.will_close:
                         client.close()
                     have_len = part.stat().st_size
@@ -834,7 +877,10 @@ def pull(
                         f"not the announced {sha[:8]}",
                         bundle_sha256=sha,
                     )
-                os.replace(part, dest)
+                try:
+                    os.replace(part, dest)
+                except OSError as exc:
+                    raise local_write_error(exc, dest, size) from exc
                 with contextlib.suppress(OSError):
                     fd = os.open(dest.parent, os.O_RDONLY)
                     try:

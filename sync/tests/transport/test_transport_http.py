@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from sync.transport import (
+    DiskFull,
     NotABundle,
     RemoteRejected,
     TransferAborted,
@@ -418,3 +419,25 @@ def test_serve_runs_a_hub_in_its_own_process_until_interrupted(tmp_path: Path) -
     assert proc.returncode == 0 and out.strip() == "stopped"
     assert (tmp_path / "inbox" / "dao-1").read_bytes() == b"bundle from dao-1"
     assert not reachable(url, timeout=1)
+
+
+def test_pull_onto_a_full_disk_stops_at_once_with_disk_full_and_frees_the_space(
+    make_hub, tiny_disk: Path
+) -> None:  # type: ignore[no-untyped-def]
+    hub, calls = make_hub()
+    calls.outgoing = os.urandom(200_000)
+    with pytest.raises(DiskFull) as info:
+        pull(hub.url, "dao-1", tiny_disk / "in.cchc", retries=8, backoff=5.0)
+    assert "in.cchc" in str(info.value)
+    assert list(tiny_disk.iterdir()) == []
+
+
+def test_hub_with_a_full_disk_refuses_a_push_clearly(tiny_disk: Path) -> None:
+    from sync.transport import HubServer
+
+    with HubServer(lambda d, s: {}, lambda p: b"", tiny_disk / "hub") as hub:
+        with pytest.raises(RemoteRejected) as info:
+            push(hub.url, os.urandom(200_000), "dao-1", retries=8, backoff=5.0)
+        assert info.value.params["status"] == 507
+        assert info.value.params["remote_code"] == "disk_full"
+        assert reachable(hub.url)
