@@ -222,7 +222,7 @@ def extract_parts_from_bytes(raw: bytes, source: str = "<message>") -> list[byte
         payload = att.get_payload(decode=True)
         if not isinstance(payload, bytes) or not payload:
             continue
-        if name.endswith(BUNDLE_SUFFIX) or is_part(payload):
+        if name.lower().endswith(BUNDLE_SUFFIX) or is_part(payload):
             found.append(payload)
     if not found:
         raise NotABundle(f"{source!r} has no bundle attachment", source=source)

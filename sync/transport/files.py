@@ -104,7 +104,7 @@ def list_bundle_files(folder: str | os.PathLike[str]) -> list[Path]:
     return sorted(
         p
         for p in base.iterdir()
-        if p.is_file() and p.name.endswith(BUNDLE_SUFFIX) and not p.name.startswith(".")
+        if p.is_file() and p.name.lower().endswith(BUNDLE_SUFFIX) and not p.name.startswith(".")
     )
 
 

@@ -41,6 +41,7 @@ _HEAD = struct.Struct(">8sHHIIQ32sI")
 _DIGEST_LEN = 32
 HEADER_SIZE = _HEAD.size + _DIGEST_LEN
 MIN_PART_SIZE = 1024
+MAX_PART_SIZE = 2**31
 _SHA_HEX = re.compile(r"^[0-9a-f]{64}$")
 _NAME_RE = re.compile(
     r"^(?P<prefix>.+)-(?P<sha8>[0-9a-f]{8})\.part(?P<index>\d+)-of-(?P<count>\d+)"
@@ -73,11 +74,17 @@ def part_name(prefix: str, bundle_sha256: str, index: int, count: int) -> str:
 
 
 def _check_part_size(part_size: int) -> int:
-    if not isinstance(part_size, int) or isinstance(part_size, bool) or part_size < MIN_PART_SIZE:
+    if (
+        not isinstance(part_size, int)
+        or isinstance(part_size, bool)
+        or not MIN_PART_SIZE <= part_size <= MAX_PART_SIZE
+    ):
         raise InvalidPartSize(
-            f"part size {part_size!r} is too small: at least {MIN_PART_SIZE} bytes are needed",
+            f"part size {part_size!r} is out of range: it must be a whole number of bytes "
+            f"from {MIN_PART_SIZE} to {MAX_PART_SIZE}",
             part_size=part_size,
             minimum=MIN_PART_SIZE,
+            maximum=MAX_PART_SIZE,
         )
     return part_size
 

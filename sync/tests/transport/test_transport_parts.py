@@ -171,8 +171,8 @@ def test_prune_drops_only_old_staged_bundles(tmp_path: Path) -> None:
     assert len(store.prune(older_than=0)) == 1 and store.status() == []
 
 
-@pytest.mark.parametrize("bad", [0, 96, MIN_PART_SIZE - 1, True])
-def test_too_small_part_size_is_refused_quoting_it(bad: int) -> None:
+@pytest.mark.parametrize("bad", [0, 96, MIN_PART_SIZE - 1, True, 2**31 + 1, "4096"])
+def test_out_of_range_part_size_is_refused_quoting_it(bad: int) -> None:
     with pytest.raises(InvalidPartSize) as info:
         split(b"data", bad)
     assert repr(bad) in str(info.value)
