@@ -785,12 +785,15 @@ def _download(resp: http.client.HTTPResponse, part: Path, size: int) -> int:
     return got
 
 
-def _partial_for(dest: Path) -> tuple[Path | None, str | None]:
+def _partials_for(dest: Path) -> list[tuple[Path, str]]:
+    """Partial downloads for `dest` left by earlier pulls, newest first, with their sha256."""
+    found: list[tuple[float, Path, str]] = []
     for p in dest.parent.glob(f".{dest.name}.*.partial"):
         sha = p.name[len(dest.name) + 2 : -len(".partial")]
         if _SHA_RE.match(sha):
-            return p, sha
-    return None, None
+            with contextlib.suppress(OSError):
+                found.append((p.stat().st_mtime, p, sha))
+    return [(p, sha) for _, p, sha in sorted(found, key=lambda t: t[0], reverse=True)]
 
 
 def pull(
@@ -820,20 +823,22 @@ def pull(
     received_bytes = 0
     target: dict[str, Any] | None = None
     best = -1
+    hash_restarts = 0
     try:
         while True:
             try:
                 if target is None:
-                    partial, have = _partial_for(dest)
+                    partials = _partials_for(dest)
                     query = f"/v1/outbox?peer={quote(peer, safe='')}"
-                    if have:
-                        query += f"&have={have}"
+                    if partials:
+                        query += f"&have={partials[0][1]}"
                     status, body = client.json("GET", query)
                     if status != 200:
                         raise _rejected(url, status, body)
                     target = body
-                    if partial is not None and have != body.get("sha256"):
-                        partial.unlink(missing_ok=True)
+                    for stale, sha in partials:
+                        if sha != body.get("sha256"):
+                            stale.unlink(missing_ok=True)
                     if not body.get("sha256"):
                         return PullResult(None, None, 0, resumes, received_bytes)
                 sha = str(target["sha256"])
@@ -872,6 +877,9 @@ def pull(
                         digest.update(block)
                 if digest.hexdigest() != sha:
                     part.unlink(missing_ok=True)
+                    if hash_restarts < 1:  # a damaged partial file: fetch once more from zero
+                        hash_restarts += 1
+                        continue
                     raise HashMismatch(
                         f"downloaded {size} bytes whose sha256 is {digest.hexdigest()[:8]}, "
                         f"not the announced {sha[:8]}",
@@ -893,7 +901,8 @@ def pull(
                 current = 0
                 if target is not None:
                     p = dest.parent / f".{dest.name}.{target['sha256']}.partial"
-                    current = p.stat().st_size if p.exists() else 0
+                    with contextlib.suppress(OSError):
+                        current = p.stat().st_size
                 if current > best:
                     best = current
                     failures = 0

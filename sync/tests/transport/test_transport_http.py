@@ -441,3 +441,17 @@ def test_hub_with_a_full_disk_refuses_a_push_clearly(tiny_disk: Path) -> None:
         assert info.value.params["status"] == 507
         assert info.value.params["remote_code"] == "disk_full"
         assert reachable(hub.url)
+
+
+def test_a_damaged_partial_download_is_fetched_again_and_stale_ones_removed(
+    make_hub, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    hub, calls = make_hub()
+    calls.outgoing = os.urandom(50_000)
+    sha = sha256_hex(calls.outgoing)
+    (tmp_path / f".in.cchc.{sha}.partial").write_bytes(b"\0" * 1_000)  # damaged on disk
+    (tmp_path / f".in.cchc.{'0' * 64}.partial").write_bytes(b"old")  # from a bundle long gone
+    result = pull(hub.url, "dao-1", tmp_path / "in.cchc")
+    assert (tmp_path / "in.cchc").read_bytes() == calls.outgoing
+    assert result.bytes_received == 49_000 + 50_000
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.cchc"]
