@@ -12,6 +12,7 @@ import unicodedata
 import pytest
 from pypdf import PdfReader
 
+from cchc.reports import pdf
 from cchc.services import reports as rs
 from cchc.services.report_output import write_export, write_pdf
 from cchc.services.tasks import list_tasks
@@ -84,6 +85,15 @@ def test_every_task_appears_with_its_diacritics(annual, ws):
     assert len(tasks) == 26
     for task in tasks:
         assert _flat(task.content).rstrip(" .") in text, task.stt
+    # The appendix's content column, read alone, holds each sub-item (rows 3, 19, 23).
+    left = pdf.MARGIN_LEFT + pdf.TEXT_WIDTH * pdf.APPENDIX_COLS[0]
+    width = pdf.TEXT_WIDTH * pdf.APPENDIX_COLS[1]
+    column = _flat(
+        _pdftotext(path, "-x", str(int(left)), "-y", "0", "-W", str(int(width) + 1), "-H", "842")
+    )
+    for task in tasks:
+        for sub in task.subitems:
+            assert _flat(sub) in column, task.stt
     assert "Nơi nhận:" in text
     assert "TM. ỦY BAN NHÂN DÂN" in text and "CHỦ TỊCH" in text
     assert "Trung tâm Phục vụ hành chính công đặc khu: Đã tiếp nhận 120 hồ sơ" in text
@@ -162,3 +172,43 @@ def test_export_refuses_other_formats_and_missing_folders(ws, tmp_path):
         write_pdf(ws, view.id, tmp_path / "no" / "x.pdf")
     assert info.value.key == "out_dir_missing"
     assert not (tmp_path / "x.xls").exists() and not (tmp_path / "no").exists()
+
+
+def test_the_xlsx_is_a_workbook_with_vietnamese_text_and_numbers(annual, ws, tmp_path):
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    zone, _ = annual
+    out = tmp_path / "bao-cao.xlsx"
+    write_export(ws, zone.id, out)
+    with zipfile.ZipFile(out) as z:
+        assert {
+            "[Content_Types].xml",
+            "_rels/.rels",
+            "xl/workbook.xml",
+            "xl/_rels/workbook.xml.rels",
+            "xl/worksheets/sheet1.xml",
+        } <= set(z.namelist())
+        for name in z.namelist():
+            ET.fromstring(z.read(name))  # every part is well-formed XML
+        sheet = ET.fromstring(z.read("xl/worksheets/sheet1.xml"))
+        assert "Báo cáo" in z.read("xl/workbook.xml").decode("utf-8")
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    cells = {
+        c.get("r"): (c.findtext("m:v", namespaces=ns) or c.findtext("m:is/m:t", namespaces=ns))
+        for c in sheet.iterfind(".//m:c", ns)
+    }
+    row = next(int(ref[1:]) for ref, v in cells.items() if v == "received_direct")
+    assert cells[f"C{row}"] == "Hồ sơ tiếp nhận trực tiếp"
+    assert cells[f"D{row}"] == "120"
+    assert "Đường truyền ra đảo chập chờn, ảnh hưởng dịch vụ công." in "".join(
+        v for v in cells.values() if v
+    )
+
+
+def test_csv_rates_use_a_decimal_comma(annual, ws, tmp_path):
+    zone, _ = annual
+    out = tmp_path / "r.csv"
+    write_export(ws, zone.id, out)
+    text = out.read_text(encoding="utf-8-sig")
+    assert 'online_payment_share,Tỷ lệ thanh toán trực tuyến,"82,5"' in text

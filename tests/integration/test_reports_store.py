@@ -293,3 +293,41 @@ def test_a_tasks_status_in_the_report_gives_its_state_by_the_tracking_rules(ws):
     with pytest.raises(InvalidInput) as info:
         rs.set_report(ws, view.id, statuses={"12": "overdue"})
     assert info.value.key == "report_status_unknown"
+
+
+def test_a_report_past_its_due_date_is_late_until_and_after_submission(ws):
+    q1 = rs.new_report(ws, unit="tthcc", period="2026-Q1", by="A")  # due 17/03, today 10/04
+    assert q1.late
+    assert rs.submit_report(ws, q1.id, by="A").late
+    april = rs.new_report(ws, unit="tthcc", period="2026-04", by="A")  # due 17/04
+    assert not april.late
+    assert not rs.submit_report(ws, april.id, by="A").late
+
+
+def test_only_the_consolidator_consolidates_on_a_laptop_set_to_a_unit(ws):
+    ws.set_setting("unit_code", "tthcc")
+    with pytest.raises(InvalidInput) as info:
+        rs.consolidate(ws, period="2026-Q1", by="C")
+    assert info.value.key == "report_consolidator"
+    ws.set_setting("unit_code", "vhxh")
+    assert rs.consolidate(ws, period="2026-Q1", by="C").scope == "zone"
+
+
+def test_the_period_overview_shows_each_expected_unit(ws):
+    _submitted(ws, "tthcc", "2026-04", {"received_direct": "0"}, {})
+    rs.new_report(ws, unit="vp_ubnd", period="2026-04", by="A")
+    rows = {r.unit: r for r in rs.period_overview(ws, period="2026-04")}
+    assert (rows["tthcc"].status, rows["tthcc"].late) == ("submitted", False)
+    assert rows["vp_ubnd"].status == "draft"
+    assert (rows["tai_chinh"].status, rows["tai_chinh"].report_id) == ("missing", None)
+    assert "so_noi_vu" not in rows and "cac_don_vi" not in rows
+    assert all(r.late for r in rs.period_overview(ws, period="2026-Q1"))
+
+
+def test_an_empty_value_clears_a_figure(ws):
+    view = rs.new_report(ws, unit="tthcc", period="2026-01", by="A")
+    rs.set_report(ws, view.id, fields={"received_direct": "4", "received_postal": "1"})
+    saved = rs.set_report(ws, view.id, fields={"received_postal": ""})
+    assert (saved.figures["received_direct"], saved.figures["received_postal"]) == (4, None)
+    with pytest.raises(FiguresInvalid):
+        rs.set_report(ws, view.id, fields={"received_by_fax": ""})

@@ -118,7 +118,12 @@ def test_budget_totals_by_area_unit_and_overall(ws):
     assert view.by_area["I"].estimate == 15_000_000
     assert view.by_unit["Trung tâm Phục vụ hành chính công đặc khu"].approved == 8_000_000
     line = next(b for b in view.lines if b.stt == 4)
-    assert (line.estimate_sent_on, line.spent) == ("2026-02-20", 5_000_000)
+    assert (line.estimate_sent_on, line.spent, line.estimate_late) == (
+        "2026-02-20",
+        5_000_000,
+        False,
+    )
+    assert next(b for b in view.lines if b.stt == 11).estimate_late  # never sent, Q1 is over
     assert [b.stt for b in bs.show_budget(ws, unit="tthcc").lines] == [11]
 
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cchc.domain.figures import (
+    FIGURE_FIELDS,
+    PERCENT_FIELDS,
     Figures,
     FiguresInvalid,
     check,
@@ -186,3 +190,23 @@ def test_consecutive_months_keep_first_opening_and_last_closing_stock():
     assert both.carried_over == 20
     assert (both.pending_within_time, both.pending_overdue) == (10, 5)
     assert both.received == 160
+
+
+_counts = st.one_of(st.none(), st.integers(min_value=0, max_value=10_000))
+_tables = st.fixed_dictionaries(
+    {name: _counts for name in FIGURE_FIELDS if name not in PERCENT_FIELDS}
+).map(Figures.model_validate)
+
+
+@given(_tables)
+def test_every_rate_of_an_accepted_table_is_a_percentage(fig):
+    if problems(fig):
+        return
+    for rate in fig.rates().values():
+        assert rate is None or 0 <= rate <= 100
+
+
+@given(st.lists(_tables, min_size=1, max_size=5))
+def test_accepted_unit_tables_sum_to_an_accepted_zone_table(tables):
+    accepted = [t for t in tables if not problems(t, complete=True)]
+    assert problems(sum_parallel(accepted), complete=True) == []

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from cchc.cli.common import EXIT_BAD_INPUT, State, echo_json, fail, pass_state, translate_errors
+from cchc.domain.dates import format_vn_date, from_iso
 from cchc.domain.figures import FiguresInvalid
 from cchc.services import amendments as amendment_service
 from cchc.services import budget as budget_service
@@ -39,8 +40,9 @@ def figure_errors(func: F) -> F:
 def _summary(view: ReportView) -> str:
     who = view.unit_name or T.ZONE_BODY
     status = T.REPORT_STATUS[view.status]
+    late = T.CLI["late"].format(due=format_vn_date(from_iso(view.due))) if view.late else ""
     return T.CLI["report_line"].format(
-        id=view.id, who=who, period=view.period, status=status, revision=view.revision
+        id=view.id, who=who, period=view.period, status=status, revision=view.revision, late=late
     )
 
 
@@ -219,6 +221,27 @@ def report_list(state: State, period: str | None, unit: str | None, as_json: boo
         click.echo(_summary(view))
 
 
+@report_group.command("status")
+@click.option("--period", required=True, help="2026-01 … 2026-12, 2026-Q1, 2026-H1, 2026-9M, 2026")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+@translate_errors
+def report_status(state: State, period: str, as_json: bool) -> None:
+    """Which units have reported for a period, which are drafts, which are missing or late.
+
+    Example: cchc report status --period 2026-Q1
+    """
+    with state.workspace() as ws:
+        rows = report_service.period_overview(ws, period=period)
+    if as_json:
+        echo_json(rows)
+        return
+    for row in rows:
+        status = T.SUBMISSION_STATUS[row.status]
+        late = f" · {T.CLI['late_short']}" if row.late else ""
+        click.echo(f"{row.unit_name}: {status}{late}")
+
+
 @report_group.command("pdf")
 @click.argument("report_id")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="FILE.pdf")
@@ -233,11 +256,14 @@ def report_pdf(state: State, report_id: str, out: str) -> None:
 
 @report_group.command("export")
 @click.argument("report_id")
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="FILE.csv")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="FILE.csv or FILE.xlsx")
 @pass_state
 @translate_errors
 def report_export(state: State, report_id: str, out: str) -> None:
-    """Write the report as a spreadsheet (CSV, UTF-8 with BOM: opens in Excel and LibreOffice)."""
+    """Write the report as a spreadsheet: CSV (UTF-8 with BOM) or XLSX, by the file's suffix.
+
+    Example: cchc report export 3f2a… --out bao-cao-quy-1.xlsx
+    """
     with state.workspace() as ws:
         path = report_output.write_export(ws, report_id, Path(out))
     click.echo(T.CLI["written"].format(path=path))
@@ -342,6 +368,7 @@ def budget_show(state: State, unit: str | None, as_json: bool) -> None:
         click.echo(
             f"{line.stt or '*'} | {line.content[:50]} | {line.unit_name} | "
             f"{_money(line.estimate)} | {_money(line.approved)} | {_money(line.spent)}"
+            + (f"  ({T.CLI['estimate_late']})" if line.estimate_late else "")
         )
     for label, group in ((T.CLI["by_area"], view.by_area), (T.CLI["by_unit"], view.by_unit)):
         click.echo(label)

@@ -262,7 +262,7 @@ def _signature(doc: OfficialReport, st: dict[str, ParagraphStyle]) -> Table:
     return table
 
 
-APPENDIX_COLS = (0.05, 0.32, 0.15, 0.12, 0.11, 0.09, 0.16)
+APPENDIX_COLS = (0.05, 0.30, 0.15, 0.16, 0.11, 0.09, 0.14)
 
 
 def story(doc: OfficialReport) -> list[Flowable]:

@@ -3,6 +3,7 @@ khu approved, and what was spent; totals by area, by unit and overall. Amounts i
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 from typing import Any
@@ -34,6 +35,7 @@ class BudgetLine(BaseModel):
     approved_on: str | None
     spent: int | None
     note: str
+    estimate_late: bool  # not sent to Phòng Tài chính by the end of Q1 of the plan's year
 
 
 class Totals(BaseModel):
@@ -131,6 +133,13 @@ def set_budget(
 def show_budget(ws: Workspace, *, unit: str | None = None) -> BudgetView:
     """Every budget line (of one lead unit if asked) with totals by area, unit and overall."""
     unit_id = resolve_unit(ws, unit)["id"] if unit else None
+    header = repo.plan_header(ws.db.conn)
+    q1_end = dt.date(int(header["year"]) if header else ws.today().year, 3, 31)
+    past_q1 = ws.today() > q1_end
+
+    def late(sent_on: str | None) -> bool:
+        return past_q1 if sent_on is None else dt.date.fromisoformat(sent_on) > q1_end
+
     lines = [
         BudgetLine(
             task_id=r["task_id"],
@@ -145,6 +154,7 @@ def show_budget(ws: Workspace, *, unit: str | None = None) -> BudgetView:
             approved_on=r["approved_on"],
             spent=r["spent"],
             note=r["note"],
+            estimate_late=late(r["estimate_sent_on"]),
         )
         for r in repo.budgets(ws.db.conn)
         if unit_id is None or r["lead_unit_id"] == unit_id

@@ -6,6 +6,7 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
+import cchc.texts.reports  # noqa: F401  (registers the reports area's error messages)
 from cchc.domain.periods import CalendarInvalid, Period, PeriodCalendar
 from cchc.paths import resource
 

@@ -170,7 +170,7 @@ def official_document(ws: Workspace, ref: str) -> OfficialReport:
         tasks=tuple(
             TaskRow(
                 stt=str(t.stt) if t.stt is not None else "*",
-                content=t.content,
+                content="\n".join([t.content, *(f"- {item.lstrip('- ')}" for item in t.subitems)]),
                 lead=t.lead,
                 deadline=t.timeframe,
                 state=T.TASK_STATES.get(t.state, t.state),
@@ -217,8 +217,7 @@ def export_rows(ws: Workspace, ref: str) -> list[tuple[object, ...]]:
     for key, value in report.totals.items():
         rows.append((T.CSV_SECTION_FIGURES, key, T.TOTAL_LABELS.get(key, key), value))
     for key, rate in report.rates.items():
-        shown = None if rate is None else str(rate).replace(".", ",")
-        rows.append((T.CSV_SECTION_RATES, key, T.RATE_LABELS[key], shown))
+        rows.append((T.CSV_SECTION_RATES, key, T.RATE_LABELS[key], rate))
     for key, text in report.sections.items():
         name = T.AREA_OTHER.get(key, key)
         rows.append((T.CSV_SECTION_TEXT, key, name, text))
@@ -235,13 +234,21 @@ def export_rows(ws: Workspace, ref: str) -> list[tuple[object, ...]]:
 
 
 def write_export(ws: Workspace, ref: str, out: Path) -> Path:
-    """The report as a CSV file (UTF-8 with BOM) at `out`."""
-    if out.suffix.lower() != ".csv":
+    """The report as a spreadsheet at `out`: CSV (UTF-8 with BOM) or XLSX, by the file's suffix."""
+    suffix = out.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
         raise InvalidInput("export_format", value=out.suffix or out.name)
     rows = export_rows(ws, ref)
     _check_out(out)
     try:
-        return sheet.write_csv(rows, out)
+        if suffix == ".xlsx":
+            return sheet.write_xlsx(rows, out, T.XLSX_SHEET)
+        # A decimal comma, as Excel and LibreOffice read numbers under a Vietnamese locale.
+        csv_rows = [
+            tuple(str(v).replace(".", ",") if isinstance(v, float) else v for v in row)
+            for row in rows
+        ]
+        return sheet.write_csv(csv_rows, out)
     except OSError as exc:
         raise InvalidInput("out_path", value=str(out), reason=exc.strerror or str(exc)) from exc
 

@@ -22,10 +22,10 @@ from cchc.domain.errors import Conflict, InvalidInput, NotFound
 from cchc.domain.figures import FIGURE_FIELDS, Figures, check, parse_value, sum_parallel
 from cchc.domain.periods import Period
 from cchc.domain.plan import AREA_CODES
-from cchc.domain.status import Status, derive_state
+from cchc.domain.status import Status, derive_state, local_today
 from cchc.domain.text import nfc
 from cchc.services.periods import parse_period
-from cchc.services.tasks import officer_name, resolve_unit
+from cchc.services.tasks import UNIT_KEY, officer_name, resolve_unit
 from cchc.services.workspace import Workspace
 from cchc.store import reports_repo as repo
 from cchc.store import tasks_repo
@@ -43,6 +43,7 @@ class ReportTaskLine(BaseModel):
     stt: int | None
     area: str | None
     content: str
+    subitems: list[str]
     lead: str
     timeframe: str
     due: str | None
@@ -82,6 +83,7 @@ class ReportView(BaseModel):
     updated_at: str
     submitted_by: str | None
     submitted_at: str | None
+    late: bool  # submitted after its due date, or still not submitted once it has passed
 
     def figures_model(self) -> Figures:
         return Figures.model_validate(self.figures)
@@ -144,6 +146,7 @@ def get_report(ws: Workspace, ref: str) -> ReportView:
                 stt=t["stt"],
                 area=t["area"],
                 content=t["content"],
+                subitems=json.loads(t["subitems"]),
                 lead=t["lead_text"],
                 timeframe=t["timeframe"],
                 due=t["due"],
@@ -170,7 +173,15 @@ def get_report(ws: Workspace, ref: str) -> ReportView:
         updated_at=row["updated_at"],
         submitted_by=row["submitted_by"],
         submitted_at=row["submitted_at"],
+        late=_late(row, ws.today()),
     )
+
+
+def _late(row: Mapping[str, Any], today: dt.date) -> bool:
+    due = dt.date.fromisoformat(row["due"])
+    if row["submitted_at"]:
+        return local_today(dt.datetime.fromisoformat(row["submitted_at"])) > due
+    return today > due
 
 
 def list_reports(
@@ -355,7 +366,14 @@ def set_report(
     if fields and row["scope"] == "zone":
         raise InvalidInput("report_zone_no_figures", ref=row["id"][:8])
 
-    values = {name: parse_value(name, raw) for name, raw in fields.items()}
+    values = {  # an empty value clears a figure
+        name: (parse_value(name, raw) if raw.strip() else None) for name, raw in fields.items()
+    }
+    unknown = [
+        name for name, raw in fields.items() if not raw.strip() and name not in FIGURE_FIELDS
+    ]
+    if unknown:
+        parse_value(unknown[0], "0")
     old_fig = figures_of(conn, row["id"])
     new_fig = check(Figures.model_validate({**old_fig.model_dump(), **values}))
 
@@ -522,6 +540,9 @@ def consolidate(ws: Workspace, *, period: str, by: str | None = None) -> ReportV
     units that have not submitted are listed. A zone draft is rebuilt in place; once the zone
     report is submitted, consolidating again opens a new revision."""
     per = parse_period(period)
+    local = ws.setting(UNIT_KEY)
+    if local and resolve_unit(ws, local)["role"] != "consolidator":
+        raise InvalidInput("report_consolidator", value=resolve_unit(ws, local)["name"])
     actor = officer_name(ws, by)
     conn = ws.db.conn
     unit_rows = repo.reports(conn, period=per.code, scope="unit")
@@ -584,3 +605,48 @@ def consolidate(ws: Workspace, *, period: str, by: str | None = None) -> ReportV
             repo.insert(conn, "reports", {**row, **extra})
         _insert_children(ws, report_id, now, sections, lines, fig)
     return get_report(ws, report_id)
+
+
+class UnitSubmission(BaseModel):
+    """Where one expected unit stands for a period: its newest report, if any."""
+
+    unit: str
+    unit_name: str
+    report_id: str | None
+    status: str  # "missing", "draft" or "submitted"
+    revision: int | None
+    late: bool
+
+
+def period_overview(ws: Workspace, *, period: str) -> list[UnitSubmission]:
+    """For Phòng Văn hóa - Xã hội: each expected unit's report of a period, or its absence."""
+    per = parse_period(period)
+    conn = ws.db.conn
+    today = ws.today()
+    out = []
+    for unit in expected_units(ws):
+        rows = repo.reports(conn, period=per.code, scope="unit", unit_id=unit["id"])
+        newest = latest(rows)
+        if newest is None:
+            out.append(
+                UnitSubmission(
+                    unit=unit["code"],
+                    unit_name=unit["name"],
+                    report_id=None,
+                    status="missing",
+                    revision=None,
+                    late=today > per.due,
+                )
+            )
+            continue
+        out.append(
+            UnitSubmission(
+                unit=unit["code"],
+                unit_name=unit["name"],
+                report_id=newest["id"],
+                status=newest["status"],
+                revision=newest["revision"],
+                late=_late(newest, today),
+            )
+        )
+    return out

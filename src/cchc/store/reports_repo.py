@@ -92,7 +92,7 @@ def sections(conn: sqlite3.Connection, report_id: str) -> list[dict[str, Any]]:
 def task_lines(conn: sqlite3.Connection, report_id: str) -> list[dict[str, Any]]:
     return _dicts(
         conn.execute(
-            "SELECT rt.*, t.stt, t.area, t.content, t.lead_text, t.lead_unit_id, t.timeframe,"
+            "SELECT rt.*, t.stt, t.area, t.content, t.subitems, t.lead_text, t.lead_unit_id, t.timeframe,"
             " t.due, t.product, t.origin FROM report_tasks rt JOIN tasks t ON t.id = rt.task_id"
             " WHERE rt.report_id = ? ORDER BY t.stt IS NULL, t.stt, t.created_at, t.id",
             (report_id,),

@@ -65,6 +65,11 @@ TARGET_STATUS: dict[str, str] = {
     "no_data": "Chưa đủ số liệu",
 }
 REPORT_STATUS: dict[str, str] = {"draft": "Dự thảo", "submitted": "Đã gửi"}
+SUBMISSION_STATUS: dict[str, str] = {
+    "missing": "Chưa có báo cáo",
+    "draft": "Đang soạn (dự thảo)",
+    "submitted": "Đã gửi",
+}
 AMENDMENT_ACTIONS: dict[str, str] = {"add": "Bổ sung", "change": "Điều chỉnh", "drop": "Bãi bỏ"}
 AMENDMENT_STATUS: dict[str, str] = {
     "proposed": "Đơn vị đề xuất",
@@ -204,6 +209,7 @@ ZONE_DOC_SUFFIX = "BC-UBND"
 SIGNER_BLANK = "(Ký, ghi rõ họ tên)"
 
 # ---- spreadsheet ------------------------------------------------------------------------------
+XLSX_SHEET = "Báo cáo"
 CSV_HEAD_REPORT = ("Mục", "Mã", "Tên", "Giá trị")
 CSV_SECTION_META = "Thông tin"
 CSV_SECTION_FIGURES = "Số liệu"
@@ -222,12 +228,15 @@ AREA_OTHER = {"difficulties": "Khó khăn, vướng mắc", "proposals": "Đề 
 
 # ---- command-line output -----------------------------------------------------------------------
 CLI: dict[str, str] = {
-    "report_line": "{id}  {who} · kỳ {period} · {status} · lần {revision}",
+    "report_line": "{id}  {who} · kỳ {period} · {status} · lần {revision}{late}",
+    "late": " · trễ hạn (hạn {due})",
+    "late_short": "trễ hạn",
     "missing": "Đơn vị chưa gửi báo cáo: {units}.",
     "written": "Đã ghi {path}.",
     "targets_head": "Chỉ tiêu của {who}, kỳ {period} ({start} → {end}):",
     "budget_saved": "Đã ghi kinh phí nhiệm vụ {task}.",
     "by_area": "Theo lĩnh vực:",
+    "estimate_late": "dự trù chưa gửi Phòng Tài chính trong quý I",
     "by_unit": "Theo đơn vị:",
     "amendment_state": "Đề xuất {id}: {status}.",
 }
@@ -280,6 +289,9 @@ MESSAGES: dict[str, str] = {
     ),
     "report_not_submitted": "Báo cáo {ref} chưa gửi nên cứ sửa trực tiếp, chưa cần bản sửa đổi.",
     "report_superseded": "Báo cáo {ref} đã có bản sửa đổi mới hơn ({newer}).",
+    "report_consolidator": (
+        "Chỉ Phòng Văn hóa - Xã hội tổng hợp báo cáo của đặc khu; máy này thuộc “{value}”."
+    ),
     "report_zone_no_figures": (
         "Báo cáo tổng hợp {ref} lấy số liệu từ báo cáo của các đơn vị, không nhập tay."
     ),
@@ -323,7 +335,7 @@ MESSAGES: dict[str, str] = {
     "amendment_task_dropped": "Nhiệm vụ {value} đã bị bãi bỏ theo quyết định trước đó.",
     "decision_number": "Số quyết định “{value}” không đúng dạng, ví dụ 45/QĐ-UBND.",
     "decision_future": "Ngày quyết định {value} chưa tới.",
-    "export_format": "Định dạng xuất “{value}” không hỗ trợ: dùng tệp .csv.",
+    "export_format": "Định dạng xuất “{value}” không hỗ trợ: dùng tệp .csv hoặc .xlsx.",
     "out_path": "Không ghi được tệp “{value}”: {reason}.",
     "out_dir_missing": "Không ghi được tệp “{value}”: thư mục chứa tệp không tồn tại.",
 }
