@@ -82,7 +82,8 @@ def test_pull_cut_repeatedly_by_the_link_resumes_and_writes_the_verified_bundle(
         result = pull(proxy.url, "dao-1", dest, retries=20, **FAST)
     assert dest.read_bytes() == calls.outgoing
     assert result.sha256 == sha256_hex(calls.outgoing) and result.resumes >= 2
-    assert calls.exported_for == ["dao-1"]
+    # a cut before the outbox answer arrives makes the client ask again: a second export
+    assert set(calls.exported_for) == {"dao-1"}
     budget = 1.1 * len(calls.outgoing) + OVERHEAD_PER_CONNECTION * proxy.stats.connections
     assert proxy.stats.down <= budget, (proxy.stats, budget)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["from-city.cchc"]
