@@ -203,3 +203,16 @@ def test_due_overview_groups_overdue_and_due_soon_by_unit(ws):
     assert [v.stt for v in overview["vhxh"].overdue] == [1]
     assert [v.stt for v in overview["vhxh"].due_soon] == [4]
     assert [v.stt for v in overview["tthcc"].due_soon] == [11]
+
+
+def test_a_task_dropped_by_a_decided_amendment_leaves_the_task_list_but_keeps_its_history(ws):
+    from cchc.services import amendments
+
+    proposal = amendments.propose(
+        ws, unit="vhxh", action="drop", task="6", reason="Thành phố không tổ chức hội thi", by="A"
+    )
+    amendments.forward(ws, proposal.id, by="A")
+    amendments.decide(ws, proposal.id, approve=True, number="45/QĐ-UBND", date="15/03/2026", by="B")
+    assert 6 not in {v.stt for v in svc.list_tasks(ws)}
+    assert 6 in {v.stt for v in svc.list_tasks(ws, include_dropped=True)}
+    assert any(h.action == "amended" for h in svc.get_task(ws, "6").history)

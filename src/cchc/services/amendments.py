@@ -17,7 +17,7 @@ from cchc.domain.errors import Conflict, InvalidInput, NotFound
 from cchc.domain.plan import AREA_CODES
 from cchc.domain.text import nfc
 from cchc.domain.timeframe import parse_timeframe
-from cchc.services.tasks import UNIT_KEY, get_task, officer_name, resolve_unit
+from cchc.services.tasks import UNIT_KEY, get_task, history_row, officer_name, resolve_unit
 from cchc.services.workspace import Workspace
 from cchc.store import reports_repo as repo
 from cchc.store import tasks_repo
@@ -221,16 +221,7 @@ def decide(
 
 
 def _history(task_id: str, at: str, actor: str, field: str | None, old: Any, new: Any) -> dict:
-    return {
-        "id": uuid.uuid4().hex,
-        "task_id": task_id,
-        "at": at,
-        "actor": actor,
-        "action": "amended",
-        "field": field,
-        "old_value": None if old is None else str(old),
-        "new_value": None if new is None else str(new),
-    }
+    return history_row(task_id, at, actor, "amended", field, old, new)
 
 
 def _apply(ws: Workspace, amendment: AmendmentView, actor: str, now: str, tag: str) -> str:

@@ -20,6 +20,7 @@ from cchc.domain.text import fold, matches, nfc
 from cchc.domain.timeframe import parse_timeframe
 from cchc.services.attachments import store_file
 from cchc.services.workspace import Workspace
+from cchc.store import reports_repo
 from cchc.store import tasks_repo as repo
 from cchc.store.uow import transaction
 
@@ -166,9 +167,14 @@ def list_tasks(
     overdue: bool = False,
     due_within: int | None = None,
     search: str | None = None,
+    include_dropped: bool = False,
 ) -> list[TaskView]:
-    """Tasks filtered as asked; every filter narrows. Derived states use today on the island."""
+    """Tasks filtered as asked; every filter narrows. Derived states use today on the island.
+
+    Tasks a decided amendment dropped from the plan are left out unless `include_dropped`.
+    """
     today = ws.today()
+    dropped = set() if include_dropped else reports_repo.dropped_task_ids(ws.db.conn)
     if status is not None:
         _status(status)
     if state is not None and state not in State.__members__.values():
@@ -178,6 +184,8 @@ def list_tasks(
     unit_id = resolve_unit(ws, unit)["id"] if unit else None
     out = []
     for row in repo.all_tasks(ws.db.conn):
+        if row["id"] in dropped:
+            continue
         view = _view(row, today)
         if unit_id and row["lead_unit_id"] != unit_id:
             continue
@@ -366,15 +374,15 @@ def update_task(
             },
         )
         history = [
-            _history(row["id"], now, actor, "updated", key, row[key], value)
+            history_row(row["id"], now, actor, "updated", key, row[key], value)
             for key, value in changed.items()
         ]
         if note_text:
-            history.append(_history(row["id"], now, actor, "noted", "note", None, note_text))
+            history.append(history_row(row["id"], now, actor, "noted", "note", None, note_text))
         if doc_row is not None:
             repo.insert_row(conn, "documents", doc_row)
             history.append(
-                _history(
+                history_row(
                     row["id"],
                     now,
                     actor,
@@ -416,7 +424,7 @@ def _document_row(ws: Workspace, task_id: str, evidence: Evidence, actor: str) -
     }
 
 
-def _history(
+def history_row(
     task_id: str, at: str, actor: str, action: str, field: str | None, old: Any, new: Any
 ) -> dict[str, Any]:
     return {
@@ -511,6 +519,6 @@ def add_task(
         )
         repo.insert_history(
             ws.db.conn,
-            [_history(task_id, now, actor, "created", None, None, f"{number} ({issuer})")],
+            [history_row(task_id, now, actor, "created", None, None, f"{number} ({issuer})")],
         )
     return get_task(ws, task_id)

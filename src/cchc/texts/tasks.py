@@ -41,6 +41,7 @@ HISTORY_ACTIONS = {
     "updated": "cập nhật",
     "noted": "ghi chú",
     "document_added": "đính kèm văn bản",
+    "amended": "điều chỉnh theo quyết định",
 }
 
 FIELD_LABELS = {
@@ -50,6 +51,12 @@ FIELD_LABELS = {
     "due": "hạn hoàn thành",
     "note": "ghi chú",
     "document": "văn bản",
+    "decision": "quyết định",
+    "dropped": "đưa ra khỏi kế hoạch",
+    "content": "nội dung",
+    "lead_unit_id": "đơn vị chủ trì",
+    "timeframe": "thời gian thực hiện",
+    "product": "sản phẩm",
 }
 
 CLI = {

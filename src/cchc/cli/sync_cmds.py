@@ -1,0 +1,467 @@
+"""`cchc keys`, `cchc trust …`, `cchc sync …`: keys, certificates and exchanging bundles."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from cchc.cli.common import EXIT_BAD_INPUT, EXIT_FAILURE, State, echo_json, fail, pass_state
+from cchc.cli.common import translate_errors as app_errors
+from cchc.services import exchange
+from cchc.texts.sync import CLI, sync_message
+from sync.errors import SyncError
+from sync.transport import SmtpConfig, TransportError
+
+F = TypeVar("F", bound=Callable[..., Any])
+ROLE_CHOICE = click.Choice(list(exchange.ROLES))
+
+
+def sync_errors(func: F) -> F:
+    """The engine's and carriers' errors become one Vietnamese line and a non-zero exit."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except SyncError as err:
+            usage = err.code in {"not_root", "unknown_site", "unknown_conflict", "usage"}
+            fail(f"Lỗi: {sync_message(err)}", EXIT_BAD_INPUT if usage else EXIT_FAILURE)
+        except TransportError as err:
+            fail(f"Lỗi: {err}", EXIT_FAILURE)
+
+    return app_errors(wrapper)  # type: ignore[return-value]
+
+
+@contextmanager
+def _ws(state: State) -> Iterator[Any]:
+    with state.workspace() as ws:
+        yield ws
+
+
+# ------------------------------------------------------------------------------ keys
+
+
+@click.group("keys")
+def keys_group() -> None:
+    """This laptop's keys (the private keys stay in <db>.keys/ beside the database)."""
+
+
+@keys_group.command("show")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+@sync_errors
+def keys_show(state: State, as_json: bool) -> None:
+    """Show this laptop's site id, public keys and fingerprint.
+
+    Example: cchc --db dao.sqlite keys show --json
+    """
+    with _ws(state) as ws:
+        ident = exchange.identity(ws)
+    if as_json:
+        echo_json(ident)
+        return
+    click.echo(f"Mã máy (site_id): {ident['site_id']}")
+    click.echo(f"Khoá công khai (public_key): {ident['public_key']}")
+    click.echo(f"Khoá mã hoá (enc_key): {ident['enc_key']}")
+    click.echo(f"Mã nhận dạng (fingerprint): {ident['fingerprint']}")
+
+
+# ------------------------------------------------------------------------------ trust
+
+
+@click.group("trust")
+def trust_group() -> None:
+    """The city's root key and the certificates of laptops."""
+
+
+@trust_group.command("init-root")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+@sync_errors
+def trust_init_root(state: State, as_json: bool) -> None:
+    """Make this database the city root and print the fingerprint to read out to units.
+
+    Example: cchc --db thanhpho.sqlite trust init-root
+    """
+    with _ws(state) as ws:
+        out = exchange.init_root(ws)
+    if as_json:
+        echo_json(out)
+    else:
+        click.echo(CLI["root_made"].format(fingerprint=out["root_fingerprint"]))
+
+
+@trust_group.command("certify")
+@click.option("--site-id", required=True, help="The laptop's site id (from `keys show`).")
+@click.option("--public-key", required=True, help="The laptop's public key, 64 hex digits.")
+@click.option("--enc-key", help="The laptop's encryption key (for bundles encrypted to it).")
+@click.option("--unit", "units", multiple=True, required=True, help="Unit code, name or alias.")
+@click.option("--role", type=ROLE_CHOICE, required=True)
+@click.option("--out", type=click.Path(dir_okay=False), required=True, help="Trust file to write.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+@sync_errors
+def trust_certify(
+    state: State,
+    site_id: str,
+    public_key: str,
+    enc_key: str | None,
+    units: tuple[str, ...],
+    role: str,
+    out: str,
+    as_json: bool,
+) -> None:
+    """Root only: certify a laptop for units and a role; writes the file it installs.
+
+    Example: cchc trust certify --site-id 3f… --public-key 9a… --unit vp_ubnd --role unit
+    --out vp.trust
+    """
+    with _ws(state) as ws:
+        path = exchange.certify(
+            ws,
+            site_id=site_id,
+            public_key=public_key,
+            units=list(units),
+            role=role,
+            out=Path(out),
+            enc_key=enc_key,
+        )
+    if as_json:
+        echo_json({"path": str(path), "site_id": site_id, "role": role, "units": list(units)})
+    else:
+        click.echo(
+            CLI["certified"].format(site_id=site_id, role=role, units=", ".join(units), path=path)
+        )
+
+
+@trust_group.command("install")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--root-fingerprint", required=True, help="As read out by the city office.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+@sync_errors
+def trust_install(state: State, file: str, root_fingerprint: str, as_json: bool) -> None:
+    """Install the city's root key (checked against the fingerprint) and certificates.
+
+    Example: cchc trust install vp.trust --root-fingerprint E19F-A699-…
+    """
+    with _ws(state) as ws:
+        out = exchange.install_trust(ws, Path(file), root_fingerprint)
+    if as_json:
+        echo_json(out)
+    else:
+        click.echo(
+            CLI["installed"].format(
+                root_fingerprint=out["root_fingerprint"],
+                role=out["role"] or "?",
+                units=", ".join(out["units"]) or "—",
+            )
+        )
+
+
+@trust_group.command("revoke")
+@click.option("--site-id", required=True)
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+@sync_errors
+def trust_revoke(state: State, site_id: str, as_json: bool) -> None:
+    """Root only: revoke a laptop's keys (a lost or stolen laptop).
+
+    Example: cchc --db thanhpho.sqlite trust revoke --site-id 3f…
+    """
+    with _ws(state) as ws:
+        count = exchange.revoke(ws, site_id)
+    if as_json:
+        echo_json({"site_id": site_id, "revoked_keys": count})
+    else:
+        click.echo(CLI["revoked"].format(count=count, site_id=site_id))
+
+
+# ------------------------------------------------------------------------------ sync
+
+
+@click.group("sync")
+def sync_group() -> None:
+    """Exchange changes with other laptops and the city: folder/USB, e-mail, HTTP."""
+
+
+@sync_group.command("export")
+@click.option("--to", "to_dir", required=True, type=click.Path(file_okay=False))
+@click.option("--peer", help="Only what this site has not acknowledged.")
+@click.option("--part-size", type=click.IntRange(min=1024), help="Split into parts of BYTES.")
+@click.option("--encrypt-to", help="Encrypt to this site (its certificate must be known).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+@sync_errors
+def sync_export(
+    state: State,
+    to_dir: str,
+    peer: str | None,
+    part_size: int | None,
+    encrypt_to: str | None,
+    as_json: bool,
+) -> None:
+    """Write a bundle into a folder (a USB stick); prints the paths written.
+
+    Example: cchc sync export --to /media/usb --peer 3f… --part-size 9000000
+    """
+    with _ws(state) as ws:
+        paths = exchange.export_to(
+            ws, Path(to_dir), peer=peer, part_size=part_size, encrypt_to=encrypt_to
+        )
+    if as_json:
+        echo_json({"paths": [str(p) for p in paths]})
+        return
+    for p in paths:
+        click.echo(str(p))
+
+
+@sync_group.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+@sync_errors
+def sync_import(state: State, paths: tuple[str, ...], as_json: bool) -> None:
+    """Import bundles, parts (any order) and saved .eml files; exits 1 if anything was refused.
+
+    Example: cchc sync import /media/usb/*.cchc
+    """
+    with _ws(state) as ws:
+        report = exchange.import_paths(ws, [Path(p) for p in paths])
+    if as_json:
+        echo_json(report.as_dict())
+    else:
+        for f in report.files:
+            if f.error is not None:
+                click.echo(CLI["import_refused"].format(source=f.source, reason=f.error))
+                continue
+            if f.result is None:
+                continue
+            r = f.result
+            click.echo(
+                CLI["import_line"].format(
+                    source=f.source,
+                    applied=r.applied,
+                    duplicate=r.duplicate,
+                    held=r.held,
+                    rejected=r.rejected,
+                )
+            )
+            for why in r.rejections:
+                click.echo(
+                    CLI["rejection_line"].format(
+                        table=why.table or "", row_id=why.row_id or "", reason=why.reason
+                    )
+                )
+        for w in report.waiting:
+            click.echo(
+                CLI["import_waiting"].format(
+                    source=", ".join(paths),
+                    sha8=w["bundle"],
+                    missing=", ".join(map(str, w["missing"])),
+                )
+            )
+    if report.rejected:
+        sys.exit(EXIT_FAILURE)
+
+
+@sync_group.command("status")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+@sync_errors
+def sync_status(state: State, as_json: bool) -> None:
+    """What this laptop holds, from whom, and what waits."""
+    with _ws(state) as ws:
+        st = exchange.status(ws)
+    if as_json:
+        echo_json(st)
+        return
+    click.echo(
+        CLI["status_site"].format(
+            site_id=st["site_id"],
+            fingerprint=st["fingerprint"],
+            root=st["root_fingerprint"] or CLI["no_root"],
+            role=st["role"] or "—",
+            units=", ".join(st["units"]) or "—",
+        )
+    )
+    click.echo(
+        CLI["status_counts"].format(
+            unsealed=st["unsealed_changes"],
+            conflicts=st["open_conflicts"],
+            rejections=st["rejections"],
+        )
+    )
+    for origin, seq in sorted(st["vector"].items()):
+        click.echo(CLI["status_vector"].format(origin=origin, seq=seq))
+    for h in st["held"]:
+        click.echo(
+            CLI["status_held"].format(origin=h["origin"], first=h["first_seq"], last=h["last_seq"])
+        )
+
+
+@sync_group.command("conflicts")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+@sync_errors
+def sync_conflicts(state: State, as_json: bool) -> None:
+    """Cells where two laptops wrote at once: the value kept and the value replaced."""
+    with _ws(state) as ws:
+        items = exchange.conflicts(ws)
+    if as_json:
+        echo_json(items)
+        return
+    if not items:
+        click.echo(CLI["no_conflicts"])
+    for c in items:
+        click.echo(
+            CLI["conflict_line"].format(
+                id=c["id"],
+                table=c["table"],
+                row_id=c["row_id"],
+                column=c["column"],
+                kept=c["kept_value"],
+                kept_origin=c["kept_origin"][:8],
+                lost=c["lost_value"],
+                lost_origin=c["lost_origin"][:8],
+            )
+        )
+
+
+@sync_group.command("resolve")
+@click.argument("conflict_id", type=int)
+@click.option("--keep", type=click.Choice(["other", "current"]), default="other")
+@pass_state
+@sync_errors
+def sync_resolve(state: State, conflict_id: int, keep: str) -> None:
+    """Reverse a conflict (--keep other: write the replaced value back) or close it.
+
+    Example: cchc sync resolve 3 --keep other
+    """
+    with _ws(state) as ws:
+        exchange.resolve(ws, conflict_id, keep)
+    what = CLI["resolved_other"] if keep == "other" else CLI["resolved_current"]
+    click.echo(CLI["resolved"].format(id=conflict_id, what=what))
+
+
+@sync_group.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8765, type=int, show_default=True)
+@pass_state
+@sync_errors
+def sync_serve(state: State, host: str, port: int) -> None:
+    """Run the city's hub on this database: islands push to it and pull from it."""
+    with _ws(state) as ws:
+        exchange.serve(ws, host, port, ready=lambda url: click.echo(CLI["serving"].format(url=url)))
+
+
+@sync_group.command("push")
+@click.option("--url", required=True)
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+@sync_errors
+def sync_push(state: State, url: str, as_json: bool) -> None:
+    """Send the hub what it lacks (resumes after a cut). Example: cchc sync push --url http://…"""
+    with _ws(state) as ws:
+        out = exchange.push(ws, url)
+    if as_json:
+        echo_json(out)
+    else:
+        click.echo(
+            CLI["pushed"].format(
+                sha8=out["sha256"][:8],
+                size=out["size"],
+                url=url,
+                applied=out.get("applied", 0),
+                duplicate=out.get("duplicate", 0),
+                rejected=out.get("rejected", 0),
+            )
+        )
+    if out.get("rejected"):
+        sys.exit(EXIT_FAILURE)
+
+
+@sync_group.command("pull")
+@click.option("--url", required=True)
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+@sync_errors
+def sync_pull(state: State, url: str, as_json: bool) -> None:
+    """Fetch and import what the hub holds for this laptop (resumes after a cut)."""
+    with _ws(state) as ws:
+        out = exchange.pull(ws, url)
+    if as_json:
+        echo_json(out)
+    elif out.get("nothing"):
+        click.echo(CLI["pulled_nothing"].format(url=url))
+    else:
+        click.echo(CLI["pulled"].format(url=url, **{k: out[k] for k in _COUNTS}))
+    if out.get("rejected"):
+        sys.exit(EXIT_FAILURE)
+
+
+_COUNTS = ("applied", "duplicate", "held", "rejected")
+
+
+@sync_group.command("email")
+@click.option("--to", "to_addr", required=True, help="Recipient address.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False))
+@click.option("--part-size", type=click.IntRange(min=1024))
+@click.option("--peer", help="Only what this site has not acknowledged.")
+@click.option("--smtp-host", envvar="CCHC_SMTP_HOST", help="Send through this server too.")
+@click.option("--smtp-port", envvar="CCHC_SMTP_PORT", type=int, default=587)
+@click.option("--smtp-user", envvar="CCHC_SMTP_USER")
+@click.option("--smtp-password", envvar="CCHC_SMTP_PASSWORD")
+@click.option("--smtp-security", type=click.Choice(["starttls", "ssl", "none"]), default="starttls")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+@sync_errors
+def sync_email(
+    state: State,
+    to_addr: str,
+    out_dir: str,
+    part_size: int | None,
+    peer: str | None,
+    smtp_host: str | None,
+    smtp_port: int,
+    smtp_user: str | None,
+    smtp_password: str | None,
+    smtp_security: str,
+    as_json: bool,
+) -> None:
+    """Write .eml files (one per part) ready to send; send them when an SMTP server is given.
+
+    Example: cchc sync email --to vanphong@haiphong.gov.vn --out ~/thu --part-size 9000000
+    """
+    config = None
+    if smtp_host:
+        config = SmtpConfig(
+            host=smtp_host,
+            port=smtp_port,
+            username=smtp_user,
+            password=smtp_password,
+            security=smtp_security,
+        )
+    with _ws(state) as ws:
+        paths, sent = exchange.write_email(
+            ws, to=to_addr, out=Path(out_dir), part_size=part_size, peer=peer, smtp=config
+        )
+    if as_json:
+        echo_json({"paths": [str(p) for p in paths], "sent": sent})
+        return
+    click.echo(CLI["emails_written"].format(count=len(paths), to=to_addr))
+    for p in paths:
+        click.echo(str(p))
+    if sent:
+        click.echo(CLI["emails_sent"].format(count=sent, to=to_addr))
+
+
+def register(cli: click.Group) -> None:
+    for command in (keys_group, trust_group, sync_group):
+        cli.add_command(command)

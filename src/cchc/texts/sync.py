@@ -1,0 +1,109 @@
+"""Vietnamese text of synchronisation: command output, error messages by engine code, policy
+refusals. NFC, full diacritics."""
+
+from __future__ import annotations
+
+from sync.errors import SyncError
+
+#: Messages for the sync engine's error codes (`SyncError.code`); {detail} is the English detail.
+ERRORS: dict[str, str] = {
+    "sync": "Lỗi đồng bộ: {detail}",
+    "format": "Tệp không đúng định dạng gói đồng bộ: {detail}",
+    "integrity": "Gói dữ liệu bị hỏng hoặc bị sửa: {detail}",
+    "trust": "Gói dữ liệu không đến từ máy được tin cậy: {detail}",
+    "usage": "Không thực hiện được: {detail}",
+    "not_a_bundle": "Tệp này không phải gói dữ liệu đồng bộ ({detail}).",
+    "truncated": "Gói dữ liệu bị cắt cụt, có thể do chép chưa xong hoặc rút USB sớm ({detail}).",
+    "malformed": "Gói dữ liệu sai cấu trúc ({detail}).",
+    "unknown_major_version": "Gói được tạo bởi phiên bản phần mềm mới hơn, máy này chưa đọc được; "
+    "hãy cập nhật phần mềm ({detail}).",
+    "unknown_capability": "Gói dùng tính năng máy này chưa hỗ trợ; hãy cập nhật phần mềm "
+    "({detail}).",
+    "too_large": "Gói dữ liệu vượt quá giới hạn cho phép ({detail}).",
+    "hash_mismatch": "Gói dữ liệu bị hỏng: mã kiểm tra không khớp ({detail}).",
+    "signature_invalid": "Chữ ký số của gói không hợp lệ: gói bị sửa hoặc giả mạo ({detail}).",
+    "chain_broken": "Chuỗi dữ liệu của một máy bị đứt hoặc bị sửa ({detail}).",
+    "decryption_failed": "Gói được mã hoá cho máy khác, máy này không mở được ({detail}).",
+    "signer_untrusted": "Máy gửi chưa được Thành phố chứng nhận ({detail}).",
+    "signer_revoked": "Khoá của máy gửi đã bị thu hồi ({detail}).",
+    "out_of_scope": "Thay đổi nằm ngoài phạm vi được giao của máy gửi ({detail}).",
+    "scope_widened": "Chứng nhận cấp quyền rộng hơn quyền của nơi cấp ({detail}).",
+    "root_fingerprint_mismatch": "Mã nhận dạng khoá gốc không khớp với mã được đọc: KHÔNG cài đặt. "
+    "Hãy gọi lại Văn phòng Thành phố để đối chiếu ({detail}).",
+    "no_root_installed": "Máy này chưa cài khoá gốc của Thành phố; hãy chạy "
+    "“cchc trust install” ({detail}).",
+    "feed_behind": "Cơ sở dữ liệu này cũ hơn dữ liệu máy đã gửi đi (có thể vừa khôi phục từ bản sao "
+    "lưu). Hãy nhập gói đồng bộ từ máy khác hoặc từ Thành phố trước khi gửi ({detail}).",
+    "not_root": "Chỉ máy giữ khoá gốc của Thành phố mới làm được việc này ({detail}).",
+    "unknown_site": "Không biết máy có mã này ({detail}).",
+    "unknown_conflict": "Không có xung đột đang mở với mã này ({detail}).",
+    "table_not_trackable": "Bảng dữ liệu không đồng bộ được ({detail}).",
+    "key_file_insecure": "Tệp khoá bí mật đang để người khác đọc được; hãy sửa quyền về 0600 "
+    "({detail}).",
+}
+
+
+def sync_message(err: SyncError) -> str:
+    """The Vietnamese message of an engine error (falls back along the class hierarchy)."""
+    for cls in type(err).__mro__:
+        code = getattr(cls, "code", None)
+        if code in ERRORS:
+            return ERRORS[code].format(detail=str(err))
+    return ERRORS["sync"].format(detail=str(err))
+
+
+#: Reasons the plan's policy gives when it refuses an incoming row.
+POLICY: dict[str, str] = {
+    "task_not_led": "nhiệm vụ do đơn vị {units} chủ trì, ngoài phạm vi {scope} của máy gửi",
+    "budget_not_led": "kinh phí của nhiệm vụ do đơn vị {unit} chủ trì, ngoài phạm vi {scope}",
+    "no_task": "bản ghi {table} không gắn với nhiệm vụ nào",
+    "task_not_involved": "{table}: nhiệm vụ do {units} chủ trì/phối hợp, ngoài phạm vi {scope}",
+    "zone_report": "chỉ Phòng Văn hóa - Xã hội (đơn vị tổng hợp) được viết báo cáo chung của đặc "
+    "khu; phạm vi máy gửi {scope}",
+    "report_not_own": "báo cáo của đơn vị {unit}, ngoài phạm vi {scope} của máy gửi",
+    "amendment_decision": "chỉ cấp có thẩm quyền mới được phê duyệt/bác đề xuất điều chỉnh; "
+    "phạm vi máy gửi {scope}",
+    "amendment_not_own": "đề xuất điều chỉnh của đơn vị {unit}, ngoài phạm vi {scope}",
+    "table_city_only": "chỉ Thành phố được sửa bảng {table}",
+}
+
+CLI: dict[str, str] = {
+    "root_made": "Máy này đã trở thành máy gốc của Thành phố.\nMã nhận dạng khoá gốc (đọc cho "
+    "các máy đơn vị khi cài đặt): {fingerprint}",
+    "certified": "Đã cấp chứng nhận cho máy {site_id} (vai trò {role}, đơn vị {units}); "
+    "tệp: {path}",
+    "installed": "Đã cài khoá gốc {root_fingerprint}. Máy này: vai trò {role}, đơn vị {units}.",
+    "revoked": "Đã thu hồi {count} khoá của máy {site_id}. Hãy gửi gói đồng bộ để các máy khác "
+    "biết.",
+    "exported": "Đã ghi gói đồng bộ:",
+    "nothing_to_import": "Không tìm thấy gói nào để nhập trong: {paths}",
+    "import_line": "{source}: áp dụng {applied}, đã có {duplicate}, chờ phần trước {held}, "
+    "bị từ chối {rejected}",
+    "import_refused": "{source}: TỪ CHỐI — {reason}",
+    "import_waiting": "{source}: đã nhận phần, gói {sha8} còn thiếu phần {missing}",
+    "rejection_line": "  - {table} {row_id}: {reason}",
+    "status_site": "Máy: {site_id}\nMã nhận dạng khoá: {fingerprint}\nKhoá gốc: {root}\n"
+    "Vai trò: {role}; đơn vị: {units}",
+    "status_counts": "Thay đổi chưa gửi niêm phong: {unsealed}; xung đột đang mở: {conflicts}; "
+    "lần từ chối đã ghi: {rejections}",
+    "status_vector": "Đã nhận từ máy {origin}: đến số {seq}",
+    "status_held": "Đang chờ phần trước: máy {origin}, số {first}–{last}",
+    "no_root": "(chưa cài)",
+    "no_conflicts": "Không có xung đột nào đang mở.",
+    "conflict_line": "#{id} {table} {row_id} cột {column}: giữ “{kept}” (máy {kept_origin}), "
+    "bị thay “{lost}” (máy {lost_origin})",
+    "resolved": "Đã giải quyết xung đột #{id}: {what}.",
+    "resolved_other": "ghi lại giá trị bị thay, sẽ được gửi đi ở lần đồng bộ sau",
+    "resolved_current": "giữ giá trị hiện tại",
+    "bad_public_key": "Khoá công khai không hợp lệ: “{value}” (cần 64 ký tự hex).",
+    "bad_role": "Vai trò “{value}” không hợp lệ; chọn unit, consolidator hoặc city.",
+    "file_unreadable": "Không đọc được tệp “{value}”: {reason}.",
+    "pushed": "Đã gửi gói {sha8} ({size} byte) lên {url}: áp dụng {applied}, đã có {duplicate}, "
+    "bị từ chối {rejected}.",
+    "pulled": "Đã nhận gói từ {url}: áp dụng {applied}, đã có {duplicate}, chờ {held}, "
+    "bị từ chối {rejected}.",
+    "pulled_nothing": "Máy chủ {url} không có gì mới cho máy này.",
+    "serving": "Máy chủ đồng bộ đang chạy tại {url} (Ctrl+C để dừng).",
+    "emails_written": "Đã ghi {count} thư (.eml) gửi {to}:",
+    "emails_sent": "Đã gửi {count} thư tới {to}.",
+}

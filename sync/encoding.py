@@ -1,0 +1,189 @@
+"""Canonical encodings (SPEC.md section "Conventions"): varints, tagged values, canonical JSON.
+
+A reader over bytes raises ``Truncated`` when data ends early and ``Malformed`` on a value the
+grammar forbids, naming what it was reading and where.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from typing import Any
+
+from .errors import Malformed, Truncated
+
+Value = None | int | float | str | bytes
+
+TAG_NULL = 0
+TAG_INT = 1
+TAG_REAL = 2
+TAG_TEXT = 3
+TAG_BLOB = 4
+
+_DOUBLE = struct.Struct(">d")
+
+
+def varint(n: int) -> bytes:
+    """Unsigned LEB128."""
+    if n < 0:
+        raise ValueError(f"varint of negative number {n}")
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def zigzag(n: int) -> int:
+    if not -(1 << 63) <= n < (1 << 63):
+        raise ValueError(f"integer {n} outside the 64-bit range")
+    return (n << 1) ^ (n >> 63)
+
+
+def unzigzag(n: int) -> int:
+    return (n >> 1) ^ -(n & 1)
+
+
+def lp(data: bytes) -> bytes:
+    """Length-prefixed bytes: varint length then the bytes."""
+    return varint(len(data)) + data
+
+
+def encode_value(v: Value) -> bytes:
+    if v is None:
+        return b"\x00"
+    if isinstance(v, bool):
+        v = int(v)
+    if isinstance(v, int):
+        return b"\x01" + varint(zigzag(v))
+    if isinstance(v, float):
+        return b"\x02" + _DOUBLE.pack(v)
+    if isinstance(v, str):
+        return b"\x03" + lp(v.encode("utf-8"))
+    if isinstance(v, bytes | bytearray | memoryview):
+        return b"\x04" + lp(bytes(v))
+    raise TypeError(f"cannot encode value of type {type(v).__name__}: {v!r}")
+
+
+class Reader:
+    """Cursor over bytes; every read names what it reads so errors say where they happened."""
+
+    __slots__ = ("data", "pos", "end", "where")
+
+    def __init__(self, data: bytes, where: str, start: int = 0, end: int | None = None) -> None:
+        self.data = data
+        self.pos = start
+        self.end = len(data) if end is None else end
+        self.where = where
+
+    def at_end(self) -> bool:
+        return self.pos >= self.end
+
+    def remaining(self) -> int:
+        return self.end - self.pos
+
+    def take(self, n: int, what: str) -> bytes:
+        if n < 0 or self.pos + n > self.end:
+            raise Truncated(
+                f"{self.where}: data ends inside {what} at offset {self.pos} "
+                f"(needs {n} bytes, {self.end - self.pos} left)",
+                where=self.where,
+                offset=self.pos,
+            )
+        out = self.data[self.pos : self.pos + n]
+        self.pos += n
+        return bytes(out)
+
+    def byte(self, what: str) -> int:
+        return self.take(1, what)[0]
+
+    def varint(self, what: str) -> int:
+        shift = 0
+        n = 0
+        start = self.pos
+        while True:
+            if self.pos >= self.end:
+                raise Truncated(
+                    f"{self.where}: data ends inside varint {what} at offset {start}",
+                    where=self.where,
+                    offset=start,
+                )
+            b = self.data[self.pos]
+            self.pos += 1
+            n |= (b & 0x7F) << shift
+            if not b & 0x80:
+                if b == 0 and shift:
+                    raise Malformed(
+                        f"{self.where}: non-canonical varint {what} at offset {start}",
+                        where=self.where,
+                        offset=start,
+                    )
+                return n
+            shift += 7
+            if shift > 63:
+                raise Malformed(
+                    f"{self.where}: varint {what} at offset {start} longer than 9 bytes",
+                    where=self.where,
+                    offset=start,
+                )
+
+    def lp(self, what: str) -> bytes:
+        n = self.varint(f"length of {what}")
+        return self.take(n, what)
+
+    def text(self, what: str) -> str:
+        raw = self.lp(what)
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise Malformed(
+                f"{self.where}: {what} is not UTF-8: {raw[:32]!r}", where=self.where
+            ) from exc
+
+    def value(self, what: str) -> Value:
+        tag = self.byte(f"tag of {what}")
+        if tag == TAG_NULL:
+            return None
+        if tag == TAG_INT:
+            return unzigzag(self.varint(what))
+        if tag == TAG_REAL:
+            return float(_DOUBLE.unpack(self.take(8, what))[0])
+        if tag == TAG_TEXT:
+            return self.text(what)
+        if tag == TAG_BLOB:
+            return self.lp(what)
+        raise Malformed(
+            f"{self.where}: unknown value tag {tag} for {what} at offset {self.pos - 1}",
+            where=self.where,
+            tag=tag,
+        )
+
+    def finish(self) -> None:
+        if self.pos != self.end:
+            raise Malformed(
+                f"{self.where}: {self.end - self.pos} unexpected trailing bytes "
+                f"at offset {self.pos}",
+                where=self.where,
+            )
+
+
+def canonical_json(obj: Any) -> bytes:
+    """Sorted keys, no spaces, UTF-8, no NaN: the one byte form signed and hashed."""
+    return json.dumps(
+        obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
+
+
+def parse_canonical_json(data: bytes, where: str) -> Any:
+    """Parse JSON and insist it is in canonical form (so a signature covers one meaning)."""
+    try:
+        obj = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise Malformed(f"{where}: not valid JSON: {data[:60]!r}", where=where) from exc
+    if canonical_json(obj) != data:
+        raise Malformed(f"{where}: JSON not in canonical form: {data[:60]!r}", where=where)
+    return obj

@@ -1,0 +1,870 @@
+"""The engine: the small API an app calls (SPEC.md sections "Export" and "Import").
+
+engine = Engine(conn, key_dir)
+engine.track(TableSpec("tasks"))
+data = engine.export_bundle(peer_site_id)      # bytes, for any carrier
+result = other.import_bundle(data)             # ImportResult, or raises SyncError
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import hlc as hlcmod
+from .capture import SCHEMA, TableSpec, table_columns, trigger_sql
+from .encoding import Value
+from .errors import (
+    ChainBroken,
+    FeedBehind,
+    NotRoot,
+    RootFingerprintMismatch,
+    SyncError,
+    TrustError,
+    UnknownConflict,
+    UnknownSite,
+    UsageError,
+)
+from .feeds import CODEC_LZMA, CODEC_ZLIB, TOMBSTONE, ZERO_HASH, Entry, Segment, seal
+from .format import CAP_LZMA, CAP_ZLIB, Bundle, decode_bundle, encode_bundle, verify_sender
+from .merge import Merger, Policy, allow_all, seen_json
+from .signing import KeyDir, SigningKey, fingerprint, normalize_fingerprint, x25519_public
+from .trust import ROLES, Certificate, Revocation, Signer, TrustView
+
+TRUST_MAGIC = b"SYNCTRST"
+
+
+@dataclass
+class Rejection:
+    """Why some changes were refused: the origin and range, the row if any, code and reason."""
+
+    origin: str
+    first_seq: int
+    last_seq: int
+    code: str
+    reason: str
+    table: str | None = None
+    row_id: str | None = None
+    changes: int = 0
+
+
+@dataclass
+class ImportResult:
+    """Counts of changes applied, already present, held for a gap, and refused (with reasons)."""
+
+    sender: str
+    applied: int = 0
+    duplicate: int = 0
+    held: int = 0
+    rejected: int = 0
+    conflicts: int = 0
+    segments_applied: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "sender": self.sender,
+            "applied": self.applied,
+            "duplicate": self.duplicate,
+            "held": self.held,
+            "rejected": self.rejected,
+            "conflicts": self.conflicts,
+            "rejections": [r.__dict__ for r in self.rejections],
+        }
+
+
+@dataclass
+class Conflict:
+    """A cell where a concurrent write lost: the value kept and the value that lost."""
+
+    id: int
+    table: str
+    row_id: str
+    column: str
+    kept_value: Value
+    kept_origin: str
+    kept_hlc: int
+    lost_value: Value
+    lost_origin: str
+    lost_hlc: int
+    resolved: str | None
+
+
+class Engine:
+    """Sync engine bound to one SQLite connection (autocommit) and one key directory."""
+
+    def __init__(self, conn: sqlite3.Connection, key_dir: Path | str) -> None:
+        if conn.isolation_level is not None:
+            conn.isolation_level = None
+        self.conn = conn
+        self.keys = KeyDir(Path(key_dir))
+        self.policy: Policy = allow_all
+        with self._tx():
+            for stmt in SCHEMA.split(";"):
+                if stmt.strip():
+                    conn.execute(stmt)
+            row = conn.execute("SELECT site_id FROM _sync_state WHERE id = 1").fetchone()
+            if row is None:
+                conn.execute(
+                    "INSERT INTO _sync_state (id, site_id, hlc, head) VALUES (1, ?, ?, ?)",
+                    (uuid.uuid4().hex, hlcmod.now(), ZERO_HASH),
+                )
+        self.site_id: str = conn.execute("SELECT site_id FROM _sync_state").fetchone()[0]
+        key = self.keys.signing_key(create=True)
+        assert key is not None
+        self.key: SigningKey = key
+        enc = self.keys.encryption_key(create=True)
+        assert enc is not None
+        self.enc_key = enc
+        self._tracked: dict[str, tuple[str, list[str]]] = {}
+        for tbl, pk, cols in conn.execute("SELECT tbl, pk, columns FROM _sync_tracked"):
+            self._tracked[tbl] = (pk, json.loads(cols))
+
+    # ------------------------------------------------------------------ plumbing
+
+    @contextmanager
+    def _tx(self) -> Iterator[None]:
+        if self.conn.in_transaction:
+            raise UsageError("the sync engine needs to open its own transaction")
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def _hlc(self) -> int:
+        return int(self.conn.execute("SELECT hlc FROM _sync_state").fetchone()[0])
+
+    def _tick(self) -> int:
+        h = hlcmod.tick(self._hlc())
+        self.conn.execute("UPDATE _sync_state SET hlc = ?", (h,))
+        return h
+
+    # ------------------------------------------------------------------ capture
+
+    def track(self, spec: TableSpec) -> None:
+        """Install (or refresh, after a migration) the capture triggers of ``spec.name``."""
+        with self._tx():
+            cols = table_columns(self.conn, spec)
+            for stmt in trigger_sql(spec, cols):
+                self.conn.execute(stmt)
+            self.conn.execute(
+                "INSERT OR REPLACE INTO _sync_tracked (tbl, pk, columns) VALUES (?, ?, ?)",
+                (spec.name, spec.pk, json.dumps(cols)),
+            )
+        self._tracked[spec.name] = (spec.pk, cols)
+
+    @property
+    def tracked_tables(self) -> list[str]:
+        return sorted(self._tracked)
+
+    @contextmanager
+    def capture_suppressed(self) -> Iterator[None]:
+        """Writes inside are not recorded (identical seed data on every laptop).
+
+        Runs inside the caller's transaction if one is open, else in its own, so other
+        connections never see capture switched off.
+        """
+        own = not self.conn.in_transaction
+        if own:
+            self.conn.execute("BEGIN IMMEDIATE")
+        self.conn.execute("UPDATE _sync_state SET capture_off = capture_off + 1")
+        try:
+            yield
+        except BaseException:
+            if own:
+                self.conn.execute("ROLLBACK")
+            else:
+                self.conn.execute("UPDATE _sync_state SET capture_off = capture_off - 1")
+            raise
+        self.conn.execute("UPDATE _sync_state SET capture_off = capture_off - 1")
+        if own:
+            self.conn.execute("COMMIT")
+
+    def set_policy(self, policy: Policy) -> None:
+        """Who may write what: called per incoming row with the signer's role and scope."""
+        self.policy = policy
+
+    # ------------------------------------------------------------------ feeds
+
+    def _frontiers(self) -> dict[str, tuple[int, int, bytes]]:
+        return {
+            o: (s, h, head)
+            for o, s, h, head in self.conn.execute(
+                "SELECT origin, applied_seq, applied_hlc, head FROM _sync_feeds"
+            )
+        }
+
+    def _seen_vector(self) -> dict[str, int]:
+        return {o: h for o, (_s, h, _head) in self._frontiers().items() if o != self.site_id}
+
+    def _behind(self) -> tuple[int, int] | None:
+        """(sealed here, sealed by this site) when the database is older than its own feed."""
+        mark = self.keys.feed_mark()
+        last_seq = int(self.conn.execute("SELECT last_seq FROM _sync_state").fetchone()[0])
+        if mark is not None and mark[0] > last_seq:
+            return last_seq, mark[0]
+        return None
+
+    def _mark_feed(self) -> None:
+        """Record the sealed feed head beside the database (after a commit)."""
+        seq, head = self.conn.execute("SELECT last_seq, head FROM _sync_state").fetchone()
+        mark = self.keys.feed_mark()
+        if seq and (mark is None or mark[0] < seq):
+            self.keys.set_feed_mark(seq, head)
+
+    def _seal_pending(self) -> Segment | None:
+        """Turn captured changes into the next signed segment of this site's feed (in a tx)."""
+        behind = self._behind()
+        if behind is not None:
+            raise FeedBehind(
+                f"this database holds site {self.site_id!r}'s feed up to {behind[0]} but the site "
+                f"has sealed up to {behind[1]} (restored from an older backup?); import a bundle "
+                "from a peer that holds the rest before sending",
+                have=behind[0],
+                sealed=behind[1],
+            )
+        rows = self.conn.execute(
+            "SELECT n, hlc, tbl, row_id, col, value FROM _sync_pending ORDER BY n"
+        ).fetchall()
+        if not rows:
+            return None
+        last_seq, head = self.conn.execute("SELECT last_seq, head FROM _sync_state").fetchone()
+        entries = [
+            Entry(last_seq + i + 1, h, t, r, c, v) for i, (_n, h, t, r, c, v) in enumerate(rows)
+        ]
+        seg = seal(self.key, self.site_id, entries, head, self._seen_vector())
+        self._store_segment(seg, "applied")
+        self._advance(seg)
+        self.conn.execute("UPDATE _sync_state SET last_seq = ?, head = ?", (seg.last_seq, seg.head))
+        self.conn.execute("DELETE FROM _sync_pending WHERE n <= ?", (rows[-1][0],))
+        return seg
+
+    def seal(self) -> int:
+        """Seal captured changes now; return how many were sealed."""
+        with self._tx():
+            seg = self._seal_pending()
+        self._mark_feed()
+        return 0 if seg is None else seg.last_seq - seg.first_seq + 1
+
+    def _store_segment(self, seg: Segment, state: str) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO _sync_segments (origin, first_seq, last_seq, first_hlc, "
+            "last_hlc, signer, head, prev, seen, state, blob) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                seg.origin,
+                seg.first_seq,
+                seg.last_seq,
+                seg.first_hlc,
+                seg.last_hlc,
+                seg.signer,
+                seg.head,
+                seg.prev_hash,
+                seen_json(seg.seen),
+                state,
+                seg.encode(),
+            ),
+        )
+
+    def _advance(self, seg: Segment) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO _sync_feeds (origin, applied_seq, applied_hlc, head) "
+            "VALUES (?, ?, ?, ?)",
+            (seg.origin, seg.last_seq, seg.last_hlc, seg.head),
+        )
+
+    def vector(self) -> dict[str, int]:
+        """Highest contiguous sequence applied here, per origin (this site's acknowledgement)."""
+        return {o: s for o, (s, _h, _head) in self._frontiers().items()}
+
+    # ------------------------------------------------------------------ trust
+
+    def _trust(self) -> TrustView:
+        row = self.conn.execute("SELECT public_key FROM _sync_root").fetchone()
+        certs = [
+            Certificate.parse(b, s)
+            for b, s in self.conn.execute("SELECT body, sig FROM _sync_certs")
+        ]
+        revs = [
+            Revocation.parse(b, s)
+            for b, s in self.conn.execute("SELECT body, sig FROM _sync_revocations")
+        ]
+        return TrustView(row[0] if row else None, certs, revs)
+
+    def _store_cert(self, cert: Certificate) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO _sync_certs (key, site, issued, body, sig) VALUES (?,?,?,?,?)",
+            (cert.key, cert.site, cert.issued, cert.body, cert.sig),
+        )
+
+    def _store_revocation(self, rev: Revocation) -> None:
+        self.conn.execute(
+            "INSERT OR IGNORE INTO _sync_revocations (key, body, sig) VALUES (?, ?, ?)",
+            (rev.key, rev.body, rev.sig),
+        )
+
+    def identity(self) -> dict[str, str]:
+        """This site's public identity: site id, signing key, encryption key, fingerprint."""
+        return {
+            "site_id": self.site_id,
+            "public_key": self.key.public.hex(),
+            "enc_key": x25519_public(self.enc_key).hex(),
+            "fingerprint": fingerprint(self.key.public),
+        }
+
+    def root_fingerprint(self) -> str | None:
+        row = self.conn.execute("SELECT public_key FROM _sync_root").fetchone()
+        return fingerprint(row[0]) if row else None
+
+    def is_root(self) -> bool:
+        root = self.keys.root_key(create=False)
+        row = self.conn.execute("SELECT public_key FROM _sync_root").fetchone()
+        return root is not None and row is not None and row[0] == root.public
+
+    def init_root(self, units: tuple[str, ...] = ("*",)) -> str:
+        """Make this site the root: create the root key, install it, certify this site as city."""
+        root = self.keys.root_key(create=True)
+        assert root is not None
+        with self._tx():
+            self.conn.execute(
+                "INSERT OR REPLACE INTO _sync_root (id, public_key) VALUES (1, ?)", (root.public,)
+            )
+            cert = Certificate.issue(
+                root,
+                site=self.site_id,
+                key=self.key.public,
+                role="city",
+                scope=units,
+                issued=self._tick(),
+                enc_key=x25519_public(self.enc_key),
+            )
+            self._store_cert(cert)
+        return fingerprint(root.public)
+
+    def _root_key(self) -> SigningKey:
+        root = self.keys.root_key(create=False)
+        if root is None or not self.is_root():
+            raise NotRoot(f"site {self.site_id!r} does not hold the root key")
+        return root
+
+    def certify(
+        self,
+        site_id: str,
+        public_key: bytes,
+        units: list[str],
+        role: str,
+        enc_key: bytes | None = None,
+    ) -> bytes:
+        """Root only: certify a site's key; return a trust file the site installs."""
+        root = self._root_key()
+        if role not in ROLES:
+            raise UsageError(f"unknown role {role!r}; expected one of {sorted(ROLES)}")
+        with self._tx():
+            cert = Certificate.issue(
+                root,
+                site=site_id,
+                key=public_key,
+                role=role,
+                scope=units,
+                issued=self._tick(),
+                enc_key=enc_key,
+            )
+            self._store_cert(cert)
+        return self.trust_file()
+
+    def trust_file(self) -> bytes:
+        """Root key, all certificates and revocations, as one file for `install_trust`."""
+        row = self.conn.execute("SELECT public_key FROM _sync_root").fetchone()
+        if row is None:
+            raise UsageError("no root installed; nothing to hand out")
+        obj = {
+            "root": row[0].hex(),
+            "certs": [
+                [b.decode(), s.hex()]
+                for b, s in self.conn.execute("SELECT body, sig FROM _sync_certs ORDER BY key")
+            ],
+            "revocations": [
+                [b.decode(), s.hex()]
+                for b, s in self.conn.execute(
+                    "SELECT body, sig FROM _sync_revocations ORDER BY key"
+                )
+            ],
+        }
+        return TRUST_MAGIC + b"\n" + json.dumps(obj, indent=1, sort_keys=True).encode() + b"\n"
+
+    def install_trust(self, data: bytes, root_fingerprint: str) -> dict[str, Any]:
+        """Install the root (checked against the fingerprint a person read out) and certs."""
+        from .errors import Malformed
+
+        if not data.startswith(TRUST_MAGIC):
+            raise Malformed(f"not a trust file: starts with {data[:8]!r}")
+        try:
+            obj = json.loads(data[len(TRUST_MAGIC) :])
+            root = bytes.fromhex(obj["root"])
+            pairs = [(b.encode(), bytes.fromhex(s)) for b, s in obj["certs"]]
+            rpairs = [(b.encode(), bytes.fromhex(s)) for b, s in obj.get("revocations", [])]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise Malformed(f"trust file: bad content ({exc})") from exc
+        got = fingerprint(root)
+        if normalize_fingerprint(root_fingerprint) != got:
+            raise RootFingerprintMismatch(
+                f"root fingerprint is {got}, but {root_fingerprint!r} was read out; "
+                "refusing to install",
+                expected=root_fingerprint,
+                actual=got,
+            )
+        existing = self.conn.execute("SELECT public_key FROM _sync_root").fetchone()
+        if existing is not None and existing[0] != root:
+            raise RootFingerprintMismatch(
+                f"a different root {fingerprint(existing[0])} is already installed",
+                expected=fingerprint(existing[0]),
+                actual=got,
+            )
+        certs = [Certificate.parse(b, s) for b, s in pairs]
+        revs = [Revocation.parse(b, s) for b, s in rpairs]
+        with self._tx():
+            self.conn.execute(
+                "INSERT OR REPLACE INTO _sync_root (id, public_key) VALUES (1, ?)", (root,)
+            )
+            view = self._trust()
+            for c in certs:
+                if view.add_cert(c):
+                    self._store_cert(c)
+            for r in revs:
+                if view.add_revocation(r):
+                    self._store_revocation(r)
+        me = self.my_signer()
+        return {
+            "root_fingerprint": got,
+            "site_id": self.site_id,
+            "role": me.role if me else None,
+            "units": list(me.scope) if me else [],
+        }
+
+    def my_signer(self) -> Signer | None:
+        try:
+            return self._trust().signer(self.key.public, self.site_id)
+        except TrustError:
+            return None
+
+    def revoke(self, site_id: str) -> int:
+        """Root only: revoke every key certified for ``site_id``; return how many."""
+        root = self._root_key()
+        view = self._trust()
+        keys = [k for k in view.keys_of(site_id) if k not in view.revoked]
+        if not view.keys_of(site_id):
+            raise UnknownSite(f"no certificate known for site {site_id!r}", site=site_id)
+        with self._tx():
+            for k in keys:
+                self._store_revocation(
+                    Revocation.issue(root, key=k, site=site_id, issued=self._tick())
+                )
+        return len(keys)
+
+    def rotate_key(self) -> bytes:
+        """Make a new signing key for this site (the old one stays valid until revoked).
+
+        Returns the new public key; the root must certify it before peers accept it.
+        """
+        with self._tx():
+            self._seal_pending()
+        self._mark_feed()
+        new = SigningKey.generate()
+        self.keys.replace_signing_key(new)
+        self.key = new
+        return new.public
+
+    # ------------------------------------------------------------------ export
+
+    def export_bundle(
+        self,
+        peer_site_id: str | None = None,
+        *,
+        encrypt_to: str | None = None,
+        since: dict[str, int] | None = None,
+    ) -> bytes:
+        """Everything ``peer_site_id`` has not acknowledged (None: everything held here).
+
+        ``since`` overrides the acknowledgements with an explicit vector (origin -> seq).
+        """
+        with self._tx():
+            self._seal_pending()
+            acks: dict[str, int] = {}
+            if peer_site_id is not None:
+                acks = dict(
+                    self.conn.execute(
+                        "SELECT origin, acked_seq FROM _sync_peers WHERE peer = ?",
+                        (peer_site_id,),
+                    ).fetchall()
+                )
+            if since is not None:
+                acks = dict(since)
+            view = self._trust()
+            segs: list[Segment] = []
+            codecs: set[int] = set()
+            for origin, last_seq, signer, blob in self.conn.execute(
+                "SELECT origin, last_seq, signer, blob FROM _sync_segments "
+                "ORDER BY origin, first_seq"
+            ):
+                if last_seq <= acks.get(origin, 0) or signer in view.revoked:
+                    continue
+                seg = Segment.decode(blob)
+                codecs.add(seg.codec)
+                segs.append(seg)
+            caps = [CAP_ZLIB] if CODEC_ZLIB in codecs or not codecs else []
+            if CODEC_LZMA in codecs:
+                caps.append(CAP_LZMA)
+            certs = [
+                Certificate.parse(b, s)
+                for b, s in self.conn.execute("SELECT body, sig FROM _sync_certs ORDER BY key")
+            ]
+            revs = [
+                Revocation.parse(b, s)
+                for b, s in self.conn.execute(
+                    "SELECT body, sig FROM _sync_revocations ORDER BY key"
+                )
+            ]
+            digest = trust_digest(certs, revs)
+            if peer_site_id is not None and since is None:
+                known = self.conn.execute(
+                    "SELECT digest FROM _sync_peer_trust WHERE peer = ?", (peer_site_id,)
+                ).fetchone()
+                if known is not None and known[0] == digest:
+                    certs, revs = [], []  # the peer said it holds exactly these
+            bundle = Bundle(
+                sender=self.site_id,
+                sender_key=self.key.public,
+                created=self._hlc(),
+                caps=caps,
+                recipient=encrypt_to or peer_site_id,
+                certs=certs,
+                revocations=revs,
+                acks=self.vector(),
+                segments=segs,
+                trust_digest=digest,
+            )
+        self._mark_feed()
+        rpk = None
+        if encrypt_to is not None:
+            rpk = view.enc_key_of(encrypt_to)
+            if rpk is None:
+                raise UnknownSite(
+                    f"no encryption key certified for site {encrypt_to!r}", site=encrypt_to
+                )
+        return encode_bundle(bundle, self.key, encrypt_to=rpk)
+
+    # ------------------------------------------------------------------ import
+
+    def _seen_lookup(self) -> Any:
+        cache: dict[tuple[str, int], dict[str, int]] = {}
+
+        def seen_of(origin: str, h: int) -> dict[str, int]:
+            k = (origin, h)
+            if k not in cache:
+                row = self.conn.execute(
+                    "SELECT seen FROM _sync_segments WHERE origin = ? AND last_hlc >= ? "
+                    "AND first_hlc <= ? ORDER BY first_seq LIMIT 1",
+                    (origin, h, h),
+                ).fetchone()
+                cache[k] = json.loads(row[0]) if row else {}
+            return cache[k]
+
+        return seen_of
+
+    def import_bundle(self, data: bytes) -> ImportResult:
+        """Verify everything, then apply in one transaction; raise SyncError and apply nothing
+        if the bundle itself is bad. Segments from untrusted or revoked signers and changes the
+        policy refuses are counted as rejected, with reasons, and logged."""
+        bundle, signed, sig = decode_bundle(data, decrypt_with=self.enc_key)
+        view = self._trust()
+        new_certs = [c for c in bundle.certs if view.add_cert(c)]
+        new_revs = [r for r in bundle.revocations if view.add_revocation(r)]
+        view.signer(bundle.sender_key, bundle.sender)
+        verify_sender(bundle, signed, sig)
+        result = ImportResult(sender=bundle.sender)
+
+        known = {
+            (o, f): head
+            for o, f, head in self.conn.execute(
+                "SELECT origin, first_seq, head FROM _sync_segments"
+            )
+        }
+        frontiers = self._frontiers()
+        fresh: list[tuple[Segment, Signer]] = []
+        for seg in bundle.segments:
+            n = seg.last_seq - seg.first_seq + 1
+            held_head = known.get((seg.origin, seg.first_seq))
+            if held_head is not None and held_head != seg.head:
+                self._reject(
+                    result,
+                    seg,
+                    ChainBroken.code,
+                    f"segment {seg.origin}:{seg.first_seq}..{seg.last_seq} forks the feed: this "
+                    f"site holds a different segment {held_head.hex()[:16]}… at that place",
+                    n,
+                )
+                continue
+            if held_head is not None or (seg.last_seq <= frontiers.get(seg.origin, (0, 0, b""))[0]):
+                result.duplicate += n
+                continue
+            try:
+                signer = view.signer(seg.signer, seg.origin)
+            except TrustError as exc:
+                self._reject(result, seg, exc.code, str(exc), n)
+                continue
+            seg.verify_signature()
+            seg.entries()
+            fresh.append((seg, signer))
+
+        with self._tx():
+            behind = self._behind()
+            if behind is None:
+                self._seal_pending()
+            for c in new_certs:
+                self._store_cert(c)
+            for r in new_revs:
+                self._store_revocation(r)
+            self.conn.execute("UPDATE _sync_state SET capture_off = capture_off + 1")
+            self.conn.execute("PRAGMA defer_foreign_keys = ON")
+            max_hlc = self._apply_ready(fresh, view, result)
+            Merger(
+                self.conn, self._tracked, self.policy, self._seen_lookup(), self._hlc()
+            ).settle_foreign_keys()
+            own = self._frontiers().get(self.site_id)
+            if own is not None:  # this site's own segments, recovered from a peer
+                self.conn.execute(
+                    "UPDATE _sync_state SET last_seq = ?, head = ? WHERE last_seq < ?",
+                    (own[0], own[2], own[0]),
+                )
+            if behind is not None and self._behind() is None:
+                self._seal_pending()
+            self.conn.execute("UPDATE _sync_state SET capture_off = capture_off - 1")
+            self.conn.execute(
+                "UPDATE _sync_state SET hlc = max(hlc, ?)", (hlcmod.receive(0, max_hlc),)
+            )
+            if bundle.trust_digest is not None:
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO _sync_peer_trust (peer, digest) VALUES (?, ?)",
+                    (bundle.sender, bundle.trust_digest),
+                )
+            for origin, seq in bundle.acks.items():
+                self.conn.execute(
+                    "INSERT INTO _sync_peers (peer, origin, acked_seq) VALUES (?, ?, ?) "
+                    "ON CONFLICT(peer, origin) DO UPDATE SET "
+                    "acked_seq = max(acked_seq, excluded.acked_seq)",
+                    (bundle.sender, origin, seq),
+                )
+            for rj in result.rejections:
+                self.conn.execute(
+                    "INSERT INTO _sync_rejections (at_hlc, origin, first_seq, last_seq, tbl, "
+                    "row_id, code, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        self._hlc(),
+                        rj.origin,
+                        rj.first_seq,
+                        rj.last_seq,
+                        rj.table,
+                        rj.row_id,
+                        rj.code,
+                        rj.reason,
+                    ),
+                )
+        self._mark_feed()
+        return result
+
+    def _reject(self, result: ImportResult, seg: Segment, code: str, reason: str, n: int) -> None:
+        result.rejected += n
+        result.rejections.append(
+            Rejection(seg.origin, seg.first_seq, seg.last_seq, code, reason, changes=n)
+        )
+
+    def _apply_ready(
+        self, fresh: list[tuple[Segment, Signer]], view: TrustView, result: ImportResult
+    ) -> int:
+        """Apply every segment that continues its origin's feed; hold the rest."""
+        by_origin: dict[str, dict[int, tuple[Segment, Signer | None]]] = {}
+        for seg, signer in fresh:
+            by_origin.setdefault(seg.origin, {})[seg.first_seq] = (seg, signer)
+        fresh_keys = {(s.origin, s.first_seq) for s, _ in fresh}
+        for origin in list(by_origin):
+            for (blob,) in self.conn.execute(
+                "SELECT blob FROM _sync_segments WHERE origin = ? AND state = 'held'", (origin,)
+            ):
+                held = Segment.decode(blob)
+                by_origin[origin].setdefault(held.first_seq, (held, None))
+        frontiers = self._frontiers()
+        merger = Merger(self.conn, self._tracked, self.policy, self._seen_lookup(), self._hlc())
+        max_hlc = 0
+        for origin in sorted(by_origin):
+            pending = by_origin[origin]
+            seq, _h, head = frontiers.get(origin, (0, 0, ZERO_HASH))
+            while seq + 1 in pending:
+                seg, maybe_signer = pending.pop(seq + 1)
+                n = seg.last_seq - seg.first_seq + 1
+                is_fresh = (seg.origin, seg.first_seq) in fresh_keys
+                if seg.prev_hash != head:
+                    if not is_fresh:
+                        self.conn.execute(
+                            "DELETE FROM _sync_segments WHERE origin = ? AND first_seq = ?",
+                            (origin, seg.first_seq),
+                        )
+                    self._reject(
+                        result,
+                        seg,
+                        ChainBroken.code,
+                        f"segment {origin}:{seg.first_seq}..{seg.last_seq} does not follow the "
+                        f"feed head {head.hex()[:16]}…",
+                        n,
+                    )
+                    break
+                if maybe_signer is None:
+                    try:
+                        signer = view.signer(seg.signer, seg.origin)
+                    except TrustError as exc:
+                        self.conn.execute(
+                            "DELETE FROM _sync_segments WHERE origin = ? AND first_seq = ?",
+                            (origin, seg.first_seq),
+                        )
+                        self._reject(result, seg, exc.code, str(exc), n)
+                        break
+                else:
+                    signer = maybe_signer
+                self._store_segment(seg, "applied")
+                outcome = merger.apply(seg, signer)
+                self._advance(seg)
+                seq, head = seg.last_seq, seg.head
+                max_hlc = max(max_hlc, outcome.max_hlc)
+                result.applied += outcome.applied
+                result.conflicts += outcome.conflicts
+                result.segments_applied += 1
+                for ref in outcome.refused:
+                    result.rejections.append(
+                        Rejection(
+                            ref.origin,
+                            ref.first_seq,
+                            ref.last_seq,
+                            ref.code,
+                            ref.reason,
+                            ref.table,
+                            ref.row_id,
+                        )
+                    )
+                result.rejected += outcome.refused_changes
+            for seg, maybe_signer in pending.values():
+                if maybe_signer is None:
+                    continue  # already held from before
+                self._store_segment(seg, "held")
+                result.held += seg.last_seq - seg.first_seq + 1
+        return max_hlc
+
+    # ------------------------------------------------------------------ conflicts
+
+    def conflicts(self, include_resolved: bool = False) -> list[Conflict]:
+        sql = (
+            "SELECT id, tbl, row_id, col, kept_value, kept_origin, kept_hlc, lost_value, "
+            "lost_origin, lost_hlc, resolved FROM _sync_conflicts"
+        )
+        if not include_resolved:
+            sql += " WHERE resolved IS NULL"
+        return [Conflict(*row) for row in self.conn.execute(sql + " ORDER BY id")]
+
+    def resolve_conflict(self, conflict_id: int, keep: str = "other") -> None:
+        """``keep="other"`` writes the losing value as a new local change (so it propagates);
+        ``keep="current"`` just marks the conflict resolved."""
+        row = self.conn.execute(
+            "SELECT tbl, row_id, col, lost_value FROM _sync_conflicts "
+            "WHERE id = ? AND resolved IS NULL",
+            (conflict_id,),
+        ).fetchone()
+        if row is None:
+            raise UnknownConflict(f"no open conflict with id {conflict_id!r}", id=conflict_id)
+        if keep not in ("other", "current"):
+            raise UsageError(f"keep must be 'other' or 'current', not {keep!r}")
+        tbl, row_id, col, lost = row
+        with self._tx():
+            if keep == "other":
+                pk = self._tracked[tbl][0]
+                cur = self.conn.execute(
+                    f'UPDATE "{tbl}" SET "{col}" = ? WHERE "{pk}" = ?', (lost, row_id)
+                )
+                if cur.rowcount != 1:
+                    raise UnknownConflict(
+                        f"conflict {conflict_id}: row {row_id!r} of {tbl!r} no longer exists",
+                        id=conflict_id,
+                    )
+            self.conn.execute(
+                "UPDATE _sync_conflicts SET resolved = ? WHERE id = ?", (keep, conflict_id)
+            )
+
+    # ------------------------------------------------------------------ status
+
+    def rejections(self, limit: int = 100) -> list[dict[str, Any]]:
+        cols = ["origin", "first_seq", "last_seq", "table", "row_id", "code", "reason"]
+        return [
+            dict(zip(cols, r, strict=True))
+            for r in self.conn.execute(
+                "SELECT origin, first_seq, last_seq, tbl, row_id, code, reason "
+                "FROM _sync_rejections ORDER BY id DESC LIMIT ?",
+                (limit,),
+            )
+        ]
+
+    def status(self) -> dict[str, Any]:
+        me = self.my_signer()
+        pending = self.conn.execute("SELECT count(*) FROM _sync_pending").fetchone()[0]
+        held = self.conn.execute(
+            "SELECT origin, first_seq, last_seq FROM _sync_segments WHERE state = 'held' "
+            "ORDER BY origin, first_seq"
+        ).fetchall()
+        peers: dict[str, dict[str, int]] = {}
+        for p, o, s in self.conn.execute("SELECT peer, origin, acked_seq FROM _sync_peers"):
+            peers.setdefault(p, {})[o] = s
+        return {
+            "site_id": self.site_id,
+            "fingerprint": fingerprint(self.key.public),
+            "root_fingerprint": self.root_fingerprint(),
+            "role": me.role if me else None,
+            "units": list(me.scope) if me else [],
+            "tracked_tables": self.tracked_tables,
+            "unsealed_changes": pending,
+            "vector": self.vector(),
+            "held": [{"origin": o, "first_seq": f, "last_seq": last} for o, f, last in held],
+            "peers": peers,
+            "open_conflicts": len(self.conflicts()),
+            "rejections": self.conn.execute("SELECT count(*) FROM _sync_rejections").fetchone()[0],
+        }
+
+
+def trust_digest(certs: list[Certificate], revs: list[Revocation]) -> str:
+    """Names the set of certificates and revocations a site holds (sent in every header)."""
+    h = hashlib.sha256()
+    for body in sorted([c.body for c in certs] + [r.body for r in revs]):
+        h.update(hashlib.sha256(body).digest())
+    return h.hexdigest()[:32]
+
+
+def cells_snapshot(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
+    """All winning cells (for tests comparing copies)."""
+    return conn.execute(
+        "SELECT tbl, row_id, col, value, hlc, origin FROM _sync_cells ORDER BY tbl, row_id, col"
+    ).fetchall()
+
+
+__all__ = [
+    "Conflict",
+    "Engine",
+    "ImportResult",
+    "Rejection",
+    "SyncError",
+    "TOMBSTONE",
+    "TableSpec",
+]

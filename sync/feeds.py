@@ -1,0 +1,410 @@
+"""Feeds and segments (SPEC.md section "Feeds and segments").
+
+A site's own changes form its feed: entries numbered 1, 2, 3… without gaps, each bound to the
+previous by ``h[i] = SHA-256(h[i-1] || entry_bytes(i))`` with ``h[0]`` = 32 zero bytes. A segment
+is a run of entries ``first..last`` signed once by the origin over its hash-chain head, so a relay
+can carry it unchanged and verification costs one signature per segment, not per change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import lzma
+import struct
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from .encoding import (
+    TAG_BLOB,
+    TAG_NULL,
+    TAG_TEXT,
+    Reader,
+    Value,
+    canonical_json,
+    encode_value,
+    lp,
+    parse_canonical_json,
+    varint,
+)
+from .errors import ChainBroken, Malformed, TooLarge, Truncated, UnknownCapability
+from .signing import SigningKey, verify
+
+ZERO_HASH = b"\x00" * 32
+SEGMENT_CONTEXT = b"sync-segment-v1\x00"
+CODEC_ZLIB = 1
+CODEC_LZMA = 2
+CODEC_NAMES = {CODEC_ZLIB: "zlib", CODEC_LZMA: "lzma"}
+MAX_BODY = 512 * 1024 * 1024
+TOMBSTONE = "~"
+
+_QQ = struct.Struct(">QQ")
+
+
+class Entry(NamedTuple):
+    """One column-level change: at clock ``hlc``, ``table.row_id.col`` became ``value``.
+
+    ``col`` is ``"~"`` for the row's existence: value 1 is a tombstone, 0 an insert.
+    """
+
+    seq: int
+    hlc: int
+    table: str
+    row_id: str
+    col: str
+    value: Value
+
+
+def entry_bytes(e: Entry) -> bytes:
+    """The canonical bytes of an entry as hashed into the chain."""
+    return (
+        _QQ.pack(e.seq, e.hlc)
+        + lp(e.table.encode())
+        + lp(e.row_id.encode())
+        + lp(e.col.encode())
+        + encode_value(e.value)
+    )
+
+
+def chain(prev: bytes, entries: Sequence[Entry]) -> bytes:
+    """The hash-chain head after ``entries`` (reference form, one entry at a time)."""
+    return chain_bytes(prev, [entry_bytes(e) for e in entries])
+
+
+def chain_bytes(prev: bytes, items: Sequence[bytes]) -> bytes:
+    sha = hashlib.sha256
+    h = prev
+    for b in items:
+        h = sha(h + b).digest()
+    return h
+
+
+def encode_body(entries: Sequence[Entry]) -> tuple[bytes, list[bytes]]:
+    """Columnar body: string table, then hlc deltas, table, row, column indexes, then values.
+
+    Also returns each entry's canonical bytes (for the hash chain), built from the same pieces.
+    """
+    strings: dict[str, int] = {}
+
+    def intern(s: str) -> int:
+        i = strings.get(s)
+        if i is None:
+            i = strings[s] = len(strings)
+        return i
+
+    tix = [intern(e.table) for e in entries]
+    rix = [intern(e.row_id) for e in entries]
+    cix = [intern(e.col) for e in entries]
+    lps = [lp(s.encode()) for s in strings]
+    out = bytearray(varint(len(entries)))
+    out += varint(len(strings))
+    for b in lps:
+        out += b
+    prev = 0
+    for e in entries:
+        d = e.hlc - prev
+        out += varint((d << 1) if d >= 0 else ((-d << 1) - 1))
+        prev = e.hlc
+    for col in (tix, rix, cix):
+        out += b"".join(_VARINT_SMALL[i] if i < 128 else varint(i) for i in col)
+    values = [encode_value(e.value) for e in entries]
+    out += b"".join(values)
+    pack = _QQ.pack
+    items = [
+        pack(e.seq, e.hlc) + lps[t] + lps[r] + lps[c] + v
+        for e, t, r, c, v in zip(entries, tix, rix, cix, values, strict=True)
+    ]
+    return bytes(out), items
+
+
+_VARINT_SMALL = [bytes([i]) for i in range(128)]
+
+
+def _varints(data: bytes, pos: int, n: int, where: str) -> tuple[list[int], int]:
+    """Read ``n`` varints from ``pos`` (a fast path of Reader.varint)."""
+    end = len(data)
+    out: list[int] = []
+    append = out.append
+    for _ in range(n):
+        if pos >= end:
+            raise Truncated(f"{where}: data ends inside a varint at offset {pos}")
+        b = data[pos]
+        pos += 1
+        if b < 0x80:
+            append(b)
+            continue
+        v = b & 0x7F
+        shift = 7
+        while True:
+            if pos >= end:
+                raise Truncated(f"{where}: data ends inside a varint at offset {pos}")
+            b = data[pos]
+            pos += 1
+            v |= (b & 0x7F) << shift
+            if b < 0x80:
+                if b == 0:
+                    raise Malformed(f"{where}: non-canonical varint at offset {pos - 1}")
+                break
+            shift += 7
+            if shift > 63:
+                raise Malformed(f"{where}: varint longer than 9 bytes at offset {pos}")
+        append(v)
+    return out, pos
+
+
+def decode_body(data: bytes, first_seq: int, last_seq: int) -> tuple[list[Entry], list[bytes]]:
+    """Entries of a body and their canonical bytes (for the chain); strict about the grammar."""
+    where = f"segment body {first_seq}..{last_seq}"
+    r = Reader(data, where)
+    n = r.varint("entry count")
+    if n != last_seq - first_seq + 1:
+        raise Malformed(
+            f"segment {first_seq}..{last_seq}: body holds {n} entries, "
+            f"expected {last_seq - first_seq + 1}"
+        )
+    ns = r.varint("string count")
+    if ns > r.remaining():
+        raise Malformed(f"segment {first_seq}..{last_seq}: string count {ns} exceeds body")
+    strings = []
+    lps = []
+    for i in range(ns):
+        start = r.pos
+        strings.append(r.text(f"string {i}"))
+        lps.append(data[start : r.pos])
+    zs, pos = _varints(data, r.pos, n, where)
+    hlcs = []
+    prev = 0
+    for z in zs:
+        prev += (z >> 1) if not z & 1 else -((z + 1) >> 1)
+        if prev < 0:
+            raise Malformed(f"segment {first_seq}..{last_seq}: negative clock")
+        hlcs.append(prev)
+    t, pos = _varints(data, pos, n, where)
+    rw, pos = _varints(data, pos, n, where)
+    c, pos = _varints(data, pos, n, where)
+    if n and max(max(t), max(rw), max(c)) >= ns:
+        raise Malformed(f"segment {first_seq}..{last_seq}: a string index is >= {ns}")
+    values: list[Value] = []
+    raws: list[bytes] = []
+    end = len(data)
+    for _ in range(n):
+        start = pos
+        tag = data[pos] if pos < end else -1
+        if tag in (TAG_TEXT, TAG_BLOB) and pos + 1 < end and data[pos + 1] < 0x80:
+            stop = pos + 2 + data[pos + 1]
+            if stop > end:
+                raise Truncated(f"{where}: data ends inside a value at offset {pos}")
+            chunk = data[pos + 2 : stop]
+            if tag == TAG_TEXT:
+                try:
+                    values.append(chunk.decode("utf-8"))
+                except UnicodeDecodeError as exc:
+                    raise Malformed(f"{where}: text value is not UTF-8 at {pos}") from exc
+            else:
+                values.append(chunk)
+            pos = stop
+        elif tag == TAG_NULL:
+            values.append(None)
+            pos += 1
+        else:
+            r.pos = pos
+            values.append(r.value("value"))
+            pos = r.pos
+        raws.append(data[start:pos])
+    r.pos = pos
+    r.finish()
+    pack = _QQ.pack
+    entries = []
+    items = []
+    for i in range(n):
+        seq = first_seq + i
+        entries.append(Entry(seq, hlcs[i], strings[t[i]], strings[rw[i]], strings[c[i]], values[i]))
+        items.append(pack(seq, hlcs[i]) + lps[t[i]] + lps[rw[i]] + lps[c[i]] + raws[i])
+    return entries, items
+
+
+def compress(codec: int, raw: bytes) -> bytes:
+    if codec == CODEC_ZLIB:
+        return zlib.compress(raw, 9)
+    if codec == CODEC_LZMA:
+        return lzma.compress(raw, format=lzma.FORMAT_XZ, preset=6)
+    raise UnknownCapability(f"unknown segment codec {codec}", capability=str(codec))
+
+
+def decompress(codec: int, data: bytes, raw_len: int) -> bytes:
+    if raw_len > MAX_BODY:
+        raise TooLarge(f"segment body declares {raw_len} bytes, above the limit {MAX_BODY}")
+    try:
+        if codec == CODEC_ZLIB:
+            d = zlib.decompressobj()
+            out = d.decompress(data, raw_len + 1)
+            if not d.eof or d.unused_data or d.unconsumed_tail:
+                raise Malformed("segment body: zlib stream has trailing or missing data")
+        elif codec == CODEC_LZMA:
+            ld = lzma.LZMADecompressor(format=lzma.FORMAT_XZ)
+            out = ld.decompress(data, raw_len + 1)
+            if not ld.eof or ld.unused_data:
+                raise Malformed("segment body: xz stream has trailing or missing data")
+        else:
+            raise UnknownCapability(
+                f"segment codec {codec} is not one this engine reads", capability=str(codec)
+            )
+    except (zlib.error, lzma.LZMAError) as exc:
+        raise Malformed(f"segment body does not decompress: {exc}") from exc
+    if len(out) != raw_len:
+        raise Malformed(f"segment body is {len(out)} bytes, header says {raw_len}")
+    return out
+
+
+@dataclass
+class Segment:
+    """A signed run of one origin's feed, exactly as carried in bundles and stored by relays."""
+
+    origin: str
+    signer: bytes
+    first_seq: int
+    last_seq: int
+    prev_hash: bytes
+    head: bytes
+    seen: dict[str, int]
+    codec: int
+    raw_len: int
+    body: bytes
+    sig: bytes
+    _entries: list[Entry] | None = field(default=None, repr=False, compare=False)
+
+    def signed_message(self) -> bytes:
+        return signed_message(
+            self.origin,
+            self.signer,
+            self.first_seq,
+            self.last_seq,
+            self.prev_hash,
+            self.head,
+            self.seen,
+        )
+
+    def encode(self) -> bytes:
+        return (
+            lp(self.origin.encode())
+            + self.signer
+            + varint(self.first_seq)
+            + varint(self.last_seq)
+            + self.prev_hash
+            + self.head
+            + lp(canonical_json(self.seen))
+            + bytes([self.codec])
+            + varint(self.raw_len)
+            + lp(self.body)
+            + self.sig
+        )
+
+    @classmethod
+    def decode(cls, data: bytes, where: str = "segment") -> Segment:
+        r = Reader(data, where)
+        origin = r.text("origin")
+        signer = r.take(32, "signer key")
+        first = r.varint("first seq")
+        last = r.varint("last seq")
+        if first < 1 or last < first:
+            raise Malformed(f"{where}: bad sequence range {first}..{last}")
+        prev = r.take(32, "previous hash")
+        head = r.take(32, "head hash")
+        seen_raw = r.lp("seen vector")
+        seen = parse_canonical_json(seen_raw, f"{where} seen vector")
+        if not isinstance(seen, dict) or not all(isinstance(v, int) for v in seen.values()):
+            raise Malformed(f"{where}: seen vector must map site ids to integers: {seen_raw!r}")
+        codec = r.byte("codec")
+        raw_len = r.varint("body length")
+        body = r.lp("body")
+        sig = r.take(64, "signature")
+        r.finish()
+        return cls(origin, signer, first, last, prev, head, seen, codec, raw_len, body, sig)
+
+    def verify_signature(self) -> None:
+        verify(
+            self.signer,
+            self.sig,
+            self.signed_message(),
+            f"segment {self.origin}:{self.first_seq}..{self.last_seq}",
+        )
+
+    def entries(self) -> list[Entry]:
+        """Decompress, decode and check the hash chain against the signed head."""
+        if self._entries is None:
+            raw = decompress(self.codec, self.body, self.raw_len)
+            entries, items = decode_body(raw, self.first_seq, self.last_seq)
+            got = chain_bytes(self.prev_hash, items)
+            if got != self.head:
+                raise ChainBroken(
+                    f"segment {self.origin}:{self.first_seq}..{self.last_seq}: entries hash to "
+                    f"{got.hex()[:16]}…, signed head is {self.head.hex()[:16]}…",
+                    origin=self.origin,
+                )
+            self._entries = entries
+        return self._entries
+
+    @property
+    def first_hlc(self) -> int:
+        return self.entries()[0].hlc
+
+    @property
+    def last_hlc(self) -> int:
+        return self.entries()[-1].hlc
+
+
+def signed_message(
+    origin: str,
+    signer: bytes,
+    first: int,
+    last: int,
+    prev: bytes,
+    head: bytes,
+    seen: dict[str, int],
+) -> bytes:
+    return (
+        SEGMENT_CONTEXT
+        + lp(origin.encode())
+        + signer
+        + varint(first)
+        + varint(last)
+        + prev
+        + head
+        + lp(canonical_json(seen))
+    )
+
+
+def seal(
+    key: SigningKey,
+    origin: str,
+    entries: Sequence[Entry],
+    prev_hash: bytes,
+    seen: dict[str, int],
+    codec: int = CODEC_ZLIB,
+) -> Segment:
+    """Make a signed segment of ``entries`` (already numbered, following ``prev_hash``)."""
+    if not entries:
+        raise ValueError("cannot seal an empty segment")
+    for a, b in zip(entries, entries[1:], strict=False):
+        if b.seq != a.seq + 1:
+            raise ValueError(f"entries not consecutive: {a.seq} then {b.seq}")
+    raw, items = encode_body(entries)
+    head = chain_bytes(prev_hash, items)
+    first, last = entries[0].seq, entries[-1].seq
+    sig = key.sign(signed_message(origin, key.public, first, last, prev_hash, head, seen))
+    seg = Segment(
+        origin,
+        key.public,
+        first,
+        last,
+        prev_hash,
+        head,
+        dict(seen),
+        codec,
+        len(raw),
+        compress(codec, raw),
+        sig,
+    )
+    seg._entries = list(entries)
+    return seg

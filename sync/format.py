@@ -1,0 +1,330 @@
+"""The bundle container (SPEC.md section "Bundle format").
+
+    bundle   = magic major minor section* signature-section
+    section  = type:u8 length:varint payload
+
+The header (canonical JSON) comes first and names the capabilities the bundle uses; the manifest
+comes second and lists type, size and SHA-256 of every later section except the signature; the
+sender's Ed25519 signature over every preceding byte comes last. An encrypted bundle carries one
+ENCRYPTED section in place of the certificate, revocation, acknowledgement and segment sections.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from .encoding import Reader, canonical_json, lp, parse_canonical_json, varint
+from .errors import (
+    DecryptionFailed,
+    HashMismatch,
+    Malformed,
+    NotABundle,
+    Truncated,
+    UnknownCapability,
+    UnknownMajorVersion,
+)
+from .feeds import Segment
+from .signing import SigningKey, public_from_hex, verify, x25519_from_public, x25519_public
+from .trust import Certificate, Revocation
+
+MAGIC = b"SYNCBNDL"
+MAJOR = 1
+MINOR = 0
+SUPPORTED_MAJORS = {1}
+
+T_HEADER = 0x01
+T_MANIFEST = 0x02
+T_CERT = 0x03
+T_REVOKE = 0x04
+T_ACK = 0x05
+T_SEGMENT = 0x06
+T_ENCRYPTED = 0x07
+T_SIGNATURE = 0x7F
+OPTIONAL_BIT = 0x40  # unknown section types with this bit set are skipped
+
+CAP_ZLIB = "zlib"
+CAP_LZMA = "lzma"
+CAP_ENCRYPTION = "x25519-chacha20poly1305"
+KNOWN_CAPS = {CAP_ZLIB, CAP_LZMA, CAP_ENCRYPTION}
+BUNDLE_CONTEXT = b"sync-bundle-v1\x00"
+ENC_INFO = b"sync-bundle-v1 x25519-chacha20poly1305"
+
+
+@dataclass
+class Bundle:
+    """What a bundle says, once parsed and verified."""
+
+    sender: str
+    sender_key: bytes
+    created: int
+    caps: list[str]
+    recipient: str | None = None
+    certs: list[Certificate] = field(default_factory=list)
+    revocations: list[Revocation] = field(default_factory=list)
+    acks: dict[str, int] = field(default_factory=dict)
+    segments: list[Segment] = field(default_factory=list)
+    trust_digest: str | None = None
+
+
+def _section(t: int, payload: bytes) -> bytes:
+    return bytes([t]) + varint(len(payload)) + payload
+
+
+def _encode_acks(acks: dict[str, int]) -> bytes:
+    out = bytearray(varint(len(acks)))
+    for origin in sorted(acks):
+        out += lp(origin.encode()) + varint(acks[origin])
+    return bytes(out)
+
+
+def _decode_acks(data: bytes) -> dict[str, int]:
+    r = Reader(data, "acknowledgement section")
+    n = r.varint("origin count")
+    acks: dict[str, int] = {}
+    last = None
+    for _ in range(n):
+        o = r.text("origin")
+        if last is not None and o <= last:
+            raise Malformed(f"acknowledgement section: origins not sorted at {o!r}")
+        acks[o] = r.varint(f"seq of {o}")
+        last = o
+    r.finish()
+    return acks
+
+
+def _content_sections(b: Bundle) -> list[tuple[int, bytes]]:
+    out: list[tuple[int, bytes]] = []
+    for c in b.certs:
+        out.append((T_CERT, lp(c.body) + c.sig))
+    for rv in b.revocations:
+        out.append((T_REVOKE, lp(rv.body) + rv.sig))
+    out.append((T_ACK, _encode_acks(b.acks)))
+    for s in b.segments:
+        out.append((T_SEGMENT, s.encode()))
+    return out
+
+
+def _header(b: Bundle, extra: dict[str, object]) -> bytes:
+    obj: dict[str, object] = {
+        "created": b.created,
+        "optional": [],
+        "required": sorted(set(b.caps)),
+        "sender": b.sender,
+        "sender_key": b.sender_key.hex(),
+    }
+    if b.trust_digest is not None:
+        obj["trust"] = b.trust_digest
+    obj.update(extra)
+    return canonical_json(obj)
+
+
+def _derive(shared: bytes, epk: bytes, rpk: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=epk + rpk, info=ENC_INFO).derive(shared)
+
+
+def encode_bundle(
+    b: Bundle,
+    key: SigningKey,
+    *,
+    encrypt_to: bytes | None = None,
+    ephemeral: X25519PrivateKey | None = None,
+    nonce: bytes | None = None,
+) -> bytes:
+    """Serialize and sign. With ``encrypt_to`` (an X25519 public key), seal the content."""
+    content = _content_sections(b)
+    caps = set(b.caps)
+    extra: dict[str, object] = {}
+    if encrypt_to is not None:
+        caps.add(CAP_ENCRYPTION)
+        eph = ephemeral or X25519PrivateKey.generate()
+        epk = x25519_public(eph)
+        extra = {"enc": {"epk": epk.hex(), "rpk": encrypt_to.hex(), "to": b.recipient}}
+    b.caps = sorted(caps)
+    header = _header(b, extra)
+    prefix = MAGIC + bytes([MAJOR, MINOR]) + _section(T_HEADER, header)
+    if encrypt_to is not None:
+        shared = eph.exchange(x25519_from_public(encrypt_to))
+        k = _derive(shared, epk, encrypt_to)
+        n = nonce or os.urandom(12)
+        plain = b"".join(_section(t, p) for t, p in content)
+        content = [(T_ENCRYPTED, n + ChaCha20Poly1305(k).encrypt(n, plain, prefix))]
+    manifest = bytearray(varint(len(content)))
+    for t, p in content:
+        manifest += bytes([t]) + varint(len(p)) + hashlib.sha256(p).digest()
+    body = (
+        prefix
+        + _section(T_MANIFEST, bytes(manifest))
+        + b"".join(_section(t, p) for t, p in content)
+    )
+    sig = key.sign(BUNDLE_CONTEXT + hashlib.sha256(body).digest())
+    return body + _section(T_SIGNATURE, sig)
+
+
+def _read_sections(r: Reader) -> list[tuple[int, int, bytes]]:
+    out: list[tuple[int, int, bytes]] = []
+    while not r.at_end():
+        start = r.pos
+        t = r.byte("section type")
+        payload = r.lp(f"section {len(out)} (type {t:#04x})")
+        out.append((t, start, payload))
+    return out
+
+
+def peek_header(data: bytes) -> dict[str, object]:
+    """Check magic and version and return the header, without verifying anything else."""
+    if len(data) < len(MAGIC) or data[: len(MAGIC)] != MAGIC:
+        if len(data) < len(MAGIC) and MAGIC.startswith(data):
+            raise Truncated(f"bundle: {len(data)} bytes, shorter than the magic")
+        raise NotABundle(f"not a sync bundle: starts with {data[:8]!r}, expected {MAGIC!r}")
+    r = Reader(data, "bundle", len(MAGIC))
+    major = r.byte("major version")
+    minor = r.byte("minor version")
+    if major not in SUPPORTED_MAJORS:
+        raise UnknownMajorVersion(
+            f"bundle format version {major}.{minor}: major version {major} is not supported "
+            f"(this engine reads {sorted(SUPPORTED_MAJORS)})",
+            version=f"{major}.{minor}",
+        )
+    t = r.byte("section type")
+    if t != T_HEADER:
+        raise Malformed(f"bundle: first section has type {t:#04x}, expected header")
+    header = parse_canonical_json(r.lp("header"), "bundle header")
+    if not isinstance(header, dict):
+        raise Malformed(f"bundle header is not an object: {header!r}")
+    required = header.get("required")
+    if not isinstance(required, list) or not all(isinstance(c, str) for c in required):
+        raise Malformed(f"bundle header: 'required' must be a list of names: {required!r}")
+    for cap in required:
+        if cap not in KNOWN_CAPS:
+            raise UnknownCapability(
+                f"bundle requires capability {cap!r}, which this engine does not implement",
+                capability=cap,
+            )
+    return header
+
+
+def decode_bundle(
+    data: bytes, *, decrypt_with: X25519PrivateKey | None = None
+) -> tuple[Bundle, bytes, bytes]:
+    """Parse and check format, manifest and (after decryption) structure.
+
+    Returns the bundle, the signed digest input and the sender's signature; the caller verifies
+    the signature once it has decided the sender key is trusted (see ``verify_sender``).
+    """
+    header = peek_header(data)
+    r = Reader(data, "bundle", len(MAGIC) + 2)
+    sections = _read_sections(r)
+    if len(sections) < 3:
+        raise Truncated(f"bundle: only {len(sections)} sections, needs header, manifest, signature")
+    if sections[-1][0] != T_SIGNATURE:
+        raise Truncated(
+            f"bundle: last section has type {sections[-1][0]:#04x}, not the signature; "
+            "the bundle is cut short"
+        )
+    if sections[1][0] != T_MANIFEST:
+        raise Malformed(f"bundle: second section has type {sections[1][0]:#04x}, not manifest")
+    sig_start = sections[-1][1]
+    sig = sections[-1][2]
+    if len(sig) != 64:
+        raise Malformed(f"bundle: signature is {len(sig)} bytes, expected 64")
+    content = sections[2:-1]
+    mr = Reader(sections[1][2], "manifest")
+    count = mr.varint("entry count")
+    if count != len(content):
+        raise HashMismatch(f"manifest lists {count} sections, bundle holds {len(content)}")
+    for i, (t, _start, payload) in enumerate(content):
+        mt = mr.byte("section type")
+        size = mr.varint("section size")
+        digest = mr.take(32, "section hash")
+        if mt != t or size != len(payload):
+            raise HashMismatch(
+                f"section {i}: manifest says type {mt:#04x} size {size}, "
+                f"found type {t:#04x} size {len(payload)}"
+            )
+        if hashlib.sha256(payload).digest() != digest:
+            raise HashMismatch(
+                f"section {i} (type {t:#04x}): SHA-256 {hashlib.sha256(payload).hexdigest()[:16]}… "
+                f"differs from manifest {digest.hex()[:16]}…"
+            )
+    mr.finish()
+    try:
+        sender = str(header["sender"])
+        sender_key = public_from_hex(str(header["sender_key"]), "sender key")
+        created = int(header["created"])  # type: ignore[call-overload]
+    except (KeyError, ValueError, TypeError) as exc:
+        raise Malformed(f"bundle header: missing or bad field ({exc})") from exc
+    required = list(header["required"])  # type: ignore[call-overload]
+    bundle = Bundle(sender=sender, sender_key=sender_key, created=created, caps=required)
+    if isinstance(header.get("trust"), str):
+        bundle.trust_digest = str(header["trust"])
+    if content and content[0][0] == T_ENCRYPTED:
+        if CAP_ENCRYPTION not in required or len(content) != 1:
+            raise Malformed("bundle: encrypted section without the encryption capability")
+        enc = header.get("enc")
+        if not isinstance(enc, dict):
+            raise Malformed("bundle header: encrypted bundle without 'enc' parameters")
+        bundle.recipient = enc.get("to")
+        if decrypt_with is None:
+            raise DecryptionFailed(
+                f"bundle is encrypted to site {enc.get('to')!r}; this site has no key to open it"
+            )
+        epk = public_from_hex(str(enc.get("epk")), "ephemeral key")
+        rpk = public_from_hex(str(enc.get("rpk")), "recipient key")
+        if rpk != x25519_public(decrypt_with):
+            raise DecryptionFailed(
+                f"bundle is encrypted to site {enc.get('to')!r} (key {rpk.hex()[:16]}…), "
+                "not to this site"
+            )
+        payload = content[0][2]
+        if len(payload) < 12 + 16:
+            raise Truncated("encrypted section shorter than nonce and tag")
+        k = _derive(decrypt_with.exchange(x25519_from_public(epk)), epk, rpk)
+        prefix = data[: sections[1][1]]
+        try:
+            plain = ChaCha20Poly1305(k).decrypt(payload[:12], payload[12:], prefix)
+        except InvalidTag as exc:
+            raise DecryptionFailed("encrypted section does not authenticate") from exc
+        inner = [(t, p) for t, _s, p in _read_sections(Reader(plain, "decrypted content"))]
+    else:
+        if CAP_ENCRYPTION in required:
+            raise Malformed("bundle: encryption capability without an encrypted section")
+        inner = [(t, p) for t, _s, p in content]
+    for t, p in inner:
+        if t == T_CERT:
+            cr = Reader(p, "certificate section")
+            body = cr.lp("certificate body")
+            csig = cr.take(64, "certificate signature")
+            cr.finish()
+            bundle.certs.append(Certificate.parse(body, csig))
+        elif t == T_REVOKE:
+            rr = Reader(p, "revocation section")
+            body = rr.lp("revocation body")
+            rsig = rr.take(64, "revocation signature")
+            rr.finish()
+            bundle.revocations.append(Revocation.parse(body, rsig))
+        elif t == T_ACK:
+            bundle.acks = _decode_acks(p)
+        elif t == T_SEGMENT:
+            bundle.segments.append(Segment.decode(p, f"segment section {len(bundle.segments)}"))
+        elif t & OPTIONAL_BIT:
+            continue
+        else:
+            raise Malformed(f"bundle: unknown section type {t:#04x}")
+    return bundle, data[:sig_start], sig
+
+
+def verify_sender(bundle: Bundle, signed: bytes, sig: bytes) -> None:
+    verify(
+        bundle.sender_key,
+        sig,
+        BUNDLE_CONTEXT + hashlib.sha256(signed).digest(),
+        f"bundle from site {bundle.sender!r}",
+    )

