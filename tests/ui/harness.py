@@ -60,7 +60,7 @@ def serve(db: Path, log: Path) -> Iterator[Server]:
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "cchc", "--db", str(db), "ui", "--web", "--port", str(port)],
-            env=cchc_env(),
+            env=cchc_env({"FLET_LOG_LEVEL": "warning"}),
             stdout=out,
             stderr=subprocess.STDOUT,
         )
@@ -178,17 +178,22 @@ def fill(page: Page, identifier: str, value: str) -> None:
 
 
 def choose(page: Page, identifier: str, option: str, timeout: float = 10) -> None:
-    """Open the dropdown tagged `identifier` and pick the option shown as `option`."""
-    wait_for(by_id(page, identifier)).click()
+    """Open the dropdown tagged `identifier` and pick the option shown as `option`; a click that
+    lands while the page is redrawing can be lost, so the dropdown is opened again if needed."""
     buttons = page.locator("flt-semantics[role=group] flt-semantics[role=button]")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        for candidate in buttons.filter(has_text=option).all():
-            if candidate.inner_text().strip() == option:
-                candidate.click()
-                page.wait_for_timeout(300)
-                return
-        page.wait_for_timeout(200)
+        wait_for(by_id(page, identifier)).click()
+        opened_at = time.monotonic()
+        while time.monotonic() < min(deadline, opened_at + 3):
+            for candidate in buttons.filter(has_text=option).all():
+                if candidate.inner_text().strip() == option:
+                    candidate.click()
+                    page.wait_for_timeout(300)
+                    return
+            page.wait_for_timeout(200)
+        page.keyboard.press("Escape")  # close whatever opened, then try again
+        page.wait_for_timeout(300)
     raise AssertionError(f"no option {option!r} in {identifier}")
 
 

@@ -155,15 +155,20 @@ SETTINGS = {
 }
 
 DESKTOP_FALLBACK = {
-    "why_no_flet_desktop": "chưa cài gói flet-desktop",
+    "why_no_flet_desktop": "chưa cài gói flet-desktop {version}",
     "why_no_display": "máy không có màn hình đồ họa (biến DISPLAY trống)",
-    "why_no_client": "chưa có chương trình cửa sổ Flet (flet-desktop {version}) trên máy",
-    "message": "Không mở được cửa sổ ứng dụng vì {why}.\n"
-    "Ứng dụng vẫn chạy đầy đủ trong trình duyệt tại: {url}\n"
-    "(chỉ máy này truy cập được; đóng cửa sổ dòng lệnh này để tắt ứng dụng).\n"
-    "Muốn có cửa sổ riêng: chép tệp {artifact} (mang từ máy có Internet, xem "
+    "why_no_client": "chưa có chương trình cửa sổ Flet {version} trên máy",
+    "how_no_flet_desktop": "Muốn có cửa sổ riêng: cài gói flet-desktop {version} từ USB "
+    "(pip install --no-index --find-links <thư mục wheels> flet-desktop=={version}), rồi chép tệp "
+    "{artifact} vào máy và đặt biến FLET_CLIENT_URL=file:///đường/dẫn/{artifact} "
+    "(xem docs/offline-install.md).",
+    "how_no_display": "Muốn có cửa sổ riêng: mở ứng dụng trong phiên làm việc có màn hình đồ họa.",
+    "how_no_client": "Muốn có cửa sổ riêng: chép tệp {artifact} (mang từ máy có Internet, xem "
     "docs/offline-install.md) vào máy, rồi đặt biến FLET_CLIENT_URL=file:///đường/dẫn/{artifact} "
     "hoặc FLET_VIEW_PATH=<thư mục chứa chương trình flet đã giải nén> và mở lại ứng dụng.",
+    "message": "Không mở được cửa sổ ứng dụng vì {why}.\n"
+    "Ứng dụng vẫn chạy đầy đủ trong trình duyệt tại: {url}\n"
+    "(chỉ máy này truy cập được; đóng cửa sổ dòng lệnh này để tắt ứng dụng).\n{advice}",
     "serving": "Ứng dụng đang chạy tại {url} (nhấn Ctrl+C để tắt).",
 }
 

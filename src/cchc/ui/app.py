@@ -120,17 +120,41 @@ def _first_start(ctx: AppContext, then: Callable[[], None]) -> ft.Control:
 
 @dataclass(frozen=True)
 class DesktopCheck:
-    """Whether the Flet desktop window can open here; if not, why (in Vietnamese)."""
+    """Whether the Flet desktop window can open here; if not, why and what to do (Vietnamese)."""
 
     available: bool
     why: str = ""
     artifact: str = "flet-linux-…-amd64.tar.gz"
+    reason: str = ""  # no_flet_desktop, no_display, no_client
+
+    def advice(self) -> str:
+        how = DESKTOP_FALLBACK[f"how_{self.reason}"] if self.reason else ""
+        return how.format(artifact=self.artifact, version=_flet_version())
 
 
 def _flet_version() -> str:
     from flet.version import flet_version
 
     return str(flet_version)
+
+
+# flet-desktop 1.0.x picks its Linux client build by the system's glibc (newest not above it).
+_GLIBC_BUILDS = (
+    ((2, 28), "debian10"),
+    ((2, 31), "ubuntu20.04"),
+    ((2, 35), "ubuntu22.04"),
+    ((2, 36), "debian12"),
+    ((2, 39), "ubuntu24.04"),
+)
+
+
+def _glibc() -> tuple[int, int]:
+    try:
+        text = os.confstr("CS_GNU_LIBC_VERSION") or ""
+        major, minor = text.split()[-1].split(".")[:2]
+        return int(major), int(minor)
+    except (AttributeError, ValueError, OSError, IndexError):
+        return (0, 0)
 
 
 def client_artifact_name() -> str:
@@ -140,7 +164,12 @@ def client_artifact_name() -> str:
     if sys.platform == "darwin":
         return "flet-macos.tar.gz"
     arch = {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
-    return f"flet-linux-debian12-light-{arch}.tar.gz"
+    glibc = _glibc()
+    distro = _GLIBC_BUILDS[0][1]
+    for needed, name in _GLIBC_BUILDS:
+        if glibc >= needed:
+            distro = name
+    return f"flet-linux-{distro}-light-{arch}.tar.gz"
 
 
 def has_display() -> bool:
@@ -154,21 +183,26 @@ def desktop_check() -> DesktopCheck:
     """Look, without downloading anything, for what flet-desktop needs to open its window."""
     artifact = client_artifact_name()
     if importlib.util.find_spec("flet_desktop") is None:
-        return DesktopCheck(False, DESKTOP_FALLBACK["why_no_flet_desktop"], artifact)
+        return _missing("no_flet_desktop", artifact)
     if not has_display():
-        return DesktopCheck(False, DESKTOP_FALLBACK["why_no_display"], artifact)
+        return _missing("no_display", artifact)
     try:
         import flet_desktop
         import flet_desktop.version
 
         version = str(flet_desktop.version.version or _flet_version())
     except Exception:
-        return DesktopCheck(False, DESKTOP_FALLBACK["why_no_flet_desktop"], artifact)
+        return _missing("no_flet_desktop", artifact)
     if version != _flet_version():
-        return DesktopCheck(False, DESKTOP_FALLBACK["why_no_flet_desktop"], artifact)
+        return _missing("no_flet_desktop", artifact)
     if _client_present(version, Path(flet_desktop.__file__).parent, artifact):
         return DesktopCheck(True, "", artifact)
-    return DesktopCheck(False, DESKTOP_FALLBACK["why_no_client"].format(version=version), artifact)
+    return _missing("no_client", artifact)
+
+
+def _missing(reason: str, artifact: str) -> DesktopCheck:
+    why = DESKTOP_FALLBACK[f"why_{reason}"].format(version=_flet_version())
+    return DesktopCheck(False, why, artifact, reason)
 
 
 def _client_present(version: str, package_dir: Path, artifact: str) -> bool:
@@ -266,7 +300,7 @@ def run(
     port = port or free_port(host)
     echo(
         DESKTOP_FALLBACK["message"].format(
-            why=check.why, url=f"http://{host}:{port}/", artifact=check.artifact
+            why=check.why, url=f"http://{host}:{port}/", advice=check.advice()
         )
     )
     # Without a graphical display, Python's webbrowser would start a text browser in this

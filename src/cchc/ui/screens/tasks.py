@@ -76,6 +76,7 @@ class TasksScreen:
         self.ctx = ctx
         self.selected: str | None = None
         self._views: list[TaskView] = []
+        self._detail_builds = 0
         self._row_cache: dict[str, tuple[tuple[str, str, str, bool], ft.Control]] = {}
         self._tmp = Path(tempfile.mkdtemp(prefix="cchc-ui-"))
 
@@ -120,6 +121,7 @@ class TasksScreen:
         self.count = ft.Text()
         self.rows = ft.ListView(expand=True, spacing=2)
         self.detail = ft.Column(scroll=ft.ScrollMode.AUTO, expand=True, spacing=12)
+        self.detail_host = ft.Container(self.detail, expand=True, padding=ft.Padding.only(left=8))
         filters = ft.Row(
             [
                 tagged("filter-area", self.area),
@@ -143,7 +145,7 @@ class TasksScreen:
                             width=470,
                         ),
                         ft.VerticalDivider(width=1),
-                        ft.Container(self.detail, expand=True, padding=ft.Padding.only(left=8)),
+                        self.detail_host,
                     ],
                     expand=True,
                     vertical_alignment=ft.CrossAxisAlignment.START,
@@ -160,6 +162,7 @@ class TasksScreen:
             self.unit.value = ALL
             self.search.value = ""
             self.state.value = params["state"]
+        self._fresh_detail()
         if "task" in params:
             self.selected = params["task"]
         self.refresh_list()
@@ -255,8 +258,20 @@ class TasksScreen:
         )
         return tagged(f"task-row-{v.stt or v.id[:8]}", tile)
 
+    def _fresh_detail(self) -> None:
+        """Another task opens scrolled to its top."""
+        try:
+            self.detail.page  # noqa: B018  (raises until the column is on the page)
+        except RuntimeError:
+            return
+        self.ctx.page.run_task(self._scroll_detail_top)
+
+    async def _scroll_detail_top(self) -> None:
+        await self.detail.scroll_to(offset=0, duration=0)
+
     def open_task(self, ref: str) -> None:
         self.selected = ref
+        self._fresh_detail()
         self.refresh_list()
         self.refresh_detail()
         self.ctx.page.update()
@@ -295,7 +310,12 @@ class TasksScreen:
                 self._documents(detail),
             ]
         controls.append(self._history(detail))
-        self.detail.controls = controls
+        # A fresh key per build: Flutter then lays the new detail out from scratch (patching the
+        # previous task's form in place left the panel blank when the form disappeared).
+        self._detail_builds += 1
+        self.detail.controls = [
+            ft.Column(controls, spacing=12, key=f"detail-{self._detail_builds}")
+        ]
 
     def _facts(self, d: TaskDetail) -> ft.Control:
         ref = d.stt if d.stt is not None else d.id[:8]
