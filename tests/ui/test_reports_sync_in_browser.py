@@ -452,3 +452,17 @@ def test_dashboard_says_when_this_laptop_last_exchanged_with_the_other_unit(page
     assert any("Thành phố" in line and "hôm nay" in line for line in lines), lines
     by_id(page, "dashboard-exchange").first.scroll_into_view_if_needed()
     screenshot(page, "22-dashboard-last-exchange")
+
+
+def test_revising_a_submitted_report_opens_a_new_draft_and_keeps_the_old(
+    world: World, page: Page
+) -> None:
+    _nav(page, "Báo cáo")
+    click(page, f"report-row-{PERIOD}-vhxh-1")
+    wait_for(by_id(page, "report-revise"))
+    click(page, "report-revise")
+    wait_text(page, "Đã tạo bản sửa đổi lần 2")
+    wait_for(by_id(page, "report-save"))
+    screenshot(page, "25-report-revision")
+    revisions = sorted(_reports(world.db, "--unit", "vhxh"), key=lambda r: int(str(r["revision"])))
+    assert [(r["revision"], r["status"]) for r in revisions] == [(1, "submitted"), (2, "draft")]

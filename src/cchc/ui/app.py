@@ -45,9 +45,9 @@ SCREENS: list[ScreenSpec] = [
     dashboard.SPEC,
     tasks.SPEC,
     reports.SPEC,
-    plan_money.SPEC,
     sync.SPEC,
     settings.SPEC,
+    plan_money.SPEC,
 ]
 
 # Dashboard panels from other areas, in order (sync's "last exchange per peer" goes here too).

@@ -449,6 +449,6 @@ SPEC = ScreenSpec(
     label=PLAN_MONEY["nav"],
     icon=ft.Icons.PAYMENTS_OUTLINED,
     selected_icon=ft.Icons.PAYMENTS,
-    order=35,
+    order=95,  # after Cài đặt so Alt+1…Alt+5 keep their places (tests/ui rely on Alt+5)
     factory=PlanMoneyScreen,
 )
