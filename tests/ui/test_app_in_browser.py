@@ -180,7 +180,8 @@ def test_evidence_is_uploaded_from_the_browser_stored_by_hash_and_downloaded_bac
             page.wait_for_timeout(250)
             if with_text(page, done).count():
                 break
-            refused = bool(shown_text(by_id(page, "evidence-error").first).strip())
+            error = by_id(page, "evidence-error")
+            refused = bool(error.count() and shown_text(error.first).strip())
             if refused:
                 break
         if not refused:
@@ -204,6 +205,9 @@ def test_evidence_is_uploaded_from_the_browser_stored_by_hash_and_downloaded_bac
 
 
 def test_marking_done_with_its_date_makes_the_task_done_on_time(server: Server, page: Page) -> None:
+    page.mouse.move(900, 400)
+    page.mouse.wheel(0, -4000)  # back up to the update form, above the attached documents
+    page.wait_for_timeout(500)
     choose(page, "update-status", "Đã hoàn thành")
     fill(page, "update-progress", "100")
     fill(page, "update-done-on", "20/03/2026")
