@@ -62,6 +62,14 @@ def open_engine(ws: Workspace) -> Engine:
     return engine
 
 
+def install_capture(ws: Workspace) -> None:
+    """Make sure every write to the tracked tables is captured from now on (cheap when it is).
+
+    Called by ``Workspace.open`` so that edits made before the first exchange are not missed.
+    """
+    open_engine(ws)
+
+
 @contextmanager
 def capture_suppressed(ws: Workspace) -> Iterator[None]:
     """Writes inside are not sent to other sites (for data every laptop loads identically).
@@ -388,6 +396,7 @@ __all__ = [
     "TransportError",
     "UsageError",
     "capture_suppressed",
+    "install_capture",
     "certify",
     "conflicts",
     "export_to",

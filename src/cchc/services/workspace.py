@@ -59,7 +59,13 @@ class Workspace:
         try:
             migrate(ws.db)
             if load_plan:
-                ensure_plan_loaded(ws)
+                # The sync engine (services.exchange) captures every write to the tracked tables
+                # from the first open on; the plan, identical on every laptop, is not sent.
+                from cchc.services.exchange import capture_suppressed, install_capture
+
+                with capture_suppressed(ws):
+                    ensure_plan_loaded(ws)
+                install_capture(ws)
         except sqlite3.DatabaseError as err:
             ws.close()
             text = str(err)
