@@ -57,20 +57,44 @@ def _sync_once(
     return stats, seconds, pushed.resumes, pulled.resumes
 
 
-def bench_http(size: int, kbit: float, cut: float) -> None:
-    up, down = _bundle(size, 1), _bundle(size, 2)
+def measure_http_sync(
+    up: bytes, down: bytes, kbit: float = 64.0, cut: float = 30.0
+) -> dict[str, float]:
+    """Push `up` and pull `down` over an unbroken link, then over a throttled, cut one.
+
+    Reusable by other benchmarks with real bundles. Returns the wire bytes of both runs, their
+    ratio, the cut run's seconds, cuts, connections and resumes.
+    """
     with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
-        clean, clean_s, _, _ = _sync_once(Path(a), up, down, None, None)
-        cutst, cut_s, push_resumes, pull_resumes = _sync_once(Path(b), up, down, kbit, cut)
-    ratio = cutst.total / clean.total
+        clean, _, _, _ = _sync_once(Path(a), up, down, None, None)
+        cutst, seconds, push_resumes, pull_resumes = _sync_once(Path(b), up, down, kbit, cut)
+    return {
+        "unbroken_bytes": clean.total,
+        "unbroken_connections": clean.connections,
+        "cut_bytes": cutst.total,
+        "cut_seconds": seconds,
+        "cuts": cutst.cuts,
+        "connections": cutst.connections,
+        "push_resumes": push_resumes,
+        "pull_resumes": pull_resumes,
+        "ratio": cutst.total / clean.total,
+    }
+
+
+def bench_http(size: int, kbit: float, cut: float) -> None:
+    f = measure_http_sync(_bundle(size, 1), _bundle(size, 2), kbit, cut)
     print(f"HTTP sync: push {size} B + pull {size} B, link {kbit:g} kbit/s, cut every {cut:g} s")
-    print(f"  unbroken : {clean.total} B on the wire ({clean.connections} connection(s))")
     print(
-        f"  cut link : {cutst.total} B on the wire in {cut_s:.1f} s, {cutst.cuts} cut(s), "
-        f"{cutst.connections} connections, resumes push {push_resumes} / pull {pull_resumes}"
+        f"  unbroken : {f['unbroken_bytes']:.0f} B on the wire "
+        f"({f['unbroken_connections']:.0f} connection(s))"
     )
-    print(f"  bytes-on-wire ratio cut/unbroken: {ratio:.3f}  (target <= {TARGET_RATIO})")
-    print(f"  payload efficiency: {2 * size / cutst.total:.3f} of wire bytes are bundle bytes")
+    print(
+        f"  cut link : {f['cut_bytes']:.0f} B on the wire in {f['cut_seconds']:.1f} s, "
+        f"{f['cuts']:.0f} cut(s), {f['connections']:.0f} connections, "
+        f"resumes push {f['push_resumes']:.0f} / pull {f['pull_resumes']:.0f}"
+    )
+    print(f"  bytes-on-wire ratio cut/unbroken: {f['ratio']:.3f}  (target <= {TARGET_RATIO})")
+    print(f"  payload efficiency: {2 * size / f['cut_bytes']:.3f} of wire bytes are bundle bytes")
 
 
 def bench_parts(megabytes: float) -> None:

@@ -25,6 +25,7 @@ from sync.transport.parts import is_part, part_name, split
 
 EML_SUFFIX = ".eml"
 DEFAULT_PART_SIZE = 5 * 1024 * 1024
+DEFAULT_SENDER = "dong-bo@localhost"
 ATTACHMENT_TYPE = ("application", "octet-stream")
 
 
@@ -49,13 +50,18 @@ def build_messages(
     data: bytes,
     *,
     to: str | Sequence[str],
-    sender: str,
+    sender: str = DEFAULT_SENDER,
     part_size: int = DEFAULT_PART_SIZE,
     prefix: str = "bundle",
     subject_template: str = texts.EMAIL_SUBJECT,
     body_template: str = texts.EMAIL_BODY,
+    draft: bool = False,
 ) -> list[EmailMessage]:
-    """One message per part of `data`, each with the part attached as `<part name>.cchc`."""
+    """One message per part of `data`, each with the part attached as `<part name>.cchc`.
+
+    `draft=True` adds `X-Unsent: 1`, so mail clients that honour it open the file as a message
+    ready to send rather than as a received one.
+    """
     recipients = [to] if isinstance(to, str) else list(to)
     sha = sha256_hex(data)
     blobs = split(data, part_size)
@@ -78,6 +84,8 @@ def build_messages(
         msg["Date"] = formatdate(localtime=False)
         msg["Message-ID"] = make_msgid(idstring=f"{sha[:16]}.{i}", domain=domain)
         msg["X-Sync-Bundle"] = f"{sha}; part={i}/{count}"
+        if draft:
+            msg["X-Unsent"] = "1"
         msg.set_content(
             unicodedata.normalize("NFC", body_template.format(**fields)), cte="quoted-printable"
         )
@@ -102,13 +110,16 @@ def write_emails(
     data: bytes,
     *,
     to: str | Sequence[str],
-    sender: str,
+    sender: str = DEFAULT_SENDER,
     part_size: int = DEFAULT_PART_SIZE,
     prefix: str = "bundle",
     subject_template: str = texts.EMAIL_SUBJECT,
     body_template: str = texts.EMAIL_BODY,
 ) -> list[Path]:
-    """Write one `.eml` per part into `folder` atomically; returns the paths in part order."""
+    """Write one `.eml` per part into `folder` atomically (as drafts, `X-Unsent: 1`).
+
+    Returns the paths in part order; `folder` is created if needed.
+    """
     msgs = build_messages(
         data,
         to=to,
@@ -117,8 +128,10 @@ def write_emails(
         prefix=prefix,
         subject_template=subject_template,
         body_template=body_template,
+        draft=True,
     )
     base = Path(folder)
+    base.mkdir(parents=True, exist_ok=True)
     return write_all_atomic((base / eml_name(m), m.as_bytes()) for m in msgs)
 
 
@@ -179,9 +192,19 @@ def send_emails(
     sender: str,
     part_size: int = DEFAULT_PART_SIZE,
     prefix: str = "bundle",
+    subject_template: str = texts.EMAIL_SUBJECT,
+    body_template: str = texts.EMAIL_BODY,
 ) -> int:
     """Build the messages for `data` and send them; returns how many were sent."""
-    msgs = build_messages(data, to=to, sender=sender, part_size=part_size, prefix=prefix)
+    msgs = build_messages(
+        data,
+        to=to,
+        sender=sender,
+        part_size=part_size,
+        prefix=prefix,
+        subject_template=subject_template,
+        body_template=body_template,
+    )
     send_smtp(msgs, config)
     return len(msgs)
 
@@ -199,7 +222,7 @@ def extract_parts_from_bytes(raw: bytes, source: str = "<message>") -> list[byte
         payload = att.get_payload(decode=True)
         if not isinstance(payload, bytes) or not payload:
             continue
-        if name.endswith(BUNDLE_SUFFIX) or is_part(payload):
+        if name.lower().endswith(BUNDLE_SUFFIX) or is_part(payload):
             found.append(payload)
     if not found:
         raise NotABundle(f"{source!r} has no bundle attachment", source=source)

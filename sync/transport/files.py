@@ -79,18 +79,23 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
                 os.close(fd)
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        if exc.errno in _NO_SPACE:
-            raise DiskFull(
-                f"no space left on the device to write {str(target)!r} ({len(data)} bytes)",
-                path=str(target),
-                size=len(data),
-            ) from exc
-        raise WriteFailed(
-            f"could not write {str(target)!r}: {exc.strerror or exc}",
-            path=str(target),
-            reason=exc.strerror or str(exc),
-        ) from exc
+        raise local_write_error(exc, target, len(data)) from exc
     return target
+
+
+def local_write_error(exc: OSError, path: Path, size: int) -> DiskFull | WriteFailed:
+    """The carrier error for an operating-system refusal to write `size` bytes to `path`."""
+    if exc.errno in _NO_SPACE:
+        return DiskFull(
+            f"no space left on the device to write {str(path)!r} ({size} bytes)",
+            path=str(path),
+            size=size,
+        )
+    return WriteFailed(
+        f"could not write {str(path)!r}: {exc.strerror or exc}",
+        path=str(path),
+        reason=exc.strerror or str(exc),
+    )
 
 
 def list_bundle_files(folder: str | os.PathLike[str]) -> list[Path]:
@@ -99,7 +104,7 @@ def list_bundle_files(folder: str | os.PathLike[str]) -> list[Path]:
     return sorted(
         p
         for p in base.iterdir()
-        if p.is_file() and p.name.endswith(BUNDLE_SUFFIX) and not p.name.startswith(".")
+        if p.is_file() and p.name.lower().endswith(BUNDLE_SUFFIX) and not p.name.startswith(".")
     )
 
 

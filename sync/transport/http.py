@@ -36,13 +36,14 @@ from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
 from sync.transport.errors import (
+    DiskFull,
     HashMismatch,
     NotABundle,
     RemoteRejected,
     TransferAborted,
     TransportError,
 )
-from sync.transport.files import sha256_hex, write_atomic
+from sync.transport.files import local_write_error, sha256_hex, write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,11 @@ class _Upload:
 
 
 class HubServer:
-    """The city's hub: receives pushed bundles and serves bundles to pull, resumably."""
+    """The city's hub: receives pushed bundles and serves bundles to pull, resumably.
+
+    Requests are served by worker threads; `on_bundle` and `bundle_for` are called from them but
+    never two at a time, so the app may share one database connection between them.
+    """
 
     def __init__(
         self,
@@ -102,6 +107,7 @@ class HubServer:
         self._uploads: dict[str, _Upload] = {}
         self._uploads_lock = threading.Lock()
         self._outbox_lock = threading.Lock()
+        self._app_lock = threading.Lock()  # the app's callbacks run one at a time
         self._thread: threading.Thread | None = None
         handler = type("HubHandler", (_Handler,), {"hub": self, "timeout": request_timeout})
         self.httpd = ThreadingHTTPServer((host, port), handler)
@@ -183,9 +189,10 @@ class HubServer:
         up = self._upload(sha)
         with up.finish:
             state = self.upload_state(sha)
-            if state["done"]:
-                return state
             path = self.upload_path(sha)
+            if state["done"]:
+                path.unlink(missing_ok=True)
+                return state
             data = path.read_bytes()
             if len(data) != total or sha256_hex(data) != sha:
                 path.unlink(missing_ok=True)
@@ -197,7 +204,8 @@ class HubServer:
                     received=0,
                 )
             try:
-                result = self.on_bundle(data, sender)
+                with self._app_lock:
+                    result = self.on_bundle(data, sender)
             except Exception as exc:  # the app's import failed: report it, keep the bytes
                 log.exception("on_bundle failed for %s", sha)
                 raise _Reject(500, "import_failed", f"import of {sha[:8]} failed: {exc}") from exc
@@ -219,7 +227,8 @@ class HubServer:
         if have and self.blob_path(have).is_file():
             return {"sha256": have, "size": self.blob_path(have).stat().st_size}
         try:
-            data = self.bundle_for(peer)
+            with self._app_lock:
+                data = self.bundle_for(peer)
         except Exception as exc:
             log.exception("bundle_for failed for %s", peer)
             raise _Reject(500, "export_failed", f"export for {peer!r} failed: {exc}") from exc
@@ -318,6 +327,12 @@ class _Handler(BaseHTTPRequestHandler):
                 self._drain()
             body = {"error": rej.code, "message": rej.message, **rej.extra}
             self._send_json(rej.status, body, head_only=method == "HEAD")
+        except TransportError as err:  # the hub's own disk refused: say so, keep serving
+            log.error("hub storage error: %s", err)
+            self.close_connection = True
+            status = 507 if isinstance(err, DiskFull) else 500
+            body = {"error": err.code, "message": f"the hub cannot store data: {err.message}"}
+            self._send_json(status, body, head_only=method == "HEAD")
         except (ConnectionError, TimeoutError) as exc:
             log.debug("connection lost: %s", exc)
             self.close_connection = True
@@ -415,19 +430,21 @@ class _Handler(BaseHTTPRequestHandler):
                 "bad_request",
                 f"Upload-Offset {offset} + Content-Length {length} runs past Upload-Length {total}",
             )
-        state = hub.upload_state(sha)
-        if state["done"]:
-            self._drain()
-            return self._send_json(200, state)
         up = hub._upload(sha)
         token = object()
         path = hub.upload_path(sha)
         with up.lock:
-            up.owner = token
+            state = hub.upload_state(sha)
             received = path.stat().st_size if path.exists() else 0
-            if received > total:
-                path.unlink()
-                received = 0
+            if not state["done"]:
+                if received > total:
+                    path.unlink()
+                    received = 0
+                if offset == received:
+                    up.owner = token  # a newer request takes over one stuck on a dead link
+        if state["done"]:
+            self._drain()
+            return self._send_json(200, state)
         if offset != received:
             raise _Reject(
                 409,
@@ -449,8 +466,11 @@ class _Handler(BaseHTTPRequestHandler):
                     if up.owner is not token:
                         self.close_connection = True
                         return  # a newer request took this upload over
-                    f.write(block)
-                    f.flush()
+                    try:
+                        f.write(block)
+                        f.flush()
+                    except OSError as exc:
+                        raise local_write_error(exc, path, total) from exc
                 remaining -= len(block)
                 self._body_left = remaining
         with up.lock:
@@ -728,12 +748,52 @@ def push(
         client.close()
 
 
-def _partial_for(dest: Path) -> tuple[Path | None, str | None]:
+def _download(resp: http.client.HTTPResponse, part: Path, size: int) -> int:
+    """Append the response body to `part` as it arrives; returns the bytes appended.
+
+    Network errors propagate (the caller retries); a local refusal to write raises `DiskFull`
+    (the partial file is removed to give the space back) or `WriteFailed`.
+    """
+    got = 0
+    try:
+        f = open(part, "ab")  # noqa: SIM115 - closed in the finally below
+    except OSError as exc:
+        raise local_write_error(exc, part, size) from exc
+    try:
+        while True:
+            chunk = resp.read1(_BLOCK)
+            if not chunk:
+                break
+            try:
+                f.write(chunk)
+                f.flush()
+            except OSError as exc:
+                raise local_write_error(exc, part, size) from exc
+            got += len(chunk)
+        try:
+            os.fsync(f.fileno())
+        except OSError as exc:
+            raise local_write_error(exc, part, size) from exc
+    except DiskFull:
+        with contextlib.suppress(OSError):
+            f.close()
+        part.unlink(missing_ok=True)
+        raise
+    finally:
+        with contextlib.suppress(OSError):
+            f.close()
+    return got
+
+
+def _partials_for(dest: Path) -> list[tuple[Path, str]]:
+    """Partial downloads for `dest` left by earlier pulls, newest first, with their sha256."""
+    found: list[tuple[float, Path, str]] = []
     for p in dest.parent.glob(f".{dest.name}.*.partial"):
         sha = p.name[len(dest.name) + 2 : -len(".partial")]
         if _SHA_RE.match(sha):
-            return p, sha
-    return None, None
+            with contextlib.suppress(OSError):
+                found.append((p.stat().st_mtime, p, sha))
+    return [(p, sha) for _, p, sha in sorted(found, key=lambda t: t[0], reverse=True)]
 
 
 def pull(
@@ -753,26 +813,32 @@ def pull(
     renamed into place only when whole.
     """
     dest = Path(dest_path)
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise local_write_error(exc, dest.parent, 0) from exc
     client = _Client(url, timeout)
     failures = 0
     resumes = 0
     received_bytes = 0
     target: dict[str, Any] | None = None
     best = -1
+    hash_restarts = 0
     try:
         while True:
             try:
                 if target is None:
-                    partial, have = _partial_for(dest)
+                    partials = _partials_for(dest)
                     query = f"/v1/outbox?peer={quote(peer, safe='')}"
-                    if have:
-                        query += f"&have={have}"
+                    if partials:
+                        query += f"&have={partials[0][1]}"
                     status, body = client.json("GET", query)
                     if status != 200:
                         raise _rejected(url, status, body)
                     target = body
-                    if partial is not None and have != body.get("sha256"):
-                        partial.unlink(missing_ok=True)
+                    for stale, sha in partials:
+                        if sha != body.get("sha256"):
+                            stale.unlink(missing_ok=True)
                     if not body.get("sha256"):
                         return PullResult(None, None, 0, resumes, received_bytes)
                 sha = str(target["sha256"])
@@ -799,15 +865,7 @@ def pull(
                         raise _rejected(url, resp.status, err)
                     if resp.status == 200 and have_len:
                         part.unlink(missing_ok=True)
-                    with open(part, "ab") as f:
-                        while True:
-                            chunk = resp.read1(_BLOCK)
-                            if not chunk:
-                                break
-                            f.write(chunk)
-                            received_bytes += len(chunk)
-                        f.flush()
-                        os.fsync(f.fileno())
+                    received_bytes += _download(resp, part, size)
                     if resp.will_close:
                         client.close()
                     have_len = part.stat().st_size
@@ -819,12 +877,18 @@ def pull(
                         digest.update(block)
                 if digest.hexdigest() != sha:
                     part.unlink(missing_ok=True)
+                    if hash_restarts < 1:  # a damaged partial file: fetch once more from zero
+                        hash_restarts += 1
+                        continue
                     raise HashMismatch(
                         f"downloaded {size} bytes whose sha256 is {digest.hexdigest()[:8]}, "
                         f"not the announced {sha[:8]}",
                         bundle_sha256=sha,
                     )
-                os.replace(part, dest)
+                try:
+                    os.replace(part, dest)
+                except OSError as exc:
+                    raise local_write_error(exc, dest, size) from exc
                 with contextlib.suppress(OSError):
                     fd = os.open(dest.parent, os.O_RDONLY)
                     try:
@@ -837,7 +901,8 @@ def pull(
                 current = 0
                 if target is not None:
                     p = dest.parent / f".{dest.name}.{target['sha256']}.partial"
-                    current = p.stat().st_size if p.exists() else 0
+                    with contextlib.suppress(OSError):
+                        current = p.stat().st_size
                 if current > best:
                     best = current
                     failures = 0

@@ -56,7 +56,7 @@ def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
                 for c in sorted(p.iterdir())
                 if c.is_file()
                 and not c.name.startswith(".")
-                and (c.name.endswith(BUNDLE_SUFFIX) or c.name.endswith(EML_SUFFIX))
+                and c.name.lower().endswith((BUNDLE_SUFFIX, EML_SUFFIX))
             )
         else:
             out.append(p)
@@ -106,7 +106,7 @@ def gather(paths: Iterable[str | os.PathLike[str]], store: PartStore) -> Gathere
                 raise NotABundle(
                     f"cannot read {source!r}: {exc.strerror or exc}", source=source
                 ) from exc
-            if path.name.endswith(EML_SUFFIX):
+            if path.name.lower().endswith(EML_SUFFIX):
                 attachments = extract_parts_from_bytes(blob, source)
                 for n, att in enumerate(attachments, start=1):
                     label = source if len(attachments) == 1 else f"{source}#{n}"

@@ -41,6 +41,7 @@ _HEAD = struct.Struct(">8sHHIIQ32sI")
 _DIGEST_LEN = 32
 HEADER_SIZE = _HEAD.size + _DIGEST_LEN
 MIN_PART_SIZE = 1024
+MAX_PART_SIZE = 2**31
 _SHA_HEX = re.compile(r"^[0-9a-f]{64}$")
 _NAME_RE = re.compile(
     r"^(?P<prefix>.+)-(?P<sha8>[0-9a-f]{8})\.part(?P<index>\d+)-of-(?P<count>\d+)"
@@ -73,11 +74,17 @@ def part_name(prefix: str, bundle_sha256: str, index: int, count: int) -> str:
 
 
 def _check_part_size(part_size: int) -> int:
-    if not isinstance(part_size, int) or isinstance(part_size, bool) or part_size < MIN_PART_SIZE:
+    if (
+        not isinstance(part_size, int)
+        or isinstance(part_size, bool)
+        or not MIN_PART_SIZE <= part_size <= MAX_PART_SIZE
+    ):
         raise InvalidPartSize(
-            f"part size {part_size!r} is too small: at least {MIN_PART_SIZE} bytes are needed",
+            f"part size {part_size!r} is out of range: it must be a whole number of bytes "
+            f"from {MIN_PART_SIZE} to {MAX_PART_SIZE}",
             part_size=part_size,
             minimum=MIN_PART_SIZE,
+            maximum=MAX_PART_SIZE,
         )
     return part_size
 
@@ -239,7 +246,10 @@ class PartStore:
         missing = sorted(set(range(1, count + 1)) - set(self._have(sha, count)))
         if missing:
             return AddResult(status, sha, part.index, count, missing)
-        bundle = self.assemble(sha)
+        try:
+            bundle = self.assemble(sha)
+        except PartsMissing as exc:  # another import assembled and removed them meanwhile
+            return AddResult(status, sha, part.index, count, list(exc.params["missing"]))
         return AddResult("complete", sha, part.index, count, [], bundle)
 
     def assemble(self, bundle_sha256: str) -> bytes:
@@ -263,8 +273,18 @@ class PartStore:
         meta = self._meta(sha, count) or {}
         chunks: list[bytes] = []
         for i in range(1, count + 1):
-            part = parse_part((d / f"{i:08d}.part").read_bytes(), f"staged part {i} of {sha[:8]}")
-            chunks.append(part.payload)
+            staged = d / f"{i:08d}.part"
+            try:
+                chunks.append(parse_part(staged.read_bytes(), str(staged)).payload)
+            except (FileNotFoundError, PartCorrupt, NotABundle) as exc:
+                # gone (another import used it) or damaged on disk: drop it so it can come again
+                with contextlib.suppress(OSError):
+                    staged.unlink()
+                raise PartsMissing(
+                    f"bundle {sha[:8]} is not complete: staged part {i} is unusable ({exc})",
+                    bundle_sha256=sha,
+                    missing=[i],
+                ) from None
         data = b"".join(chunks)
         self.discard(sha)
         if sha256_hex(data) != sha or len(data) != meta.get("size", len(data)):

@@ -42,3 +42,17 @@ def test_setting_a_profile_with_a_bad_unit_or_no_name_writes_nothing(tmp_path: P
         with pytest.raises(InvalidInput):
             overview.set_local_profile(ws, "Phòng Văn hóa - Xã hội", "   ")
         assert overview.local_profile(ws) == overview.LocalProfile(None, None, None)
+
+
+def test_a_units_laptop_may_edit_only_the_tasks_its_unit_leads(tmp_path: Path) -> None:
+    with Workspace.open(tmp_path / "db.sqlite") as ws:
+        views = {v.stt: v for v in task_service.list_tasks(ws)}
+        assert all(overview.may_edit(ws, v) for v in views.values())
+        overview.set_local_profile(ws, "Công an đặc khu", "Trần Văn C")
+        own = [v for v in views.values() if v.lead_unit == "cong_an"]
+        others = [v for v in views.values() if v.lead_unit != "cong_an"]
+        assert own and others
+        assert all(overview.may_edit(ws, v) for v in own)
+        assert not any(overview.may_edit(ws, v) for v in others)
+        overview.set_local_profile(ws, "Phòng Văn hóa - Xã hội", "Lê Thị B")
+        assert all(overview.may_edit(ws, v) for v in views.values())

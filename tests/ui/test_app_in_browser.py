@@ -5,6 +5,7 @@ One server and one page for the module; the tests run in order, as one officer's
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterator
@@ -154,6 +155,56 @@ def test_a_progress_of_120_is_refused_in_vietnamese_and_nothing_changes(
     assert shown["progress"] == 60
 
 
+def test_evidence_is_uploaded_from_the_browser_stored_by_hash_and_downloaded_back(
+    server: Server, page: Page, tmp_path: Path
+) -> None:
+    content = b"%PDF-1.4\n% Ke hoach tuyen truyen CCHC 2026\n" + bytes(range(256)) * 8
+    source = tmp_path / "ke-hoach-tuyen-truyen.pdf"
+    source.write_bytes(content)
+    with page.expect_file_chooser() as chooser:
+        click(page, "evidence-pick")
+    chooser.value.set_files(str(source))
+    wait_text(page, "Tệp đã chọn: ke-hoach-tuyen-truyen.pdf")
+    fill(page, "evidence-type", "Kế hoạch")
+    fill(page, "evidence-number", "12/KH-UBND")
+    fill(page, "evidence-date", "15/03/2026")
+    click(page, "evidence-attach")
+    wait_text(page, "Đã đính kèm Kế hoạch số 12/KH-UBND vào nhiệm vụ 4")
+    wait_text(page, "Kế hoạch số 12/KH-UBND ngày 15/03/2026")
+    screenshot(page, "05b-task-evidence-attached")
+
+    shown = run_json("--db", str(server.db), "task", "show", "4")
+    assert isinstance(shown, dict)
+    (doc,) = shown["documents"]
+    assert (doc["doc_type"], doc["number"], doc["date"]) == ("Kế hoạch", "12/KH-UBND", "2026-03-15")
+    assert doc["sha256"] == hashlib.sha256(content).hexdigest()
+    assert (server.db.parent / "attachments" / doc["sha256"]).read_bytes() == content
+
+    with page.expect_download() as download:
+        by_id(page, "documents").get_by_role("button", name="Tải về").first.click()
+    saved = tmp_path / "tai-ve.pdf"
+    download.value.save_as(saved)
+    assert saved.read_bytes() == content
+
+
+def test_marking_done_with_its_date_makes_the_task_done_on_time(server: Server, page: Page) -> None:
+    choose(page, "update-status", "Đã hoàn thành")
+    fill(page, "update-progress", "100")
+    fill(page, "update-done-on", "20/03/2026")
+    click(page, "update-submit")
+    wait_text(page, "Đã cập nhật nhiệm vụ 4: Hoàn thành đúng hạn, tiến độ 100%.")
+    shown = run_json("--db", str(server.db), "task", "show", "4")
+    assert isinstance(shown, dict)
+    assert (shown["state"], shown["done_on"]) == ("done_on_time", "2026-03-20")
+
+
+def test_alt_and_a_digit_switch_screens_from_the_keyboard(server: Server, page: Page) -> None:
+    page.keyboard.press("Alt+3")
+    wait_for(by_id(page, "settings-profile"))
+    page.keyboard.press("Alt+2")
+    wait_for(by_id(page, "filter-search"))
+
+
 def test_dashboard_reflects_the_update(server: Server, page: Page) -> None:
     _nav(page, "Tổng quan")
     wait_for(by_id(page, "dashboard-ready"))
@@ -161,6 +212,16 @@ def test_dashboard_reflects_the_update(server: Server, page: Page) -> None:
     in_progress = sum(1 for v in views if v["state"] == "in_progress")
     card = wait_for(by_id(page, "count-in_progress"))
     assert f"{STATE_LABELS['in_progress']}: {in_progress}" in shown_text(card)
+    targets = run_json("--db", str(server.db), "targets")
+    assert isinstance(targets, list)
+    plan_target = next(t for t in targets if t["code"] == "c")
+    assert (
+        "Chưa đạt" in shown_text(wait_for(by_id(page, "target-c")))
+        or plan_target["status"] != "not_met"
+    )
+    page.mouse.move(700, 500)
+    page.mouse.wheel(0, 900)
+    screenshot(page, "08-dashboard-lower-half")
 
 
 def test_settings_back_up_to_a_file_and_refuse_to_restore_a_corrupt_one(
@@ -175,11 +236,11 @@ def test_settings_back_up_to_a_file_and_refuse_to_restore_a_corrupt_one(
     wait_text(page, "Đã sao lưu 26 nhiệm vụ")
     assert run_cchc("--db", str(target), "task", "show", "4", "--json", check=True)
 
+    before = run_json("--db", str(server.db), "task", "show", "4")
     garbage = tmp_path / "hong.sqlite"
     garbage.write_bytes(b"khong phai co so du lieu" * 200)
     fill(page, "restore-path", str(garbage))
     click(page, "restore-now")
     wait_text(page, "bị hỏng hoặc không phải cơ sở dữ liệu SQLite")
     screenshot(page, "07-settings-restore-refused")
-    shown = run_json("--db", str(server.db), "task", "show", "4")
-    assert isinstance(shown, dict) and shown["progress"] == 60
+    assert run_json("--db", str(server.db), "task", "show", "4") == before

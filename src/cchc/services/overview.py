@@ -152,3 +152,19 @@ def set_local_profile(ws: Workspace, unit: str, officer: str) -> LocalProfile:
     ws.set_setting(task_service.UNIT_KEY, found["code"])
     ws.set_setting(task_service.OFFICER_KEY, name)
     return local_profile(ws)
+
+
+EDIT_ANY_ROLES = frozenset({"consolidator", "city"})
+
+
+def may_edit(ws: Workspace, task: TaskView) -> bool:
+    """Whether this laptop offers edits of `task`: a unit's laptop edits the tasks its unit leads;
+    the consolidating office and the city edit any; a laptop not yet set to a unit edits any.
+    (Signed scopes from sync certificates enforce the same on import.)"""
+    code = ws.setting(task_service.UNIT_KEY)
+    if not code:
+        return True
+    unit = next((u for u in units(ws) if u.code == code), None)
+    if unit is None or unit.role in EDIT_ANY_ROLES:
+        return True
+    return task.lead_unit == code

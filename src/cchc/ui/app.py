@@ -25,13 +25,17 @@ from cchc.paths import resource
 from cchc.services import overview as overview_service
 from cchc.texts.ui import APP_TITLE, DESKTOP_FALLBACK, FIRST_START
 from cchc.ui.context import AppContext
-from cchc.ui.screens import ScreenSpec, dashboard, settings, tasks
+from cchc.ui.exchange_panel import dashboard_exchange_panel
+from cchc.ui.screens import ScreenSpec, dashboard, panels, reports, settings, sync, tasks
 from cchc.ui.shell import Shell
 from cchc.ui.widgets import heading, tagged
 
 # The navigation, in order. Adding a screen is one line: its module's SPEC
 # (reports.SPEC, sync.SPEC when those screens land).
-SCREENS: list[ScreenSpec] = [dashboard.SPEC, tasks.SPEC, settings.SPEC]
+SCREENS: list[ScreenSpec] = [dashboard.SPEC, tasks.SPEC, reports.SPEC, sync.SPEC, settings.SPEC]
+
+# Dashboard panels from other areas, in order (sync's "last exchange per peer" goes here too).
+dashboard.EXTRA_PANELS[:] = [panels.targets_panel, dashboard_exchange_panel]
 
 
 def build_main(
@@ -123,16 +127,19 @@ def client_artifact_name() -> str:
     return f"flet-linux-debian12-light-{arch}.tar.gz"
 
 
+def has_display() -> bool:
+    """False on a Linux machine with no graphical session (no X11 nor Wayland display)."""
+    if not sys.platform.startswith("linux"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def desktop_check() -> DesktopCheck:
     """Look, without downloading anything, for what flet-desktop needs to open its window."""
     artifact = client_artifact_name()
     if importlib.util.find_spec("flet_desktop") is None:
         return DesktopCheck(False, DESKTOP_FALLBACK["why_no_flet_desktop"], artifact)
-    if (
-        sys.platform.startswith("linux")
-        and not os.environ.get("DISPLAY")
-        and not os.environ.get("WAYLAND_DISPLAY")
-    ):
+    if not has_display():
         return DesktopCheck(False, DESKTOP_FALLBACK["why_no_display"], artifact)
     try:
         import flet_desktop
@@ -246,4 +253,6 @@ def run(
             why=check.why, url=f"http://{host}:{port}/", artifact=check.artifact
         )
     )
-    serve_web(db_path, host, port, open_browser=True, echo=echo)
+    # Without a graphical display, Python's webbrowser would start a text browser in this
+    # terminal; the user opens the printed address instead.
+    serve_web(db_path, host, port, open_browser=has_display(), echo=echo)

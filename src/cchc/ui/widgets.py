@@ -38,7 +38,7 @@ def field_row(label: str, value: str) -> ft.Control:
     return ft.Row(
         [
             ft.Container(ft.Text(label, weight=ft.FontWeight.W_500), width=190),
-            ft.Text(value, selectable=True, expand=True),
+            ft.Text(value, expand=True),
         ],
         vertical_alignment=ft.CrossAxisAlignment.START,
     )

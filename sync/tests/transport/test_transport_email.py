@@ -45,7 +45,7 @@ def test_one_eml_per_part_with_vietnamese_subject_and_body(tmp_path: Path) -> No
         expected = unicodedata.normalize("NFC", f"Gói dữ liệu đồng bộ {sha8} — phần {i}/3")
         assert msg["Subject"] == expected
         assert "=?utf-8?" in raw.split(b"\r\n\r\n")[0].decode("ascii").lower()
-        assert msg["To"] == CITY and msg["From"] == SENDER
+        assert msg["To"] == CITY and msg["From"] == SENDER and msg["X-Unsent"] == "1"
         body = msg.get_body(preferencelist=("plain",)).get_content()
         assert unicodedata.is_normalized("NFC", body)
         assert "cchc sync import" in body and f"phần {i} trên tổng số 3" in body
@@ -97,7 +97,7 @@ def test_parts_sent_over_smtp_arrive_whole_and_reassemble(smtp_sink, tmp_path: P
     for envelope_from, rcpts, raw in reversed(smtp_sink.messages):
         assert envelope_from == SENDER and rcpts == [CITY]
         msg = BytesParser(policy=policy.default).parsebytes(raw)
-        assert msg["Subject"].startswith("Gói dữ liệu đồng bộ")
+        assert msg["Subject"].startswith("Gói dữ liệu đồng bộ") and msg["X-Unsent"] is None
         results.extend(store.add(b) for b in extract_parts_from_bytes(raw))
     assert results[-1].status == "complete" and results[-1].bundle == data
 
@@ -136,3 +136,18 @@ def test_part_size_for_a_message_limit_keeps_messages_under_it(tmp_path: Path) -
         part_size=part_size_for_message_limit(limit),
     )
     assert len(paths) == 5 and all(p.stat().st_size <= limit for p in paths)
+
+
+def test_app_wording_replaces_the_default_subject_and_body(tmp_path: Path) -> None:
+    (path,) = write_emails(
+        tmp_path / "new-folder",
+        b"bundle bytes",
+        to=CITY,
+        subject_template="Đặc khu Bạch Long Vĩ — đồng bộ {index}/{count}",
+        body_template="Tệp {filename}: {size} byte.",
+    )
+    msg = _read(path)
+    assert msg["Subject"] == "Đặc khu Bạch Long Vĩ — đồng bộ 1/1"
+    assert msg["From"] == "dong-bo@localhost"
+    body = msg.get_body(preferencelist=("plain",)).get_content()
+    assert body.strip() == f"Tệp {path.with_suffix('.cchc').name}: 12 byte."

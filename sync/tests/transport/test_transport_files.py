@@ -121,19 +121,6 @@ def test_monkeypatched_enospc_raises_disk_full_and_leaves_no_file(
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.fixture
-def tiny_disk(tmp_path: Path):  # type: ignore[no-untyped-def]
-    mount = tmp_path / "stick"
-    mount.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here (needs root): {done.stderr!r}")
-    yield mount
-    subprocess.run(["umount", str(mount)], check=True)
-
-
 def test_real_full_disk_raises_disk_full_and_leaves_no_partial_file(tiny_disk: Path) -> None:
     write_atomic(tiny_disk / "small.cchc", b"s" * 1000)
     with pytest.raises(DiskFull) as info:

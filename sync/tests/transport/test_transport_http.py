@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from sync.transport import (
+    DiskFull,
     NotABundle,
     RemoteRejected,
     TransferAborted,
@@ -311,3 +312,146 @@ def test_hub_keeps_only_the_blob_each_peer_may_still_be_fetching(make_hub) -> No
     _, newer = _request(hub.url, "GET", "/v1/outbox?peer=dao-1")
     blobs = sorted(p.stem for p in hub.outbox_dir.glob("*.blob"))
     assert blobs == sorted([two["sha256"], newer["sha256"]])
+
+
+def test_app_callbacks_never_run_two_at_a_time(tmp_path: Path) -> None:
+    import time
+
+    from sync.transport import HubServer
+
+    running = 0
+    peak = 0
+    seen: list[bytes] = []
+    lock = threading.Lock()
+
+    def on_bundle(data: bytes, sender: str) -> dict[str, Any]:
+        nonlocal running, peak
+        with lock:
+            running += 1
+            peak = max(peak, running)
+            seen.append(data)
+        time.sleep(0.05)
+        with lock:
+            running -= 1
+        return {"ok": True}
+
+    bundles = [os.urandom(20_000) for _ in range(4)]
+    with HubServer(on_bundle, lambda p: b"", tmp_path / "hub") as hub:
+        threads = [threading.Thread(target=push, args=(hub.url, b, "dao-1")) for b in bundles]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+    assert peak == 1 and sorted(seen) == sorted(bundles)
+
+
+def test_proxy_counts_exactly_the_bytes_it_relays_and_cuts_open_links() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as echo:
+        port = echo.getsockname()[1]
+
+        def serve() -> None:
+            conn, _ = echo.accept()
+            with conn:
+                seen = 0
+                while seen < 5_000:
+                    seen += len(conn.recv(65536))
+                conn.sendall(b"all 5000 in")
+                conn.recv(1)
+
+        threading.Thread(target=serve, daemon=True).start()
+        with ThrottlingProxy(port, kbit_per_s=None, cut_every=None) as proxy:
+            client = socket.create_connection(("127.0.0.1", proxy.port))
+            client.sendall(b"x" * 5_000)
+            got = b""
+            while len(got) < 11:
+                got += client.recv(100)
+            proxy.cut_all()
+            client.settimeout(5)
+            try:
+                after_cut = client.recv(100)
+            except ConnectionResetError:
+                after_cut = b""
+            client.close()
+            assert after_cut == b""  # the link is gone: reset or closed, nothing more arrives
+    assert got == b"all 5000 in"
+    assert (proxy.stats.up, proxy.stats.down, proxy.stats.cuts) == (5_000, 11, 1)
+
+
+def test_serve_runs_a_hub_in_its_own_process_until_interrupted(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import textwrap
+
+    root = Path(__file__).resolve().parents[3]
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from pathlib import Path
+        from sync.transport import serve
+        inbox = Path({str(tmp_path / "inbox")!r})
+        inbox.mkdir()
+        def on_bundle(data, sender):
+            (inbox / sender).write_bytes(data)
+            return {{"stored": len(data)}}
+        serve(on_bundle, lambda peer: b"for " + peer.encode(), {str(tmp_path / "hub")!r},
+              port=0, ready=lambda url: print(url, flush=True))
+        print("stopped", flush=True)
+        """
+    )
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(root), str(root / "src")]))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:")
+        assert reachable(url)
+        assert push(url, b"bundle from dao-1", "dao-1").result == {"stored": 17}
+        pulled = pull(url, "dao-1", tmp_path / "got.cchc")
+        assert pulled.path is not None and pulled.path.read_bytes() == b"for dao-1"
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0 and out.strip() == "stopped"
+    assert (tmp_path / "inbox" / "dao-1").read_bytes() == b"bundle from dao-1"
+    assert not reachable(url, timeout=1)
+
+
+def test_pull_onto_a_full_disk_stops_at_once_with_disk_full_and_frees_the_space(
+    make_hub, tiny_disk: Path
+) -> None:  # type: ignore[no-untyped-def]
+    hub, calls = make_hub()
+    calls.outgoing = os.urandom(200_000)
+    with pytest.raises(DiskFull) as info:
+        pull(hub.url, "dao-1", tiny_disk / "in.cchc", retries=8, backoff=5.0)
+    assert "in.cchc" in str(info.value)
+    assert list(tiny_disk.iterdir()) == []
+
+
+def test_hub_with_a_full_disk_refuses_a_push_clearly(tiny_disk: Path) -> None:
+    from sync.transport import HubServer
+
+    with HubServer(lambda d, s: {}, lambda p: b"", tiny_disk / "hub") as hub:
+        with pytest.raises(RemoteRejected) as info:
+            push(hub.url, os.urandom(200_000), "dao-1", retries=8, backoff=5.0)
+        assert info.value.params["status"] == 507
+        assert info.value.params["remote_code"] == "disk_full"
+        assert reachable(hub.url)
+
+
+def test_a_damaged_partial_download_is_fetched_again_and_stale_ones_removed(
+    make_hub, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    hub, calls = make_hub()
+    calls.outgoing = os.urandom(50_000)
+    sha = sha256_hex(calls.outgoing)
+    (tmp_path / f".in.cchc.{sha}.partial").write_bytes(b"\0" * 1_000)  # damaged on disk
+    (tmp_path / f".in.cchc.{'0' * 64}.partial").write_bytes(b"old")  # from a bundle long gone
+    result = pull(hub.url, "dao-1", tmp_path / "in.cchc")
+    assert (tmp_path / "in.cchc").read_bytes() == calls.outgoing
+    assert result.bytes_received == 49_000 + 50_000
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.cchc"]

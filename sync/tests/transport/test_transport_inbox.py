@@ -68,3 +68,11 @@ def test_unreadable_path_is_refused_naming_it(tmp_path: Path) -> None:
     found = gather([missing], PartStore(tmp_path / "staging"))
     assert [(r.source, r.error.code) for r in found.refused] == [(str(missing), "not_a_bundle")]
     assert "gone.cchc" in str(found.refused[0].error)
+
+
+def test_upper_case_names_saved_by_windows_mail_clients_are_read(tmp_path: Path) -> None:
+    data = os.urandom(2_000)
+    (eml,) = write_emails(tmp_path / "mail", data, to="a@b.vn")
+    eml.rename(eml.with_name("THU-DONG-BO.EML"))
+    found = gather([tmp_path / "mail"], PartStore(tmp_path / "staging"))
+    assert [b.data for b in found.bundles] == [data] and found.refused == []

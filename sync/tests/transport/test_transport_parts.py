@@ -171,8 +171,8 @@ def test_prune_drops_only_old_staged_bundles(tmp_path: Path) -> None:
     assert len(store.prune(older_than=0)) == 1 and store.status() == []
 
 
-@pytest.mark.parametrize("bad", [0, 96, MIN_PART_SIZE - 1, True])
-def test_too_small_part_size_is_refused_quoting_it(bad: int) -> None:
+@pytest.mark.parametrize("bad", [0, 96, MIN_PART_SIZE - 1, True, 2**31 + 1, "4096"])
+def test_out_of_range_part_size_is_refused_quoting_it(bad: int) -> None:
     with pytest.raises(InvalidPartSize) as info:
         split(b"data", bad)
     assert repr(bad) in str(info.value)
@@ -197,3 +197,19 @@ def test_write_bundle_writes_one_file_or_parts_that_gather_back(tmp_path: Path) 
     assert [b.data for b in found.bundles] == [data]
     with pytest.raises(NotABundle):
         write_bundle(tmp_path / "c", b"")
+
+
+def test_a_staged_part_damaged_on_disk_is_dropped_and_can_be_imported_again(
+    tmp_path: Path,
+) -> None:
+    data = os.urandom(5_000)
+    blobs = split(data, 2_000)
+    store = PartStore(tmp_path)
+    store.add(blobs[0])
+    store.add(blobs[1])
+    (staged,) = [p for p in tmp_path.rglob("00000001.part")]
+    staged.write_bytes(staged.read_bytes()[:-1] + b"!")
+    last = store.add(blobs[2])
+    assert last.status != "complete" and last.missing == [1]
+    assert store.missing(last.bundle_sha256) == [1]
+    assert store.add(blobs[0]).bundle == data

@@ -28,6 +28,9 @@ STATE_COLORS = {
 # Panels that other areas add to the dashboard: each takes the context and returns a control
 # (or None when it has nothing to show yet). The lead wires targets against actuals
 # (cchc.services.targets) and "last exchanged with each peer" (sync) here, one line each.
+MAX_UNIT_ROWS = 12  # a city database has over a hundred units: the busiest are shown
+MAX_TASK_ROWS = 8
+
 DashboardPanel = Callable[[AppContext], ft.Control | None]
 EXTRA_PANELS: list[DashboardPanel] = []
 
@@ -179,8 +182,8 @@ class DashboardScreen:
         return section(DASHBOARD["by_area"], chart, legend, identifier="chart-areas")
 
     def _units(self, data: Overview) -> ft.Control:
-        rows = []
-        for row in data.by_unit:
+        rows: list[ft.Control] = []
+        for row in data.by_unit[:MAX_UNIT_ROWS]:
             rows.append(
                 ft.Column(
                     [
@@ -208,12 +211,15 @@ class DashboardScreen:
                     spacing=3,
                 )
             )
+        hidden = len(data.by_unit) - MAX_UNIT_ROWS
+        if hidden > 0:
+            rows.append(ft.Text(DASHBOARD["more_units"].format(count=hidden), italic=True))
         return section(DASHBOARD["by_unit"], *rows, identifier="chart-units")
 
     def _task_list(self, title: str, views: list[TaskView], empty: str, ident: str) -> ft.Control:
         if not views:
             return section(title, ft.Text(empty), identifier=f"list-{ident}")
-        tiles = [
+        tiles: list[ft.Control] = [
             tagged(
                 f"{ident}-{v.stt or v.id[:8]}",
                 ft.ListTile(
@@ -232,8 +238,18 @@ class DashboardScreen:
                     on_click=lambda e, ref=v.id: self.ctx.go("tasks", task=ref),
                 ),
             )
-            for v in views
+            for v in views[:MAX_TASK_ROWS]
         ]
+        hidden = len(views) - MAX_TASK_ROWS
+        if hidden > 0 and ident == "overdue":
+            tiles.append(
+                ft.TextButton(
+                    DASHBOARD["all_overdue"].format(count=len(views)),
+                    on_click=lambda e: self.ctx.go("tasks", state="overdue"),
+                )
+            )
+        elif hidden > 0:
+            tiles.append(ft.Text(DASHBOARD["more_tasks"].format(count=hidden), italic=True))
         return section(title, *tiles, identifier=f"list-{ident}")
 
 

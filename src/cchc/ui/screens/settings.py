@@ -105,7 +105,7 @@ class SettingsScreen:
             section(
                 SETTINGS["profile_heading"],
                 profile_form.view,
-                ft.Text(SETTINGS["db_path"].format(path=ws_path), size=12, selectable=True),
+                ft.Text(SETTINGS["db_path"].format(path=ws_path), size=12),
                 identifier="settings-profile",
             ),
             section(

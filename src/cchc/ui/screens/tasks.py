@@ -34,6 +34,7 @@ from cchc.ui.screens.dashboard import STATE_COLORS
 from cchc.ui.widgets import field_row, heading, options, section, tagged, vn_date
 
 ALL = "all"
+ROWS_PER_PAGE = 25
 
 # Which form field shows which error (by message key); others go under the form.
 _FIELD_OF_ERROR = {
@@ -74,6 +75,8 @@ class TasksScreen:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
         self.selected: str | None = None
+        self._views: list[TaskView] = []
+        self._row_cache: dict[str, tuple[tuple[str, str, str, bool], ft.Control]] = {}
         self._tmp = Path(tempfile.mkdtemp(prefix="cchc-ui-"))
 
         areas = ctx.call(overview_service.areas)
@@ -186,9 +189,46 @@ class TasksScreen:
         views = self.ctx.call(task_service.list_tasks, **self._filters())
         total = self.ctx.call(lambda ws: len(task_service.list_tasks(ws)))
         self.count.value = TASKS["shown"].format(shown=len(views), total=total)
-        self.rows.controls = [self._row(v) for v in views] or [ft.Text(TASKS["empty"])]
+        self._views = views
+        self.rows.controls = [self._row(v) for v in views[:ROWS_PER_PAGE]] or [
+            ft.Text(TASKS["empty"])
+        ]
+        self._more_button()
+
+    def _more_button(self) -> None:
+        """Long lists (a city database) are drawn a page at a time, so filtering stays quick."""
+        shown = sum(1 for c in self.rows.controls if isinstance(c, ft.Semantics))
+        left = len(self._views) - shown
+        if left > 0:
+            self.rows.controls.append(
+                tagged(
+                    "task-more",
+                    ft.TextButton(
+                        TASKS["show_more"].format(count=min(left, ROWS_PER_PAGE)),
+                        on_click=self._show_more,
+                    ),
+                )
+            )
+
+    def _show_more(self, e: Any) -> None:
+        shown = [c for c in self.rows.controls if isinstance(c, ft.Semantics)]
+        shown = [c for c in shown if c.identifier != "task-more"]
+        more = self._views[len(shown) : len(shown) + ROWS_PER_PAGE]
+        self.rows.controls = shown + [self._row(v) for v in more]
+        self._more_button()
+        self.ctx.page.update()
 
     def _row(self, v: TaskView) -> ft.Control:
+        """A list row; unchanged tasks reuse their control, so a filter change sends little."""
+        key = (v.id, v.updated_at, v.state, v.id == self.selected)
+        cached = self._row_cache.get(v.id)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        row = self._build_row(v)
+        self._row_cache[v.id] = (key, row)
+        return row
+
+    def _build_row(self, v: TaskView) -> ft.Control:
         tile = ft.ListTile(
             leading=ft.Container(
                 ft.Text(str(v.stt or "*"), weight=ft.FontWeight.BOLD, color=ft.Colors.WHITE),
@@ -232,13 +272,30 @@ class TasksScreen:
         except CchcError as err:
             self.detail.controls = [ft.Text(message(err), color=ft.Colors.ERROR)]
             return
-        self.detail.controls = [
-            tagged("task-detail", self._facts(detail)),
-            UpdateForm(self, detail).view,
-            self._documents(detail),
-            EvidenceForm(self, detail).view,
-            self._history(detail),
-        ]
+        controls: list[ft.Control] = [tagged("task-detail", self._facts(detail))]
+        if self.ctx.call(overview_service.may_edit, detail):
+            controls += [
+                UpdateForm(self, detail).view,
+                self._documents(detail),
+                EvidenceForm(self, detail).view,
+            ]
+        else:
+            profile = self.ctx.call(overview_service.local_profile)
+            controls += [
+                tagged(
+                    "read-only",
+                    ft.Text(
+                        TASKS["read_only"].format(
+                            lead=detail.lead_unit_name, unit=profile.unit_name or ""
+                        ),
+                        italic=True,
+                        color=ft.Colors.ON_SURFACE_VARIANT,
+                    ),
+                ),
+                self._documents(detail),
+            ]
+        controls.append(self._history(detail))
+        self.detail.controls = controls
 
     def _facts(self, d: TaskDetail) -> ft.Control:
         ref = d.stt if d.stt is not None else d.id[:8]
@@ -251,9 +308,9 @@ class TasksScreen:
             derived += f", {CADENCE_LABELS[d.cadence]}"
         rows: list[ft.Control] = [
             heading(TASKS["detail_heading"].format(ref=ref), 18),
-            ft.Text(d.content, selectable=True, size=15),
+            ft.Text(d.content, size=15),
         ]
-        rows += [ft.Text(f"• {item}", selectable=True) for item in d.subitems]
+        rows += [ft.Text(f"• {item}") for item in d.subitems]
         rows += [
             field_row(TASKS["area"], f"{d.area or '—'}. {d.area_title or ''}".strip(". ")),
             field_row(TASKS["lead"], d.lead),
@@ -299,7 +356,6 @@ class TasksScreen:
                             size=size_text(doc.size),
                         ),
                         expand=True,
-                        selectable=True,
                     ),
                     ft.OutlinedButton(
                         TASKS["open"] if self.ctx.desktop else TASKS["download"],
@@ -360,7 +416,6 @@ class TasksScreen:
                         at=_local_time(entry.at), actor=entry.actor, action=what, change=change
                     ),
                     size=13,
-                    selectable=True,
                 )
             )
         return section(TASKS["history_heading"], *lines, identifier="history")
@@ -487,9 +542,15 @@ class EvidenceForm:
         self.screen = screen
         self.detail = detail
         self.file_text = ft.Text(TASKS["no_file"], italic=True)
-        self.doc_type = ft.TextField(label=TASKS["doc_type"], width=330, dense=True)
-        self.doc_number = ft.TextField(label=TASKS["doc_number"], width=230, dense=True)
-        self.doc_date = ft.TextField(label=TASKS["doc_date"], width=220, dense=True)
+        self.doc_type = ft.TextField(
+            label=TASKS["doc_type"], helper=TASKS["doc_type_help"], width=260, dense=True
+        )
+        self.doc_number = ft.TextField(
+            label=TASKS["doc_number"], helper=TASKS["doc_number_help"], width=220, dense=True
+        )
+        self.doc_date = ft.TextField(
+            label=TASKS["doc_date"], helper=TASKS["doc_date_help"], width=200, dense=True
+        )
         self.doc_title = ft.TextField(label=TASKS["doc_title"], dense=True)
         self.error = ft.Text("", color=ft.Colors.ERROR)
         self.picked: tuple[str, Path] | None = None

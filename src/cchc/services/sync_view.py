@@ -1,0 +1,200 @@
+"""What the Đồng bộ screen and the dashboard show of synchronisation: peers and their
+certificates, and when this laptop last exchanged with each of them.
+
+The exchange itself is `cchc.services.exchange`; this module only wraps its calls so that each
+successful exchange is remembered in `local_settings` (per laptop, never synchronised).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cchc.services import exchange
+from cchc.services.workspace import Workspace
+from sync.signing import fingerprint
+from sync.transport import reachable as hub_reachable
+from sync.trust import Certificate
+
+LOG_PREFIX = "sync_last_exchange:"
+EXPORT_KEY = "sync_last_export"
+
+
+@dataclass(frozen=True)
+class PeerView:
+    """A laptop this one knows through a certificate: who it speaks for, its key fingerprint."""
+
+    site_id: str
+    role: str
+    units: list[str]  # unit names ("*" shown as every unit)
+    fingerprint: str
+    revoked: bool
+    me: bool
+    last_at: str | None  # ISO time of the last exchange with it, if this laptop recorded one
+    last_how: str | None  # "import", "push", "pull"
+
+
+@dataclass(frozen=True)
+class ExchangeView:
+    """One line of "last exchanged with …": the peer's name, when and how."""
+
+    site_id: str
+    name: str
+    at: str
+    how: str
+
+
+def unit_names(ws: Workspace, codes: Sequence[str]) -> list[str]:
+    names = {
+        code: name for code, name in ws.db.conn.execute("SELECT code, name FROM units").fetchall()
+    }
+    return ["*" if c == "*" else names.get(c, c) for c in codes]
+
+
+def record(ws: Workspace, site_id: str, how: str) -> None:
+    """Remember that this laptop exchanged with `site_id` now."""
+    if not site_id:
+        return
+    ws.set_setting(LOG_PREFIX + site_id, json.dumps({"at": ws.now_iso(), "how": how}))
+
+
+def _log(ws: Workspace) -> dict[str, dict[str, str]]:
+    rows = ws.db.conn.execute(
+        "SELECT key, value FROM local_settings WHERE key LIKE ?", (LOG_PREFIX + "%",)
+    ).fetchall()
+    out: dict[str, dict[str, str]] = {}
+    for key, value in rows:
+        try:
+            out[key[len(LOG_PREFIX) :]] = json.loads(value)
+        except ValueError:
+            continue
+    return out
+
+
+def _certificates(ws: Workspace) -> list[Certificate]:
+    exchange.open_engine(ws)  # creates the engine's tables on a fresh database
+    rows = ws.db.conn.execute("SELECT body, sig FROM _sync_certs ORDER BY issued").fetchall()
+    return [Certificate.parse(body, sig) for body, sig in rows]
+
+
+def peers(ws: Workspace) -> list[PeerView]:
+    """Every certified laptop (newest certificate per site), this one first."""
+    me = exchange.identity(ws)["site_id"]
+    revoked = {
+        bytes(k) for (k,) in ws.db.conn.execute("SELECT key FROM _sync_revocations").fetchall()
+    }
+    latest: dict[str, Certificate] = {}
+    for cert in _certificates(ws):
+        latest[cert.site] = cert
+    log = _log(ws)
+    out = [
+        PeerView(
+            site_id=cert.site,
+            role=cert.role,
+            units=unit_names(ws, cert.scope),
+            fingerprint=fingerprint(cert.key),
+            revoked=cert.key in revoked,
+            me=cert.site == me,
+            last_at=log.get(cert.site, {}).get("at"),
+            last_how=log.get(cert.site, {}).get("how"),
+        )
+        for cert in latest.values()
+    ]
+    out.sort(key=lambda p: (not p.me, p.role != "city", p.site_id))
+    return out
+
+
+def peer_name(peer: PeerView | None, site_id: str, city_label: str) -> str:
+    if peer is None:
+        return site_id[:8]
+    if peer.role == "city" or "*" in peer.units:
+        return city_label
+    return ", ".join(peer.units) or site_id[:8]
+
+
+def last_exchanges(ws: Workspace, city_label: str) -> list[ExchangeView]:
+    """When this laptop last exchanged with each peer, newest first."""
+    known = {p.site_id: p for p in peers(ws)}
+    out = [
+        ExchangeView(
+            site_id=site,
+            name=peer_name(known.get(site), site, city_label),
+            at=entry.get("at", ""),
+            how=entry.get("how", ""),
+        )
+        for site, entry in _log(ws).items()
+    ]
+    out.sort(key=lambda e: e.at, reverse=True)
+    return out
+
+
+def last_export(ws: Workspace) -> dict[str, str] | None:
+    raw = ws.setting(EXPORT_KEY)
+    if not raw:
+        return None
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+# ---- the exchange, remembered ---------------------------------------------------------------
+
+
+def export_folder(ws: Workspace, folder: Path, *, part_size: int | None = None) -> list[Path]:
+    paths = exchange.export_to(ws, folder, part_size=part_size)
+    ws.set_setting(
+        EXPORT_KEY, json.dumps({"at": ws.now_iso(), "where": str(folder), "how": "folder"})
+    )
+    return paths
+
+
+def import_files(ws: Workspace, paths: Sequence[Path]) -> exchange.ImportReport:
+    report = exchange.import_paths(ws, paths)
+    for outcome in report.files:
+        result = outcome.result
+        if result is not None and result.sender and (result.applied or result.duplicate):
+            record(ws, result.sender, "import")
+    return report
+
+
+def write_emails(ws: Workspace, *, to: str, folder: Path, part_size: int | None) -> list[Path]:
+    written = exchange.write_email(ws, to=to, out=folder, part_size=part_size)
+    assert isinstance(written, list)
+    ws.set_setting(
+        EXPORT_KEY, json.dumps({"at": ws.now_iso(), "where": str(folder), "how": "email"})
+    )
+    return written
+
+
+def push(ws: Workspace, url: str) -> dict[str, Any]:
+    result = exchange.push(ws, url)
+    record(ws, str(result.get("hub_site_id") or ""), "push")
+    return result
+
+
+def pull(ws: Workspace, url: str) -> dict[str, Any]:
+    result = exchange.pull(ws, url)
+    record(ws, str(result.get("sender") or ""), "pull")
+    return result
+
+
+def reachable(url: str) -> bool:
+    """Whether a hub answers at `url` (a short ping; no data is sent)."""
+    return bool(url) and hub_reachable(url, timeout=3.0)
+
+
+def local_time(iso_value: str) -> dt.datetime | None:
+    """An ISO time as island time (Asia/Ho_Chi_Minh)."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        moment = dt.datetime.fromisoformat(iso_value)
+    except ValueError:
+        return None
+    return moment.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))

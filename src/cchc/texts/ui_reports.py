@@ -1,0 +1,114 @@
+"""Texts of the Báo cáo screen and the dashboard's targets panel (Vietnamese, NFC)."""
+
+from __future__ import annotations
+
+from cchc.texts.errors import register
+
+REPORTS = {
+    "title": "Báo cáo cải cách hành chính",
+    "filter_period": "Kỳ báo cáo",
+    "filter_unit": "Đơn vị",
+    "all": "Tất cả",
+    "list_heading": "Danh sách báo cáo",
+    "list_empty": "Chưa có báo cáo nào khớp điều kiện lọc.",
+    "row": "{who} · kỳ {period}",
+    "row_sub": "{status} · lần {revision} · cập nhật {updated}",
+    "new_heading": "Tạo báo cáo mới",
+    "new_unit": "Đơn vị của máy này: {unit}",
+    "new_no_unit": "Máy này chưa chọn đơn vị (vào Cài đặt).",
+    "new_not_reporting": "{unit} không phải đơn vị báo cáo của đặc khu.",
+    "new_period": "Kỳ báo cáo mới",
+    "create": "Tạo báo cáo",
+    "created": "Đã tạo báo cáo kỳ {period} của {unit} (dự thảo, mã {ref}).",
+    "consolidate": "Tổng hợp báo cáo của đặc khu",
+    "consolidate_period": "Kỳ tổng hợp",
+    "consolidated": ("Đã tổng hợp báo cáo kỳ {period} từ {count} đơn vị. Chưa gửi: {missing}."),
+    "consolidated_all": "Đã tổng hợp báo cáo kỳ {period} từ {count} đơn vị; tất cả đã gửi.",
+    "pick_one": "Chọn một báo cáo trong danh sách, hoặc tạo báo cáo mới.",
+    "editor_heading": "Báo cáo kỳ {period} — {who}",
+    "editor_meta": "{status} · lần {revision} · từ {start} đến {end} · hạn gửi {due} · mã {ref}",
+    "locked": (
+        "Báo cáo đã gửi ngày {date} nên đã khóa. Muốn sửa, hãy tạo bản sửa đổi "
+        "(bản đã gửi vẫn được giữ nguyên)."
+    ),
+    "superseded": "Báo cáo này đã có bản sửa đổi mới hơn (mã {ref}).",
+    "zone_note": (
+        "Báo cáo chung của đặc khu lấy số liệu từ báo cáo đã gửi của các đơn vị; "
+        "bấm “Tổng hợp” để cập nhật."
+    ),
+    "missing_heading": "Đơn vị chưa gửi báo cáo kỳ này",
+    "missing_none": "Tất cả các đơn vị đã gửi báo cáo.",
+    "sources": "Tổng hợp từ {count} báo cáo đơn vị.",
+    "outline_heading": "Kết quả thực hiện theo lĩnh vực",
+    "section_text": "Nội dung báo cáo lĩnh vực {code}",
+    "task_status": "Trạng thái nhiệm vụ {stt}",
+    "task_progress": "Tiến độ nhiệm vụ {stt} (%)",
+    "task_note": "Ghi chú nhiệm vụ {stt}",
+    "task_state_now": "Tình trạng: {state}",
+    "difficulties": "Khó khăn, vướng mắc",
+    "proposals": "Đề xuất, kiến nghị",
+    "figures_heading": "Số liệu giải quyết thủ tục hành chính",
+    "figures_hint": "Để trống ô chưa có số liệu. Tổng và tỷ lệ được tính ngay khi nhập.",
+    "totals_heading": "Tổng",
+    "rates_heading": "Tỷ lệ",
+    "rate_line": "{label}: {value}",
+    "rate_target": "{label}: {value} (chỉ tiêu ≥ {target}%: {verdict})",
+    "rate_none": "chưa tính được",
+    "verdict_met": "đạt",
+    "verdict_not_met": "chưa đạt",
+    "group_received": "Tiếp nhận",
+    "group_outcomes": "Kết quả giải quyết",
+    "group_payments": "Thanh toán trực tuyến",
+    "group_survey": "Đánh giá sự hài lòng",
+    "group_other": "Phản ánh, kiến nghị và chỉ số khác",
+    "meta_heading": "Số, ngày và người ký",
+    "number": "Số báo cáo (ví dụ 12)",
+    "report_date": "Ngày báo cáo (dd/mm/yyyy)",
+    "signer": "Người ký",
+    "save": "Lưu nháp",
+    "saved": "Đã lưu dự thảo báo cáo kỳ {period} (mã {ref}).",
+    "nothing_changed": "Không có gì thay đổi để lưu.",
+    "submit": "Gửi báo cáo",
+    "submit_title": "Gửi báo cáo?",
+    "submit_confirm": (
+        "Gửi báo cáo kỳ {period} của {who}. Sau khi gửi, báo cáo bị khóa; muốn sửa phải tạo "
+        "bản sửa đổi."
+    ),
+    "submit_yes": "Gửi",
+    "submitted": "Đã gửi báo cáo kỳ {period} của {who}; báo cáo đã khóa.",
+    "revise": "Tạo bản sửa đổi",
+    "revised": "Đã tạo bản sửa đổi lần {revision} (mã {ref}); bản đã gửi được giữ nguyên.",
+    "output_heading": "Xuất báo cáo",
+    "output_folder": "Thư mục lưu tệp",
+    "write_pdf": "Ghi PDF vào thư mục",
+    "write_csv": "Ghi bảng tính (CSV) vào thư mục",
+    "download_pdf": "Tải PDF về",
+    "download_csv": "Tải CSV về",
+    "save_pdf_as": "Lưu PDF thành…",
+    "save_csv_as": "Lưu CSV thành…",
+    "open_last": "Mở tệp vừa ghi",
+    "written": "Đã ghi {path}.",
+    "downloaded": "Đã gửi tệp {name} về trình duyệt ({size}).",
+    "open_failed": "Không mở được tệp {path}: {error}",
+    "targets_heading": "Chỉ tiêu so với thực tế ({who}, {period})",
+    "target_row": "{code}. {title}",
+    "target_values": "Yêu cầu: {threshold} · Thực tế: {actual}",
+    "target_from": "Số liệu từ kỳ: {periods}",
+    "target_no_figures": "Chưa có số liệu báo cáo cho kỳ này.",
+    "errors_heading": "Cần sửa trước khi lưu:",
+    "zone": "Đặc khu Bạch Long Vĩ (báo cáo chung)",
+}
+
+MESSAGES = {
+    "ui_no_local_unit": "Máy này chưa chọn đơn vị; hãy vào Cài đặt để chọn đơn vị trước.",
+    "ui_output_folder_missing": "Hãy nhập thư mục để lưu tệp.",
+}
+register(MESSAGES)
+
+
+def percent(value: float | None) -> str:
+    """A rate as Vietnamese writes it: 83,33%; a dash when it cannot be computed."""
+    if value is None:
+        return REPORTS["rate_none"]
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") + "%"

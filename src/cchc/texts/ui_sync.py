@@ -1,0 +1,135 @@
+"""Texts of the Đồng bộ screen and the dashboard's "last exchanged" panel (Vietnamese, NFC)."""
+
+from __future__ import annotations
+
+SYNC = {
+    "title": "Đồng bộ dữ liệu",
+    "intro": (
+        "Trao đổi dữ liệu với các máy khác và với Thành phố: qua thư mục hoặc USB, qua thư điện "
+        "tử, hoặc qua mạng khi có kết nối. Mọi gói đều được ký số và kiểm tra khi nhập."
+    ),
+    "me_heading": "Máy này",
+    "site_id": "Mã máy",
+    "fingerprint": "Mã nhận dạng khoá (đọc qua điện thoại để Thành phố chứng nhận)",
+    "root": "Mã nhận dạng khoá gốc của Thành phố đã cài",
+    "root_none": "Chưa cài khoá gốc của Thành phố",
+    "role": "Vai trò",
+    "units": "Đơn vị",
+    "counts": (
+        "Thay đổi chưa niêm phong: {unsealed} · Xung đột đang mở: {conflicts} · "
+        "Lần từ chối đã ghi: {rejections}"
+    ),
+    "last_export": "Lần xuất gói gần nhất: {when} ({where})",
+    "never_exported": "Máy này chưa xuất gói nào.",
+    # export
+    "export_heading": "Xuất gói ra thư mục hoặc USB",
+    "export_folder": "Thư mục nhận gói (ví dụ ổ USB)",
+    "pick_folder": "Chọn thư mục…",
+    "part_size": "Chia nhỏ mỗi phần (MB, để trống nếu không chia)",
+    "export": "Xuất gói",
+    "exporting": "Đang xuất gói…",
+    "exported": "Đã ghi {count} tệp vào {folder}: {names}",
+    "folder_missing": "Hãy nhập thư mục.",
+    "part_size_bad": "Kích thước phần phải là số MB lớn hơn 0: đã nhập “{value}”.",
+    # import
+    "import_heading": "Nhập gói",
+    "import_paths": "Đường dẫn tệp hoặc thư mục cần nhập (mỗi dòng một đường dẫn)",
+    "pick_files": "Chọn tệp…",
+    "import": "Nhập",
+    "importing": "Đang nhập…",
+    "paths_missing": "Hãy nhập ít nhất một đường dẫn tệp hoặc thư mục.",
+    "path_not_found": "Không tìm thấy “{value}”.",
+    "import_summary": (
+        "Đã xem {files} tệp: áp dụng {applied} thay đổi, đã có từ trước {duplicate}, "
+        "chờ phần còn thiếu {held}, bị từ chối {refused} tệp."
+    ),
+    "file_applied": "Áp dụng {applied} thay đổi · đã có từ trước {duplicate} · chờ phần trước "
+    "{held} · từ chối {rejected}",
+    "file_conflicts": "Có {count} xung đột (xem mục Xung đột bên dưới).",
+    "file_refused": "TỪ CHỐI: {reason}",
+    "file_duplicate": "Gói này đã nhập trước đây; không có gì mới.",
+    "file_staged": "Đã nhận một phần của gói; đang chờ các phần còn lại.",
+    "waiting": "Gói {bundle} còn thiếu phần số: {missing}",
+    "rejection": "{table}: {reason}",
+    "nothing_found": "Không tìm thấy gói nào để nhập trong các đường dẫn đã nêu.",
+    # e-mail
+    "email_heading": "Tạo thư điện tử (.eml)",
+    "email_to": "Gửi đến địa chỉ",
+    "email_folder": "Thư mục lưu thư",
+    "email_part": "Giới hạn mỗi thư (MB)",
+    "email_write": "Tạo tệp thư",
+    "emails_written": "Đã tạo {count} thư gửi {to} trong {folder}. Hãy gửi chúng từ phần mềm "
+    "thư của cơ quan.",
+    "email_to_missing": "Hãy nhập địa chỉ thư nhận.",
+    # http
+    "http_heading": "Đồng bộ qua mạng (máy chủ của Thành phố)",
+    "hub_url": "Địa chỉ máy chủ đồng bộ (ví dụ http://10.0.0.5:8765)",
+    "check": "Kiểm tra kết nối",
+    "link_unknown": "Chưa kiểm tra kết nối",
+    "link_up": "Kết nối được với máy chủ — có thể đồng bộ ngay",
+    "link_down": "Không kết nối được với máy chủ",
+    "push": "Gửi lên máy chủ",
+    "pull": "Nhận về từ máy chủ",
+    "pushed": "Đã gửi {size} byte lên máy chủ: áp dụng {applied}, đã có {duplicate}, "
+    "từ chối {rejected} (nối lại {resumes} lần).",
+    "pulled": "Đã nhận từ máy chủ: áp dụng {applied}, đã có {duplicate}, chờ {held}, "
+    "từ chối {rejected}.",
+    "pulled_nothing": "Máy chủ không có gì mới cho máy này.",
+    "url_missing": "Hãy nhập địa chỉ máy chủ.",
+    "transport_failed": "Không trao đổi được với máy chủ: {error}",
+    # conflicts
+    "conflicts_heading": "Xung đột (hai nơi cùng sửa một ô dữ liệu)",
+    "no_conflicts": "Không có xung đột nào đang mở.",
+    "conflict_line": "{table} · {row} · cột {column}",
+    "conflict_values": "Đang giữ: “{kept}” (máy {kept_origin}) · Bị thay: “{lost}” "
+    "(máy {lost_origin})",
+    "keep_other": "Giữ giá trị của máy kia",
+    "keep_other_title": "Giữ giá trị của máy kia?",
+    "keep_other_confirm": "Ghi lại giá trị “{lost}” thay cho “{kept}” ({table}, cột {column}). "
+    "Thay đổi sẽ được gửi đi ở lần đồng bộ sau.",
+    "keep_other_yes": "Giữ giá trị này",
+    "resolved": "Đã giữ giá trị “{value}” cho {table}, cột {column}.",
+    # trust
+    "trust_heading": "Khoá và chứng nhận",
+    "peers_heading": "Các máy đã được chứng nhận",
+    "no_peers": "Chưa có chứng nhận nào. Hãy gửi mã nhận dạng khoá của máy này cho Thành phố, "
+    "rồi cài tệp chứng nhận nhận về.",
+    "peer_me": "(máy này)",
+    "peer_revoked": "ĐÃ THU HỒI",
+    "peer_last": "Trao đổi gần nhất: {when}",
+    "peer_never": "Chưa trao đổi",
+    "install_heading": "Cài tệp chứng nhận nhận từ Thành phố",
+    "trust_file": "Đường dẫn tệp chứng nhận (.trust)",
+    "root_typed": "Mã nhận dạng khoá gốc (do Thành phố đọc qua điện thoại)",
+    "install": "Kiểm tra và cài đặt",
+    "installed": "Đã cài khoá gốc {root}. Máy này: vai trò {role}, đơn vị {units}.",
+    "trust_file_missing": "Hãy nhập đường dẫn tệp chứng nhận.",
+    "root_missing": "Hãy nhập mã nhận dạng khoá gốc được đọc qua điện thoại.",
+    "city": "Thành phố",
+    "all_units": "tất cả đơn vị",
+    "how_import": "nhập gói",
+    "how_push": "gửi qua mạng",
+    "how_pull": "nhận qua mạng",
+    "how_folder": "thư mục/USB",
+    "how_email": "thư điện tử",
+}
+
+ROLE_LABELS = {
+    "unit": "Đơn vị",
+    "consolidator": "Đơn vị tổng hợp",
+    "city": "Thành phố",
+}
+
+DASHBOARD_SYNC = {
+    "heading": "Trao đổi dữ liệu gần nhất",
+    "line": "Trao đổi gần nhất với {name}: {when} ({how})",
+    "none": "Máy này chưa trao đổi dữ liệu với máy nào.",
+    "export": "Xuất gói gần nhất: {when}",
+    "today": "hôm nay, {time}",
+    "open": "Mở Đồng bộ",
+}
+
+
+def group_fingerprint(fp: str) -> str:
+    """A fingerprint in groups of four, spaced to be read out over the phone."""
+    return "  ".join(fp.split("-"))

@@ -1,0 +1,298 @@
+"""Reports and sync in a real browser: a unit's quarter-end report typed in with live rates, a bad
+figure refused, submission, the PDF; export to a folder, a tampered bundle refused, the good one
+applied, consolidation listing the units that have not submitted, the dashboard's panels.
+
+The laptop under test belongs to Phòng Văn hóa - Xã hội; a second laptop (Trung tâm Phục vụ hành
+chính công) and the city's root are real databases prepared with the same services the app uses.
+One server and one page for the module; the tests run in order, as one officer's day would.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+from pypdf import PdfReader
+
+from cchc.services import exchange, overview
+from cchc.services import reports as report_service
+from cchc.services.workspace import Workspace
+from cchc.texts.sync import ERRORS as SYNC_ERRORS
+from tests.conftest import run_json
+from tests.ui.harness import (
+    Browsing,
+    Server,
+    by_id,
+    choose,
+    chromium,
+    click,
+    fill,
+    open_app,
+    screenshot,
+    serve,
+    shown_text,
+    wait_for,
+    wait_text,
+)
+
+pytestmark = [pytest.mark.ui, pytest.mark.timeout(180)]
+
+OFFICER = "Lê Thị Bình"
+PERIOD = "2026-9M"
+PERIOD_LABEL = "2026-9M — 9 tháng năm 2026"
+TTHCC = "Trung tâm Phục vụ hành chính công đặc khu"
+
+
+@dataclass
+class World:
+    """The laptop under test, the other unit's bundle on the stick, and scratch folders."""
+
+    db: Path
+    stick: Path
+    other_bundle: Path
+    tampered: Path
+    out: Path
+
+
+def _certify(city: Workspace, laptop: Workspace, unit: str, role: str, folder: Path, fp: str):
+    ident = exchange.identity(laptop)
+    trust = exchange.certify(
+        city,
+        site_id=ident["site_id"],
+        public_key=ident["public_key"],
+        enc_key=ident["enc_key"],
+        units=[unit],
+        role=role,
+        out=folder / f"{unit}.trust",
+    )
+    exchange.install_trust(laptop, trust, fp)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> World:
+    folder = tmp_path_factory.mktemp("reports-sync")
+    db = folder / "vhxh.sqlite"
+    stick = folder / "usb"
+    with (
+        Workspace.open(folder / "city.sqlite") as city,
+        Workspace.open(db) as mine,
+        Workspace.open(folder / "tthcc.sqlite") as other,
+    ):
+        fp = exchange.init_root(city)["root_fingerprint"]
+        overview.set_local_profile(mine, "vhxh", OFFICER)
+        overview.set_local_profile(other, "tthcc", "Phạm Văn Cường")
+        _certify(city, mine, "vhxh", "consolidator", folder, fp)
+        _certify(city, other, "tthcc", "unit", folder, fp)
+        # the other unit's laptop files its 9-month report and writes a bundle to the stick
+        view = report_service.new_report(other, unit="tthcc", period=PERIOD)
+        report_service.set_report(
+            other,
+            view.id,
+            fields={
+                "received_direct": "40",
+                "resolved_on_time": "38",
+                "resolved_late": "2",
+                "payments_total": "20",
+                "payments_online": "17",
+            },
+        )
+        report_service.submit_report(other, view.id)
+        (written,) = exchange.export_to(other, stick / "tthcc")
+    data = bytearray(written.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    tampered = folder / "hong" / written.name
+    tampered.parent.mkdir()
+    tampered.write_bytes(bytes(data))
+    return World(db=db, stick=stick, other_bundle=written, tampered=tampered, out=folder / "out")
+
+
+@pytest.fixture(scope="module")
+def server(world: World) -> Iterator[Server]:
+    with serve(world.db, world.db.with_suffix(".log")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browsing() -> Iterator[Browsing]:
+    with chromium() as b:
+        yield b
+        assert b.unexpected_outside() == [], "the app asked for something beyond 127.0.0.1"
+
+
+@pytest.fixture(scope="module")
+def page(server: Server, browsing: Browsing) -> Page:
+    p = browsing.new_page()
+    open_app(p, server.url, "dashboard-ready")
+    return p
+
+
+def _nav(page: Page, label: str) -> None:
+    by_id(page, "nav").get_by_role("button", name=re.compile(f"^{label}")).click()
+
+
+def _reports(db: Path, *args: str) -> list[dict[str, object]]:
+    result = run_json("--db", str(db), "report", "list", *args)
+    assert isinstance(result, list)
+    return result
+
+
+def test_dashboard_shows_targets_and_that_nothing_was_exchanged_yet(page: Page) -> None:
+    wait_for(by_id(page, "targets"))
+    wait_text(page, "Máy này chưa trao đổi dữ liệu với máy nào.")
+    by_id(page, "dashboard-exchange").scroll_into_view_if_needed()
+    screenshot(page, "10-dashboard-targets-exchange")
+
+
+def test_creating_a_report_and_typing_figures_computes_the_rates(world: World, page: Page) -> None:
+    _nav(page, "Báo cáo")
+    wait_for(by_id(page, "report-new"))
+    choose(page, "report-new-period", PERIOD_LABEL)
+    click(page, "report-create")
+    wait_text(page, "Đã tạo báo cáo kỳ 2026-9M của Phòng Văn hóa - Xã hội")
+    wait_for(by_id(page, "report-editor"))
+    (created,) = _reports(world.db, "--unit", "vhxh")
+    assert (created["period"], created["status"]) == (PERIOD, "draft")
+
+    fill(page, "fig-received_direct", "100")
+    fill(page, "fig-resolved_early", "10")
+    fill(page, "fig-resolved_on_time", "80")
+    fill(page, "fig-resolved_late", "10")
+    fill(page, "fig-payments_total", "50")
+    fill(page, "fig-payments_online", "42")
+    wait_text(page, "Tỷ lệ giải quyết trước hạn và đúng hạn: 90%")
+    wait_text(page, "Tỷ lệ thanh toán trực tuyến: 84% (chỉ tiêu ≥ 80%: đạt)")
+    wait_text(page, "Tổng hồ sơ đã giải quyết: 100")
+    by_id(page, "report-figures").scroll_into_view_if_needed()
+    screenshot(page, "11-report-figures-rates")
+
+
+def test_a_negative_figure_is_refused_in_vietnamese_and_not_stored(
+    world: World, page: Page
+) -> None:
+    fill(page, "fig-returned", "-5")
+    wait_text(page, "Hồ sơ trả lại (returned) không được âm: đã nhập -5.")
+    click(page, "report-save")
+    wait_text(page, "Cần sửa trước khi lưu:")
+    screenshot(page, "12-report-negative-refused")
+    (report,) = _reports(world.db, "--unit", "vhxh")
+    shown = run_json("--db", str(world.db), "report", "show", str(report["id"]))
+    assert isinstance(shown, dict)
+    assert shown["figures"]["returned"] is None
+    assert shown["figures"]["received_direct"] is None  # nothing of the refused save was written
+
+
+def test_saving_then_submitting_locks_the_report(world: World, page: Page) -> None:
+    fill(page, "fig-returned", "0")
+    fill(page, "section-difficulties", "Đường truyền Internet ra đảo chập chờn.")
+    click(page, "report-save")
+    wait_text(page, "Đã lưu dự thảo báo cáo kỳ 2026-9M")
+    click(page, "report-submit")
+    click(page, "submit-confirm")
+    wait_text(page, "Đã gửi báo cáo kỳ 2026-9M của Phòng Văn hóa - Xã hội; báo cáo đã khóa.")
+    wait_for(by_id(page, "report-locked"))
+    wait_for(by_id(page, "report-revise"))
+    screenshot(page, "13-report-submitted")
+    (report,) = _reports(world.db, "--unit", "vhxh")
+    shown = run_json("--db", str(world.db), "report", "show", str(report["id"]))
+    assert isinstance(shown, dict)
+    assert shown["status"] == "submitted"
+    assert shown["figures"]["received_direct"] == 100
+    assert shown["rates"]["on_time_rate"] == 90.0
+    assert shown["sections"]["difficulties"] == "Đường truyền Internet ra đảo chập chờn."
+
+
+def test_producing_the_pdf_writes_a_readable_file(world: World, page: Page) -> None:
+    fill(page, "report-out-folder", str(world.out))
+    click(page, "report-write-pdf")
+    wait_text(page, "Đã ghi ")
+    pdfs = list(world.out.glob("*.pdf"))
+    assert len(pdfs) == 1
+    text = "".join(p.extract_text() for p in PdfReader(pdfs[0]).pages)
+    assert "BÁO CÁO" in text and "Phòng Văn hóa - Xã hội".upper() in text.upper()
+    click(page, "report-write-csv")
+    wait_for(by_id(page, "report-output"))
+    page.wait_for_timeout(1500)
+    assert len(list(world.out.glob("*.csv"))) == 1
+
+
+def test_export_to_a_folder_writes_a_bundle(world: World, page: Page) -> None:
+    _nav(page, "Đồng bộ")
+    wait_for(by_id(page, "sync-ready"))
+    wait_for(by_id(page, "sync-my-fingerprint"))
+    screenshot(page, "14-sync")
+    target = world.stick / "vhxh"
+    fill(page, "sync-export-folder", str(target))
+    click(page, "sync-export")
+    wait_text(page, f"Đã ghi 1 tệp vào {target}")
+    bundles = list(target.glob("*.cchc"))
+    assert len(bundles) == 1 and bundles[0].stat().st_size > 0
+    screenshot(page, "15-sync-exported")
+
+
+def test_a_tampered_bundle_is_refused_in_vietnamese_and_nothing_is_applied(
+    world: World, page: Page
+) -> None:
+    fill(page, "sync-import-paths", str(world.tampered))
+    click(page, "sync-import")
+    wait_text(page, "bị từ chối 1 tệp")
+    summary = shown_text(wait_for(by_id(page, "sync-import-file-0")))
+    assert "TỪ CHỐI" in summary
+    # where the flipped byte lands decides which check catches it; each says why in Vietnamese
+    reasons = [text.split("{")[0].strip(" (") for text in SYNC_ERRORS.values()]
+    assert any(reason in summary for reason in reasons), summary
+    by_id(page, "sync-import-result").first.scroll_into_view_if_needed()
+    screenshot(page, "16-sync-tampered-refused")
+    assert _reports(world.db, "--unit", "tthcc") == []
+
+
+def test_the_intact_bundle_is_applied_and_the_peer_is_remembered(world: World, page: Page) -> None:
+    fill(page, "sync-import-paths", str(world.other_bundle))
+    click(page, "sync-import")
+    wait_text(page, "bị từ chối 0 tệp")
+    assert "Áp dụng" in shown_text(wait_for(by_id(page, "sync-import-file-0")))
+    (theirs,) = _reports(world.db, "--unit", "tthcc")
+    assert theirs["status"] == "submitted"
+    by_id(page, "sync-install").first.scroll_into_view_if_needed()
+    wait_text(page, "Trao đổi gần nhất:")
+    screenshot(page, "17-sync-applied-peers")
+
+
+def test_a_wrong_root_fingerprint_is_refused(world: World, page: Page) -> None:
+    trust = world.db.parent / "vhxh.trust"
+    fill(page, "sync-trust-file", str(trust))
+    fill(page, "sync-root-typed", "0000-1111-2222-3333-4444-5555-6666-7777")
+    click(page, "sync-install")
+    wait_text(page, "Mã nhận dạng khoá gốc không khớp với mã được đọc: KHÔNG cài đặt.")
+    screenshot(page, "18-sync-root-mismatch")
+
+
+def test_consolidation_lists_the_units_that_have_not_submitted(world: World, page: Page) -> None:
+    _nav(page, "Báo cáo")
+    wait_for(by_id(page, "report-new"))
+    choose(page, "report-new-period", PERIOD_LABEL)
+    click(page, "report-consolidate")
+    wait_text(page, "Đã tổng hợp báo cáo kỳ 2026-9M từ 2 đơn vị")
+    missing = shown_text(wait_for(by_id(page, "report-missing")))
+    assert TTHCC not in missing and "Phòng Văn hóa - Xã hội" not in missing
+    zone = [r for r in _reports(world.db, "--period", PERIOD) if r["scope"] == "zone"]
+    assert len(zone) == 1
+    shown = run_json("--db", str(world.db), "report", "show", str(zone[0]["id"]))
+    assert isinstance(shown, dict)
+    assert shown["figures"]["received_direct"] == 140
+    assert shown["missing_units"]
+    for name in shown["missing_units"]:
+        assert name in missing
+    screenshot(page, "19-report-consolidated")
+
+
+def test_dashboard_says_when_this_laptop_last_exchanged_with_the_other_unit(page: Page) -> None:
+    _nav(page, "Tổng quan")
+    wait_for(by_id(page, "dashboard-exchange"))
+    line = shown_text(wait_for(by_id(page, "last-exchange-0")))
+    assert TTHCC in line and "hôm nay" in line
+    by_id(page, "dashboard-exchange").scroll_into_view_if_needed()
+    screenshot(page, "20-dashboard-last-exchange")
