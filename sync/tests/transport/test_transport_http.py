@@ -82,7 +82,8 @@ def test_pull_cut_repeatedly_by_the_link_resumes_and_writes_the_verified_bundle(
         result = pull(proxy.url, "dao-1", dest, retries=20, **FAST)
     assert dest.read_bytes() == calls.outgoing
     assert result.sha256 == sha256_hex(calls.outgoing) and result.resumes >= 2
-    assert calls.exported_for == ["dao-1"]
+    # a cut before the outbox answer arrives makes the client ask again: a second export
+    assert set(calls.exported_for) == {"dao-1"}
     budget = 1.1 * len(calls.outgoing) + OVERHEAD_PER_CONNECTION * proxy.stats.connections
     assert proxy.stats.down <= budget, (proxy.stats, budget)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["from-city.cchc"]
@@ -91,7 +92,7 @@ def test_pull_cut_repeatedly_by_the_link_resumes_and_writes_the_verified_bundle(
 def test_push_given_up_then_rerun_sends_only_the_rest(make_hub) -> None:  # type: ignore[no-untyped-def]
     hub, calls = make_hub()
     data = os.urandom(120_000)
-    proxy = ThrottlingProxy(hub.address[1], kbit_per_s=1_000, cut_every=0.2)
+    proxy = ThrottlingProxy(hub.address[1], kbit_per_s=1_000, cut_every=0.4)
     with proxy, pytest.raises(TransferAborted) as info:
         push(proxy.url, data, "dao-1", retries=0, **FAST)
     assert info.value.code == "transfer_aborted"
@@ -106,7 +107,7 @@ def test_pull_given_up_then_rerun_fetches_only_the_rest(make_hub, tmp_path: Path
     hub, calls = make_hub()
     calls.outgoing = os.urandom(120_000)
     dest = tmp_path / "in.cchc"
-    proxy = ThrottlingProxy(hub.address[1], kbit_per_s=1_000, cut_every=0.2)
+    proxy = ThrottlingProxy(hub.address[1], kbit_per_s=1_000, cut_every=0.4)
     with proxy, pytest.raises(TransferAborted):
         pull(proxy.url, "dao-1", dest, retries=0, **FAST)
     assert not dest.exists()
@@ -283,7 +284,7 @@ def test_upload_survives_a_hub_restart_and_resumes(tmp_path: Path) -> None:
         return {"ok": True}
 
     first = HubServer(on_bundle, lambda p: b"", tmp_path / "hub").start()
-    proxy = ThrottlingProxy(first.address[1], kbit_per_s=1_000, cut_every=0.2)
+    proxy = ThrottlingProxy(first.address[1], kbit_per_s=1_000, cut_every=0.4)
     with proxy, pytest.raises(TransferAborted):
         push(proxy.url, data, "dao-1", retries=0, **FAST)
     first.close()
