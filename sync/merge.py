@@ -21,7 +21,12 @@ from .trust import Signer
 
 
 class ReadView(Protocol):
-    """What a policy may read: the row as it stands with the incoming changes laid over it."""
+    """What a policy may read: the row as it stands with the incoming changes laid over it.
+
+    ``cache`` is a dict the policy may use to remember lookups while one segment is judged.
+    """
+
+    cache: dict[Any, Any]
 
     def row(self, table: str, row_id: str) -> dict[str, Any] | None: ...
 
@@ -83,6 +88,7 @@ class _View:
         self.conn = conn
         self.pks = pks
         self.overlay = overlay
+        self.cache: dict[Any, Any] = {}
 
     def before(self, table: str, row_id: str) -> dict[str, Any] | None:
         """The row as stored, without the incoming values."""

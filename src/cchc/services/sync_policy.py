@@ -42,8 +42,11 @@ _REPORT_CHILDREN = {"report_sections", "report_tasks", "report_figures"}
 def _unit_code(view: ReadView, unit_id: Any) -> str | None:
     if unit_id is None:
         return None
-    rows = view.query("SELECT code FROM units WHERE id = ?", (unit_id,))
-    return str(rows[0][0]) if rows else str(unit_id)
+    key = ("unit", unit_id)
+    if key not in view.cache:
+        rows = view.query("SELECT code FROM units WHERE id = ?", (unit_id,))
+        view.cache[key] = str(rows[0][0]) if rows else str(unit_id)
+    return str(view.cache[key])
 
 
 def _task_units(view: ReadView, task_id: Any) -> tuple[str | None, list[str]]:
