@@ -597,7 +597,7 @@ class Engine:
         """Verify everything, then apply in one transaction; raise SyncError and apply nothing
         if the bundle itself is bad. Segments from untrusted or revoked signers and changes the
         policy refuses are counted as rejected, with reasons, and logged."""
-        bundle, signed, sig = decode_bundle(data, decrypt_with=self.enc_key)
+        bundle, signed, sig = decode_bundle(data, decrypt_with=[self.enc_key, self.key.x25519()])
         view = self._trust()
         new_certs = [c for c in bundle.certs if view.add_cert(c)]
         new_revs = [r for r in bundle.revocations if view.add_revocation(r)]
