@@ -239,3 +239,30 @@ def test_an_export_to_a_full_stick_fails_cleanly_and_leaves_nothing_importable(
     (path,) = run_cchc("--db", str(vp), "sync", "export", "--to", str(full_stick),
                        check=True).stdout.split()  # fmt: skip
     assert Path(path).stat().st_size > 0
+
+
+def test_an_evidence_file_travels_with_its_document_to_the_city(
+    sites: dict[str, Path], tmp_path: Path
+) -> None:
+    signed_plan = tmp_path / "ke-hoach-tuyen-truyen.pdf"
+    signed_plan.write_bytes(b"%PDF-1.4 " + bytes(range(256)) * 64)
+    run_cchc(
+        "--db", str(sites["vhxh"]), "task", "update", "4", "--status", "done",
+        "--done-on", "18/03/2026", "--by", "Lê Thị Bình", "--attach", str(signed_plan),
+        "--doc-type", "Kế hoạch", "--doc-number", "12/KH-UBND", "--doc-date", "15/03/2026",
+        env=NOW, check=True,
+    )  # fmt: skip
+    stick = tmp_path / "usb"
+    run_cchc("--db", str(sites["vhxh"]), "sync", "export", "--to", str(stick), check=True)
+    run_cchc("--db", str(sites["city"]), "sync", "import", str(stick), check=True)
+    shown = run_json("--db", str(sites["city"]), "task", "show", "4", env=NOW)
+    assert isinstance(shown, dict)
+    [doc] = shown["documents"]
+    copy = tmp_path / "city-copy.pdf"
+    run_cchc(
+        "--db", str(sites["city"]), "attachment", doc["sha256"], "--out", str(copy), check=True
+    )
+    assert copy.read_bytes() == signed_plan.read_bytes()
+    missing = run_cchc("--db", str(sites["vp"]), "attachment", doc["sha256"])
+    assert missing.returncode == 2
+    assert "Chưa có tệp văn bản" in missing.stderr

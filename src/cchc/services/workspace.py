@@ -79,7 +79,8 @@ class Workspace:
 
     @property
     def attachments_dir(self) -> Path:
-        return self.path.parent / "attachments"
+        """Evidence files of this database only: `<db file>.attachments/<sha256>`."""
+        return self.path.with_name(self.path.name + ".attachments")
 
     def now(self) -> dt.datetime:
         return self.clock()
