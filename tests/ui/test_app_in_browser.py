@@ -195,7 +195,9 @@ def test_evidence_is_uploaded_from_the_browser_stored_by_hash_and_downloaded_bac
     (doc,) = shown["documents"]
     assert (doc["doc_type"], doc["number"], doc["date"]) == ("Kế hoạch", "12/KH-UBND", "2026-03-15")
     assert doc["sha256"] == hashlib.sha256(content).hexdigest()
-    assert (server.db.parent / "attachments" / doc["sha256"]).read_bytes() == content
+    assert (
+        server.db.with_name(server.db.name + ".attachments") / doc["sha256"]
+    ).read_bytes() == content
 
     with page.expect_download() as download:
         by_id(page, "documents").get_by_role("button", name="Tải về").first.click()

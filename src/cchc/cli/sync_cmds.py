@@ -14,9 +14,10 @@ import click
 from cchc.cli.common import EXIT_BAD_INPUT, EXIT_FAILURE, State, echo_json, fail, pass_state
 from cchc.cli.common import translate_errors as app_errors
 from cchc.services import exchange
+from cchc.texts.errors import MESSAGES
 from cchc.texts.sync import CLI, sync_message
 from sync.errors import SyncError
-from sync.transport import SmtpConfig, TransportError
+from sync.transport import DiskFull, SmtpConfig, TransportError
 
 F = TypeVar("F", bound=Callable[..., Any])
 ROLE_CHOICE = click.Choice(list(exchange.ROLES))
@@ -32,6 +33,8 @@ def sync_errors(func: F) -> F:
         except SyncError as err:
             usage = err.code in {"not_root", "unknown_site", "unknown_conflict", "usage"}
             fail(f"Lỗi: {sync_message(err)}", EXIT_BAD_INPUT if usage else EXIT_FAILURE)
+        except DiskFull as err:
+            fail(f"Lỗi: {MESSAGES['disk_full']} ({err})", EXIT_FAILURE)
         except TransportError as err:
             fail(f"Lỗi: {err}", EXIT_FAILURE)
 
@@ -449,7 +452,7 @@ def sync_email(
             security=smtp_security,
         )
     with _ws(state) as ws:
-        paths, sent = exchange.write_email(
+        paths, sent = exchange.email_bundle(
             ws, to=to_addr, out=Path(out_dir), part_size=part_size, peer=peer, smtp=config
         )
     if as_json:
