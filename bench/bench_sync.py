@@ -354,7 +354,16 @@ def main() -> None:
         "<= 1.5x",
         export_s / raw_export_s <= 1.5,
     )
-    print(f"    export {export_s * 1000:.0f} ms; raw read + zlib {raw_export_s * 1000:.0f} ms")
+    print(
+        f"    export {export_s * 1000:.0f} ms (segments are stored sealed and compressed); "
+        f"raw read + zlib {raw_export_s * 1000:.0f} ms"
+    )
+    _line(
+        "first export, sealing included (chain, sign, compress) / raw",
+        f"{(seal_s + export_s) / raw_export_s:.2f}x",
+        "<= 1.5x",
+        (seal_s + export_s) / raw_export_s <= 1.5,
+    )
     bpc = len(bundle) / changes
     _line("bytes per change", f"{bpc:.1f} B", "<= 30 B", bpc <= 30)
     _line(

@@ -23,8 +23,15 @@ TAG_BLOB = 4
 _DOUBLE = struct.Struct(">d")
 
 
+_ONE_BYTE = [bytes([i]) for i in range(0x80)]
+
+
 def varint(n: int) -> bytes:
     """Unsigned LEB128."""
+    if 0 <= n < 0x80:
+        return _ONE_BYTE[n]
+    if 0x80 <= n < 0x4000:
+        return bytes((n & 0x7F | 0x80, n >> 7))
     if n < 0:
         raise ValueError(f"varint of negative number {n}")
     out = bytearray()

@@ -153,6 +153,9 @@ class Engine:
 
     def track(self, spec: TableSpec) -> None:
         """Install (or refresh, after a migration) the capture triggers of ``spec.name``."""
+        cols = table_columns(self.conn, spec)
+        if self._tracked.get(spec.name) == (spec.pk, cols) and self._triggers_present(spec.name):
+            return  # already capturing exactly these columns
         with self._tx():
             cols = table_columns(self.conn, spec)
             for stmt in trigger_sql(spec, cols):
@@ -162,6 +165,16 @@ class Engine:
                 (spec.name, spec.pk, json.dumps(cols)),
             )
         self._tracked[spec.name] = (spec.pk, cols)
+
+    def _triggers_present(self, table: str) -> bool:
+        names = {f"_sync_{table}_{s}" for s in ("ins", "upd", "del")}
+        found = {
+            n
+            for (n,) in self.conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (table,)
+            )
+        }
+        return names <= found
 
     @property
     def tracked_tables(self) -> list[str]:
@@ -584,7 +597,7 @@ class Engine:
         """Verify everything, then apply in one transaction; raise SyncError and apply nothing
         if the bundle itself is bad. Segments from untrusted or revoked signers and changes the
         policy refuses are counted as rejected, with reasons, and logged."""
-        bundle, signed, sig = decode_bundle(data, decrypt_with=self.enc_key)
+        bundle, signed, sig = decode_bundle(data, decrypt_with=[self.enc_key, self.key.x25519()])
         view = self._trust()
         new_certs = [c for c in bundle.certs if view.add_cert(c)]
         new_revs = [r for r in bundle.revocations if view.add_revocation(r)]

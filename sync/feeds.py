@@ -107,7 +107,7 @@ def encode_body(entries: Sequence[Entry]) -> tuple[bytes, list[bytes]]:
         out += varint((d << 1) if d >= 0 else ((-d << 1) - 1))
         prev = e.hlc
     for col in (tix, rix, cix):
-        out += b"".join(_VARINT_SMALL[i] if i < 128 else varint(i) for i in col)
+        out += b"".join(map(varint, col))
     values = [encode_value(e.value) for e in entries]
     out += b"".join(values)
     pack = _QQ.pack
@@ -116,9 +116,6 @@ def encode_body(entries: Sequence[Entry]) -> tuple[bytes, list[bytes]]:
         for e, t, r, c, v in zip(entries, tix, rix, cix, values, strict=True)
     ]
     return bytes(out), items
-
-
-_VARINT_SMALL = [bytes([i]) for i in range(128)]
 
 
 def _varints(data: bytes, pos: int, n: int, where: str) -> tuple[list[int], int]:
@@ -226,7 +223,7 @@ def decode_body(data: bytes, first_seq: int, last_seq: int) -> tuple[list[Entry]
 
 def compress(codec: int, raw: bytes) -> bytes:
     if codec == CODEC_ZLIB:
-        return zlib.compress(raw, 9)
+        return zlib.compress(raw, 6)
     if codec == CODEC_LZMA:
         return lzma.compress(raw, format=lzma.FORMAT_XZ, preset=6)
     raise UnknownCapability(f"unknown segment codec {codec}", capability=str(codec))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidTag
@@ -212,7 +213,9 @@ def peek_header(data: bytes) -> dict[str, object]:
 
 
 def decode_bundle(
-    data: bytes, *, decrypt_with: X25519PrivateKey | None = None
+    data: bytes,
+    *,
+    decrypt_with: X25519PrivateKey | Sequence[X25519PrivateKey] | None = None,
 ) -> tuple[Bundle, bytes, bytes]:
     """Parse and check format, manifest and (after decryption) structure.
 
@@ -278,7 +281,9 @@ def decode_bundle(
             )
         epk = public_from_hex(str(enc.get("epk")), "ephemeral key")
         rpk = public_from_hex(str(enc.get("rpk")), "recipient key")
-        if rpk != x25519_public(decrypt_with):
+        keys = [decrypt_with] if isinstance(decrypt_with, X25519PrivateKey) else decrypt_with
+        mine = next((k for k in keys if x25519_public(k) == rpk), None)
+        if mine is None:
             raise DecryptionFailed(
                 f"bundle is encrypted to site {enc.get('to')!r} (key {rpk.hex()[:16]}…), "
                 "not to this site"
@@ -286,7 +291,7 @@ def decode_bundle(
         payload = content[0][2]
         if len(payload) < 12 + 16:
             raise Truncated("encrypted section shorter than nonce and tag")
-        k = _derive(decrypt_with.exchange(x25519_from_public(epk)), epk, rpk)
+        k = _derive(mine.exchange(x25519_from_public(epk)), epk, rpk)
         prefix = data[: sections[1][1]]
         try:
             plain = ChaCha20Poly1305(k).decrypt(payload[:12], payload[12:], prefix)

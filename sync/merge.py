@@ -21,7 +21,12 @@ from .trust import Signer
 
 
 class ReadView(Protocol):
-    """What a policy may read: the row as it stands with the incoming changes laid over it."""
+    """What a policy may read: the row as it stands with the incoming changes laid over it.
+
+    ``cache`` is a dict the policy may use to remember lookups while one segment is judged.
+    """
+
+    cache: dict[Any, Any]
 
     def row(self, table: str, row_id: str) -> dict[str, Any] | None: ...
 
@@ -83,6 +88,7 @@ class _View:
         self.conn = conn
         self.pks = pks
         self.overlay = overlay
+        self.cache: dict[Any, Any] = {}
 
     def before(self, table: str, row_id: str) -> dict[str, Any] | None:
         """The row as stored, without the incoming values."""
@@ -180,12 +186,16 @@ class Merger:
             out.refused_changes += len(es)
         if not accepted:
             return out
-        accepted.sort(key=lambda e: e.seq)
+        if out.refused:
+            accepted.sort(key=lambda e: e.seq)
+        else:
+            accepted = list(entries)  # already in feed order
         touched_rows = {(e.table, e.row_id) for e in accepted}
         cells = self._load_cells(touched_rows)
         changed: dict[tuple[str, str, str], Cell] = {}
         conflicts: list[tuple[Any, ...]] = []
         seg_seen = seg.seen
+        implicit: dict[tuple[str, str], int] = {}
         for e in accepted:
             key = (e.table, e.row_id, e.col)
             cur = cells.get(key)
@@ -209,11 +219,17 @@ class Merger:
             ):
                 conflicts.append((key, cur, Cell(e.value, e.hlc, origin)))
             if e.col != TOMBSTONE:
-                tkey = (e.table, e.row_id, TOMBSTONE)
-                tcur = cells.get(tkey)
-                if tcur is None or (e.hlc, origin) > (tcur.hlc, tcur.origin):
-                    cells[tkey] = changed[tkey] = Cell(0, e.hlc, origin)
-            out.applied += 1
+                rk = (e.table, e.row_id)
+                if implicit.get(rk, -1) < e.hlc:
+                    implicit[rk] = e.hlc
+        # every column change is also an implicit "alive" write at its clock (Rule 2); the
+        # newest one per row decides, whatever the order
+        for (t, r), h in implicit.items():
+            tkey = (t, r, TOMBSTONE)
+            tcur = cells.get(tkey)
+            if tcur is None or (h, origin) > (tcur.hlc, tcur.origin):
+                cells[tkey] = changed[tkey] = Cell(0, h, origin)
+        out.applied += len(accepted)
         self.conn.executemany(
             "INSERT OR REPLACE INTO _sync_cells (tbl, row_id, col, value, hlc, origin) "
             "VALUES (?, ?, ?, ?, ?, ?)",

@@ -84,6 +84,20 @@ class SigningKey:
     def seed(self) -> bytes:
         return self.private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
 
+    def x25519(self) -> X25519PrivateKey:
+        """The X25519 key derived from this signing key (as libsodium's sk_to_curve25519)."""
+        return X25519PrivateKey.from_private_bytes(hashlib.sha512(self.seed()).digest()[:32])
+
+
+_P = 2**255 - 19
+
+
+def ed25519_to_x25519_public(public_key: bytes) -> bytes:
+    """The X25519 public key matching ``SigningKey.x25519()``: u = (1 + y) / (1 - y) mod p."""
+    y = int.from_bytes(public_key, "little") & ((1 << 255) - 1)
+    u = (1 + y) * pow(1 - y, _P - 2, _P) % _P
+    return u.to_bytes(32, "little")
+
 
 def verify(public_key: bytes, signature: bytes, message: bytes, what: str) -> None:
     """Raise SignatureInvalid naming ``what`` unless the signature verifies."""

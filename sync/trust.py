@@ -20,7 +20,7 @@ from .errors import (
     SignerRevoked,
     SignerUntrusted,
 )
-from .signing import SigningKey, fingerprint, verify
+from .signing import SigningKey, ed25519_to_x25519_public, fingerprint, verify
 
 ROLES = {"unit": 1, "consolidator": 2, "city": 3}
 ALL_UNITS = "*"
@@ -264,12 +264,20 @@ class TrustView:
         return Signer(site=leaf.site, key=key, role=leaf.role, scope=leaf.scope)
 
     def enc_key_of(self, site: str) -> bytes | None:
+        """The site's X25519 key: from its newest certificate, else derived from its key."""
         best: Certificate | None = None
         for c in self.certs.values():
             usable = c.site == site and c.enc_key and c.key not in self.revoked
             if usable and (best is None or c.issued > best.issued):
                 best = c
-        return best.enc_key if best else None
+        if best is not None:
+            return best.enc_key
+        newest: Certificate | None = None
+        for c in self.certs.values():
+            usable = c.site == site and c.key not in self.revoked
+            if usable and (newest is None or c.issued > newest.issued):
+                newest = c
+        return ed25519_to_x25519_public(newest.key) if newest else None
 
     def keys_of(self, site: str) -> list[bytes]:
         return [c.key for c in self.certs.values() if c.site == site]

@@ -127,3 +127,13 @@ def test_an_outer_insert_or_ignore_still_records_the_winning_cell(tmp_path: Path
         s.conn.execute("SELECT col, value FROM _sync_cells WHERE row_id = 't1'").fetchall()
     )
     assert cells["~"] == 0 and cells["title"] == "again"
+
+
+def test_a_private_key_file_readable_by_others_is_refused(tmp_path: Path) -> None:
+    from sync.errors import KeyFileInsecure
+
+    s = open_site(tmp_path, "a")
+    key_file = tmp_path / "a.keys" / "site.ed25519"
+    key_file.chmod(0o644)
+    with pytest.raises(KeyFileInsecure, match="has mode 0o644; it must be 0600"):
+        Engine(s.conn, tmp_path / "a.keys")

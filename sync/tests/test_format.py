@@ -117,3 +117,27 @@ def test_an_empty_bundle_round_trips(tmp_path: Path) -> None:
     parsed, _s, _sig = decode_bundle(data)
     assert isinstance(parsed, Bundle) and parsed.segments == []
     assert b.engine.import_bundle(data).applied == 0
+
+
+def test_every_single_byte_flip_of_an_encrypted_bundle_is_refused(tmp_path: Path) -> None:
+    _city, (a, b) = network(tmp_path, 2)
+    b.engine.import_bundle(a.engine.export_bundle())
+    a.engine.import_bundle(b.engine.export_bundle())  # a learns b's encryption key
+    a.exec("INSERT INTO tasks (id, title) VALUES ('t1', 'sealed')")
+    bundle = a.engine.export_bundle(b.id, encrypt_to=b.id)
+    before = state(b)
+    for pos in range(0, len(bundle)):
+        damaged = bytearray(bundle)
+        damaged[pos] ^= 0x04
+        with pytest.raises(SyncError):
+            b.engine.import_bundle(bytes(damaged))
+    assert state(b) == before
+    assert b.engine.import_bundle(bundle).applied == 5
+
+
+def test_a_body_declaring_a_huge_size_is_refused_before_decompressing() -> None:
+    from sync.errors import TooLarge
+    from sync.feeds import CODEC_ZLIB, MAX_BODY, decompress
+
+    with pytest.raises(TooLarge, match=f"above the limit {MAX_BODY}"):
+        decompress(CODEC_ZLIB, b"x", MAX_BODY + 1)

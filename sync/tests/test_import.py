@@ -110,3 +110,28 @@ def test_certificates_travel_until_the_peer_reports_holding_the_same_set(tmp_pat
     later, _s, _g = decode_bundle(a.engine.export_bundle(b.id))
     assert later.certs == []  # both now hold the city's, a's and b's certificates
     assert later.trust_digest != first.trust_digest
+
+
+def test_a_site_certified_without_an_encryption_key_receives_to_its_derived_key(
+    tmp_path: Path,
+) -> None:
+    from sync.signing import SigningKey, ed25519_to_x25519_public, x25519_public
+    from sync.tests.netkit import open_site
+
+    key = SigningKey.from_seed(bytes(range(32)))
+    assert x25519_public(key.x25519()) == ed25519_to_x25519_public(key.public)
+
+    city, (a,) = network(tmp_path, 1)
+    b = open_site(tmp_path, "b")
+    ident = b.engine.identity()
+    trust = city.engine.certify(
+        ident["site_id"], bytes.fromhex(ident["public_key"]), ["u1"], "unit"
+    )
+    fp = city.engine.root_fingerprint()
+    assert fp is not None
+    b.engine.install_trust(trust, fp)
+    a.engine.import_bundle(city.engine.export_bundle())  # a learns b's certificate (no enc key)
+    a.exec("INSERT INTO tasks (id, title) VALUES ('t1', 'for b only')")
+    sealed = a.engine.export_bundle(encrypt_to=b.id)
+    assert b"for b only" not in sealed
+    assert b.engine.import_bundle(sealed).applied == 5

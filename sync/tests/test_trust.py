@@ -136,3 +136,17 @@ def test_a_rotated_key_keeps_the_feed_going_once_certified(tmp_path: Path) -> No
     r = b.engine.import_bundle(a.engine.export_bundle(b.id))
     assert r.applied == 5
     assert [x[0] for x in b.rows()] == ["t1", "t2"]
+
+
+def test_a_policy_that_crashes_refuses_the_row_instead_of_failing_the_import(
+    tmp_path: Path,
+) -> None:
+    def broken(signer, table, row_id, values, view):
+        raise KeyError("lead_unit_id")
+
+    _city, (a, b) = network(tmp_path, 2, policy=broken)
+    a.exec("INSERT INTO tasks (id, title) VALUES ('t1', 'x')")
+    result = b.engine.import_bundle(a.engine.export_bundle())
+    assert result.rejected == 5
+    assert result.rejections[0].reason == "policy failed: KeyError: 'lead_unit_id'"
+    assert b.rows() == []

@@ -3,6 +3,7 @@ signed bundles by folder (USB), by .eml files and over HTTP."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import sqlite3
 import subprocess
@@ -204,3 +205,64 @@ def test_a_conflict_is_listed_and_reversed_from_the_command_line(
     after = run_json("--db", str(city), "sync", "conflicts")
     assert isinstance(after, list)
     assert all(c["id"] != conflict["id"] for c in after)
+
+
+@pytest.fixture
+def full_stick(tmp_path: Path):
+    """A real 64 KiB file system (tmpfs) almost full; skipped where mounting needs root."""
+    mount = tmp_path / "stick"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (needs root): {done.stderr!r}")
+    try:
+        with open(mount / "filler.bin", "wb") as f, contextlib.suppress(OSError):
+            f.write(b"\0" * 64 * 1024)
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_an_export_to_a_full_stick_fails_cleanly_and_leaves_nothing_importable(
+    sites: dict[str, Path], full_stick: Path
+) -> None:
+    vp = sites["vp"]
+    run_cchc("--db", str(vp), "task", "update", "3", "--progress", "40", "--by", "Lan",
+             env=NOW, check=True)  # fmt: skip
+    proc = run_cchc("--db", str(vp), "sync", "export", "--to", str(full_stick))
+    assert proc.returncode == 1
+    assert "đầy" in proc.stderr.lower() or "dung lượng" in proc.stderr.lower(), proc.stderr
+    assert [p.name for p in full_stick.iterdir()] == ["filler.bin"]
+    (full_stick / "filler.bin").unlink()
+    (path,) = run_cchc("--db", str(vp), "sync", "export", "--to", str(full_stick),
+                       check=True).stdout.split()  # fmt: skip
+    assert Path(path).stat().st_size > 0
+
+
+def test_an_evidence_file_travels_with_its_document_to_the_city(
+    sites: dict[str, Path], tmp_path: Path
+) -> None:
+    signed_plan = tmp_path / "ke-hoach-tuyen-truyen.pdf"
+    signed_plan.write_bytes(b"%PDF-1.4 " + bytes(range(256)) * 64)
+    run_cchc(
+        "--db", str(sites["vhxh"]), "task", "update", "4", "--status", "done",
+        "--done-on", "18/03/2026", "--by", "Lê Thị Bình", "--attach", str(signed_plan),
+        "--doc-type", "Kế hoạch", "--doc-number", "12/KH-UBND", "--doc-date", "15/03/2026",
+        env=NOW, check=True,
+    )  # fmt: skip
+    stick = tmp_path / "usb"
+    run_cchc("--db", str(sites["vhxh"]), "sync", "export", "--to", str(stick), check=True)
+    run_cchc("--db", str(sites["city"]), "sync", "import", str(stick), check=True)
+    shown = run_json("--db", str(sites["city"]), "task", "show", "4", env=NOW)
+    assert isinstance(shown, dict)
+    [doc] = shown["documents"]
+    copy = tmp_path / "city-copy.pdf"
+    run_cchc(
+        "--db", str(sites["city"]), "attachment", doc["sha256"], "--out", str(copy), check=True
+    )
+    assert copy.read_bytes() == signed_plan.read_bytes()
+    missing = run_cchc("--db", str(sites["vp"]), "attachment", doc["sha256"])
+    assert missing.returncode == 2
+    assert "Chưa có tệp văn bản" in missing.stderr

@@ -1,5 +1,6 @@
-"""The plan's sync policy on real workspaces: a unit writes the tasks it leads, partners add
-updates, the city writes anything; refusals are logged with a Vietnamese reason."""
+"""Sync on real workspaces through the exchange service: the plan's policy (a unit writes the
+tasks it leads, partners add updates, the city writes anything; refusals logged with a
+Vietnamese reason), encryption to the city, and numbered parts imported one at a time."""
 
 from __future__ import annotations
 
@@ -140,3 +141,44 @@ def test_the_private_keys_live_beside_the_database_not_in_it(
     net["vp"].db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     raw = (tmp_path / "vp.sqlite").read_bytes()
     assert bytes.fromhex(seed_hex) not in raw and seed_hex.encode() not in raw
+
+
+def test_a_bundle_encrypted_to_the_city_opens_there_and_nowhere_else(
+    net: dict[str, Workspace], tmp_path: Path
+) -> None:
+    city, vp, tc = net["city"], net["vp"], net["tc"]
+    exchange.import_bytes(vp, exchange.export_bundle(city))  # vp learns the city's keys
+    task = led_by(vp, "vp_ubnd")
+    svc.update_task(vp, task, progress=35, status="in_progress", by="Lan")
+    city_id = exchange.identity(city)["site_id"]
+    (path,) = exchange.export_to(vp, tmp_path / "usb", encrypt_to=city_id)
+    assert b"Lan" not in path.read_bytes()
+    refused = exchange.import_paths(tc, [path])
+    assert refused.rejected
+    assert refused.files[0].error_code == "decryption_failed"
+    assert "mã hoá cho máy khác" in (refused.files[0].error or "")
+    report = exchange.import_paths(city, [path])
+    assert not report.rejected
+    assert task_row(city, task)["progress"] == 35
+
+
+def test_parts_imported_one_at_a_time_apply_when_the_last_arrives(
+    net: dict[str, Workspace], tmp_path: Path
+) -> None:
+    city, vp = net["city"], net["vp"]
+    task = led_by(vp, "vp_ubnd")
+    svc.update_task(vp, task, progress=55, status="in_progress", by="Lan")
+    parts = exchange.export_to(vp, tmp_path / "mail", part_size=1024)
+    assert len(parts) >= 2
+    for part in parts[:-1]:
+        report = exchange.import_paths(city, [part])
+        assert not report.rejected
+        assert report.waiting and report.waiting[0]["missing"]
+        assert task_row(city, task)["progress"] == 0
+    last = exchange.import_paths(city, [parts[-1]])
+    assert last.waiting == []
+    assert last.files[0].result is not None and last.files[0].result.applied > 0
+    assert task_row(city, task)["progress"] == 55
+    again = exchange.import_paths(city, parts)
+    assert not again.rejected
+    assert sum(f.result.applied for f in again.files if f.result) == 0

@@ -180,7 +180,8 @@ def test_evidence_is_uploaded_from_the_browser_stored_by_hash_and_downloaded_bac
             page.wait_for_timeout(250)
             if with_text(page, done).count():
                 break
-            refused = bool(shown_text(by_id(page, "evidence-error").first).strip())
+            error = by_id(page, "evidence-error")
+            refused = bool(error.count() and shown_text(error.first).strip())
             if refused:
                 break
         if not refused:
@@ -194,7 +195,9 @@ def test_evidence_is_uploaded_from_the_browser_stored_by_hash_and_downloaded_bac
     (doc,) = shown["documents"]
     assert (doc["doc_type"], doc["number"], doc["date"]) == ("Kế hoạch", "12/KH-UBND", "2026-03-15")
     assert doc["sha256"] == hashlib.sha256(content).hexdigest()
-    assert (server.db.parent / "attachments" / doc["sha256"]).read_bytes() == content
+    assert (
+        server.db.with_name(server.db.name + ".attachments") / doc["sha256"]
+    ).read_bytes() == content
 
     with page.expect_download() as download:
         by_id(page, "documents").get_by_role("button", name="Tải về").first.click()
@@ -204,6 +207,9 @@ def test_evidence_is_uploaded_from_the_browser_stored_by_hash_and_downloaded_bac
 
 
 def test_marking_done_with_its_date_makes_the_task_done_on_time(server: Server, page: Page) -> None:
+    page.mouse.move(900, 400)
+    page.mouse.wheel(0, -4000)  # back up to the update form, above the attached documents
+    page.wait_for_timeout(500)
     choose(page, "update-status", "Đã hoàn thành")
     fill(page, "update-progress", "100")
     fill(page, "update-done-on", "20/03/2026")

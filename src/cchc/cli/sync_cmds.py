@@ -452,7 +452,7 @@ def sync_email(
             security=smtp_security,
         )
     with _ws(state) as ws:
-        paths, sent = exchange.write_email(
+        paths, sent = exchange.email_bundle(
             ws, to=to_addr, out=Path(out_dir), part_size=part_size, peer=peer, smtp=config
         )
     if as_json:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import click
@@ -10,6 +11,7 @@ from cchc.cli.common import State, echo_json, fail, pass_state, translate_errors
 from cchc.domain.dates import format_vn_date, from_iso
 from cchc.domain.errors import InvalidInput
 from cchc.services import tasks as task_service
+from cchc.services.attachments import materialize
 from cchc.services.tasks import TaskDetail, TaskView
 from cchc.store import tasks_repo
 from cchc.texts.tasks import (
@@ -276,6 +278,25 @@ def task_add(
         click.echo(CLI["timeframe_flagged"].format(value=detail.timeframe), err=True)
 
 
+@click.command("attachment")
+@click.argument("sha256")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Copy it here.")
+@pass_state
+@translate_errors
+def attachment_command(state: State, sha256: str, out: Path | None) -> None:
+    """The evidence file with this SHA-256 (from `task show --json`): prints where it is stored,
+    writing it from the synced bytes first when it came from another laptop.
+
+    Example: cchc attachment 9f86d08… --out ke-hoach.pdf
+    """
+    with state.workspace() as ws:
+        path = materialize(ws.db.conn, ws.attachments_dir, sha256.strip().lower())
+    if out is not None:
+        shutil.copyfile(path, out)
+        path = out
+    click.echo(str(path))
+
+
 @click.command("due")
 @click.option("--days", type=int, default=14, show_default=True)
 @click.option("--unit")
@@ -338,5 +359,13 @@ def settings_command(state: State, unit: str | None, officer: str | None) -> Non
 
 
 def register(cli: click.Group) -> None:
-    for command in (init, tasks_command, task_group, due_command, units_command, settings_command):
+    for command in (
+        init,
+        tasks_command,
+        task_group,
+        attachment_command,
+        due_command,
+        units_command,
+        settings_command,
+    ):
         cli.add_command(command)

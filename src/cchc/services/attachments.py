@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from cchc.domain.errors import InvalidInput
+from cchc.domain.errors import InvalidInput, NotFound
 
 _CHUNK = 1 << 20
 
@@ -48,3 +49,32 @@ def store_file(source: Path, folder: Path) -> StoredFile:
 
 def attachment_path(folder: Path, sha256: str) -> Path:
     return folder / sha256
+
+
+def save_blob(conn: sqlite3.Connection, stored: StoredFile) -> None:
+    """Keep the file's bytes in the database too, so the sync carries them (once per content)."""
+    conn.execute(
+        "INSERT OR IGNORE INTO attachment_blobs (id, size, data) VALUES (?, ?, ?)",
+        (stored.sha256, stored.size, stored.path.read_bytes()),
+    )
+
+
+def materialize(conn: sqlite3.Connection, folder: Path, sha256: str) -> Path:
+    """The file for `sha256` beside the database, written from the synced bytes if missing.
+
+    Bytes whose hash does not match are never written out.
+    """
+    target = folder / sha256
+    if target.is_file():
+        return target
+    row = conn.execute("SELECT data FROM attachment_blobs WHERE id = ?", (sha256,)).fetchone()
+    if row is None or hashlib.sha256(row[0]).hexdigest() != sha256:
+        raise NotFound("attachment_missing", value=sha256)
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".materialize-{os.getpid()}-{sha256}"
+    with tmp.open("wb") as out:
+        out.write(row[0])
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, target)
+    return target

@@ -62,6 +62,14 @@ def open_engine(ws: Workspace) -> Engine:
     return engine
 
 
+def install_capture(ws: Workspace) -> None:
+    """Make sure every write to the tracked tables is captured from now on (cheap when it is).
+
+    Called by ``Workspace.open`` so that edits made before the first exchange are not missed.
+    """
+    open_engine(ws)
+
+
 @contextmanager
 def capture_suppressed(ws: Workspace) -> Iterator[None]:
     """Writes inside are not sent to other sites (for data every laptop loads identically).
@@ -282,9 +290,21 @@ def write_email(
     out: Path,
     part_size: int | None = None,
     peer: str | None = None,
+) -> list[Path]:
+    """Write ``.eml`` files (one per part) ready to open in a mail client and send."""
+    return email_bundle(ws, to=to, out=out, part_size=part_size, peer=peer)[0]
+
+
+def email_bundle(
+    ws: Workspace,
+    *,
+    to: str,
+    out: Path,
+    part_size: int | None = None,
+    peer: str | None = None,
     smtp: SmtpConfig | None = None,
 ) -> tuple[list[Path], int]:
-    """Write ``.eml`` files (one per part) ready to send; also send them when SMTP is given.
+    """Write the ``.eml`` files and, when SMTP is given, send the same messages too.
 
     Returns the files written and how many messages were sent.
     """
@@ -388,6 +408,7 @@ __all__ = [
     "TransportError",
     "UsageError",
     "capture_suppressed",
+    "install_capture",
     "certify",
     "conflicts",
     "export_to",
@@ -403,5 +424,6 @@ __all__ = [
     "revoke",
     "serve",
     "status",
+    "email_bundle",
     "write_email",
 ]

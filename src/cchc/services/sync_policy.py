@@ -15,6 +15,7 @@ A refusal returns the Vietnamese reason that is logged and shown to the user.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -34,6 +35,7 @@ TRACKED_TABLES = (
     "report_figures",
     "budgets",
     "amendments",
+    "attachment_blobs",
 )
 _TASK_CHILDREN = {"task_updates", "documents", "history"}
 _REPORT_CHILDREN = {"report_sections", "report_tasks", "report_figures"}
@@ -42,8 +44,11 @@ _REPORT_CHILDREN = {"report_sections", "report_tasks", "report_figures"}
 def _unit_code(view: ReadView, unit_id: Any) -> str | None:
     if unit_id is None:
         return None
-    rows = view.query("SELECT code FROM units WHERE id = ?", (unit_id,))
-    return str(rows[0][0]) if rows else str(unit_id)
+    key = ("unit", unit_id)
+    if key not in view.cache:
+        rows = view.query("SELECT code FROM units WHERE id = ?", (unit_id,))
+        view.cache[key] = str(rows[0][0]) if rows else str(unit_id)
+    return str(view.cache[key])
 
 
 def _task_units(view: ReadView, task_id: Any) -> tuple[str | None, list[str]]:
@@ -70,6 +75,14 @@ def plan_policy(
     consolidator = signer.role == "consolidator"
     before = view.before(table, row_id) or {}
     row = view.row(table, row_id) or before  # a deleted row is judged as it stood
+
+    if table == "attachment_blobs":
+        # Content-addressed: the id is the SHA-256 of the bytes, so a row can only ever be the
+        # file its documents name. Any certified site may carry one; a mismatch is refused.
+        data = (row or {}).get("data")
+        if isinstance(data, bytes) and hashlib.sha256(data).hexdigest() == row_id:
+            return None
+        return POLICY["blob_hash"].format(row_id=row_id)
 
     if table == "tasks":
         found = {_unit_code(view, r.get("lead_unit_id")) for r in (row, before) if r}

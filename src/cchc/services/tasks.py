@@ -18,7 +18,7 @@ from cchc.domain.errors import InvalidInput, NotFound
 from cchc.domain.status import State, Status, days_left, derive_state
 from cchc.domain.text import fold, matches, nfc
 from cchc.domain.timeframe import parse_timeframe
-from cchc.services.attachments import store_file
+from cchc.services.attachments import StoredFile, save_blob, store_file
 from cchc.services.workspace import Workspace
 from cchc.store import reports_repo
 from cchc.store import tasks_repo as repo
@@ -343,8 +343,9 @@ def update_task(
 
     actor = officer_name(ws, by)
     doc_row: dict[str, Any] | None = None
+    stored: StoredFile | None = None
     if evidence is not None:
-        doc_row = _document_row(ws, row["id"], evidence, actor)
+        doc_row, stored = _document_row(ws, row["id"], evidence, actor)
 
     changed = {k: v for k, v in changes.items() if row[k] != v}
     note_text = nfc((note or "").strip())
@@ -379,8 +380,9 @@ def update_task(
         ]
         if note_text:
             history.append(history_row(row["id"], now, actor, "noted", "note", None, note_text))
-        if doc_row is not None:
+        if doc_row is not None and stored is not None:
             repo.insert_row(conn, "documents", doc_row)
+            save_blob(conn, stored)
             history.append(
                 history_row(
                     row["id"],
@@ -396,7 +398,9 @@ def update_task(
     return get_task(ws, row["id"])
 
 
-def _document_row(ws: Workspace, task_id: str, evidence: Evidence, actor: str) -> dict[str, Any]:
+def _document_row(
+    ws: Workspace, task_id: str, evidence: Evidence, actor: str
+) -> tuple[dict[str, Any], StoredFile]:
     doc_type = nfc(evidence.doc_type.strip())
     number = nfc(evidence.number.strip())
     if not doc_type:
@@ -421,7 +425,7 @@ def _document_row(ws: Workspace, task_id: str, evidence: Evidence, actor: str) -
         "size": stored.size,
         "added_by": actor,
         "created_at": ws.now_iso(),
-    }
+    }, stored
 
 
 def history_row(

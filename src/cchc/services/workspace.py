@@ -59,7 +59,13 @@ class Workspace:
         try:
             migrate(ws.db)
             if load_plan:
-                ensure_plan_loaded(ws)
+                # The sync engine (services.exchange) captures every write to the tracked tables
+                # from the first open on; the plan, identical on every laptop, is not sent.
+                from cchc.services.exchange import capture_suppressed, install_capture
+
+                with capture_suppressed(ws):
+                    ensure_plan_loaded(ws)
+                install_capture(ws)
         except sqlite3.DatabaseError as err:
             ws.close()
             text = str(err)
@@ -73,7 +79,8 @@ class Workspace:
 
     @property
     def attachments_dir(self) -> Path:
-        return self.path.parent / "attachments"
+        """Evidence files of this database only: `<db file>.attachments/<sha256>`."""
+        return self.path.with_name(self.path.name + ".attachments")
 
     def now(self) -> dt.datetime:
         return self.clock()

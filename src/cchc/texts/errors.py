@@ -45,6 +45,8 @@ MESSAGES: dict[str, str] = {
     "origin_unknown": "Nguồn giao nhiệm vụ “{value}” không hợp lệ; chọn city hoặc zone.",
     "attach_incomplete": "Đính kèm văn bản cần đủ: tệp (--attach), loại (--doc-type), số "
     "(--doc-number) và ngày (--doc-date).",
+    "attachment_missing": "Chưa có tệp văn bản {value} trên máy này: tệp sẽ tới cùng gói đồng bộ "
+    "của máy đã đính kèm.",
     "db_locked": "Cơ sở dữ liệu đang bận; hãy thử lại sau ít phút.",
     "disk_full": "Ổ đĩa đã đầy; không có gì được ghi. Hãy giải phóng dung lượng rồi thử lại.",
     "db_unreadable": "Không mở được cơ sở dữ liệu “{value}”: {reason}.",

@@ -65,6 +65,7 @@ POLICY: dict[str, str] = {
     "phạm vi máy gửi {scope}",
     "amendment_not_own": "đề xuất điều chỉnh của đơn vị {unit}, ngoài phạm vi {scope}",
     "table_city_only": "chỉ Thành phố được sửa bảng {table}",
+    "blob_hash": "nội dung tệp đính kèm {row_id} không khớp mã băm của nó",
 }
 
 CLI: dict[str, str] = {

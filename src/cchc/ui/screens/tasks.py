@@ -424,7 +424,7 @@ class TasksScreen:
                 new = STATUS_LABELS.get(new or "", new)
             if entry.field in ("done_on", "due"):
                 old, new = vn_date(old) if old else None, vn_date(new) if new else None
-            if field:
+            if field and entry.action != "noted":
                 change = " " + TASKS["history_change"].format(
                     field=field, old=old or "—", new=new or "—"
                 )
