@@ -165,7 +165,7 @@ def import_files(ws: Workspace, paths: Sequence[Path]) -> exchange.ImportReport:
 
 
 def write_emails(ws: Workspace, *, to: str, folder: Path, part_size: int | None) -> list[Path]:
-    written, _sent = exchange.write_email(ws, to=to, out=folder, part_size=part_size)
+    written = exchange.write_email(ws, to=to, out=folder, part_size=part_size)
     ws.set_setting(
         EXPORT_KEY, json.dumps({"at": ws.now_iso(), "where": str(folder), "how": "email"})
     )
