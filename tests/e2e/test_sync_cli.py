@@ -266,3 +266,19 @@ def test_an_evidence_file_travels_with_its_document_to_the_city(
     missing = run_cchc("--db", str(sites["vp"]), "attachment", doc["sha256"])
     assert missing.returncode == 2
     assert "Chưa có tệp văn bản" in missing.stderr
+
+
+def test_an_exchange_made_from_the_command_line_shows_as_the_last_exchange(
+    sites: dict[str, Path], tmp_path: Path
+) -> None:
+    from cchc.services import sync_view
+    from cchc.services.workspace import Workspace
+
+    stick = tmp_path / "usb"
+    run_cchc("--db", str(sites["vhxh"]), "sync", "export", "--to", str(stick), check=True)
+    run_cchc("--db", str(sites["city"]), "sync", "import", str(stick), check=True)
+    vhxh = run_json("--db", str(sites["vhxh"]), "keys", "show")
+    assert isinstance(vhxh, dict)
+    with Workspace.open(sites["city"]) as ws:
+        seen = {e.site_id: e.how for e in sync_view.last_exchanges(ws, "Thành phố")}
+    assert seen == {vhxh["site_id"]: "import"}

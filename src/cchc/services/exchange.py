@@ -7,6 +7,7 @@ database (``<db>.keys/``), never inside it, so a copy of the database never hold
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -230,6 +231,15 @@ class ImportReport:
         return {"files": [f.as_dict() for f in self.files], "waiting": self.waiting}
 
 
+EXCHANGE_LOG_PREFIX = "sync_last_exchange:"
+
+
+def record_exchange(ws: Workspace, site_id: str, how: str) -> None:
+    """Remember (per laptop, never synchronised) that this laptop exchanged with `site_id` now."""
+    if site_id:
+        ws.set_setting(EXCHANGE_LOG_PREFIX + site_id, json.dumps({"at": ws.now_iso(), "how": how}))
+
+
 def import_paths(ws: Workspace, paths: Sequence[Path]) -> ImportReport:
     """Import bundle files, parts (any order, across calls) and saved .eml files."""
     from cchc.texts.sync import sync_message
@@ -246,6 +256,7 @@ def import_paths(ws: Workspace, paths: Sequence[Path]) -> ImportReport:
         try:
             result = engine.import_bundle(arrived.data)
             report.files.append(FileOutcome(arrived.source, result=result))
+            record_exchange(ws, result.sender, "import")  # verified, even if it held nothing new
         except SyncError as exc:
             report.files.append(
                 FileOutcome(arrived.source, error_code=exc.code, error=sync_message(exc))
@@ -333,6 +344,7 @@ def push(ws: Workspace, url: str) -> dict[str, Any]:
     result = dict(sent.result)
     if result.get("hub_site_id"):
         ws.set_setting(_hub_key(url), str(result["hub_site_id"]))
+        record_exchange(ws, str(result["hub_site_id"]), "push")
     result.update({"sha256": sent.sha256, "size": sent.size, "resumes": sent.resumes})
     return result
 
@@ -350,6 +362,7 @@ def pull(ws: Workspace, url: str) -> dict[str, Any]:
     finally:
         got.path.unlink(missing_ok=True)
     ws.set_setting(_hub_key(url), result.sender)
+    record_exchange(ws, result.sender, "pull")
     out = result.as_dict()
     out.update({"sha256": got.sha256, "size": got.size, "resumes": got.resumes})
     return out

@@ -1,8 +1,8 @@
 """What the Đồng bộ screen and the dashboard show of synchronisation: peers and their
 certificates, and when this laptop last exchanged with each of them.
 
-The exchange itself is `cchc.services.exchange`; this module only wraps its calls so that each
-successful exchange is remembered in `local_settings` (per laptop, never synchronised).
+The exchange itself is `cchc.services.exchange`, which remembers each successful exchange in
+`local_settings` (per laptop, never synchronised) whether the app or the command line made it.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from sync.signing import fingerprint
 from sync.transport import reachable as hub_reachable
 from sync.trust import Certificate
 
-LOG_PREFIX = "sync_last_exchange:"
+LOG_PREFIX = exchange.EXCHANGE_LOG_PREFIX
 EXPORT_KEY = "sync_last_export"
 HUB_URL_KEY = "sync_hub_url"
 
@@ -54,13 +54,6 @@ def unit_names(ws: Workspace, codes: Sequence[str]) -> list[str]:
         code: name for code, name in ws.db.conn.execute("SELECT code, name FROM units").fetchall()
     }
     return ["*" if c == "*" else names.get(c, c) for c in codes]
-
-
-def record(ws: Workspace, site_id: str, how: str) -> None:
-    """Remember that this laptop exchanged with `site_id` now."""
-    if not site_id:
-        return
-    ws.set_setting(LOG_PREFIX + site_id, json.dumps({"at": ws.now_iso(), "how": how}))
 
 
 def _log(ws: Workspace) -> dict[str, dict[str, str]]:
@@ -156,12 +149,7 @@ def export_folder(ws: Workspace, folder: Path, *, part_size: int | None = None) 
 
 
 def import_files(ws: Workspace, paths: Sequence[Path]) -> exchange.ImportReport:
-    report = exchange.import_paths(ws, paths)
-    for outcome in report.files:
-        result = outcome.result
-        if result is not None and result.sender and (result.applied or result.duplicate):
-            record(ws, result.sender, "import")
-    return report
+    return exchange.import_paths(ws, paths)
 
 
 def write_emails(ws: Workspace, *, to: str, folder: Path, part_size: int | None) -> list[Path]:
@@ -174,16 +162,12 @@ def write_emails(ws: Workspace, *, to: str, folder: Path, part_size: int | None)
 
 def push(ws: Workspace, url: str) -> dict[str, Any]:
     set_hub_url(ws, url)
-    result = exchange.push(ws, url)
-    record(ws, str(result.get("hub_site_id") or ""), "push")
-    return result
+    return exchange.push(ws, url)
 
 
 def pull(ws: Workspace, url: str) -> dict[str, Any]:
     set_hub_url(ws, url)
-    result = exchange.pull(ws, url)
-    record(ws, str(result.get("sender") or ""), "pull")
-    return result
+    return exchange.pull(ws, url)
 
 
 def row_label(ws: Workspace, table: str, row_id: str) -> tuple[str, str]:
