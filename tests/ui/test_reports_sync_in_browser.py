@@ -10,6 +10,10 @@ One server and one page for the module; the tests run in order, as one officer's
 from __future__ import annotations
 
 import re
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,9 +24,10 @@ from pypdf import PdfReader
 
 from cchc.services import exchange, overview
 from cchc.services import reports as report_service
+from cchc.services import tasks as task_service
 from cchc.services.workspace import Workspace
 from cchc.texts.sync import ERRORS as SYNC_ERRORS
-from tests.conftest import run_json
+from tests.conftest import cchc_env, run_json
 from tests.ui.harness import (
     Browsing,
     Server,
@@ -30,7 +35,7 @@ from tests.ui.harness import (
     choose,
     chromium,
     click,
-    fill,
+    free_port,
     open_app,
     screenshot,
     serve,
@@ -52,6 +57,7 @@ class World:
     """The laptop under test, the other unit's bundle on the stick, and scratch folders."""
 
     db: Path
+    city: Path
     stick: Path
     other_bundle: Path
     tampered: Path
@@ -102,18 +108,57 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
         )
         report_service.submit_report(other, view.id)
         (written,) = exchange.export_to(other, stick / "tthcc")
+        # the city and this laptop both change task 4's progress while apart: a conflict
+        task_service.update_task(city, "4", status="in_progress", progress=50, by="Sở Nội vụ")
+        task_service.update_task(mine, "4", status="in_progress", progress=70, by=OFFICER)
     data = bytearray(written.read_bytes())
     data[len(data) // 2] ^= 0x01
     tampered = folder / "hong" / written.name
     tampered.parent.mkdir()
     tampered.write_bytes(bytes(data))
-    return World(db=db, stick=stick, other_bundle=written, tampered=tampered, out=folder / "out")
+    return World(
+        db=db,
+        city=folder / "city.sqlite",
+        stick=stick,
+        other_bundle=written,
+        tampered=tampered,
+        out=folder / "out",
+    )
 
 
 @pytest.fixture(scope="module")
 def server(world: World) -> Iterator[Server]:
     with serve(world.db, world.db.with_suffix(".log")) as running:
         yield running
+
+
+@pytest.fixture(scope="module")
+def hub(world: World) -> Iterator[str]:
+    """The city's HTTP hub (`cchc sync serve`) on a free loopback port."""
+    port = free_port()
+    log = world.city.with_suffix(".hub.log")
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "cchc", "--db", str(world.city), "sync", "serve"]
+            + ["--port", str(port)],
+            env=cchc_env(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                        break
+                except OSError:
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        raise AssertionError(f"hub did not start: {log.read_text()}") from None
+                    time.sleep(0.2)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -128,6 +173,26 @@ def page(server: Server, browsing: Browsing) -> Page:
     p = browsing.new_page()
     open_app(p, server.url, "dashboard-ready")
     return p
+
+
+def fill(page: Page, identifier: str, value: str) -> None:
+    """Type into the field tagged `identifier` with the keyboard, as a person would.
+
+    Playwright's `fill` writes the DOM box even when Flutter has not focused it, and then the
+    app never hears of the text now and then; keys typed land only in the field Flutter
+    focused, so reading the box back proves the app got them."""
+    box = wait_for(by_id(page, identifier).locator("input, textarea"))
+    for _ in range(5):
+        box.click()
+        page.wait_for_timeout(150)
+        page.keyboard.press("Control+A")
+        page.keyboard.press("Delete")
+        if value:
+            page.keyboard.type(value)
+        page.wait_for_timeout(300)
+        if box.input_value() == value:
+            return
+    raise AssertionError(f"could not type {value!r} into {identifier}")
 
 
 def _nav(page: Page, label: str) -> None:
@@ -168,6 +233,8 @@ def test_creating_a_report_and_typing_figures_computes_the_rates(world: World, p
     wait_text(page, "Tổng hồ sơ đã giải quyết: 100")
     by_id(page, "report-figures").scroll_into_view_if_needed()
     screenshot(page, "11-report-figures-rates")
+    by_id(page, "section-I").first.scroll_into_view_if_needed()
+    screenshot(page, "11b-report-outline")
 
 
 def test_a_negative_figure_is_refused_in_vietnamese_and_not_stored(
@@ -186,8 +253,9 @@ def test_a_negative_figure_is_refused_in_vietnamese_and_not_stored(
 
 
 def test_saving_then_submitting_locks_the_report(world: World, page: Page) -> None:
-    fill(page, "fig-returned", "0")
     fill(page, "section-difficulties", "Đường truyền Internet ra đảo chập chờn.")
+    fill(page, "fig-returned", "0")
+    page.wait_for_timeout(500)
     click(page, "report-save")
     wait_text(page, "Đã lưu dự thảo báo cáo kỳ 2026-9M")
     click(page, "report-submit")
@@ -208,7 +276,7 @@ def test_saving_then_submitting_locks_the_report(world: World, page: Page) -> No
 def test_producing_the_pdf_writes_a_readable_file(world: World, page: Page) -> None:
     fill(page, "report-out-folder", str(world.out))
     click(page, "report-write-pdf")
-    wait_text(page, "Đã ghi ")
+    wait_text(page, f"Đã ghi {world.out}")
     pdfs = list(world.out.glob("*.pdf"))
     assert len(pdfs) == 1
     text = "".join(p.extract_text() for p in PdfReader(pdfs[0]).pages)
@@ -217,6 +285,19 @@ def test_producing_the_pdf_writes_a_readable_file(world: World, page: Page) -> N
     wait_for(by_id(page, "report-output"))
     page.wait_for_timeout(1500)
     assert len(list(world.out.glob("*.csv"))) == 1
+
+
+def test_downloading_the_pdf_in_the_browser_gives_the_same_report(
+    world: World, page: Page, tmp_path: Path
+) -> None:
+    with page.expect_download(timeout=30_000) as info:
+        click(page, "report-download-pdf")
+    download = info.value
+    assert download.suggested_filename.endswith(".pdf")
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    assert saved.read_bytes().startswith(b"%PDF")
+    wait_text(page, f"Đã gửi tệp {download.suggested_filename} về trình duyệt")
 
 
 def test_export_to_a_folder_writes_a_bundle(world: World, page: Page) -> None:
@@ -231,6 +312,17 @@ def test_export_to_a_folder_writes_a_bundle(world: World, page: Page) -> None:
     bundles = list(target.glob("*.cchc"))
     assert len(bundles) == 1 and bundles[0].stat().st_size > 0
     screenshot(page, "15-sync-exported")
+
+
+def test_email_files_are_written_into_a_folder(world: World, page: Page) -> None:
+    folder = world.out / "thu"
+    fill(page, "sync-email-to", "vanphong@haiphong.gov.vn")
+    fill(page, "sync-email-folder", str(folder))
+    click(page, "sync-email-write")
+    wait_text(page, "thư gửi vanphong@haiphong.gov.vn")
+    emails = list(folder.glob("*.eml"))
+    assert emails
+    assert "vanphong@haiphong.gov.vn" in emails[0].read_text(errors="replace")
 
 
 def test_a_tampered_bundle_is_refused_in_vietnamese_and_nothing_is_applied(
@@ -270,6 +362,37 @@ def test_a_wrong_root_fingerprint_is_refused(world: World, page: Page) -> None:
     screenshot(page, "18-sync-root-mismatch")
 
 
+def test_the_link_to_the_city_hub_is_shown_and_push_and_pull_go_through(
+    world: World, page: Page, hub: str
+) -> None:
+    fill(page, "sync-hub-url", hub)
+    click(page, "sync-check")
+    wait_text(page, "Kết nối được với máy chủ — có thể đồng bộ ngay")
+    click(page, "sync-push")
+    wait_text(page, "Đã gửi ")
+    click(page, "sync-pull")
+    wait_text(page, "Đã nhận từ máy chủ: áp dụng")
+    by_id(page, "sync-http-result").first.scroll_into_view_if_needed()
+    screenshot(page, "19-sync-http")
+    pushed = run_json("--db", str(world.city), "report", "list", "--unit", "vhxh")
+    assert isinstance(pushed, list) and len(pushed) == 1
+
+
+def test_a_conflict_is_listed_and_the_other_value_can_be_kept(world: World, page: Page) -> None:
+    conflicts = run_json("--db", str(world.db), "sync", "conflicts")
+    assert isinstance(conflicts, list)
+    (progress,) = [c for c in conflicts if c["column"] == "progress"]
+    row = wait_for(by_id(page, f"conflict-{progress['id']}"))
+    row.scroll_into_view_if_needed()
+    screenshot(page, "20-sync-conflict")
+    row.get_by_role("button").first.click()
+    click(page, "keep-other-confirm")
+    wait_text(page, f"Đã giữ giá trị “{progress['lost_value']}”")
+    shown = run_json("--db", str(world.db), "task", "show", "4")
+    assert isinstance(shown, dict)
+    assert shown["progress"] == int(progress["lost_value"])
+
+
 def test_consolidation_lists_the_units_that_have_not_submitted(world: World, page: Page) -> None:
     _nav(page, "Báo cáo")
     wait_for(by_id(page, "report-new"))
@@ -286,13 +409,79 @@ def test_consolidation_lists_the_units_that_have_not_submitted(world: World, pag
     assert shown["missing_units"]
     for name in shown["missing_units"]:
         assert name in missing
-    screenshot(page, "19-report-consolidated")
+    screenshot(page, "21-report-consolidated")
+
+
+def test_budget_refuses_spending_above_approval_then_records_it(world: World, page: Page) -> None:
+    _nav(page, "Kinh phí")
+    wait_for(by_id(page, "budget-save"))
+    task = run_json("--db", str(world.db), "task", "show", "4")
+    assert isinstance(task, dict)
+    choose(page, "budget-task", f"4. {str(task['content'])[:70]}")
+    fill(page, "budget-estimate", "15.000.000")
+    fill(page, "budget-approved", "12000000")
+    fill(page, "budget-spent", "13000000")
+    click(page, "budget-save")
+    wait_text(page, "Số đã chi (13000000) vượt quá số được duyệt (12000000) của nhiệm vụ 4.")
+    fill(page, "budget-spent", "9000000")
+    click(page, "budget-save")
+    wait_text(page, "Đã ghi kinh phí nhiệm vụ 4")
+    wait_for(by_id(page, "budget-line-4"))
+    screenshot(page, "23-budget")
+    shown = run_json("--db", str(world.db), "budget", "show")
+    assert isinstance(shown, dict)
+    (line,) = [x for x in shown["lines"] if x["stt"] == 4]
+    assert (line["estimate"], line["approved"], line["spent"]) == (
+        15_000_000,
+        12_000_000,
+        9_000_000,
+    )
+
+
+def test_an_amendment_needs_a_reason_then_is_proposed_and_forwarded(
+    world: World, page: Page
+) -> None:
+    task = run_json("--db", str(world.db), "task", "show", "4")
+    assert isinstance(task, dict)
+    by_id(page, "amend-propose").first.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    choose(page, "amend-task", f"4. {str(task['content'])[:70]}")
+    fill(page, "amend-timeframe", "Quý IV/2026")
+    click(page, "amend-propose")
+    wait_text(page, "Đề xuất phải nêu lý do")
+    fill(page, "amend-reason", "Chờ tài liệu tuyên truyền của thành phố, dời sang quý IV")
+    click(page, "amend-propose")
+    wait_text(page, "Đã ghi đề xuất điều chỉnh")
+    page.get_by_role("button", name="Tổng hợp, trình UBND").first.click()
+    wait_text(page, "Đã tổng hợp, trình đề xuất")
+    by_id(page, "amendments").first.scroll_into_view_if_needed()
+    screenshot(page, "24-amendments")
+    listed = run_json("--db", str(world.db), "amendment", "list")
+    assert isinstance(listed, list) and len(listed) == 1
+    assert listed[0]["status"] == "forwarded"
+    assert listed[0]["proposal"] == {"timeframe": "Quý IV/2026"}
 
 
 def test_dashboard_says_when_this_laptop_last_exchanged_with_the_other_unit(page: Page) -> None:
     _nav(page, "Tổng quan")
     wait_for(by_id(page, "dashboard-exchange"))
-    line = shown_text(wait_for(by_id(page, "last-exchange-0")))
-    assert TTHCC in line and "hôm nay" in line
-    by_id(page, "dashboard-exchange").scroll_into_view_if_needed()
-    screenshot(page, "20-dashboard-last-exchange")
+    wait_for(by_id(page, "last-exchange-1"))
+    lines = [shown_text(by_id(page, f"last-exchange-{i}").first) for i in range(2)]
+    assert any(TTHCC in line and "hôm nay" in line for line in lines), lines
+    assert any("Thành phố" in line and "hôm nay" in line for line in lines), lines
+    by_id(page, "dashboard-exchange").first.scroll_into_view_if_needed()
+    screenshot(page, "22-dashboard-last-exchange")
+
+
+def test_revising_a_submitted_report_opens_a_new_draft_and_keeps_the_old(
+    world: World, page: Page
+) -> None:
+    _nav(page, "Báo cáo")
+    click(page, f"report-row-{PERIOD}-vhxh-1")
+    wait_for(by_id(page, "report-revise"))
+    click(page, "report-revise")
+    wait_text(page, "Đã tạo bản sửa đổi lần 2")
+    wait_for(by_id(page, "report-save"))
+    screenshot(page, "25-report-revision")
+    revisions = sorted(_reports(world.db, "--unit", "vhxh"), key=lambda r: int(str(r["revision"])))
+    assert [(r["revision"], r["status"]) for r in revisions] == [(1, "submitted"), (2, "draft")]

@@ -9,7 +9,7 @@ from cchc.cli import report_cmds, sync_cmds, task_cmds, ui_cmds
 from cchc.cli.common import State
 
 # Each module adds its commands with register(cli).
-COMMAND_MODULES = (task_cmds, report_cmds, sync_cmds, ui_cmds)
+COMMAND_MODULES = (task_cmds, report_cmds, ui_cmds, sync_cmds)
 
 
 @click.group(invoke_without_command=True)

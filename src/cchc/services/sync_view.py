@@ -22,6 +22,7 @@ from sync.trust import Certificate
 
 LOG_PREFIX = "sync_last_exchange:"
 EXPORT_KEY = "sync_last_export"
+HUB_URL_KEY = "sync_hub_url"
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,6 @@ def import_files(ws: Workspace, paths: Sequence[Path]) -> exchange.ImportReport:
 
 def write_emails(ws: Workspace, *, to: str, folder: Path, part_size: int | None) -> list[Path]:
     written = exchange.write_email(ws, to=to, out=folder, part_size=part_size)
-    assert isinstance(written, list)
     ws.set_setting(
         EXPORT_KEY, json.dumps({"at": ws.now_iso(), "where": str(folder), "how": "email"})
     )
@@ -173,15 +173,49 @@ def write_emails(ws: Workspace, *, to: str, folder: Path, part_size: int | None)
 
 
 def push(ws: Workspace, url: str) -> dict[str, Any]:
+    set_hub_url(ws, url)
     result = exchange.push(ws, url)
     record(ws, str(result.get("hub_site_id") or ""), "push")
     return result
 
 
 def pull(ws: Workspace, url: str) -> dict[str, Any]:
+    set_hub_url(ws, url)
     result = exchange.pull(ws, url)
     record(ws, str(result.get("sender") or ""), "pull")
     return result
+
+
+def row_label(ws: Workspace, table: str, row_id: str) -> tuple[str, str]:
+    """What a synchronised row is, for people: (kind, which), e.g. ("tasks", "4")."""
+    conn = ws.db.conn
+    if table == "tasks":
+        row = conn.execute("SELECT stt FROM tasks WHERE id = ?", (row_id,)).fetchone()
+        if row is not None and row[0] is not None:
+            return table, str(row[0])
+    if table == "reports":
+        row = conn.execute(
+            "SELECT r.period, u.name FROM reports r LEFT JOIN units u ON u.id = r.unit_id "
+            "WHERE r.id = ?",
+            (row_id,),
+        ).fetchone()
+        if row is not None:
+            return table, f"{row[0]} {row[1] or ''}".strip()
+    return table, row_id[:8]
+
+
+def site_names(ws: Workspace, city_label: str) -> dict[str, str]:
+    """Each known site's name as people say it (its units, or the city)."""
+    return {p.site_id: peer_name(p, p.site_id, city_label) for p in peers(ws)}
+
+
+def hub_url(ws: Workspace) -> str | None:
+    """The hub address last used on this laptop."""
+    return ws.setting(HUB_URL_KEY)
+
+
+def set_hub_url(ws: Workspace, url: str) -> None:
+    ws.set_setting(HUB_URL_KEY, url.strip())
 
 
 def reachable(url: str) -> bool:

@@ -54,6 +54,8 @@ REPORTS = {
     "rate_line": "{label}: {value}",
     "rate_target": "{label}: {value} (chỉ tiêu ≥ {target}%: {verdict})",
     "rate_none": "chưa tính được",
+    "rates_head": "Đúng hạn: {on_time} · Thanh toán trực tuyến: {payment} · Hài lòng: "
+    "{satisfaction}",
     "verdict_met": "đạt",
     "verdict_not_met": "chưa đạt",
     "group_received": "Tiếp nhận",
@@ -112,3 +114,47 @@ def percent(value: float | None) -> str:
         return REPORTS["rate_none"]
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return text.replace(".", ",") + "%"
+
+
+PLAN_MONEY = {
+    "nav": "Kinh phí",
+    "title": "Kinh phí và điều chỉnh Kế hoạch",
+    "budget_heading": "Kinh phí thực hiện nhiệm vụ",
+    "budget_empty": "Chưa có nhiệm vụ nào được ghi kinh phí.",
+    "budget_total": "Tổng cộng",
+    "budget_late": "Chưa gửi dự trù cho Phòng Tài chính trước hết quý I",
+    "budget_form": "Ghi kinh phí cho một nhiệm vụ",
+    "task": "Nhiệm vụ",
+    "estimate": "Dự trù (đồng)",
+    "approved": "Được duyệt (đồng)",
+    "spent": "Đã chi (đồng)",
+    "sent_on": "Ngày gửi dự trù (dd/mm/yyyy)",
+    "approved_on": "Ngày duyệt (dd/mm/yyyy)",
+    "note": "Ghi chú",
+    "budget_save": "Ghi kinh phí",
+    "budget_saved": "Đã ghi kinh phí nhiệm vụ {task}: dự trù {estimate}, được duyệt {approved}, "
+    "đã chi {spent}.",
+    "pick_task": "Hãy chọn nhiệm vụ.",
+    "amend_heading": "Đề xuất điều chỉnh, bổ sung, bãi bỏ nhiệm vụ",
+    "amend_empty": "Chưa có đề xuất nào.",
+    "amend_line": "{action} · {task} · {unit}",
+    "amend_status": "{status} · đề xuất ngày {date} · lý do: {reason}",
+    "amend_decision": "Quyết định số {number} ngày {date}",
+    "amend_form": "Đề xuất mới (đơn vị của máy này)",
+    "action": "Loại đề xuất",
+    "content": "Nội dung nhiệm vụ (khi bổ sung hoặc điều chỉnh)",
+    "timeframe": "Thời gian thực hiện",
+    "area": "Lĩnh vực (khi bổ sung)",
+    "reason": "Lý do",
+    "propose": "Gửi đề xuất",
+    "proposed": "Đã ghi đề xuất {action} (mã {ref}); chờ Phòng Văn hóa - Xã hội tổng hợp.",
+    "forward": "Tổng hợp, trình UBND",
+    "forwarded": "Đã tổng hợp, trình đề xuất {ref}.",
+    "approve": "Ghi quyết định đồng ý",
+    "reject": "Ghi quyết định không đồng ý",
+    "decision_number": "Số quyết định (ví dụ 45/QĐ-UBND)",
+    "decision_date": "Ngày quyết định (dd/mm/yyyy)",
+    "decide_title": "Ghi quyết định của UBND đặc khu",
+    "decided": "Đã ghi quyết định {number} cho đề xuất {ref}: {status}.",
+    "no_task": "(nhiệm vụ mới)",
+}

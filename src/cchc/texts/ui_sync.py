@@ -80,15 +80,15 @@ SYNC = {
     # conflicts
     "conflicts_heading": "Xung đột (hai nơi cùng sửa một ô dữ liệu)",
     "no_conflicts": "Không có xung đột nào đang mở.",
-    "conflict_line": "{table} · {row} · cột {column}",
-    "conflict_values": "Đang giữ: “{kept}” (máy {kept_origin}) · Bị thay: “{lost}” "
-    "(máy {lost_origin})",
+    "conflict_line": "{what}: {column}",
+    "conflict_values": "Đang giữ: “{kept}” (của {kept_origin}) · Bị thay: “{lost}” "
+    "(của {lost_origin})",
     "keep_other": "Giữ giá trị của máy kia",
     "keep_other_title": "Giữ giá trị của máy kia?",
-    "keep_other_confirm": "Ghi lại giá trị “{lost}” thay cho “{kept}” ({table}, cột {column}). "
+    "keep_other_confirm": "Ghi lại giá trị “{lost}” thay cho “{kept}” ({what}, {column}). "
     "Thay đổi sẽ được gửi đi ở lần đồng bộ sau.",
     "keep_other_yes": "Giữ giá trị này",
-    "resolved": "Đã giữ giá trị “{value}” cho {table}, cột {column}.",
+    "resolved": "Đã giữ giá trị “{value}” cho {what}, {column}.",
     # trust
     "trust_heading": "Khoá và chứng nhận",
     "peers_heading": "Các máy đã được chứng nhận",
@@ -112,6 +112,29 @@ SYNC = {
     "how_pull": "nhận qua mạng",
     "how_folder": "thư mục/USB",
     "how_email": "thư điện tử",
+}
+
+# A synchronised row as people name it: "{which}" is a task's number, a report's period and unit…
+ROW_LABELS = {
+    "tasks": "Nhiệm vụ {which}",
+    "task_updates": "Cập nhật nhiệm vụ {which}",
+    "documents": "Văn bản {which}",
+    "reports": "Báo cáo {which}",
+    "report_sections": "Nội dung báo cáo {which}",
+    "report_tasks": "Nhiệm vụ trong báo cáo {which}",
+    "report_figures": "Số liệu báo cáo {which}",
+    "budgets": "Kinh phí {which}",
+    "amendments": "Đề xuất điều chỉnh {which}",
+}
+COLUMN_LABELS = {
+    "status": "trạng thái",
+    "progress": "tiến độ",
+    "done_on": "ngày hoàn thành",
+    "due": "hạn hoàn thành",
+    "note": "ghi chú",
+    "updated_at": "thời điểm cập nhật",
+    "text": "nội dung",
+    "content": "nội dung",
 }
 
 ROLE_LABELS = {

@@ -26,13 +26,29 @@ from cchc.services import overview as overview_service
 from cchc.texts.ui import APP_TITLE, DESKTOP_FALLBACK, FIRST_START
 from cchc.ui.context import AppContext
 from cchc.ui.exchange_panel import dashboard_exchange_panel
-from cchc.ui.screens import ScreenSpec, dashboard, panels, reports, settings, sync, tasks
+from cchc.ui.screens import (
+    ScreenSpec,
+    dashboard,
+    panels,
+    plan_money,
+    reports,
+    settings,
+    sync,
+    tasks,
+)
 from cchc.ui.shell import Shell
 from cchc.ui.widgets import heading, tagged
 
 # The navigation, in order. Adding a screen is one line: its module's SPEC
 # (reports.SPEC, sync.SPEC when those screens land).
-SCREENS: list[ScreenSpec] = [dashboard.SPEC, tasks.SPEC, reports.SPEC, sync.SPEC, settings.SPEC]
+SCREENS: list[ScreenSpec] = [
+    dashboard.SPEC,
+    tasks.SPEC,
+    reports.SPEC,
+    sync.SPEC,
+    settings.SPEC,
+    plan_money.SPEC,
+]
 
 # Dashboard panels from other areas, in order (sync's "last exchange per peer" goes here too).
 dashboard.EXTRA_PANELS[:] = [panels.targets_panel, dashboard_exchange_panel]

@@ -135,7 +135,10 @@ class ReportsScreen:
         # stale row on screen now and then)
         self.rows = ft.Container(expand=True)
         self.new_box = ft.Column(spacing=8, tight=True)
-        self.editor = ft.Column(scroll=ft.ScrollMode.AUTO, expand=True, spacing=12)
+        # the report's title, state, actions and errors stay in view; its body scrolls below
+        self.editor_head = ft.Column(spacing=6, tight=True)
+        self.editor_body = ft.Column(scroll=ft.ScrollMode.AUTO, expand=True, spacing=12)
+        self.editor = ft.Column([self.editor_head, self.editor_body], expand=True, spacing=8)
         self.view = ft.Column(
             [
                 heading(REPORTS["title"]),
@@ -178,11 +181,21 @@ class ReportsScreen:
         self.line_note: dict[str, ft.TextField] = {}
         self.totals_box = ft.Column(spacing=2, tight=True)
         self.rates_box = ft.Column(spacing=2, tight=True)
+        self.rates_head = ft.Text("", size=12, color=ft.Colors.BLUE_900)
         self.error = ft.Text("", color=ft.Colors.ERROR)
-        self.number = ft.TextField(label=REPORTS["number"], width=200, dense=True)
-        self.report_date = ft.TextField(label=REPORTS["report_date"], width=220, dense=True)
-        self.signer = ft.TextField(label=REPORTS["signer"], width=280, dense=True)
-        self.out_folder = ft.TextField(label=REPORTS["output_folder"], expand=True, dense=True)
+        # every field reports each change, so a click on Lưu right after typing sees the text
+        self.number = ft.TextField(
+            label=REPORTS["number"], width=200, dense=True, on_change=self._on_text
+        )
+        self.report_date = ft.TextField(
+            label=REPORTS["report_date"], width=220, dense=True, on_change=self._on_text
+        )
+        self.signer = ft.TextField(
+            label=REPORTS["signer"], width=280, dense=True, on_change=self._on_text
+        )
+        self.out_folder = ft.TextField(
+            label=REPORTS["output_folder"], expand=True, dense=True, on_change=self._on_text
+        )
         self.thresholds: dict[str, float] = {}
 
     # ---- helpers ------------------------------------------------------------------------------
@@ -342,13 +355,15 @@ class ReportsScreen:
         self.error.value = ""
         if not self.selected:
             self.report = None
-            self.editor.controls = [ft.Text(REPORTS["pick_one"])]
+            self.editor_head.controls = [ft.Text(REPORTS["pick_one"])]
+            self.editor_body.controls = []
             return
         try:
             report = self.ctx.call(report_service.get_report, self.selected)
         except CchcError as err:
             self.report = None
-            self.editor.controls = [ft.Text(message(err), color=ft.Colors.ERROR)]
+            self.editor_head.controls = [ft.Text(message(err), color=ft.Colors.ERROR)]
+            self.editor_body.controls = []
             return
         self.report = report
         draft = report.status == "draft"
@@ -391,6 +406,10 @@ class ReportsScreen:
             )
         controls.append(self._actions(report))
         controls.append(tagged("report-error", self.error))
+        if report.scope == "unit" or report.figures:
+            controls.append(tagged("report-rates-head", self.rates_head))
+        self.editor_head.controls = controls
+        controls = []
         if report.scope == "zone":
             controls.append(self._missing(report))
         controls.append(self._figures(report, draft))
@@ -398,7 +417,7 @@ class ReportsScreen:
         controls.append(self._meta(report, draft))
         controls.append(self._output())
         controls.append(self._targets(report))
-        self.editor.controls = controls
+        self.editor_body.controls = controls
 
     def _actions(self, report: ReportView) -> ft.Control:
         buttons: list[ft.Control] = []
@@ -554,6 +573,9 @@ class ReportsScreen:
             errors.setdefault(p.field, T.problem_text(p.key, p.field, p.params))
         return fig, errors
 
+    def _on_text(self, e: Any) -> None:
+        """Nothing to do: having a handler makes the field send every change as it is typed."""
+
     def _on_figure(self, e: Any) -> None:
         self._recompute()
         self._update()
@@ -602,6 +624,12 @@ class ReportsScreen:
                 color = None
             rate_controls.append(tagged(f"rate-{key}", ft.Text(text, size=13, color=color)))
         self.rates_box.controls = rate_controls
+        rates = fig.rates()
+        self.rates_head.value = REPORTS["rates_head"].format(
+            on_time=percent(rates["on_time_rate"]),
+            payment=percent(rates["online_payment_share"]),
+            satisfaction=percent(rates["satisfaction"]),
+        )
 
     # ---- outline by area ----------------------------------------------------------------------
 
@@ -623,13 +651,15 @@ class ReportsScreen:
                 max_lines=6,
                 read_only=not draft,
                 dense=True,
+                expand=True,
+                on_change=self._on_text,
             )
             self.section_fields[code] = text
             blocks.append(
                 ft.Text(f"{code}. {areas.get(code, '')}", weight=ft.FontWeight.W_600, size=14)
             )
             blocks += [self._line(line, draft) for line in lines]
-            blocks.append(tagged(f"section-{code}", text))
+            blocks.append(ft.Row([tagged(f"section-{code}", text)]))
         for key in ("difficulties", "proposals"):
             field = ft.TextField(
                 label=REPORTS[key],
@@ -638,9 +668,11 @@ class ReportsScreen:
                 min_lines=2,
                 max_lines=8,
                 read_only=not draft,
+                expand=True,
+                on_change=self._on_text,
             )
             self.section_fields[key] = field
-            blocks.append(tagged(f"section-{key}", field))
+            blocks.append(ft.Row([tagged(f"section-{key}", field)]))
         return section(REPORTS["outline_heading"], *blocks, identifier="report-outline")
 
     def _line(self, line: ReportTaskLine, draft: bool) -> ft.Control:
@@ -656,9 +688,10 @@ class ReportsScreen:
         progress = ft.TextField(
             label=REPORTS["task_progress"].format(stt=ref),
             value=str(line.progress),
-            width=150,
+            width=200,
             dense=True,
             read_only=not draft,
+            on_change=self._on_text,
         )
         note = ft.TextField(
             label=REPORTS["task_note"].format(stt=ref),
@@ -666,6 +699,7 @@ class ReportsScreen:
             expand=True,
             dense=True,
             read_only=not draft,
+            on_change=self._on_text,
         )
         self.line_status[line.task_id] = status
         self.line_progress[line.task_id] = progress
@@ -694,7 +728,7 @@ class ReportsScreen:
                         ]
                     ),
                 ],
-                spacing=4,
+                spacing=10,
                 tight=True,
             ),
             padding=ft.Padding.only(left=12, bottom=6),

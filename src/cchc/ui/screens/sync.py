@@ -16,7 +16,7 @@ from cchc.services.exchange import ImportReport
 from cchc.texts.errors import message
 from cchc.texts.sync import sync_message
 from cchc.texts.ui import COMMON, NAV
-from cchc.texts.ui_sync import ROLE_LABELS, SYNC, group_fingerprint
+from cchc.texts.ui_sync import COLUMN_LABELS, ROLE_LABELS, ROW_LABELS, SYNC, group_fingerprint
 from cchc.ui.context import AppContext
 from cchc.ui.screens import ScreenSpec
 from cchc.ui.widgets import heading, section, tagged
@@ -90,15 +90,35 @@ class SyncScreen:
         self.trust_file = ft.TextField(label=SYNC["trust_file"], expand=True, dense=True)
         self.root_typed = ft.TextField(label=SYNC["root_typed"], width=520, dense=True)
         self.trust_result = ft.Text("")
+        for text_field in (
+            self.export_folder,
+            self.part_size,
+            self.import_paths,
+            self.email_to,
+            self.email_folder,
+            self.email_part,
+            self.hub_url,
+            self.trust_file,
+            self.root_typed,
+        ):
+            text_field.on_change = self._on_text  # each keystroke reaches the app at once
         # rebuilt on show
         self.me_box = ft.Column(spacing=6, tight=True)
         self.conflicts_box = ft.Column(spacing=6, tight=True)
         self.peers_box = ft.Column(spacing=8, tight=True)
 
+    def _on_text(self, e: Any) -> None:
+        """Nothing to do: having a handler makes the field send every change as it is typed."""
+
     # ---- layout -------------------------------------------------------------------------------
 
     def show(self, **params: Any) -> None:
         self.refresh()
+        saved_url = self.ctx.call(sync_view.hub_url)
+        if saved_url and not self.hub_url.value:
+            self.hub_url.value = saved_url
+        if self.hub_url.value:
+            self._probe(self.hub_url.value.strip(), remember=False)
         export_buttons: list[ft.Control] = [
             tagged(
                 "sync-export",
@@ -612,11 +632,19 @@ class SyncScreen:
         url = self._url()
         if url is None:
             return
+        self._probe(url, remember=True)
+
+    def _probe(self, url: str, *, remember: bool) -> None:
+        """Check the link off the UI thread; when the hub answers, the screen offers to sync."""
         self._busy(self.http_progress, True)
+        if remember:
+            self.ctx.call(sync_view.set_hub_url, url)
 
         def done(up: bool) -> None:
             self.http_progress.visible = False
             self._set_link(up)
+            if up:
+                self.ctx.notify(SYNC["link_up"])
 
         self.ctx.run_background(lambda: sync_view.reachable(url), done)
 
@@ -672,8 +700,13 @@ class SyncScreen:
         if not items:
             self.conflicts_box.controls = [ft.Text(SYNC["no_conflicts"])]
             return
+        names = self.ctx.call(sync_view.site_names, SYNC["city"])
         rows: list[ft.Control] = []
         for c in items:
+            kind, which = self.ctx.call(sync_view.row_label, c["table"], str(c["row_id"]))
+            what = ROW_LABELS.get(kind, kind + " {which}").format(which=which)
+            column = COLUMN_LABELS.get(c["column"], c["column"])
+            c = {**c, "what": what, "column_label": column}
             rows.append(
                 tagged(
                     f"conflict-{c['id']}",
@@ -682,19 +715,19 @@ class SyncScreen:
                             ft.Column(
                                 [
                                     ft.Text(
-                                        SYNC["conflict_line"].format(
-                                            table=c["table"],
-                                            row=str(c["row_id"])[:8],
-                                            column=c["column"],
-                                        ),
+                                        SYNC["conflict_line"].format(what=what, column=column),
                                         weight=ft.FontWeight.W_500,
                                     ),
                                     ft.Text(
                                         SYNC["conflict_values"].format(
                                             kept=c["kept_value"],
-                                            kept_origin=str(c["kept_origin"])[:8],
+                                            kept_origin=names.get(
+                                                str(c["kept_origin"]), str(c["kept_origin"])[:8]
+                                            ),
                                             lost=c["lost_value"],
-                                            lost_origin=str(c["lost_origin"])[:8],
+                                            lost_origin=names.get(
+                                                str(c["lost_origin"]), str(c["lost_origin"])[:8]
+                                            ),
                                         ),
                                         size=13,
                                     ),
@@ -724,7 +757,9 @@ class SyncScreen:
                 return
             self.refresh()
             self.ctx.notify(
-                SYNC["resolved"].format(value=c["lost_value"], table=c["table"], column=c["column"])
+                SYNC["resolved"].format(
+                    value=c["lost_value"], what=c["what"], column=c["column_label"]
+                )
             )
 
         dialog = ft.AlertDialog(
@@ -732,7 +767,10 @@ class SyncScreen:
             title=ft.Text(SYNC["keep_other_title"]),
             content=ft.Text(
                 SYNC["keep_other_confirm"].format(
-                    lost=c["lost_value"], kept=c["kept_value"], table=c["table"], column=c["column"]
+                    lost=c["lost_value"],
+                    kept=c["kept_value"],
+                    what=c["what"],
+                    column=c["column_label"],
                 )
             ),
             actions=[
@@ -759,7 +797,9 @@ class SyncScreen:
             if p.me:
                 title += f" {SYNC['peer_me']}"
             last = (
-                SYNC["peer_last"].format(when=f"{when_text(p.last_at)} ({_how(p.last_how)})")
+                ""
+                if p.me
+                else SYNC["peer_last"].format(when=f"{when_text(p.last_at)} ({_how(p.last_how)})")
                 if p.last_at
                 else SYNC["peer_never"]
             )
@@ -774,7 +814,7 @@ class SyncScreen:
                 ),
                 _fingerprint_text(p.fingerprint, f"peer-fp-{p.site_id[:8]}", 20),
                 ft.Text(
-                    f"{SYNC['site_id']}: {p.site_id} · {last}",
+                    f"{SYNC['site_id']}: {p.site_id}" + (f" · {last}" if last else ""),
                     size=12,
                     color=ft.Colors.ON_SURFACE_VARIANT,
                 ),
