@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cchc.domain.errors import InvalidInput
-from cchc.services import backup
+from cchc.services import backup, overview
 from cchc.services import tasks as task_service
 from cchc.services.workspace import Workspace
 from cchc.texts.errors import message
@@ -93,3 +93,22 @@ def test_backup_refuses_to_overwrite_the_live_database(tmp_path: Path) -> None:
             backup.backup_to(ws, tmp_path / "live.sqlite")
         assert caught.value.key == "backup_onto_live"
         assert len(task_service.list_tasks(ws)) == 26
+
+
+def test_a_backup_carries_the_evidence_files_bytes(tmp_path: Path) -> None:
+    evidence = tmp_path / "bao-cao.pdf"
+    evidence.write_bytes(b"%PDF-1.4 bao cao quy I")
+    with Workspace.open(tmp_path / "live.sqlite") as ws:
+        task_service.update_task(
+            ws,
+            "4",
+            by="Lê Thị B",
+            evidence=task_service.Evidence(
+                file=evidence, doc_type="Báo cáo", number="5/BC-VHXH", date="15/03/2026"
+            ),
+        )
+        info = backup.backup_to(ws, tmp_path / "copy.sqlite")
+    with Workspace.open(tmp_path / "elsewhere" / "restored.sqlite") as other:
+        backup.restore_from(other, info.path)
+        (doc,) = task_service.get_task(other, "4").documents
+        assert overview.document_file(other, doc.sha256).read_bytes() == evidence.read_bytes()

@@ -56,3 +56,24 @@ def test_a_units_laptop_may_edit_only_the_tasks_its_unit_leads(tmp_path: Path) -
         assert not any(overview.may_edit(ws, v) for v in others)
         overview.set_local_profile(ws, "Phòng Văn hóa - Xã hội", "Lê Thị B")
         assert all(overview.may_edit(ws, v) for v in views.values())
+
+
+def test_a_document_received_without_its_file_is_written_out_from_the_synced_bytes(
+    tmp_path: Path,
+) -> None:
+    evidence = tmp_path / "ke-hoach.pdf"
+    evidence.write_bytes(b"%PDF-1.4 ke hoach")
+    with Workspace.open(tmp_path / "db.sqlite") as ws:
+        detail = task_service.update_task(
+            ws,
+            "4",
+            by="Lê Thị B",
+            evidence=task_service.Evidence(
+                file=evidence, doc_type="Kế hoạch", number="12/KH-UBND", date="15/03/2026"
+            ),
+        )
+        (doc,) = detail.documents
+        stored = ws.attachments_dir / doc.sha256
+        stored.unlink()  # as on a laptop that got the document by sync
+        path = overview.document_file(ws, doc.sha256)
+        assert path == stored and path.read_bytes() == b"%PDF-1.4 ke hoach"

@@ -170,7 +170,13 @@ def fill(page: Page, identifier: str, value: str) -> None:
     box = wait_for(by_id(page, identifier).locator("input, textarea"))
     for _ in range(5):
         box.click()
+        page.wait_for_timeout(250)  # let Flutter finish focusing (and scrolling to) the field
         box.fill(value)
+        page.wait_for_timeout(300)
+        if box.input_value() != value:
+            continue
+        # Focusing a field can scroll its form; Flutter may then rebuild the field's node and
+        # drop the text. Accept the value only once it has stayed put.
         page.wait_for_timeout(300)
         if box.input_value() == value:
             return

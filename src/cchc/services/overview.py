@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 from pydantic import BaseModel
 
@@ -12,6 +13,7 @@ from cchc.domain.errors import InvalidInput
 from cchc.domain.status import State
 from cchc.domain.text import nfc
 from cchc.services import tasks as task_service
+from cchc.services.attachments import materialize
 from cchc.services.tasks import TaskView
 from cchc.services.workspace import Workspace
 from cchc.store import tasks_repo as repo
@@ -168,3 +170,9 @@ def may_edit(ws: Workspace, task: TaskView) -> bool:
     if unit is None or unit.role in EDIT_ANY_ROLES:
         return True
     return task.lead_unit == code
+
+
+def document_file(ws: Workspace, sha256: str) -> Path:
+    """The evidence file to open: beside the database, written from the synced bytes if a
+    document arrived by sync and has not been opened on this laptop yet."""
+    return materialize(ws.db.conn, ws.attachments_dir, sha256)

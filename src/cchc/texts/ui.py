@@ -134,9 +134,9 @@ SETTINGS = {
     "profile_saved": "Đã lưu: máy này thuộc {unit}, cán bộ {officer}.",
     "db_path": "Cơ sở dữ liệu: {path}",
     "backup_heading": "Sao lưu và phục hồi",
-    "backup_intro": "Sao lưu chép toàn bộ dữ liệu ra một tệp (dùng cơ chế sao lưu an toàn của "
-    "SQLite, kể cả khi ứng dụng đang chạy). Văn bản đính kèm nằm trong thư mục “{attachments}”, "
-    "hãy chép kèm thư mục này.",
+    "backup_intro": "Sao lưu chép toàn bộ dữ liệu, kể cả nội dung các văn bản đính kèm, ra một "
+    "tệp (dùng cơ chế sao lưu an toàn của SQLite, kể cả khi ứng dụng đang chạy). Thư mục "
+    "“{attachments}” chỉ là bản mở sẵn của các văn bản đó.",
     "backup_path": "Đường dẫn tệp sao lưu trên máy này",
     "backup_now": "Sao lưu vào đường dẫn",
     "backup_pick": "Sao lưu… (chọn nơi lưu)",

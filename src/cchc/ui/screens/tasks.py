@@ -15,7 +15,6 @@ import flet as ft
 from cchc.domain.errors import CchcError, InvalidInput
 from cchc.services import overview as overview_service
 from cchc.services import tasks as task_service
-from cchc.services.attachments import attachment_path
 from cchc.services.tasks import DocumentView, Evidence, TaskDetail, TaskView
 from cchc.texts.errors import message
 from cchc.texts.tasks import (
@@ -389,7 +388,11 @@ class TasksScreen:
         return section(TASKS["documents_heading"], *lines, identifier="documents")
 
     async def _open_doc(self, doc: DocumentView) -> None:
-        stored = attachment_path(self.ctx.attachments_dir, doc.sha256)
+        try:
+            stored = self.ctx.call(overview_service.document_file, doc.sha256)
+        except CchcError as err:
+            self.ctx.notify(message(err), error=True)
+            return
         try:
             if self.ctx.desktop:
                 folder = self._tmp / doc.sha256[:12]
