@@ -25,3 +25,16 @@ def screenshot_on_failure(request: pytest.FixtureRequest) -> Iterator[None]:
         from tests.ui.harness import screenshot
 
         screenshot(request.getfixturevalue("page"), f"FAILED-{request.node.name}")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A browser test may run twice more before it counts as failed.
+
+    Flutter on a shared, loaded machine sometimes drops a typed key or a click before the app
+    hears it (measured: about one run in four of the whole UI suite under load). The harness
+    already re-checks what it typed; a rerun covers what slips past it. A real defect fails all
+    three runs.
+    """
+    for item in items:
+        if item.get_closest_marker("ui"):
+            item.add_marker(pytest.mark.flaky(reruns=2, reruns_delay=2))
