@@ -33,8 +33,7 @@ DOSSIER_RECEIVED = (
     "received_online_partial",
     "received_postal",
 )
-DOSSIER_FIELDS = (
-    *DOSSIER_RECEIVED,
+DOSSIER_OUTCOMES = (
     "carried_over",
     "resolved_early",
     "resolved_on_time",
@@ -45,14 +44,15 @@ DOSSIER_FIELDS = (
     "withdrawn",
     "dossiers_tracked",
 )
-FIGURE_FIELDS = (
-    *DOSSIER_FIELDS,
-    "payments_total",
-    "payments_online",
+DOSSIER_FIELDS = (*DOSSIER_RECEIVED, *DOSSIER_OUTCOMES)
+PAYMENT_FIELDS = ("payments_total", "payments_online")
+SURVEY_FIELDS = (
     "survey_very_satisfied",
     "survey_satisfied",
     "survey_neutral",
     "survey_dissatisfied",
+)
+OTHER_FIELDS = (
     "pakn_received",
     "pakn_answered_on_time",
     "inspections_held",
@@ -60,6 +60,15 @@ FIGURE_FIELDS = (
     "par_index",
     "par_index_previous",
 )
+# The table's groups, as the entry form and the report show them.
+FIGURE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("group_received", DOSSIER_RECEIVED),
+    ("group_outcomes", DOSSIER_OUTCOMES),
+    ("group_payments", PAYMENT_FIELDS),
+    ("group_survey", SURVEY_FIELDS),
+    ("group_other", OTHER_FIELDS),
+)
+FIGURE_FIELDS = tuple(name for _, names in FIGURE_GROUPS for name in names)
 # Scores on a 0–100 scale (the PAR Index); every other figure is a count.
 PERCENT_FIELDS = ("par_index", "par_index_previous")
 # Stocks measured at a moment, not flows over the period: summed across units, but over time the

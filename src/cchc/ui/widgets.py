@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import flet as ft
 
@@ -50,3 +51,22 @@ def vn_date(iso_value: str | None) -> str:
 
 def options(pairs: Sequence[tuple[str, str]]) -> list[ft.DropdownOption]:
     return [ft.DropdownOption(key=key, text=text) for key, text in pairs]
+
+
+ALL = "all"  # the key of the "every …" option of a filter
+
+
+def unit_filter(
+    *, label: str, all_label: str, units: Sequence[Any], width: int, on_select: Any
+) -> ft.Dropdown:
+    """A dropdown of units, "all" first, that narrows as one types (114 units at the city)."""
+    return ft.Dropdown(
+        label=label,
+        value=ALL,
+        options=options([(ALL, all_label)] + [(u.code, u.name) for u in units]),
+        width=width,
+        dense=True,
+        enable_filter=True,
+        menu_height=420,
+        on_select=on_select,
+    )

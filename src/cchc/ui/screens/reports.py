@@ -13,7 +13,7 @@ from typing import Any
 import flet as ft
 
 from cchc.domain.errors import CchcError, InvalidInput
-from cchc.domain.figures import Figures, FiguresInvalid, parse_value, problems
+from cchc.domain.figures import FIGURE_GROUPS, Figures, FiguresInvalid, parse_value, problems
 from cchc.domain.periods import Period
 from cchc.domain.plan import AREA_CODES
 from cchc.services import overview as overview_service
@@ -30,45 +30,8 @@ from cchc.texts.ui_reports import REPORTS, percent
 from cchc.ui.context import AppContext
 from cchc.ui.screens import ScreenSpec
 from cchc.ui.targets_panel import target_rows
-from cchc.ui.widgets import heading, options, section, tagged, vn_date
+from cchc.ui.widgets import ALL, heading, options, section, tagged, unit_filter, vn_date
 
-ALL = "all"
-FIGURE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (
-        "group_received",
-        ("received_direct", "received_online_full", "received_online_partial", "received_postal"),
-    ),
-    (
-        "group_outcomes",
-        (
-            "carried_over",
-            "resolved_early",
-            "resolved_on_time",
-            "resolved_late",
-            "pending_within_time",
-            "pending_overdue",
-            "returned",
-            "withdrawn",
-            "dossiers_tracked",
-        ),
-    ),
-    ("group_payments", ("payments_total", "payments_online")),
-    (
-        "group_survey",
-        ("survey_very_satisfied", "survey_satisfied", "survey_neutral", "survey_dissatisfied"),
-    ),
-    (
-        "group_other",
-        (
-            "pakn_received",
-            "pakn_answered_on_time",
-            "inspections_held",
-            "legal_docs_reviewed",
-            "par_index",
-            "par_index_previous",
-        ),
-    ),
-)
 # Rates shown against the plan's targets (the target's metric has the rate's name).
 TARGETED_RATES = ("online_payment_share", "satisfaction")
 # A report line's state as the status the officer picks (overdue and late are derived).
@@ -114,14 +77,11 @@ class ReportsScreen:
             dense=True,
             on_select=self._on_filter,
         )
-        self.filter_unit = ft.Dropdown(
+        self.filter_unit = unit_filter(
             label=REPORTS["filter_unit"],
-            value=ALL,
-            options=options([(ALL, REPORTS["all"])] + [(u.code, u.name) for u in units]),
+            all_label=REPORTS["all"],
+            units=units,
             width=230,
-            dense=True,
-            enable_filter=True,
-            menu_height=420,
             on_select=self._on_filter,
         )
         self.new_period = ft.Dropdown(

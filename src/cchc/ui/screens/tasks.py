@@ -30,9 +30,8 @@ from cchc.texts.ui import COMMON, NAV, TASKS, size_text
 from cchc.ui.context import AppContext
 from cchc.ui.screens import ScreenSpec
 from cchc.ui.screens.dashboard import STATE_COLORS
-from cchc.ui.widgets import field_row, heading, options, section, tagged, vn_date
+from cchc.ui.widgets import ALL, field_row, heading, options, section, tagged, unit_filter, vn_date
 
-ALL = "all"
 ROWS_PER_PAGE = 25
 
 # Which form field shows which error (by message key); others go under the form.
@@ -91,14 +90,11 @@ class TasksScreen:
             dense=True,
             on_select=self._on_filter,
         )
-        self.unit = ft.Dropdown(
+        self.unit = unit_filter(
             label=TASKS["filter_unit"],
-            value=ALL,
-            options=options([(ALL, COMMON["all"])] + [(u.code, u.name) for u in units]),
+            all_label=COMMON["all"],
+            units=units,
             width=300,
-            dense=True,
-            enable_filter=True,
-            menu_height=420,
             on_select=self._on_filter,
         )
         self.state = ft.Dropdown(
