@@ -55,6 +55,10 @@ def test_a_units_laptop_may_edit_only_the_tasks_its_unit_leads(tmp_path: Path) -
         assert all(overview.may_edit(ws, v) for v in own)
         assert not any(overview.may_edit(ws, v) for v in others)
         overview.set_local_profile(ws, "Phòng Văn hóa - Xã hội", "Lê Thị B")
+        assert {v.stt for v in views.values() if overview.may_edit(ws, v)} == {
+            v.stt for v in views.values() if v.lead_unit == "vhxh"
+        }
+        overview.set_local_profile(ws, "Ủy ban nhân dân thành phố", "Cán bộ thành phố")
         assert all(overview.may_edit(ws, v) for v in views.values())
 
 

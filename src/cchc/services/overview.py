@@ -156,13 +156,14 @@ def set_local_profile(ws: Workspace, unit: str, officer: str) -> LocalProfile:
     return local_profile(ws)
 
 
-EDIT_ANY_ROLES = frozenset({"consolidator", "city"})
+EDIT_ANY_ROLES = frozenset({"city"})
 
 
 def may_edit(ws: Workspace, task: TaskView) -> bool:
-    """Whether this laptop offers edits of `task`: a unit's laptop edits the tasks its unit leads;
-    the consolidating office and the city edit any; a laptop not yet set to a unit edits any.
-    (Signed scopes from sync certificates enforce the same on import.)"""
+    """Whether this laptop offers edits of `task`: a unit's laptop, the consolidating office's
+    included, edits the tasks its unit leads; the city edits any; a laptop not yet set to a unit
+    edits any. This mirrors the sync policy (services.sync_policy), which refuses on import what a
+    laptop's certificate does not cover, so the screen never offers an edit that would bounce."""
     code = ws.setting(task_service.UNIT_KEY)
     if not code:
         return True
