@@ -137,10 +137,10 @@ def open_app(page: Page, url: str, ready: str, timeout: float = 30) -> float:
     while by_id(page, ready).count() == 0:
         if time.monotonic() > deadline:
             raise AssertionError(f"{ready!r} did not appear within {timeout} s")
-        placeholder = page.locator("flt-semantics-placeholder")
-        if placeholder.count():
+        semantics_switch = page.locator("flt-semantics-placeholder")
+        if semantics_switch.count():
             with contextlib.suppress(Exception):
-                placeholder.dispatch_event("click")
+                semantics_switch.dispatch_event("click")
         page.wait_for_timeout(100)
     return time.monotonic() - start
 
