@@ -212,12 +212,16 @@ def decode_body(data: bytes, first_seq: int, last_seq: int) -> tuple[list[Entry]
     r.pos = pos
     r.finish()
     pack = _QQ.pack
-    entries = []
-    items = []
-    for i in range(n):
-        seq = first_seq + i
-        entries.append(Entry(seq, hlcs[i], strings[t[i]], strings[rw[i]], strings[c[i]], values[i]))
-        items.append(pack(seq, hlcs[i]) + lps[t[i]] + lps[rw[i]] + lps[c[i]] + raws[i])
+    make = tuple.__new__  # Entry's own __new__ minus the per-call argument binding
+    entries: list[Entry] = []
+    items: list[bytes] = []
+    add_entry = entries.append
+    add_item = items.append
+    seq = first_seq
+    for h, ti, ri, ci, v, raw in zip(hlcs, t, rw, c, values, raws, strict=True):
+        add_entry(make(Entry, (seq, h, strings[ti], strings[ri], strings[ci], v)))
+        add_item(pack(seq, h) + lps[ti] + lps[ri] + lps[ci] + raw)
+        seq += 1
     return entries, items
 
 

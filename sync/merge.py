@@ -156,9 +156,12 @@ class Merger:
         entries = seg.entries()
         origin = seg.origin
         rows: dict[tuple[str, str], list[Entry]] = {}
+        max_hlc = out.max_hlc
         for e in entries:
             rows.setdefault((e.table, e.row_id), []).append(e)
-            out.max_hlc = max(out.max_hlc, e.hlc)
+            if e.hlc > max_hlc:
+                max_hlc = e.hlc
+        out.max_hlc = max_hlc
         overlay: dict[tuple[str, str], dict[str, Value]] = {
             k: {e.col: e.value for e in es} for k, es in rows.items()
         }
