@@ -635,7 +635,7 @@ class Engine:
                 self._reject(result, seg, exc.code, str(exc), n)
                 continue
             seg.verify_signature()
-            seg.entries()
+            seg.columns()
             fresh.append((seg, signer))
 
         with self._tx():

@@ -14,10 +14,12 @@ import struct
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import NamedTuple
 
 from .encoding import (
     TAG_BLOB,
+    TAG_INT,
     TAG_NULL,
     TAG_TEXT,
     Reader,
@@ -121,6 +123,9 @@ def encode_body(entries: Sequence[Entry]) -> tuple[bytes, list[bytes]]:
 def _varints(data: bytes, pos: int, n: int, where: str) -> tuple[list[int], int]:
     """Read ``n`` varints from ``pos`` (a fast path of Reader.varint)."""
     end = len(data)
+    run = data[pos : pos + n]
+    if len(run) == n and run.isascii():  # every value below 128: one byte each
+        return list(run), pos + n
     out: list[int] = []
     append = out.append
     for _ in range(n):
@@ -150,8 +155,22 @@ def _varints(data: bytes, pos: int, n: int, where: str) -> tuple[list[int], int]
     return out, pos
 
 
-def decode_body(data: bytes, first_seq: int, last_seq: int) -> tuple[list[Entry], list[bytes]]:
-    """Entries of a body and their canonical bytes (for the chain); strict about the grammar."""
+class Columns(NamedTuple):
+    """A segment's entries as parallel lists (entry ``i`` has sequence number ``first + i``).
+
+    The merge reads these directly, so a large import builds no per-entry objects.
+    """
+
+    hlcs: list[int]
+    tables: list[str]
+    rows: list[str]
+    cols: list[str]
+    values: list[Value]
+
+
+def decode_columns(data: bytes, first_seq: int, last_seq: int) -> tuple[Columns, list[bytes]]:
+    """A body's entries as columns, and their canonical bytes (for the chain); strict about
+    the grammar."""
     where = f"segment body {first_seq}..{last_seq}"
     r = Reader(data, where)
     n = r.varint("entry count")
@@ -163,20 +182,28 @@ def decode_body(data: bytes, first_seq: int, last_seq: int) -> tuple[list[Entry]
     ns = r.varint("string count")
     if ns > r.remaining():
         raise Malformed(f"segment {first_seq}..{last_seq}: string count {ns} exceeds body")
-    strings = []
-    lps = []
+    strings: list[str] = []
+    lps: list[bytes] = []
+    end = len(data)
+    pos = r.pos
     for i in range(ns):
-        start = r.pos
-        strings.append(r.text(f"string {i}"))
-        lps.append(data[start : r.pos])
-    zs, pos = _varints(data, r.pos, n, where)
-    hlcs = []
-    prev = 0
-    for z in zs:
-        prev += (z >> 1) if not z & 1 else -((z + 1) >> 1)
-        if prev < 0:
-            raise Malformed(f"segment {first_seq}..{last_seq}: negative clock")
-        hlcs.append(prev)
+        start = pos
+        size = data[pos] if pos < end else 0x80
+        if size < 0x80 and pos + 1 + size <= end:  # a short string: its length is one byte
+            pos += 1 + size
+            try:
+                strings.append(data[start + 1 : pos].decode("utf-8"))
+            except UnicodeDecodeError as exc:
+                raise Malformed(f"{where}: string {i} is not UTF-8") from exc
+        else:
+            r.pos = pos
+            strings.append(r.text(f"string {i}"))
+            pos = r.pos
+        lps.append(data[start:pos])
+    zs, pos = _varints(data, pos, n, where)
+    hlcs = list(accumulate([(z >> 1) if not z & 1 else -((z + 1) >> 1) for z in zs]))
+    if n and min(hlcs) < 0:
+        raise Malformed(f"segment {first_seq}..{last_seq}: negative clock")
     t, pos = _varints(data, pos, n, where)
     rw, pos = _varints(data, pos, n, where)
     c, pos = _varints(data, pos, n, where)
@@ -184,7 +211,8 @@ def decode_body(data: bytes, first_seq: int, last_seq: int) -> tuple[list[Entry]
         raise Malformed(f"segment {first_seq}..{last_seq}: a string index is >= {ns}")
     values: list[Value] = []
     raws: list[bytes] = []
-    end = len(data)
+    add_value = values.append
+    add_raw = raws.append
     for _ in range(n):
         start = pos
         tag = data[pos] if pos < end else -1
@@ -195,34 +223,68 @@ def decode_body(data: bytes, first_seq: int, last_seq: int) -> tuple[list[Entry]
             chunk = data[pos + 2 : stop]
             if tag == TAG_TEXT:
                 try:
-                    values.append(chunk.decode("utf-8"))
+                    add_value(chunk.decode("utf-8"))
                 except UnicodeDecodeError as exc:
                     raise Malformed(f"{where}: text value is not UTF-8 at {pos}") from exc
             else:
-                values.append(chunk)
+                add_value(chunk)
             pos = stop
+        elif tag == TAG_INT and pos + 1 < end and data[pos + 1] < 0x80:
+            z = data[pos + 1]
+            add_value((z >> 1) ^ -(z & 1))
+            pos += 2
         elif tag == TAG_NULL:
-            values.append(None)
+            add_value(None)
             pos += 1
         else:
             r.pos = pos
-            values.append(r.value("value"))
+            add_value(r.value("value"))
             pos = r.pos
-        raws.append(data[start:pos])
+        add_raw(data[start:pos])
     r.pos = pos
     r.finish()
     pack = _QQ.pack
+    items = [
+        pack(seq, h) + lps[ti] + lps[ri] + lps[ci] + raw
+        for seq, h, ti, ri, ci, raw in zip(
+            range(first_seq, last_seq + 1), hlcs, t, rw, c, raws, strict=True
+        )
+    ]
+    cols = Columns(
+        hlcs,
+        [strings[i] for i in t],
+        [strings[i] for i in rw],
+        [strings[i] for i in c],
+        values,
+    )
+    return cols, items
+
+
+def columns_of(entries: Sequence[Entry]) -> Columns:
+    """The columns of entries already held as objects (a segment this site sealed)."""
+    return Columns(
+        [e.hlc for e in entries],
+        [e.table for e in entries],
+        [e.row_id for e in entries],
+        [e.col for e in entries],
+        [e.value for e in entries],
+    )
+
+
+def entries_of(cols: Columns, first_seq: int) -> list[Entry]:
     make = tuple.__new__  # Entry's own __new__ minus the per-call argument binding
-    entries: list[Entry] = []
-    items: list[bytes] = []
-    add_entry = entries.append
-    add_item = items.append
-    seq = first_seq
-    for h, ti, ri, ci, v, raw in zip(hlcs, t, rw, c, values, raws, strict=True):
-        add_entry(make(Entry, (seq, h, strings[ti], strings[ri], strings[ci], v)))
-        add_item(pack(seq, h) + lps[ti] + lps[ri] + lps[ci] + raw)
-        seq += 1
-    return entries, items
+    return [
+        make(Entry, (seq, h, t, r, c, v))
+        for seq, h, t, r, c, v in zip(
+            range(first_seq, first_seq + len(cols.hlcs)), *cols, strict=True
+        )
+    ]
+
+
+def decode_body(data: bytes, first_seq: int, last_seq: int) -> tuple[list[Entry], list[bytes]]:
+    """Entries of a body and their canonical bytes (for the chain); strict about the grammar."""
+    cols, items = decode_columns(data, first_seq, last_seq)
+    return entries_of(cols, first_seq), items
 
 
 def compress(codec: int, raw: bytes) -> bytes:
@@ -274,6 +336,7 @@ class Segment:
     body: bytes
     sig: bytes
     _entries: list[Entry] | None = field(default=None, repr=False, compare=False)
+    _columns: Columns | None = field(default=None, repr=False, compare=False)
 
     def signed_message(self) -> bytes:
         return signed_message(
@@ -331,11 +394,14 @@ class Segment:
             f"segment {self.origin}:{self.first_seq}..{self.last_seq}",
         )
 
-    def entries(self) -> list[Entry]:
+    def columns(self) -> Columns:
         """Decompress, decode and check the hash chain against the signed head."""
-        if self._entries is None:
+        if self._columns is None:
+            if self._entries is not None:
+                self._columns = columns_of(self._entries)
+                return self._columns
             raw = decompress(self.codec, self.body, self.raw_len)
-            entries, items = decode_body(raw, self.first_seq, self.last_seq)
+            cols, items = decode_columns(raw, self.first_seq, self.last_seq)
             got = chain_bytes(self.prev_hash, items)
             if got != self.head:
                 raise ChainBroken(
@@ -343,16 +409,22 @@ class Segment:
                     f"{got.hex()[:16]}…, signed head is {self.head.hex()[:16]}…",
                     origin=self.origin,
                 )
-            self._entries = entries
+            self._columns = cols
+        return self._columns
+
+    def entries(self) -> list[Entry]:
+        """The checked entries as objects (see ``columns``)."""
+        if self._entries is None:
+            self._entries = entries_of(self.columns(), self.first_seq)
         return self._entries
 
     @property
     def first_hlc(self) -> int:
-        return self.entries()[0].hlc
+        return self.columns().hlcs[0]
 
     @property
     def last_hlc(self) -> int:
-        return self.entries()[-1].hlc
+        return self.columns().hlcs[-1]
 
 
 def signed_message(

@@ -13,10 +13,12 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain, compress, islice, pairwise, repeat
+from operator import itemgetter, le, ne, not_
 from typing import Any, NamedTuple, Protocol
 
 from .encoding import Value
-from .feeds import TOMBSTONE, Entry, Segment
+from .feeds import TOMBSTONE, Segment
 from .trust import Signer
 
 
@@ -153,22 +155,33 @@ class Merger:
 
     def apply(self, seg: Segment, signer: Signer) -> MergeOutcome:
         out = MergeOutcome()
-        entries = seg.entries()
+        hlcs, tables, row_ids, col_names, values = seg.columns()
         origin = seg.origin
-        rows: dict[tuple[str, str], list[Entry]] = {}
-        max_hlc = out.max_hlc
-        for e in entries:
-            rows.setdefault((e.table, e.row_id), []).append(e)
-            if e.hlc > max_hlc:
-                max_hlc = e.hlc
-        out.max_hlc = max_hlc
-        overlay: dict[tuple[str, str], dict[str, Value]] = {
-            k: {e.col: e.value for e in es} for k, es in rows.items()
-        }
+        n = len(hlcs)
+        if not n:
+            return out
+        out.max_hlc = max(hlcs)
+        row_keys = list(zip(tables, row_ids, strict=True))
+        runs = _row_runs(row_keys)
+        # the incoming values of each row (a cell's last entry wins), rows in order of first
+        # appearance
+        overlay: dict[tuple[str, str], dict[str, Value]]
+        if runs is not None:
+            overlay = {
+                row_keys[i]: dict(zip(col_names[i:j], values[i:j], strict=True)) for i, j in runs
+            }
+        else:
+            overlay = {}
+            for k, c, v in zip(row_keys, col_names, values, strict=True):
+                found = overlay.get(k)
+                if found is None:
+                    overlay[k] = {c: v}
+                else:
+                    found[c] = v
         pks = {t: pk for t, (pk, _cols) in self.tracked.items()}
         view = _View(self.conn, pks, overlay)
-        accepted: list[Entry] = []
-        for (table, row_id), es in rows.items():
+        refused_rows: set[tuple[str, str]] = set()
+        for table, row_id in overlay:
             if table not in self.tracked:
                 reason = f"table {table!r} is not tracked on this site"
                 code = "untracked_table"
@@ -180,63 +193,71 @@ class Merger:
                 except Exception as exc:  # a failing policy refuses, it does not crash import
                     reason_or_none = f"policy failed: {type(exc).__name__}: {exc}"
                 if reason_or_none is None:
-                    accepted.extend(es)
                     continue
                 reason, code = reason_or_none, "out_of_scope"
+            refused_rows.add((table, row_id))
             out.refused.append(
                 Refusal(origin, seg.first_seq, seg.last_seq, table, row_id, code, reason)
             )
-            out.refused_changes += len(es)
-        if not accepted:
+        if refused_rows:
+            out.refused_changes = sum(1 for k in row_keys if k in refused_rows)
+        out.applied = n - out.refused_changes
+        if not out.applied:
             return out
-        if out.refused:
-            accepted.sort(key=lambda e: e.seq)
-        else:
-            accepted = list(entries)  # already in feed order
-        touched_rows = {(e.table, e.row_id) for e in accepted}
-        cells = self._load_cells(touched_rows)
-        changed: dict[tuple[str, str, str], Cell] = {}
-        conflicts: list[tuple[Any, ...]] = []
-        seg_seen = seg.seen
-        implicit: dict[tuple[str, str], int] = {}
-        for e in accepted:
-            key = (e.table, e.row_id, e.col)
-            cur = cells.get(key)
-            if cur is None or (e.hlc, origin) > (cur.hlc, cur.origin):
-                new = Cell(e.value, e.hlc, origin)
-                if (
-                    cur is not None
-                    and e.col != TOMBSTONE
-                    and cur.origin != origin
-                    and cur.value != e.value
-                    and seg_seen.get(cur.origin, 0) < cur.hlc
-                ):
-                    conflicts.append((key, new, cur))
-                cells[key] = changed[key] = new
-            elif (
-                e.col != TOMBSTONE
-                and cur.origin != origin
-                and cur.value != e.value
-                and (e.hlc, origin) != (cur.hlc, cur.origin)
-                and self.seen_of(cur.origin, cur.hlc).get(origin, 0) < e.hlc
-            ):
-                conflicts.append((key, cur, Cell(e.value, e.hlc, origin)))
-            if e.col != TOMBSTONE:
-                rk = (e.table, e.row_id)
-                if implicit.get(rk, -1) < e.hlc:
-                    implicit[rk] = e.hlc
-        # every column change is also an implicit "alive" write at its clock (Rule 2); the
-        # newest one per row decides, whatever the order
-        for (t, r), h in implicit.items():
-            tkey = (t, r, TOMBSTONE)
-            tcur = cells.get(tkey)
-            if tcur is None or (h, origin) > (tcur.hlc, tcur.origin):
-                cells[tkey] = changed[tkey] = Cell(0, h, origin)
-        out.applied += len(accepted)
+        touched = [k for k in overlay if k not in refused_rows]
+        cells = self._load_cells(touched)
+        stored = {(t, r) for t, r, _c in cells}
+        by_row: dict[tuple[str, str], dict[str, Value]] = {}
+        fresh_cells: Iterable[tuple[Any, ...]] = ()
+        written: list[tuple[Any, ...]] = []
+        fresh_set: set[tuple[str, str]] = set()
+        if runs is not None and all(map(le, hlcs, islice(hlcs, 1, None))):
+            # Rows this site holds nothing of take their entries as they come: in a feed whose
+            # clocks never go back, a cell's last entry is its newest, and an exact tie goes to
+            # the later entry, as in the general merge (written in order, the last one stays).
+            fresh_runs = [
+                (row_keys[i], i, j)
+                for i, j in runs
+                if row_keys[i] not in stored and row_keys[i] not in refused_rows
+            ]
+            fresh_runs.sort()  # key order: the b-tree fills page by page
+            order = list(chain.from_iterable(range(i, j) for _k, i, j in fresh_runs))
+            fresh_cells = zip(  # streamed into the INSERT below, never held as a list
+                map(tables.__getitem__, order),
+                map(row_ids.__getitem__, order),
+                map(col_names.__getitem__, order),
+                map(values.__getitem__, order),
+                map(hlcs.__getitem__, order),
+                repeat(origin),
+            )
+            is_tomb = list(map(TOMBSTONE.__eq__, col_names))
+            is_col = list(map(not_, is_tomb))
+            deleted_at = dict(
+                zip(compress(row_keys, is_tomb), compress(hlcs, is_tomb), strict=True)
+            )
+            changed_at = dict(zip(compress(row_keys, is_col), compress(hlcs, is_col), strict=True))
+            for k, _i, _j in fresh_runs:
+                fresh_set.add(k)
+                vals = by_row[k] = overlay[k]
+                # the row is alive at its newest column change, unless a newer delete says not
+                alive_at = changed_at.get(k, -1)
+                tomb_at = deleted_at.get(k)
+                if tomb_at is None or alive_at > tomb_at:
+                    vals[TOMBSTONE] = 0
+                    written.append((k[0], k[1], TOMBSTONE, 0, alive_at, origin))
+        rest = (
+            [i for i, k in enumerate(row_keys) if k not in fresh_set and k not in refused_rows]
+            if len(fresh_set) < len(overlay)
+            else []
+        )
+        changed, conflicts = self._merge_cells(seg, cells, rest)
+        for ck in sorted(changed):
+            won = changed[ck]
+            written.append((ck[0], ck[1], ck[2], won.value, won.hlc, won.origin))
         self.conn.executemany(
             "INSERT OR REPLACE INTO _sync_cells (tbl, row_id, col, value, hlc, origin) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            [(k[0], k[1], k[2], c.value, c.hlc, c.origin) for k, c in changed.items()],
+            chain(fresh_cells, written),
         )
         if conflicts:
             self.conn.executemany(
@@ -260,23 +281,74 @@ class Merger:
                 ],
             )
             out.conflicts += len(conflicts)
-        self._materialize({(k[0], k[1]) for k in changed}, cells)
+        changed_rows = {(k[0], k[1]) for k in changed}
+        for (t, r, c), cell in cells.items():
+            if (t, r) in changed_rows:
+                by_row.setdefault((t, r), {})[c] = cell.value
+        self._materialize(by_row)
         return out
 
-    def _materialize(
-        self, rows: set[tuple[str, str]], cells: dict[tuple[str, str, str], Cell]
-    ) -> None:
-        by_row: dict[tuple[str, str], dict[str, Value]] = {}
-        for (t, r, c), cell in cells.items():
-            if (t, r) in rows:
-                by_row.setdefault((t, r), {})[c] = cell.value
+    def _merge_cells(
+        self, seg: Segment, cells: dict[tuple[str, str, str], Cell], indexes: list[int]
+    ) -> tuple[dict[tuple[str, str, str], Cell], list[tuple[Any, ...]]]:
+        """The general merge of the entries at ``indexes`` into ``cells`` (updated in place):
+        the cells that changed and the conflicts found."""
+        hlcs, tables, row_ids, col_names, values = seg.columns()
+        origin = seg.origin
+        changed: dict[tuple[str, str, str], Cell] = {}
+        conflicts: list[tuple[Any, ...]] = []
+        seg_seen = seg.seen
+        implicit: dict[tuple[str, str], int] = {}
+        for i in indexes:
+            h, col, value = hlcs[i], col_names[i], values[i]
+            key = (tables[i], row_ids[i], col)
+            cur = cells.get(key)
+            # highest (clock, origin) wins; an exact tie can only come from one feed, and the
+            # later entry of that feed wins it
+            if cur is None or (h, origin) >= (cur.hlc, cur.origin):
+                new = Cell(value, h, origin)
+                if (
+                    cur is not None
+                    and col != TOMBSTONE
+                    and cur.origin != origin
+                    and cur.value != value
+                    and seg_seen.get(cur.origin, 0) < cur.hlc
+                ):
+                    conflicts.append((key, new, cur))
+                cells[key] = changed[key] = new
+            elif (
+                col != TOMBSTONE
+                and cur.origin != origin
+                and cur.value != value
+                and self.seen_of(cur.origin, cur.hlc).get(origin, 0) < h
+            ):
+                conflicts.append((key, cur, Cell(value, h, origin)))
+            if col != TOMBSTONE:
+                rk = (key[0], key[1])
+                if implicit.get(rk, -1) < h:
+                    implicit[rk] = h
+        # every column change is also an implicit "alive" write at its clock (Rule 2); the
+        # newest one per row decides, whatever the order
+        for (t, r), h in implicit.items():
+            tkey = (t, r, TOMBSTONE)
+            tcur = cells.get(tkey)
+            if tcur is None or (h, origin) > (tcur.hlc, tcur.origin):
+                cells[tkey] = changed[tkey] = Cell(0, h, origin)
+        return changed, conflicts
+
+    def _materialize(self, by_row: dict[tuple[str, str], dict[str, Value]]) -> None:
+        """Write each row's winning values to its app table (or delete it when its cell ``~``
+        is a tombstone)."""
         upserts: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = {}
         deletes: dict[str, list[tuple[str]]] = {}
+        shapes: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
         for (t, r), vals in by_row.items():
-            pk, columns = self.tracked[t]
             if vals.get(TOMBSTONE) == 0:
-                cols = tuple(c for c in columns if c in vals)
-                upserts.setdefault((t, cols), []).append((r, *(vals[c] for c in cols)))
+                shape = (t, tuple(vals))
+                cols = shapes.get(shape)
+                if cols is None:  # the table's columns present in this row, in table order
+                    cols = shapes[shape] = tuple(c for c in self.tracked[t][1] if c in vals)
+                upserts.setdefault((t, cols), []).append((r, *map(vals.__getitem__, cols)))
             else:
                 deletes.setdefault(t, []).append((r,))
         for t, ids in deletes.items():
@@ -285,6 +357,7 @@ class Merger:
             self.conn.executemany(f"DELETE FROM {_q(t)} WHERE {_q(pk)} = ?", ids)
         for (t, cols), values in upserts.items():
             pk = self.tracked[t][0]
+            values.sort(key=itemgetter(0))  # key order: the b-tree fills page by page
             existing = self._existing(t, pk, [v[0] for v in values])
             inserts = [v for v in values if v[0] not in existing]
             updates = [(*v[1:], v[0]) for v in values if v[0] in existing]
@@ -340,8 +413,10 @@ class Merger:
         if parked:
             self.conn.execute("DELETE FROM _sync_parked")
             keys = [(t, r) for t, r in parked if t in self.tracked]
-            cells = self._load_cells(keys)
-            self._materialize(set(keys), cells)
+            by_row: dict[tuple[str, str], dict[str, Value]] = {}
+            for (t, r, c), cell in self._load_cells(keys).items():
+                by_row.setdefault((t, r), {})[c] = cell.value
+            self._materialize(by_row)
         for _round in range(8):
             orphans: dict[str, list[Any]] = {}
             for table, (pk, _cols) in self.tracked.items():
@@ -368,6 +443,16 @@ class Merger:
                 )
             )
         return found
+
+
+def _row_runs(row_keys: list[tuple[str, str]]) -> list[tuple[int, int]] | None:
+    """The ``[i, j)`` runs of consecutive entries of one row, or None when some row comes back
+    after another row's entries (then the merge groups entry by entry)."""
+    n = len(row_keys)
+    starts = [0, *compress(range(1, n), map(ne, islice(row_keys, 1, None), row_keys)), n]
+    if len(starts) - 1 != len(dict.fromkeys(row_keys)):
+        return None
+    return list(pairwise(starts))
 
 
 def seen_json(seen: dict[str, int]) -> str:
