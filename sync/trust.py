@@ -263,6 +263,18 @@ class TrustView:
             )
         return Signer(site=leaf.site, key=key, role=leaf.role, scope=leaf.scope)
 
+    def chain_of(self, key: bytes) -> list[Certificate]:
+        """The certificates leading from ``key`` towards the root, as far as they are held."""
+        out: list[Certificate] = []
+        current = key
+        while current != self.root and len(out) < MAX_CHAIN:
+            cert = self.certs.get(current)
+            if cert is None:
+                break
+            out.append(cert)
+            current = cert.issuer
+        return out
+
     def enc_key_of(self, site: str) -> bytes | None:
         """The site's X25519 key: from its newest certificate, else derived from its key."""
         best: Certificate | None = None

@@ -108,8 +108,22 @@ def test_certificates_travel_until_the_peer_reports_holding_the_same_set(tmp_pat
     b.engine.import_bundle(a.engine.export_bundle(b.id))
     a.engine.import_bundle(b.engine.export_bundle(a.id))  # b's header names the set it holds
     later, _s, _g = decode_bundle(a.engine.export_bundle(b.id))
-    assert later.certs == []  # both now hold the city's, a's and b's certificates
+    # both now hold the city's, a's and b's certificates: only a's own chain still travels
+    assert [c.site for c in later.certs] == [a.id]
     assert later.trust_digest != first.trust_digest
+
+
+def test_a_delta_bundle_carried_to_another_site_by_mistake_is_still_checked_there(
+    tmp_path: Path,
+) -> None:
+    _city, (a, b, c) = network(tmp_path, 3)
+    b.engine.import_bundle(a.engine.export_bundle(b.id))
+    a.engine.import_bundle(b.engine.export_bundle(a.id))  # a knows b holds its trust set
+    a.exec("INSERT INTO tasks (id, title) VALUES ('t1', 'Kế hoạch')")
+    meant_for_b = a.engine.export_bundle(b.id)
+    result = c.engine.import_bundle(meant_for_b)  # c never saw a's certificate before
+    assert (result.applied, result.rejected) == (5, 0)
+    assert c.rows() == [("t1", None, "Kế hoạch", None, None)]
 
 
 def test_a_site_certified_without_an_encryption_key_receives_to_its_derived_key(
