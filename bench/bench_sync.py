@@ -293,18 +293,23 @@ def main() -> None:
         cell_times = []
         for i in range(3):
             conn = sqlite3.connect(tmp / f"cells{i}.sqlite", isolation_level=None)
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute(
-                "CREATE TABLE cells (tbl TEXT, row_id TEXT, col TEXT, value, "
-                "PRIMARY KEY (tbl, row_id, col)) WITHOUT ROWID"
+                "CREATE TABLE cells (tbl TEXT, row_id TEXT, col TEXT, value, hlc INTEGER, "
+                "origin TEXT, PRIMARY KEY (tbl, row_id, col)) WITHOUT ROWID"
             )
+            # the same changes as the bundle carries: cell, value, clock and origin
             flat = [
-                ("items", r[0], c, v) for r in rows for c, v in zip(COLS, (0, *r[1:]), strict=True)
+                ("items", r[0], c, v, hlc, a.site_id)
+                for (r, hlc) in zip(rows, range(1 << 40, (1 << 40) + len(rows)), strict=True)
+                for c, v in zip(COLS, (0, *r[1:]), strict=True)
             ]
             t0 = time.perf_counter()
             conn.execute("BEGIN")
             conn.executemany(
-                "INSERT INTO cells VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
-                "value = excluded.value",
+                "INSERT INTO cells VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+                "value = excluded.value, hlc = excluded.hlc, origin = excluded.origin",
                 flat,
             )
             conn.execute("COMMIT")
@@ -345,8 +350,13 @@ def main() -> None:
     )
     print(
         f"    import {import_s * 1000:.0f} ms; raw row upserts {raw_import_s * 1000:.0f} ms; "
-        f"raw column-level upserts of the same changes {raw_cells_s * 1000:.0f} ms "
-        f"(ratio to those {import_s / raw_cells_s:.2f}x)"
+        f"raw upserts of the same {changes} changes as cells {raw_cells_s * 1000:.0f} ms"
+    )
+    _line(
+        "  context: import / raw upserts of the same changes as cells",
+        f"{import_s / raw_cells_s:.2f}x",
+        "<= 2.0x",
+        import_s / raw_cells_s <= 2.0,
     )
     _line(
         "export / raw read + zlib",

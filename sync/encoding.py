@@ -60,7 +60,19 @@ def lp(data: bytes) -> bytes:
     return varint(len(data)) + data
 
 
+_SHORT_TEXT = [b"\x03" + bytes([i]) for i in range(0x80)]
+_SMALL_INT = {i: b"\x01" + bytes([(i << 1) ^ (i >> 63)]) for i in range(-64, 64)}
+
+
 def encode_value(v: Value) -> bytes:
+    kind = type(v)
+    if kind is str:  # the common cases first, by exact type
+        b = v.encode("utf-8")  # type: ignore[union-attr]
+        if len(b) < 0x80:
+            return _SHORT_TEXT[len(b)] + b
+        return b"\x03" + lp(b)
+    if kind is int and -64 <= v < 64:  # type: ignore[operator]
+        return _SMALL_INT[v]  # type: ignore[index]
     if v is None:
         return b"\x00"
     if isinstance(v, bool):

@@ -32,7 +32,7 @@ from .errors import (
     UnknownSite,
     UsageError,
 )
-from .feeds import CODEC_LZMA, CODEC_ZLIB, TOMBSTONE, ZERO_HASH, Entry, Segment, seal
+from .feeds import CODEC_LZMA, CODEC_ZLIB, TOMBSTONE, ZERO_HASH, Columns, Segment, seal_columns
 from .format import CAP_LZMA, CAP_ZLIB, Bundle, decode_bundle, encode_bundle, verify_sender
 from .merge import Merger, Policy, allow_all, seen_json
 from .signing import KeyDir, SigningKey, fingerprint, normalize_fingerprint, x25519_public
@@ -252,14 +252,20 @@ class Engine:
         if not rows:
             return None
         last_seq, head = self.conn.execute("SELECT last_seq, head FROM _sync_state").fetchone()
-        entries = [
-            Entry(last_seq + i + 1, h, t, r, c, v) for i, (_n, h, t, r, c, v) in enumerate(rows)
-        ]
-        seg = seal(self.key, self.site_id, entries, head, self._seen_vector())
+        _ns, hlcs, tables, row_ids, cols, values = map(list, zip(*rows, strict=True))
+        seg = seal_columns(
+            self.key,
+            self.site_id,
+            Columns(hlcs, tables, row_ids, cols, values),
+            last_seq + 1,
+            head,
+            self._seen_vector(),
+        )
         self._store_segment(seg, "applied")
         self._advance(seg)
         self.conn.execute("UPDATE _sync_state SET last_seq = ?, head = ?", (seg.last_seq, seg.head))
-        self.conn.execute("DELETE FROM _sync_pending WHERE n <= ?", (rows[-1][0],))
+        # every pending change was read in this transaction, and nothing else writes them here
+        self.conn.execute("DELETE FROM _sync_pending")
         return seg
 
     def seal(self) -> int:

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import lzma
+import re
 import struct
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import accumulate
+from itertools import chain as concat
+from operator import sub
 from typing import NamedTuple
 
 from .encoding import (
@@ -42,6 +46,8 @@ MAX_BODY = 512 * 1024 * 1024
 TOMBSTONE = "~"
 
 _QQ = struct.Struct(">QQ")
+_LOW = bytes(range(0x80))  # the bytes that end a varint
+_HIGH = re.compile(b"[\x80-\xff]")
 
 
 class Entry(NamedTuple):
@@ -83,49 +89,84 @@ def chain_bytes(prev: bytes, items: Sequence[bytes]) -> bytes:
 
 
 def encode_body(entries: Sequence[Entry]) -> tuple[bytes, list[bytes]]:
+    """Columnar body of ``entries`` and each entry's canonical bytes (the reference form)."""
+    raw, _head = encode_columns(columns_of(entries), entries[0].seq if entries else 1, ZERO_HASH)
+    return raw, [entry_bytes(e) for e in entries]
+
+
+def encode_columns(cols: Columns, first_seq: int, prev_hash: bytes) -> tuple[bytes, bytes]:
     """Columnar body: string table, then hlc deltas, table, row, column indexes, then values.
 
-    Also returns each entry's canonical bytes (for the hash chain), built from the same pieces.
+    Also returns the chain head the entries make from ``prev_hash``, hashed from the same pieces.
     """
-    strings: dict[str, int] = {}
-
-    def intern(s: str) -> int:
-        i = strings.get(s)
-        if i is None:
-            i = strings[s] = len(strings)
-        return i
-
-    tix = [intern(e.table) for e in entries]
-    rix = [intern(e.row_id) for e in entries]
-    cix = [intern(e.col) for e in entries]
-    lps = [lp(s.encode()) for s in strings]
-    out = bytearray(varint(len(entries)))
-    out += varint(len(strings))
-    for b in lps:
-        out += b
-    prev = 0
-    for e in entries:
-        d = e.hlc - prev
-        out += varint((d << 1) if d >= 0 else ((-d << 1) - 1))
-        prev = e.hlc
-    for col in (tix, rix, cix):
-        out += b"".join(map(varint, col))
-    values = [encode_value(e.value) for e in entries]
-    out += b"".join(values)
+    hlcs, tables, rows, names, values = cols
+    n = len(hlcs)
+    # strings in first-use order, entry by entry: the few column names come early
+    index = {
+        s: i
+        for i, s in enumerate(
+            dict.fromkeys(concat.from_iterable(zip(tables, rows, names, strict=True)))
+        )
+    }
+    lps = [lp(s.encode()) for s in index]
+    numbers = [varint(i) for i in range(len(index))]
+    tix = list(map(index.__getitem__, tables))
+    rix = list(map(index.__getitem__, rows))
+    cix = list(map(index.__getitem__, names))
+    deltas = map(sub, hlcs, concat((0,), hlcs))
+    zz = [(d << 1) if d >= 0 else ((-d << 1) - 1) for d in deltas]
+    encoded = list(map(encode_value, values))
+    body = b"".join(
+        (
+            varint(n),
+            varint(len(lps)),
+            *lps,
+            b"".join(map(_small_varint, zz)),
+            *(b"".join(map(numbers.__getitem__, ix)) for ix in (tix, rix, cix)),
+            *encoded,
+        )
+    )
     pack = _QQ.pack
-    items = [
-        pack(e.seq, e.hlc) + lps[t] + lps[r] + lps[c] + v
-        for e, t, r, c, v in zip(entries, tix, rix, cix, values, strict=True)
-    ]
-    return bytes(out), items
+    sha = hashlib.sha256
+    join = b"".join
+    head = prev_hash
+    for seq, h, ti, ri, ci, v in zip(
+        range(first_seq, first_seq + n), hlcs, tix, rix, cix, encoded, strict=True
+    ):
+        head = sha(join((head, pack(seq, h), lps[ti], lps[ri], lps[ci], v))).digest()
+    return body, head
+
+
+#: clock deltas repeat (0 within one statement, small steps between): remember their bytes
+_small_varint = lru_cache(maxsize=4096)(varint)
 
 
 def _varints(data: bytes, pos: int, n: int, where: str) -> tuple[list[int], int]:
     """Read ``n`` varints from ``pos`` (a fast path of Reader.varint)."""
-    end = len(data)
     run = data[pos : pos + n]
     if len(run) == n and run.isascii():  # every value below 128: one byte each
         return list(run), pos + n
+    if len(run) == n and len(run.translate(None, _LOW)) * 16 < n:
+        # mostly one-byte values: take each stretch of them whole, read the others singly
+        out: list[int] = []
+        extend = out.extend
+        while len(out) < n:
+            want = n - len(out)
+            found = _HIGH.search(data, pos, pos + want)
+            stop = found.start() if found else pos + want
+            if stop > len(data):
+                raise Truncated(f"{where}: data ends inside a varint at offset {len(data)}")
+            extend(data[pos:stop])
+            pos = stop
+            if found:
+                one, pos = _varints_loop(data, pos, 1, where)
+                extend(one)
+        return out, pos
+    return _varints_loop(data, pos, n, where)
+
+
+def _varints_loop(data: bytes, pos: int, n: int, where: str) -> tuple[list[int], int]:
+    end = len(data)
     out: list[int] = []
     append = out.append
     for _ in range(n):
@@ -168,9 +209,11 @@ class Columns(NamedTuple):
     values: list[Value]
 
 
-def decode_columns(data: bytes, first_seq: int, last_seq: int) -> tuple[Columns, list[bytes]]:
-    """A body's entries as columns, and their canonical bytes (for the chain); strict about
-    the grammar."""
+def decode_columns(
+    data: bytes, first_seq: int, last_seq: int, prev_hash: bytes
+) -> tuple[Columns, bytes]:
+    """A body's entries as columns, and the chain head they make from ``prev_hash``; strict
+    about the grammar."""
     where = f"segment body {first_seq}..{last_seq}"
     r = Reader(data, where)
     n = r.varint("entry count")
@@ -244,12 +287,13 @@ def decode_columns(data: bytes, first_seq: int, last_seq: int) -> tuple[Columns,
     r.pos = pos
     r.finish()
     pack = _QQ.pack
-    items = [
-        pack(seq, h) + lps[ti] + lps[ri] + lps[ci] + raw
-        for seq, h, ti, ri, ci, raw in zip(
-            range(first_seq, last_seq + 1), hlcs, t, rw, c, raws, strict=True
-        )
-    ]
+    sha = hashlib.sha256
+    join = b"".join
+    head = prev_hash
+    for seq, h, ti, ri, ci, raw in zip(
+        range(first_seq, last_seq + 1), hlcs, t, rw, c, raws, strict=True
+    ):
+        head = sha(join((head, pack(seq, h), lps[ti], lps[ri], lps[ci], raw))).digest()
     cols = Columns(
         hlcs,
         [strings[i] for i in t],
@@ -257,7 +301,7 @@ def decode_columns(data: bytes, first_seq: int, last_seq: int) -> tuple[Columns,
         [strings[i] for i in c],
         values,
     )
-    return cols, items
+    return cols, head
 
 
 def columns_of(entries: Sequence[Entry]) -> Columns:
@@ -282,9 +326,10 @@ def entries_of(cols: Columns, first_seq: int) -> list[Entry]:
 
 
 def decode_body(data: bytes, first_seq: int, last_seq: int) -> tuple[list[Entry], list[bytes]]:
-    """Entries of a body and their canonical bytes (for the chain); strict about the grammar."""
-    cols, items = decode_columns(data, first_seq, last_seq)
-    return entries_of(cols, first_seq), items
+    """Entries of a body and their canonical bytes (the reference form of the chain input)."""
+    cols, _head = decode_columns(data, first_seq, last_seq, ZERO_HASH)
+    entries = entries_of(cols, first_seq)
+    return entries, [entry_bytes(e) for e in entries]
 
 
 def compress(codec: int, raw: bytes) -> bytes:
@@ -401,8 +446,7 @@ class Segment:
                 self._columns = columns_of(self._entries)
                 return self._columns
             raw = decompress(self.codec, self.body, self.raw_len)
-            cols, items = decode_columns(raw, self.first_seq, self.last_seq)
-            got = chain_bytes(self.prev_hash, items)
+            cols, got = decode_columns(raw, self.first_seq, self.last_seq, self.prev_hash)
             if got != self.head:
                 raise ChainBroken(
                     f"segment {self.origin}:{self.first_seq}..{self.last_seq}: entries hash to "
@@ -462,9 +506,25 @@ def seal(
     for a, b in zip(entries, entries[1:], strict=False):
         if b.seq != a.seq + 1:
             raise ValueError(f"entries not consecutive: {a.seq} then {b.seq}")
-    raw, items = encode_body(entries)
-    head = chain_bytes(prev_hash, items)
-    first, last = entries[0].seq, entries[-1].seq
+    seg = seal_columns(key, origin, columns_of(entries), entries[0].seq, prev_hash, seen, codec)
+    seg._entries = list(entries)
+    return seg
+
+
+def seal_columns(
+    key: SigningKey,
+    origin: str,
+    cols: Columns,
+    first: int,
+    prev_hash: bytes,
+    seen: dict[str, int],
+    codec: int = CODEC_ZLIB,
+) -> Segment:
+    """Make a signed segment of the entries ``first, first + 1, …`` held as columns."""
+    if not cols.hlcs:
+        raise ValueError("cannot seal an empty segment")
+    raw, head = encode_columns(cols, first, prev_hash)
+    last = first + len(cols.hlcs) - 1
     sig = key.sign(signed_message(origin, key.public, first, last, prev_hash, head, seen))
     seg = Segment(
         origin,
@@ -479,5 +539,5 @@ def seal(
         compress(codec, raw),
         sig,
     )
-    seg._entries = list(entries)
+    seg._columns = cols
     return seg

@@ -51,3 +51,24 @@ def test_the_sealed_head_is_the_reference_chain_of_the_entries(raw: list[tuple])
     assert seg.head == chain(ZERO_HASH, entries)
     seg._entries = None
     assert seg.entries() == entries
+
+
+def test_a_body_with_its_strings_in_another_order_decodes_to_the_same_entries() -> None:
+    from sync.encoding import encode_value, lp, varint
+
+    entries = numbered([(5, "tasks", "t1", "~", 0), (5, "tasks", "t1", "title", "Rà soát")])
+    strings = ["title", "~", "t1", "tasks"]  # not first-use order, as an older writer made
+    ix = {s: i for i, s in enumerate(strings)}
+    body = (
+        varint(len(entries))
+        + varint(len(strings))
+        + b"".join(lp(s.encode()) for s in strings)
+        + varint(10)  # zigzag(5)
+        + varint(0)
+        + b"".join(varint(ix[e.table]) for e in entries)
+        + b"".join(varint(ix[e.row_id]) for e in entries)
+        + b"".join(varint(ix[e.col]) for e in entries)
+        + b"".join(encode_value(e.value) for e in entries)
+    )
+    back, _items = decode_body(body, 1, 2)
+    assert back == entries
