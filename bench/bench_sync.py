@@ -1,6 +1,8 @@
 """Sync engine figures, measured in one run (python -m bench sync).
 
-- import of a verified 100k-change bundle vs raw SQLite upserts of the same rows (target ≤ 2.0×)
+- import of a verified 100k-change bundle vs raw SQLite upserts of the same rows (target ≤ 2.0×),
+  and, for context, vs raw upserts of the same changes stored as cells (cell, value, clock,
+  origin), the least a column-level merge must write
 - export vs raw read + compression of the same rows (target ≤ 1.5×)
 - bytes per change in that bundle (target ≤ 30 B)
 - size of the delta after one edit to a database holding a year of history (target ≤ 2 KB)
