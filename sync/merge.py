@@ -210,41 +210,14 @@ class Merger:
         by_row: dict[tuple[str, str], dict[str, Value]] = {}
         fresh_cells: Iterable[tuple[Any, ...]] = ()
         written: list[tuple[Any, ...]] = []
-        fresh_set: set[tuple[str, str]] = set()
         if runs is not None and all(map(le, hlcs, islice(hlcs, 1, None))):
-            # Rows this site holds nothing of take their entries as they come: in a feed whose
-            # clocks never go back, a cell's last entry is its newest, and an exact tie goes to
-            # the later entry, as in the general merge (written in order, the last one stays).
-            fresh_runs = [
+            fresh = sorted(  # key order: the b-tree fills page by page
                 (row_keys[i], i, j)
                 for i, j in runs
                 if row_keys[i] not in stored and row_keys[i] not in refused_rows
-            ]
-            fresh_runs.sort()  # key order: the b-tree fills page by page
-            order = list(chain.from_iterable(range(i, j) for _k, i, j in fresh_runs))
-            fresh_cells = zip(  # streamed into the INSERT below, never held as a list
-                map(tables.__getitem__, order),
-                map(row_ids.__getitem__, order),
-                map(col_names.__getitem__, order),
-                map(values.__getitem__, order),
-                map(hlcs.__getitem__, order),
-                repeat(origin),
             )
-            is_tomb = list(map(TOMBSTONE.__eq__, col_names))
-            is_col = list(map(not_, is_tomb))
-            deleted_at = dict(
-                zip(compress(row_keys, is_tomb), compress(hlcs, is_tomb), strict=True)
-            )
-            changed_at = dict(zip(compress(row_keys, is_col), compress(hlcs, is_col), strict=True))
-            for k, _i, _j in fresh_runs:
-                fresh_set.add(k)
-                vals = by_row[k] = overlay[k]
-                # the row is alive at its newest column change, unless a newer delete says not
-                alive_at = changed_at.get(k, -1)
-                tomb_at = deleted_at.get(k)
-                if tomb_at is None or alive_at > tomb_at:
-                    vals[TOMBSTONE] = 0
-                    written.append((k[0], k[1], TOMBSTONE, 0, alive_at, origin))
+            fresh_cells = self._fresh_rows(seg, row_keys, fresh, overlay, by_row, written)
+        fresh_set = set(by_row)
         rest = (
             [i for i, k in enumerate(row_keys) if k not in fresh_set and k not in refused_rows]
             if len(fresh_set) < len(overlay)
@@ -287,6 +260,44 @@ class Merger:
                 by_row.setdefault((t, r), {})[c] = cell.value
         self._materialize(by_row)
         return out
+
+    @staticmethod
+    def _fresh_rows(
+        seg: Segment,
+        row_keys: list[tuple[str, str]],
+        fresh: list[tuple[tuple[str, str], int, int]],
+        overlay: dict[tuple[str, str], dict[str, Value]],
+        by_row: dict[tuple[str, str], dict[str, Value]],
+        written: list[tuple[Any, ...]],
+    ) -> Iterable[tuple[Any, ...]]:
+        """Rows this site holds no cell of, each one run ``[i, j)`` of a segment whose clocks
+        never go back: their entries are the cells as they come (a cell's last entry is its
+        newest, and an exact tie goes to the later entry, as in the general merge; written in
+        order, the last one stays). Fills ``by_row`` with their values, appends to ``written``
+        the existence cells Rule 2 adds, and returns the cells as a stream for one INSERT."""
+        hlcs, tables, row_ids, col_names, values = seg.columns()
+        origin = seg.origin
+        order = list(chain.from_iterable(range(i, j) for _k, i, j in fresh))
+        is_tomb = list(map(TOMBSTONE.__eq__, col_names))
+        is_col = list(map(not_, is_tomb))
+        deleted_at = dict(zip(compress(row_keys, is_tomb), compress(hlcs, is_tomb), strict=True))
+        changed_at = dict(zip(compress(row_keys, is_col), compress(hlcs, is_col), strict=True))
+        for k, _i, _j in fresh:
+            vals = by_row[k] = overlay[k]
+            # the row is alive at its newest column change, unless a newer delete says not
+            alive_at = changed_at.get(k, -1)
+            tomb_at = deleted_at.get(k)
+            if tomb_at is None or alive_at > tomb_at:
+                vals[TOMBSTONE] = 0
+                written.append((k[0], k[1], TOMBSTONE, 0, alive_at, origin))
+        return zip(
+            map(tables.__getitem__, order),
+            map(row_ids.__getitem__, order),
+            map(col_names.__getitem__, order),
+            map(values.__getitem__, order),
+            map(hlcs.__getitem__, order),
+            repeat(origin),
+        )
 
     def _merge_cells(
         self, seg: Segment, cells: dict[tuple[str, str, str], Cell], indexes: list[int]
