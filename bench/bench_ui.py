@@ -29,6 +29,7 @@ TASKS_PER_UNIT = 2
 UPDATES = 3000
 LOAD_TARGET_S = 2.0
 FILTER_TARGET_S = 0.2
+OFFICER = "Cán bộ đo hiệu năng"
 
 
 def _clock_at(day: dt.date) -> dt.datetime:
@@ -50,7 +51,6 @@ def build_city_db(path: Path) -> dict[str, int]:
                     (f"bench{i:04d}", f"don_vi_{i:03d}", f"Đơn vị thử nghiệm số {i + 1:03d}"),
                 )
         units = [u for u in overview.units(ws) if u.role in ("unit", "consolidator")]
-        overview.set_local_profile(ws, "vhxh", "Cán bộ đo hiệu năng")
         rng = random.Random(7)
         for unit in units:
             for k in range(TASKS_PER_UNIT):
@@ -64,6 +64,7 @@ def build_city_db(path: Path) -> dict[str, int]:
                     source_number=f"{rng.randint(1, 999)}/UBND-NC",
                     source_date="02/01/2026",
                     source_issuer="UBND thành phố Hải Phòng",
+                    by=OFFICER,
                 )
     refs = []
     with Workspace.open(path) as ws:
@@ -83,9 +84,13 @@ def build_city_db(path: Path) -> dict[str, int]:
                 if progress.get(ref) == value:
                     continue
                 progress[ref] = value
-                task_service.update_task(ws, ref, progress=value, note=f"Cập nhật ngày {day:%d/%m}")
+                task_service.update_task(
+                    ws, ref, progress=value, note=f"Cập nhật ngày {day:%d/%m}", by=OFFICER
+                )
                 done += 1
     with Workspace.open(path, load_plan=False) as ws:
+        # the year's updates came from every unit's laptop; the screen is the consolidator's
+        overview.set_local_profile(ws, "vhxh", OFFICER)
         counts = {
             "units": len(overview.units(ws)),
             "tasks": len(task_service.list_tasks(ws)),

@@ -216,3 +216,39 @@ def test_a_file_that_is_not_a_database_is_refused_clearly_and_left_untouched(tmp
     assert "Không mở được cơ sở dữ liệu" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert junk.read_bytes() == before
+
+
+def test_a_units_laptop_refuses_edits_the_other_copies_would_refuse(db):
+    """As the sync policy on every other copy: a unit's laptop changes the tasks its unit leads,
+    and only adds notes and documents to the tasks it partners on."""
+    run_cchc("--db", db, "settings", "--unit", "tthcc", "--officer", "Phạm Văn Cường", check=True)
+    before = table_dump(db)
+    refused = run_cchc("--db", db, "task", "update", "4", "--progress", "30", env=NOW)
+    assert refused.returncode != 0
+    assert "Trung tâm Phục vụ hành chính công" in refused.stderr
+    assert "do đơn vị khác chủ trì" in refused.stderr
+    added = run_cchc(
+        "--db", db, "task", "add", "--content", "Rà soát quy trình tiếp nhận hồ sơ",
+        "--lead", "vp_ubnd", "--timeframe", "Quý III/2026", "--source-number", "12/UBND-NC",
+        "--source-date", "02/03/2026", "--source-issuer", "UBND đặc khu", env=NOW,
+    )  # fmt: skip
+    assert added.returncode != 0 and "chỉ thêm được nhiệm vụ do" in added.stderr
+    assert table_dump(db) == before
+
+    # the office that leads adds a task with tthcc as partner
+    run_cchc("--db", db, "settings", "--unit", "vp_ubnd", check=True)
+    task = run_json(
+        "--db", db, "task", "add", "--content", "Rà soát quy trình tiếp nhận hồ sơ",
+        "--lead", "vp_ubnd", "--partner", "tthcc", "--timeframe", "Quý III/2026",
+        "--source-number", "12/UBND-NC", "--source-date", "02/03/2026",
+        "--source-issuer", "UBND đặc khu", "--json", env=NOW,
+    )  # fmt: skip
+    ref = task["id"][:8]  # type: ignore[index]
+    run_cchc("--db", db, "settings", "--unit", "tthcc", check=True)
+    noted = run_json(
+        "--db", db, "task", "update", ref, "--note", "Đã gửi danh mục hồ sơ", "--json", env=NOW
+    )
+    assert noted["progress"] == 0  # type: ignore[index]
+    moved = run_cchc("--db", db, "task", "update", ref, "--progress", "40", env=NOW)
+    assert moved.returncode != 0 and "chỉ ghi được ghi chú và văn bản" in moved.stderr
+    assert run_json("--db", db, "task", "show", ref)["progress"] == 0  # type: ignore[index]

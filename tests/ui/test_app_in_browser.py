@@ -275,8 +275,8 @@ def test_restoring_a_good_backup_after_confirmation_brings_its_data_back(
     fill(page, "backup-path", str(saved))
     click(page, "backup-now")
     wait_text(page, f"vào “{saved}”")
-    run_cchc("--db", str(server.db), "task", "update", "7", "--progress", "30", check=True)
-    assert run_json("--db", str(server.db), "task", "show", "7")["progress"] == 30  # type: ignore[index]
+    run_cchc("--db", str(server.db), "task", "update", "6", "--progress", "30", check=True)
+    assert run_json("--db", str(server.db), "task", "show", "6")["progress"] == 30  # type: ignore[index]
 
     fill(page, "restore-path", str(saved))
     click(page, "restore-now")
@@ -284,7 +284,7 @@ def test_restoring_a_good_backup_after_confirmation_brings_its_data_back(
     screenshot(page, "09-settings-restore-confirm")
     click(page, "restore-confirm")
     wait_text(page, "Đã phục hồi dữ liệu từ “truoc-khi-sua.sqlite”")
-    assert run_json("--db", str(server.db), "task", "show", "7")["progress"] == 0  # type: ignore[index]
+    assert run_json("--db", str(server.db), "task", "show", "6")["progress"] == 0  # type: ignore[index]
 
 
 def test_a_laptop_of_another_unit_sees_task_4_read_only(server: Server, page: Page) -> None:

@@ -351,10 +351,12 @@ def update_task(
     note_text = nfc((note or "").strip())
     if not changed and not note_text and doc_row is None:
         raise InvalidInput("nothing_to_update", value=ref)
+    local_unit = ws.setting(UNIT_KEY)
+    here = resolve_unit(ws, local_unit) if local_unit else None
+    _check_scope(row, here, changes_task=bool(changed))
 
     now = ws.now_iso()
-    local_unit = ws.setting(UNIT_KEY)
-    unit_id = resolve_unit(ws, local_unit)["id"] if local_unit else row["lead_unit_id"]
+    unit_id = here["id"] if here else row["lead_unit_id"]
     with transaction(ws.db):
         conn = ws.db.conn
         if changed:
@@ -396,6 +398,24 @@ def update_task(
             )
         repo.insert_history(conn, history)
     return get_task(ws, row["id"])
+
+
+def _check_scope(row: dict[str, Any], here: dict[str, Any] | None, *, changes_task: bool) -> None:
+    """Refuse, before anything is written, what the sync policy (services.sync_policy) would
+    refuse from this laptop on every other copy: a unit's laptop changes the tasks its unit
+    leads, and adds notes and documents to those it partners on; the city, and a laptop not yet
+    set to a unit, change any."""
+    if here is None or here["role"] == "city" or here["id"] == row["lead_unit_id"]:
+        return
+    partner = here["id"] in json.loads(row["partner_unit_ids"] or "[]")
+    if partner and not changes_task:
+        return
+    raise InvalidInput(
+        "task_partner_notes_only" if partner else "task_not_led",
+        value=row["stt"] if row["stt"] is not None else row["id"][:8],
+        unit=here["name"],
+        lead=row["lead_name"],
+    )
 
 
 def _document_row(
@@ -467,6 +487,10 @@ def add_task(
         raise InvalidInput("due_or_timeframe")
     lead_unit = resolve_unit(ws, lead)
     partner_units = [resolve_unit(ws, p) for p in partners]
+    local_unit = ws.setting(UNIT_KEY)
+    here = resolve_unit(ws, local_unit) if local_unit else None
+    if here is not None and here["role"] != "city" and here["id"] != lead_unit["id"]:
+        raise InvalidInput("task_add_not_led", unit=here["name"], lead=lead_unit["name"])
     issuer = nfc(source_issuer.strip())
     number = nfc(source_number.strip())
     if not issuer:

@@ -31,6 +31,12 @@ MESSAGES: dict[str, str] = {
     "due_fixed_by_plan": "Thời hạn của nhiệm vụ này do kế hoạch quy định, không sửa được ở đây "
     "({value}).",
     "nothing_to_update": "Không có gì thay đổi cho nhiệm vụ {value}.",
+    "task_not_led": "Máy này thuộc {unit}: nhiệm vụ {value} do đơn vị khác chủ trì ({lead}), nên "
+    "không cập nhật được từ máy này; các máy khác cũng sẽ từ chối thay đổi đó khi đồng bộ.",
+    "task_add_not_led": "Máy này thuộc {unit}: chỉ thêm được nhiệm vụ do {unit} chủ trì, không "
+    "thêm thay {lead} được; hãy báo {lead} nhập từ máy của đơn vị đó.",
+    "task_partner_notes_only": "Máy này thuộc {unit}, đơn vị phối hợp của nhiệm vụ {value}: chỉ "
+    "ghi được ghi chú và văn bản; trạng thái và tiến độ do đơn vị chủ trì ({lead}) cập nhật.",
     "officer_missing": "Hãy cho biết tên cán bộ cập nhật (--by), hoặc đặt tên cán bộ của máy này "
     "trong Cài đặt.",
     "doc_type_missing": "Hãy cho biết loại văn bản (Kế hoạch, Báo cáo, Quyết định…).",
