@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -252,7 +253,7 @@ class Engine:
         if not rows:
             return None
         last_seq, head = self.conn.execute("SELECT last_seq, head FROM _sync_state").fetchone()
-        _ns, hlcs, tables, row_ids, cols, values = map(list, zip(*rows, strict=True))
+        hlcs, tables, row_ids, cols, values = (list(map(itemgetter(k), rows)) for k in range(1, 6))
         seg = seal_columns(
             self.key,
             self.site_id,
