@@ -77,21 +77,10 @@ def entry_bytes(e: Entry) -> bytes:
 
 def chain(prev: bytes, entries: Sequence[Entry]) -> bytes:
     """The hash-chain head after ``entries`` (reference form, one entry at a time)."""
-    return chain_bytes(prev, [entry_bytes(e) for e in entries])
-
-
-def chain_bytes(prev: bytes, items: Sequence[bytes]) -> bytes:
-    sha = hashlib.sha256
     h = prev
-    for b in items:
-        h = sha(h + b).digest()
+    for e in entries:
+        h = hashlib.sha256(h + entry_bytes(e)).digest()
     return h
-
-
-def encode_body(entries: Sequence[Entry]) -> tuple[bytes, list[bytes]]:
-    """Columnar body of ``entries`` and each entry's canonical bytes (the reference form)."""
-    raw, _head = encode_columns(columns_of(entries), entries[0].seq if entries else 1, ZERO_HASH)
-    return raw, [entry_bytes(e) for e in entries]
 
 
 def encode_columns(cols: Columns, first_seq: int, prev_hash: bytes) -> tuple[bytes, bytes]:
@@ -126,15 +115,30 @@ def encode_columns(cols: Columns, first_seq: int, prev_hash: bytes) -> tuple[byt
             *encoded,
         )
     )
+    return body, _chain_head(prev_hash, first_seq, hlcs, lps, tix, rix, cix, encoded)
+
+
+def _chain_head(
+    prev_hash: bytes,
+    first_seq: int,
+    hlcs: list[int],
+    lps: list[bytes],
+    tix: list[int],
+    rix: list[int],
+    cix: list[int],
+    value_bytes: list[bytes],
+) -> bytes:
+    """The chain over entries given by their parts (``lps`` holds the length-prefixed strings
+    the indexes point to): the same bytes as ``entry_bytes``, without making each entry."""
     pack = _QQ.pack
     sha = hashlib.sha256
     join = b"".join
     head = prev_hash
     for seq, h, ti, ri, ci, v in zip(
-        range(first_seq, first_seq + n), hlcs, tix, rix, cix, encoded, strict=True
+        range(first_seq, first_seq + len(hlcs)), hlcs, tix, rix, cix, value_bytes, strict=True
     ):
         head = sha(join((head, pack(seq, h), lps[ti], lps[ri], lps[ci], v))).digest()
-    return body, head
+    return head
 
 
 #: clock deltas repeat (0 within one statement, small steps between): remember their bytes
@@ -286,14 +290,7 @@ def decode_columns(
         add_raw(data[start:pos])
     r.pos = pos
     r.finish()
-    pack = _QQ.pack
-    sha = hashlib.sha256
-    join = b"".join
-    head = prev_hash
-    for seq, h, ti, ri, ci, raw in zip(
-        range(first_seq, last_seq + 1), hlcs, t, rw, c, raws, strict=True
-    ):
-        head = sha(join((head, pack(seq, h), lps[ti], lps[ri], lps[ci], raw))).digest()
+    head = _chain_head(prev_hash, first_seq, hlcs, lps, t, rw, c, raws)
     cols = Columns(
         hlcs,
         [strings[i] for i in t],
@@ -323,13 +320,6 @@ def entries_of(cols: Columns, first_seq: int) -> list[Entry]:
             range(first_seq, first_seq + len(cols.hlcs)), *cols, strict=True
         )
     ]
-
-
-def decode_body(data: bytes, first_seq: int, last_seq: int) -> tuple[list[Entry], list[bytes]]:
-    """Entries of a body and their canonical bytes (the reference form of the chain input)."""
-    cols, _head = decode_columns(data, first_seq, last_seq, ZERO_HASH)
-    entries = entries_of(cols, first_seq)
-    return entries, [entry_bytes(e) for e in entries]
 
 
 def compress(codec: int, raw: bytes) -> bytes:
