@@ -156,21 +156,16 @@ def set_local_profile(ws: Workspace, unit: str, officer: str) -> LocalProfile:
     return local_profile(ws)
 
 
-EDIT_ANY_ROLES = frozenset({"city"})
-
-
 def may_edit(ws: Workspace, task: TaskView) -> bool:
     """Whether this laptop offers edits of `task`: a unit's laptop, the consolidating office's
     included, edits the tasks its unit leads; the city edits any; a laptop not yet set to a unit
-    edits any. This mirrors the sync policy (services.sync_policy), which refuses on import what a
-    laptop's certificate does not cover, so the screen never offers an edit that would bounce."""
+    edits any. The task service refuses the rest too, as the sync policy (services.sync_policy)
+    does on import, so the screen never offers an edit that would bounce."""
     code = ws.setting(task_service.UNIT_KEY)
-    if not code:
+    here = next((u for u in units(ws) if u.code == code), None) if code else None
+    if here is None:
         return True
-    unit = next((u for u in units(ws) if u.code == code), None)
-    if unit is None or unit.role in EDIT_ANY_ROLES:
-        return True
-    return task.lead_unit == code
+    return task_service.changes_any_task({"code": here.code, "role": here.role}, task.lead_unit)
 
 
 def document_file(ws: Workspace, sha256: str) -> Path:

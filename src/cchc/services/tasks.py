@@ -400,12 +400,22 @@ def update_task(
     return get_task(ws, row["id"])
 
 
+#: Unit roles whose laptops change any task (the sync policy accepts anything from the city).
+EDIT_ANY_ROLES = frozenset({"city"})
+
+
+def changes_any_task(here: dict[str, Any], lead_code: str | None) -> bool:
+    """Whether a laptop set to unit ``here`` may change a task led by ``lead_code``: the city
+    changes any, a unit the tasks it leads (a laptop not yet set to a unit changes any)."""
+    return here["role"] in EDIT_ANY_ROLES or here["code"] == lead_code
+
+
 def _check_scope(row: dict[str, Any], here: dict[str, Any] | None, *, changes_task: bool) -> None:
     """Refuse, before anything is written, what the sync policy (services.sync_policy) would
     refuse from this laptop on every other copy: a unit's laptop changes the tasks its unit
     leads, and adds notes and documents to those it partners on; the city, and a laptop not yet
     set to a unit, change any."""
-    if here is None or here["role"] == "city" or here["id"] == row["lead_unit_id"]:
+    if here is None or changes_any_task(here, row["lead_code"]):
         return
     partner = here["id"] in json.loads(row["partner_unit_ids"] or "[]")
     if partner and not changes_task:
@@ -489,7 +499,7 @@ def add_task(
     partner_units = [resolve_unit(ws, p) for p in partners]
     local_unit = ws.setting(UNIT_KEY)
     here = resolve_unit(ws, local_unit) if local_unit else None
-    if here is not None and here["role"] != "city" and here["id"] != lead_unit["id"]:
+    if here is not None and not changes_any_task(here, lead_unit["code"]):
         raise InvalidInput("task_add_not_led", unit=here["name"], lead=lead_unit["name"])
     issuer = nfc(source_issuer.strip())
     number = nfc(source_number.strip())
