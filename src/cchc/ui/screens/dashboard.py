@@ -136,12 +136,17 @@ class DashboardScreen:
                             border_radius=3,
                             bg_to_y=100,
                             bgcolor=ft.Colors.BLUE_50,
-                            tooltip=DASHBOARD["area_tooltip"].format(
-                                code=row.key,
-                                title=row.label,
-                                progress=row.mean_progress,
-                                done=row.done,
-                                tasks=row.tasks,
+                            # A tooltip object, not a string: flet_charts wraps a string in a
+                            # new object at every update, so each page update (any event) would
+                            # resend every rod and redraw the chart.
+                            tooltip=fch.BarChartRodTooltip(
+                                text=DASHBOARD["area_tooltip"].format(
+                                    code=row.key,
+                                    title=row.label,
+                                    progress=row.mean_progress,
+                                    done=row.done,
+                                    tasks=row.tasks,
+                                )
                             ),
                         )
                     ],
