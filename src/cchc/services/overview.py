@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import Counter
 from dataclasses import dataclass
@@ -59,6 +60,7 @@ class Overview(BaseModel):
     overdue: list[TaskView]
     due_soon: list[TaskView]
     due_soon_days: int
+    today: dt.date  # the day the states were derived for (Asia/Ho_Chi_Minh)
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,7 @@ def overview(ws: Workspace, days: int = DUE_SOON_DAYS) -> Overview:
         overdue=overdue,
         due_soon=due_soon,
         due_soon_days=days,
+        today=today,
     )
 
 

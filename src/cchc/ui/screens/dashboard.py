@@ -9,7 +9,7 @@ import flet as ft
 import flet_charts as fch
 
 from cchc.services import overview as overview_service
-from cchc.services.overview import Overview
+from cchc.services.overview import LocalProfile, Overview
 from cchc.services.tasks import TaskView
 from cchc.texts.tasks import STATE_LABELS
 from cchc.texts.ui import DASHBOARD, NAV
@@ -40,10 +40,12 @@ class DashboardScreen:
         self.ctx = ctx
         self.view = ft.Column(scroll=ft.ScrollMode.AUTO, expand=True, spacing=14)
 
-    def show(self, **params: Any) -> None:
+    def show(self, profile: LocalProfile | None = None, **params: Any) -> None:
+        """Draw afresh; `profile` is this laptop's, when the caller has just read it."""
         data = self.ctx.call(overview_service.overview)
-        profile = self.ctx.call(overview_service.local_profile)
-        today = self.ctx.call(lambda ws: ws.today())
+        if profile is None:
+            profile = self.ctx.call(overview_service.local_profile)
+        today = data.today
         panels = [panel(self.ctx) for panel in EXTRA_PANELS]
         self.view.controls = [
             heading(DASHBOARD["title"]),
