@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import Counter
 from dataclasses import dataclass
@@ -59,6 +60,7 @@ class Overview(BaseModel):
     overdue: list[TaskView]
     due_soon: list[TaskView]
     due_soon_days: int
+    today: dt.date  # the day the states were derived for (Asia/Ho_Chi_Minh)
 
 
 @dataclass(frozen=True)
@@ -104,8 +106,10 @@ def _row(key: str, label: str, views: list[TaskView]) -> ProgressRow:
 
 def overview(ws: Workspace, days: int = DUE_SOON_DAYS) -> Overview:
     """Counts by derived state, progress by area and by lead unit, overdue and due-soon tasks."""
+    if days < 0:
+        raise InvalidInput("days_negative", value=days)
     views = task_service.list_tasks(ws)
-    soon_ids = {v.id for v in task_service.list_tasks(ws, due_within=days)}
+    today = ws.today()
     counts = Counter(v.state for v in views)
     by_area = [_row(a.code, a.title, [v for v in views if v.area == a.code]) for a in areas(ws)]
     lead_units: dict[str, str] = {}
@@ -122,7 +126,8 @@ def overview(ws: Workspace, days: int = DUE_SOON_DAYS) -> Overview:
         (v for v in views if v.state == State.OVERDUE), key=lambda v: (v.due or "", v.stt or 0)
     )
     due_soon = sorted(
-        (v for v in views if v.id in soon_ids), key=lambda v: (v.due or "", v.stt or 0)
+        (v for v in views if task_service.falls_due_within(v, today, days)),
+        key=lambda v: (v.due or "", v.stt or 0),
     )
     return Overview(
         total=len(views),
@@ -132,14 +137,13 @@ def overview(ws: Workspace, days: int = DUE_SOON_DAYS) -> Overview:
         overdue=overdue,
         due_soon=due_soon,
         due_soon_days=days,
+        today=today,
     )
 
 
 def local_profile(ws: Workspace) -> LocalProfile:
     code = ws.setting(task_service.UNIT_KEY)
-    name = None
-    if code:
-        name = next((u.name for u in units(ws) if u.code == code), None)
+    name = repo.unit_name(ws.db.conn, code) if code else None
     return LocalProfile(
         unit_code=code, unit_name=name, officer=ws.setting(task_service.OFFICER_KEY)
     )

@@ -197,7 +197,7 @@ def list_tasks(
             continue
         if overdue and view.state != State.OVERDUE:
             continue
-        if due_within is not None and not _due_within(view, today, due_within):
+        if due_within is not None and not falls_due_within(view, today, due_within):
             continue
         if search and not matches(
             search, view.content, " ".join(view.subitems), view.lead, view.product
@@ -207,7 +207,8 @@ def list_tasks(
     return out
 
 
-def _due_within(view: TaskView, today: dt.date, days: int) -> bool:
+def falls_due_within(view: TaskView, today: dt.date, days: int) -> bool:
+    """Whether a task still open and not overdue falls due within `days` from `today`."""
     due = from_iso(view.due)
     if due is None or view.status == Status.DONE or view.state == State.OVERDUE:
         return False

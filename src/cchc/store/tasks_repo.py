@@ -41,6 +41,11 @@ def all_units(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     return _dicts(conn.execute("SELECT * FROM units ORDER BY rowid"))
 
 
+def unit_name(conn: sqlite3.Connection, code: str) -> str | None:
+    row = conn.execute("SELECT name FROM units WHERE code = ?", (code,)).fetchone()
+    return None if row is None else str(row[0])
+
+
 def all_areas(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     return _dicts(conn.execute("SELECT * FROM areas ORDER BY position"))
 

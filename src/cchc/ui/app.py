@@ -74,27 +74,27 @@ def build_main(
         shell = Shell(ctx, screens or SCREENS)
         page.on_keyboard_event = shell.on_key
 
-        def start_shell() -> None:
-            page.controls.clear()
-            page.add(shell.view)
-            shell.go("dashboard")
+        def start_shell(profile: overview_service.LocalProfile | None = None) -> None:
+            # One update draws the window and the dashboard together (`go` sends it).
+            page.controls[:] = [shell.view]
+            shell.go("dashboard", profile=profile)
 
         profile = ctx.call(overview_service.local_profile)
         if profile.complete:
-            start_shell()
+            start_shell(profile)
         else:
-            page.add(_first_start(ctx, start_shell))
-        page.update()
+            page.controls[:] = [_first_start(ctx, start_shell)]
+            page.update()
 
     return main
 
 
-def _first_start(ctx: AppContext, then: Callable[[], None]) -> ft.Control:
+def _first_start(ctx: AppContext, then: Callable[..., None]) -> ft.Control:
     """Journey 1: before anything else, which unit this laptop belongs to and who uses it."""
     from cchc.ui.screens.settings import ProfileForm
 
     def saved(profile: overview_service.LocalProfile) -> None:
-        then()
+        then(profile)
         ctx.notify(FIRST_START["saved"].format(unit=profile.unit_name, officer=profile.officer))
 
     form = ProfileForm(ctx, FIRST_START["start"], saved)

@@ -9,7 +9,7 @@ import flet as ft
 import flet_charts as fch
 
 from cchc.services import overview as overview_service
-from cchc.services.overview import Overview
+from cchc.services.overview import LocalProfile, Overview
 from cchc.services.tasks import TaskView
 from cchc.texts.tasks import STATE_LABELS
 from cchc.texts.ui import DASHBOARD, NAV
@@ -40,10 +40,12 @@ class DashboardScreen:
         self.ctx = ctx
         self.view = ft.Column(scroll=ft.ScrollMode.AUTO, expand=True, spacing=14)
 
-    def show(self, **params: Any) -> None:
+    def show(self, profile: LocalProfile | None = None, **params: Any) -> None:
+        """Draw afresh; `profile` is this laptop's, when the caller has just read it."""
         data = self.ctx.call(overview_service.overview)
-        profile = self.ctx.call(overview_service.local_profile)
-        today = self.ctx.call(lambda ws: ws.today())
+        if profile is None:
+            profile = self.ctx.call(overview_service.local_profile)
+        today = data.today
         panels = [panel(self.ctx) for panel in EXTRA_PANELS]
         self.view.controls = [
             heading(DASHBOARD["title"]),
@@ -60,27 +62,27 @@ class DashboardScreen:
             self._counts(data),
             ft.ResponsiveRow(
                 [
-                    ft.Container(self._areas(data), col={"xs": 12, "lg": 5}),
-                    ft.Container(self._units(data), col={"xs": 12, "lg": 7}),
+                    _spanning(self._areas(data), 5),
+                    _spanning(self._units(data), 7),
                 ],
                 vertical_alignment=ft.CrossAxisAlignment.START,
             ),
             ft.ResponsiveRow(
                 [
-                    ft.Container(
+                    _spanning(
                         self._task_list(
                             DASHBOARD["overdue"], data.overdue, DASHBOARD["none_overdue"], "overdue"
                         ),
-                        col={"xs": 12, "lg": 6},
+                        6,
                     ),
-                    ft.Container(
+                    _spanning(
                         self._task_list(
                             DASHBOARD["due_soon"].format(days=data.due_soon_days),
                             data.due_soon,
                             DASHBOARD["none_due_soon"].format(days=data.due_soon_days),
                             "due-soon",
                         ),
-                        col={"xs": 12, "lg": 6},
+                        6,
                     ),
                 ],
                 vertical_alignment=ft.CrossAxisAlignment.START,
@@ -136,12 +138,17 @@ class DashboardScreen:
                             border_radius=3,
                             bg_to_y=100,
                             bgcolor=ft.Colors.BLUE_50,
-                            tooltip=DASHBOARD["area_tooltip"].format(
-                                code=row.key,
-                                title=row.label,
-                                progress=row.mean_progress,
-                                done=row.done,
-                                tasks=row.tasks,
+                            # A tooltip object, not a string: flet_charts wraps a string in a
+                            # new object at every update, so each page update (any event) would
+                            # resend every rod and redraw the chart.
+                            tooltip=fch.BarChartRodTooltip(
+                                text=DASHBOARD["area_tooltip"].format(
+                                    code=row.key,
+                                    title=row.label,
+                                    progress=row.mean_progress,
+                                    done=row.done,
+                                    tasks=row.tasks,
+                                )
                             ),
                         )
                     ],
@@ -169,15 +176,12 @@ class DashboardScreen:
                 interval=25, color=ft.Colors.OUTLINE_VARIANT, width=0.5
             ),
         )
-        legend = ft.Column(
-            [
-                ft.Text(
-                    f"{row.key}. {row.label}: {row.mean_progress:g}% ({row.done}/{row.tasks})",
-                    size=12,
-                )
+        legend = ft.Text(
+            "\n".join(
+                f"{row.key}. {row.label}: {row.mean_progress:g}% ({row.done}/{row.tasks})"
                 for row in data.by_area
-            ],
-            spacing=1,
+            ),
+            size=12,
         )
         return section(DASHBOARD["by_area"], chart, legend, identifier="chart-areas")
 
@@ -251,6 +255,13 @@ class DashboardScreen:
         elif hidden > 0:
             tiles.append(ft.Text(DASHBOARD["more_tasks"].format(count=hidden), italic=True))
         return section(title, *tiles, identifier=f"list-{ident}")
+
+
+def _spanning(control: ft.Control, lg: int) -> ft.Control:
+    """A panel of a ResponsiveRow: the full width on narrow windows, `lg` of 12 on wide ones
+    (set on the panel itself: a wrapping container would be one more control to draw)."""
+    control.col = {"xs": 12, "lg": lg}
+    return control
 
 
 def _days(view: TaskView) -> str:

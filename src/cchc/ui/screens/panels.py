@@ -49,12 +49,9 @@ def targets_panel(ctx: AppContext) -> ft.Control | None:
         line = ft.Row(
             [
                 ft.Text(report_texts.TARGET_SHORT.get(t.code, t.title), expand=True, size=13),
-                ft.Container(ft.Text(wanted, size=13), width=190),
-                ft.Container(
-                    ft.Text(_number(t.actual, percent), size=13, weight=ft.FontWeight.W_600),
-                    width=80,
-                ),
-                ft.Container(ft.Text(status, size=13, color=_STATUS_COLORS[t.status]), width=130),
+                ft.Text(wanted, size=13, width=190),
+                ft.Text(_number(t.actual, percent), size=13, weight=ft.FontWeight.W_600, width=80),
+                ft.Text(status, size=13, color=_STATUS_COLORS[t.status], width=130),
             ]
         )
         rows.append(tagged(f"target-{t.code}", line))

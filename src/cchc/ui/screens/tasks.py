@@ -74,6 +74,7 @@ class TasksScreen:
         self.ctx = ctx
         self.selected: str | None = None
         self._views: list[TaskView] = []
+        self._total = 0  # tasks in the plan and added, counted when the data may have changed
         self._detail_builds = 0
         self._row_cache: dict[str, tuple[tuple[str, str, str, bool], ft.Control]] = {}
         self._tmp = Path(tempfile.mkdtemp(prefix="cchc-ui-"))
@@ -115,6 +116,8 @@ class TasksScreen:
         )
         self.count = ft.Text()
         self.rows = ft.ListView(expand=True, spacing=2)
+        # What a filter change redraws: the count and the rows, not the filters themselves.
+        self.listing = ft.Column([tagged("task-count", self.count), self.rows], expand=True)
         self.detail = ft.Column(scroll=ft.ScrollMode.AUTO, expand=True, spacing=12)
         self.detail_host = ft.Container(self.detail, expand=True, padding=ft.Padding.only(left=8))
         filters = ft.Row(
@@ -136,7 +139,7 @@ class TasksScreen:
                 ft.Row(
                     [
                         ft.Container(
-                            ft.Column([tagged("task-count", self.count), self.rows], expand=True),
+                            self.listing,
                             width=470,
                         ),
                         ft.VerticalDivider(width=1),
@@ -164,13 +167,16 @@ class TasksScreen:
         self.refresh_detail()
 
     def _on_filter(self, e: Any = None) -> None:
-        self.refresh_list()
-        self.ctx.page.update()
+        """A filter changed in the browser: the data did not, so the total stands; only the
+        list part is compared and sent (the unit filter alone holds over a hundred options)."""
+        self.refresh_list(recount=False)
+        self.listing.update()
 
     def _clear(self, e: Any) -> None:
         self.area.value = self.unit.value = self.state.value = ALL
         self.search.value = ""
-        self._on_filter()
+        self.refresh_list(recount=False)
+        self.ctx.page.update()
 
     def _filters(self) -> dict[str, Any]:
         def chosen(dropdown: ft.Dropdown) -> str | None:
@@ -183,10 +189,13 @@ class TasksScreen:
             "search": (self.search.value or "").strip() or None,
         }
 
-    def refresh_list(self) -> None:
-        views = self.ctx.call(task_service.list_tasks, **self._filters())
-        total = self.ctx.call(lambda ws: len(task_service.list_tasks(ws)))
-        self.count.value = TASKS["shown"].format(shown=len(views), total=total)
+    def refresh_list(self, *, recount: bool = True) -> None:
+        """Read the filtered list; `recount` also counts every task (after the data changed)."""
+        if recount:
+            views, self._total = self.ctx.call(_filtered_and_total, self._filters())
+        else:
+            views = self.ctx.call(task_service.list_tasks, **self._filters())
+        self.count.value = TASKS["shown"].format(shown=len(views), total=self._total)
         self._views = views
         self.rows.controls = [self._row(v) for v in views[:ROWS_PER_PAGE]] or [
             ft.Text(TASKS["empty"])
@@ -267,7 +276,7 @@ class TasksScreen:
     def open_task(self, ref: str) -> None:
         self.selected = ref
         self._fresh_detail()
-        self.refresh_list()
+        self.refresh_list(recount=False)  # opening a task changes no data
         self.refresh_detail()
         self.ctx.page.update()
 
@@ -673,6 +682,14 @@ class EvidenceForm:
             self.error.value = text
 
         ctx.run_background(job, done, failed)
+
+
+def _filtered_and_total(ws: Any, filters: dict[str, Any]) -> tuple[list[TaskView], int]:
+    """The tasks the filters keep and how many tasks there are, from one read of the list."""
+    every = task_service.list_tasks(ws)
+    if not any(filters.values()):
+        return every, len(every)
+    return task_service.list_tasks(ws, **filters), len(every)
 
 
 def _open_with_system(path: Path) -> None:
