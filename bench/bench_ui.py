@@ -188,7 +188,7 @@ def main() -> None:
                     break
                 fill(page, "filter-search", "")
                 _count_is(page, f"{total}/{total}")
-            outside = browsing.unexpected_outside()
+            outside = browsing.outside
         load = statistics.median(loads)
         search = statistics.median(search_times)
         unit_pick = statistics.median(unit_times)
@@ -214,4 +214,4 @@ def main() -> None:
             f"for reference, page load → first-start form (a few controls, i.e. the web engine's "
             f"own start on this machine): median {boot:.2f} s"
         )
-        print(f"requests beyond 127.0.0.1 other than the Rive loader: {len(outside)}")
+        print(f"requests beyond 127.0.0.1: {len(outside)}")

@@ -52,7 +52,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def browsing() -> Iterator[Browsing]:
     with chromium() as b:
         yield b
-        assert b.unexpected_outside() == [], "the app asked for something beyond 127.0.0.1"
+        assert b.outside == [], "the app asked for something beyond 127.0.0.1"
 
 
 @pytest.fixture(scope="module")
