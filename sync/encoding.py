@@ -61,7 +61,7 @@ def lp(data: bytes) -> bytes:
 
 
 _SHORT_TEXT = [b"\x03" + bytes([i]) for i in range(0x80)]
-_SMALL_INT = {i: b"\x01" + bytes([(i << 1) ^ (i >> 63)]) for i in range(-64, 64)}
+_SMALL_INT = {i: b"\x01" + varint(zigzag(i)) for i in range(-64, 64)}
 
 
 def encode_value(v: Value) -> bytes:

@@ -432,9 +432,6 @@ class Segment:
     def columns(self) -> Columns:
         """Decompress, decode and check the hash chain against the signed head."""
         if self._columns is None:
-            if self._entries is not None:
-                self._columns = columns_of(self._entries)
-                return self._columns
             raw = decompress(self.codec, self.body, self.raw_len)
             cols, got = decode_columns(raw, self.first_seq, self.last_seq, self.prev_hash)
             if got != self.head:

@@ -255,9 +255,7 @@ class Merger:
             )
             out.conflicts += len(conflicts)
         changed_rows = {(k[0], k[1]) for k in changed}
-        for (t, r, c), cell in cells.items():
-            if (t, r) in changed_rows:
-                by_row.setdefault((t, r), {})[c] = cell.value
+        _values_by_row(cells, by_row, changed_rows)
         self._materialize(by_row)
         return out
 
@@ -425,8 +423,7 @@ class Merger:
             self.conn.execute("DELETE FROM _sync_parked")
             keys = [(t, r) for t, r in parked if t in self.tracked]
             by_row: dict[tuple[str, str], dict[str, Value]] = {}
-            for (t, r, c), cell in self._load_cells(keys).items():
-                by_row.setdefault((t, r), {})[c] = cell.value
+            _values_by_row(self._load_cells(keys), by_row)
             self._materialize(by_row)
         for _round in range(8):
             orphans: dict[str, list[Any]] = {}
@@ -454,6 +451,17 @@ class Merger:
                 )
             )
         return found
+
+
+def _values_by_row(
+    cells: dict[tuple[str, str, str], Cell],
+    into: dict[tuple[str, str], dict[str, Value]],
+    rows: set[tuple[str, str]] | None = None,
+) -> None:
+    """Group cells' values by row (only ``rows`` when given), as ``_materialize`` takes them."""
+    for (t, r, c), cell in cells.items():
+        if rows is None or (t, r) in rows:
+            into.setdefault((t, r), {})[c] = cell.value
 
 
 def _row_runs(row_keys: list[tuple[str, str]]) -> list[tuple[int, int]] | None:
