@@ -352,8 +352,7 @@ def update_task(
     note_text = nfc((note or "").strip())
     if not changed and not note_text and doc_row is None:
         raise InvalidInput("nothing_to_update", value=ref)
-    local_unit = ws.setting(UNIT_KEY)
-    here = resolve_unit(ws, local_unit) if local_unit else None
+    here = _laptop_unit(ws)
     _check_scope(row, here, changes_task=bool(changed))
 
     now = ws.now_iso()
@@ -403,6 +402,12 @@ def update_task(
 
 #: Unit roles whose laptops change any task (the sync policy accepts anything from the city).
 EDIT_ANY_ROLES = frozenset({"city"})
+
+
+def _laptop_unit(ws: Workspace) -> dict[str, Any] | None:
+    """The unit this laptop is set to (Cài đặt), or None before it is set."""
+    code = ws.setting(UNIT_KEY)
+    return resolve_unit(ws, code) if code else None
 
 
 def changes_any_task(here: dict[str, Any], lead_code: str | None) -> bool:
@@ -498,8 +503,7 @@ def add_task(
         raise InvalidInput("due_or_timeframe")
     lead_unit = resolve_unit(ws, lead)
     partner_units = [resolve_unit(ws, p) for p in partners]
-    local_unit = ws.setting(UNIT_KEY)
-    here = resolve_unit(ws, local_unit) if local_unit else None
+    here = _laptop_unit(ws)
     if here is not None and not changes_any_task(here, lead_unit["code"]):
         raise InvalidInput("task_add_not_led", unit=here["name"], lead=lead_unit["name"])
     issuer = nfc(source_issuer.strip())
