@@ -476,6 +476,10 @@ class Engine:
         except TrustError:
             return None
 
+    def signer_of(self, site_id: str, public_key: bytes) -> Signer:
+        """Who ``public_key`` is, certified for ``site_id``; raise a TrustError if it is not."""
+        return self._trust().signer(public_key, site_id)
+
     def revoke(self, site_id: str) -> int:
         """Root only: revoke every key certified for ``site_id``; return how many."""
         root = self._root_key()
