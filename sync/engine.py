@@ -773,7 +773,8 @@ class Engine:
                             break
                     else:
                         signer = maybe_signer
-                    newest = max(seg.columns().hlcs)
+                    # clocks at the type's limit are refused row by row when it applies
+                    newest = max((h for h in seg.columns().hlcs if h < hlcmod.LIMIT), default=0)
                     if newest > bound:
                         result.clock_ahead_ms = max(
                             result.clock_ahead_ms, hlcmod.to_millis(newest - bound)
