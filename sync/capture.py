@@ -31,7 +31,8 @@ CREATE TABLE IF NOT EXISTS _sync_pending (
     tbl TEXT NOT NULL,
     row_id TEXT NOT NULL,
     col TEXT NOT NULL,
-    value
+    value,
+    old
 );
 CREATE TABLE IF NOT EXISTS _sync_cells (
     tbl TEXT NOT NULL,
@@ -45,7 +46,8 @@ CREATE TABLE IF NOT EXISTS _sync_cells (
 CREATE TABLE IF NOT EXISTS _sync_tracked (
     tbl TEXT PRIMARY KEY,
     pk TEXT NOT NULL,
-    columns TEXT NOT NULL
+    columns TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1
 );
 CREATE TABLE IF NOT EXISTS _sync_segments (
     origin TEXT NOT NULL,
@@ -127,6 +129,17 @@ CREATE TABLE IF NOT EXISTS _sync_revocations (
 """
 
 
+#: Columns added to the engine's tables since their first version: (table, column, declaration).
+#: ``Engine`` adds the missing ones when it opens an older database.
+ADDED_COLUMNS = (
+    ("_sync_pending", "old", "old"),
+    ("_sync_tracked", "version", "version INTEGER NOT NULL DEFAULT 1"),
+)
+#: The capture triggers' version: 2 records each updated column's previous value (``old``), so
+#: this site's own changes are judged against the row as it stood, as imports are.
+TRIGGER_VERSION = 2
+
+
 @dataclass(frozen=True)
 class TableSpec:
     """A table the app asks the engine to track: its name and its TEXT primary key column."""
@@ -179,20 +192,20 @@ def trigger_sql(spec: TableSpec, columns: list[str]) -> list[str]:
 
     def record(rows: str) -> str:
         return (
-            f"INSERT INTO _sync_pending (hlc, tbl, row_id, col, value) "
-            f"SELECT s.hlc, {_lit(t)}, NEW.{_q(pk)}, v.col, v.val FROM _sync_state s, ({rows}) v "
-            f"WHERE s.id = 1 ORDER BY v.pos;\n"
+            f"INSERT INTO _sync_pending (hlc, tbl, row_id, col, value, old) "
+            f"SELECT s.hlc, {_lit(t)}, NEW.{_q(pk)}, v.col, v.val, v.old "
+            f"FROM _sync_state s, ({rows}) v WHERE s.id = 1 ORDER BY v.pos;\n"
             f"INSERT INTO _sync_cells (tbl, row_id, col, value, hlc, origin) "
             f"SELECT {_lit(t)}, NEW.{_q(pk)}, v.col, v.val, s.hlc, s.site_id "
             f"FROM _sync_state s, ({rows}) v WHERE s.id = 1{UPSERT};"
         )
 
     ins_rows = " UNION ALL ".join(
-        [f"SELECT 0 AS pos, {_lit(TOMBSTONE)} AS col, 0 AS val"]
-        + [f"SELECT {i + 1}, {_lit(c)}, NEW.{_q(c)}" for i, c in enumerate(columns)]
+        [f"SELECT 0 AS pos, {_lit(TOMBSTONE)} AS col, 0 AS val, NULL AS old"]
+        + [f"SELECT {i + 1}, {_lit(c)}, NEW.{_q(c)}, NULL" for i, c in enumerate(columns)]
     )
     upd_rows = " UNION ALL ".join(
-        f"SELECT {i + 1} AS pos, {_lit(c)} AS col, NEW.{_q(c)} AS val "
+        f"SELECT {i + 1} AS pos, {_lit(c)} AS col, NEW.{_q(c)} AS val, OLD.{_q(c)} AS old "
         f"WHERE NEW.{_q(c)} IS NOT OLD.{_q(c)}"
         for i, c in enumerate(columns)
     )
@@ -218,7 +231,7 @@ def trigger_sql(spec: TableSpec, columns: list[str]) -> list[str]:
         f"CREATE TRIGGER {_q(base + '_upd')} AFTER UPDATE ON {_q(t)} WHEN {when} BEGIN\n"
         f"{upd_body}\nEND"
     )
-    del_rows = f"SELECT 0 AS pos, {_lit(TOMBSTONE)} AS col, 1 AS val"
+    del_rows = f"SELECT 0 AS pos, {_lit(TOMBSTONE)} AS col, 1 AS val, NULL AS old"
     stmts.append(
         f"CREATE TRIGGER {_q(base + '_del')} AFTER DELETE ON {_q(t)} WHEN {when} BEGIN\n"
         f"{tick}\n" + record(del_rows).replace("NEW.", "OLD.") + "\nEND"

@@ -20,7 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from . import hlc as hlcmod
-from .capture import SCHEMA, TableSpec, table_columns, trigger_sql
+from .capture import (
+    ADDED_COLUMNS,
+    SCHEMA,
+    TRIGGER_VERSION,
+    TableSpec,
+    table_columns,
+    trigger_sql,
+)
 from .encoding import Value
 from .errors import (
     CertificateRefused,
@@ -37,7 +44,7 @@ from .errors import (
 )
 from .feeds import CODEC_LZMA, CODEC_ZLIB, TOMBSTONE, ZERO_HASH, Columns, Segment, seal_columns
 from .format import CAP_LZMA, CAP_ZLIB, Bundle, decode_bundle, encode_bundle, verify_sender
-from .merge import Merger, Policy, allow_all, seen_json
+from .merge import Merger, Policy, Refusal, allow_all, seen_json
 from .signing import KeyDir, SigningKey, fingerprint, normalize_fingerprint, x25519_public
 from .trust import Certificate, Revocation, Signer, TrustView, valid_role
 
@@ -119,6 +126,10 @@ class Engine:
             for stmt in SCHEMA.split(";"):
                 if stmt.strip():
                     conn.execute(stmt)
+            for table, column, declaration in ADDED_COLUMNS:
+                have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+                if column not in have:
+                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {declaration}")
             row = conn.execute("SELECT site_id FROM _sync_state WHERE id = 1").fetchone()
             if row is None:
                 conn.execute(
@@ -133,8 +144,12 @@ class Engine:
         assert enc is not None
         self.enc_key = enc
         self._tracked: dict[str, tuple[str, list[str]]] = {}
-        for tbl, pk, cols in conn.execute("SELECT tbl, pk, columns FROM _sync_tracked"):
+        self._trigger_version: dict[str, int] = {}
+        for tbl, pk, cols, version in conn.execute(
+            "SELECT tbl, pk, columns, version FROM _sync_tracked"
+        ):
             self._tracked[tbl] = (pk, json.loads(cols))
+            self._trigger_version[tbl] = version
 
     # ------------------------------------------------------------------ plumbing
 
@@ -163,17 +178,23 @@ class Engine:
     def track(self, spec: TableSpec) -> None:
         """Install (or refresh, after a migration) the capture triggers of ``spec.name``."""
         cols = table_columns(self.conn, spec)
-        if self._tracked.get(spec.name) == (spec.pk, cols) and self._triggers_present(spec.name):
-            return  # already capturing exactly these columns
+        if (
+            self._tracked.get(spec.name) == (spec.pk, cols)
+            and self._trigger_version.get(spec.name) == TRIGGER_VERSION
+            and self._triggers_present(spec.name)
+        ):
+            return  # already capturing exactly these columns, with these triggers
         with self._tx():
             cols = table_columns(self.conn, spec)
             for stmt in trigger_sql(spec, cols):
                 self.conn.execute(stmt)
             self.conn.execute(
-                "INSERT OR REPLACE INTO _sync_tracked (tbl, pk, columns) VALUES (?, ?, ?)",
-                (spec.name, spec.pk, json.dumps(cols)),
+                "INSERT OR REPLACE INTO _sync_tracked (tbl, pk, columns, version) "
+                "VALUES (?, ?, ?, ?)",
+                (spec.name, spec.pk, json.dumps(cols), TRIGGER_VERSION),
             )
         self._tracked[spec.name] = (spec.pk, cols)
+        self._trigger_version[spec.name] = TRIGGER_VERSION
 
     def _triggers_present(self, table: str) -> bool:
         names = {f"_sync_{table}_{s}" for s in ("ins", "upd", "del")}
@@ -213,8 +234,66 @@ class Engine:
             self.conn.execute("COMMIT")
 
     def set_policy(self, policy: Policy) -> None:
-        """Who may write what: called per incoming row with the signer's role and scope."""
+        """Who may write what: called per incoming row with the signer's role and scope, and
+        per row of this site's own changes before they are committed (``judge_local``)."""
         self.policy = policy
+
+    def pending_mark(self) -> int:
+        """Where this site's captured changes end now; ``judge_local`` judges those after it."""
+        return int(self.conn.execute("SELECT coalesce(max(n), 0) FROM _sync_pending").fetchone()[0])
+
+    def judge_local(self, since: int, signer: Signer | None = None) -> list[Refusal]:
+        """The policy's verdict on this site's changes captured after ``since``, judged exactly
+        as every other copy will judge them on import (the row as it stood, the row as
+        proposed, the same signer), so a site never records what the others refuse. Runs inside
+        the caller's write transaction, before its commit; an empty list means all accepted.
+
+        ``signer`` defaults to this site's certificate; with none (not certified yet) the app
+        passes the role and scope it expects to be certified with.
+        """
+        signer = signer or self.my_signer()
+        if signer is None:
+            return []
+        rows = self.conn.execute(
+            "SELECT n, hlc, tbl, row_id, col, value, old FROM _sync_pending WHERE n > ? ORDER BY n",
+            (since,),
+        ).fetchall()
+        if not rows:
+            return []
+        before: dict[tuple[str, str], dict[str, Any] | None] = {}
+        first_col: set[tuple[str, str, str]] = set()
+        for _n, _h, tbl, row_id, col, value, old in rows:
+            key = (tbl, row_id)
+            if key not in before:
+                before[key] = self._row_before(tbl, row_id, col, value)
+            stood = before[key]
+            if stood is not None and col != TOMBSTONE and (tbl, row_id, col) not in first_col:
+                stood[col] = old
+            first_col.add((tbl, row_id, col))
+        seg = _local_segment(self.site_id, rows)
+        merger = Merger(self.conn, self._tracked, self.policy, self._seen_lookup(), self._hlc())
+        return merger.judge_only(seg, signer, before)
+
+    def _row_before(
+        self, table: str, row_id: str, first_col: str, first_value: Value
+    ) -> dict[str, Any] | None:
+        """The row as it stood before this transaction's first change to it: None for a row
+        this transaction inserted; for a deleted row, its values as the cells keep them."""
+        if first_col == TOMBSTONE and first_value == 0:
+            return None
+        if table not in self._tracked:
+            return None
+        pk, _cols = self._tracked[table]
+        if first_col == TOMBSTONE:  # deleted here: the cells keep every value
+            cells = self.conn.execute(
+                "SELECT col, value FROM _sync_cells WHERE tbl = ? AND row_id = ? AND col != ?",
+                (table, row_id, TOMBSTONE),
+            ).fetchall()
+            return {pk: row_id, **dict(cells)} if cells else None
+        cur = self.conn.execute(f'SELECT * FROM "{table}" WHERE "{pk}" = ?', (row_id,))
+        names = [d[0] for d in cur.description]
+        found = cur.fetchone()
+        return dict(zip(names, found, strict=True)) if found else None
 
     # ------------------------------------------------------------------ feeds
 
@@ -909,6 +988,25 @@ class Engine:
             "open_conflicts": len(self.conflicts()),
             "rejections": self.conn.execute("SELECT count(*) FROM _sync_rejections").fetchone()[0],
         }
+
+
+def _local_segment(site_id: str, rows: list[tuple[Any, ...]]) -> Segment:
+    """This site's uncommitted changes shaped as a segment, for the policy (never signed)."""
+    cols = Columns(*(list(map(itemgetter(k), rows)) for k in range(1, 6)))
+    return Segment(
+        origin=site_id,
+        signer=b"",
+        first_seq=1,
+        last_seq=len(rows),
+        prev_hash=ZERO_HASH,
+        head=ZERO_HASH,
+        seen={},
+        codec=CODEC_ZLIB,
+        raw_len=0,
+        body=b"",
+        sig=b"",
+        _columns=cols,
+    )
 
 
 def _waits_for(

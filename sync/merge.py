@@ -87,14 +87,19 @@ class _View:
         conn: sqlite3.Connection,
         pks: dict[str, str],
         overlay: dict[tuple[str, str], dict[str, Value]],
+        befores: dict[tuple[str, str], dict[str, Any] | None] | None = None,
     ) -> None:
         self.conn = conn
         self.pks = pks
         self.overlay = overlay
+        self.befores = befores or {}
         self.cache: dict[Any, Any] = {}
 
     def before(self, table: str, row_id: str) -> dict[str, Any] | None:
         """The row as stored, without the incoming values."""
+        if (table, row_id) in self.befores:
+            stood = self.befores[(table, row_id)]
+            return None if stood is None else dict(stood)
         pk = self.pks.get(table, "id")
         cur = self.conn.execute(f"SELECT * FROM {_q(table)} WHERE {_q(pk)} = ?", (row_id,))
         names = [d[0] for d in cur.description]
@@ -179,6 +184,7 @@ class Merger:
         overlay: dict[tuple[str, str], dict[str, Value]],
         row_keys: list[tuple[str, str]],
         failed: dict[tuple[str, str], str],
+        befores: dict[tuple[str, str], dict[str, Any] | None] | None = None,
     ) -> dict[tuple[str, str], tuple[str, str]]:
         """The rows refused, with (code, reason). Later rows are judged against the accepted
         rows only: a refused row never vouches for another, so the policy runs again over the
@@ -198,7 +204,7 @@ class Merger:
         pks = {t: pk for t, (pk, _cols) in self.tracked.items()}
         judged = {k: v for k, v in overlay.items() if k not in refused}
         while True:
-            view = _View(self.conn, pks, judged)
+            view = _View(self.conn, pks, judged, befores)
             new: dict[tuple[str, str], tuple[str, str]] = {}
             for (table, row_id), values in judged.items():
                 try:
@@ -211,6 +217,25 @@ class Merger:
                 return refused
             refused.update(new)
             judged = {k: v for k, v in judged.items() if k not in new}
+
+    def judge_only(
+        self,
+        seg: Segment,
+        signer: Signer,
+        befores: dict[tuple[str, str], dict[str, Any] | None],
+    ) -> list[Refusal]:
+        """The refusals the policy gives a segment's rows, with ``befores`` standing for the
+        rows as they stood (a site's own uncommitted changes are already in its tables)."""
+        hlcs, tables, row_ids, col_names, values = seg.columns()
+        row_keys = list(zip(tables, row_ids, strict=True))
+        overlay: dict[tuple[str, str], dict[str, Value]] = {}
+        for k, c, v in zip(row_keys, col_names, values, strict=True):
+            overlay.setdefault(k, {})[c] = v
+        refused = self._judge(seg, signer, overlay, row_keys, {}, befores)
+        return [
+            Refusal(seg.origin, seg.first_seq, seg.last_seq, t, r, code, reason)
+            for (t, r), (code, reason) in refused.items()
+        ]
 
     def _apply(
         self,

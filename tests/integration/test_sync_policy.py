@@ -82,7 +82,15 @@ def test_a_unit_site_writes_the_tasks_it_leads(net: dict[str, Workspace]) -> Non
 
 def test_a_unit_site_cannot_write_a_task_another_unit_leads(net: dict[str, Workspace]) -> None:
     task = led_by(net["vp"], "vhxh")
-    svc.update_task(net["vp"], task, progress=90, status="in_progress", by="Lan")
+    # the app refuses it on the laptop itself, by the rule the other copies apply
+    with pytest.raises(exchange.ChangeRefused) as refused:
+        svc.update_task(net["vp"], task, progress=90, status="in_progress", by="Lan")
+    assert "ngoài phạm vi ['vp_ubnd']" in refused.value.params["reason"]
+    assert task_row(net["vp"], task)["progress"] == 0
+    # written straight into the file instead, it is refused by every other copy
+    net["vp"].db.conn.execute(
+        "UPDATE tasks SET progress = 90, status = 'in_progress' WHERE id = ?", (task,)
+    )
     result = send(net["vp"], net["city"])
     assert result.rejected > 0 and result.applied == 0
     reasons = {r.reason for r in result.rejections}
@@ -110,7 +118,10 @@ def test_a_partner_unit_adds_updates_but_does_not_edit_the_task(
     send(net["vp"], net["city"])
     send(net["city"], net["tc"])
     assert task_row(net["tc"], added.id)["content"] == "Số hoá hồ sơ lưu trữ"
-    svc.update_task(net["tc"], added.id, progress=20, status="in_progress", by="Minh")
+    with pytest.raises(exchange.ChangeRefused):
+        svc.update_task(net["tc"], added.id, progress=20, status="in_progress", by="Minh")
+    svc.update_task(net["tc"], added.id, note="Đã gửi số liệu", by="Minh")
+    net["tc"].db.conn.execute("UPDATE tasks SET progress = 20 WHERE id = ?", (added.id,))
     result = send(net["tc"], net["city"])
     refused = {(r.table, r.row_id) for r in result.rejections}
     assert refused == {("tasks", added.id)}

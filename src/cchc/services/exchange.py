@@ -8,17 +8,18 @@ database (``<db>.keys/``), never inside it, so a copy of the database never hold
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cchc.domain.errors import InvalidInput
+from cchc.domain.errors import CchcError, InvalidInput
 from cchc.services.sync_policy import TRACKED_TABLES, plan_policy
-from cchc.services.tasks import resolve_unit
+from cchc.services.tasks import UNIT_KEY, resolve_unit
 from cchc.services.workspace import Workspace
-from sync import Engine, ImportResult, TableSpec
+from cchc.store.uow import set_commit_guard
+from sync import Engine, ImportResult, Signer, TableSpec
 from sync.errors import SyncError, UsageError
 from sync.signing import public_from_hex
 from sync.transport import (
@@ -36,6 +37,15 @@ from sync.transport import pull as http_pull
 from sync.transport import push as http_push
 
 ROLES = ("unit", "consolidator", "city")
+
+
+class ChangeRefused(CchcError):
+    """This laptop's change lies outside what its role may write: the other copies would refuse
+    it on import, so it is not recorded (``params['reason']`` says why, in Vietnamese)."""
+
+    key = "change_refused"
+
+
 HUB_SETTING = "sync_hub_site:"
 
 
@@ -64,11 +74,46 @@ def open_engine(ws: Workspace) -> Engine:
 
 
 def install_capture(ws: Workspace) -> None:
-    """Make sure every write to the tracked tables is captured from now on (cheap when it is).
+    """Make sure every write to the tracked tables is captured from now on (cheap when it is),
+    and that every transaction of the app is judged, before it commits, by the rule the other
+    copies apply on import (``sync_policy``): a change they would refuse is never recorded.
 
     Called by ``Workspace.open`` so that edits made before the first exchange are not missed.
     """
-    open_engine(ws)
+    engine = open_engine(ws)
+
+    def guard() -> Callable[[], None]:
+        mark = engine.pending_mark()
+
+        def check() -> None:
+            signer = local_signer(ws, engine)
+            if signer is None:
+                return
+            refused = engine.judge_local(mark, signer)
+            if refused:
+                raise ChangeRefused(
+                    "change_refused",
+                    reason="; ".join(dict.fromkeys(r.reason for r in refused)),
+                )
+
+        return check
+
+    set_commit_guard(ws.db, guard)
+
+
+def local_signer(ws: Workspace, engine: Engine) -> Signer | None:
+    """Who this laptop's changes are judged as: its certificate; before it is certified, the
+    unit it is set to, with that unit's role (what the city will certify it as); nobody when
+    neither is known (a fresh laptop, or the city before it makes its root)."""
+    me = engine.my_signer()
+    if me is not None:
+        return me
+    code = ws.setting(UNIT_KEY)
+    if not code:
+        return None
+    unit = resolve_unit(ws, code)
+    role = unit["role"] if unit["role"] in ROLES else "unit"
+    return Signer(site=engine.site_id, key=engine.key.public, role=role, scope=(unit["code"],))
 
 
 @contextmanager
