@@ -145,11 +145,13 @@ class Engine:
         self.enc_key = enc
         self._tracked: dict[str, tuple[str, list[str]]] = {}
         self._trigger_version: dict[str, int] = {}
-        for tbl, pk, cols, version in conn.execute(
-            "SELECT tbl, pk, columns, version FROM _sync_tracked"
+        self._judged: dict[str, tuple[str, ...]] = {}
+        for tbl, pk, cols, version, judged in conn.execute(
+            "SELECT tbl, pk, columns, version, judged FROM _sync_tracked"
         ):
             self._tracked[tbl] = (pk, json.loads(cols))
             self._trigger_version[tbl] = version
+            self._judged[tbl] = tuple(json.loads(judged))
 
     # ------------------------------------------------------------------ plumbing
 
@@ -178,9 +180,11 @@ class Engine:
     def track(self, spec: TableSpec) -> None:
         """Install (or refresh, after a migration) the capture triggers of ``spec.name``."""
         cols = table_columns(self.conn, spec)
+        judged = tuple(c for c in spec.judged if c in cols)
         if (
             self._tracked.get(spec.name) == (spec.pk, cols)
             and self._trigger_version.get(spec.name) == TRIGGER_VERSION
+            and self._judged.get(spec.name) == judged
             and self._triggers_present(spec.name)
         ):
             return  # already capturing exactly these columns, with these triggers
@@ -189,12 +193,13 @@ class Engine:
             for stmt in trigger_sql(spec, cols):
                 self.conn.execute(stmt)
             self.conn.execute(
-                "INSERT OR REPLACE INTO _sync_tracked (tbl, pk, columns, version) "
-                "VALUES (?, ?, ?, ?)",
-                (spec.name, spec.pk, json.dumps(cols), TRIGGER_VERSION),
+                "INSERT OR REPLACE INTO _sync_tracked (tbl, pk, columns, version, judged) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (spec.name, spec.pk, json.dumps(cols), TRIGGER_VERSION, json.dumps(judged)),
             )
         self._tracked[spec.name] = (spec.pk, cols)
         self._trigger_version[spec.name] = TRIGGER_VERSION
+        self._judged[spec.name] = judged
 
     def _triggers_present(self, table: str) -> bool:
         names = {f"_sync_{table}_{s}" for s in ("ins", "upd", "del")}
@@ -238,6 +243,11 @@ class Engine:
         per row of this site's own changes before they are committed (``judge_local``)."""
         self.policy = policy
 
+    def _merger(self) -> Merger:
+        return Merger(
+            self.conn, self._tracked, self.policy, self._seen_lookup(), self._hlc(), self._judged
+        )
+
     def pending_mark(self) -> int:
         """Where this site's captured changes end now; ``judge_local`` judges those after it."""
         return int(self.conn.execute("SELECT coalesce(max(n), 0) FROM _sync_pending").fetchone()[0])
@@ -271,7 +281,7 @@ class Engine:
                 stood[col] = old
             first_col.add((tbl, row_id, col))
         seg = _local_segment(self.site_id, rows)
-        merger = Merger(self.conn, self._tracked, self.policy, self._seen_lookup(), self._hlc())
+        merger = self._merger()
         return merger.judge_only(seg, signer, before)
 
     def _row_before(
@@ -815,7 +825,7 @@ class Engine:
         frontiers = self._frontiers()
         waived = _origins_revoked(view)
         bound = hlcmod.bound()
-        merger = Merger(self.conn, self._tracked, self.policy, self._seen_lookup(), self._hlc())
+        merger = self._merger()
         max_hlc = 0
         progress = True
         while progress:

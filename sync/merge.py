@@ -49,6 +49,11 @@ def allow_all(
     return None
 
 
+def _saw(seg: Segment, hlc: int, origin: str) -> bool:
+    """Whether the writer of ``seg`` had seen the change made at ``hlc`` by ``origin``."""
+    return origin == seg.origin or hlc <= seg.seen.get(origin, 0)
+
+
 def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -88,12 +93,42 @@ class _View:
         pks: dict[str, str],
         overlay: dict[tuple[str, str], dict[str, Value]],
         befores: dict[tuple[str, str], dict[str, Any] | None] | None = None,
+        writer: Segment | None = None,
+        judged: dict[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.conn = conn
         self.pks = pks
         self.overlay = overlay
         self.befores = befores or {}
+        self.writer = writer
+        self.judged = judged or {}
         self.cache: dict[Any, Any] = {}
+
+    def _as_writer_saw(self, table: str, row_id: str, row: dict[str, Any]) -> dict[str, Any]:
+        """Judged columns as the segment's writer had them: where the winning value here was
+        written concurrently (its writer had not seen it), the newest value it had seen."""
+        seg = self.writer
+        if seg is None:
+            return row
+        for col in self.judged.get(table, ()):
+            cell = self.conn.execute(
+                "SELECT hlc, origin FROM _sync_cells WHERE tbl = ? AND row_id = ? AND col = ?",
+                (table, row_id, col),
+            ).fetchone()
+            if cell is None or _saw(seg, cell[0], cell[1]):
+                continue
+            seen = [
+                (h, o, v)
+                for h, o, v in self.conn.execute(
+                    "SELECT hlc, origin, value FROM _sync_versions WHERE tbl = ? AND row_id = ? "
+                    "AND col = ?",
+                    (table, row_id, col),
+                )
+                if o == "" or _saw(seg, h, o)
+            ]
+            if seen:
+                row[col] = max(seen, key=itemgetter(0, 1))[2]
+        return row
 
     def before(self, table: str, row_id: str) -> dict[str, Any] | None:
         """The row as stored, without the incoming values."""
@@ -104,7 +139,9 @@ class _View:
         cur = self.conn.execute(f"SELECT * FROM {_q(table)} WHERE {_q(pk)} = ?", (row_id,))
         names = [d[0] for d in cur.description]
         found = cur.fetchone()
-        return dict(zip(names, found, strict=True)) if found else None
+        if not found:
+            return None
+        return self._as_writer_saw(table, row_id, dict(zip(names, found, strict=True)))
 
     def row(self, table: str, row_id: str) -> dict[str, Any] | None:
         """The row with the incoming values laid over it (None once deleted)."""
@@ -135,12 +172,14 @@ class Merger:
         policy: Policy,
         seen_of: Callable[[str, int], dict[str, int]],
         now_hlc: int,
+        judged: dict[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.conn = conn
         self.tracked = tracked
         self.policy = policy
         self.seen_of = seen_of
         self.now_hlc = now_hlc
+        self.judged = {t: cols for t, cols in (judged or {}).items() if cols}
 
     def _load_cells(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str, str], Cell]:
         by_table: dict[str, list[str]] = {}
@@ -204,7 +243,9 @@ class Merger:
         pks = {t: pk for t, (pk, _cols) in self.tracked.items()}
         judged = {k: v for k, v in overlay.items() if k not in refused}
         while True:
-            view = _View(self.conn, pks, judged, befores)
+            view = _View(
+                self.conn, pks, judged, befores, None if befores is not None else seg, self.judged
+            )
             new: dict[tuple[str, str], tuple[str, str]] = {}
             for (table, row_id), values in judged.items():
                 try:
@@ -335,6 +376,8 @@ class Merger:
             out.conflicts += len(conflicts)
         changed_rows = {(k[0], k[1]) for k in changed}
         _values_by_row(cells, by_row, changed_rows)
+        if self.judged:
+            self._keep_versions(seg, row_keys, refused_rows)
         if park:
             self._park_unbuilt([k for k in by_row if k in park])
             by_row = {k: v for k, v in by_row.items() if k not in park}
@@ -348,6 +391,33 @@ class Merger:
         else:
             self._materialize(by_row)
         return out
+
+    def _keep_versions(
+        self, seg: Segment, row_keys: list[tuple[str, str]], refused: set[tuple[str, str]]
+    ) -> None:
+        """Keep every accepted value of a judged column, and, the first time a column of a row
+        already here changes, the value it had (the base, at clock 0), before the row is
+        rewritten."""
+        hlcs, _tables, _rows, col_names, values = seg.columns()
+        kept: list[tuple[Any, ...]] = []
+        for k, h, c, v in zip(row_keys, hlcs, col_names, values, strict=True):
+            if c in self.judged.get(k[0], ()) and k not in refused:
+                kept.append((k[0], k[1], c, h, seg.origin, v))
+        if not kept:
+            return
+        for t, r, c in {(t, r, c) for t, r, c, _h, _o, _v in kept}:
+            pk = self.tracked[t][0]
+            self.conn.execute(
+                "INSERT OR IGNORE INTO _sync_versions (tbl, row_id, col, hlc, origin, value) "
+                f"SELECT ?, ?, ?, 0, '', {_q(c)} FROM {_q(t)} WHERE {_q(pk)} = ? AND NOT EXISTS "
+                "(SELECT 1 FROM _sync_versions WHERE tbl = ? AND row_id = ? AND col = ?)",
+                (t, r, c, r, t, r, c),
+            )
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO _sync_versions (tbl, row_id, col, hlc, origin, value) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            kept,
+        )
 
     def _exists(self, key: tuple[str, str]) -> bool:
         t, r = key

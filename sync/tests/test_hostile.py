@@ -218,3 +218,51 @@ def test_a_row_whose_first_cells_were_refused_is_parked_and_the_import_goes_on(
     assert [r[0] for r in c.rows()] == ["t1"]
     assert c.conn.execute("SELECT tbl, row_id FROM _sync_parked").fetchall() == [("strict", "s1")]
     _sound(c)
+
+
+def _lead_guard(
+    signer: Signer, table: str, row_id: str, values: dict[str, Any], view: ReadView
+) -> str | None:
+    """The city moves tasks between units; a unit writes updates of the tasks its unit leads."""
+    if signer.role == "city" or table == "tasks":
+        return None if signer.role == "city" else "only the city writes tasks"
+    task = view.row("tasks", str((view.row(table, row_id) or {}).get("task_id")))
+    if task is None or not signer.covers_unit(str(task.get("unit"))):
+        return "update of a task outside the signer's units"
+    return None
+
+
+def test_a_change_is_judged_as_its_writer_saw_the_row_so_every_order_gives_one_verdict(
+    tmp_path: Path,
+) -> None:
+    """Unit 0 reports on its task while the city, concurrently, hands the task to unit 1. The
+    report was written when unit 0 led the task: every copy accepts it, whichever of the two
+    changes it receives first."""
+    from sync import TableSpec
+
+    city, (a, x, y) = network(tmp_path, 3, policy=_lead_guard)
+    for s in (city, a, x, y):
+        s.engine.track(TableSpec("tasks", judged=("unit",)))
+    city.exec("INSERT INTO tasks (id, unit, title) VALUES ('t1', 'u0', 'task')")
+    base = city.engine.export_bundle()
+    for s in (a, x, y):
+        s.engine.import_bundle(base)
+    a.exec("INSERT INTO updates (id, task_id, body) VALUES ('up1', 't1', 'done half')")
+    from_a = a.engine.export_bundle(city.id)
+    city.exec("UPDATE tasks SET unit = 'u1' WHERE id = 't1'")
+    from_city = city.engine.export_bundle(x.id)
+    x.engine.import_bundle(from_a)
+    x.engine.import_bundle(from_city)
+    y.engine.import_bundle(from_city)
+    result = y.engine.import_bundle(from_a)
+    assert result.rejections == []
+    assert x.snapshot() == y.snapshot()
+    assert y.rows("updates") == [("up1", "t1", "done half")]
+    assert y.rows()[0][1] == "u1"
+    # an update unit 0 writes after it learned of the hand-over is refused everywhere
+    a.engine.import_bundle(city.engine.export_bundle(a.id))
+    a.engine.set_policy(lambda *args: None)
+    a.exec("INSERT INTO updates (id, task_id, body) VALUES ('up2', 't1', 'too late')")
+    late = a.engine.export_bundle()
+    assert [r.row_id for r in x.engine.import_bundle(late).rejections] == ["up2"]
+    assert [r.row_id for r in y.engine.import_bundle(late).rejections] == ["up2"]

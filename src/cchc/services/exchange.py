@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cchc.domain.errors import CchcError, InvalidInput
-from cchc.services.sync_policy import TRACKED_TABLES, plan_policy
+from cchc.services.sync_policy import JUDGED_COLUMNS, TRACKED_TABLES, plan_policy
 from cchc.services.tasks import UNIT_KEY, resolve_unit
 from cchc.services.workspace import Workspace
 from cchc.store.uow import set_commit_guard
@@ -68,7 +68,7 @@ def open_engine(ws: Workspace) -> Engine:
     }
     for table in TRACKED_TABLES:
         if table in present:
-            engine.track(TableSpec(table))
+            engine.track(TableSpec(table, judged=JUDGED_COLUMNS.get(table, ())))
     engine.set_policy(plan_policy)
     return engine
 
