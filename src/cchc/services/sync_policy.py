@@ -82,7 +82,7 @@ def plan_policy(
     scope = list(signer.scope)
     consolidator = signer.role == "consolidator"
     before = view.before(table, row_id) or {}
-    row = view.row(table, row_id) or before  # a deleted row is judged as it stood
+    row = view.last(table, row_id) or {}  # a deleted row is judged as it stood
 
     if table == "attachment_blobs":
         # Content-addressed: the id is the SHA-256 of the bytes, so a row can only ever be the
@@ -120,7 +120,10 @@ def plan_policy(
 
     if table in ("reports", *_REPORT_CHILDREN):
         report = (
-            row if table == "reports" else (view.row("reports", str(row.get("report_id"))) or {})
+            row
+            if table == "reports"
+            # a child deleted with its report is judged by the report as it stood
+            else (view.last("reports", str(row.get("report_id"))) or {})
         )
         if report.get("scope") == "zone":
             return None if consolidator else POLICY["zone_report"].format(scope=scope)
