@@ -21,6 +21,7 @@ from cchc.services.reports import ReportView
 from cchc.texts import reports as T
 
 F = TypeVar("F", bound=Callable[..., Any])
+PERIOD_HELP = "2026-01 … 2026-12, 2026-Q1 … 2026-Q4, 2026-H1, 2026-9M, 2026"
 
 
 def figure_errors(func: F) -> F:
@@ -53,7 +54,7 @@ def report_group() -> None:
 
 @report_group.command("new")
 @click.option("--unit", required=True, help="The reporting unit: code, name or alias.")
-@click.option("--period", required=True, help="2026-01 … 2026-12, 2026-Q1, 2026-H1, 2026-9M, 2026")
+@click.option("--period", required=True, help=PERIOD_HELP)
 @click.option("--by", help="Officer's name (default: this laptop's officer).")
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
@@ -160,7 +161,7 @@ def report_revise(state: State, report_id: str, by: str | None) -> None:
 
 
 @report_group.command("consolidate")
-@click.option("--period", required=True, help="2026-01 … 2026-12, 2026-Q1, 2026-H1, 2026-9M, 2026")
+@click.option("--period", required=True, help=PERIOD_HELP)
 @click.option("--by", help="Officer's name.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
@@ -222,7 +223,7 @@ def report_list(state: State, period: str | None, unit: str | None, as_json: boo
 
 
 @report_group.command("status")
-@click.option("--period", required=True, help="2026-01 … 2026-12, 2026-Q1, 2026-H1, 2026-9M, 2026")
+@click.option("--period", required=True, help=PERIOD_HELP)
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
 @translate_errors

@@ -86,6 +86,9 @@ def period_title(kind: str, year: int, month: int | None = None) -> str:
         return f"tháng {month:02d} năm {year}"
     return {
         "Q1": f"quý I năm {year}",
+        "Q2": f"quý II năm {year}",
+        "Q3": f"quý III năm {year}",
+        "Q4": f"quý IV năm {year}",
         "H1": f"6 tháng đầu năm {year}",
         "9M": f"9 tháng năm {year}",
         "Y": f"năm {year}",
@@ -249,8 +252,9 @@ TARGETS_CLI_HEAD = ("Mã", "Chỉ tiêu", "Yêu cầu", "Thực tế", "Đánh g
 # `problem_text` puts its Vietnamese label in front of it.
 MESSAGES: dict[str, str] = {
     "period_invalid": (
-        "Kỳ báo cáo “{value}” không hợp lệ: dùng 2026-01 … 2026-12 (tháng), 2026-Q1 (quý I), "
-        "2026-H1 (6 tháng), 2026-9M (9 tháng) hoặc 2026 (năm)."
+        "Kỳ báo cáo “{value}” không có trong lịch báo cáo. Các dạng hợp lệ: 2026-01 … 2026-12 "
+        "(tháng), 2026-Q1, 2026-Q2, 2026-Q3, 2026-Q4 (quý I–IV), 2026-H1 (6 tháng), 2026-9M "
+        "(9 tháng), 2026 (năm). Thời gian chốt số liệu theo Nghị định số 09/2019/NĐ-CP, Điều 12."
     ),
     "period_calendar_invalid": "Tệp lịch kỳ báo cáo sai ở mục “{where}”.",
     "figure_negative": "{field} không được âm: đã nhập {value}.",
