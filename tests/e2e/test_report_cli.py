@@ -158,10 +158,10 @@ def test_targets_json_gives_code_title_threshold_actual_status(draft):
     _cli(db, "report", "set", report_id, *_fields(FIGURES))
     _cli(db, "report", "submit", report_id, "--by", "An")
     rows = json.loads(_cli(db, "targets", "--period", "2026-Q1", "--json").stdout)
-    assert [r["code"] for r in rows] == ["a", "b", "c", "d", "e", "f", "t18"]
+    assert [r["code"] for r in rows] == ["a", "b", "c", "d", "e", "f", "t12", "t13", "t18"]
     for row in rows:
-        assert {"code", "title", "threshold", "actual", "status"} <= set(row)
-        assert row["status"] in ("met", "not_met", "no_data")
+        assert {"code", "title", "threshold", "actual", "status", "reading", "measures"} <= set(row)
+        assert row["status"] in ("met", "on_track", "at_risk", "not_met", "no_data")
     t18 = next(r for r in rows if r["code"] == "t18")
     assert (t18["threshold"], t18["actual"], t18["status"]) == (80.0, 82.0, "met")
     unit_rows = json.loads(
@@ -224,3 +224,28 @@ def test_budget_and_amendment_commands(db_path):
     assert task["timeframe"] == "Quý IV/2026"
     listed = json.loads(_cli(db_path, "amendment", "list", "--json").stdout)
     assert listed[0]["status"] == "approved"
+
+
+def test_a_new_user_with_three_rows_done_does_not_see_target_c_met(db_path):
+    # The case: only rows 1, 4 and 11 done, on time; the annual report made on 16/12.
+    env = {"CCHC_NOW": "2026-12-16T09:00:00+07:00"}
+
+    def cli(*args):
+        return run_cchc("--db", str(db_path), *args, env=env, check=True)
+
+    cli("init")
+    cli("task", "update", "1", "--status", "done", "--done-on", "10/01/2026", "--by", "An")
+    cli("task", "update", "4", "--status", "done", "--done-on", "20/03/2026", "--by", "An")
+    cli("task", "update", "11", "--status", "done", "--done-on", "25/03/2026", "--by", "An")
+    rows = json.loads(cli("targets", "--period", "2026", "--json").stdout)
+    c = next(r for r in rows if r["code"] == "c")
+    assert c["status"] != "met"
+    assert c["status"] == "not_met"  # the standing duties have no monthly product
+    assert (c["detail"]["counted"], c["detail"]["done_on_time"]) == (26, 3)
+    assert c["actual"] == 11.54
+    not_due = [t["stt"] for t in c["tasks"] if t["verdict"] == "not_yet_due"]
+    assert 2 in not_due and 26 in not_due  # "Cả năm 2026": due 31/12, after the 14/12 cut-off
+    assert any("14/12/2026" in n and "31/12/2026" in n for n in c["notes"])  # says so plainly
+    text = cli("targets", "--period", "2026").stdout
+    assert "Không đạt" in text and "chưa đến hạn" in text.lower()
+    assert "31/12/2026" in text

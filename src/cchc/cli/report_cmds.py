@@ -288,16 +288,32 @@ def targets_command(state: State, period: str | None, unit: str | None, as_json:
         return
     click.echo(
         T.CLI["targets_head"].format(
-            who=view.scope_name or T.ZONE_BODY, period=view.period, start=view.start, end=view.end
+            who=view.scope_name or T.ZONE_BODY,
+            period=view.period,
+            start=format_vn_date(from_iso(view.start)),
+            end=format_vn_date(from_iso(view.end)),
         )
     )
     for t in view.targets:
         actual = "–" if t.actual is None else f"{t.actual:g}"
         threshold = "" if t.threshold is None else f"≥ {t.threshold:g}"
         click.echo(
-            f"  {t.code:<4} {T.TARGET_STATUS[t.status]:<16} {actual:>7} {threshold:<6} "
+            f"  {t.code:<4} {T.TARGET_STATUS[t.status]:<21} {actual:>7} {threshold:<6} "
             f"{T.TARGET_SHORT.get(t.code, t.title)}"
         )
+        if t.reading:
+            click.echo(f"       {T.CLI['reading']}: {t.reading}")
+        if len(t.measures) > 1:
+            for m in t.measures:
+                value = "–" if m.actual is None else f"{m.actual:g}"
+                click.echo(f"       - {m.label}: {value} ({T.TARGET_STATUS[m.status]})")
+        if t.tasks:
+            counts: dict[str, int] = {}
+            for line in t.tasks:
+                counts[line.verdict_text] = counts.get(line.verdict_text, 0) + 1
+            click.echo("       " + "; ".join(f"{k}: {n}" for k, n in counts.items()))
+        for note in t.notes:
+            click.echo(f"       {T.CLI['note']}: {note}")
 
 
 @click.group("budget")

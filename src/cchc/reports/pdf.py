@@ -288,6 +288,9 @@ def story(doc: OfficialReport) -> list[Flowable]:
             fractions = block.col_widths or tuple(1 / len(block.table[0]) for _ in block.table[0])
             cells = [st["cell"]] + [st["cell_c"]] * (len(fractions) - 1)
             out.append(_grid(block.table, fractions, TEXT_WIDTH, st["cell_head"], cells))
+        if block.after:
+            out.append(Spacer(1, 4))
+        out.extend(_p(text, st["body"]) for text in block.after)
     out.append(_p(doc.closing, st["body"]))
     out.append(Spacer(1, 8))
     out.append(CondPageBreak(70 * mm))
