@@ -9,11 +9,20 @@ from typing import Any, TypeVar
 
 import click
 
-from cchc.cli.common import EXIT_BAD_INPUT, State, echo_json, fail, pass_state, translate_errors
+from cchc.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILURE,
+    State,
+    echo_json,
+    fail,
+    pass_state,
+    translate_errors,
+)
 from cchc.domain.dates import format_vn_date, from_iso
 from cchc.domain.figures import FiguresInvalid
 from cchc.services import amendments as amendment_service
 from cchc.services import budget as budget_service
+from cchc.services import provenance as prov_service
 from cchc.services import report_output
 from cchc.services import reports as report_service
 from cchc.services import targets as target_service
@@ -268,6 +277,99 @@ def report_export(state: State, report_id: str, out: str) -> None:
     with state.workspace() as ws:
         path = report_output.write_export(ws, report_id, Path(out))
     click.echo(T.CLI["written"].format(path=path))
+
+
+def _laptop(laptop: prov_service.Laptop | None) -> str:
+    if laptop is None or laptop.site is None:
+        return T.LAPTOP_UNKNOWN
+    if not laptop.certified:
+        return T.LAPTOP_UNCERTIFIED.format(site=laptop.site[:12])
+    if laptop.revoked:
+        return T.LAPTOP_REVOKED.format(fingerprint=laptop.fingerprint)
+    return T.LAPTOP_CERTIFIED.format(
+        fingerprint=laptop.fingerprint, role=laptop.role, scope=", ".join(laptop.scope)
+    )
+
+
+def _value(value: int | float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:g}".replace(".", ",") if isinstance(value, float) else str(value)
+
+
+def _verification_text(v: prov_service.Verification) -> list[str]:
+    lines = [T.VERIFY_OUTCOME[v.outcome].format(code=v.code, units="; ".join(v.changed_sources))]
+    if v.report_id is None:
+        return lines
+    L = T.VERIFY_LINES
+    lines.append(
+        L["report"].format(
+            who=v.unit_name or T.ZONE_BODY,
+            period=v.period,
+            revision=v.revision,
+            number=v.number or "…",
+            date=format_vn_date(from_iso(v.report_date)),
+            id=v.report_id[:8],
+        )
+    )
+    lines.append(
+        L["submitted"].format(
+            by=v.submitted_by, at=v.submitted_at, laptop=_laptop(v.submitted_laptop)
+        )
+    )
+    prov = v.provenance
+    if prov is None:
+        return lines
+    lines.append(
+        L["consolidated"].format(
+            by=prov.consolidated_by, at=prov.consolidated_at, laptop=_laptop(prov.laptop)
+        )
+    )
+    lines.append(L["sources_head"])
+    for s in prov.sources:
+        lines.append(
+            L["source"].format(
+                unit=s.unit_name,
+                revision=s.revision,
+                id=s.report_id[:8],
+                by=s.submitted_by,
+                at=s.submitted_at,
+                laptop=_laptop(s.laptop),
+            )
+        )
+    lines.append(L["figures_head"])
+    for f in v.figures:
+        parts = " + ".join(f"{_value(p.value)} ({p.unit_name}, lần {p.revision})" for p in f.parts)
+        lines.append(
+            L["figure"].format(
+                label=T.FIGURE_LABELS[f.figure], total=_value(f.total), parts=parts or "–"
+            )
+        )
+    return lines
+
+
+@report_group.command("verify")
+@click.argument("code_or_pdf")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+@translate_errors
+def report_verify(state: State, code_or_pdf: str, as_json: bool) -> None:
+    """Check a report's verification code (or its PDF) against the reports held here.
+
+    Says whether that exact content was issued, who submitted and consolidated it, and the unit
+    figures behind each total. Exits 0 when it matches, 1 when it does not.
+
+    Example: cchc report verify ABCD-EFGH-JKLM-NPQR   or   cchc report verify bao-cao.pdf
+    """
+    with state.workspace() as ws:
+        result = prov_service.verify(ws, code_or_pdf)
+    if as_json:
+        echo_json(result)
+    else:
+        for line in _verification_text(result):
+            click.echo(line)
+    if not result.ok:
+        raise SystemExit(EXIT_FAILURE)
 
 
 @click.command("targets")

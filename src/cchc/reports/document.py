@@ -55,3 +55,5 @@ class OfficialReport:
     title: str = "BÁO CÁO"
     draft: bool = False
     metadata: dict[str, str] = field(default_factory=dict)
+    verification: tuple[str, ...] = ()  # lines printed beside the QR code (issued reports only)
+    qr_payload: str = ""  # what the QR code holds

@@ -215,6 +215,10 @@ def official_document(ws: Workspace, ref: str) -> OfficialReport:
             for t in report.tasks
         ),
         draft=report.status == "draft",
+        verification=tuple(line.format(code=report.content_code) for line in T.VERIFY_PDF_LINES)
+        if report.content_code
+        else (),
+        qr_payload=f"CCHC-BLV {report.content_code} {report.id}" if report.content_code else "",
         metadata={
             "title": f"{T.DOC_TYPE} {T.report_summary(period_words)}",
             "author": who,

@@ -327,6 +327,35 @@ CLI: dict[str, str] = {
     "by_unit": "Theo đơn vị:",
     "amendment_state": "Đề xuất {id}: {status}.",
 }
+# ---- verification (cchc report verify, and the PDF's verification box) -----------------------
+VERIFY_LABEL = "Mã xác thực"
+VERIFY_PDF_LINES = (
+    "Mã xác thực: {code}",
+    "Kiểm tra nội dung báo cáo: cchc report verify {code} (hoặc quét mã QR).",
+)
+VERIFY_OUTCOME: dict[str, str] = {
+    "verified": "KHỚP: nội dung báo cáo đúng như khi ban hành.",
+    "unknown_code": "KHÔNG KHỚP: máy này không giữ báo cáo nào có mã {code}.",
+    "changed": (
+        "KHÔNG KHỚP: báo cáo mang mã {code} đã bị thay đổi nội dung sau khi ban hành; "
+        "không dùng số liệu của bản này."
+    ),
+    "source_changed": ("KHÔNG KHỚP: báo cáo của đơn vị đã bị thay đổi sau khi tổng hợp: {units}."),
+}
+VERIFY_LINES: dict[str, str] = {
+    "report": "Báo cáo {who}, kỳ {period}, lần {revision}, số {number}, ngày {date} (mã {id}).",
+    "submitted": "Ban hành (gửi) bởi {by} lúc {at}, từ máy {laptop}.",
+    "consolidated": "Tổng hợp bởi {by} lúc {at}, trên máy {laptop}.",
+    "source": "- {unit}, báo cáo lần {revision} (mã {id}), gửi bởi {by} lúc {at}, từ máy {laptop}.",
+    "figures_head": "Số liệu tổng hợp và số liệu của từng đơn vị:",
+    "figure": "- {label}: {total} = {parts}",
+    "sources_head": "Các báo cáo đơn vị được tổng hợp:",
+}
+LAPTOP_CERTIFIED = "{fingerprint} ({role}; phạm vi: {scope})"
+LAPTOP_REVOKED = "{fingerprint} (chứng nhận đã bị thu hồi)"
+LAPTOP_UNCERTIFIED = "chưa được chứng nhận (mã máy {site})"
+LAPTOP_UNKNOWN = "không rõ"
+
 BUDGET_TOTAL = "Tổng cộng"
 BUDGET_HEAD = ("Stt", "Nhiệm vụ", "Đơn vị", "Dự trù", "Được duyệt", "Đã chi")
 TARGETS_CLI_HEAD = ("Mã", "Chỉ tiêu", "Yêu cầu", "Thực tế", "Đánh giá")
@@ -342,6 +371,14 @@ MESSAGES: dict[str, str] = {
         "(9 tháng), 2026 (năm). Thời gian chốt số liệu theo Nghị định số 09/2019/NĐ-CP, Điều 12."
     ),
     "period_calendar_invalid": "Tệp lịch kỳ báo cáo sai ở mục “{where}”.",
+    "verify_code_invalid": (
+        "“{value}” không phải mã xác thực (16 ký tự, dạng ABCD-EFGH-JKLM-NPQR) cũng không phải "
+        "tệp PDF."
+    ),
+    "verify_file": "Không mở được tệp {value}: {reason}.",
+    "verify_pdf_too_big": "Tệp {value} quá lớn để là một báo cáo (giới hạn {limit} MB).",
+    "verify_pdf_unreadable": "Không đọc được tệp {value}: tệp không phải PDF hoặc đã hỏng.",
+    "verify_pdf_no_code": "Tệp {value} không có mã xác thực của báo cáo.",
     "figure_negative": "{field} không được âm: đã nhập {value}.",
     "figure_percent_range": "{field} phải từ 0 đến 100: đã nhập {value}.",
     "figure_not_integer": "{field} phải là số nguyên không âm: đã nhập “{value}”.",
