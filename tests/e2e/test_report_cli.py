@@ -249,3 +249,33 @@ def test_a_new_user_with_three_rows_done_does_not_see_target_c_met(db_path):
     text = cli("targets", "--period", "2026").stdout
     assert "Không đạt" in text and "chưa đến hạn" in text.lower()
     assert "31/12/2026" in text
+
+
+def test_report_verify_reads_the_code_from_the_pdf_and_a_changed_report_fails(draft, tmp_path):
+    import sqlite3
+
+    db, report_id = draft
+    _cli(db, "report", "set", report_id, *_fields(FIGURES), "--section", "III=Đã tiếp nhận.")
+    _cli(db, "report", "submit", report_id, "--by", "Nguyễn Văn An")
+    zone_id = _cli(db, "report", "consolidate", "--period", "2026-Q1", "--by", "Bình").stdout
+    zone_id = zone_id.strip()
+    _cli(db, "report", "submit", zone_id, "--by", "Bình")
+    pdf = tmp_path / "tong-hop.pdf"
+    _cli(db, "report", "pdf", zone_id, "--out", str(pdf))
+    code = _show(db, zone_id)["content_code"]
+    ok = _cli(db, "report", "verify", str(pdf))
+    assert ok.returncode == 0 and "KHỚP" in ok.stdout and code in ok.stdout
+    assert "Nguyễn Văn An" in ok.stdout and "Bình" in ok.stdout
+    assert "Hồ sơ tiếp nhận trực tiếp: 40 = 40 (Trung tâm Phục vụ hành chính công" in ok.stdout
+    as_json = json.loads(_cli(db, "report", "verify", code, "--json").stdout)
+    assert (as_json["ok"], as_json["report_id"]) == (True, zone_id)
+    conn = sqlite3.connect(str(db))
+    with conn:
+        conn.execute(
+            "UPDATE report_figures SET payments_online = 40 WHERE report_id = ?", (zone_id,)
+        )
+    conn.close()
+    changed = _cli(db, "report", "verify", str(pdf), check=False)
+    assert changed.returncode == 1 and "KHÔNG KHỚP" in changed.stdout
+    bad = _cli(db, "report", "verify", "ABCD", check=False)
+    assert bad.returncode == 2 and "mã xác thực" in bad.stderr

@@ -334,7 +334,7 @@ VERIFY_PDF_LINES = (
     "Kiểm tra nội dung báo cáo: cchc report verify {code} (hoặc quét mã QR).",
 )
 VERIFY_OUTCOME: dict[str, str] = {
-    "verified": "KHỚP: nội dung báo cáo đúng như khi ban hành.",
+    "verified": "KHỚP: báo cáo mang mã {code} có nội dung đúng như khi ban hành.",
     "unknown_code": "KHÔNG KHỚP: máy này không giữ báo cáo nào có mã {code}.",
     "changed": (
         "KHÔNG KHỚP: báo cáo mang mã {code} đã bị thay đổi nội dung sau khi ban hành; "
