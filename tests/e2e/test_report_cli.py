@@ -279,3 +279,27 @@ def test_report_verify_reads_the_code_from_the_pdf_and_a_changed_report_fails(dr
     assert changed.returncode == 1 and "KHÔNG KHỚP" in changed.stdout
     bad = _cli(db, "report", "verify", "ABCD", check=False)
     assert bad.returncode == 2 and "mã xác thực" in bad.stderr
+
+
+def test_cchc_plan_shows_section_ii_solutions_beside_the_areas_tasks(draft):
+    db, report_id = draft
+    out = _cli(db, "plan", "--area", "III").stdout
+    assert out.index("mục II.3. Cải cách thủ tục hành chính") < out.index("Nhiệm vụ cụ thể")
+    assert "c) Tiếp tục thực hiện Nghị định số 118/NĐ-CP ngày 09/6/2025" in out
+    assert "  18. Tỷ lệ thanh toán trực tuyến" in out and "  4. " not in out
+    areas = json.loads(_cli(db, "plan", "--json").stdout)
+    assert [(a["code"], len(a["solutions"]), len(a["tasks"])) for a in areas] == [
+        ("I", 4, 6),
+        ("II", 4, 4),
+        ("III", 6, 8),
+        ("IV", 4, 2),
+        ("V", 4, 2),
+        ("VI", 2, 1),
+        ("VII", 6, 3),
+    ]
+    bad = _cli(db, "plan", "--area", "VIII", check=False)
+    assert bad.returncode == 2 and "VIII" in bad.stderr
+    shown = _cli(db, "report", "show", report_id, "--solutions").stdout
+    guide = shown.index("Viết phần III theo nhiệm vụ, giải pháp tại mục II.3")
+    assert guide < shown.index("[III]")
+    assert "b) Rà soát, thống kê và đề xuất phương án đơn giản hóa" in shown

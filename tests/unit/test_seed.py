@@ -403,3 +403,15 @@ def test_an_empty_seed_is_refused_at_its_first_missing_section():
 )
 def test_a_field_path_reads_like_the_file(loc, path):
     assert field_path(loc) == path
+
+
+def test_section_ii_solutions_are_data_beside_each_area(seed):
+    counts = {a.code: len(a.solutions) for a in seed.areas}
+    assert counts == {"I": 4, "II": 4, "III": 6, "IV": 4, "V": 4, "VI": 2, "VII": 6}
+    for area in seed.areas:
+        for i, item in enumerate(area.solutions):
+            assert item.startswith(("a) ", "b) ", "c) ", "d) ", "đ) ", "e) ")), area.code
+            assert item in SOURCE_FLAT, (area.code, i)  # verbatim (page breaks joined)
+    assert seed.areas[1].solutions[3].endswith("số hóa công tác phổ biến, giáo dục pháp luật.")
+    assert seed.areas[6].solutions[-1].startswith("e) Tiếp tục duy trì hiệu quả")
+    assert "Danh mục nhiệm vụ" not in seed.areas[6].solutions[-1]

@@ -22,12 +22,14 @@ from cchc.domain.dates import format_vn_date, from_iso
 from cchc.domain.figures import FiguresInvalid
 from cchc.services import amendments as amendment_service
 from cchc.services import budget as budget_service
+from cchc.services import plan as plan_service
 from cchc.services import provenance as prov_service
 from cchc.services import report_output
 from cchc.services import reports as report_service
 from cchc.services import targets as target_service
 from cchc.services.reports import ReportView
 from cchc.texts import reports as T
+from cchc.texts.plan import NARRATIVE_GUIDE
 
 F = TypeVar("F", bound=Callable[..., Any])
 PERIOD_HELP = "2026-01 … 2026-12, 2026-Q1 … 2026-Q4, 2026-H1, 2026-9M, 2026"
@@ -192,13 +194,19 @@ def report_consolidate(state: State, period: str, by: str | None, as_json: bool)
 
 @report_group.command("show")
 @click.argument("report_id")
+@click.option(
+    "--solutions",
+    is_flag=True,
+    help="Under each area, the solutions of section II of the plan its text is written against.",
+)
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
 @translate_errors
-def report_show(state: State, report_id: str, as_json: bool) -> None:
+def report_show(state: State, report_id: str, solutions: bool, as_json: bool) -> None:
     """Show a report: its figures, rates, texts and tasks."""
     with state.workspace() as ws:
         view = report_service.get_report(ws, report_id)
+        areas = {a.code: a for a in plan_service.plan_areas(ws)} if solutions else {}
     if as_json:
         echo_json(view)
         return
@@ -210,7 +218,12 @@ def report_show(state: State, report_id: str, as_json: bool) -> None:
         if rate is not None:
             click.echo(f"  {T.RATE_LABELS[key]}: {rate}")
     for key, text in view.sections.items():
-        if text:
+        area = areas.get(key)
+        if area is not None:
+            click.echo(NARRATIVE_GUIDE.format(code=key, section=area.section))
+            for item in area.solutions:
+                click.echo(f"    {item}")
+        if text or area is not None:
             click.echo(f"[{key}] {text}")
 
 
