@@ -19,9 +19,11 @@ from cchc.services.sync_policy import TRACKED_TABLES, plan_policy
 from cchc.services.tasks import resolve_unit
 from cchc.services.workspace import Workspace
 from sync import Engine, ImportResult, TableSpec
-from sync.errors import SyncError, UsageError
+from sync.errors import SyncError, UnknownSite, UsageError
 from sync.signing import public_from_hex
 from sync.transport import (
+    ClientIdentity,
+    HubLimits,
     PartStore,
     SmtpConfig,
     TransportError,
@@ -37,6 +39,7 @@ from sync.transport import push as http_push
 
 ROLES = ("unit", "consolidator", "city")
 HUB_SETTING = "sync_hub_site:"
+HUB_FINGERPRINT_SETTING = "sync_hub_fingerprint:"
 
 
 def key_dir_for(db_path: Path) -> Path:
@@ -158,6 +161,21 @@ def revoke(ws: Workspace, site_id: str) -> int:
 # ---------------------------------------------------------------------- export and import
 
 
+def export_encrypted(
+    engine: Engine, peer: str | None, encrypt_to: str | None = None, encrypt: bool = True
+) -> bytes:
+    """A bundle for ``peer``, encrypted to ``encrypt_to`` if given (its key must be known), else
+    to ``peer`` whenever its key is known; in the clear with ``encrypt=False`` or no recipient."""
+    if encrypt and encrypt_to:
+        return engine.export_bundle(peer, encrypt_to=encrypt_to)
+    if encrypt and peer:
+        try:
+            return engine.export_bundle(peer, encrypt_to=peer)
+        except UnknownSite:
+            pass  # no key known for that site: the bundle goes signed but readable
+    return engine.export_bundle(peer)
+
+
 def export_bundle(ws: Workspace, peer: str | None = None, encrypt_to: str | None = None) -> bytes:
     return open_engine(ws).export_bundle(peer, encrypt_to=encrypt_to)
 
@@ -169,10 +187,15 @@ def export_to(
     peer: str | None = None,
     part_size: int | None = None,
     encrypt_to: str | None = None,
+    encrypt: bool = True,
 ) -> list[Path]:
-    """Write a bundle (atomically; in numbered parts with ``part_size``) into ``to_dir``."""
+    """Write a bundle (atomically; in numbered parts with ``part_size``) into ``to_dir``.
+
+    Encrypted to ``encrypt_to``, else to ``peer`` whenever its key is known, unless
+    ``encrypt=False``.
+    """
     engine = open_engine(ws)
-    data = engine.export_bundle(peer, encrypt_to=encrypt_to)
+    data = export_encrypted(engine, peer, encrypt_to, encrypt)
     folder = Path(to_dir)
     folder.mkdir(parents=True, exist_ok=True)
     prefix = f"cchc-{engine.site_id[:8]}"
@@ -301,9 +324,19 @@ def write_email(
     out: Path,
     part_size: int | None = None,
     peer: str | None = None,
+    encrypt_to: str | None = None,
+    encrypt: bool = True,
 ) -> list[Path]:
     """Write ``.eml`` files (one per part) ready to open in a mail client and send."""
-    return email_bundle(ws, to=to, out=out, part_size=part_size, peer=peer)[0]
+    return email_bundle(
+        ws,
+        to=to,
+        out=out,
+        part_size=part_size,
+        peer=peer,
+        encrypt_to=encrypt_to,
+        encrypt=encrypt,
+    )[0]
 
 
 def email_bundle(
@@ -314,13 +347,15 @@ def email_bundle(
     part_size: int | None = None,
     peer: str | None = None,
     smtp: SmtpConfig | None = None,
+    encrypt_to: str | None = None,
+    encrypt: bool = True,
 ) -> tuple[list[Path], int]:
     """Write the ``.eml`` files and, when SMTP is given, send the same messages too.
 
-    Returns the files written and how many messages were sent.
+    Encrypted like ``export_to``. Returns the files written and how many messages were sent.
     """
     engine = open_engine(ws)
-    data = engine.export_bundle(peer)
+    data = export_encrypted(engine, peer, encrypt_to, encrypt)
     sender = f"cchc-{engine.site_id[:8]}@localhost"
     kwargs: dict[str, Any] = {"to": to, "sender": sender, "prefix": f"cchc-{engine.site_id[:8]}"}
     if part_size:
@@ -335,12 +370,39 @@ def _hub_key(url: str) -> str:
     return HUB_SETTING + url.rstrip("/")
 
 
-def push(ws: Workspace, url: str) -> dict[str, Any]:
-    """Send the hub what it has not acknowledged; resumes a cut transfer."""
+def hub_fingerprint(ws: Workspace, url: str) -> str | None:
+    """The TLS certificate fingerprint this laptop pins for the hub at ``url``, if any."""
+    return ws.setting(HUB_FINGERPRINT_SETTING + url.rstrip("/"))
+
+
+def set_hub_fingerprint(ws: Workspace, url: str, fingerprint: str) -> None:
+    from sync.transport.tls import normalize_fingerprint
+
+    ws.set_setting(HUB_FINGERPRINT_SETTING + url.rstrip("/"), normalize_fingerprint(fingerprint))
+
+
+def client_identity(engine: Engine) -> ClientIdentity:
+    """What signs this laptop's requests to the hub: its site id and certified key."""
+    return ClientIdentity(engine.site_id, engine.key)
+
+
+def _carrier_options(
+    ws: Workspace, url: str, fingerprint: str | None, insecure_http: bool
+) -> dict[str, Any]:
+    if fingerprint:
+        set_hub_fingerprint(ws, url, fingerprint)
+    return {"hub_fingerprint": hub_fingerprint(ws, url), "insecure_http": insecure_http}
+
+
+def push(
+    ws: Workspace, url: str, *, fingerprint: str | None = None, insecure_http: bool = False
+) -> dict[str, Any]:
+    """Send the hub what it has not acknowledged, encrypted to it once known; resumes a cut."""
     engine = open_engine(ws)
+    options = _carrier_options(ws, url, fingerprint, insecure_http)
     hub_site = ws.setting(_hub_key(url))
-    data = engine.export_bundle(hub_site)
-    sent = http_push(url, data, engine.site_id)
+    data = export_encrypted(engine, hub_site)
+    sent = http_push(url, data, client_identity(engine), **options)
     result = dict(sent.result)
     if result.get("hub_site_id"):
         ws.set_setting(_hub_key(url), str(result["hub_site_id"]))
@@ -349,12 +411,15 @@ def push(ws: Workspace, url: str) -> dict[str, Any]:
     return result
 
 
-def pull(ws: Workspace, url: str) -> dict[str, Any]:
+def pull(
+    ws: Workspace, url: str, *, fingerprint: str | None = None, insecure_http: bool = False
+) -> dict[str, Any]:
     """Fetch what the hub holds for this laptop and import it; resumes a cut transfer."""
     engine = open_engine(ws)
+    options = _carrier_options(ws, url, fingerprint, insecure_http)
     dest = parts_dir_for(ws.path) / "pulled.cchc"
     dest.parent.mkdir(parents=True, exist_ok=True)
-    got = http_pull(url, engine.site_id, dest)
+    got = http_pull(url, client_identity(engine), dest, **options)
     if got.path is None:
         return {"applied": 0, "duplicate": 0, "held": 0, "rejected": 0, "nothing": True}
     try:
@@ -369,15 +434,31 @@ def pull(ws: Workspace, url: str) -> dict[str, Any]:
 
 
 class Hub:
-    """The city's HTTP hub bound to a database file: each request opens its own connection."""
+    """The city's HTTP hub bound to a database file: each call opens its own connection.
+
+    It admits a request only from a key the city's trust chain certifies for the site it names,
+    and serves each site only bundles encrypted to that site.
+    """
 
     def __init__(self, db_path: Path) -> None:
         self.db_path = Path(db_path)
 
-    def on_bundle(self, data: bytes, sender: str) -> dict[str, Any]:
+    def _open(self) -> Workspace:
+        return Workspace.open(self.db_path, load_plan=False)
+
+    def check_key(self, site_id: str, public_key: bytes) -> None:
+        """Raise a TrustError unless ``public_key`` is certified (and not revoked) for the site."""
+        ws = self._open()
+        try:
+            open_engine(ws).signer_of(site_id, public_key)
+        finally:
+            ws.close()
+
+    def on_bundle(self, path: Path, sender: str) -> dict[str, Any]:
         from cchc.texts.sync import sync_message
 
-        ws = Workspace.open(self.db_path)
+        data = Path(path).read_bytes()
+        ws = self._open()
         try:
             engine = open_engine(ws)
             try:
@@ -397,21 +478,46 @@ class Hub:
             ws.close()
 
     def bundle_for(self, peer: str) -> bytes:
-        ws = Workspace.open(self.db_path)
+        ws = self._open()
         try:
-            return open_engine(ws).export_bundle(peer)
+            return open_engine(ws).export_bundle(peer, encrypt_to=peer)
         finally:
             ws.close()
 
 
-def serve(ws: Workspace, host: str, port: int, ready: Any = None) -> None:
-    """Run the hub on this database until interrupted."""
+def hub_data_dir(ws: Workspace) -> Path:
+    """Where the hub keeps uploads and prepared bundles unless told: ``<db>.hub`` beside it."""
+    return ws.path.with_name(ws.path.name + ".hub")
+
+
+def serve(
+    ws: Workspace,
+    host: str,
+    port: int,
+    ready: Any = None,
+    *,
+    data_dir: Path | None = None,
+    tls_cert: Path | None = None,
+    tls_key: Path | None = None,
+    limits: HubLimits | None = None,
+) -> None:
+    """Run the hub on this database until interrupted (Ctrl+C or SIGTERM)."""
     from sync.transport import serve as http_serve
 
     open_engine(ws)  # create keys and tables before the first request
     hub = Hub(ws.path)
-    staging = ws.path.with_name(ws.path.name + ".hub")
-    http_serve(hub.on_bundle, hub.bundle_for, staging, host=host, port=port, ready=ready)
+    http_serve(
+        hub.on_bundle,
+        hub.bundle_for,
+        hub.check_key,
+        data_dir or hub_data_dir(ws),
+        host=host,
+        port=port,
+        limits=limits,
+        tls_cert=tls_cert,
+        tls_key=tls_key,
+        ready=ready,
+    )
 
 
 __all__ = [
@@ -421,6 +527,11 @@ __all__ = [
     "TransportError",
     "UsageError",
     "capture_suppressed",
+    "client_identity",
+    "hub_data_dir",
+    "hub_fingerprint",
+    "export_encrypted",
+    "set_hub_fingerprint",
     "install_capture",
     "certify",
     "conflicts",

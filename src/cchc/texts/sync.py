@@ -105,6 +105,13 @@ CLI: dict[str, str] = {
     "bị từ chối {rejected}.",
     "pulled_nothing": "Máy chủ {url} không có gì mới cho máy này.",
     "serving": "Máy chủ đồng bộ đang chạy tại {url} (Ctrl+C để dừng).",
+    "serving_fingerprint": "Mã nhận dạng chứng chỉ TLS của máy chủ (SHA-256), gửi kèm tệp tin "
+    "cậy cho các máy: {fingerprint}",
+    "serving_plain": "Cảnh báo: máy chủ nhận kết nối từ máy khác mà không có TLS; hãy dùng "
+    "--tls-cert và --tls-key.",
+    "hub_cert_made": "Đã tạo chứng chỉ {cert} và khoá {key} (giữ kín tệp khoá).",
+    "tls_pair": "Cần cả --tls-cert và --tls-key.",
+    "encrypt_conflict": "Không thể dùng --encrypt-to cùng với --no-encrypt.",
     "emails_written": "Đã ghi {count} thư (.eml) gửi {to}:",
     "emails_sent": "Đã gửi {count} thư tới {to}.",
 }
