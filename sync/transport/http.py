@@ -150,11 +150,12 @@ class _Client:
         self.scheme = scheme
         self.origin = f"{scheme}://{urlsplit(url).netloc}"
         self._http: httpx.Client | None = None
+        self.verify_tls = True
 
     def _client(self) -> httpx.Client:
         if self._http is None:
-            verify: Any = True
-            if self.scheme == "https" and self.fingerprint:
+            verify: Any = self.verify_tls
+            if self.scheme == "https" and self.fingerprint and self.verify_tls:
                 verify = pinned_context(self.host, self.port, self.fingerprint, self.timeout)
             self._http = httpx.Client(
                 base_url=self.origin,
@@ -580,12 +581,18 @@ def reachable(
     *,
     hub_fingerprint: str | None = None,
     insecure_http: bool = False,
+    verify_tls: bool = True,
 ) -> bool:
-    """True when a hub answers `GET /v1/ping` with this protocol at `url` within `timeout`."""
+    """True when a hub answers `GET /v1/ping` with this protocol at `url` within `timeout`.
+
+    `verify_tls=False` (with `insecure_http=True`) makes it a bare liveness probe: the ping
+    carries nothing, and push and pull still check the hub as they must.
+    """
     try:
         client = _Client(
             url, None, timeout, hub_fingerprint=hub_fingerprint, insecure_http=insecure_http
         )
+        client.verify_tls = verify_tls
         status, body = client.json("GET", "/v1/ping")
     except (TransportError, *_RETRYABLE):
         return False

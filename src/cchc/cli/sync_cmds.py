@@ -15,7 +15,7 @@ from cchc.cli.common import EXIT_BAD_INPUT, EXIT_FAILURE, State, echo_json, fail
 from cchc.cli.common import translate_errors as app_errors
 from cchc.services import exchange
 from cchc.texts.errors import MESSAGES
-from cchc.texts.sync import CLI, sync_message
+from cchc.texts.sync import CLI, sync_message, transport_message
 from sync.errors import SyncError
 from sync.transport import DiskFull, SmtpConfig, TransportError
 
@@ -36,7 +36,7 @@ def sync_errors(func: F) -> F:
         except DiskFull as err:
             fail(f"Lỗi: {MESSAGES['disk_full']} ({err})", EXIT_FAILURE)
         except TransportError as err:
-            fail(f"Lỗi: {err}", EXIT_FAILURE)
+            fail(f"Lỗi: {transport_message(err) or err}", EXIT_FAILURE)
 
     return app_errors(wrapper)  # type: ignore[return-value]
 

@@ -203,8 +203,9 @@ def set_hub_url(ws: Workspace, url: str) -> None:
 
 
 def reachable(url: str) -> bool:
-    """Whether a hub answers at `url` (a short ping; no data is sent)."""
-    return bool(url) and hub_reachable(url, timeout=3.0)
+    """Whether a hub answers at `url` (a short ping; no data is sent, so neither its certificate
+    nor plain http is judged here: push and pull check them before sending anything)."""
+    return bool(url) and hub_reachable(url, timeout=3.0, insecure_http=True, verify_tls=False)
 
 
 def local_time(iso_value: str) -> dt.datetime | None:

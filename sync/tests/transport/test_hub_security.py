@@ -452,6 +452,9 @@ def test_tls_with_the_pinned_fingerprint_only(tmp_path: Path) -> None:
         with pytest.raises(TransferAborted):  # no pin: the system's CAs do not know this one
             push(hub.url, b"other", owner, retries=0, **FAST)
         assert not reachable(hub.url.replace("https", "http"), timeout=2)
+        assert not reachable(hub.url, timeout=2)  # unknown certificate
+        assert reachable(hub.url, timeout=2, hub_fingerprint=fingerprint)
+        assert reachable(hub.url, timeout=2, verify_tls=False)  # a bare liveness probe
     assert got == [b"bundle"]
 
 

@@ -14,7 +14,7 @@ from cchc.domain.errors import CchcError
 from cchc.services import exchange, sync_view
 from cchc.services.exchange import ImportReport
 from cchc.texts.errors import message
-from cchc.texts.sync import sync_message
+from cchc.texts.sync import sync_message, transport_message
 from cchc.texts.ui import COMMON, NAV
 from cchc.texts.ui_sync import COLUMN_LABELS, ROLE_LABELS, ROW_LABELS, SYNC, group_fingerprint
 from cchc.ui.context import AppContext
@@ -356,7 +356,8 @@ class SyncScreen:
             except SyncError as err:
                 return _Failed(sync_message(err))
             except TransportError as err:
-                return _Failed(SYNC["transport_failed"].format(error=err))
+                known = transport_message(err)
+                return _Failed(known or SYNC["transport_failed"].format(error=err))
             except OSError as err:
                 return _Failed(COMMON["unexpected"].format(error=err))
 
