@@ -154,7 +154,8 @@ class _Client:
 
     def _client(self) -> httpx.Client:
         if self._http is None:
-            verify: Any = self.verify_tls
+            # plain http: no context to build (loading the CA store costs more than a request)
+            verify: Any = self.verify_tls and self.scheme == "https"
             if self.scheme == "https" and self.fingerprint and self.verify_tls:
                 verify = pinned_context(self.host, self.port, self.fingerprint, self.timeout)
             self._http = httpx.Client(

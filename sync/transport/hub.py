@@ -43,7 +43,7 @@ from starlette.types import Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from sync.transport.errors import DiskFull, HashMismatch, NotABundle, TransportError
-from sync.transport.files import local_write_error, write_atomic
+from sync.transport.files import local_write_error
 from sync.transport.http_auth import (
     DEFAULT_WINDOW,
     AuthRefused,
@@ -437,7 +437,7 @@ class HubApp:
         folder = self.site_uploads(site)
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(
+            _replace_file(
                 self.meta_path(site, sha),
                 json.dumps({"size": total, "site": site, "at": time.time()}).encode(),
             )
@@ -535,8 +535,7 @@ class HubApp:
                 if not message.get("more_body", False):
                     complete = True
             try:
-                f.flush()
-                os.fsync(f.fileno())
+                f.flush()  # to the OS: a hub process restart loses nothing; see TRANSPORT.md
             except OSError as exc:
                 raise local_write_error(exc, path, total) from exc
         finally:
@@ -592,7 +591,7 @@ class HubApp:
                     ) from exc
                 self.forget_keys()
                 try:
-                    write_atomic(
+                    _replace_file(
                         self.result_path(site, sha),
                         json.dumps({"size": total, "result": result, "at": time.time()}).encode(),
                     )
@@ -631,7 +630,7 @@ class HubApp:
         try:
             folder.mkdir(parents=True, exist_ok=True)
             if not self.blob_path(site, sha).is_file():
-                write_atomic(self.blob_path(site, sha), data)
+                _replace_file(self.blob_path(site, sha), data)
         except OSError as exc:
             raise local_write_error(exc, folder, len(data)) from exc
         for old in folder.glob("*.blob"):  # only the newest bundle per site is kept
@@ -713,6 +712,24 @@ class HubApp:
                             p.unlink()
                             n += 1
         return n
+
+
+def _replace_file(path: Path, data: bytes) -> None:
+    """Write `data` under a hidden temporary name, then rename it over `path`.
+
+    Not fsynced: the hub's files are re-creatable (a lost result means a re-import, which the
+    engine treats as a duplicate; a lost blob is prepared again), and an fsync per request would
+    queue every laptop behind the disk.
+    """
+    tmp = path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise local_write_error(exc, path, len(data)) from exc
 
 
 def _file_sha256(path: Path) -> tuple[int, str]:
