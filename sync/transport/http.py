@@ -63,6 +63,7 @@ __all__ = [
     "PullResult",
     "PushResult",
     "pull",
+    "hub_info",
     "push",
     "reachable",
     "serve",
@@ -576,6 +577,37 @@ def pull(
         client.close()
 
 
+def hub_info(
+    url: str,
+    timeout: float = 10.0,
+    *,
+    hub_fingerprint: str | None = None,
+    insecure_http: bool = False,
+    verify_tls: bool = True,
+) -> dict[str, Any] | None:
+    """The hub's `ping` answer (protocol, limits, its site id when it says) or None when no hub
+    of this protocol answers at `url` within `timeout`.
+
+    `verify_tls=False` (with `insecure_http=True`) makes it a bare liveness probe: the ping
+    carries nothing, and push and pull still check the hub as they must.
+    """
+    client: _Client | None = None
+    try:
+        client = _Client(
+            url, None, timeout, hub_fingerprint=hub_fingerprint, insecure_http=insecure_http
+        )
+        client.verify_tls = verify_tls
+        status, body = client.json("GET", "/v1/ping")
+    except (TransportError, *_RETRYABLE):
+        return None
+    finally:
+        if client is not None:
+            client.close()
+    if status == 200 and body.get("ok") is True and body.get("protocol") == PROTOCOL_VERSION:
+        return body
+    return None
+
+
 def reachable(
     url: str,
     timeout: float = 3.0,
@@ -584,20 +616,14 @@ def reachable(
     insecure_http: bool = False,
     verify_tls: bool = True,
 ) -> bool:
-    """True when a hub answers `GET /v1/ping` with this protocol at `url` within `timeout`.
-
-    `verify_tls=False` (with `insecure_http=True`) makes it a bare liveness probe: the ping
-    carries nothing, and push and pull still check the hub as they must.
-    """
-    try:
-        client = _Client(
-            url, None, timeout, hub_fingerprint=hub_fingerprint, insecure_http=insecure_http
+    """True when a hub answers `GET /v1/ping` with this protocol at `url` within `timeout`."""
+    return (
+        hub_info(
+            url,
+            timeout,
+            hub_fingerprint=hub_fingerprint,
+            insecure_http=insecure_http,
+            verify_tls=verify_tls,
         )
-        client.verify_tls = verify_tls
-        status, body = client.json("GET", "/v1/ping")
-    except (TransportError, *_RETRYABLE):
-        return False
-    finally:
-        with contextlib.suppress(NameError):
-            client.close()
-    return status == 200 and body.get("ok") is True and body.get("protocol") == PROTOCOL_VERSION
+        is not None
+    )

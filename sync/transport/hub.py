@@ -4,7 +4,8 @@ Protocol 2 (sync/TRANSPORT.md): every request but `ping` is signed by the laptop
 Ed25519 key (`http_auth`); the hub checks the signature, its freshness and nonce, and asks the app
 whether the key is certified for the site it names, before it reads a body byte or serves one.
 
-    GET    /v1/ping                     -> {"ok": true, "protocol": 2, "max_bundle_size": N}
+    GET    /v1/ping                     -> {"ok": true, "protocol": 2, "max_bundle_size": N,
+                                            "site_id": the hub's site, when it has one}
     GET    /v1/uploads/<sha256>         -> {"sha256", "size", "received", "done", "result"}
     HEAD   /v1/uploads/<sha256>         -> headers Upload-Offset, Upload-Done
     PUT    /v1/uploads/<sha256>         headers Upload-Offset, Upload-Length; body from the offset
@@ -159,7 +160,9 @@ class HubApp:
         check_key: KeyCheck,
         data_dir: str | os.PathLike[str],
         limits: HubLimits,
+        site_id: str | None = None,
     ) -> None:
+        self.site_id = site_id
         self.on_bundle = on_bundle
         self.bundle_for = bundle_for
         self.check_key = check_key
@@ -246,13 +249,14 @@ class HubApp:
         if rest == ["ping"]:
             if method not in ("GET", "HEAD"):
                 raise _Reject(405, "method_not_allowed", f"{method} is not allowed on {path!r}")
-            return JSONResponse(
-                {
-                    "ok": True,
-                    "protocol": PROTOCOL_VERSION,
-                    "max_bundle_size": self.limits.max_bundle_size,
-                }
-            )
+            info: dict[str, Any] = {
+                "ok": True,
+                "protocol": PROTOCOL_VERSION,
+                "max_bundle_size": self.limits.max_bundle_size,
+            }
+            if self.site_id:
+                info["site_id"] = self.site_id  # public: lets a laptop encrypt its first push
+            return JSONResponse(info)
         if len(rest) == 2 and rest[0] == "uploads":
             allowed: tuple[str, ...] = ("GET", "HEAD", "PUT", "POST", "DELETE")
         elif rest == ["outbox"]:
@@ -803,9 +807,10 @@ class HubServer:
         limits: HubLimits | None = None,
         tls_cert: str | os.PathLike[str] | None = None,
         tls_key: str | os.PathLike[str] | None = None,
+        site_id: str | None = None,
     ) -> None:
         self.limits = limits or HubLimits()
-        self.app = HubApp(on_bundle, bundle_for, check_key, data_dir, self.limits)
+        self.app = HubApp(on_bundle, bundle_for, check_key, data_dir, self.limits, site_id)
         self.tls = tls_cert is not None
         if (tls_cert is None) != (tls_key is None):
             raise TransportError("TLS needs both a certificate and its key", cert=str(tls_cert))
@@ -897,6 +902,7 @@ def serve(
     limits: HubLimits | None = None,
     tls_cert: str | os.PathLike[str] | None = None,
     tls_key: str | os.PathLike[str] | None = None,
+    site_id: str | None = None,
     ready: Callable[[str], None] | None = None,
 ) -> None:
     """Run a hub in this thread until interrupted (Ctrl+C, SIGTERM); `ready(url)` once bound."""
@@ -910,6 +916,7 @@ def serve(
         limits=limits,
         tls_cert=tls_cert,
         tls_key=tls_key,
+        site_id=site_id,
     )
     if ready is not None:
         ready(hub.url)

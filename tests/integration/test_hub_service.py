@@ -10,6 +10,7 @@ import datetime as dt
 import http.client
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -63,14 +64,24 @@ def progress(ws: Workspace, task: str) -> int:
     return int(ws.db.conn.execute("SELECT progress FROM tasks WHERE id = ?", (task,)).fetchone()[0])
 
 
+received: list[bytes] = []  # what the hub was given to import, as it arrived
+
+
 @pytest.fixture
 def hub(net: dict[str, Workspace], tmp_path: Path) -> Iterator[HubServer]:
     city_hub = exchange.Hub(net["city"].path)
+    received.clear()
+
+    def on_bundle(path: Path, sender: str) -> dict[str, Any]:
+        received.append(path.read_bytes())
+        return city_hub.on_bundle(path, sender)
+
     server = HubServer(
-        city_hub.on_bundle,
+        on_bundle,
         city_hub.bundle_for,
         city_hub.check_key,
         tmp_path / "hub-data",
+        site_id=exchange.identity(net["city"])["site_id"],
     ).start()
     yield server
     server.close()
@@ -107,6 +118,8 @@ def test_islands_push_and_pull_through_the_hub_and_strangers_get_nothing(
     svc.update_task(vp, task, progress=70, status="in_progress", by="Lan")
     pushed = exchange.push(vp, hub.url)
     assert pushed["applied"] > 0 and progress(city, task) == 70
+    # even the first push, before any exchange, went sealed to the city the hub named
+    assert b'"enc":' in received[0][:1000] and b"Lan" not in received[0]
     pulled = exchange.pull(tc, hub.url)
     assert pulled["applied"] > 0 and progress(tc, task) == 70
     # a second push from vp goes encrypted to the city, whose site id it learnt from the first

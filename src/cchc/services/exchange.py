@@ -29,6 +29,7 @@ from sync.transport import (
     TransportError,
     bundle_file_name,
     gather,
+    hub_info,
     send_emails,
     write_atomic,
     write_emails,
@@ -401,6 +402,10 @@ def push(
     engine = open_engine(ws)
     options = _carrier_options(ws, url, fingerprint, insecure_http)
     hub_site = ws.setting(_hub_key(url))
+    if hub_site is None:  # first exchange: the hub names its site, so even this one is sealed
+        info = hub_info(url, **options)
+        named = info.get("site_id") if info else None
+        hub_site = named if isinstance(named, str) and named else None
     data = export_encrypted(engine, hub_site)
     sent = http_push(url, data, client_identity(engine), **options)
     result = dict(sent.result)
@@ -504,7 +509,7 @@ def serve(
     """Run the hub on this database until interrupted (Ctrl+C or SIGTERM)."""
     from sync.transport import serve as http_serve
 
-    open_engine(ws)  # create keys and tables before the first request
+    engine = open_engine(ws)  # create keys and tables before the first request
     hub = Hub(ws.path)
     http_serve(
         hub.on_bundle,
@@ -516,6 +521,7 @@ def serve(
         limits=limits,
         tls_cert=tls_cert,
         tls_key=tls_key,
+        site_id=engine.site_id,
         ready=ready,
     )
 
