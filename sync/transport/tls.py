@@ -23,6 +23,12 @@ from cryptography.x509.oid import NameOID
 from sync.transport.errors import TransportError
 
 
+class BadFingerprint(TransportError):
+    """A hub fingerprint that is not 64 hex digits."""
+
+    code = "bad_fingerprint"
+
+
 class TlsPinMismatch(TransportError):
     """The server's certificate is not the one whose fingerprint this laptop was given."""
 
@@ -33,7 +39,7 @@ def normalize_fingerprint(text: str) -> str:
     """A SHA-256 fingerprint in any usual spelling (colons, spaces, case) as 64 lowercase hex."""
     h = "".join(ch for ch in text.lower() if ch in "0123456789abcdef")
     if len(h) != 64:
-        raise TransportError(
+        raise BadFingerprint(
             f"a hub fingerprint is 64 hex digits (SHA-256), got {text!r}", fingerprint=text
         )
     return h

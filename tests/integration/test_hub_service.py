@@ -18,6 +18,7 @@ from cchc.services import exchange
 from cchc.services import tasks as svc
 from cchc.services.workspace import Workspace
 from sync.transport import HubServer, extract_parts, make_self_signed, pull
+from sync.transport.tls import BadFingerprint
 
 NOW = dt.datetime.fromisoformat("2026-03-20T09:00:00+07:00")
 
@@ -154,6 +155,9 @@ def test_a_laptop_pins_the_hub_certificate_and_remembers_it(
     ) as server:
         task = led_by(vp, "vp_ubnd")
         svc.update_task(vp, task, progress=33, status="in_progress", by="Lan")
+        with pytest.raises(BadFingerprint):  # a typo is refused before anything is sent
+            exchange.push(vp, server.url, fingerprint="AB:CD")
+        assert exchange.hub_fingerprint(vp, server.url) is None
         assert exchange.push(vp, server.url, fingerprint=fp)["applied"] > 0
         assert exchange.hub_fingerprint(vp, server.url) == fp
         again = exchange.pull(vp, server.url)  # no fingerprint given: the pin was remembered

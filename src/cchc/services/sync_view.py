@@ -160,14 +160,23 @@ def write_emails(ws: Workspace, *, to: str, folder: Path, part_size: int | None)
     return written
 
 
-def push(ws: Workspace, url: str) -> dict[str, Any]:
+def push(ws: Workspace, url: str, fingerprint: str | None = None) -> dict[str, Any]:
+    """Send to the hub; `fingerprint` (of its TLS certificate), when typed, is remembered."""
     set_hub_url(ws, url)
-    return exchange.push(ws, url)
+    return exchange.push(ws, url, fingerprint=fingerprint or None)
 
 
-def pull(ws: Workspace, url: str) -> dict[str, Any]:
+def pull(ws: Workspace, url: str, fingerprint: str | None = None) -> dict[str, Any]:
     set_hub_url(ws, url)
-    return exchange.pull(ws, url)
+    return exchange.pull(ws, url, fingerprint=fingerprint or None)
+
+
+def hub_fingerprint(ws: Workspace, url: str) -> str | None:
+    """The hub certificate fingerprint this laptop pins for `url`, as people write it."""
+    from sync.transport.tls import display_fingerprint
+
+    saved = exchange.hub_fingerprint(ws, url) if url else None
+    return display_fingerprint(saved) if saved else None
 
 
 def row_label(ws: Workspace, table: str, row_id: str) -> tuple[str, str]:
