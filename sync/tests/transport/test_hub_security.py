@@ -315,6 +315,14 @@ def test_each_site_has_its_own_quota_of_open_uploads_and_bytes(make_hub) -> None
     with pytest.raises(RemoteRejected) as info:
         push(hub.url, data, greedy)
     assert info.value.params["remote_code"] == "too_many_uploads"
+    # the owner may drop an unfinished upload of its own, which frees its place
+    (first,) = sorted(hub.app.site_uploads("greedy").glob("*.meta"))[:1]
+    gone = f"/v1/uploads/{first.name.removesuffix('.meta')}"
+    assert _raw(hub.url, "DELETE", gone, ident=honest)[0] == 200  # another site: its own, empty
+    assert first.exists()
+    status, body, _ = _raw(hub.url, "DELETE", gone, ident=greedy)
+    assert status == 200 and json.loads(body)["deleted"] is True and not first.exists()
+    assert push(hub.url, data, greedy).result["applied"] == 1
     # an upload left idle long enough makes room, so a laptop is never locked out for days
     hub2, calls2 = make_hub(limits=HubLimits(max_open_uploads=1, idle_evict_seconds=0))
     site = calls2.certify("island")
