@@ -86,6 +86,12 @@ class HubLimits:
     backlog: int = 2048
 
 
+class HubCannotStart(TransportError):
+    """The hub cannot listen (address in use, no permission) or read its TLS files."""
+
+    code = "hub_cannot_start"
+
+
 class _Reject(Exception):
     def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
         super().__init__(message)
@@ -819,9 +825,11 @@ class HubServer:
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             self.sock.bind((host, port))
-        except OSError:
+        except OSError as exc:
             self.sock.close()
-            raise
+            raise HubCannotStart(
+                f"cannot listen on {host}:{port}: {exc.strerror or exc}", host=host, port=port
+            ) from exc
         self.sock.listen(self.limits.backlog)
         self.sock.set_inheritable(True)
         protocol = type("HubH11", (_GuardedH11,), {"head_timeout": self.limits.head_timeout})
@@ -840,6 +848,15 @@ class HubServer:
             ssl_certfile=os.fspath(tls_cert) if tls_cert else None,
             ssl_keyfile=os.fspath(tls_key) if tls_key else None,
         )
+        try:
+            config.load()  # reads the TLS files now, so a bad one is refused before serving
+        except (OSError, ValueError) as exc:
+            self.sock.close()
+            raise HubCannotStart(
+                f"cannot use the TLS certificate {os.fspath(tls_cert or '')!r} and key: {exc}",
+                host=host,
+                port=port,
+            ) from exc
         self.server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
 

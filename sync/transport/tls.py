@@ -29,6 +29,12 @@ class BadFingerprint(TransportError):
     code = "bad_fingerprint"
 
 
+class BadCertificate(TransportError):
+    """A TLS certificate file that cannot be read."""
+
+    code = "hub_cannot_start"
+
+
 class TlsPinMismatch(TransportError):
     """The server's certificate is not the one whose fingerprint this laptop was given."""
 
@@ -56,8 +62,13 @@ def cert_fingerprint(der: bytes) -> str:
 
 
 def pem_file_fingerprint(path: str | Path) -> str:
-    """Fingerprint of the (first) certificate in a PEM file."""
-    cert = x509.load_pem_x509_certificate(Path(path).read_bytes())
+    """Fingerprint of the (first) certificate in a PEM file; `BadCertificate` if unreadable."""
+    try:
+        cert = x509.load_pem_x509_certificate(Path(path).read_bytes())
+    except (OSError, ValueError) as exc:
+        raise BadCertificate(
+            f"{str(path)!r} is not a readable PEM certificate", path=str(path)
+        ) from exc
     return cert_fingerprint(cert.public_bytes(serialization.Encoding.DER))
 
 

@@ -132,6 +132,8 @@ TRANSPORT: dict[str, str] = {
     "({detail}).",
     "plain_http_refused": "Không gửi dữ liệu không mã hoá (http://) tới máy khác; hãy dùng "
     "địa chỉ https:// cùng mã nhận dạng chứng chỉ của máy chủ ({detail}).",
+    "hub_cannot_start": "Không khởi động được máy chủ đồng bộ: cổng đang được dùng, không có "
+    "quyền, hoặc không đọc được chứng chỉ TLS ({detail}).",
     "bad_fingerprint": "Mã nhận dạng chứng chỉ không hợp lệ: cần đủ 64 chữ số hệ 16 (có thể "
     "có dấu hai chấm) ({detail}).",
     "tls_pin_mismatch": "Chứng chỉ của máy chủ không khớp với mã nhận dạng đã được cấp: có thể "
