@@ -241,7 +241,8 @@ class _Client:
     ) -> tuple[int, dict[str, Any]]:
         resp = self.send(method, path, query, body, headers)
         data = _read_json(resp)
-        if resp.status_code in _RETRY_STATUS:
+        busy = resp.status_code == 429 and data.get("error") == "too_many_requests"
+        if resp.status_code in _RETRY_STATUS or busy:
             self.close()
             raise _Retry(f"hub answered {resp.status_code}: {data.get('message', '')}")
         return resp.status_code, data
@@ -514,7 +515,8 @@ def pull(
                             part.unlink(missing_ok=True)
                             target = None
                             raise ConnectionError(f"bundle {sha[:8]} vanished ({resp.status_code})")
-                        if resp.status_code in _RETRY_STATUS:
+                        busy = err.get("error") == "too_many_requests"
+                        if resp.status_code in _RETRY_STATUS or busy:
                             raise _Retry(f"hub answered {resp.status_code}")
                         raise _rejected(url, resp.status_code, err)
                     if resp.status_code == 200 and have_len:

@@ -74,6 +74,7 @@ class HubLimits:
 
     max_bundle_size: int = DEFAULT_MAX_BUNDLE_SIZE
     max_open_uploads: int = 4  # unfinished uploads per site
+    max_site_requests: int = 8  # requests of one site being handled at once
     max_site_bytes: int = 1024 * 1024 * 1024  # declared bytes of a site's unfinished uploads
     idle_evict_seconds: float = 600.0  # a site's upload idle this long may make room for a new one
     keep_seconds: float = 7 * 24 * 3600  # unfinished uploads, results and blobs are swept after
@@ -182,6 +183,7 @@ class HubApp:
         self._app_lock = threading.Lock()  # the app's callables run one at a time
         self._keys: dict[tuple[str, bytes], tuple[float, str | None]] = {}
         self._owners: dict[tuple[str, str], object] = {}
+        self._active: dict[str, int] = {}  # requests in hand per site
         self._finishing: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}
         self._next_sweep = 0.0
 
@@ -234,6 +236,13 @@ class HubApp:
         try:
             await response(scope, receive, send)
         finally:
+            counted = getattr(request.state, "counted_site", None)
+            if counted is not None:
+                left = self._active.get(counted, 1) - 1
+                if left > 0:
+                    self._active[counted] = left
+                else:
+                    self._active.pop(counted, None)
             acc.emit()
 
     def _error(
@@ -313,6 +322,16 @@ class HubApp:
         request.state.claimed_site = who.site_id
         await self._vouch(who)
         self.verifier.admit(who, nonce, created, now)
+        active = self._active.get(who.site_id, 0)
+        if active >= self.limits.max_site_requests:
+            # one laptop (perhaps tampered with) must not take every connection the hub has
+            raise _Reject(
+                429,
+                "too_many_requests",
+                f"site already has {active} requests in progress; try again shortly",
+            )
+        self._active[who.site_id] = active + 1
+        request.state.counted_site = who.site_id
         return who
 
     async def _vouch(self, who: Verified) -> None:

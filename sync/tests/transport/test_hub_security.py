@@ -478,3 +478,34 @@ def test_plain_http_to_another_machine_is_refused_unless_asked(tmp_path: Path) -
     assert http_client.check_url("http://localhost:8765")[1] == "localhost"
     with pytest.raises(TransportError):
         http_client.check_url("ftp://127.0.0.1:21")
+
+
+def test_one_site_cannot_take_all_of_the_hubs_attention(make_hub) -> None:  # type: ignore[no-untyped-def]
+    """A laptop (perhaps tampered with) holding many slow uploads open is told to wait, while
+    another site's push goes straight through."""
+    hub, calls = make_hub(limits=HubLimits(max_site_requests=2, body_idle_timeout=5))
+    greedy, honest = calls.certify("greedy"), calls.certify("honest")
+    host, port = hub.address
+    held = []
+    try:
+        for _ in range(2):  # two PUTs announcing 10 000 bytes and sending only 10
+            data = os.urandom(10_000)
+            path = f"/v1/uploads/{sha256_hex(data)}"
+            headers = {"Upload-Offset": "0", "Upload-Length": "10000"}
+            headers.update(sign_request(greedy, "PUT", path, "", headers, content_digest(data)))
+            s = socket.create_connection((host, port), timeout=10)
+            head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+            s.sendall(
+                f"PUT {path} HTTP/1.1\r\nHost: hub\r\nContent-Length: 10000\r\n{head}\r\n".encode()
+                + data[:10]
+            )
+            held.append(s)
+        time.sleep(0.3)
+        status, body, _ = _raw(hub.url, "GET", "/v1/outbox", ident=greedy)
+        assert status == 429 and json.loads(body)["error"] == "too_many_requests"
+        assert push(hub.url, b"honest bundle", honest).result["applied"] == 1
+    finally:
+        for s in held:
+            s.close()
+    time.sleep(0.3)  # the held requests end with their connections: the site may come back
+    assert _raw(hub.url, "GET", "/v1/outbox", ident=greedy)[0] == 200
