@@ -217,6 +217,27 @@ class HubApp:
         acc = _Access(f"{client[0]}:{client[1]}" if client else "?", method, scope["path"])
         request = Request(scope, receive)
         try:
+            await self._handle(request, scope, receive, send, method, acc)
+        finally:
+            counted = getattr(request.state, "counted_site", None)
+            if counted is not None:
+                left = self._active.get(counted, 1) - 1
+                if left > 0:
+                    self._active[counted] = left
+                else:
+                    self._active.pop(counted, None)
+            acc.emit()
+
+    async def _handle(
+        self,
+        request: Request,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        method: str,
+        acc: _Access,
+    ) -> None:
+        try:
             response = await self._dispatch(request, method, acc)
         except (_Reject, AuthRefused) as rej:
             response = self._error(rej.status, rej.code, rej.message, method, **rej.extra)
@@ -233,17 +254,7 @@ class HubApp:
             acc.bytes_out = len(response.body)
         if acc.status >= 400 and acc.error is None:
             acc.error = getattr(response, "error_code", None)
-        try:
-            await response(scope, receive, send)
-        finally:
-            counted = getattr(request.state, "counted_site", None)
-            if counted is not None:
-                left = self._active.get(counted, 1) - 1
-                if left > 0:
-                    self._active[counted] = left
-                else:
-                    self._active.pop(counted, None)
-            acc.emit()
+        await response(scope, receive, send)
 
     def _error(
         self, status: int, code: str, message: str, method: str, **extra: Any
