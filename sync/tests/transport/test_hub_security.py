@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import logging
 import os
 import socket
 import sqlite3
@@ -509,3 +510,23 @@ def test_one_site_cannot_take_all_of_the_hubs_attention(make_hub) -> None:  # ty
             s.close()
     time.sleep(0.3)  # the held requests end with their connections: the site may come back
     assert _raw(hub.url, "GET", "/v1/outbox", ident=greedy)[0] == 200
+
+
+def test_every_request_leaves_one_structured_access_log_line(
+    make_hub, caplog: pytest.LogCaptureFixture
+) -> None:  # type: ignore[no-untyped-def]
+    hub, calls = make_hub()
+    owner = calls.certify("island")
+    with caplog.at_level(logging.INFO, logger="sync.hub.access"):
+        push(hub.url, b"x" * 5_000, owner)
+        _raw(hub.url, "GET", "/v1/outbox")  # anonymous
+        stranger = Ident("island", SigningKey.generate())
+        _raw(hub.url, "GET", "/v1/outbox", ident=stranger)
+        time.sleep(0.2)  # lines are written as each response ends
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "sync.hub.access"]
+    put = [x for x in lines if x["method"] == "PUT"]
+    assert len(put) == 1 and put[0]["site"] == "island" and put[0]["in"] == 5_000
+    assert put[0]["status"] == 200 and put[0]["error"] is None
+    refused = [(x["status"], x["error"], x["site"]) for x in lines if x["status"] >= 400]
+    assert refused == [(401, "unsigned", None), (403, "untrusted_key", "island")]
+    assert all({"t", "client", "path", "out", "ms"} <= set(x) for x in lines)
