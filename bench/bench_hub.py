@@ -97,6 +97,12 @@ def _peak_rss_mib(pid: int) -> float:
     return float("nan")
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -120,6 +126,7 @@ def run(n: int, threads: int, size: int) -> dict[str, float]:
             assert hub.stdout is not None and hub.stdin is not None
             url = hub.stdout.readline().strip()
             idle_rss = _peak_rss_mib(hub.pid)
+            cpu_before = _cpu_seconds(hub.pid)
             push_s: list[float] = []
             pull_s: list[float] = []
             failures: list[str] = []
@@ -156,6 +163,7 @@ def run(n: int, threads: int, size: int) -> dict[str, float]:
                 list(pool.map(one, range(n)))
             wall = time.perf_counter() - started
             peak_rss = _peak_rss_mib(hub.pid)
+            hub_cpu = _cpu_seconds(hub.pid) - cpu_before
             hub.stdin.write("\n")
             hub.stdin.flush()
             hub.wait(timeout=30)
@@ -177,6 +185,7 @@ def run(n: int, threads: int, size: int) -> dict[str, float]:
         "pull_p50": statistics.median(pull_s) if pull_s else float("nan"),
         "pull_p95": _pct(pull_s, 0.95),
         "idle_rss": idle_rss,
+        "hub_cpu": hub_cpu,
         "peak_rss": peak_rss,
         "lost": len(expected - got_set),
         "duplicated": len(seen) - len(got_set),
@@ -203,6 +212,11 @@ def main() -> None:
         f"  push (2 requests) p50 {f['push_p50'] * 1000:.0f} ms, p95 {f['push_p95'] * 1000:.0f} ms;"
         f" pull (2 requests) p50 {f['pull_p50'] * 1000:.0f} ms, "
         f"p95 {f['pull_p95'] * 1000:.0f} ms  (target p95 <= {TARGET_P95_SECONDS:g} s)"
+    )
+    print(
+        f"  hub CPU: {f['hub_cpu']:.1f} s for the whole run ({f['hub_cpu'] / n * 1000:.1f} ms "
+        f"per site exchange, {f['hub_cpu'] / f['wall']:.0%} of one core); the rest of the wall "
+        "time is the clients on the same machine"
     )
     print(
         f"  hub memory: {f['idle_rss']:.0f} MiB idle, peak {f['peak_rss']:.0f} MiB "
