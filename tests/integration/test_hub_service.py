@@ -14,11 +14,12 @@ from typing import Any
 
 import pytest
 
+from cchc.domain.errors import CchcError
 from cchc.services import exchange
 from cchc.services import tasks as svc
 from cchc.services.workspace import Workspace
 from sync.transport import HubServer, extract_parts, make_self_signed, pull
-from sync.transport.tls import BadFingerprint
+from sync.transport.tls import BadFingerprint, display_fingerprint
 
 NOW = dt.datetime.fromisoformat("2026-03-20T09:00:00+07:00")
 
@@ -163,3 +164,35 @@ def test_a_laptop_pins_the_hub_certificate_and_remembers_it(
         again = exchange.pull(vp, server.url)  # no fingerprint given: the pin was remembered
         assert again["rejected"] == 0 and again["sender"] == exchange.identity(city)["site_id"]
     assert progress(city, task) == 33
+
+
+def test_the_trust_file_can_carry_the_hubs_address_and_fingerprint(
+    net: dict[str, Workspace], tmp_path: Path
+) -> None:
+    city = net["city"]
+    fp = make_self_signed(tmp_path / "hub.crt", tmp_path / "hub.key", ["127.0.0.1"])
+    laptop = open_ws(tmp_path / "new.sqlite")
+    try:
+        ident = exchange.identity(laptop)
+        kwargs: dict[str, Any] = {
+            "site_id": ident["site_id"],
+            "public_key": ident["public_key"],
+            "units": ["vp_ubnd"],
+            "role": "unit",
+        }
+        with pytest.raises(CchcError):  # an address without its fingerprint is refused
+            exchange.certify(city, out=tmp_path / "x.trust", hub_url="https://hub:8443", **kwargs)
+        trust = exchange.certify(
+            city,
+            out=tmp_path / "new.trust",
+            hub_url="https://127.0.0.1:8443/",
+            hub_fingerprint=display_fingerprint(fp),
+            **kwargs,
+        )
+        root_fp = exchange.status(city)["root_fingerprint"]
+        out = exchange.install_trust(laptop, trust, root_fp)
+        assert out["hub_url"] == "https://127.0.0.1:8443"
+        assert exchange.hub_fingerprint(laptop, "https://127.0.0.1:8443") == fp
+        assert laptop.setting("sync_hub_url") == "https://127.0.0.1:8443"
+    finally:
+        laptop.close()

@@ -107,6 +107,8 @@ def trust_init_root(state: State, as_json: bool) -> None:
 @click.option("--unit", "units", multiple=True, required=True, help="Unit code, name or alias.")
 @click.option("--role", type=ROLE_CHOICE, required=True)
 @click.option("--out", type=click.Path(dir_okay=False), required=True, help="Trust file to write.")
+@click.option("--hub-url", help="The city's hub address, written into the trust file.")
+@click.option("--hub-fingerprint", help="Its TLS certificate fingerprint (from `sync hub-cert`).")
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
 @sync_errors
@@ -118,6 +120,8 @@ def trust_certify(
     units: tuple[str, ...],
     role: str,
     out: str,
+    hub_url: str | None,
+    hub_fingerprint: str | None,
     as_json: bool,
 ) -> None:
     """Root only: certify a laptop for units and a role; writes the file it installs.
@@ -134,6 +138,8 @@ def trust_certify(
             role=role,
             out=Path(out),
             enc_key=enc_key,
+            hub_url=hub_url,
+            hub_fingerprint=hub_fingerprint,
         )
     if as_json:
         echo_json({"path": str(path), "site_id": site_id, "role": role, "units": list(units)})
@@ -166,6 +172,8 @@ def trust_install(state: State, file: str, root_fingerprint: str, as_json: bool)
                 units=", ".join(out["units"]) or "—",
             )
         )
+        if out.get("hub_url"):
+            click.echo(CLI["installed_hub"].format(url=out["hub_url"]))
 
 
 @trust_group.command("revoke")

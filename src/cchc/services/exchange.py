@@ -19,6 +19,7 @@ from cchc.services.sync_policy import TRACKED_TABLES, plan_policy
 from cchc.services.tasks import resolve_unit
 from cchc.services.workspace import Workspace
 from sync import Engine, ImportResult, TableSpec
+from sync.engine import TRUST_MAGIC
 from sync.errors import SyncError, UnknownSite, UsageError
 from sync.signing import public_from_hex
 from sync.transport import (
@@ -135,8 +136,15 @@ def certify(
     role: str,
     out: Path,
     enc_key: str | None = None,
+    hub_url: str | None = None,
+    hub_fingerprint: str | None = None,
 ) -> Path:
-    """Root only: certify a laptop's key for units and a role; write the trust file to ``out``."""
+    """Root only: certify a laptop's key for units and a role; write the trust file to ``out``.
+
+    With ``hub_url`` and ``hub_fingerprint`` the file also tells the laptop where the city's hub
+    is and which TLS certificate it shows, so both travel with the root fingerprint's check.
+    """
+    hub = _hub_entry(hub_url, hub_fingerprint)
     if role not in ROLES:
         raise InvalidInput("invalid_input", value=f"role {role!r}")
     try:
@@ -146,12 +154,54 @@ def certify(
         raise InvalidInput("invalid_input", value=f"public key {public_key!r}") from exc
     codes = _unit_codes(ws, units)
     data = open_engine(ws).certify(site_id, key, codes, role, enc)
+    if hub is not None:
+        obj = json.loads(data[len(TRUST_MAGIC) :])
+        obj["hub"] = hub  # readers of the trust format ignore fields they do not know
+        data = TRUST_MAGIC + b"\n" + json.dumps(obj, indent=1, sort_keys=True).encode() + b"\n"
     return write_atomic(out, data)
 
 
+def _hub_entry(url: str | None, fingerprint: str | None) -> dict[str, str] | None:
+    """The hub's address and certificate fingerprint, checked, for a trust file (or None)."""
+    from sync.transport.http import check_url
+    from sync.transport.tls import normalize_fingerprint
+
+    if not url and not fingerprint:
+        return None
+    if not url or not fingerprint:
+        raise InvalidInput("invalid_input", value="--hub-url và --hub-fingerprint đi cùng nhau")
+    check_url(url, insecure_http=True)
+    return {"url": url.strip().rstrip("/"), "fingerprint": normalize_fingerprint(fingerprint)}
+
+
+def _hub_in_trust_file(data: bytes) -> dict[str, str] | None:
+    """The hub entry of a trust file, checked; None when it has none (or is not readable JSON,
+    which the engine then refuses with its own message)."""
+    try:
+        obj = json.loads(data[len(TRUST_MAGIC) :])
+    except ValueError:
+        return None
+    hub = obj.get("hub") if isinstance(obj, dict) else None
+    if hub is None:
+        return None
+    if not isinstance(hub, dict):
+        raise InvalidInput("invalid_input", value="trust file: hub")
+    return _hub_entry(str(hub.get("url") or ""), str(hub.get("fingerprint") or ""))
+
+
 def install_trust(ws: Workspace, path: Path, root_fingerprint: str) -> dict[str, Any]:
-    """Install the root (its fingerprint must match what was read out) and the certificates."""
-    return open_engine(ws).install_trust(Path(path).read_bytes(), root_fingerprint)
+    """Install the root (its fingerprint must match what was read out) and the certificates,
+    and, when the file names the city's hub, its address and certificate fingerprint."""
+    from cchc.services.sync_view import HUB_URL_KEY
+
+    data = Path(path).read_bytes()
+    hub = _hub_in_trust_file(data) if data.startswith(TRUST_MAGIC) else None
+    out = open_engine(ws).install_trust(data, root_fingerprint)
+    if hub is not None:
+        ws.set_setting(HUB_URL_KEY, hub["url"])
+        set_hub_fingerprint(ws, hub["url"], hub["fingerprint"])
+        out["hub_url"] = hub["url"]
+    return out
 
 
 def revoke(ws: Workspace, site_id: str) -> int:

@@ -74,6 +74,7 @@ CLI: dict[str, str] = {
     "certified": "Đã cấp chứng nhận cho máy {site_id} (vai trò {role}, đơn vị {units}); "
     "tệp: {path}",
     "installed": "Đã cài khoá gốc {root_fingerprint}. Máy này: vai trò {role}, đơn vị {units}.",
+    "installed_hub": "Máy chủ đồng bộ của Thành phố: {url} (đã ghi nhớ mã nhận dạng chứng chỉ).",
     "revoked": "Đã thu hồi {count} khoá của máy {site_id}. Hãy gửi gói đồng bộ để các máy khác "
     "biết.",
     "exported": "Đã ghi gói đồng bộ:",
