@@ -35,7 +35,19 @@ from sync.transport.files import (
     sha256_hex,
     write_atomic,
 )
-from sync.transport.http import HubServer, PullResult, PushResult, pull, push, reachable, serve
+from sync.transport.http import (
+    ClientIdentity,
+    HubLimits,
+    HubServer,
+    PlainHttpRefused,
+    PullResult,
+    PushResult,
+    hub_info,
+    pull,
+    push,
+    reachable,
+    serve,
+)
 from sync.transport.inbox import Arrived, Gathered, Refused, gather
 from sync.transport.parts import (
     AddResult,
@@ -48,14 +60,17 @@ from sync.transport.parts import (
     write_bundle,
     write_parts,
 )
+from sync.transport.tls import TlsPinMismatch, make_self_signed, pem_file_fingerprint
 
 __all__ = [
     "BUNDLE_SUFFIX",
     "AddResult",
     "Arrived",
+    "ClientIdentity",
     "DiskFull",
     "Gathered",
     "HashMismatch",
+    "HubLimits",
     "HubServer",
     "InvalidPartSize",
     "MailFailed",
@@ -64,11 +79,13 @@ __all__ = [
     "PartStore",
     "PartsMissing",
     "PartsStatus",
+    "PlainHttpRefused",
     "PullResult",
     "PushResult",
     "Refused",
     "RemoteRejected",
     "SmtpConfig",
+    "TlsPinMismatch",
     "TransferAborted",
     "TransportError",
     "UnknownVersion",
@@ -77,11 +94,14 @@ __all__ = [
     "bundle_file_name",
     "extract_parts",
     "gather",
+    "hub_info",
     "is_part",
     "list_bundle_files",
+    "make_self_signed",
     "parse_part",
     "part_name",
     "part_size_for_message_limit",
+    "pem_file_fingerprint",
     "pull",
     "push",
     "reachable",
