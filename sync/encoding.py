@@ -7,10 +7,12 @@ grammar forbids, naming what it was reading and where.
 from __future__ import annotations
 
 import json
+import re
 import struct
 from typing import Any
 
-from .errors import Malformed, Truncated
+from .errors import Malformed, TooLarge, Truncated
+from .limits import MAX_JSON_DEPTH
 
 Value = None | int | float | str | bytes
 
@@ -159,9 +161,7 @@ class Reader:
         try:
             return raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise Malformed(
-                f"{self.where}: {what} is not UTF-8: {raw[:32]!r}", where=self.where
-            ) from exc
+            raise Malformed(f"{self.where}: {what} is not UTF-8", where=self.where) from exc
 
     def value(self, what: str) -> Value:
         tag = self.byte(f"tag of {what}")
@@ -197,12 +197,44 @@ def canonical_json(obj: Any) -> bytes:
     ).encode("utf-8")
 
 
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
+_OPEN = frozenset(b"[{")
+
+
+def json_depth(data: bytes, limit: int) -> int:
+    """The deepest nesting of arrays and objects in ``data``, counted without parsing it (strings
+    are skipped); stops once ``limit`` is passed, so a hostile text costs one linear scan."""
+    depth = deepest = 0
+    for b in _JSON_STRING.sub(b"", data).translate(None, _NOT_BRACKET):
+        if b in _OPEN:
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > limit:
+                    break
+        else:
+            depth -= 1
+    return deepest
+
+
 def parse_canonical_json(data: bytes, where: str) -> Any:
-    """Parse JSON and insist it is in canonical form (so a signature covers one meaning)."""
+    """Parse JSON and insist it is in canonical form (so a signature covers one meaning).
+
+    Nesting deeper than ``MAX_JSON_DEPTH`` is refused (``TooLarge``) before the parser recurses;
+    messages name what was wrong, never the bytes.
+    """
+    if json_depth(data, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+        raise TooLarge(
+            f"{where}: JSON nested deeper than {MAX_JSON_DEPTH} levels",
+            where=where,
+            limit=MAX_JSON_DEPTH,
+        )
     try:
         obj = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise Malformed(f"{where}: not valid JSON: {data[:60]!r}", where=where) from exc
-    if canonical_json(obj) != data:
-        raise Malformed(f"{where}: JSON not in canonical form: {data[:60]!r}", where=where)
+        again = canonical_json(obj)  # NaN or Infinity parse but have no canonical form
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise Malformed(f"{where}: not valid JSON ({len(data)} bytes)", where=where) from exc
+    if again != data:
+        raise Malformed(f"{where}: JSON not in canonical form", where=where)
     return obj
