@@ -242,7 +242,7 @@ def record_exchange(ws: Workspace, site_id: str, how: str) -> None:
 
 def import_paths(ws: Workspace, paths: Sequence[Path]) -> ImportReport:
     """Import bundle files, parts (any order, across calls) and saved .eml files."""
-    from cchc.texts.sync import sync_message
+    from cchc.texts.sync import sync_message, transport_message
 
     engine = open_engine(ws)
     store = PartStore(parts_dir_for(ws.path))
@@ -250,7 +250,11 @@ def import_paths(ws: Workspace, paths: Sequence[Path]) -> ImportReport:
     report = ImportReport()
     for refused in got.refused:
         report.files.append(
-            FileOutcome(refused.source, error_code="transport", error=str(refused.error))
+            FileOutcome(
+                refused.source,
+                error_code=refused.error.code,
+                error=transport_message(refused.error),
+            )
         )
     for arrived in got.bundles:
         try:

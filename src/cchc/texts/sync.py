@@ -4,6 +4,7 @@ refusals. NFC, full diacritics."""
 from __future__ import annotations
 
 from sync.errors import SyncError
+from sync.transport.errors import TransportError
 
 #: Messages for the sync engine's error codes (`SyncError.code`); {detail} is the English detail.
 ERRORS: dict[str, str] = {
@@ -50,6 +51,28 @@ def sync_message(err: SyncError) -> str:
         if code in ERRORS:
             return ERRORS[code].format(detail=str(err))
     return ERRORS["sync"].format(detail=str(err))
+
+
+#: Messages for the carriers' error codes (`TransportError.code`) met while reading an import:
+#: {detail} is the English detail, which names the file but never quotes its bytes.
+TRANSPORT: dict[str, str] = {
+    "transport_error": "Không đọc được ({detail}).",
+    "not_a_bundle": "Không phải gói dữ liệu đồng bộ ({detail}).",
+    "part_corrupt": "Phần của gói bị hỏng hoặc bị sửa ({detail}).",
+    "parts_missing": "Gói chưa đủ các phần ({detail}).",
+    "hash_mismatch": "Các phần ghép lại không đúng gói đã báo ({detail}).",
+    "unknown_version": "Phần của gói do phiên bản phần mềm mới hơn tạo ra; hãy cập "
+    "nhật phần mềm ({detail}).",
+    "too_large": "Vượt quá giới hạn cho phép nên không nhập ({detail}).",
+    "unsafe_file": "Bỏ qua vì không phải tệp thường (liên kết tượng trưng hoặc thiết "
+    "bị) ({detail}).",
+}
+
+
+def transport_message(err: TransportError) -> str:
+    """The Vietnamese message of a carrier error met on one input of an import."""
+    template = TRANSPORT.get(err.code, TRANSPORT["transport_error"])
+    return template.format(detail=str(err))
 
 
 #: Reasons the plan's policy gives when it refuses an incoming row.
