@@ -100,6 +100,19 @@ def test_a_header_of_a_hundred_thousand_nested_arrays_is_refused_not_a_crash(
     _next_honest_bundle_applies(b, honest)
 
 
+def test_a_bundle_above_the_size_limit_is_refused_before_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sync import format as bundle_format
+
+    _a, b, honest = _honest(tmp_path)
+    monkeypatch.setattr(bundle_format, "MAX_BUNDLE_BYTES", len(honest) - 1)
+    with pytest.raises(TooLarge, match=f"above the limit {len(honest) - 1}"):
+        b.engine.import_bundle(honest)
+    monkeypatch.undo()
+    _next_honest_bundle_applies(b, honest)
+
+
 def test_a_header_nested_exactly_to_the_limit_is_read(tmp_path: Path) -> None:
     a, b, honest = _honest(tmp_path)
     # the header object is one level, the arrays the rest; unknown header fields are ignored
