@@ -177,3 +177,26 @@ def test_cchc_attachment_refuses_a_path_and_copies_nothing(tmp_path: Path) -> No
     assert proc.returncode != 0
     assert "64 chữ số" in proc.stderr
     assert not out.exists()
+
+
+def test_a_hostile_trust_file_is_refused_by_kind_without_quoting_it(
+    pair: tuple[Workspace, Workspace], tmp_path: Path
+) -> None:
+    from sync.engine import TRUST_MAGIC
+    from sync.errors import SyncError
+
+    _city, vp = pair
+    fp = exchange.identity(vp)["fingerprint"]
+    deep = tmp_path / "deep.trust"
+    deep.write_bytes(TRUST_MAGIC + b"\n" + b"[" * 100_000 + b"]" * 100_000)
+    key = tmp_path / "key.trust"
+    key.write_bytes(b"\xdd\x01PRIVATE" + bytes(40))
+    big = tmp_path / "big.trust"
+    with big.open("wb") as f:
+        f.truncate(exchange.MAX_TRUST_FILE_BYTES + 1)
+    expected = {deep: "too_large", key: "malformed", big: "too_large"}
+    for path, code in expected.items():
+        with pytest.raises(SyncError) as info:
+            exchange.install_trust(vp, path, fp)
+        assert info.value.code == code
+        assert "PRIVATE" not in str(info.value) and "\\xdd" not in str(info.value)

@@ -19,7 +19,10 @@ from cchc.services.sync_policy import TRACKED_TABLES, plan_policy
 from cchc.services.tasks import resolve_unit
 from cchc.services.workspace import Workspace
 from sync import Engine, ImportResult, TableSpec
-from sync.errors import SyncError, UsageError
+from sync.encoding import json_depth
+from sync.engine import TRUST_MAGIC
+from sync.errors import Malformed, SyncError, TooLarge, UsageError
+from sync.limits import MAX_JSON_DEPTH
 from sync.signing import public_from_hex
 from sync.transport import (
     PartStore,
@@ -145,9 +148,34 @@ def certify(
     return write_atomic(out, data)
 
 
+#: a trust file holds the root and the certificates and revocations of a zone: a few KB each
+MAX_TRUST_FILE_BYTES = 16 * 1024 * 1024
+
+
+def read_trust_file(path: Path) -> bytes:
+    """The bytes of a trust file, bounded before they are read or parsed: at most
+    ``MAX_TRUST_FILE_BYTES``, starting with the trust file's mark, JSON nested at most
+    ``MAX_JSON_DEPTH`` deep. Refusals never quote the file's bytes."""
+    with Path(path).open("rb") as f:
+        data = f.read(MAX_TRUST_FILE_BYTES + 1)
+    if len(data) > MAX_TRUST_FILE_BYTES:
+        raise TooLarge(
+            f"trust file {str(path)!r} is above the limit of {MAX_TRUST_FILE_BYTES} bytes",
+            limit=MAX_TRUST_FILE_BYTES,
+        )
+    if not data.startswith(TRUST_MAGIC):
+        raise Malformed(f"{str(path)!r} is not a trust file (it does not start with its mark)")
+    if json_depth(data[len(TRUST_MAGIC) :], MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+        raise TooLarge(
+            f"trust file {str(path)!r}: JSON nested deeper than {MAX_JSON_DEPTH} levels",
+            limit=MAX_JSON_DEPTH,
+        )
+    return data
+
+
 def install_trust(ws: Workspace, path: Path, root_fingerprint: str) -> dict[str, Any]:
     """Install the root (its fingerprint must match what was read out) and the certificates."""
-    return open_engine(ws).install_trust(Path(path).read_bytes(), root_fingerprint)
+    return open_engine(ws).install_trust(read_trust_file(path), root_fingerprint)
 
 
 def revoke(ws: Workspace, site_id: str) -> int:
