@@ -152,6 +152,15 @@ class Reader:
                     offset=start,
                 )
 
+    def u63(self, what: str) -> int:
+        """A varint that must fit a signed 64-bit integer (a sequence number, a clock)."""
+        n = self.varint(what)
+        if n >> 63:
+            raise Malformed(
+                f"{self.where}: {what} is {n}, outside the 64-bit range", where=self.where
+            )
+        return n
+
     def lp(self, what: str) -> bytes:
         n = self.varint(f"length of {what}")
         return self.take(n, what)
@@ -168,7 +177,12 @@ class Reader:
         if tag == TAG_NULL:
             return None
         if tag == TAG_INT:
-            return unzigzag(self.varint(what))
+            z = self.varint(what)
+            if z >> 64:
+                raise Malformed(
+                    f"{self.where}: integer {what} outside the 64-bit range", where=self.where
+                )
+            return unzigzag(z)
         if tag == TAG_REAL:
             return float(_DOUBLE.unpack(self.take(8, what))[0])
         if tag == TAG_TEXT:

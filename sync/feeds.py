@@ -256,8 +256,8 @@ def decode_columns(
         lps.append(data[start:pos])
     zs, pos = _varints(data, pos, n, where)
     hlcs = list(accumulate([(z >> 1) if not z & 1 else -((z + 1) >> 1) for z in zs]))
-    if n and min(hlcs) < 0:
-        raise Malformed(f"segment {first_seq}..{last_seq}: negative clock")
+    if n and (min(hlcs) < 0 or max(hlcs) >> 63):
+        raise Malformed(f"segment {first_seq}..{last_seq}: a clock outside the 64-bit range")
     t, pos = _varints(data, pos, n, where)
     rw, pos = _varints(data, pos, n, where)
     c, pos = _varints(data, pos, n, where)
@@ -430,8 +430,8 @@ class Segment:
         r = Reader(data, where)
         origin = r.text("origin")
         signer = r.take(32, "signer key")
-        first = r.varint("first seq")
-        last = r.varint("last seq")
+        first = r.u63("first seq")
+        last = r.u63("last seq")
         if first < 1 or last < first:
             raise Malformed(f"{where}: bad sequence range {first}..{last}")
         if last - first + 1 > MAX_SEGMENT_ENTRIES:
@@ -443,8 +443,10 @@ class Segment:
         head = r.take(32, "head hash")
         seen_raw = r.lp("seen vector")
         seen = parse_canonical_json(seen_raw, f"{where} seen vector")
-        if not isinstance(seen, dict) or not all(isinstance(v, int) for v in seen.values()):
-            raise Malformed(f"{where}: seen vector must map site ids to integers")
+        if not isinstance(seen, dict) or not all(
+            type(v) is int and 0 <= v < 1 << 63 for v in seen.values()
+        ):
+            raise Malformed(f"{where}: seen vector must map site ids to 64-bit clocks")
         codec = r.byte("codec")
         raw_len = r.varint("body length")
         if raw_len > MAX_BODY:

@@ -101,7 +101,7 @@ def _decode_acks(data: bytes) -> dict[str, int]:
         o = r.text("origin")
         if last is not None and o <= last:
             raise Malformed(f"acknowledgement section: origins not sorted at entry {len(acks)}")
-        acks[o] = r.varint(f"seq of {o}")
+        acks[o] = r.u63(f"seq of origin {len(acks)}")
         last = o
     r.finish()
     return acks
@@ -277,7 +277,9 @@ def decode_bundle(
     try:
         sender = str(header["sender"])
         sender_key = public_from_hex(str(header["sender_key"]), "sender key")
-        created = int(header["created"])  # type: ignore[call-overload]
+        created = header["created"]
+        if type(created) is not int or not 0 <= created < 1 << 63:
+            raise ValueError("created")
     except (KeyError, ValueError, TypeError) as exc:
         raise Malformed("bundle header: a required field is missing or of the wrong type") from exc
     required = list(header["required"])  # type: ignore[call-overload]

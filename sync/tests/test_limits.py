@@ -200,3 +200,44 @@ def test_no_format_error_quotes_the_bytes_it_refused(tmp_path: Path) -> None:
             b.engine.import_bundle(attack)
         assert marker not in str(info.value) and "SECRET" not in str(info.value)
     decode_bundle(honest)  # and the honest bundle still reads
+
+
+def _one_entry_body(hlc: bytes, value: bytes) -> bytes:
+    strings = b"".join(bytes([len(s)]) + s for s in (b"tasks", b"t1", b"progress"))
+    return b"\x01\x03" + strings + hlc + b"\x00\x01\x02" + value
+
+
+def test_numbers_past_64_bits_in_a_body_are_malformed_not_a_crash() -> None:
+    # found by the fuzz run: a clock of 2^70 reached struct.pack in the chain hash
+    from sync.feeds import decode_columns
+
+    huge = b"\xff" * 9 + b"\x7f"  # a 10-byte varint, about 2^70
+    cases = {
+        "clock": _one_entry_body(huge, b"\x00"),
+        "integer": _one_entry_body(b"\x02", b"\x01" + huge),
+    }
+    for what, body in cases.items():
+        with pytest.raises(SyncError, match="64-bit range") as info:
+            decode_columns(body, 1, 1, bytes(32))
+        assert info.value.code == "malformed", what
+    cols, _head = decode_columns(_one_entry_body(b"\x02", b"\x01\x50"), 1, 1, bytes(32))
+    assert cols.values == [40] and cols.hlcs == [1]
+
+
+def test_sequence_numbers_and_acknowledgements_past_63_bits_are_malformed(
+    tmp_path: Path,
+) -> None:
+    from dataclasses import replace
+
+    from sync.format import _decode_acks
+
+    a, b, honest = _honest(tmp_path)
+    with pytest.raises(SyncError, match="64-bit range"):
+        _decode_acks(b"\x01\x01a" + b"\xff" * 9 + b"\x01")  # 2^64 - 1
+    attack = with_segments(
+        honest, a.engine.key, lambda s: [replace(s, first_seq=1 << 63, last_seq=1 << 63)]
+    )
+    with pytest.raises(SyncError, match="64-bit range"):
+        b.engine.import_bundle(attack)
+    assert integrity(b.conn) == "ok" and b.rows() == []
+    _next_honest_bundle_applies(b, honest)
