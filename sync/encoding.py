@@ -12,7 +12,7 @@ import struct
 from typing import Any
 
 from .errors import Malformed, TooLarge, Truncated
-from .limits import MAX_JSON_DEPTH
+from .limits import MAX_JSON_BYTES, MAX_JSON_DEPTH
 
 Value = None | int | float | str | bytes
 
@@ -211,7 +211,9 @@ def canonical_json(obj: Any) -> bytes:
     ).encode("utf-8")
 
 
-_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+#: a JSON string, its closing quote optional: an unterminated string then runs to the end in one
+#: match, so the scan stays linear (a required quote would retry from every later quote)
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"?', re.DOTALL)
 _NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
 _OPEN = frozenset(b"[{")
 
@@ -235,9 +237,15 @@ def json_depth(data: bytes, limit: int) -> int:
 def parse_canonical_json(data: bytes, where: str) -> Any:
     """Parse JSON and insist it is in canonical form (so a signature covers one meaning).
 
-    Nesting deeper than ``MAX_JSON_DEPTH`` is refused (``TooLarge``) before the parser recurses;
-    messages name what was wrong, never the bytes.
+    JSON longer than ``MAX_JSON_BYTES`` or nested deeper than ``MAX_JSON_DEPTH`` is refused
+    (``TooLarge``) before the parser runs; messages name what was wrong, never the bytes.
     """
+    if len(data) > MAX_JSON_BYTES:
+        raise TooLarge(
+            f"{where}: JSON of {len(data)} bytes, above the limit {MAX_JSON_BYTES}",
+            where=where,
+            limit=MAX_JSON_BYTES,
+        )
     if json_depth(data, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
         raise TooLarge(
             f"{where}: JSON nested deeper than {MAX_JSON_DEPTH} levels",

@@ -21,3 +21,5 @@ MAX_BUNDLE_BODY = 256 * MiB
 MAX_SEGMENT_ENTRIES = 1_000_000
 #: nesting of arrays and objects in any JSON a bundle carries (header, seen vector, certificate)
 MAX_JSON_DEPTH = 16
+#: length of any one JSON text in a bundle (a header is ~300 bytes, a seen vector ~50 per site)
+MAX_JSON_BYTES = 1024 * 1024

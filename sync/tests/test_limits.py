@@ -241,3 +241,24 @@ def test_sequence_numbers_and_acknowledgements_past_63_bits_are_malformed(
         b.engine.import_bundle(attack)
     assert integrity(b.conn) == "ok" and b.rows() == []
     _next_honest_bundle_applies(b, honest)
+
+
+def test_a_json_text_above_its_length_limit_is_refused_unparsed(tmp_path: Path) -> None:
+    a, b, honest = _honest(tmp_path)
+    big = deep_header(honest, 1).replace(
+        b'"zz":[]', b'"zz":"' + b"x" * limits.MAX_JSON_BYTES + b'"'
+    )
+    with pytest.raises(TooLarge, match=f"above the limit {limits.MAX_JSON_BYTES}"):
+        b.engine.import_bundle(with_header(honest, big, a.engine.key))
+    _next_honest_bundle_applies(b, honest)
+
+
+@pytest.mark.timeout(60)
+def test_the_depth_scan_stays_linear_on_a_header_of_escaped_quotes(tmp_path: Path) -> None:
+    # a scan retrying from every quote would take hours on this: each start runs to the end
+    a, b, honest = _honest(tmp_path)
+    header = b'{"zz":"' + b'\\"' * (limits.MAX_JSON_BYTES // 2 - 8)
+    with pytest.raises(SyncError) as info:
+        b.engine.import_bundle(with_header(honest, header, a.engine.key))
+    assert info.value.code == "malformed"
+    _next_honest_bundle_applies(b, honest)

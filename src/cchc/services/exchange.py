@@ -149,7 +149,7 @@ def certify(
 
 
 #: a trust file holds the root and the certificates and revocations of a zone: a few KB each
-MAX_TRUST_FILE_BYTES = 16 * 1024 * 1024
+MAX_TRUST_FILE_BYTES = 4 * 1024 * 1024
 
 
 def read_trust_file(path: Path) -> bytes:
