@@ -22,9 +22,11 @@ from sync.transport.errors import (
     PartCorrupt,
     PartsMissing,
     RemoteRejected,
+    TooLarge,
     TransferAborted,
     TransportError,
     UnknownVersion,
+    UnsafeFile,
     WriteFailed,
 )
 from sync.transport.files import (
@@ -86,9 +88,11 @@ __all__ = [
     "RemoteRejected",
     "SmtpConfig",
     "TlsPinMismatch",
+    "TooLarge",
     "TransferAborted",
     "TransportError",
     "UnknownVersion",
+    "UnsafeFile",
     "WriteFailed",
     "build_messages",
     "bundle_file_name",

@@ -20,8 +20,10 @@ from cchc.services.tasks import UNIT_KEY, resolve_unit
 from cchc.services.workspace import Workspace
 from cchc.store.uow import set_commit_guard
 from sync import Engine, ImportResult, Signer, TableSpec
+from sync.encoding import json_depth
 from sync.engine import TRUST_MAGIC
-from sync.errors import SyncError, UnknownSite, UsageError
+from sync.errors import Malformed, SyncError, TooLarge, UnknownSite, UsageError
+from sync.limits import MAX_JSON_DEPTH
 from sync.signing import public_from_hex
 from sync.transport import (
     ClientIdentity,
@@ -206,6 +208,31 @@ def certify(
     return write_atomic(out, data)
 
 
+#: a trust file holds the root and the certificates and revocations of a zone: a few KB each
+MAX_TRUST_FILE_BYTES = 4 * 1024 * 1024
+
+
+def read_trust_file(path: Path) -> bytes:
+    """The bytes of a trust file, bounded before they are read or parsed: at most
+    ``MAX_TRUST_FILE_BYTES``, starting with the trust file's mark, JSON nested at most
+    ``MAX_JSON_DEPTH`` deep. Refusals never quote the file's bytes."""
+    with Path(path).open("rb") as f:
+        data = f.read(MAX_TRUST_FILE_BYTES + 1)
+    if len(data) > MAX_TRUST_FILE_BYTES:
+        raise TooLarge(
+            f"trust file {str(path)!r} is above the limit of {MAX_TRUST_FILE_BYTES} bytes",
+            limit=MAX_TRUST_FILE_BYTES,
+        )
+    if not data.startswith(TRUST_MAGIC):
+        raise Malformed(f"{str(path)!r} is not a trust file (it does not start with its mark)")
+    if json_depth(data[len(TRUST_MAGIC) :], MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+        raise TooLarge(
+            f"trust file {str(path)!r}: JSON nested deeper than {MAX_JSON_DEPTH} levels",
+            limit=MAX_JSON_DEPTH,
+        )
+    return data
+
+
 def _hub_entry(url: str | None, fingerprint: str | None) -> dict[str, str] | None:
     """The hub's address and certificate fingerprint, checked, for a trust file (or None)."""
     from sync.transport.http import check_url
@@ -239,8 +266,8 @@ def install_trust(ws: Workspace, path: Path, root_fingerprint: str) -> dict[str,
     and, when the file names the city's hub, its address and certificate fingerprint."""
     from cchc.services.sync_view import HUB_URL_KEY
 
-    data = Path(path).read_bytes()
-    hub = _hub_in_trust_file(data) if data.startswith(TRUST_MAGIC) else None
+    data = read_trust_file(path)
+    hub = _hub_in_trust_file(data)
     out = open_engine(ws).install_trust(data, root_fingerprint)
     if hub is not None:
         ws.set_setting(HUB_URL_KEY, hub["url"])
@@ -361,7 +388,7 @@ def record_exchange(ws: Workspace, site_id: str, how: str) -> None:
 
 def import_paths(ws: Workspace, paths: Sequence[Path]) -> ImportReport:
     """Import bundle files, parts (any order, across calls) and saved .eml files."""
-    from cchc.texts.sync import sync_message
+    from cchc.texts.sync import import_refusal, sync_message
 
     engine = open_engine(ws)
     store = PartStore(parts_dir_for(ws.path))
@@ -369,7 +396,11 @@ def import_paths(ws: Workspace, paths: Sequence[Path]) -> ImportReport:
     report = ImportReport()
     for refused in got.refused:
         report.files.append(
-            FileOutcome(refused.source, error_code="transport", error=str(refused.error))
+            FileOutcome(
+                refused.source,
+                error_code=refused.error.code,
+                error=import_refusal(refused.error),
+            )
         )
     for arrived in got.bundles:
         try:

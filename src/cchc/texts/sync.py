@@ -168,6 +168,16 @@ TRANSPORT: dict[str, str] = {
     "tls_pin_mismatch": "Chứng chỉ của máy chủ không khớp với mã nhận dạng đã được cấp: có thể "
     "đang kết nối nhầm hoặc bị giả mạo. KHÔNG gửi dữ liệu; hãy gọi Văn phòng Thành phố "
     "({detail}).",
+    "transport_error": "Không đọc được ({detail}).",
+    "not_a_bundle": "Không phải gói dữ liệu đồng bộ ({detail}).",
+    "part_corrupt": "Phần của gói bị hỏng hoặc bị sửa ({detail}).",
+    "parts_missing": "Gói chưa đủ các phần ({detail}).",
+    "hash_mismatch": "Các phần ghép lại không đúng gói đã báo ({detail}).",
+    "unknown_version": "Phần của gói do phiên bản phần mềm mới hơn tạo ra; hãy cập "
+    "nhật phần mềm ({detail}).",
+    "too_large": "Vượt quá giới hạn cho phép nên không nhập ({detail}).",
+    "unsafe_file": "Bỏ qua vì không phải tệp thường (liên kết tượng trưng hoặc thiết "
+    "bị) ({detail}).",
 }
 
 
@@ -177,3 +187,9 @@ def transport_message(err: Exception) -> str | None:
     code = params.get("remote_code") or getattr(err, "code", None)
     text = TRANSPORT.get(str(code))
     return text.format(detail=str(err)) if text else None
+
+
+def import_refusal(err: Exception) -> str:
+    """The Vietnamese message of a carrier refusal met on one input of an import (a file, a
+    part, a mail): the file is named, its bytes never quoted."""
+    return transport_message(err) or TRANSPORT["transport_error"].format(detail=str(err))
