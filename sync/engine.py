@@ -28,7 +28,7 @@ from .capture import (
     table_columns,
     trigger_sql,
 )
-from .encoding import Value
+from .encoding import Value, json_depth
 from .errors import (
     CertificateRefused,
     ChainBroken,
@@ -37,6 +37,7 @@ from .errors import (
     NotRoot,
     RootFingerprintMismatch,
     SyncError,
+    TooLarge,
     TrustError,
     UnknownConflict,
     UnknownSite,
@@ -44,6 +45,7 @@ from .errors import (
 )
 from .feeds import CODEC_LZMA, CODEC_ZLIB, TOMBSTONE, ZERO_HASH, Columns, Segment, seal_columns
 from .format import CAP_LZMA, CAP_ZLIB, Bundle, decode_bundle, encode_bundle, verify_sender
+from .limits import MAX_JSON_DEPTH, MAX_TRUST_FILE_BYTES
 from .merge import Merger, Policy, Refusal, allow_all, seen_json
 from .signing import KeyDir, SigningKey, fingerprint, normalize_fingerprint, x25519_public
 from .trust import Certificate, Revocation, Signer, TrustView, valid_role
@@ -347,18 +349,25 @@ class Engine:
         if not rows:
             return None
         last_seq, head = self.conn.execute("SELECT last_seq, head FROM _sync_state").fetchone()
-        hlcs, tables, row_ids, cols, values = (list(map(itemgetter(k), rows)) for k in range(1, 6))
-        seg = seal_columns(
-            self.key,
-            self.site_id,
-            Columns(hlcs, tables, row_ids, cols, values),
-            last_seq + 1,
-            head,
-            self._seen_vector(),
-        )
-        self._store_segment(seg, "applied")
-        self._advance(seg)
-        self.conn.execute("UPDATE _sync_state SET last_seq = ?, head = ?", (seg.last_seq, seg.head))
+        seen = self._seen_vector()
+        seg: Segment | None = None
+        for chunk in _seal_chunks(rows):
+            hlcs, tables, row_ids, cols, values = (
+                list(map(itemgetter(k), chunk)) for k in range(1, 6)
+            )
+            seg = seal_columns(
+                self.key,
+                self.site_id,
+                Columns(hlcs, tables, row_ids, cols, values),
+                last_seq + 1,
+                head,
+                seen,
+            )
+            self._store_segment(seg, "applied")
+            self._advance(seg)
+            last_seq, head = seg.last_seq, seg.head
+        assert seg is not None
+        self.conn.execute("UPDATE _sync_state SET last_seq = ?, head = ?", (last_seq, head))
         # every pending change was read in this transaction, and nothing else writes them here
         self.conn.execute("DELETE FROM _sync_pending")
         return seg
@@ -515,14 +524,23 @@ class Engine:
         from .errors import Malformed
 
         if not data.startswith(TRUST_MAGIC):
-            raise Malformed(f"not a trust file: starts with {data[:8]!r}")
+            raise Malformed("not a trust file (it does not start with the trust file's mark)")
+        if len(data) > MAX_TRUST_FILE_BYTES:
+            raise TooLarge(
+                f"trust file of {len(data)} bytes is above the limit of {MAX_TRUST_FILE_BYTES}",
+                limit=MAX_TRUST_FILE_BYTES,
+            )
+        if json_depth(data[len(TRUST_MAGIC) :], MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+            raise TooLarge(
+                f"trust file: JSON nested deeper than {MAX_JSON_DEPTH} levels", limit=MAX_JSON_DEPTH
+            )
         try:
             obj = json.loads(data[len(TRUST_MAGIC) :])
             root = bytes.fromhex(obj["root"])
             pairs = [(b.encode(), bytes.fromhex(s)) for b, s in obj["certs"]]
             rpairs = [(b.encode(), bytes.fromhex(s)) for b, s in obj.get("revocations", [])]
         except (ValueError, KeyError, TypeError) as exc:
-            raise Malformed(f"trust file: bad content ({exc})") from exc
+            raise Malformed(f"trust file: bad content ({type(exc).__name__})") from exc
         got = fingerprint(root)
         if normalize_fingerprint(root_fingerprint) != got:
             # the right fingerprint is never shown: a person must compare what the city read out
@@ -995,6 +1013,25 @@ class Engine:
             "open_conflicts": len(self.conflicts()),
             "rejections": self.conn.execute("SELECT count(*) FROM _sync_rejections").fetchone()[0],
         }
+
+
+#: Entries and value bytes of one sealed segment, well inside what every reader accepts
+#: (``limits.MAX_SEGMENT_ENTRIES``, ``limits.MAX_SEGMENT_BODY``).
+SEAL_MAX_ENTRIES = 200_000
+SEAL_MAX_BYTES = 16 * 1024 * 1024
+
+
+def _seal_chunks(rows: list[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
+    """Pending changes cut into runs that each seal into a segment every reader accepts."""
+    start, size = 0, 0
+    for i, row in enumerate(rows):
+        value = row[5]
+        cost = 16 + len(row[3]) + (len(value) if isinstance(value, (str, bytes)) else 9)
+        if i > start and (i - start >= SEAL_MAX_ENTRIES or size + cost > SEAL_MAX_BYTES):
+            yield rows[start:i]
+            start, size = i, 0
+        size += cost
+    yield rows[start:]
 
 
 def _local_segment(site_id: str, rows: list[tuple[Any, ...]]) -> Segment:

@@ -23,3 +23,5 @@ MAX_SEGMENT_ENTRIES = 1_000_000
 MAX_JSON_DEPTH = 16
 #: length of any one JSON text in a bundle (a header is ~300 bytes, a seen vector ~50 per site)
 MAX_JSON_BYTES = 1024 * 1024
+#: A trust file holds the root and the certificates and revocations of a zone: a few KB each.
+MAX_TRUST_FILE_BYTES = 4 * MiB

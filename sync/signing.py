@@ -192,7 +192,7 @@ class KeyDir:
             seq, head = p.read_text().split()
             return int(seq), bytes.fromhex(head)
         except ValueError as exc:
-            raise Malformed(f"feed mark {str(p)!r} is damaged: {p.read_text()[:80]!r}") from exc
+            raise Malformed(f"feed mark {str(p)!r} is damaged") from exc
 
     def set_feed_mark(self, seq: int, head: bytes) -> None:
         self.ensure()

@@ -114,7 +114,9 @@ class Certificate:
         except (KeyError, TypeError, ValueError) as exc:
             if isinstance(exc, Malformed):
                 raise
-            raise Malformed(f"certificate: bad field ({exc}) in {body[:80]!r}") from exc
+            raise Malformed(
+                f"certificate: a field is missing or of the wrong type ({exc!r:.60})"
+            ) from exc
         verify(cert.issuer, sig, CERT_CONTEXT + body, f"certificate for site {cert.site!r}")
         return cert
 
@@ -161,7 +163,9 @@ class Revocation:
         except (KeyError, TypeError, ValueError) as exc:
             if isinstance(exc, Malformed):
                 raise
-            raise Malformed(f"revocation: bad field ({exc}) in {body[:80]!r}") from exc
+            raise Malformed(
+                f"revocation: a field is missing or of the wrong type ({exc!r:.60})"
+            ) from exc
         verify(rev.issuer, sig, REVOKE_CONTEXT + body, f"revocation of site {rev.site!r}")
         return rev
 

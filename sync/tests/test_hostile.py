@@ -266,3 +266,19 @@ def test_a_change_is_judged_as_its_writer_saw_the_row_so_every_order_gives_one_v
     late = a.engine.export_bundle()
     assert [r.row_id for r in x.engine.import_bundle(late).rejections] == ["up2"]
     assert [r.row_id for r in y.engine.import_bundle(late).rejections] == ["up2"]
+
+
+def test_a_large_seal_is_cut_into_segments_every_reader_accepts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sync.engine as engine_mod
+
+    monkeypatch.setattr(engine_mod, "SEAL_MAX_ENTRIES", 4)
+    city, (a,) = network(tmp_path, 1)
+    for i in range(3):
+        a.exec("INSERT INTO tasks (id, unit, title) VALUES (?, 'u0', 'x')", f"t{i}")
+    bundle, _s, _g = decode_bundle(a.engine.export_bundle())
+    mine = [s for s in bundle.segments if s.origin == a.id]
+    assert [s.last_seq - s.first_seq + 1 for s in mine] == [4, 4, 4, 3]
+    assert city.engine.import_bundle(a.engine.export_bundle()).applied == 15
+    assert [r[0] for r in city.rows()] == ["t0", "t1", "t2"]

@@ -23,7 +23,7 @@ from sync import Engine, ImportResult, Signer, TableSpec
 from sync.encoding import json_depth
 from sync.engine import TRUST_MAGIC
 from sync.errors import Malformed, SyncError, TooLarge, UnknownSite, UsageError
-from sync.limits import MAX_JSON_DEPTH
+from sync.limits import MAX_JSON_DEPTH, MAX_TRUST_FILE_BYTES
 from sync.signing import public_from_hex
 from sync.transport import (
     ClientIdentity,
@@ -206,10 +206,6 @@ def certify(
         obj["hub"] = hub  # readers of the trust format ignore fields they do not know
         data = TRUST_MAGIC + b"\n" + json.dumps(obj, indent=1, sort_keys=True).encode() + b"\n"
     return write_atomic(out, data)
-
-
-#: a trust file holds the root and the certificates and revocations of a zone: a few KB each
-MAX_TRUST_FILE_BYTES = 4 * 1024 * 1024
 
 
 def read_trust_file(path: Path) -> bytes:
