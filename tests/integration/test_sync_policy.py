@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from cchc.domain.errors import InvalidInput
 from cchc.services import exchange
 from cchc.services import tasks as svc
 from cchc.services.workspace import Workspace
@@ -82,7 +83,11 @@ def test_a_unit_site_writes_the_tasks_it_leads(net: dict[str, Workspace]) -> Non
 
 def test_a_unit_site_cannot_write_a_task_another_unit_leads(net: dict[str, Workspace]) -> None:
     task = led_by(net["vp"], "vhxh")
-    svc.update_task(net["vp"], task, progress=90, status="in_progress", by="Lan")
+    with pytest.raises(InvalidInput):  # the laptop itself refuses, as every other copy does
+        svc.update_task(net["vp"], task, progress=90, status="in_progress", by="Lan")
+    net["vp"].db.conn.execute(  # written behind the app's back: the other copies refuse it
+        "UPDATE tasks SET progress = 90, status = 'in_progress' WHERE id = ?", (task,)
+    )
     result = send(net["vp"], net["city"])
     assert result.rejected > 0 and result.applied == 0
     reasons = {r.reason for r in result.rejections}
@@ -96,7 +101,7 @@ def test_a_partner_unit_adds_updates_but_does_not_edit_the_task(
     net: dict[str, Workspace],
 ) -> None:
     added = svc.add_task(
-        net["vp"],
+        net["city"],
         content="Số hoá hồ sơ lưu trữ",
         lead="vp_ubnd",
         partners=["tai_chinh"],
@@ -105,12 +110,14 @@ def test_a_partner_unit_adds_updates_but_does_not_edit_the_task(
         source_number="12/UBND",
         source_date="01/03/2026",
         source_issuer="UBND đặc khu",
-        by="Lan",
+        by="Sở Nội vụ",
     )
-    send(net["vp"], net["city"])
     send(net["city"], net["tc"])
     assert task_row(net["tc"], added.id)["content"] == "Số hoá hồ sơ lưu trữ"
-    svc.update_task(net["tc"], added.id, progress=20, status="in_progress", by="Minh")
+    with pytest.raises(InvalidInput):
+        svc.update_task(net["tc"], added.id, progress=20, status="in_progress", by="Minh")
+    svc.update_task(net["tc"], added.id, note="Đã rà soát danh mục", by="Minh")
+    net["tc"].db.conn.execute("UPDATE tasks SET progress = 20 WHERE id = ?", (added.id,))
     result = send(net["tc"], net["city"])
     refused = {(r.table, r.row_id) for r in result.rejections}
     assert refused == {("tasks", added.id)}
