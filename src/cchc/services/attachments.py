@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+import cchc.texts.roles  # noqa: F401  (registers the attachment and permission messages)
 from cchc.domain.errors import InvalidInput, NotFound
 
 _CHUNK = 1 << 20
+#: A document names its file by the SHA-256 of the bytes: 64 lowercase hex digits, nothing else
+#: (never a path), wherever it is read.
+SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+
+
+def checked_sha256(sha256: object) -> str:
+    """``sha256`` when it is 64 lowercase hex digits, else InvalidInput (no file is opened)."""
+    if not isinstance(sha256, str) or not SHA256_HEX.fullmatch(sha256):
+        raise InvalidInput("attachment_hash_invalid")
+    return sha256
 
 
 @dataclass(frozen=True)
@@ -48,7 +60,7 @@ def store_file(source: Path, folder: Path) -> StoredFile:
 
 
 def attachment_path(folder: Path, sha256: str) -> Path:
-    return folder / sha256
+    return folder / checked_sha256(sha256)
 
 
 def save_blob(conn: sqlite3.Connection, stored: StoredFile) -> None:
@@ -64,7 +76,7 @@ def materialize(conn: sqlite3.Connection, folder: Path, sha256: str) -> Path:
 
     Bytes whose hash does not match are never written out.
     """
-    target = folder / sha256
+    target = folder / checked_sha256(sha256)
     if target.is_file():
         return target
     row = conn.execute("SELECT data FROM attachment_blobs WHERE id = ?", (sha256,)).fetchone()

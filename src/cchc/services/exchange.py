@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cchc.domain.errors import InvalidInput
+from cchc.domain.roles import ROLES as DOMAIN_ROLES
 from cchc.services.sync_policy import TRACKED_TABLES, plan_policy
 from cchc.services.tasks import resolve_unit
 from cchc.services.workspace import Workspace
@@ -35,7 +36,7 @@ from sync.transport import (
 from sync.transport import pull as http_pull
 from sync.transport import push as http_push
 
-ROLES = ("unit", "consolidator", "city")
+ROLES = DOMAIN_ROLES
 HUB_SETTING = "sync_hub_site:"
 
 

@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from cchc.domain.roles import Role
 from cchc.domain.text import fold
+from cchc.services.attachments import SHA256_HEX
 from cchc.texts.sync import POLICY
 from sync import ReadView, Signer
 from sync.encoding import Value
@@ -54,7 +54,6 @@ TRACKED_TABLES = (
 MAX_BLOB_BYTES = 25 * 1024 * 1024
 
 ALIVE = "~"
-SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 
 #: Columns that say who owns a row: never changed once the row exists.
 OWNER_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -308,7 +307,7 @@ def _validity(c: Change) -> str | None:
         return _blob(c)
     if c.table == "documents" and "sha256" in c.cols:
         sha = c.values["sha256"]
-        if not isinstance(sha, str) or not SHA256_HEX.match(sha):
+        if not isinstance(sha, str) or not SHA256_HEX.fullmatch(sha):
             return c.refuse("document_sha256")
     return None
 

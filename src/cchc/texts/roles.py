@@ -30,6 +30,8 @@ ACTION_NAMES: dict[str, str] = {
 }
 
 MESSAGES: dict[str, str] = {
+    "attachment_hash_invalid": "Mã tệp văn bản không hợp lệ (cần đúng 64 chữ số hex thường); "
+    "không mở tệp nào.",
     "not_permitted": "Máy này (vai trò {role}, đơn vị {units}) không được {action}{unit}. "
     "Không có gì được ghi; các máy khác cũng sẽ từ chối thay đổi đó khi đồng bộ.",
 }
