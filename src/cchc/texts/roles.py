@@ -30,9 +30,22 @@ ACTION_NAMES: dict[str, str] = {
 }
 
 MESSAGES: dict[str, str] = {
+    "budget_use_allocate": "Kinh phí được phân bổ do UBND đặc khu quyết định: hãy ghi bằng "
+    "“cchc budget allocate … --decision-number … --decision-date …” (lãnh đạo UBND đặc khu hoặc "
+    "Phòng Tài chính), kèm số và ngày quyết định.",
+    "budget_no_estimate": "Nhiệm vụ {task} chưa có dự toán của đơn vị chủ trì nên chưa thẩm định, "
+    "phân bổ hay kiểm tra được.",
+    "budget_check_note": "Hãy ghi kết quả kiểm tra việc sử dụng kinh phí (--note).",
     "attachment_hash_invalid": "Mã tệp văn bản không hợp lệ (cần đúng 64 chữ số hex thường); "
     "không mở tệp nào.",
     "not_permitted": "Máy này (vai trò {role}, đơn vị {units}) không được {action}{unit}. "
     "Không có gì được ghi; các máy khác cũng sẽ từ chối thay đổi đó khi đồng bộ.",
 }
 register(MESSAGES)
+
+#: Command-line confirmations of the plan's procedures.
+CLI: dict[str, str] = {
+    "budget_appraised": "Đã ghi kết quả thẩm định dự toán nhiệm vụ {task}.",
+    "budget_allocated": "Đã ghi kinh phí UBND đặc khu quyết định phân bổ cho nhiệm vụ {task}.",
+    "budget_checked": "Đã ghi kết quả kiểm tra sử dụng kinh phí nhiệm vụ {task}.",
+}

@@ -126,7 +126,8 @@ CLI: dict[str, str] = {
     "resolved_other": "ghi lại giá trị bị thay, sẽ được gửi đi ở lần đồng bộ sau",
     "resolved_current": "giữ giá trị hiện tại",
     "bad_public_key": "Khoá công khai không hợp lệ: “{value}” (cần 64 ký tự hex).",
-    "bad_role": "Vai trò “{value}” không hợp lệ; chọn unit, consolidator hoặc city.",
+    "bad_role": "Vai trò “{value}” không hợp lệ; chọn city, leadership, consolidator, finance "
+    "hoặc unit.",
     "file_unreadable": "Không đọc được tệp “{value}”: {reason}.",
     "pushed": "Đã gửi gói {sha8} ({size} byte) lên {url}: áp dụng {applied}, đã có {duplicate}, "
     "bị từ chối {rejected}.",
