@@ -112,9 +112,16 @@ def test_islands_and_city_converge_by_folder_email_and_http(
     run_cchc("--db", str(city), "sync", "import", *emls, check=True)
     assert (progress(city, 1), progress(city, 3)) == (50, 30)
 
-    # 3. a change out of the sender's scope is refused and reported, with a non-zero exit
-    run_cchc("--db", str(vp), "task", "update", "1", "--progress", "90", "--by", "Lan",
-             env=NOW, check=True)  # fmt: skip
+    # 3. a change out of the sender's scope: vp's laptop refuses it, as its certificate says;
+    # written into its file behind the app's back, the city refuses it and reports it, with a
+    # non-zero exit
+    local = run_cchc("--db", str(vp), "task", "update", "1", "--progress", "90", "--by", "Lan",
+                     env=NOW)  # fmt: skip
+    assert local.returncode == 2 and "do đơn vị khác chủ trì" in local.stderr
+    tamper = sqlite3.connect(vp)
+    tamper.execute("UPDATE tasks SET progress = 90 WHERE stt = 1")
+    tamper.commit()
+    tamper.close()
     out_of_scope = tmp_path / "oos"
     run_cchc("--db", str(vp), "sync", "export", "--to", str(out_of_scope), check=True)
     refused = run_cchc("--db", str(city), "sync", "import", *map(str, out_of_scope.iterdir()))
