@@ -43,6 +43,7 @@ class Action(StrEnum):
     AMENDMENT_PROPOSE = "amendment_propose"  # for its own unit (scoped)
     AMENDMENT_FORWARD = "amendment_forward"
     AMENDMENT_DECIDE = "amendment_decide"
+    REPORT_WRITE = "report_write"  # open, edit, submit, revise its unit's report (scoped)
     REPORT_CONSOLIDATE = "report_consolidate"
 
 
@@ -59,6 +60,7 @@ BY_ROLE: dict[Action, frozenset[Role]] = {
     Action.AMENDMENT_PROPOSE: frozenset({Role.CITY}),
     Action.AMENDMENT_FORWARD: frozenset({Role.CITY, Role.CONSOLIDATOR}),
     Action.AMENDMENT_DECIDE: frozenset({Role.CITY, Role.LEADERSHIP}),
+    Action.REPORT_WRITE: frozenset({Role.CITY}),
     Action.REPORT_CONSOLIDATE: frozenset({Role.CITY, Role.CONSOLIDATOR}),
 }
 
@@ -69,6 +71,7 @@ SCOPED: frozenset[Action] = frozenset(
         Action.TASK_NOTES,
         Action.BUDGET_ESTIMATE,
         Action.AMENDMENT_PROPOSE,
+        Action.REPORT_WRITE,
     }
 )
 

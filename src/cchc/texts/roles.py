@@ -26,6 +26,7 @@ ACTION_NAMES: dict[str, str] = {
     "amendment_propose": "đề xuất điều chỉnh kế hoạch",
     "amendment_forward": "tổng hợp, chuyển đề xuất điều chỉnh lên UBND đặc khu",
     "amendment_decide": "quyết định về đề xuất điều chỉnh",
+    "report_write": "lập, sửa, gửi báo cáo của đơn vị này",
     "report_consolidate": "tổng hợp báo cáo của đặc khu",
 }
 
