@@ -31,7 +31,8 @@ CREATE TABLE IF NOT EXISTS _sync_pending (
     tbl TEXT NOT NULL,
     row_id TEXT NOT NULL,
     col TEXT NOT NULL,
-    value
+    value,
+    old
 );
 CREATE TABLE IF NOT EXISTS _sync_cells (
     tbl TEXT NOT NULL,
@@ -45,7 +46,8 @@ CREATE TABLE IF NOT EXISTS _sync_cells (
 CREATE TABLE IF NOT EXISTS _sync_tracked (
     tbl TEXT PRIMARY KEY,
     pk TEXT NOT NULL,
-    columns TEXT NOT NULL
+    columns TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1
 );
 CREATE TABLE IF NOT EXISTS _sync_segments (
     origin TEXT NOT NULL,
@@ -103,6 +105,15 @@ CREATE TABLE IF NOT EXISTS _sync_rejections (
     code TEXT NOT NULL,
     reason TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS _sync_versions (
+    tbl TEXT NOT NULL,
+    row_id TEXT NOT NULL,
+    col TEXT NOT NULL,
+    hlc INTEGER NOT NULL,
+    origin TEXT NOT NULL,
+    value,
+    PRIMARY KEY (tbl, row_id, col, hlc, origin)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS _sync_parked (
     tbl TEXT NOT NULL,
     row_id TEXT NOT NULL,
@@ -127,12 +138,32 @@ CREATE TABLE IF NOT EXISTS _sync_revocations (
 """
 
 
+#: Columns added to the engine's tables since their first version: (table, column, declaration).
+#: ``Engine`` adds the missing ones when it opens an older database.
+ADDED_COLUMNS = (
+    ("_sync_pending", "old", "old"),
+    ("_sync_tracked", "version", "version INTEGER NOT NULL DEFAULT 1"),
+    ("_sync_tracked", "judged", "judged TEXT NOT NULL DEFAULT '[]'"),
+)
+#: The capture triggers' version: 2 records each updated column's previous value (``old``), so
+#: this site's own changes are judged against the row as it stood, as imports are; 3 keeps the
+#: versions of judged columns.
+TRIGGER_VERSION = 3
+
+
 @dataclass(frozen=True)
 class TableSpec:
-    """A table the app asks the engine to track: its name and its TEXT primary key column."""
+    """A table the app asks the engine to track: its name, its TEXT primary key column, and the
+    columns its policy judges other rows by (``judged``: an owner that can change, a status).
+
+    Every accepted value of a judged column is kept (``_sync_versions``), so a change is judged
+    against the value its writer had seen, not one written concurrently elsewhere: the verdict is
+    the same on every copy whatever the order of delivery.
+    """
 
     name: str
     pk: str = "id"
+    judged: tuple[str, ...] = ()
 
 
 def _q(name: str) -> str:
@@ -179,34 +210,57 @@ def trigger_sql(spec: TableSpec, columns: list[str]) -> list[str]:
 
     def record(rows: str) -> str:
         return (
-            f"INSERT INTO _sync_pending (hlc, tbl, row_id, col, value) "
-            f"SELECT s.hlc, {_lit(t)}, NEW.{_q(pk)}, v.col, v.val FROM _sync_state s, ({rows}) v "
-            f"WHERE s.id = 1 ORDER BY v.pos;\n"
+            f"INSERT INTO _sync_pending (hlc, tbl, row_id, col, value, old) "
+            f"SELECT s.hlc, {_lit(t)}, NEW.{_q(pk)}, v.col, v.val, v.old "
+            f"FROM _sync_state s, ({rows}) v WHERE s.id = 1 ORDER BY v.pos;\n"
             f"INSERT INTO _sync_cells (tbl, row_id, col, value, hlc, origin) "
             f"SELECT {_lit(t)}, NEW.{_q(pk)}, v.col, v.val, s.hlc, s.site_id "
             f"FROM _sync_state s, ({rows}) v WHERE s.id = 1{UPSERT};"
         )
 
     ins_rows = " UNION ALL ".join(
-        [f"SELECT 0 AS pos, {_lit(TOMBSTONE)} AS col, 0 AS val"]
-        + [f"SELECT {i + 1}, {_lit(c)}, NEW.{_q(c)}" for i, c in enumerate(columns)]
+        [f"SELECT 0 AS pos, {_lit(TOMBSTONE)} AS col, 0 AS val, NULL AS old"]
+        + [f"SELECT {i + 1}, {_lit(c)}, NEW.{_q(c)}, NULL" for i, c in enumerate(columns)]
     )
     upd_rows = " UNION ALL ".join(
-        f"SELECT {i + 1} AS pos, {_lit(c)} AS col, NEW.{_q(c)} AS val "
+        f"SELECT {i + 1} AS pos, {_lit(c)} AS col, NEW.{_q(c)} AS val, OLD.{_q(c)} AS old "
         f"WHERE NEW.{_q(c)} IS NOT OLD.{_q(c)}"
         for i, c in enumerate(columns)
     )
+
+    def versions(cols: list[str], row: str) -> str:
+        """Keep each written value of a judged column, and the value it replaced the first
+        time (the base, clock 0: what every site loaded, such as the plan)."""
+        out = ""
+        for c in cols:
+            if row == "OLD":
+                out += (
+                    f"INSERT OR IGNORE INTO _sync_versions (tbl, row_id, col, hlc, origin, value) "
+                    f"SELECT {_lit(t)}, OLD.{_q(pk)}, {_lit(c)}, 0, '', OLD.{_q(c)} "
+                    f"WHERE NEW.{_q(c)} IS NOT OLD.{_q(c)} AND NOT EXISTS (SELECT 1 FROM "
+                    f"_sync_versions v WHERE v.tbl = {_lit(t)} AND v.row_id = OLD.{_q(pk)} "
+                    f"AND v.col = {_lit(c)});\n"
+                )
+            cond = f" AND NEW.{_q(c)} IS NOT OLD.{_q(c)}" if row == "OLD" else ""
+            out += (
+                f"INSERT OR REPLACE INTO _sync_versions (tbl, row_id, col, hlc, origin, value) "
+                f"SELECT {_lit(t)}, NEW.{_q(pk)}, {_lit(c)}, s.hlc, s.site_id, NEW.{_q(c)} "
+                f"FROM _sync_state s WHERE s.id = 1{cond};\n"
+            )
+        return out
+
+    judged = [c for c in spec.judged if c in columns]
     stmts = [f"DROP TRIGGER IF EXISTS {_q(base + suffix)}" for suffix in ("_ins", "_upd", "_del")]
     stmts.append(
         f"CREATE TRIGGER {_q(base + '_ins')} AFTER INSERT ON {_q(t)} WHEN {when} BEGIN\n"
-        f"{tick}\n{record(ins_rows)}\nEND"
+        f"{tick}\n{record(ins_rows)}\n{versions(judged, 'NEW')}END"
     )
     upd_body = (
         f"SELECT RAISE(ABORT, 'sync: the primary key of a tracked table cannot change') "
         f"WHERE NEW.{_q(pk)} IS NOT OLD.{_q(pk)};\n{tick}\n"
     )
     if columns:
-        upd_body += record(upd_rows) + "\n"
+        upd_body += record(upd_rows) + "\n" + versions(judged, "OLD")
     if columns:
         changed = " OR ".join(f"NEW.{_q(c)} IS NOT OLD.{_q(c)}" for c in columns)
         upd_body += (
@@ -218,7 +272,7 @@ def trigger_sql(spec: TableSpec, columns: list[str]) -> list[str]:
         f"CREATE TRIGGER {_q(base + '_upd')} AFTER UPDATE ON {_q(t)} WHEN {when} BEGIN\n"
         f"{upd_body}\nEND"
     )
-    del_rows = f"SELECT 0 AS pos, {_lit(TOMBSTONE)} AS col, 1 AS val"
+    del_rows = f"SELECT 0 AS pos, {_lit(TOMBSTONE)} AS col, 1 AS val, NULL AS old"
     stmts.append(
         f"CREATE TRIGGER {_q(base + '_del')} AFTER DELETE ON {_q(t)} WHEN {when} BEGIN\n"
         f"{tick}\n" + record(del_rows).replace("NEW.", "OLD.") + "\nEND"

@@ -20,10 +20,19 @@ from pathlib import Path
 from typing import Any
 
 from . import hlc as hlcmod
-from .capture import SCHEMA, TableSpec, table_columns, trigger_sql
+from .capture import (
+    ADDED_COLUMNS,
+    SCHEMA,
+    TRIGGER_VERSION,
+    TableSpec,
+    table_columns,
+    trigger_sql,
+)
 from .encoding import Value
 from .errors import (
+    CertificateRefused,
     ChainBroken,
+    ClockAhead,
     FeedBehind,
     NotRoot,
     RootFingerprintMismatch,
@@ -35,9 +44,9 @@ from .errors import (
 )
 from .feeds import CODEC_LZMA, CODEC_ZLIB, TOMBSTONE, ZERO_HASH, Columns, Segment, seal_columns
 from .format import CAP_LZMA, CAP_ZLIB, Bundle, decode_bundle, encode_bundle, verify_sender
-from .merge import Merger, Policy, allow_all, seen_json
+from .merge import Merger, Policy, Refusal, allow_all, seen_json
 from .signing import KeyDir, SigningKey, fingerprint, normalize_fingerprint, x25519_public
-from .trust import ROLES, Certificate, Revocation, Signer, TrustView
+from .trust import Certificate, Revocation, Signer, TrustView, valid_role
 
 TRUST_MAGIC = b"SYNCTRST"
 
@@ -68,6 +77,10 @@ class ImportResult:
     conflicts: int = 0
     segments_applied: int = 0
     rejections: list[Rejection] = field(default_factory=list)
+    #: segments held (not refused) with a reason the user should see, e.g. a clock ahead
+    notes: list[Rejection] = field(default_factory=list)
+    #: how far (ms) the newest held clock runs ahead of this site's bound; 0 when none
+    clock_ahead_ms: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -78,6 +91,8 @@ class ImportResult:
             "rejected": self.rejected,
             "conflicts": self.conflicts,
             "rejections": [r.__dict__ for r in self.rejections],
+            "notes": [r.__dict__ for r in self.notes],
+            "clock_ahead_ms": self.clock_ahead_ms,
         }
 
 
@@ -111,6 +126,10 @@ class Engine:
             for stmt in SCHEMA.split(";"):
                 if stmt.strip():
                     conn.execute(stmt)
+            for table, column, declaration in ADDED_COLUMNS:
+                have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+                if column not in have:
+                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {declaration}")
             row = conn.execute("SELECT site_id FROM _sync_state WHERE id = 1").fetchone()
             if row is None:
                 conn.execute(
@@ -125,8 +144,14 @@ class Engine:
         assert enc is not None
         self.enc_key = enc
         self._tracked: dict[str, tuple[str, list[str]]] = {}
-        for tbl, pk, cols in conn.execute("SELECT tbl, pk, columns FROM _sync_tracked"):
+        self._trigger_version: dict[str, int] = {}
+        self._judged: dict[str, tuple[str, ...]] = {}
+        for tbl, pk, cols, version, judged in conn.execute(
+            "SELECT tbl, pk, columns, version, judged FROM _sync_tracked"
+        ):
             self._tracked[tbl] = (pk, json.loads(cols))
+            self._trigger_version[tbl] = version
+            self._judged[tbl] = tuple(json.loads(judged))
 
     # ------------------------------------------------------------------ plumbing
 
@@ -155,17 +180,26 @@ class Engine:
     def track(self, spec: TableSpec) -> None:
         """Install (or refresh, after a migration) the capture triggers of ``spec.name``."""
         cols = table_columns(self.conn, spec)
-        if self._tracked.get(spec.name) == (spec.pk, cols) and self._triggers_present(spec.name):
-            return  # already capturing exactly these columns
+        judged = tuple(c for c in spec.judged if c in cols)
+        if (
+            self._tracked.get(spec.name) == (spec.pk, cols)
+            and self._trigger_version.get(spec.name) == TRIGGER_VERSION
+            and self._judged.get(spec.name) == judged
+            and self._triggers_present(spec.name)
+        ):
+            return  # already capturing exactly these columns, with these triggers
         with self._tx():
             cols = table_columns(self.conn, spec)
             for stmt in trigger_sql(spec, cols):
                 self.conn.execute(stmt)
             self.conn.execute(
-                "INSERT OR REPLACE INTO _sync_tracked (tbl, pk, columns) VALUES (?, ?, ?)",
-                (spec.name, spec.pk, json.dumps(cols)),
+                "INSERT OR REPLACE INTO _sync_tracked (tbl, pk, columns, version, judged) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (spec.name, spec.pk, json.dumps(cols), TRIGGER_VERSION, json.dumps(judged)),
             )
         self._tracked[spec.name] = (spec.pk, cols)
+        self._trigger_version[spec.name] = TRIGGER_VERSION
+        self._judged[spec.name] = judged
 
     def _triggers_present(self, table: str) -> bool:
         names = {f"_sync_{table}_{s}" for s in ("ins", "upd", "del")}
@@ -205,8 +239,71 @@ class Engine:
             self.conn.execute("COMMIT")
 
     def set_policy(self, policy: Policy) -> None:
-        """Who may write what: called per incoming row with the signer's role and scope."""
+        """Who may write what: called per incoming row with the signer's role and scope, and
+        per row of this site's own changes before they are committed (``judge_local``)."""
         self.policy = policy
+
+    def _merger(self) -> Merger:
+        return Merger(
+            self.conn, self._tracked, self.policy, self._seen_lookup(), self._hlc(), self._judged
+        )
+
+    def pending_mark(self) -> int:
+        """Where this site's captured changes end now; ``judge_local`` judges those after it."""
+        return int(self.conn.execute("SELECT coalesce(max(n), 0) FROM _sync_pending").fetchone()[0])
+
+    def judge_local(self, since: int, signer: Signer | None = None) -> list[Refusal]:
+        """The policy's verdict on this site's changes captured after ``since``, judged exactly
+        as every other copy will judge them on import (the row as it stood, the row as
+        proposed, the same signer), so a site never records what the others refuse. Runs inside
+        the caller's write transaction, before its commit; an empty list means all accepted.
+
+        ``signer`` defaults to this site's certificate; with none (not certified yet) the app
+        passes the role and scope it expects to be certified with.
+        """
+        signer = signer or self.my_signer()
+        if signer is None:
+            return []
+        rows = self.conn.execute(
+            "SELECT n, hlc, tbl, row_id, col, value, old FROM _sync_pending WHERE n > ? ORDER BY n",
+            (since,),
+        ).fetchall()
+        if not rows:
+            return []
+        before: dict[tuple[str, str], dict[str, Any] | None] = {}
+        first_col: set[tuple[str, str, str]] = set()
+        for _n, _h, tbl, row_id, col, value, old in rows:
+            key = (tbl, row_id)
+            if key not in before:
+                before[key] = self._row_before(tbl, row_id, col, value)
+            stood = before[key]
+            if stood is not None and col != TOMBSTONE and (tbl, row_id, col) not in first_col:
+                stood[col] = old
+            first_col.add((tbl, row_id, col))
+        seg = _local_segment(self.site_id, rows)
+        merger = self._merger()
+        return merger.judge_only(seg, signer, before)
+
+    def _row_before(
+        self, table: str, row_id: str, first_col: str, first_value: Value
+    ) -> dict[str, Any] | None:
+        """The row as it stood before this transaction's first change to it: None for a row
+        this transaction inserted; for a deleted row, its values as the cells keep them."""
+        if first_col == TOMBSTONE and first_value == 0:
+            return None
+        if table not in self._tracked:
+            return None
+        pk, _cols = self._tracked[table]
+        if first_col == TOMBSTONE:  # deleted here: the cells keep every value
+            cells = self.conn.execute(
+                "SELECT col, value FROM _sync_cells WHERE tbl = ? AND row_id = ? AND col != ?",
+                (table, row_id, TOMBSTONE),
+            ).fetchall()
+            return {pk: row_id, **dict(cells)} if cells else None
+        cur = self.conn.execute(f'SELECT * FROM "{table}" WHERE "{pk}" = ?', (row_id,))
+        names = [d[0] for d in cur.description]
+        found = cur.fetchone()
+        return dict(zip(names, found, strict=True)) if found else None
 
     # ------------------------------------------------------------------ feeds
 
@@ -318,7 +415,7 @@ class Engine:
             Revocation.parse(b, s)
             for b, s in self.conn.execute("SELECT body, sig FROM _sync_revocations")
         ]
-        return TrustView(row[0] if row else None, certs, revs)
+        return TrustView(row[0] if row else None, certs, revs, max_issued=hlcmod.bound())
 
     def _store_cert(self, cert: Certificate) -> None:
         self.conn.execute(
@@ -386,8 +483,8 @@ class Engine:
     ) -> bytes:
         """Root only: certify a site's key; return a trust file the site installs."""
         root = self._root_key()
-        if role not in ROLES:
-            raise UsageError(f"unknown role {role!r}; expected one of {sorted(ROLES)}")
+        if not valid_role(role):
+            raise UsageError(f"role {role!r} is not a role name (a-z and _, at most 32)")
         with self._tx():
             cert = Certificate.issue(
                 root,
@@ -406,17 +503,12 @@ class Engine:
         row = self.conn.execute("SELECT public_key FROM _sync_root").fetchone()
         if row is None:
             raise UsageError("no root installed; nothing to hand out")
+        view = self._trust()
         obj = {
             "root": row[0].hex(),
-            "certs": [
-                [b.decode(), s.hex()]
-                for b, s in self.conn.execute("SELECT body, sig FROM _sync_certs ORDER BY key")
-            ],
+            "certs": [[c.body.decode(), c.sig.hex()] for _k, c in sorted(view.certs.items())],
             "revocations": [
-                [b.decode(), s.hex()]
-                for b, s in self.conn.execute(
-                    "SELECT body, sig FROM _sync_revocations ORDER BY key"
-                )
+                [r.body.decode(), r.sig.hex()] for _k, r in sorted(view.revoked.items())
             ],
         }
         return TRUST_MAGIC + b"\n" + json.dumps(obj, indent=1, sort_keys=True).encode() + b"\n"
@@ -436,11 +528,12 @@ class Engine:
             raise Malformed(f"trust file: bad content ({exc})") from exc
         got = fingerprint(root)
         if normalize_fingerprint(root_fingerprint) != got:
+            # the right fingerprint is never shown: a person must compare what the city read out
+            # with what they typed, not copy the file's own claim
             raise RootFingerprintMismatch(
-                f"root fingerprint is {got}, but {root_fingerprint!r} was read out; "
-                "refusing to install",
+                f"the trust file's root does not match the fingerprint {root_fingerprint!r} "
+                "that was read out; refusing to install",
                 expected=root_fingerprint,
-                actual=got,
             )
         existing = self.conn.execute("SELECT public_key FROM _sync_root").fetchone()
         if existing is not None and existing[0] != root:
@@ -456,9 +549,9 @@ class Engine:
                 "INSERT OR REPLACE INTO _sync_root (id, public_key) VALUES (1, ?)", (root,)
             )
             view = self._trust()
-            for c in certs:
-                if view.add_cert(c):
-                    self._store_cert(c)
+            added, _refused = view.add_certs(certs)
+            for c in added:
+                self._store_cert(c)
             for r in revs:
                 if view.add_revocation(r):
                     self._store_revocation(r)
@@ -547,16 +640,9 @@ class Engine:
             caps = [CAP_ZLIB] if CODEC_ZLIB in codecs or not codecs else []
             if CODEC_LZMA in codecs:
                 caps.append(CAP_LZMA)
-            certs = [
-                Certificate.parse(b, s)
-                for b, s in self.conn.execute("SELECT body, sig FROM _sync_certs ORDER BY key")
-            ]
-            revs = [
-                Revocation.parse(b, s)
-                for b, s in self.conn.execute(
-                    "SELECT body, sig FROM _sync_revocations ORDER BY key"
-                )
-            ]
+            # only what stands here travels: a refused certificate is never relayed
+            certs = [view.certs[k] for k in sorted(view.certs)]
+            revs = [view.revoked[k] for k in sorted(view.revoked)]
             digest = trust_digest(certs, revs)
             if peer_site_id is not None and since is None:
                 known = self.conn.execute(
@@ -612,11 +698,15 @@ class Engine:
         policy refuses are counted as rejected, with reasons, and logged."""
         bundle, signed, sig = decode_bundle(data, decrypt_with=[self.enc_key, self.key.x25519()])
         view = self._trust()
-        new_certs = [c for c in bundle.certs if view.add_cert(c)]
         new_revs = [r for r in bundle.revocations if view.add_revocation(r)]
+        new_certs, refused_certs = view.add_certs(bundle.certs)
         view.signer(bundle.sender_key, bundle.sender)
         verify_sender(bundle, signed, sig)
         result = ImportResult(sender=bundle.sender)
+        for reason in refused_certs:
+            result.rejections.append(
+                Rejection(bundle.sender, 0, 0, CertificateRefused.code, reason)
+            )
 
         known = {
             (o, f): head
@@ -716,81 +806,121 @@ class Engine:
     def _apply_ready(
         self, fresh: list[tuple[Segment, Signer]], view: TrustView, result: ImportResult
     ) -> int:
-        """Apply every segment that continues its origin's feed; hold the rest."""
-        by_origin: dict[str, dict[int, tuple[Segment, Signer | None]]] = {}
+        """Apply every segment that is ready, in causal order; hold the rest.
+
+        A segment is ready when it continues its origin's feed, its clocks are within this
+        site's bound, and every change its writer had seen (its ``seen`` vector) is applied
+        here: so each change is judged after what its writer knew, whatever the order of
+        delivery or the site ids. Segments held earlier are tried again at every import.
+        """
+        pending: dict[str, dict[int, tuple[Segment, Signer | None]]] = {}
         for seg, signer in fresh:
-            by_origin.setdefault(seg.origin, {})[seg.first_seq] = (seg, signer)
+            pending.setdefault(seg.origin, {})[seg.first_seq] = (seg, signer)
         fresh_keys = {(s.origin, s.first_seq) for s, _ in fresh}
-        for origin in list(by_origin):
-            for (blob,) in self.conn.execute(
-                "SELECT blob FROM _sync_segments WHERE origin = ? AND state = 'held'", (origin,)
-            ):
-                held = Segment.decode(blob)
-                by_origin[origin].setdefault(held.first_seq, (held, None))
+        for origin, blob in self.conn.execute(
+            "SELECT origin, blob FROM _sync_segments WHERE state = 'held'"
+        ).fetchall():
+            held = Segment.decode(blob)
+            pending.setdefault(origin, {}).setdefault(held.first_seq, (held, None))
         frontiers = self._frontiers()
-        merger = Merger(self.conn, self._tracked, self.policy, self._seen_lookup(), self._hlc())
+        waived = _origins_revoked(view)
+        bound = hlcmod.bound()
+        merger = self._merger()
         max_hlc = 0
-        for origin in sorted(by_origin):
-            pending = by_origin[origin]
-            seq, _h, head = frontiers.get(origin, (0, 0, ZERO_HASH))
-            while seq + 1 in pending:
-                seg, maybe_signer = pending.pop(seq + 1)
-                n = seg.last_seq - seg.first_seq + 1
-                is_fresh = (seg.origin, seg.first_seq) in fresh_keys
-                if seg.prev_hash != head:
-                    if not is_fresh:
-                        self.conn.execute(
-                            "DELETE FROM _sync_segments WHERE origin = ? AND first_seq = ?",
-                            (origin, seg.first_seq),
-                        )
-                    self._reject(
-                        result,
-                        seg,
-                        ChainBroken.code,
-                        f"segment {origin}:{seg.first_seq}..{seg.last_seq} does not follow the "
-                        f"feed head {head.hex()[:16]}…",
-                        n,
-                    )
-                    break
-                if maybe_signer is None:
-                    try:
-                        signer = view.signer(seg.signer, seg.origin)
-                    except TrustError as exc:
-                        self.conn.execute(
-                            "DELETE FROM _sync_segments WHERE origin = ? AND first_seq = ?",
-                            (origin, seg.first_seq),
-                        )
-                        self._reject(result, seg, exc.code, str(exc), n)
+        progress = True
+        while progress:
+            progress = False
+            for origin in sorted(pending):
+                queue = pending[origin]
+                while True:
+                    seq, _h, head = frontiers.get(origin, (0, 0, ZERO_HASH))
+                    item = queue.get(seq + 1)
+                    if item is None:
                         break
-                else:
-                    signer = maybe_signer
-                self._store_segment(seg, "applied")
-                outcome = merger.apply(seg, signer)
-                self._advance(seg)
-                seq, head = seg.last_seq, seg.head
-                max_hlc = max(max_hlc, outcome.max_hlc)
-                result.applied += outcome.applied
-                result.conflicts += outcome.conflicts
-                result.segments_applied += 1
-                for ref in outcome.refused:
-                    result.rejections.append(
-                        Rejection(
-                            ref.origin,
-                            ref.first_seq,
-                            ref.last_seq,
-                            ref.code,
-                            ref.reason,
-                            ref.table,
-                            ref.row_id,
+                    seg, maybe_signer = item
+                    n = seg.last_seq - seg.first_seq + 1
+                    is_fresh = (seg.origin, seg.first_seq) in fresh_keys
+                    if seg.prev_hash != head:
+                        queue.pop(seq + 1)
+                        self._drop_held(seg, is_fresh)
+                        self._reject(
+                            result,
+                            seg,
+                            ChainBroken.code,
+                            f"segment {origin}:{seg.first_seq}..{seg.last_seq} does not follow "
+                            f"the feed head {head.hex()[:16]}…",
+                            n,
                         )
-                    )
-                result.rejected += outcome.refused_changes
-            for seg, maybe_signer in pending.values():
-                if maybe_signer is None:
-                    continue  # already held from before
-                self._store_segment(seg, "held")
-                result.held += seg.last_seq - seg.first_seq + 1
+                        break
+                    if maybe_signer is None:
+                        try:
+                            signer = view.signer(seg.signer, seg.origin)
+                        except TrustError as exc:
+                            queue.pop(seq + 1)
+                            self._drop_held(seg, is_fresh)
+                            self._reject(result, seg, exc.code, str(exc), n)
+                            break
+                    else:
+                        signer = maybe_signer
+                    # clocks at the type's limit are refused row by row when it applies
+                    newest = max((h for h in seg.columns().hlcs if h < hlcmod.LIMIT), default=0)
+                    if newest > bound:
+                        result.clock_ahead_ms = max(
+                            result.clock_ahead_ms, hlcmod.to_millis(newest - bound)
+                        )
+                        result.notes.append(
+                            Rejection(
+                                origin,
+                                seg.first_seq,
+                                seg.last_seq,
+                                ClockAhead.code,
+                                f"segment {origin}:{seg.first_seq}..{seg.last_seq} is dated "
+                                f"{hlcmod.format_hlc(newest)}, more than "
+                                f"{hlcmod.MAX_SKEW_MS // 60000} minutes after this site's "
+                                "clock; held until this site's clock reaches it",
+                                changes=n,
+                            )
+                        )
+                        break
+                    if _waits_for(seg, frontiers, waived):
+                        break  # its writer had seen changes not applied here yet
+                    queue.pop(seq + 1)
+                    self._store_segment(seg, "applied")
+                    outcome = merger.apply(seg, signer)
+                    self._advance(seg)
+                    frontiers[origin] = (seg.last_seq, seg.last_hlc, seg.head)
+                    progress = True
+                    max_hlc = max(max_hlc, outcome.max_hlc)
+                    result.applied += outcome.applied
+                    result.conflicts += outcome.conflicts
+                    result.segments_applied += 1
+                    for ref in outcome.refused:
+                        result.rejections.append(
+                            Rejection(
+                                ref.origin,
+                                ref.first_seq,
+                                ref.last_seq,
+                                ref.code,
+                                ref.reason,
+                                ref.table,
+                                ref.row_id,
+                            )
+                        )
+                    result.rejected += outcome.refused_changes
+        for origin, queue in pending.items():
+            for seg, _signer in queue.values():
+                n = seg.last_seq - seg.first_seq + 1
+                if (origin, seg.first_seq) in fresh_keys:
+                    self._store_segment(seg, "held")
+                    result.held += n
         return max_hlc
+
+    def _drop_held(self, seg: Segment, is_fresh: bool) -> None:
+        if not is_fresh:
+            self.conn.execute(
+                "DELETE FROM _sync_segments WHERE origin = ? AND first_seq = ?",
+                (seg.origin, seg.first_seq),
+            )
 
     # ------------------------------------------------------------------ conflicts
 
@@ -868,6 +998,48 @@ class Engine:
             "open_conflicts": len(self.conflicts()),
             "rejections": self.conn.execute("SELECT count(*) FROM _sync_rejections").fetchone()[0],
         }
+
+
+def _local_segment(site_id: str, rows: list[tuple[Any, ...]]) -> Segment:
+    """This site's uncommitted changes shaped as a segment, for the policy (never signed)."""
+    cols = Columns(*(list(map(itemgetter(k), rows)) for k in range(1, 6)))
+    return Segment(
+        origin=site_id,
+        signer=b"",
+        first_seq=1,
+        last_seq=len(rows),
+        prev_hash=ZERO_HASH,
+        head=ZERO_HASH,
+        seen={},
+        codec=CODEC_ZLIB,
+        raw_len=0,
+        body=b"",
+        sig=b"",
+        _columns=cols,
+    )
+
+
+def _waits_for(
+    seg: Segment, frontiers: dict[str, tuple[int, int, bytes]], waived: set[str]
+) -> bool:
+    """Whether the segment's writer had seen changes of another origin not applied here yet.
+
+    A ``seen`` clock after the segment's own first change cannot be true (a site's clock passes
+    every clock it receives); such claims are ignored, so a forged vector cannot hold a feed.
+    """
+    first = seg.first_hlc
+    return any(
+        frontiers.get(o, (0, 0, b""))[1] < h
+        for o, h in seg.seen.items()
+        if o != seg.origin and o not in waived and isinstance(h, int) and h <= first
+    )
+
+
+def _origins_revoked(view: TrustView) -> set[str]:
+    """Sites whose every certified key is revoked: nothing more of theirs can apply anywhere,
+    so nobody waits for it."""
+    alive = {c.site for c in view.certs.values() if c.key not in view.revoked}
+    return {r.site for r in view.revoked.values()} - alive
 
 
 def trust_digest(certs: list[Certificate], revs: list[Revocation]) -> str:

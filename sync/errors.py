@@ -140,6 +140,30 @@ class OutOfScope(TrustError):
     code = "out_of_scope"
 
 
+class CertificateRefused(TrustError):
+    """A certificate's issuer may not certify, or it names the root, or it is dated ahead."""
+
+    code = "certificate_refused"
+
+
+class ClockAhead(IntegrityError):
+    """A clock runs ahead of this site's wall clock by more than the allowed skew (held)."""
+
+    code = "clock_ahead"
+
+
+class ClockInvalid(IntegrityError):
+    """A clock is at or near the type's limit, or a segment claims to have seen its future."""
+
+    code = "clock_invalid"
+
+
+class ConstraintFailed(IntegrityError):
+    """A row's values break a rule of the app's table (CHECK, NOT NULL, UNIQUE, a trigger)."""
+
+    code = "constraint_failed"
+
+
 class ScopeWidened(TrustError):
     """A certificate grants more units or a higher role than the key that issued it holds."""
 

@@ -16,12 +16,25 @@ SHIFT = 16
 SQL_NOW = f"(CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER) << {SHIFT})"
 
 
+#: How far ahead of this site's wall clock an incoming clock may be (SPEC.md section 2).
+MAX_SKEW_MS = 60 * 60 * 1000
+#: No clock at or above this is ever accepted: far from the 64-bit limit, so adding to it,
+#: zigzag-encoding it or subtracting two of them never overflows.
+LIMIT = 1 << 62
+
+
 def now() -> int:
     return int(time.time() * 1000) << SHIFT
 
 
 def tick(last: int, wall: int | None = None) -> int:
     return max(last + 1, now() if wall is None else wall)
+
+
+def bound(wall: int | None = None) -> int:
+    """The largest clock this site accepts from outside now: its wall clock plus the skew."""
+    base = now() if wall is None else wall
+    return min(LIMIT - 1, base + (MAX_SKEW_MS << SHIFT))
 
 
 def receive(last: int, incoming: int) -> int:

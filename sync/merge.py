@@ -19,6 +19,7 @@ from typing import Any, NamedTuple, Protocol
 
 from .encoding import Value
 from .feeds import TOMBSTONE, Segment
+from .hlc import LIMIT
 from .trust import Signer
 
 
@@ -46,6 +47,11 @@ def allow_all(
 ) -> str | None:
     """The permissive default policy: every certified signer may write everything."""
     return None
+
+
+def _saw(seg: Segment, hlc: int, origin: str) -> bool:
+    """Whether the writer of ``seg`` had seen the change made at ``hlc`` by ``origin``."""
+    return origin == seg.origin or hlc <= seg.seen.get(origin, 0)
 
 
 def _q(name: str) -> str:
@@ -86,19 +92,56 @@ class _View:
         conn: sqlite3.Connection,
         pks: dict[str, str],
         overlay: dict[tuple[str, str], dict[str, Value]],
+        befores: dict[tuple[str, str], dict[str, Any] | None] | None = None,
+        writer: Segment | None = None,
+        judged: dict[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.conn = conn
         self.pks = pks
         self.overlay = overlay
+        self.befores = befores or {}
+        self.writer = writer
+        self.judged = judged or {}
         self.cache: dict[Any, Any] = {}
+
+    def _as_writer_saw(self, table: str, row_id: str, row: dict[str, Any]) -> dict[str, Any]:
+        """Judged columns as the segment's writer had them: where the winning value here was
+        written concurrently (its writer had not seen it), the newest value it had seen."""
+        seg = self.writer
+        if seg is None:
+            return row
+        for col in self.judged.get(table, ()):
+            cell = self.conn.execute(
+                "SELECT hlc, origin FROM _sync_cells WHERE tbl = ? AND row_id = ? AND col = ?",
+                (table, row_id, col),
+            ).fetchone()
+            if cell is None or _saw(seg, cell[0], cell[1]):
+                continue
+            seen = [
+                (h, o, v)
+                for h, o, v in self.conn.execute(
+                    "SELECT hlc, origin, value FROM _sync_versions WHERE tbl = ? AND row_id = ? "
+                    "AND col = ?",
+                    (table, row_id, col),
+                )
+                if o == "" or _saw(seg, h, o)
+            ]
+            if seen:
+                row[col] = max(seen, key=itemgetter(0, 1))[2]
+        return row
 
     def before(self, table: str, row_id: str) -> dict[str, Any] | None:
         """The row as stored, without the incoming values."""
+        if (table, row_id) in self.befores:
+            stood = self.befores[(table, row_id)]
+            return None if stood is None else dict(stood)
         pk = self.pks.get(table, "id")
         cur = self.conn.execute(f"SELECT * FROM {_q(table)} WHERE {_q(pk)} = ?", (row_id,))
         names = [d[0] for d in cur.description]
         found = cur.fetchone()
-        return dict(zip(names, found, strict=True)) if found else None
+        if not found:
+            return None
+        return self._as_writer_saw(table, row_id, dict(zip(names, found, strict=True)))
 
     def row(self, table: str, row_id: str) -> dict[str, Any] | None:
         """The row with the incoming values laid over it (None once deleted)."""
@@ -129,12 +172,14 @@ class Merger:
         policy: Policy,
         seen_of: Callable[[str, int], dict[str, int]],
         now_hlc: int,
+        judged: dict[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.conn = conn
         self.tracked = tracked
         self.policy = policy
         self.seen_of = seen_of
         self.now_hlc = now_hlc
+        self.judged = {t: cols for t, cols in (judged or {}).items() if cols}
 
     def _load_cells(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str, str], Cell]:
         by_table: dict[str, list[str]] = {}
@@ -154,13 +199,99 @@ class Merger:
         return cells
 
     def apply(self, seg: Segment, signer: Signer) -> MergeOutcome:
+        """Merge a verified, in-order segment; a row the policy refuses, or whose values break
+        a rule of its table, is refused alone (its changes are not merged) and never stops the
+        other rows. A row that cannot be built yet (a NOT NULL column whose cell has not
+        arrived) keeps its cells and is parked until it can."""
+        self.conn.execute("SAVEPOINT sync_segment")
+        try:
+            out = self._apply(seg, signer, {}, set())
+        except sqlite3.IntegrityError:
+            self.conn.execute("ROLLBACK TO sync_segment")
+            failed: dict[tuple[str, str], str] = {}
+            incomplete: set[tuple[str, str]] = set()
+            self._apply(seg, signer, {}, set(), trial=(failed, incomplete))
+            self.conn.execute("ROLLBACK TO sync_segment")
+            out = self._apply(seg, signer, failed, incomplete)
+        self.conn.execute("RELEASE sync_segment")
+        return out
+
+    def _judge(
+        self,
+        seg: Segment,
+        signer: Signer,
+        overlay: dict[tuple[str, str], dict[str, Value]],
+        row_keys: list[tuple[str, str]],
+        failed: dict[tuple[str, str], str],
+        befores: dict[tuple[str, str], dict[str, Any] | None] | None = None,
+    ) -> dict[tuple[str, str], tuple[str, str]]:
+        """The rows refused, with (code, reason). Later rows are judged against the accepted
+        rows only: a refused row never vouches for another, so the policy runs again over the
+        remaining rows until no new refusal appears."""
+        refused: dict[tuple[str, str], tuple[str, str]] = {
+            k: ("constraint_failed", f"the row breaks a rule of table {k[0]!r}: {why}")
+            for k, why in failed.items()
+        }
+        hlcs = seg.columns().hlcs
+        if max(hlcs) >= LIMIT:
+            for k, h in zip(row_keys, hlcs, strict=True):
+                if h >= LIMIT and k not in refused:
+                    refused[k] = ("clock_invalid", f"a clock at the limit of the clock type ({h})")
+        for k in overlay:
+            if k[0] not in self.tracked and k not in refused:
+                refused[k] = ("untracked_table", f"table {k[0]!r} is not tracked on this site")
+        pks = {t: pk for t, (pk, _cols) in self.tracked.items()}
+        judged = {k: v for k, v in overlay.items() if k not in refused}
+        while True:
+            view = _View(
+                self.conn, pks, judged, befores, None if befores is not None else seg, self.judged
+            )
+            new: dict[tuple[str, str], tuple[str, str]] = {}
+            for (table, row_id), values in judged.items():
+                try:
+                    reason = self.policy(signer, table, row_id, values, view)
+                except Exception as exc:  # a failing policy refuses, it does not crash import
+                    reason = f"policy failed: {type(exc).__name__}: {exc}"
+                if reason is not None:
+                    new[(table, row_id)] = ("out_of_scope", reason)
+            if not new:
+                return refused
+            refused.update(new)
+            judged = {k: v for k, v in judged.items() if k not in new}
+
+    def judge_only(
+        self,
+        seg: Segment,
+        signer: Signer,
+        befores: dict[tuple[str, str], dict[str, Any] | None],
+    ) -> list[Refusal]:
+        """The refusals the policy gives a segment's rows, with ``befores`` standing for the
+        rows as they stood (a site's own uncommitted changes are already in its tables)."""
+        hlcs, tables, row_ids, col_names, values = seg.columns()
+        row_keys = list(zip(tables, row_ids, strict=True))
+        overlay: dict[tuple[str, str], dict[str, Value]] = {}
+        for k, c, v in zip(row_keys, col_names, values, strict=True):
+            overlay.setdefault(k, {})[c] = v
+        refused = self._judge(seg, signer, overlay, row_keys, {}, befores)
+        return [
+            Refusal(seg.origin, seg.first_seq, seg.last_seq, t, r, code, reason)
+            for (t, r), (code, reason) in refused.items()
+        ]
+
+    def _apply(
+        self,
+        seg: Segment,
+        signer: Signer,
+        failed: dict[tuple[str, str], str],
+        park: set[tuple[str, str]],
+        trial: tuple[dict[tuple[str, str], str], set[tuple[str, str]]] | None = None,
+    ) -> MergeOutcome:
         out = MergeOutcome()
         hlcs, tables, row_ids, col_names, values = seg.columns()
         origin = seg.origin
         n = len(hlcs)
         if not n:
             return out
-        out.max_hlc = max(hlcs)
         row_keys = list(zip(tables, row_ids, strict=True))
         runs = _row_runs(row_keys)
         # the incoming values of each row (a cell's last entry wins), rows in order of first
@@ -178,29 +309,18 @@ class Merger:
                     overlay[k] = {c: v}
                 else:
                     found[c] = v
-        pks = {t: pk for t, (pk, _cols) in self.tracked.items()}
-        view = _View(self.conn, pks, overlay)
-        refused_rows: set[tuple[str, str]] = set()
-        for table, row_id in overlay:
-            if table not in self.tracked:
-                reason = f"table {table!r} is not tracked on this site"
-                code = "untracked_table"
-            else:
-                try:
-                    reason_or_none = self.policy(
-                        signer, table, row_id, overlay[(table, row_id)], view
-                    )
-                except Exception as exc:  # a failing policy refuses, it does not crash import
-                    reason_or_none = f"policy failed: {type(exc).__name__}: {exc}"
-                if reason_or_none is None:
-                    continue
-                reason, code = reason_or_none, "out_of_scope"
-            refused_rows.add((table, row_id))
+        refused = self._judge(seg, signer, overlay, row_keys, failed)
+        refused_rows = set(refused)
+        for (table, row_id), (code, reason) in refused.items():
             out.refused.append(
                 Refusal(origin, seg.first_seq, seg.last_seq, table, row_id, code, reason)
             )
         if refused_rows:
             out.refused_changes = sum(1 for k in row_keys if k in refused_rows)
+            accepted = [h for k, h in zip(row_keys, hlcs, strict=True) if k not in refused_rows]
+            out.max_hlc = max(accepted, default=0)
+        else:
+            out.max_hlc = max(hlcs)
         out.applied = n - out.refused_changes
         if not out.applied:
             return out
@@ -256,8 +376,74 @@ class Merger:
             out.conflicts += len(conflicts)
         changed_rows = {(k[0], k[1]) for k in changed}
         _values_by_row(cells, by_row, changed_rows)
-        self._materialize(by_row)
+        if self.judged:
+            self._keep_versions(seg, row_keys, refused_rows)
+        if park:
+            self._park_unbuilt([k for k in by_row if k in park])
+            by_row = {k: v for k, v in by_row.items() if k not in park}
+        if trial is not None:
+            failures = self._materialize_each(by_row)
+            for k, why in failures.items():
+                if why.startswith("NOT NULL constraint failed") and not self._exists(k):
+                    trial[1].add(k)  # cells not all here yet: build it when they are
+                else:
+                    trial[0][k] = why
+        else:
+            self._materialize(by_row)
         return out
+
+    def _keep_versions(
+        self, seg: Segment, row_keys: list[tuple[str, str]], refused: set[tuple[str, str]]
+    ) -> None:
+        """Keep every accepted value of a judged column, and, the first time a column of a row
+        already here changes, the value it had (the base, at clock 0), before the row is
+        rewritten."""
+        hlcs, _tables, _rows, col_names, values = seg.columns()
+        kept: list[tuple[Any, ...]] = []
+        for k, h, c, v in zip(row_keys, hlcs, col_names, values, strict=True):
+            if c in self.judged.get(k[0], ()) and k not in refused:
+                kept.append((k[0], k[1], c, h, seg.origin, v))
+        if not kept:
+            return
+        for t, r, c in {(t, r, c) for t, r, c, _h, _o, _v in kept}:
+            pk = self.tracked[t][0]
+            self.conn.execute(
+                "INSERT OR IGNORE INTO _sync_versions (tbl, row_id, col, hlc, origin, value) "
+                f"SELECT ?, ?, ?, 0, '', {_q(c)} FROM {_q(t)} WHERE {_q(pk)} = ? AND NOT EXISTS "
+                "(SELECT 1 FROM _sync_versions WHERE tbl = ? AND row_id = ? AND col = ?)",
+                (t, r, c, r, t, r, c),
+            )
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO _sync_versions (tbl, row_id, col, hlc, origin, value) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            kept,
+        )
+
+    def _exists(self, key: tuple[str, str]) -> bool:
+        t, r = key
+        return bool(self._existing(t, self.tracked[t][0], [r]))
+
+    def _materialize_each(
+        self, by_row: dict[tuple[str, str], dict[str, Value]]
+    ) -> dict[tuple[str, str], str]:
+        """Materialise row by row, in key order, each in its own savepoint: the rows that
+        failed, with SQLite's reason, and the others written."""
+        failures: dict[tuple[str, str], str] = {}
+        for k in sorted(by_row):
+            self.conn.execute("SAVEPOINT sync_row")
+            try:
+                self._materialize({k: by_row[k]})
+            except sqlite3.IntegrityError as exc:
+                self.conn.execute("ROLLBACK TO sync_row")
+                failures[k] = str(exc)
+            self.conn.execute("RELEASE sync_row")
+        return failures
+
+    def _park_unbuilt(self, keys: list[tuple[str, str]]) -> None:
+        """Rows whose cells cannot build them yet: kept as cells, out of the app table."""
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO _sync_parked (tbl, row_id) VALUES (?, ?)", keys
+        )
 
     @staticmethod
     def _fresh_rows(
@@ -424,7 +610,7 @@ class Merger:
             keys = [(t, r) for t, r in parked if t in self.tracked]
             by_row: dict[tuple[str, str], dict[str, Value]] = {}
             _values_by_row(self._load_cells(keys), by_row)
-            self._materialize(by_row)
+            self._park_unbuilt(list(self._materialize_each(by_row)))
         for _round in range(8):
             orphans: dict[str, list[Any]] = {}
             for table, (pk, _cols) in self.tracked.items():

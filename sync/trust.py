@@ -5,10 +5,17 @@ role and a scope (opaque unit identifiers). The root, a key whose fingerprint a 
 issues certificates; a certified key of role ``city`` may issue narrower ones. A chain narrows
 scope and role, never widens them. A revocation, issued by the root, names a key; everything that
 key signs and that is not yet applied is refused from then on.
+
+Which certificate stands for a key is the root's decision: a certificate the root issued beats any
+other for that key, and among the root's own the latest (``issued``, the root's clock) counts. A
+certificate from any other issuer is accepted only when that issuer is itself certified with the
+certifying role, and never replaces one from the root. Roles are names the app chooses; only
+``city`` may certify.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -22,11 +29,19 @@ from .errors import (
 )
 from .signing import SigningKey, ed25519_to_x25519_public, fingerprint, verify
 
-ROLES = {"unit": 1, "consolidator": 2, "city": 3}
+#: The one role whose holders may certify other keys (the city office's laptops).
+CERTIFYING_ROLE = "city"
+#: A role is a name the app chooses (``unit``, ``finance``, ``leadership``…); the engine only
+#: gives ``city`` a meaning of its own.
+_ROLE_NAME = re.compile(r"^[a-z][a-z_]{0,31}$")
 ALL_UNITS = "*"
 MAX_CHAIN = 4
 CERT_CONTEXT = b"sync-cert-v1\x00"
 REVOKE_CONTEXT = b"sync-revoke-v1\x00"
+
+
+def valid_role(role: str) -> bool:
+    return bool(_ROLE_NAME.match(role))
 
 
 @dataclass(frozen=True)
@@ -55,8 +70,8 @@ class Certificate:
         issued: int,
         enc_key: bytes | None = None,
     ) -> Certificate:
-        if role not in ROLES:
-            raise Malformed(f"unknown role {role!r}; expected one of {sorted(ROLES)}")
+        if not valid_role(role):
+            raise Malformed(f"role {role!r} is not a role name (a-z and _, at most 32)")
         body = canonical_json(
             {
                 "enc_key": enc_key.hex() if enc_key else None,
@@ -80,8 +95,8 @@ class Certificate:
             if obj["kind"] != "cert" or obj["v"] != 1:
                 raise Malformed(f"certificate: unexpected kind/version {obj['kind']!r}")
             role = obj["role"]
-            if role not in ROLES:
-                raise Malformed(f"certificate: unknown role {role!r}")
+            if not isinstance(role, str) or not valid_role(role):
+                raise Malformed("certificate: the role is not a role name")
             scope = obj["scope"]
             if not isinstance(scope, list) or not all(isinstance(u, str) for u in scope):
                 raise Malformed(f"certificate: scope must be a list of strings, got {scope!r}")
@@ -172,22 +187,74 @@ class TrustView:
         root: bytes | None,
         certs: Iterable[Certificate] = (),
         revocations: Iterable[Revocation] = (),
+        max_issued: int | None = None,
     ) -> None:
         self.root = root
+        self.max_issued = max_issued
         self.certs: dict[bytes, Certificate] = {}
         self.revoked: dict[bytes, Revocation] = {}
-        for c in certs:
-            self.add_cert(c)
         for r in revocations:
             self.add_revocation(r)
+        self.add_certs(certs)
+
+    def add_certs(self, certs: Iterable[Certificate]) -> tuple[list[Certificate], list[str]]:
+        """Add certificates in any order (an issuer's own certificate may come later): the ones
+        that now stand, and the reasons of the ones refused."""
+        waiting = list(certs)
+        added: list[Certificate] = []
+        while waiting:
+            refused = [c for c in waiting if self.refusal(c) is not None]
+            if len(refused) == len(waiting):
+                break
+            for c in waiting:
+                if c not in refused and self._stands(c):
+                    added.append(c)
+            waiting = refused
+        return added, [r for r in map(self.refusal, waiting) if r is not None]
 
     def add_cert(self, cert: Certificate) -> bool:
-        """Keep the newest certificate per key; return True if it was new."""
+        """Keep the certificate that stands for its key; True if ``cert`` is now that one.
+
+        A certificate whose issuer may not certify is refused (``refusal`` says why); one that
+        loses to the certificate already standing is simply not kept.
+        """
+        return self.refusal(cert) is None and self._stands(cert)
+
+    def refusal(self, cert: Certificate) -> str | None:
+        """Why ``cert`` may never stand for its key here, or None."""
+        if self.root is not None and cert.key == self.root:
+            return "a certificate names the root key itself"
+        if self.max_issued is not None and cert.issued > self.max_issued:
+            return (
+                f"certificate for site {cert.site!r} is dated after this site's clock bound "
+                f"({cert.issued} > {self.max_issued})"
+            )
+        if cert.issuer == self.root:
+            return None
+        try:
+            issuer = self.signer(cert.issuer)
+        except (SignerUntrusted, SignerRevoked, ScopeWidened, NoRootInstalled):
+            return (
+                f"certificate for site {cert.site!r} was issued by key {fingerprint(cert.issuer)},"
+                " which is not certified to issue certificates"
+            )
+        if issuer.role != CERTIFYING_ROLE:
+            return (
+                f"certificate for site {cert.site!r} was issued by site {issuer.site!r} of role "
+                f"{issuer.role!r}; only the root and role {CERTIFYING_ROLE!r} may certify"
+            )
+        return None
+
+    def _stands(self, cert: Certificate) -> bool:
         old = self.certs.get(cert.key)
-        if old is not None and (old.issued, old.body) >= (cert.issued, cert.body):
+        if old is not None and self._rank(old) >= self._rank(cert):
             return False
         self.certs[cert.key] = cert
         return True
+
+    def _rank(self, cert: Certificate) -> tuple[int, int, bytes]:
+        """The root's own word first, then the latest date, then the bytes (a total order)."""
+        return (1 if cert.issuer == self.root else 0, cert.issued, cert.body)
 
     def add_revocation(self, rev: Revocation) -> bool:
         """Accept only root-issued revocations; return True if it was new."""
@@ -234,13 +301,13 @@ class TrustView:
         parent_role: str = "city"
         parent_scope: tuple[str, ...] = (ALL_UNITS,)
         for cert in reversed(chain):
-            if cert is not chain[-1] and parent_role != "city":
+            if cert is not chain[-1] and parent_role != CERTIFYING_ROLE:
                 raise SignerUntrusted(
                     f"key {fingerprint(cert.issuer)} (role {parent_role!r}) may not issue "
                     "certificates",
                     key=fingerprint(cert.issuer),
                 )
-            if ROLES[cert.role] > ROLES[parent_role]:
+            if parent_role != CERTIFYING_ROLE and cert.role != parent_role:
                 raise ScopeWidened(
                     f"certificate for site {cert.site!r} grants role {cert.role!r} "
                     f"above its issuer's {parent_role!r}",

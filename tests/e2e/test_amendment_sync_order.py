@@ -77,16 +77,7 @@ def world(tmp_path: Path, city_id: str, proposer_id: str) -> dict[str, Path]:
 @pytest.mark.parametrize(
     ("city_id", "proposer_id"),
     [
-        pytest.param(
-            LOW,
-            HIGH,
-            id="city-sorts-first",
-            marks=pytest.mark.xfail(
-                reason="engine (issue 13): the proposer's older segment is judged against the "
-                "decided row when the city's site id sorts first",
-                strict=False,
-            ),
-        ),
+        pytest.param(LOW, HIGH, id="city-sorts-first"),
         pytest.param(HIGH, LOW, id="proposer-sorts-first"),
     ],
 )

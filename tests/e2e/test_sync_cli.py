@@ -118,6 +118,7 @@ def test_islands_and_city_converge_by_folder_email_and_http(
     local = run_cchc("--db", str(vp), "task", "update", "1", "--progress", "90", "--by", "Lan",
                      env=NOW)  # fmt: skip
     assert local.returncode == 2 and "do đơn vị khác chủ trì" in local.stderr
+    assert progress(vp, 1) == 50
     tamper = sqlite3.connect(vp)
     tamper.execute("UPDATE tasks SET progress = 90 WHERE stt = 1")
     tamper.commit()

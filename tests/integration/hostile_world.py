@@ -1,8 +1,7 @@
 """A small zone of real laptops for attack tests: real databases, real keys, real bundles.
 
-The city holds the root; Phòng Tài chính's laptop (``tc``) is certified for its unit, as
-``finance`` where the engine takes the plan's role names (else as ``unit``); Phòng Văn hóa - Xã
-hội's laptop (``vhxh``) is the consolidator. The world is built once and copied for each test
+The city holds the root; Phòng Tài chính's laptop (``tc``) is certified for its unit as
+``finance``; Phòng Văn hóa - Xã hội's laptop (``vhxh``) is the consolidator. The world is built once and copied for each test
 (database files and key folders), so each test starts from the same honest history:
 
 - the city recorded a budget for a task Văn phòng UBND đặc khu leads (estimate 80M, allocated
@@ -33,26 +32,12 @@ from cchc.services import reports as report_service
 from cchc.services import tasks as task_service
 from cchc.services.sync_policy import TRACKED_TABLES
 from cchc.services.workspace import Workspace
-from sync.errors import SyncError
-from sync.signing import SigningKey
-from sync.trust import Certificate
 
 NOW = "2026-04-20T09:00:00+07:00"
 NAMES = ("city", "tc", "vhxh")
 
 
-def engine_takes_role(role: str) -> bool:
-    """Whether the sync engine certifies ``role`` (the plan's role names need the engine's
-    support for app-defined roles)."""
-    key = SigningKey.generate()
-    try:
-        Certificate.issue(key, site="probe", key=key.public, role=role, scope=["x"], issued=1)
-    except SyncError:
-        return False
-    return True
-
-
-TC_ROLE = "finance" if engine_takes_role("finance") else "unit"
+TC_ROLE = "finance"
 
 
 def clock() -> Any:

@@ -27,13 +27,6 @@ from tests.integration.hostile_world import (
     unit_id,
 )
 
-#: Tests whose expectation needs the engine work of issue 9 (a row that fails a constraint is
-#: refused alone instead of aborting the import). Flip to a plain test once it lands on main.
-needs_engine_row_refusal = pytest.mark.xfail(
-    reason="engine: a row failing a CHECK aborts the whole import until sync/ refuses it alone",
-    strict=False,
-)
-
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -76,7 +69,7 @@ def attack(world: World, sql: list[str], params: list[tuple] | None = None) -> l
 def honest_afterwards(world: World) -> None:
     """The same laptop's next ordinary change still applies everywhere."""
     task = led_by(world.city, "tai_chinh")
-    progress = int(one(world.tc, "SELECT progress FROM tasks WHERE id = ?", task)) + 5
+    progress = int(one(world.city, "SELECT progress FROM tasks WHERE id = ?", task)) + 5
     task_service.update_task(world.tc, task, progress=progress, status="in_progress", by="Minh")
     bundle = exchange.export_bundle(world.tc)
     for receiver in (world.city, world.vhxh):
@@ -271,11 +264,11 @@ def test_deleting_a_task_or_budget_is_the_citys_alone(world: World) -> None:
     assert [(t, r) for t, r, _ in refused] == [("budgets", budget)]
 
 
-@needs_engine_row_refusal
 def test_a_value_failing_a_check_is_refused_alone(world: World) -> None:
     task = led_by(world.tc, "tai_chinh")
-    attack(
+    refused = attack(
         world,
         ["PRAGMA ignore_check_constraints = ON", "UPDATE tasks SET progress = 150 WHERE id = ?"],
         [(), (task,)],
     )
+    assert [(t, r) for t, r, _ in refused] == [("tasks", task)]

@@ -28,15 +28,8 @@ from cchc.services.permissions import laptop_authority
 from cchc.services.sync_policy import plan_policy
 from cchc.services.workspace import Workspace
 from sync import Signer
-from tests.integration.hostile_world import engine_takes_role
 
 NOW = dt.datetime.fromisoformat("2026-04-20T09:00:00+07:00")
-ENGINE_ROLES = engine_takes_role("finance") and engine_takes_role("leadership")
-needs_engine_roles = pytest.mark.xfail(
-    not ENGINE_ROLES,
-    reason="engine: certificates for the app's roles (leadership, finance) need sync/ support",
-    strict=True,
-)
 
 
 def open_ws(path: Path) -> Workspace:
@@ -308,7 +301,6 @@ def relay(sites: dict[str, Workspace], origin: str) -> None:
                 assert result.rejected == 0, [r.reason for r in result.rejections]
 
 
-@needs_engine_roles
 def test_the_plans_procedures_sync_between_the_roles_laptops(
     zone: dict[str, Workspace],
 ) -> None:

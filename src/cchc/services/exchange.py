@@ -8,18 +8,20 @@ database (``<db>.keys/``), never inside it, so a copy of the database never hold
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cchc.domain.errors import InvalidInput
+from cchc.domain.errors import CchcError, InvalidInput
 from cchc.domain.roles import ROLES as DOMAIN_ROLES
-from cchc.services.sync_policy import TRACKED_TABLES, plan_policy
+from cchc.services.permissions import unit_authority
+from cchc.services.sync_policy import JUDGED_COLUMNS, TRACKED_TABLES, plan_policy
 from cchc.services.tasks import resolve_unit
 from cchc.services.workspace import Workspace
-from sync import Engine, ImportResult, TableSpec
+from cchc.store.uow import set_commit_guard
+from sync import Engine, ImportResult, Signer, TableSpec
 from sync.errors import SyncError, UsageError
 from sync.signing import public_from_hex
 from sync.transport import (
@@ -37,6 +39,15 @@ from sync.transport import pull as http_pull
 from sync.transport import push as http_push
 
 ROLES = DOMAIN_ROLES
+
+
+class ChangeRefused(CchcError):
+    """This laptop's change lies outside what its role may write: the other copies would refuse
+    it on import, so it is not recorded (``params['reason']`` says why, in Vietnamese)."""
+
+    key = "change_refused"
+
+
 HUB_SETTING = "sync_hub_site:"
 
 
@@ -59,17 +70,51 @@ def open_engine(ws: Workspace) -> Engine:
     }
     for table in TRACKED_TABLES:
         if table in present:
-            engine.track(TableSpec(table))
+            engine.track(TableSpec(table, judged=JUDGED_COLUMNS.get(table, ())))
     engine.set_policy(plan_policy)
     return engine
 
 
 def install_capture(ws: Workspace) -> None:
-    """Make sure every write to the tracked tables is captured from now on (cheap when it is).
+    """Make sure every write to the tracked tables is captured from now on (cheap when it is),
+    and that every transaction of the app is judged, before it commits, by the rule the other
+    copies apply on import (``sync_policy``): a change they would refuse is never recorded.
 
     Called by ``Workspace.open`` so that edits made before the first exchange are not missed.
     """
-    open_engine(ws)
+    engine = open_engine(ws)
+
+    def guard() -> Callable[[], None]:
+        mark = engine.pending_mark()
+
+        def check() -> None:
+            signer = local_signer(ws, engine)
+            if signer is None:
+                return
+            refused = engine.judge_local(mark, signer)
+            if refused:
+                raise ChangeRefused(
+                    "change_refused",
+                    reason="; ".join(dict.fromkeys(r.reason for r in refused)),
+                )
+
+        return check
+
+    set_commit_guard(ws.db, guard)
+
+
+def local_signer(ws: Workspace, engine: Engine) -> Signer | None:
+    """Who this laptop's changes are judged as: its certificate; before it is certified, the
+    unit it is set to, with the role that unit implies (services.permissions, what the city
+    will certify it as); nobody when neither is known (a fresh laptop, or the city before it
+    makes its root)."""
+    me = engine.my_signer()
+    if me is not None:
+        return me
+    found = unit_authority(ws)
+    if found is None:
+        return None
+    return Signer(site=engine.site_id, key=engine.key.public, role=found.role, scope=found.scope)
 
 
 @contextmanager

@@ -57,13 +57,18 @@ def _certified(ws: Workspace) -> Authority | None:
 
 def laptop_authority(ws: Workspace) -> Authority:
     """This laptop's role and scope: its certificate's, else its unit setting's."""
-    found = _certified(ws)
-    if found is not None:
-        return found
+    found = _certified(ws) or unit_authority(ws)
+    if found is None:
+        return Authority(role=Role.CITY.value, scope=(ALL_UNITS,), source="unset")
+    return found
+
+
+def unit_authority(ws: Workspace) -> Authority | None:
+    """The role and scope this laptop's unit setting implies (None before it is set)."""
     code = ws.setting(UNIT_KEY)
     unit = _unit_by_code(ws, code) if code else None
     if unit is None:
-        return Authority(role=Role.CITY.value, scope=(ALL_UNITS,), source="unset")
+        return None
     role = role_for_unit(str(unit["code"]), str(unit["role"]))
     scope = (ALL_UNITS,) if role is Role.CITY else (str(unit["code"]),)
     return Authority(role=role.value, scope=scope, source="unit_setting")

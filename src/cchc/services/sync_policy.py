@@ -49,6 +49,14 @@ TRACKED_TABLES = (
     "amendments",
     "attachment_blobs",
 )
+#: The columns the policy judges other rows by that may change after the row is made (a task's
+#: lead and partners, a status). The engine keeps every value they had, so a change is judged
+#: against what its writer had seen, and every copy reaches the same verdict in any order.
+JUDGED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "tasks": ("lead_unit_id", "partner_unit_ids"),
+    "reports": ("status",),
+    "amendments": ("status",),
+}
 
 #: The largest evidence file a laptop stores or relays (the one place this cap is stated).
 MAX_BLOB_BYTES = 25 * 1024 * 1024

@@ -33,6 +33,8 @@ MESSAGES: dict[str, str] = {
     "nothing_to_update": "Không có gì thay đổi cho nhiệm vụ {value}.",
     "task_not_led": "Máy này thuộc {unit}: nhiệm vụ {value} do đơn vị khác chủ trì ({lead}), nên "
     "không cập nhật được từ máy này; các máy khác cũng sẽ từ chối thay đổi đó khi đồng bộ.",
+    "change_refused": "Không ghi thay đổi này: các máy khác và Thành phố sẽ từ chối nó khi đồng "
+    "bộ, vì {reason}. Không có gì được lưu.",
     "task_add_not_led": "Máy này thuộc {unit}: chỉ thêm được nhiệm vụ do {unit} chủ trì, không "
     "thêm thay {lead} được; hãy báo {lead} nhập từ máy của đơn vị đó.",
     "task_partner_notes_only": "Máy này thuộc {unit}, đơn vị phối hợp của nhiệm vụ {value}: chỉ "

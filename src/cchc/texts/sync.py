@@ -27,6 +27,14 @@ ERRORS: dict[str, str] = {
     "signer_untrusted": "Máy gửi chưa được Thành phố chứng nhận ({detail}).",
     "signer_revoked": "Khoá của máy gửi đã bị thu hồi ({detail}).",
     "out_of_scope": "Thay đổi nằm ngoài phạm vi được giao của máy gửi ({detail}).",
+    "certificate_refused": "Một chứng nhận trong gói không do Thành phố hoặc máy được Thành phố "
+    "ủy quyền cấp, nên không được nhận và không chuyển tiếp ({detail}).",
+    "clock_ahead": "Dữ liệu của một máy mang giờ muộn hơn đồng hồ máy này quá 1 giờ: tạm giữ, chưa "
+    "áp dụng. Hãy kiểm tra ngày giờ của máy này và của máy gửi ({detail}).",
+    "clock_invalid": "Dữ liệu của một máy mang giờ không thể có (đồng hồ bị sửa): bị từ chối "
+    "({detail}).",
+    "constraint_failed": "Một bản ghi có giá trị trái quy tắc dữ liệu (ví dụ tiến độ quá 100%): bị "
+    "từ chối, các bản ghi khác vẫn được nhận ({detail}).",
     "scope_widened": "Chứng nhận cấp quyền rộng hơn quyền của nơi cấp ({detail}).",
     "root_fingerprint_mismatch": "Mã nhận dạng khoá gốc không khớp với mã được đọc: KHÔNG cài đặt. "
     "Hãy gọi lại Văn phòng Thành phố để đối chiếu ({detail}).",
