@@ -35,6 +35,8 @@ class ReadView(Protocol):
 
     def before(self, table: str, row_id: str) -> dict[str, Any] | None: ...
 
+    def last(self, table: str, row_id: str) -> dict[str, Any] | None: ...
+
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
 
 
@@ -145,12 +147,18 @@ class _View:
 
     def row(self, table: str, row_id: str) -> dict[str, Any] | None:
         """The row with the incoming values laid over it (None once deleted)."""
+        extra = self.overlay.get((table, row_id))
+        if extra and extra.get(TOMBSTONE) == 1:
+            return None
+        return self.last(table, row_id)
+
+    def last(self, table: str, row_id: str) -> dict[str, Any] | None:
+        """The row with the incoming values laid over it, even when they delete it: what a
+        deletion is judged by (a row made and deleted in one segment has no other trace)."""
         pk = self.pks.get(table, "id")
         row = self.before(table, row_id)
         extra = self.overlay.get((table, row_id))
         if extra:
-            if extra.get(TOMBSTONE) == 1:
-                return None
             row = dict(row or {pk: row_id})
             row.update({k: v for k, v in extra.items() if k != TOMBSTONE})
         return row

@@ -158,10 +158,10 @@ def test_targets_json_gives_code_title_threshold_actual_status(draft):
     _cli(db, "report", "set", report_id, *_fields(FIGURES))
     _cli(db, "report", "submit", report_id, "--by", "An")
     rows = json.loads(_cli(db, "targets", "--period", "2026-Q1", "--json").stdout)
-    assert [r["code"] for r in rows] == ["a", "b", "c", "d", "e", "f", "t18"]
+    assert [r["code"] for r in rows] == ["a", "b", "c", "d", "e", "f", "t12", "t13", "t18"]
     for row in rows:
-        assert {"code", "title", "threshold", "actual", "status"} <= set(row)
-        assert row["status"] in ("met", "not_met", "no_data")
+        assert {"code", "title", "threshold", "actual", "status", "reading", "measures"} <= set(row)
+        assert row["status"] in ("met", "on_track", "at_risk", "not_met", "no_data")
     t18 = next(r for r in rows if r["code"] == "t18")
     assert (t18["threshold"], t18["actual"], t18["status"]) == (80.0, 82.0, "met")
     unit_rows = json.loads(
@@ -224,3 +224,82 @@ def test_budget_and_amendment_commands(db_path):
     assert task["timeframe"] == "Quý IV/2026"
     listed = json.loads(_cli(db_path, "amendment", "list", "--json").stdout)
     assert listed[0]["status"] == "approved"
+
+
+def test_a_new_user_with_three_rows_done_does_not_see_target_c_met(db_path):
+    # The case: only rows 1, 4 and 11 done, on time; the annual report made on 16/12.
+    env = {"CCHC_NOW": "2026-12-16T09:00:00+07:00"}
+
+    def cli(*args):
+        return run_cchc("--db", str(db_path), *args, env=env, check=True)
+
+    cli("init")
+    cli("task", "update", "1", "--status", "done", "--done-on", "10/01/2026", "--by", "An")
+    cli("task", "update", "4", "--status", "done", "--done-on", "20/03/2026", "--by", "An")
+    cli("task", "update", "11", "--status", "done", "--done-on", "25/03/2026", "--by", "An")
+    rows = json.loads(cli("targets", "--period", "2026", "--json").stdout)
+    c = next(r for r in rows if r["code"] == "c")
+    assert c["status"] != "met"
+    assert c["status"] == "not_met"  # the standing duties have no monthly product
+    assert (c["detail"]["counted"], c["detail"]["done_on_time"]) == (26, 3)
+    assert c["actual"] == 11.54
+    not_due = [t["stt"] for t in c["tasks"] if t["verdict"] == "not_yet_due"]
+    assert 2 in not_due and 26 in not_due  # "Cả năm 2026": due 31/12, after the 14/12 cut-off
+    assert any("14/12/2026" in n and "31/12/2026" in n for n in c["notes"])  # says so plainly
+    text = cli("targets", "--period", "2026").stdout
+    assert "Không đạt" in text and "chưa đến hạn" in text.lower()
+    assert "31/12/2026" in text
+
+
+def test_report_verify_reads_the_code_from_the_pdf_and_a_changed_report_fails(draft, tmp_path):
+    import sqlite3
+
+    db, report_id = draft
+    _cli(db, "report", "set", report_id, *_fields(FIGURES), "--section", "III=Đã tiếp nhận.")
+    _cli(db, "report", "submit", report_id, "--by", "Nguyễn Văn An")
+    zone_id = _cli(db, "report", "consolidate", "--period", "2026-Q1", "--by", "Bình").stdout
+    zone_id = zone_id.strip()
+    _cli(db, "report", "submit", zone_id, "--by", "Bình")
+    pdf = tmp_path / "tong-hop.pdf"
+    _cli(db, "report", "pdf", zone_id, "--out", str(pdf))
+    code = _show(db, zone_id)["content_code"]
+    ok = _cli(db, "report", "verify", str(pdf))
+    assert ok.returncode == 0 and "KHỚP" in ok.stdout and code in ok.stdout
+    assert "Nguyễn Văn An" in ok.stdout and "Bình" in ok.stdout
+    assert "Hồ sơ tiếp nhận trực tiếp: 40 = 40 (Trung tâm Phục vụ hành chính công" in ok.stdout
+    as_json = json.loads(_cli(db, "report", "verify", code, "--json").stdout)
+    assert (as_json["ok"], as_json["report_id"]) == (True, zone_id)
+    conn = sqlite3.connect(str(db))
+    with conn:
+        conn.execute(
+            "UPDATE report_figures SET payments_online = 40 WHERE report_id = ?", (zone_id,)
+        )
+    conn.close()
+    changed = _cli(db, "report", "verify", str(pdf), check=False)
+    assert changed.returncode == 1 and "KHÔNG KHỚP" in changed.stdout
+    bad = _cli(db, "report", "verify", "ABCD", check=False)
+    assert bad.returncode == 2 and "mã xác thực" in bad.stderr
+
+
+def test_cchc_plan_shows_section_ii_solutions_beside_the_areas_tasks(draft):
+    db, report_id = draft
+    out = _cli(db, "plan", "--area", "III").stdout
+    assert out.index("mục II.3. Cải cách thủ tục hành chính") < out.index("Nhiệm vụ cụ thể")
+    assert "c) Tiếp tục thực hiện Nghị định số 118/NĐ-CP ngày 09/6/2025" in out
+    assert "  18. Tỷ lệ thanh toán trực tuyến" in out and "  4. " not in out
+    areas = json.loads(_cli(db, "plan", "--json").stdout)
+    assert [(a["code"], len(a["solutions"]), len(a["tasks"])) for a in areas] == [
+        ("I", 4, 6),
+        ("II", 4, 4),
+        ("III", 6, 8),
+        ("IV", 4, 2),
+        ("V", 4, 2),
+        ("VI", 2, 1),
+        ("VII", 6, 3),
+    ]
+    bad = _cli(db, "plan", "--area", "VIII", check=False)
+    assert bad.returncode == 2 and "VIII" in bad.stderr
+    shown = _cli(db, "report", "show", report_id, "--solutions").stdout
+    guide = shown.index("Viết phần III theo nhiệm vụ, giải pháp tại mục II.3")
+    assert guide < shown.index("[III]")
+    assert "b) Rà soát, thống kê và đề xuất phương án đơn giản hóa" in shown

@@ -199,6 +199,11 @@ class View:
             return self.before(table, row_id)
         return {**(self.before(table, row_id) or {"id": row_id}), **extra}
 
+    def last(self, table: str, row_id: str) -> dict[str, Any] | None:
+        extra = {k: v for k, v in self.overlay.get((table, row_id), {}).items() if k != "~"}
+        found = self.before(table, row_id)
+        return {**(found or {"id": row_id}), **extra} if (found or extra) else None
+
     def query(self, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
         return list(self.conn.execute(sql, tuple(params)).fetchall())
 

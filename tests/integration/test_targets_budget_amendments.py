@@ -61,10 +61,25 @@ def test_zone_targets_of_a_period_come_from_submitted_unit_reports(ws):
     )
     got = _by_code(ts.measure(ws, period="2026-H1"))
     assert (got["t18"].actual, got["t18"].status) == (75.0, "not_met")  # 15 / 20; draft ignored
-    assert (got["f"].actual, got["f"].status) == (90.0, "met")
+    # f is two measures: the survey answers (90%) and UBND's service, not entered yet.
+    assert [(m.key, m.actual, m.status) for m in got["f"].measures] == [
+        ("satisfaction_tthc", 90.0, "met"),
+        ("satisfaction_service", None, "no_data"),
+    ]
+    assert (got["f"].actual, got["f"].status) == (90.0, "no_data")
     assert (got["e"].actual, got["e"].status) == (100.0, "met")
+    assert got["e"].measures[1].inputs["overdue"] == 0  # e's second sentence: none overdue
     assert (got["d"].actual, got["d"].status) == (1.0, "met")
     assert got["a"].status == "no_data"
+
+
+def test_target_f_is_met_only_when_both_satisfaction_measures_reach_90(ws):
+    _report(ws, "tthcc", "2026-H1", {"survey_satisfied": "19", "survey_neutral": "1"})
+    _report(ws, "vhxh", "2026-H1", {"service_satisfaction": "91,5"})
+    f = _by_code(ts.measure(ws, period="2026-H1"))["f"]
+    assert [(m.actual, m.status) for m in f.measures] == [(95.0, "met"), (91.5, "met")]
+    assert f.status == "met"
+    assert "Sở Nội vụ" in f.reading
 
 
 def test_a_units_targets_use_its_newest_report_even_a_draft(ws):
@@ -75,17 +90,25 @@ def test_a_units_targets_use_its_newest_report_even_a_draft(ws):
     assert (got["t18"].actual, got["t18"].status) == (90.0, "met")
 
 
-def test_plan_tasks_on_time_follow_the_task_states(ws):
+def test_plan_tasks_on_time_are_judged_on_all_26_tasks(ws):
     update_task(ws, "1", status="done", done_on="10/01/2026", by="A")  # due 15/01: on time
     update_task(ws, "4", status="done", done_on="02/04/2026", by="A")  # due 31/03: late
     got = _by_code(ts.measure(ws, period="2026-H1"))
-    # Due by 14/06/2026: rows 1, 4 and 11 (Quý I). One of the three done on time.
-    assert got["c"].detail == {"done_on_time": 1, "due": 3}
-    assert (got["c"].actual, got["c"].status) == (33.33, "not_met")
-    assert _by_code(ts.measure(ws, period="2026-H1", unit="vhxh"))["c"].detail == {
-        "done_on_time": 1,
-        "due": 2,
-    }
+    c = got["c"]
+    verdicts = {t.stt: t.verdict for t in c.tasks}
+    assert len(verdicts) == 26
+    assert (verdicts[1], verdicts[4], verdicts[11]) == ("done_on_time", "done_late", "overdue")
+    assert verdicts[2] == "not_yet_due"  # Cả năm 2026: shown, counted, not dropped
+    assert verdicts[12] == "standing_missing"  # Thường xuyên: no monthly product attached
+    assert verdicts[19] == "no_due_date"  # Theo hướng dẫn của Trung ương …
+    assert (c.detail["counted"], c.detail["done_on_time"]) == (26, 1)
+    assert (c.actual, c.status) == (3.85, "not_met")
+    assert any("chưa đến hạn" in n for n in c.notes)
+    unit_c = _by_code(ts.measure(ws, period="2026-H1", unit="vhxh"))["c"]
+    assert unit_c.detail["counted"] == sum(1 for t in c.tasks if t.stt in VHXH_ROWS)
+
+
+VHXH_ROWS = {1, 2, 4, 5, 6, 19, 20, 21, 22, 25, 26}
 
 
 def test_year_to_date_sums_the_months_from_january(ws):

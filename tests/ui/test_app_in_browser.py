@@ -238,7 +238,7 @@ def test_dashboard_reflects_the_update(server: Server, page: Page) -> None:
     assert isinstance(targets, list)
     plan_target = next(t for t in targets if t["code"] == "c")
     assert (
-        "Chưa đạt" in shown_text(wait_for(by_id(page, "target-c")))
+        "Không đạt" in shown_text(wait_for(by_id(page, "target-c")))
         or plan_target["status"] != "not_met"
     )
     page.mouse.move(700, 500)

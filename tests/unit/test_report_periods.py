@@ -19,6 +19,9 @@ D = dt.date
         ("2026-02", PeriodKind.MONTH, D(2026, 1, 15), D(2026, 2, 14)),
         ("2026-12", PeriodKind.MONTH, D(2026, 11, 15), D(2026, 12, 14)),
         ("2026-Q1", PeriodKind.Q1, D(2025, 12, 15), D(2026, 3, 14)),
+        ("2026-Q2", PeriodKind.Q2, D(2026, 3, 15), D(2026, 6, 14)),
+        ("2026-Q3", PeriodKind.Q3, D(2026, 6, 15), D(2026, 9, 14)),
+        ("2026-Q4", PeriodKind.Q4, D(2026, 9, 15), D(2026, 12, 14)),
         ("2026-H1", PeriodKind.H1, D(2025, 12, 15), D(2026, 6, 14)),
         ("2026-9M", PeriodKind.M9, D(2025, 12, 15), D(2026, 9, 14)),
         ("2026", PeriodKind.YEAR, D(2025, 12, 15), D(2026, 12, 14)),
@@ -51,7 +54,20 @@ def test_a_year_can_have_its_own_cut_offs_without_code(tmp_path):
 
 @pytest.mark.parametrize(
     "text",
-    ["2026-13", "2026-00", "26-01", "2026-Q2", "2026-Q", "2026/01", "", "năm 2026", "2026-1"],
+    [
+        "2026-13",
+        "2026-00",
+        "26-01",
+        "2026-Q5",
+        "2026-Q0",
+        "2026-Q",
+        "2026/01",
+        "",
+        "năm 2026",
+        "2026-1",
+        "2026-H2",
+        "2026-12M",
+    ],
 )
 def test_other_period_strings_are_refused_quoting_the_value(text):
     with pytest.raises(PeriodInvalid) as info:
@@ -82,3 +98,47 @@ def test_months_within_a_quarter_are_its_three_months():
         "2026-02",
         "2026-03",
     ]
+
+
+def test_every_period_of_a_year_has_its_first_and_last_day_by_the_decree():
+    got = {p.code: (p.start, p.end) for p in calendar().year_periods(2026)}
+    months = {
+        f"2026-{m:02d}": (D(2026, m - 1, 15) if m > 1 else D(2025, 12, 15), D(2026, m, 14))
+        for m in range(1, 13)
+    }
+    assert got == {
+        **months,
+        "2026-Q1": (D(2025, 12, 15), D(2026, 3, 14)),
+        "2026-Q2": (D(2026, 3, 15), D(2026, 6, 14)),
+        "2026-Q3": (D(2026, 6, 15), D(2026, 9, 14)),
+        "2026-Q4": (D(2026, 9, 15), D(2026, 12, 14)),
+        "2026-H1": (D(2025, 12, 15), D(2026, 6, 14)),
+        "2026-9M": (D(2025, 12, 15), D(2026, 9, 14)),
+        "2026": (D(2025, 12, 15), D(2026, 12, 14)),
+    }
+    # The quarters, like the months, follow each other without a gap or an overlap.
+    quarters = [calendar().parse(f"2026-Q{q}") for q in range(1, 5)]
+    for before, after in zip(quarters, quarters[1:], strict=False):
+        assert after.start == before.end + dt.timedelta(days=1)
+    assert [p.code for p in calendar().months_within(quarters[1])] == [
+        "2026-04",
+        "2026-05",
+        "2026-06",
+    ]
+
+
+def test_the_calendar_file_names_its_legal_source():
+    assert "09/2019/NĐ-CP" in calendar().source(2026)
+    assert "Điều 12" in calendar().source(2026)
+
+
+def test_an_unknown_period_gets_a_message_listing_the_valid_forms():
+    from cchc.texts.errors import message
+
+    with pytest.raises(PeriodInvalid) as info:
+        calendar().parse("2026-Q5")
+    text = message(info.value)
+    assert "2026-Q5" in text
+    for form in ("2026-01", "2026-12", "2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4", "2026-H1"):
+        assert form in text
+    assert "2026-9M" in text and "09/2019/NĐ-CP" in text

@@ -261,7 +261,7 @@ def test_every_duty_and_every_unit_name_occurs_in_the_source(seed):
             assert unit.name in SOURCE_FLAT, unit.code
 
 
-def test_the_targets_are_section_i_2_and_row_18(seed):
+def test_the_targets_are_section_i_2_and_rows_12_13_and_18(seed):
     assert [(t.code, t.source, t.metric, t.op.value, t.threshold) for t in seed.targets] == [
         ("a", "I.2.a", "par_index", "improved", None),
         ("b", "I.2.b", "city_tasks_done_on_time", ">=", 100),
@@ -269,11 +269,14 @@ def test_the_targets_are_section_i_2_and_row_18(seed):
         ("d", "I.2.d", "inspections_held", ">=", 1),
         ("e", "I.2.e", "dossiers_tracked", ">=", 100),
         ("f", "I.2.f", "satisfaction", ">=", 90),
+        ("t12", "Phụ lục, dòng 12", "tthc_published_on_time", ">=", 100),
+        ("t13", "Phụ lục, dòng 13", "tthc_on_portal", ">=", 100),
         ("t18", "Phụ lục, dòng 18", "online_payment_share", ">=", 80),
     ]
     for target in seed.targets:
         assert target.text in SOURCE_FLAT, target.code
     assert seed.targets[-1].text == seed.tasks[17].content
+    assert [t.text for t in seed.targets[-3:-1]] == [seed.tasks[11].content, seed.tasks[12].content]
 
 
 # Malformed seeds: (what is wrong, replace this text, with this, expected `where`).
@@ -400,3 +403,15 @@ def test_an_empty_seed_is_refused_at_its_first_missing_section():
 )
 def test_a_field_path_reads_like_the_file(loc, path):
     assert field_path(loc) == path
+
+
+def test_section_ii_solutions_are_data_beside_each_area(seed):
+    counts = {a.code: len(a.solutions) for a in seed.areas}
+    assert counts == {"I": 4, "II": 4, "III": 6, "IV": 4, "V": 4, "VI": 2, "VII": 6}
+    for area in seed.areas:
+        for i, item in enumerate(area.solutions):
+            assert item.startswith(("a) ", "b) ", "c) ", "d) ", "đ) ", "e) ")), area.code
+            assert item in SOURCE_FLAT, (area.code, i)  # verbatim (page breaks joined)
+    assert seed.areas[1].solutions[3].endswith("số hóa công tác phổ biến, giáo dục pháp luật.")
+    assert seed.areas[6].solutions[-1].startswith("e) Tiếp tục duy trì hiệu quả")
+    assert "Danh mục nhiệm vụ" not in seed.areas[6].solutions[-1]

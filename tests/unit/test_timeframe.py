@@ -221,3 +221,69 @@ def test_near_miss_time_frames_never_raise_and_keep_their_words(words):
     deadline = parse_timeframe(words)
     assert deadline.text == words
     assert deadline.flagged is (deadline.kind is DeadlineKind.UNPARSED)
+
+
+# Time frames as officials write them in other plans: dates in words, a verb before the frame,
+# recurring duties named with "định kỳ", and on-demand duties.
+OFFICIAL_FORMS = [
+    ("Trước ngày 15 tháng 01 năm 2026", HARD, None, D(2026, 1, 15), None),
+    ("Chậm nhất ngày 30 tháng 6 năm 2026", HARD, None, D(2026, 6, 30), None),
+    ("Hoàn thành trước ngày 20 tháng 3 năm 2026", HARD, None, D(2026, 3, 20), None),
+    ("ngày 05 tháng 9 năm 2026", HARD, None, D(2026, 9, 5), None),
+    ("Thực hiện trước ngày 15/01/2026", HARD, None, D(2026, 1, 15), None),
+    ("Hoàn thành trong Quý I/2026", WINDOW, D(2026, 1, 1), D(2026, 3, 31), None),
+    ("Hoàn thành trong quý III năm 2026", WINDOW, D(2026, 7, 1), D(2026, 9, 30), None),
+    (
+        "Triển khai thực hiện trong 6 tháng đầu năm 2026",
+        WINDOW,
+        D(2026, 1, 1),
+        D(2026, 6, 30),
+        None,
+    ),
+    ("Ban hành trong tháng 4/2026", WINDOW, D(2026, 4, 1), D(2026, 4, 30), None),
+    ("Thực hiện trong năm 2026", YEAR, D(2026, 1, 1), D(2026, 12, 31), None),
+    ("Định kỳ hằng tháng", STANDING, None, None, Cadence.MONTHLY),
+    ("Định kỳ hàng tháng", STANDING, None, None, Cadence.MONTHLY),
+    ("định kỳ hằng quý", STANDING, None, None, Cadence.QUARTERLY),
+    ("Định kỳ hàng quý", STANDING, None, None, Cadence.QUARTERLY),
+    ("Định kỳ hằng năm", STANDING, None, None, Cadence.YEARLY),
+    ("Định kỳ hàng năm", STANDING, None, None, Cadence.YEARLY),
+    ("Định kỳ 6 tháng", STANDING, None, None, Cadence.HALF_YEARLY),
+    ("Báo cáo định kỳ hằng quý", STANDING, None, None, Cadence.QUARTERLY),
+    ("Thực hiện thường xuyên", STANDING, None, None, Cadence.MONTHLY),
+    ("Khi có yêu cầu", DeadlineKind.ON_DEMAND, None, None, None),
+    ("Thực hiện khi có yêu cầu", DeadlineKind.ON_DEMAND, None, None, None),
+    ("Theo yêu cầu của Ủy ban nhân dân thành phố", DeadlineKind.ON_DEMAND, None, None, None),
+    ("Đột xuất khi có yêu cầu", DeadlineKind.ON_DEMAND, None, None, None),
+]
+
+
+@pytest.mark.parametrize(("words", "kind", "start", "due", "cadence"), OFFICIAL_FORMS)
+def test_official_wordings_are_read_to_their_dates(words, kind, start, due, cadence):
+    deadline = parse_timeframe(words)
+    assert (deadline.kind, deadline.window_start, deadline.due, deadline.cadence) == (
+        kind,
+        start,
+        due,
+        cadence,
+    )
+    assert deadline.flagged is False
+    assert deadline.text == words
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "Định kỳ",  # no cadence named: not guessed
+        "Định kỳ hằng tuần lễ",
+        "Hoàn thành",  # a verb with no frame
+        "Thực hiện sớm",
+        "Trước ngày 31 tháng 02 năm 2026",  # no such day
+        "Trước ngày 15 tháng 13 năm 2026",
+        "ngày 15 tháng 01",  # no year
+        "Hoàn thành trong quý V/2026",
+    ],
+)
+def test_official_wordings_that_cannot_be_read_stay_flagged(words):
+    deadline = parse_timeframe(words)
+    assert (deadline.kind, deadline.flagged, deadline.due) == (DeadlineKind.UNPARSED, True, None)

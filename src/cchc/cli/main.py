@@ -5,11 +5,11 @@ from __future__ import annotations
 import click
 
 from cchc import __version__
-from cchc.cli import report_cmds, sync_cmds, task_cmds, ui_cmds
+from cchc.cli import plan_cmds, report_cmds, sync_cmds, task_cmds, ui_cmds
 from cchc.cli.common import State
 
 # Each module adds its commands with register(cli).
-COMMAND_MODULES = (task_cmds, report_cmds, ui_cmds, sync_cmds)
+COMMAND_MODULES = (task_cmds, plan_cmds, report_cmds, ui_cmds, sync_cmds)
 
 
 @click.group(invoke_without_command=True)

@@ -9,19 +9,31 @@ from typing import Any, TypeVar
 
 import click
 
-from cchc.cli.common import EXIT_BAD_INPUT, State, echo_json, fail, pass_state, translate_errors
+from cchc.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILURE,
+    State,
+    echo_json,
+    fail,
+    pass_state,
+    translate_errors,
+)
 from cchc.domain.dates import format_vn_date, from_iso
 from cchc.domain.figures import FiguresInvalid
 from cchc.services import amendments as amendment_service
 from cchc.services import budget as budget_service
+from cchc.services import plan as plan_service
+from cchc.services import provenance as prov_service
 from cchc.services import report_output
 from cchc.services import reports as report_service
 from cchc.services import targets as target_service
 from cchc.services.reports import ReportView
 from cchc.texts import reports as T
+from cchc.texts.plan import NARRATIVE_GUIDE
 from cchc.texts.roles import CLI as ROLE_CLI
 
 F = TypeVar("F", bound=Callable[..., Any])
+PERIOD_HELP = "2026-01 … 2026-12, 2026-Q1 … 2026-Q4, 2026-H1, 2026-9M, 2026"
 
 
 def figure_errors(func: F) -> F:
@@ -54,7 +66,7 @@ def report_group() -> None:
 
 @report_group.command("new")
 @click.option("--unit", required=True, help="The reporting unit: code, name or alias.")
-@click.option("--period", required=True, help="2026-01 … 2026-12, 2026-Q1, 2026-H1, 2026-9M, 2026")
+@click.option("--period", required=True, help=PERIOD_HELP)
 @click.option("--by", help="Officer's name (default: this laptop's officer).")
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
@@ -161,7 +173,7 @@ def report_revise(state: State, report_id: str, by: str | None) -> None:
 
 
 @report_group.command("consolidate")
-@click.option("--period", required=True, help="2026-01 … 2026-12, 2026-Q1, 2026-H1, 2026-9M, 2026")
+@click.option("--period", required=True, help=PERIOD_HELP)
 @click.option("--by", help="Officer's name.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
@@ -183,13 +195,19 @@ def report_consolidate(state: State, period: str, by: str | None, as_json: bool)
 
 @report_group.command("show")
 @click.argument("report_id")
+@click.option(
+    "--solutions",
+    is_flag=True,
+    help="Under each area, the solutions of section II of the plan its text is written against.",
+)
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
 @translate_errors
-def report_show(state: State, report_id: str, as_json: bool) -> None:
+def report_show(state: State, report_id: str, solutions: bool, as_json: bool) -> None:
     """Show a report: its figures, rates, texts and tasks."""
     with state.workspace() as ws:
         view = report_service.get_report(ws, report_id)
+        areas = {a.code: a for a in plan_service.plan_areas(ws)} if solutions else {}
     if as_json:
         echo_json(view)
         return
@@ -201,7 +219,12 @@ def report_show(state: State, report_id: str, as_json: bool) -> None:
         if rate is not None:
             click.echo(f"  {T.RATE_LABELS[key]}: {rate}")
     for key, text in view.sections.items():
-        if text:
+        area = areas.get(key)
+        if area is not None:
+            click.echo(NARRATIVE_GUIDE.format(code=key, section=area.section))
+            for item in area.solutions:
+                click.echo(f"    {item}")
+        if text or area is not None:
             click.echo(f"[{key}] {text}")
 
 
@@ -223,7 +246,7 @@ def report_list(state: State, period: str | None, unit: str | None, as_json: boo
 
 
 @report_group.command("status")
-@click.option("--period", required=True, help="2026-01 … 2026-12, 2026-Q1, 2026-H1, 2026-9M, 2026")
+@click.option("--period", required=True, help=PERIOD_HELP)
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
 @translate_errors
@@ -270,6 +293,99 @@ def report_export(state: State, report_id: str, out: str) -> None:
     click.echo(T.CLI["written"].format(path=path))
 
 
+def _laptop(laptop: prov_service.Laptop | None) -> str:
+    if laptop is None or laptop.site is None:
+        return T.LAPTOP_UNKNOWN
+    if not laptop.certified:
+        return T.LAPTOP_UNCERTIFIED.format(site=laptop.site[:12])
+    if laptop.revoked:
+        return T.LAPTOP_REVOKED.format(fingerprint=laptop.fingerprint)
+    return T.LAPTOP_CERTIFIED.format(
+        fingerprint=laptop.fingerprint, role=laptop.role, scope=", ".join(laptop.scope)
+    )
+
+
+def _value(value: int | float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:g}".replace(".", ",") if isinstance(value, float) else str(value)
+
+
+def _verification_text(v: prov_service.Verification) -> list[str]:
+    lines = [T.VERIFY_OUTCOME[v.outcome].format(code=v.code, units="; ".join(v.changed_sources))]
+    if v.report_id is None:
+        return lines
+    L = T.VERIFY_LINES
+    lines.append(
+        L["report"].format(
+            who=v.unit_name or T.ZONE_BODY,
+            period=v.period,
+            revision=v.revision,
+            number=v.number or "…",
+            date=format_vn_date(from_iso(v.report_date)),
+            id=v.report_id[:8],
+        )
+    )
+    lines.append(
+        L["submitted"].format(
+            by=v.submitted_by, at=v.submitted_at, laptop=_laptop(v.submitted_laptop)
+        )
+    )
+    prov = v.provenance
+    if prov is None:
+        return lines
+    lines.append(
+        L["consolidated"].format(
+            by=prov.consolidated_by, at=prov.consolidated_at, laptop=_laptop(prov.laptop)
+        )
+    )
+    lines.append(L["sources_head"])
+    for s in prov.sources:
+        lines.append(
+            L["source"].format(
+                unit=s.unit_name,
+                revision=s.revision,
+                id=s.report_id[:8],
+                by=s.submitted_by,
+                at=s.submitted_at,
+                laptop=_laptop(s.laptop),
+            )
+        )
+    lines.append(L["figures_head"])
+    for f in v.figures:
+        parts = " + ".join(f"{_value(p.value)} ({p.unit_name}, lần {p.revision})" for p in f.parts)
+        lines.append(
+            L["figure"].format(
+                label=T.FIGURE_LABELS[f.figure], total=_value(f.total), parts=parts or "–"
+            )
+        )
+    return lines
+
+
+@report_group.command("verify")
+@click.argument("code_or_pdf")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+@translate_errors
+def report_verify(state: State, code_or_pdf: str, as_json: bool) -> None:
+    """Check a report's verification code (or its PDF) against the reports held here.
+
+    Says whether that exact content was issued, who submitted and consolidated it, and the unit
+    figures behind each total. Exits 0 when it matches, 1 when it does not.
+
+    Example: cchc report verify ABCD-EFGH-JKLM-NPQR   or   cchc report verify bao-cao.pdf
+    """
+    with state.workspace() as ws:
+        result = prov_service.verify(ws, code_or_pdf)
+    if as_json:
+        echo_json(result)
+    else:
+        for line in _verification_text(result):
+            click.echo(line)
+    if not result.ok:
+        raise SystemExit(EXIT_FAILURE)
+
+
 @click.command("targets")
 @click.option("--period", help="A period; without it, the year to date.")
 @click.option("--unit", help="A unit; without it, the whole zone.")
@@ -288,16 +404,32 @@ def targets_command(state: State, period: str | None, unit: str | None, as_json:
         return
     click.echo(
         T.CLI["targets_head"].format(
-            who=view.scope_name or T.ZONE_BODY, period=view.period, start=view.start, end=view.end
+            who=view.scope_name or T.ZONE_BODY,
+            period=view.period,
+            start=format_vn_date(from_iso(view.start)),
+            end=format_vn_date(from_iso(view.end)),
         )
     )
     for t in view.targets:
         actual = "–" if t.actual is None else f"{t.actual:g}"
         threshold = "" if t.threshold is None else f"≥ {t.threshold:g}"
         click.echo(
-            f"  {t.code:<4} {T.TARGET_STATUS[t.status]:<16} {actual:>7} {threshold:<6} "
+            f"  {t.code:<4} {T.TARGET_STATUS[t.status]:<21} {actual:>7} {threshold:<6} "
             f"{T.TARGET_SHORT.get(t.code, t.title)}"
         )
+        if t.reading:
+            click.echo(f"       {T.CLI['reading']}: {t.reading}")
+        if len(t.measures) > 1:
+            for m in t.measures:
+                value = "–" if m.actual is None else f"{m.actual:g}"
+                click.echo(f"       - {m.label}: {value} ({T.TARGET_STATUS[m.status]})")
+        if t.tasks:
+            counts: dict[str, int] = {}
+            for line in t.tasks:
+                counts[line.verdict_text] = counts.get(line.verdict_text, 0) + 1
+            click.echo("       " + "; ".join(f"{k}: {n}" for k, n in counts.items()))
+        for note in t.notes:
+            click.echo(f"       {T.CLI['note']}: {note}")
 
 
 @click.group("budget")

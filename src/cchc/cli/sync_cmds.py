@@ -15,7 +15,7 @@ from cchc.cli.common import EXIT_BAD_INPUT, EXIT_FAILURE, State, echo_json, fail
 from cchc.cli.common import translate_errors as app_errors
 from cchc.services import exchange
 from cchc.texts.errors import MESSAGES
-from cchc.texts.sync import CLI, sync_message
+from cchc.texts.sync import CLI, clock_ahead_text, rejection_reason, sync_message
 from sync.errors import SyncError
 from sync.transport import DiskFull, SmtpConfig, TransportError
 
@@ -259,9 +259,13 @@ def sync_import(state: State, paths: tuple[str, ...], as_json: bool) -> None:
             for why in r.rejections:
                 click.echo(
                     CLI["rejection_line"].format(
-                        table=why.table or "", row_id=why.row_id or "", reason=why.reason
+                        table=why.table or "",
+                        row_id=why.row_id or "",
+                        reason=rejection_reason(why.code, why.reason),
                     )
                 )
+            if r.clock_ahead_ms:
+                click.echo(clock_ahead_text(r.clock_ahead_ms))
         for w in report.waiting:
             click.echo(
                 CLI["import_waiting"].format(

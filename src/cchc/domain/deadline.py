@@ -16,6 +16,7 @@ class DeadlineKind(StrEnum):
     YEAR = "year"  # "Cả năm 2026"
     STANDING = "standing"  # "Thường xuyên", "Hằng tháng": a duty with a reporting cadence
     SET_LATER = "set_later"  # "Theo hướng dẫn của Trung ương …": someone sets the date later
+    ON_DEMAND = "on_demand"  # "Khi có yêu cầu": done each time it is asked for, no date of its own
     UNPARSED = "unparsed"  # words the parser cannot read: kept as text and flagged
 
 

@@ -15,6 +15,10 @@ Formulas (each a percentage, `None` when its denominator is 0 or an input is mis
 - dossiers tracked = dossiers followed on the city's system / dossiers to handle (target e)
 - online-dossier share = (fully online + partly online) / received
 - PAKN answered on time = answered on time / received
+- procedures published on time = published fully and on time / to publish (row 12, 100%)
+- procedures on the portal = published on the zone's portal / in force (row 13, 100%)
+- service satisfaction: the score (0–100) of the survey of UBND đặc khu's service measured with
+  Sở Nội vụ (row 2; target f's second measure)
 """
 
 from __future__ import annotations
@@ -52,6 +56,12 @@ SURVEY_FIELDS = (
     "survey_neutral",
     "survey_dissatisfied",
 )
+PUBLICATION_FIELDS = (
+    "tthc_to_publish",
+    "tthc_published_on_time",
+    "tthc_in_force",
+    "tthc_on_portal",
+)
 OTHER_FIELDS = (
     "pakn_received",
     "pakn_answered_on_time",
@@ -59,6 +69,7 @@ OTHER_FIELDS = (
     "legal_docs_reviewed",
     "par_index",
     "par_index_previous",
+    "service_satisfaction",
 )
 # The table's groups, as the entry form and the report show them.
 FIGURE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -66,15 +77,16 @@ FIGURE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("group_outcomes", DOSSIER_OUTCOMES),
     ("group_payments", PAYMENT_FIELDS),
     ("group_survey", SURVEY_FIELDS),
+    ("group_publication", PUBLICATION_FIELDS),
     ("group_other", OTHER_FIELDS),
 )
 FIGURE_FIELDS = tuple(name for _, names in FIGURE_GROUPS for name in names)
 # Scores on a 0–100 scale (the PAR Index); every other figure is a count.
-PERCENT_FIELDS = ("par_index", "par_index_previous")
+PERCENT_FIELDS = ("par_index", "par_index_previous", "service_satisfaction")
 # Stocks measured at a moment, not flows over the period: summed across units, but over time the
 # first month's carried-over and the last month's pending are kept.
 OPENING_FIELDS = ("carried_over",)
-CLOSING_FIELDS = ("pending_within_time", "pending_overdue")
+CLOSING_FIELDS = ("pending_within_time", "pending_overdue", "tthc_in_force", "tthc_on_portal")
 
 
 class Problem(BaseModel):
@@ -128,6 +140,11 @@ class Figures(BaseModel):
     legal_docs_reviewed: int | None = None
     par_index: float | None = None  # the year's PAR Index score, 0–100 (target a)
     par_index_previous: float | None = None  # the year before's score, 0–100
+    tthc_to_publish: int | None = None  # procedures to publish in the period (row 12)
+    tthc_published_on_time: int | None = None  # … published fully and on time (row 12)
+    tthc_in_force: int | None = None  # procedures in force at the period's end (row 13)
+    tthc_on_portal: int | None = None  # … published on the zone's portal (row 13)
+    service_satisfaction: float | None = None  # satisfaction with UBND's service, 0–100 (f)
 
     # ---- totals -------------------------------------------------------------------------
     def _sum(self, names: Iterable[str]) -> int | None:
@@ -279,6 +296,24 @@ def problems(fig: Figures, *, complete: bool = False) -> list[Problem]:
                 key="figure_online_exceeds_total",
                 field="payments_online",
                 params={"online": fig.payments_online, "total": fig.payments_total or 0},
+            )
+        )
+    if fig.tthc_published_on_time is not None and fig.tthc_published_on_time > (
+        fig.tthc_to_publish or 0
+    ):
+        out.append(
+            Problem(
+                key="figure_part_exceeds",
+                field="tthc_published_on_time",
+                params={"part": fig.tthc_published_on_time, "whole": fig.tthc_to_publish or 0},
+            )
+        )
+    if fig.tthc_on_portal is not None and fig.tthc_on_portal > (fig.tthc_in_force or 0):
+        out.append(
+            Problem(
+                key="figure_part_exceeds",
+                field="tthc_on_portal",
+                params={"part": fig.tthc_on_portal, "whole": fig.tthc_in_force or 0},
             )
         )
     if fig.pakn_answered_on_time is not None and fig.pakn_answered_on_time > (

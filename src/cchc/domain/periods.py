@@ -1,5 +1,7 @@
-"""Reporting periods as data: monthly (15th to 14th) and the cumulative Q1, 6-month, 9-month and
-annual periods that start on 15/12 of the year before, each with a submission due date.
+"""Reporting periods as data: monthly (15th to 14th), the four quarters (15th of the month before
+the quarter to the 14th of its last month), and the cumulative 6-month, 9-month and annual periods
+that start on 15/12 of the year before, each with a submission due date (Nghị định 09/2019/NĐ-CP,
+Điều 12; the 9-month period follows the same rule).
 
 The cut-offs and due dates come from a calendar (db/seeds/report-periods.toml, read by
 `cchc.services.periods.load_calendar`), so a year with other dates needs no code change.
@@ -21,20 +23,27 @@ class PeriodKind(StrEnum):
     """Which reporting period a PERIOD string names."""
 
     MONTH = "month"  # "2026-01"
-    Q1 = "Q1"  # "2026-Q1"
+    Q1 = "Q1"  # "2026-Q1": 15/12 of the year before → 14/03
+    Q2 = "Q2"  # "2026-Q2": 15/03 → 14/06
+    Q3 = "Q3"  # "2026-Q3": 15/06 → 14/09
+    Q4 = "Q4"  # "2026-Q4": 15/09 → 14/12
     H1 = "H1"  # "2026-H1" (6 tháng)
     M9 = "9M"  # "2026-9M" (9 tháng)
     YEAR = "Y"  # "2026"
 
 
+# Periods that start on the year's first reporting day (15/12 of the year before).
 CUMULATIVE = (PeriodKind.Q1, PeriodKind.H1, PeriodKind.M9, PeriodKind.YEAR)
+QUARTERS = (PeriodKind.Q1, PeriodKind.Q2, PeriodKind.Q3, PeriodKind.Q4)
+# Every form a PERIOD string may take, as the refusal message lists them.
+VALID_FORMS = ("YYYY-MM", "YYYY-Q1", "YYYY-Q2", "YYYY-Q3", "YYYY-Q4", "YYYY-H1", "YYYY-9M", "YYYY")
 
-_PERIOD_RE = re.compile(r"^(?P<year>\d{4})(?:-(?P<rest>0[1-9]|1[0-2]|Q1|H1|9M))?$")
+_PERIOD_RE = re.compile(r"^(?P<year>\d{4})(?:-(?P<rest>0[1-9]|1[0-2]|Q[1-4]|H1|6M|9M))?$")
 _MMDD_RE = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 
 
 class PeriodInvalid(InvalidInput):
-    """A PERIOD string is not one of 2026-01 … 2026-12, 2026-Q1, 2026-H1, 2026-9M, 2026."""
+    """A PERIOD string is not one of 2026-01 … 2026-12, 2026-Q1 … 2026-Q4, 2026-H1, 2026-9M, 2026."""
 
     key = "period_invalid"
 
@@ -50,7 +59,7 @@ class Period(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    code: str  # "2026-01", "2026-Q1", "2026-H1", "2026-9M", "2026"
+    code: str  # "2026-01", "2026-Q1" … "2026-Q4", "2026-H1", "2026-9M", "2026"
     kind: PeriodKind
     year: int
     month: int | None = None  # for MONTH only
@@ -85,6 +94,20 @@ class YearRules(BaseModel):
     cutoffs: dict[str, str]
     due_days: dict[str, int] = {}
     due_dates: dict[str, dt.date] = {}
+    # Quarters II–IV as [first MM-DD, last MM-DD]; missing ones follow the monthly days (15th of the
+    # month before the quarter to the 14th of its last month). Quarter I is cumulative_start → Q1.
+    quarters: dict[str, tuple[str, str]] = {}
+    source: str = ""  # the legal basis of these rules, quoted in reports and messages
+
+    @field_validator("quarters")
+    @classmethod
+    def _check_quarters(cls, value: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+        for key, (first, last) in value.items():
+            if key not in ("Q2", "Q3", "Q4"):
+                raise ValueError(f"quarters may name Q2, Q3 and Q4 only, not {key!r}")
+            _mmdd(first)
+            _mmdd(last)
+        return value
 
     @field_validator("cumulative_start")
     @classmethod
@@ -148,7 +171,7 @@ class PeriodCalendar:
             return self.period(year, PeriodKind.YEAR)
         if rest.isdigit():
             return self.period(year, PeriodKind.MONTH, int(rest))
-        return self.period(year, PeriodKind(rest))
+        return self.period(year, PeriodKind("H1" if rest == "6M" else rest))
 
     def period(self, year: int, kind: PeriodKind, month: int | None = None) -> Period:
         rules = self.rules(year)
@@ -159,6 +182,18 @@ class PeriodCalendar:
             prev_year, prev_month = (year - 1, 12) if month == 1 else (year, month - 1)
             start = dt.date(prev_year, prev_month, rules.month_start_day)
             end = dt.date(year, month, rules.month_end_day)
+        elif kind in (PeriodKind.Q2, PeriodKind.Q3, PeriodKind.Q4):
+            code = f"{year}-{kind.value}"
+            last_month = 3 * int(kind.value[1])
+            first, last = rules.quarters.get(
+                kind.value,
+                (
+                    f"{last_month - 3:02d}-{rules.month_start_day:02d}",
+                    f"{last_month:02d}-{rules.month_end_day:02d}",
+                ),
+            )
+            start = dt.date(year, *(int(p) for p in first.split("-")))
+            end = dt.date(year, *(int(p) for p in last.split("-")))
         else:
             code = str(year) if kind is PeriodKind.YEAR else f"{year}-{kind.value}"
             s_month, s_day = (int(p) for p in rules.cumulative_start.split("-"))
@@ -172,9 +207,15 @@ class PeriodCalendar:
         return Period(code=code, kind=kind, year=year, month=month, start=start, end=end, due=due)
 
     def year_periods(self, year: int) -> list[Period]:
-        """Every period of a year: the twelve months, then Q1, 6 months, 9 months and year."""
+        """Every period of a year: the twelve months, the four quarters, 6 months, 9 months and
+        the year."""
         months = [self.period(year, PeriodKind.MONTH, m) for m in range(1, 13)]
-        return months + [self.period(year, k) for k in CUMULATIVE]
+        others = (*QUARTERS, PeriodKind.H1, PeriodKind.M9, PeriodKind.YEAR)
+        return months + [self.period(year, k) for k in others]
+
+    def source(self, year: int) -> str:
+        """The legal basis of a year's cut-offs, as the data file states it."""
+        return self.rules(year).source
 
     def months_within(self, period: Period) -> list[Period]:
         """The monthly periods whose days together make up `period`."""
@@ -183,5 +224,5 @@ class PeriodCalendar:
         return [
             p
             for p in self.year_periods(period.year)
-            if p.kind is PeriodKind.MONTH and p.end <= period.end
+            if p.kind is PeriodKind.MONTH and p.start >= period.start and p.end <= period.end
         ]

@@ -54,6 +54,7 @@ class Area(_Strict):
     code: str = Field(pattern=r"^(I|II|III|IV|V|VI|VII)$")
     title: Text
     section_title: Text  # the heading of section II.n in the plan's body
+    solutions: tuple[Text, ...] = ()  # section II.n's clauses a), b), …, verbatim
 
 
 class UnitRole(StrEnum):

@@ -7,13 +7,21 @@ given (in NFC). Words that fit none of the forms below are kept and flagged (kin
 never guessed.
 
 Forms read:
-- hard date:  "Trước ngày 15/01/2026", "Trước 30/06/2026", "Chậm nhất ngày 30/6/2026"
+- hard date:  "Trước ngày 15/01/2026", "Trước 30/06/2026", "Chậm nhất ngày 30/6/2026", and a date
+              in words: "Trước ngày 15 tháng 01 năm 2026", "ngày 30 tháng 6 năm 2026"
 - window:     "Quý I/2026", "Quý I năm 2026", "Quý 1/2026", "Quý III,IV/2026", "Quý I và II/2026",
               "6 tháng đầu năm 2026", "6 tháng cuối năm 2026", "Tháng 3/2026"
 - year:       "Cả năm 2026", "Năm 2026"
 - standing:   "Thường xuyên", "Hằng tháng"/"Hàng tháng", "Hằng quý"/"Hàng quý",
-              "6 tháng một lần", "Hằng năm"/"Hàng năm"
+              "6 tháng một lần", "Hằng năm"/"Hàng năm", and the same named with "định kỳ":
+              "Định kỳ hằng tháng", "định kỳ hàng quý", "Định kỳ 6 tháng", "Định kỳ hằng năm"
+- on demand:  "Khi có yêu cầu", "Theo yêu cầu", "Đột xuất khi có yêu cầu của …" (its own kind:
+              done each time it is asked for; no date, never overdue)
 - set later:  "Theo hướng dẫn …", "Theo chỉ đạo …", "Theo kế hoạch …" (outside guidance sets it)
+
+Any of these may be preceded by the verb officials put in front of a time frame ("Hoàn thành
+trong Quý I/2026", "Thực hiện trước ngày 15/01/2026", "Báo cáo định kỳ hằng quý", "Triển khai
+thường xuyên"): the verb is read past, the frame is read as above.
 """
 
 from __future__ import annotations
@@ -29,9 +37,22 @@ _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _QUARTER_WORD = r"(?:iv|iii|ii|i|[1-4])"
 _YEAR_TAIL = r"\s*(?:/|,?\s*năm)\s*(?P<year>[0-9]{4})"
 
+_NUMERIC_DATE = r"(?P<day>[0-9]{1,2})\s*/\s*(?P<month>[0-9]{1,2})\s*/\s*(?P<year>[0-9]{4})"
+_WORDS_DATE = r"(?P<wday>[0-9]{1,2}) tháng (?P<wmonth>[0-9]{1,2}),? năm (?P<wyear>[0-9]{4})"
 _HARD_DATE = re.compile(
-    r"(?:trước|chậm nhất(?: là)?|hạn chót)(?: ngày)?\s+"
-    r"(?P<day>[0-9]{1,2})\s*/\s*(?P<month>[0-9]{1,2})\s*/\s*(?P<year>[0-9]{4})"
+    r"(?:(?:trước|chậm nhất(?: là)?|hạn chót|đến)(?: ngày)?|ngày)\s+"
+    rf"(?:{_NUMERIC_DATE}|{_WORDS_DATE})"
+)
+# The verb an official writes in front of a time frame; the frame after it is read as usual.
+_VERB = re.compile(
+    r"(?:hoàn thành|thực hiện|triển khai(?: thực hiện)?|tổ chức(?: thực hiện)?|ban hành|"
+    r"báo cáo|trình|gửi|nộp|xong)\s+(?P<rest>.+)"
+)
+_PERIODIC = re.compile(
+    r"định kỳ\s+(?:(?:hằng|hàng)\s+(?P<unit>tháng|quý|năm)|(?:6|sáu) tháng(?: một lần)?)"
+)
+_ON_DEMAND = re.compile(
+    r"(?:đột xuất\s*(?:,|và|hoặc)?\s*)?(?:khi có|theo) yêu cầu(?:\s+(?:của|từ)\s+.+)?"
 )
 _QUARTERS_RE = re.compile(
     rf"(?:trong\s+)?quý\s+(?P<list>{_QUARTER_WORD}(?:\s*(?:,|;|và|&)\s*{_QUARTER_WORD})*)"
@@ -91,13 +112,39 @@ def _quarters(text: str, listed: str, year: int) -> Deadline | None:
     return _window(text, start, _month_end(year, 3 * numbers[-1]))
 
 
+_PERIODIC_CADENCE = {
+    "tháng": Cadence.MONTHLY,
+    "quý": Cadence.QUARTERLY,
+    "năm": Cadence.YEARLY,
+    None: Cadence.HALF_YEARLY,
+}
+
+
 def _read(text: str, key: str) -> Deadline | None:
+    found = _read_frame(text, key)
+    if found is None and (m := _VERB.fullmatch(key)):
+        rest = m["rest"]
+        found = _read_frame(text, rest)
+        if found is None and rest.startswith("trong "):
+            found = _read_frame(text, rest.removeprefix("trong "))
+    return found
+
+
+def _read_frame(text: str, key: str) -> Deadline | None:
     if key in _STANDING:
         return Deadline(text=text, kind=DeadlineKind.STANDING, cadence=_STANDING[key])
+    if m := _PERIODIC.fullmatch(key):
+        cadence = _PERIODIC_CADENCE[m["unit"]]
+        return Deadline(text=text, kind=DeadlineKind.STANDING, cadence=cadence)
+    if _ON_DEMAND.fullmatch(key):
+        return Deadline(text=text, kind=DeadlineKind.ON_DEMAND)
     if _SET_LATER.fullmatch(key):
         return Deadline(text=text, kind=DeadlineKind.SET_LATER)
     if m := _HARD_DATE.fullmatch(key):
-        due = _date(int(m["year"]), int(m["month"]), int(m["day"]))
+        if m["year"] is not None:
+            due = _date(int(m["year"]), int(m["month"]), int(m["day"]))
+        else:
+            due = _date(int(m["wyear"]), int(m["wmonth"]), int(m["wday"]))
         return Deadline(text=text, kind=DeadlineKind.HARD_DATE, due=due) if due else None
     if m := _QUARTERS_RE.fullmatch(key):
         return _quarters(text, m["list"], int(m["year"]))

@@ -17,6 +17,7 @@ class Block:
     table: tuple[tuple[str, ...], ...] = ()
     col_widths: tuple[float, ...] = ()  # fractions of the text width, summing to 1
     subheading: bool = False  # a numbered sub-heading (1., 2., …) rather than a part (I., II.)
+    after: tuple[str, ...] = ()  # paragraphs under the table
 
 
 @dataclass(frozen=True)
@@ -54,3 +55,5 @@ class OfficialReport:
     title: str = "BÁO CÁO"
     draft: bool = False
     metadata: dict[str, str] = field(default_factory=dict)
+    verification: tuple[str, ...] = ()  # lines printed beside the QR code (issued reports only)
+    qr_payload: str = ""  # what the QR code holds

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
 from reportlab.lib.pagesizes import A4
@@ -117,6 +119,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         ),
         "recip_label": _style("recip_label", fontName=BOLD_ITALIC, fontSize=12, leading=14),
         "recip": _style("recip", fontSize=11, leading=13),
+        "verify": _style("verify", fontSize=11, leading=14),
         "sign": _style("sign", fontName=BOLD, alignment=TA_CENTER, leading=17),
         "app_label": _style("app_label", fontName=BOLD, alignment=TA_CENTER, leading=17),
         "app_title": _style("app_title", fontName=BOLD, alignment=TA_CENTER, leading=17),
@@ -263,6 +266,37 @@ def _signature(doc: OfficialReport, st: dict[str, ParagraphStyle]) -> Table:
 
 
 APPENDIX_COLS = (0.05, 0.30, 0.15, 0.16, 0.11, 0.09, 0.14)
+QR_SIZE = 24 * mm
+
+
+def _qr(payload: str) -> Drawing:
+    widget = QrCodeWidget(payload, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(
+        QR_SIZE, QR_SIZE, transform=[QR_SIZE / (x1 - x0), 0, 0, QR_SIZE / (y1 - y0), 0, 0]
+    )
+    drawing.add(widget)
+    return drawing
+
+
+def _verification(doc: OfficialReport, st: dict[str, ParagraphStyle]) -> Table:
+    """The verification code and its QR code, under the signature block."""
+    lines = [_p(text, st["verify"]) for text in doc.verification]
+    table = Table(
+        [[_qr(doc.qr_payload), lines]], colWidths=[QR_SIZE + 4 * mm, TEXT_WIDTH - QR_SIZE - 4 * mm]
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), REGULAR),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("BOX", (0, 0), (-1, -1), 0.5, colors.grey),
+                ("LEFTPADDING", (0, 0), (0, 0), 2 * mm),
+            ]
+        )
+    )
+    return table
 
 
 def story(doc: OfficialReport) -> list[Flowable]:
@@ -288,10 +322,16 @@ def story(doc: OfficialReport) -> list[Flowable]:
             fractions = block.col_widths or tuple(1 / len(block.table[0]) for _ in block.table[0])
             cells = [st["cell"]] + [st["cell_c"]] * (len(fractions) - 1)
             out.append(_grid(block.table, fractions, TEXT_WIDTH, st["cell_head"], cells))
+        if block.after:
+            out.append(Spacer(1, 4))
+        out.extend(_p(text, st["body"]) for text in block.after)
     out.append(_p(doc.closing, st["body"]))
     out.append(Spacer(1, 8))
     out.append(CondPageBreak(70 * mm))
     out.append(_signature(doc, st))
+    if doc.verification:
+        out.append(Spacer(1, 6 * mm))
+        out.append(KeepTogether([_verification(doc, st)]))
     if doc.tasks:
         out.append(PageBreak())
         out.append(_p(T.APPENDIX_LABEL, st["app_label"]))

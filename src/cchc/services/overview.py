@@ -37,6 +37,7 @@ class AreaView(BaseModel):
 
     code: str
     title: str
+    solutions: list[str] = []  # section II's solutions for this area, verbatim
 
 
 class ProgressRow(BaseModel):
@@ -90,7 +91,10 @@ def units(ws: Workspace) -> list[UnitView]:
 
 
 def areas(ws: Workspace) -> list[AreaView]:
-    return [AreaView(code=a["code"], title=a["title"]) for a in repo.all_areas(ws.db.conn)]
+    return [
+        AreaView(code=a["code"], title=a["title"], solutions=json.loads(a["solutions"] or "[]"))
+        for a in repo.all_areas(ws.db.conn)
+    ]
 
 
 def _row(key: str, label: str, views: list[TaskView]) -> ProgressRow:

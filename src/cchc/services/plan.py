@@ -8,8 +8,13 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cchc.domain.plan import PlanSeed
+from pydantic import BaseModel
+
+import cchc.texts.plan  # noqa: F401  (registers the plan view's messages)
+from cchc.domain.errors import InvalidInput
+from cchc.domain.plan import AREA_CODES, PlanSeed
 from cchc.domain.timeframe import parse_timeframe
+from cchc.store import tasks_repo
 from cchc.store.seed_file import default_seed_path, read_seed
 from cchc.store.uow import transaction
 
@@ -63,12 +68,25 @@ def _insert_seed(ws: Workspace, seed: PlanSeed) -> None:
         ),
     )
     conn.executemany(
-        "INSERT OR IGNORE INTO areas (id, code, title, section_title, position)"
-        " VALUES (?, ?, ?, ?, ?)",
+        "INSERT OR IGNORE INTO areas (id, code, title, section_title, position, solutions)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
         [
-            (seed_id(number, "area", a.code), a.code, a.title, a.section_title, i + 1)
+            (
+                seed_id(number, "area", a.code),
+                a.code,
+                a.title,
+                a.section_title,
+                i + 1,
+                _json(a.solutions),
+            )
             for i, a in enumerate(seed.areas)
         ],
+    )
+    # A database loaded before the solutions were part of the seed gets them now (areas are
+    # seed data, identical on every laptop and never edited, so this overwrites nothing).
+    conn.executemany(
+        "UPDATE areas SET solutions = ? WHERE code = ? AND solutions = '[]'",
+        [(_json(a.solutions), a.code) for a in seed.areas],
     )
     conn.executemany(
         "INSERT OR IGNORE INTO units (id, code, name, aliases, role, duty_clause, duties)"
@@ -144,3 +162,60 @@ def _insert_seed(ws: Workspace, seed: PlanSeed) -> None:
 
 def _json(values: tuple[str, ...] | list[str]) -> str:
     return json.dumps(list(values), ensure_ascii=False)
+
+
+class AreaTask(BaseModel):
+    """A task of an area, as the plan lists it."""
+
+    id: str
+    stt: int | None
+    content: str
+    lead: str
+    timeframe: str
+    status: str
+
+
+class PlanArea(BaseModel):
+    """One area I–VII: its section II heading and solutions beside its tasks."""
+
+    code: str
+    title: str
+    section: str  # "II.3"
+    section_title: str
+    solutions: list[str]
+    tasks: list[AreaTask]
+
+
+def plan_areas(ws: Workspace, area: str | None = None) -> list[PlanArea]:
+    """The plan by area: section II's solutions beside the appendix's tasks of each area."""
+    wanted = area.strip().upper() if area else None
+    if wanted is not None and wanted not in AREA_CODES:
+        raise InvalidInput("area_unknown", value=area)
+    conn = ws.db.conn
+    tasks = tasks_repo.all_tasks(conn)
+    out = []
+    for row in tasks_repo.all_areas(conn):
+        if wanted is not None and row["code"] != wanted:
+            continue
+        out.append(
+            PlanArea(
+                code=row["code"],
+                title=row["title"],
+                section=f"II.{row['position']}",
+                section_title=row["section_title"],
+                solutions=json.loads(row["solutions"] or "[]"),
+                tasks=[
+                    AreaTask(
+                        id=t["id"],
+                        stt=t["stt"],
+                        content=t["content"],
+                        lead=t["lead_text"],
+                        timeframe=t["timeframe"],
+                        status=t["status"],
+                    )
+                    for t in tasks
+                    if t["area"] == row["code"]
+                ],
+            )
+        )
+    return out

@@ -72,21 +72,50 @@ def _figure_rows(report: ReportView) -> tuple[tuple[str, ...], ...]:
     return tuple(rows)
 
 
-def _target_rows(ws: Workspace, report: ReportView) -> tuple[tuple[str, ...], ...]:
+_COUNTS = {"inspections_held", "par_index"}
+
+
+def _wanted(op: str, threshold: float | None, percent: bool) -> str:
+    if op == "improved":
+        return T.TARGET_IMPROVED
+    if op == "minimal":
+        return T.TARGET_MINIMAL
+    return ("≥ " + _number(threshold, percent)) if threshold is not None else ""
+
+
+def _targets(
+    ws: Workspace, report: ReportView
+) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
+    """The targets table (one row per measure: target f and e have two) and the paragraphs under
+    it: how each target is read, where the tasks stand, and the cut-off remarks."""
     view = target_service.measure(ws, period=report.period, unit=report.unit)
     rows: list[tuple[str, ...]] = [T.TARGETS_HEAD]
+    notes: list[str] = []
     for t in view.targets:
-        if t.metric == "par_index":
-            wanted = T.TARGET_IMPROVED
-            actual = _number(t.actual)
-        else:
-            percent = t.metric.endswith("_rate")
-            wanted = ("≥ " + _number(t.threshold, percent)) if t.threshold is not None else ""
-            actual = _number(t.actual, percent)
-        rows.append(
-            (T.TARGET_SHORT.get(t.code, t.title), wanted, actual, T.TARGET_STATUS[t.status])
-        )
-    return tuple(rows)
+        short = T.TARGET_SHORT.get(t.code, t.title)
+        for i, m in enumerate(t.measures):
+            percent = m.key not in _COUNTS
+            label = short if len(t.measures) == 1 else f"{short}: {m.label.lower()}"
+            if len(t.measures) > 1 and i > 0:
+                label = f"– {m.label}"
+            rows.append(
+                (
+                    label,
+                    _wanted(m.op, m.threshold, percent),
+                    _number(m.actual, percent),
+                    T.TARGET_STATUS[m.status],
+                )
+            )
+        if t.tasks:
+            counts: dict[str, int] = {}
+            for line in t.tasks:
+                counts[line.verdict_text] = counts.get(line.verdict_text, 0) + 1
+            tally = "; ".join(f"{k.lower()}: {n}" for k, n in counts.items())
+            notes.append(T.TARGET_TASKS_LINE.format(code=t.code, tally=tally))
+        notes += t.notes
+    notes.append(T.TARGET_READINGS_HEAD)
+    notes += [f"{t.code}) {t.reading}" for t in view.targets if t.reading]
+    return tuple(rows), tuple(dict.fromkeys(notes))
 
 
 def official_document(ws: Workspace, ref: str) -> OfficialReport:
@@ -139,8 +168,14 @@ def official_document(ws: Workspace, ref: str) -> OfficialReport:
         blocks.append(Block(T.SECTION_FIGURES, table=_figure_rows(report), col_widths=(0.8, 0.2)))
     else:
         blocks.append(Block(T.SECTION_FIGURES, (T.NO_FIGURES,)))
+    target_table, target_notes = _targets(ws, report)
     blocks.append(
-        Block(T.SECTION_TARGETS, table=_target_rows(ws, report), col_widths=(0.5, 0.17, 0.13, 0.2))
+        Block(
+            T.SECTION_TARGETS,
+            after=target_notes,
+            table=target_table,
+            col_widths=(0.5, 0.17, 0.13, 0.2),
+        )
     )
     blocks.append(
         Block(T.SECTION_DIFFICULTIES, _paragraphs(report.sections["difficulties"]) or (T.NO_TEXT,))
@@ -180,6 +215,10 @@ def official_document(ws: Workspace, ref: str) -> OfficialReport:
             for t in report.tasks
         ),
         draft=report.status == "draft",
+        verification=tuple(line.format(code=report.content_code) for line in T.VERIFY_PDF_LINES)
+        if report.content_code
+        else (),
+        qr_payload=f"CCHC-BLV {report.content_code} {report.id}" if report.content_code else "",
         metadata={
             "title": f"{T.DOC_TYPE} {T.report_summary(period_words)}",
             "author": who,

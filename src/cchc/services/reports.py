@@ -25,6 +25,7 @@ from cchc.domain.plan import AREA_CODES
 from cchc.domain.roles import Action
 from cchc.domain.status import Status, derive_state, local_today
 from cchc.domain.text import nfc
+from cchc.services import provenance as prov_service
 from cchc.services.periods import parse_period
 from cchc.services.permissions import laptop_authority, require, scope_names
 from cchc.services.tasks import officer_name, resolve_unit
@@ -86,6 +87,8 @@ class ReportView(BaseModel):
     submitted_by: str | None
     submitted_at: str | None
     late: bool  # submitted after its due date, or still not submitted once it has passed
+    content_code: str | None = None  # verification code, fixed when the report was issued
+    provenance: prov_service.Provenance | None = None  # consolidated: what each figure came from
 
     def figures_model(self) -> Figures:
         return Figures.model_validate(self.figures)
@@ -176,6 +179,8 @@ def get_report(ws: Workspace, ref: str) -> ReportView:
         submitted_by=row["submitted_by"],
         submitted_at=row["submitted_at"],
         late=_late(row, ws.today()),
+        content_code=row["content_code"],
+        provenance=prov_service.provenance_of(row),
     )
 
 
@@ -491,6 +496,9 @@ def submit_report(ws: Workspace, ref: str, *, by: str | None = None) -> ReportVi
                 "updated_at": now,
             },
         )
+        # Issued: its content is fixed from now on, and proved by this code.
+        code = prov_service.code_for(ws, row["id"])
+        repo.update(ws.db.conn, "reports", row["id"], {"content_code": code})
     return get_report(ws, row["id"])
 
 
@@ -527,6 +535,7 @@ def revise_report(ws: Workspace, ref: str, *, by: str | None = None) -> ReportVi
                 "signer_name": row["signer_name"],
                 "sources": row["sources"],
                 "missing_units": row["missing_units"],
+                "provenance": row["provenance"],
                 "created_by": actor,
                 "created_at": now,
                 "updated_at": now,
@@ -604,6 +613,9 @@ def consolidate(ws: Workspace, *, period: str, by: str | None = None) -> ReportV
     extra = {
         "sources": json.dumps([r["id"] for r in submitted]),
         "missing_units": json.dumps(missing),
+        "provenance": json.dumps(
+            prov_service.snapshot(ws, submitted, actor, now), ensure_ascii=False, sort_keys=True
+        ),
         "updated_at": now,
     }
     with transaction(ws.db):

@@ -170,6 +170,12 @@ class Change:
         return self.values.get(ALIVE) == 0
 
     @property
+    def created(self) -> bool:
+        """Made by this segment: inserted, or inserted and deleted again (a row made and deleted
+        in one segment has no other trace than its own columns)."""
+        return ALIVE in self.values and self.before is None
+
+    @property
     def deletes(self) -> bool:
         return self.values.get(ALIVE) == 1
 
@@ -191,7 +197,7 @@ class Change:
     def written(self, columns: Iterable[str]) -> set[str]:
         """The columns of ``columns`` this change writes (an insert writes its non-empty ones)."""
         found = self.cols & frozenset(columns)
-        if self.inserts and self.before is None:
+        if self.created:
             return {c for c in found if self.values[c] not in (None, "")}
         return set(found)
 
@@ -236,10 +242,11 @@ def _unit_names(view: ReadView) -> dict[str, str]:
 
 
 def _parent(view: ReadView, table: str, row_id: Any) -> dict[str, Any] | None:
-    """A parent row as it stands; one not stored yet is read with the incoming values."""
+    """A parent row as it stands; one not stored yet is read with the incoming values (even
+    when they delete it: a child deleted with its parent is judged by the parent as it stood)."""
     if row_id is None:
         return None
-    return view.before(table, str(row_id)) or view.row(table, str(row_id))
+    return view.before(table, str(row_id)) or view.last(table, str(row_id))
 
 
 def _task_units(view: ReadView, task_id: Any) -> tuple[str | None, list[str]]:
@@ -344,7 +351,7 @@ def _ownership(c: Change) -> str | None:
             if _amendment_gets_its_new_task(c, column):
                 continue
             return c.refuse("owner_moved", column=column)
-        if not c.inserts and c.before is None:
+        if not c.created and c.before is None:
             return c.refuse("row_unknown")
     return None
 

@@ -176,3 +176,11 @@ def dropped_task_ids(conn: sqlite3.Connection) -> set[str]:
 def max_stt(conn: sqlite3.Connection) -> int:
     row = conn.execute("SELECT MAX(stt) FROM tasks").fetchone()
     return int(row[0] or 0)
+
+
+def product_dates(conn: sqlite3.Connection) -> dict[str, list[str]]:
+    """The dates (ISO) of every task's evidence documents, by task id, oldest first."""
+    out: dict[str, list[str]] = {}
+    for task_id, date in conn.execute("SELECT task_id, date FROM documents ORDER BY date, rowid"):
+        out.setdefault(task_id, []).append(date)
+    return out

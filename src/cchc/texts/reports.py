@@ -33,6 +33,14 @@ FIGURE_LABELS: dict[str, str] = {
     "legal_docs_reviewed": "Văn bản quy phạm pháp luật được rà soát, kiểm tra",
     "par_index": "Chỉ số cải cách hành chính (PAR Index) năm nay",
     "par_index_previous": "Chỉ số cải cách hành chính (PAR Index) năm trước",
+    "tthc_to_publish": "Số thủ tục hành chính phải công khai trong kỳ",
+    "tthc_published_on_time": "Số thủ tục hành chính đã công khai đầy đủ, đúng thời hạn",
+    "tthc_in_force": "Số thủ tục hành chính đang có hiệu lực",
+    "tthc_on_portal": "Số thủ tục hành chính đã công khai trên Cổng thông tin điện tử đặc khu",
+    "service_satisfaction": (
+        "Mức độ hài lòng về sự phục vụ của Ủy ban nhân dân đặc khu (%, kết quả đo lường "
+        "cùng Sở Nội vụ)"
+    ),
 }
 TOTAL_LABELS: dict[str, str] = {
     "received": "Tổng hồ sơ tiếp nhận mới",
@@ -61,8 +69,77 @@ TASK_STATES: dict[str, str] = {
 }
 TARGET_STATUS: dict[str, str] = {
     "met": "Đạt",
-    "not_met": "Chưa đạt",
+    "on_track": "Đúng tiến độ",
+    "at_risk": "Có nguy cơ không đạt",
+    "not_met": "Không đạt",
     "no_data": "Chưa đủ số liệu",
+}
+# Where a task stands at a period's cut-off, for targets b and c.
+TASK_VERDICTS: dict[str, str] = {
+    "done_on_time": "Hoàn thành đúng hạn",
+    "done_late": "Hoàn thành quá hạn",
+    "overdue": "Quá hạn, chưa hoàn thành",
+    "not_yet_due": "Chưa đến hạn",
+    "no_due_date": "Chưa có thời hạn cụ thể",
+    "standing_kept": "Thường xuyên: đủ sản phẩm định kỳ trong kỳ",
+    "standing_missing": "Thường xuyên: thiếu sản phẩm định kỳ",
+    "dropped": "Đã bãi bỏ theo quyết định điều chỉnh (không tính)",
+}
+# Each measure of a target, as the report's table names it.
+MEASURE_LABELS: dict[str, str] = {
+    "par_index": "Chỉ số PAR Index so với năm trước",
+    "city_tasks_on_time_rate": "Nhiệm vụ thành phố giao hoàn thành đúng hạn / tổng số",
+    "plan_tasks_on_time_rate": "Nhiệm vụ của Kế hoạch hoàn thành đúng hạn / tổng số",
+    "inspections_held": "Số cuộc kiểm tra đã thực hiện",
+    "dossiers_tracked_rate": "Hồ sơ được theo dõi trên Hệ thống / hồ sơ phải giải quyết",
+    "overdue_dossiers": "Hồ sơ quá hạn (giải quyết quá hạn + đang giải quyết quá hạn)",
+    "satisfaction_tthc": "Hài lòng về giải quyết thủ tục hành chính",
+    "satisfaction_service": "Hài lòng về sự phục vụ của Ủy ban nhân dân đặc khu",
+    "tthc_published_on_time_rate": "Thủ tục hành chính công khai đầy đủ, đúng hạn",
+    "tthc_on_portal_rate": "Thủ tục hành chính công khai trên Cổng thông tin điện tử đặc khu",
+    "online_payment_rate": "Thanh toán trực tuyến / tổng giao dịch thanh toán",
+}
+# How each target is read, said once in the CLI and the report.
+TARGET_READING: dict[str, str] = {
+    "a": "Đạt khi chỉ số năm nay cao hơn năm trước.",
+    "b": (
+        "Tính trên toàn bộ nhiệm vụ Ủy ban nhân dân thành phố, Chủ tịch Ủy ban nhân dân thành "
+        "phố giao; đạt khi mọi nhiệm vụ hoàn thành đúng hạn."
+    ),
+    "c": (
+        "Tính trên toàn bộ nhiệm vụ của Kế hoạch (kể cả nhiệm vụ chưa đến hạn); nhiệm vụ thường "
+        "xuyên được đánh giá theo sản phẩm định kỳ trong kỳ; đạt khi mọi nhiệm vụ hoàn thành "
+        "đúng hạn."
+    ),
+    "d": (
+        "Kế hoạch không nêu số lượng: hiểu là tổ chức ít nhất một cuộc kiểm tra các cơ quan "
+        "chuyên môn về cải cách hành chính trong kỳ."
+    ),
+    "e": (
+        "Hai nội dung: 100% hồ sơ được theo dõi trên Hệ thống của thành phố; và hạn chế tối đa "
+        "hồ sơ quá hạn (Kế hoạch không nêu ngưỡng: không có hồ sơ quá hạn là đạt, có hồ sơ quá "
+        "hạn là có nguy cơ)."
+    ),
+    "f": (
+        "Hai chỉ số, mỗi chỉ số tối thiểu 90%: hài lòng về giải quyết thủ tục hành chính (phiếu "
+        "đánh giá) và hài lòng về sự phục vụ của Ủy ban nhân dân đặc khu (kết quả đo lường cùng "
+        "Sở Nội vụ)."
+    ),
+    "t12": "Số thủ tục đã công khai đầy đủ, đúng thời hạn / số thủ tục phải công khai: 100%.",
+    "t13": "Số thủ tục công khai trên Cổng thông tin điện tử đặc khu / số thủ tục có hiệu lực: 100%.",
+    "t18": "Giao dịch thanh toán trực tuyến / tổng giao dịch thanh toán: tối thiểu 80%.",
+}
+TARGET_NOTES: dict[str, str] = {
+    "not_yet_due": (
+        "{count} nhiệm vụ chưa đến hạn tại ngày chốt số liệu {end}: được tính vào tổng số, "
+        "chưa được coi là hoàn thành."
+    ),
+    "no_city_tasks": "Chưa ghi nhận nhiệm vụ nào do Ủy ban nhân dân thành phố giao.",
+    "no_plan_tasks": "Không có nhiệm vụ nào của Kế hoạch trong phạm vi này.",
+    "annual_cutoff": (
+        "Số liệu báo cáo năm chốt ngày {end}, trước thời hạn {deadline} của {count} nhiệm vụ: "
+        "kết quả các nhiệm vụ này chưa phải kết quả cuối cùng của năm."
+    ),
 }
 REPORT_STATUS: dict[str, str] = {"draft": "Dự thảo", "submitted": "Đã gửi"}
 SUBMISSION_STATUS: dict[str, str] = {
@@ -86,6 +163,9 @@ def period_title(kind: str, year: int, month: int | None = None) -> str:
         return f"tháng {month:02d} năm {year}"
     return {
         "Q1": f"quý I năm {year}",
+        "Q2": f"quý II năm {year}",
+        "Q3": f"quý III năm {year}",
+        "Q4": f"quý IV năm {year}",
         "H1": f"6 tháng đầu năm {year}",
         "9M": f"9 tháng năm {year}",
         "Y": f"năm {year}",
@@ -143,6 +223,9 @@ UNIT_TEXT = "{unit}: {text}"
 FIGURES_HEAD = ("Chỉ tiêu", "Số liệu")
 TARGETS_HEAD = ("Chỉ tiêu", "Yêu cầu", "Kết quả", "Đánh giá")
 TARGET_IMPROVED = "Cải thiện so với năm trước"
+TARGET_MINIMAL = "Hạn chế tối đa"
+TARGET_TASKS_LINE = "Chỉ tiêu {code}): {tally}."
+TARGET_READINGS_HEAD = "Cách tính các chỉ tiêu:"
 CLOSING = "Trên đây là báo cáo kết quả thực hiện công tác cải cách hành chính {period}./."
 RECIPIENTS_ZONE: tuple[str, ...] = (
     "Sở Nội vụ thành phố Hải Phòng;",
@@ -184,6 +267,8 @@ TARGET_SHORT: dict[str, str] = {
     "d": "Kiểm tra các cơ quan chuyên môn về cải cách hành chính",
     "e": "Hồ sơ được theo dõi trạng thái trên Hệ thống của thành phố",
     "f": "Mức độ hài lòng của người dân, tổ chức",
+    "t12": "Công khai đầy đủ, đúng hạn thủ tục hành chính (dòng 12)",
+    "t13": "Công khai thủ tục hành chính trên Cổng thông tin điện tử đặc khu (dòng 13)",
     "t18": "Tỷ lệ thanh toán trực tuyến trên tổng giao dịch thanh toán",
 }
 # Per unit code: the abbreviation after "BC-" in the number, and the signer's title.
@@ -233,13 +318,44 @@ CLI: dict[str, str] = {
     "late_short": "trễ hạn",
     "missing": "Đơn vị chưa gửi báo cáo: {units}.",
     "written": "Đã ghi {path}.",
-    "targets_head": "Chỉ tiêu của {who}, kỳ {period} ({start} → {end}):",
+    "targets_head": "Chỉ tiêu của {who}, kỳ {period} (số liệu từ ngày {start} đến ngày {end}):",
+    "reading": "Cách tính",
+    "note": "Lưu ý",
     "budget_saved": "Đã ghi kinh phí nhiệm vụ {task}.",
     "by_area": "Theo lĩnh vực:",
     "estimate_late": "dự trù chưa gửi Phòng Tài chính trong quý I",
     "by_unit": "Theo đơn vị:",
     "amendment_state": "Đề xuất {id}: {status}.",
 }
+# ---- verification (cchc report verify, and the PDF's verification box) -----------------------
+VERIFY_LABEL = "Mã xác thực"
+VERIFY_PDF_LINES = (
+    "Mã xác thực: {code}",
+    "Kiểm tra nội dung báo cáo: cchc report verify {code} (hoặc quét mã QR).",
+)
+VERIFY_OUTCOME: dict[str, str] = {
+    "verified": "KHỚP: báo cáo mang mã {code} có nội dung đúng như khi ban hành.",
+    "unknown_code": "KHÔNG KHỚP: máy này không giữ báo cáo nào có mã {code}.",
+    "changed": (
+        "KHÔNG KHỚP: báo cáo mang mã {code} đã bị thay đổi nội dung sau khi ban hành; "
+        "không dùng số liệu của bản này."
+    ),
+    "source_changed": ("KHÔNG KHỚP: báo cáo của đơn vị đã bị thay đổi sau khi tổng hợp: {units}."),
+}
+VERIFY_LINES: dict[str, str] = {
+    "report": "Báo cáo {who}, kỳ {period}, lần {revision}, số {number}, ngày {date} (mã {id}).",
+    "submitted": "Ban hành (gửi) bởi {by} lúc {at}, từ máy {laptop}.",
+    "consolidated": "Tổng hợp bởi {by} lúc {at}, trên máy {laptop}.",
+    "source": "- {unit}, báo cáo lần {revision} (mã {id}), gửi bởi {by} lúc {at}, từ máy {laptop}.",
+    "figures_head": "Số liệu tổng hợp và số liệu của từng đơn vị:",
+    "figure": "- {label}: {total} = {parts}",
+    "sources_head": "Các báo cáo đơn vị được tổng hợp:",
+}
+LAPTOP_CERTIFIED = "{fingerprint} ({role}; phạm vi: {scope})"
+LAPTOP_REVOKED = "{fingerprint} (chứng nhận đã bị thu hồi)"
+LAPTOP_UNCERTIFIED = "chưa được chứng nhận (mã máy {site})"
+LAPTOP_UNKNOWN = "không rõ"
+
 BUDGET_TOTAL = "Tổng cộng"
 BUDGET_HEAD = ("Stt", "Nhiệm vụ", "Đơn vị", "Dự trù", "Được duyệt", "Đã chi")
 TARGETS_CLI_HEAD = ("Mã", "Chỉ tiêu", "Yêu cầu", "Thực tế", "Đánh giá")
@@ -249,10 +365,20 @@ TARGETS_CLI_HEAD = ("Mã", "Chỉ tiêu", "Yêu cầu", "Thực tế", "Đánh g
 # `problem_text` puts its Vietnamese label in front of it.
 MESSAGES: dict[str, str] = {
     "period_invalid": (
-        "Kỳ báo cáo “{value}” không hợp lệ: dùng 2026-01 … 2026-12 (tháng), 2026-Q1 (quý I), "
-        "2026-H1 (6 tháng), 2026-9M (9 tháng) hoặc 2026 (năm)."
+        "Kỳ báo cáo “{value}” không hợp lệ: lịch báo cáo không có kỳ này. Các dạng hợp lệ: "
+        "2026-01 … 2026-12 "
+        "(tháng), 2026-Q1, 2026-Q2, 2026-Q3, 2026-Q4 (quý I–IV), 2026-H1 (6 tháng), 2026-9M "
+        "(9 tháng), 2026 (năm). Thời gian chốt số liệu theo Nghị định số 09/2019/NĐ-CP, Điều 12."
     ),
     "period_calendar_invalid": "Tệp lịch kỳ báo cáo sai ở mục “{where}”.",
+    "verify_code_invalid": (
+        "“{value}” không phải mã xác thực (16 ký tự, dạng ABCD-EFGH-JKLM-NPQR) cũng không phải "
+        "tệp PDF."
+    ),
+    "verify_file": "Không mở được tệp {value}: {reason}.",
+    "verify_pdf_too_big": "Tệp {value} quá lớn để là một báo cáo (giới hạn {limit} MB).",
+    "verify_pdf_unreadable": "Không đọc được tệp {value}: tệp không phải PDF hoặc đã hỏng.",
+    "verify_pdf_no_code": "Tệp {value} không có mã xác thực của báo cáo.",
     "figure_negative": "{field} không được âm: đã nhập {value}.",
     "figure_percent_range": "{field} phải từ 0 đến 100: đã nhập {value}.",
     "figure_not_integer": "{field} phải là số nguyên không âm: đã nhập “{value}”.",
@@ -276,6 +402,7 @@ MESSAGES: dict[str, str] = {
     "figure_online_exceeds_total": (
         "Giao dịch thanh toán trực tuyến ({online}) vượt quá tổng giao dịch thanh toán ({total})."
     ),
+    "figure_part_exceeds": "{field} ({part}) không được lớn hơn tổng số ({whole}).",
     "figure_pakn_exceeds": (
         "Phản ánh, kiến nghị trả lời đúng hạn ({answered}) vượt quá số tiếp nhận ({received})."
     ),

@@ -60,6 +60,26 @@ def sync_message(err: SyncError) -> str:
     return ERRORS["sync"].format(detail=str(err))
 
 
+def rejection_reason(code: str, reason: str) -> str:
+    """A refused row's reason in Vietnamese: the plan's policy already speaks it; the engine's
+    own refusals (a clock, a certificate, a table rule) get their message by code."""
+    if code == "out_of_scope" or code not in ERRORS:
+        return reason
+    return ERRORS[code].format(detail=reason)
+
+
+def clock_ahead_text(ms: int) -> str:
+    """What a user is told when data from a laptop whose clock runs ahead is held."""
+    hours, minutes = divmod(max(1, ms // 60000), 60)
+    ahead = f"{hours} giờ {minutes} phút" if hours else f"{minutes} phút"
+    return CLOCK_AHEAD.format(ahead=ahead)
+
+
+CLOCK_AHEAD = (
+    "Có dữ liệu ghi giờ muộn hơn đồng hồ máy này khoảng {ahead}: tạm giữ, chưa áp dụng, sẽ tự áp "
+    "dụng khi đến giờ đó. Hãy kiểm tra ngày giờ của máy này, và báo máy gửi kiểm tra ngày giờ."
+)
+
 #: Reasons the plan's policy gives when it refuses an incoming row ({table}, {row_id} and the
 #: sender's {scope} are always given).
 POLICY: dict[str, str] = {

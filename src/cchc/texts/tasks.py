@@ -20,6 +20,7 @@ DEADLINE_KIND_LABELS = {
     "year": "Cả năm",
     "standing": "Thường xuyên",
     "set_later": "Hạn sẽ được xác định sau",
+    "on_demand": "Khi có yêu cầu",
     "unparsed": "Chưa đọc được thời hạn",
 }
 

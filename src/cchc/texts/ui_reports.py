@@ -62,6 +62,8 @@ REPORTS = {
     "group_outcomes": "Kết quả giải quyết",
     "group_payments": "Thanh toán trực tuyến",
     "group_survey": "Đánh giá sự hài lòng",
+    "solutions": "Nhiệm vụ, giải pháp tại mục II.{n} của Kế hoạch",
+    "group_publication": "Công khai thủ tục hành chính (dòng 12, 13 của Phụ lục)",
     "group_other": "Phản ánh, kiến nghị và chỉ số khác",
     "meta_heading": "Số, ngày và người ký",
     "number": "Số báo cáo (ví dụ 12)",

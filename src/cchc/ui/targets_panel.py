@@ -12,11 +12,15 @@ from cchc.ui.widgets import tagged
 
 STATUS_COLORS = {
     "met": ft.Colors.GREEN_700,
+    "on_track": ft.Colors.TEAL_700,
+    "at_risk": ft.Colors.ORANGE_800,
     "not_met": ft.Colors.RED_700,
     "no_data": ft.Colors.BLUE_GREY_400,
 }
 STATUS_ICONS = {
     "met": ft.Icons.CHECK_CIRCLE,
+    "on_track": ft.Icons.SCHEDULE,
+    "at_risk": ft.Icons.WARNING_AMBER,
     "not_met": ft.Icons.CANCEL,
     "no_data": ft.Icons.HELP_OUTLINE,
 }

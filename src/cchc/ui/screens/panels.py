@@ -15,6 +15,8 @@ from cchc.ui.widgets import section, tagged, vn_date
 
 _STATUS_COLORS = {
     "met": ft.Colors.GREEN_700,
+    "on_track": ft.Colors.TEAL_700,
+    "at_risk": ft.Colors.ORANGE_800,
     "not_met": ft.Colors.RED_700,
     "no_data": ft.Colors.BLUE_GREY_400,
 }

@@ -599,7 +599,8 @@ class ReportsScreen:
         by_area: dict[str, list[ReportTaskLine]] = {}
         for line in report.tasks:
             by_area.setdefault(line.area or "", []).append(line)
-        areas = {a.code: a.title for a in self.ctx.call(overview_service.areas)}
+        area_views = {a.code: a for a in self.ctx.call(overview_service.areas)}
+        areas = {code: a.title for code, a in area_views.items()}
         blocks: list[ft.Control] = []
         for code in AREA_CODES:
             lines = by_area.get(code, [])
@@ -618,6 +619,22 @@ class ReportsScreen:
             blocks.append(
                 ft.Text(f"{code}. {areas.get(code, '')}", weight=ft.FontWeight.W_600, size=14)
             )
+            solutions = area_views[code].solutions if code in area_views else []
+            if solutions:  # section II's solutions, to write the area's text against (read-only)
+                blocks.append(
+                    tagged(
+                        f"solutions-{code}",
+                        ft.ExpansionTile(
+                            title=ft.Text(
+                                REPORTS["solutions"].format(n=AREA_CODES.index(code) + 1),
+                                size=13,
+                            ),
+                            controls=[
+                                ft.Text(item, size=12, selectable=True) for item in solutions
+                            ],
+                        ),
+                    )
+                )
             blocks += [self._line(line, draft) for line in lines]
             blocks.append(ft.Row([tagged(f"section-{code}", text)]))
         for key in ("difficulties", "proposals"):

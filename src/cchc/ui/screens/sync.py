@@ -14,7 +14,7 @@ from cchc.domain.errors import CchcError
 from cchc.services import exchange, sync_view
 from cchc.services.exchange import ImportReport
 from cchc.texts.errors import message
-from cchc.texts.sync import sync_message
+from cchc.texts.sync import clock_ahead_text, rejection_reason, sync_message
 from cchc.texts.ui import COMMON, NAV
 from cchc.texts.ui_sync import COLUMN_LABELS, ROLE_LABELS, ROW_LABELS, SYNC, group_fingerprint
 from cchc.ui.context import AppContext
@@ -529,9 +529,18 @@ class SyncScreen:
                 for why in r.rejections:
                     lines.append(
                         ft.Text(
-                            SYNC["rejection"].format(table=why.table or "", reason=why.reason),
+                            SYNC["rejection"].format(
+                                table=why.table or "",
+                                reason=rejection_reason(why.code, why.reason),
+                            ),
                             color=ft.Colors.RED_700,
                             size=12,
+                        )
+                    )
+                if r.clock_ahead_ms:
+                    lines.append(
+                        ft.Text(
+                            clock_ahead_text(r.clock_ahead_ms), color=ft.Colors.AMBER_900, size=13
                         )
                     )
         else:
