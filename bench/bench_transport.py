@@ -3,7 +3,8 @@
 Environment knobs (defaults honour the figures of issue 3):
   BENCH_TRANSPORT_KBIT         link speed in kbit/s, each direction (default 64)
   BENCH_TRANSPORT_CUT_SECONDS  the link is cut every this many seconds of transfer (default 30)
-  BENCH_TRANSPORT_BYTES        bundle size pushed and pulled (default 360000: ~90 s at 64 kbit/s)
+  BENCH_TRANSPORT_BYTES        changes pushed and pulled, about this many bundle bytes each way
+                               (default 360000: ~90 s each way at 64 kbit/s)
   BENCH_TRANSPORT_PARTS_MB     payload for the split/assemble figure (default 64)
 """
 
@@ -13,10 +14,21 @@ import os
 import random
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sync.transport import HubServer, PartStore, gather, pull, push, sha256_hex, write_parts
+from sync.signing import SigningKey
+from sync.transport import (
+    ClientIdentity,
+    HubServer,
+    PartStore,
+    gather,
+    pull,
+    push,
+    sha256_hex,
+    write_parts,
+)
 from sync.transport.testing_proxy import ProxyStats, ThrottlingProxy
 
 TARGET_RATIO = 1.1
@@ -33,23 +45,76 @@ def _bundle(size: int, seed: int) -> bytes:
     return random.Random(seed).randbytes(size)
 
 
+def real_bundles(folder: Path, size: int) -> tuple[bytes, bytes, Callable[[], None]]:
+    """A city and an island with about `size` bytes of changes each; returns the island's
+    bundle encrypted to the city, the city's encrypted to the island, and a check that each
+    opens (only) where it is addressed."""
+    import sqlite3
+
+    from sync import Engine, TableSpec
+    from sync.tests.netkit import APP_SCHEMA, TRACKED
+
+    def site(name: str) -> Engine:
+        conn = sqlite3.connect(folder / f"{name}.sqlite", isolation_level=None)
+        conn.executescript(APP_SCHEMA)
+        engine = Engine(conn, folder / f"{name}.keys")
+        for t in TRACKED:
+            engine.track(TableSpec(t))
+        rng = random.Random(name)
+        with engine.conn:
+            for i in range(max(1, size // 620)):  # ~620 bundle bytes per row, compressed
+                conn.execute(
+                    "INSERT INTO tasks (id, unit, title, progress, note) VALUES (?, 'u1', ?, 0, ?)",
+                    (f"{name}-{i}", f"Nhiệm vụ {i}", rng.randbytes(480).hex()),
+                )
+        return engine
+
+    city, island = site("city"), site("island")
+    city.init_root()
+    ident = island.identity()
+    trust = city.certify(
+        island.site_id,
+        bytes.fromhex(ident["public_key"]),
+        ["u1"],
+        "unit",
+        bytes.fromhex(ident["enc_key"]),
+    )
+    fp = city.root_fingerprint()
+    assert fp is not None
+    island.install_trust(trust, fp)
+    up = island.export_bundle(city.site_id, encrypt_to=city.site_id)
+    down = city.export_bundle(island.site_id, encrypt_to=island.site_id)
+
+    def check() -> None:
+        assert city.import_bundle(up).applied > 0
+        assert island.import_bundle(down).applied > 0
+
+    return up, down, check
+
+
 def _sync_once(
     staging: Path, up: bytes, down: bytes, kbit: float | None, cut: float | None
 ) -> tuple[ProxyStats, float, int, int]:
-    """Push `up` and pull `down` through a proxy; returns its stats, seconds, resumes each way."""
+    """Push `up` and pull `down` through a proxy with signed requests; returns its stats,
+    seconds, resumes each way."""
     imported: list[bytes] = []
+    island = ClientIdentity("island", SigningKey.generate())
 
-    def on_bundle(data: bytes, sender: str) -> dict[str, Any]:
-        imported.append(data)
+    def on_bundle(path: Path, sender: str) -> dict[str, Any]:
+        imported.append(path.read_bytes())
         return {"applied": 1}
 
+    def check_key(site: str, key: bytes) -> None:
+        if (site, key) != (island.site_id, island.key.public):
+            raise PermissionError("not certified")
+
     with (
-        HubServer(on_bundle, lambda peer: down, staging / "hub") as hub,
+        HubServer(on_bundle, lambda peer: down, check_key, staging / "hub") as hub,
         ThrottlingProxy(hub.address[1], kbit_per_s=kbit, cut_every=cut) as proxy,
     ):
         start = time.monotonic()
-        pushed = push(proxy.url, up, "island", retries=10, backoff=0.5, max_backoff=4.0)
-        pulled = pull(proxy.url, "island", staging / "pulled.cchc", retries=10, backoff=0.5)
+        pushed = push(proxy.url, up, island, retries=10, backoff=0.5, max_backoff=4.0)
+        pulled = pull(proxy.url, island, staging / "pulled.cchc", retries=10, backoff=0.5)
         seconds = time.monotonic() - start
         stats = proxy.stats
     assert imported == [up], "the hub must import the pushed bundle exactly once"
@@ -82,8 +147,14 @@ def measure_http_sync(
 
 
 def bench_http(size: int, kbit: float, cut: float) -> None:
-    f = measure_http_sync(_bundle(size, 1), _bundle(size, 2), kbit, cut)
-    print(f"HTTP sync: push {size} B + pull {size} B, link {kbit:g} kbit/s, cut every {cut:g} s")
+    with tempfile.TemporaryDirectory() as tmp:
+        up, down, check = real_bundles(Path(tmp), size)
+        f = measure_http_sync(up, down, kbit, cut)
+        check()
+    print(
+        f"HTTP sync: push {len(up)} B + pull {len(down)} B (real bundles, each encrypted to its "
+        f"recipient; every request signed), link {kbit:g} kbit/s, cut every {cut:g} s"
+    )
     print(
         f"  unbroken : {f['unbroken_bytes']:.0f} B on the wire "
         f"({f['unbroken_connections']:.0f} connection(s))"
@@ -94,7 +165,10 @@ def bench_http(size: int, kbit: float, cut: float) -> None:
         f"resumes push {f['push_resumes']:.0f} / pull {f['pull_resumes']:.0f}"
     )
     print(f"  bytes-on-wire ratio cut/unbroken: {f['ratio']:.3f}  (target <= {TARGET_RATIO})")
-    print(f"  payload efficiency: {2 * size / f['cut_bytes']:.3f} of wire bytes are bundle bytes")
+    print(
+        f"  payload efficiency: {(len(up) + len(down)) / f['cut_bytes']:.3f} of wire bytes are "
+        "bundle bytes"
+    )
 
 
 def bench_parts(megabytes: float) -> None:

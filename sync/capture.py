@@ -147,8 +147,8 @@ ADDED_COLUMNS = (
 )
 #: The capture triggers' version: 2 records each updated column's previous value (``old``), so
 #: this site's own changes are judged against the row as it stood, as imports are; 3 keeps the
-#: versions of judged columns.
-TRIGGER_VERSION = 3
+#: versions of judged columns; 4 keeps a deleted row's last values with its tombstone.
+TRIGGER_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -272,7 +272,13 @@ def trigger_sql(spec: TableSpec, columns: list[str]) -> list[str]:
         f"CREATE TRIGGER {_q(base + '_upd')} AFTER UPDATE ON {_q(t)} WHEN {when} BEGIN\n"
         f"{upd_body}\nEND"
     )
-    del_rows = f"SELECT 0 AS pos, {_lit(TOMBSTONE)} AS col, 1 AS val, NULL AS old"
+    # a deleted row's last values, as JSON in ``old`` of its tombstone (blobs left out), so this
+    # site's own deletion is judged by the row as it stood, as the other copies judge it
+    as_json = ", ".join(
+        f"{_lit(c)}, CASE WHEN typeof(NEW.{_q(c)}) = 'blob' THEN NULL ELSE NEW.{_q(c)} END"
+        for c in [pk, *columns]
+    )
+    del_rows = f"SELECT 0 AS pos, {_lit(TOMBSTONE)} AS col, 1 AS val, json_object({as_json}) AS old"
     stmts.append(
         f"CREATE TRIGGER {_q(base + '_del')} AFTER DELETE ON {_q(t)} WHEN {when} BEGIN\n"
         f"{tick}\n" + record(del_rows).replace("NEW.", "OLD.") + "\nEND"

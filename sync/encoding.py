@@ -7,10 +7,12 @@ grammar forbids, naming what it was reading and where.
 from __future__ import annotations
 
 import json
+import re
 import struct
 from typing import Any
 
-from .errors import Malformed, Truncated
+from .errors import Malformed, TooLarge, Truncated
+from .limits import MAX_JSON_BYTES, MAX_JSON_DEPTH
 
 Value = None | int | float | str | bytes
 
@@ -150,6 +152,15 @@ class Reader:
                     offset=start,
                 )
 
+    def u63(self, what: str) -> int:
+        """A varint that must fit a signed 64-bit integer (a sequence number, a clock)."""
+        n = self.varint(what)
+        if n >> 63:
+            raise Malformed(
+                f"{self.where}: {what} is {n}, outside the 64-bit range", where=self.where
+            )
+        return n
+
     def lp(self, what: str) -> bytes:
         n = self.varint(f"length of {what}")
         return self.take(n, what)
@@ -159,16 +170,19 @@ class Reader:
         try:
             return raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise Malformed(
-                f"{self.where}: {what} is not UTF-8: {raw[:32]!r}", where=self.where
-            ) from exc
+            raise Malformed(f"{self.where}: {what} is not UTF-8", where=self.where) from exc
 
     def value(self, what: str) -> Value:
         tag = self.byte(f"tag of {what}")
         if tag == TAG_NULL:
             return None
         if tag == TAG_INT:
-            return unzigzag(self.varint(what))
+            z = self.varint(what)
+            if z >> 64:
+                raise Malformed(
+                    f"{self.where}: integer {what} outside the 64-bit range", where=self.where
+                )
+            return unzigzag(z)
         if tag == TAG_REAL:
             return float(_DOUBLE.unpack(self.take(8, what))[0])
         if tag == TAG_TEXT:
@@ -197,12 +211,52 @@ def canonical_json(obj: Any) -> bytes:
     ).encode("utf-8")
 
 
+#: a JSON string, its closing quote optional: an unterminated string then runs to the end in one
+#: match, so the scan stays linear (a required quote would retry from every later quote)
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"?', re.DOTALL)
+_NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
+_OPEN = frozenset(b"[{")
+
+
+def json_depth(data: bytes, limit: int) -> int:
+    """The deepest nesting of arrays and objects in ``data``, counted without parsing it (strings
+    are skipped); stops once ``limit`` is passed, so a hostile text costs one linear scan."""
+    depth = deepest = 0
+    for b in _JSON_STRING.sub(b"", data).translate(None, _NOT_BRACKET):
+        if b in _OPEN:
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > limit:
+                    break
+        else:
+            depth -= 1
+    return deepest
+
+
 def parse_canonical_json(data: bytes, where: str) -> Any:
-    """Parse JSON and insist it is in canonical form (so a signature covers one meaning)."""
+    """Parse JSON and insist it is in canonical form (so a signature covers one meaning).
+
+    JSON longer than ``MAX_JSON_BYTES`` or nested deeper than ``MAX_JSON_DEPTH`` is refused
+    (``TooLarge``) before the parser runs; messages name what was wrong, never the bytes.
+    """
+    if len(data) > MAX_JSON_BYTES:
+        raise TooLarge(
+            f"{where}: JSON of {len(data)} bytes, above the limit {MAX_JSON_BYTES}",
+            where=where,
+            limit=MAX_JSON_BYTES,
+        )
+    if json_depth(data, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+        raise TooLarge(
+            f"{where}: JSON nested deeper than {MAX_JSON_DEPTH} levels",
+            where=where,
+            limit=MAX_JSON_DEPTH,
+        )
     try:
         obj = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise Malformed(f"{where}: not valid JSON: {data[:60]!r}", where=where) from exc
-    if canonical_json(obj) != data:
-        raise Malformed(f"{where}: JSON not in canonical form: {data[:60]!r}", where=where)
+        again = canonical_json(obj)  # NaN or Infinity parse but have no canonical form
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise Malformed(f"{where}: not valid JSON ({len(data)} bytes)", where=where) from exc
+    if again != data:
+        raise Malformed(f"{where}: JSON not in canonical form", where=where)
     return obj

@@ -275,7 +275,7 @@ class Engine:
         for _n, _h, tbl, row_id, col, value, old in rows:
             key = (tbl, row_id)
             if key not in before:
-                before[key] = self._row_before(tbl, row_id, col, value)
+                before[key] = self._row_before(tbl, row_id, col, value, old)
             stood = before[key]
             if stood is not None and col != TOMBSTONE and (tbl, row_id, col) not in first_col:
                 stood[col] = old
@@ -285,21 +285,18 @@ class Engine:
         return merger.judge_only(seg, signer, before)
 
     def _row_before(
-        self, table: str, row_id: str, first_col: str, first_value: Value
+        self, table: str, row_id: str, first_col: str, first_value: Value, old: Value
     ) -> dict[str, Any] | None:
         """The row as it stood before this transaction's first change to it: None for a row
-        this transaction inserted; for a deleted row, its values as the cells keep them."""
+        this transaction inserted; for a deleted row, the values its tombstone kept."""
         if first_col == TOMBSTONE and first_value == 0:
             return None
         if table not in self._tracked:
             return None
         pk, _cols = self._tracked[table]
-        if first_col == TOMBSTONE:  # deleted here: the cells keep every value
-            cells = self.conn.execute(
-                "SELECT col, value FROM _sync_cells WHERE tbl = ? AND row_id = ? AND col != ?",
-                (table, row_id, TOMBSTONE),
-            ).fetchall()
-            return {pk: row_id, **dict(cells)} if cells else None
+        if first_col == TOMBSTONE:  # deleted here: the trigger kept its last values
+            kept = json.loads(old) if isinstance(old, str) else None
+            return kept if isinstance(kept, dict) else None
         cur = self.conn.execute(f'SELECT * FROM "{table}" WHERE "{pk}" = ?', (row_id,))
         names = [d[0] for d in cur.description]
         found = cur.fetchone()

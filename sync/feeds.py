@@ -35,6 +35,7 @@ from .encoding import (
     varint,
 )
 from .errors import ChainBroken, Malformed, TooLarge, Truncated, UnknownCapability
+from .limits import MAX_SEGMENT_BODY, MAX_SEGMENT_ENTRIES
 from .signing import SigningKey, verify
 
 ZERO_HASH = b"\x00" * 32
@@ -42,7 +43,9 @@ SEGMENT_CONTEXT = b"sync-segment-v1\x00"
 CODEC_ZLIB = 1
 CODEC_LZMA = 2
 CODEC_NAMES = {CODEC_ZLIB: "zlib", CODEC_LZMA: "lzma"}
-MAX_BODY = 512 * 1024 * 1024
+MAX_BODY = MAX_SEGMENT_BODY
+#: the fewest bytes one entry takes in a body: a clock delta, three indexes and a value tag
+MIN_ENTRY_BYTES = 5
 TOMBSTONE = "~"
 
 _QQ = struct.Struct(">QQ")
@@ -226,6 +229,10 @@ def decode_columns(
             f"segment {first_seq}..{last_seq}: body holds {n} entries, "
             f"expected {last_seq - first_seq + 1}"
         )
+    if n * MIN_ENTRY_BYTES > r.remaining():
+        raise Malformed(
+            f"segment {first_seq}..{last_seq}: {n} entries cannot fit in {r.remaining()} bytes"
+        )
     ns = r.varint("string count")
     if ns > r.remaining():
         raise Malformed(f"segment {first_seq}..{last_seq}: string count {ns} exceeds body")
@@ -249,8 +256,8 @@ def decode_columns(
         lps.append(data[start:pos])
     zs, pos = _varints(data, pos, n, where)
     hlcs = list(accumulate([(z >> 1) if not z & 1 else -((z + 1) >> 1) for z in zs]))
-    if n and min(hlcs) < 0:
-        raise Malformed(f"segment {first_seq}..{last_seq}: negative clock")
+    if n and (min(hlcs) < 0 or max(hlcs) >> 63):
+        raise Malformed(f"segment {first_seq}..{last_seq}: a clock outside the 64-bit range")
     t, pos = _varints(data, pos, n, where)
     rw, pos = _varints(data, pos, n, where)
     c, pos = _varints(data, pos, n, where)
@@ -331,17 +338,32 @@ def compress(codec: int, raw: bytes) -> bytes:
 
 
 def decompress(codec: int, data: bytes, raw_len: int) -> bytes:
+    """The body, decompressed in bounded steps: never more than ``raw_len`` + 1 bytes are
+    produced, and ``raw_len`` is checked against ``MAX_SEGMENT_BODY`` first."""
     if raw_len > MAX_BODY:
-        raise TooLarge(f"segment body declares {raw_len} bytes, above the limit {MAX_BODY}")
+        raise TooLarge(
+            f"segment body declares {raw_len} bytes uncompressed, above the limit {MAX_BODY}",
+            limit=MAX_BODY,
+        )
     try:
         if codec == CODEC_ZLIB:
             d = zlib.decompressobj()
             out = d.decompress(data, raw_len + 1)
+            if len(out) > raw_len:
+                raise TooLarge(
+                    f"segment body decompresses to more than the {raw_len} bytes it declares",
+                    limit=raw_len,
+                )
             if not d.eof or d.unused_data or d.unconsumed_tail:
                 raise Malformed("segment body: zlib stream has trailing or missing data")
         elif codec == CODEC_LZMA:
-            ld = lzma.LZMADecompressor(format=lzma.FORMAT_XZ)
+            ld = lzma.LZMADecompressor(format=lzma.FORMAT_XZ, memlimit=_XZ_MEMLIMIT)
             out = ld.decompress(data, raw_len + 1)
+            if len(out) > raw_len:
+                raise TooLarge(
+                    f"segment body decompresses to more than the {raw_len} bytes it declares",
+                    limit=raw_len,
+                )
             if not ld.eof or ld.unused_data:
                 raise Malformed("segment body: xz stream has trailing or missing data")
         else:
@@ -349,10 +371,14 @@ def decompress(codec: int, data: bytes, raw_len: int) -> bytes:
                 f"segment codec {codec} is not one this engine reads", capability=str(codec)
             )
     except (zlib.error, lzma.LZMAError) as exc:
-        raise Malformed(f"segment body does not decompress: {exc}") from exc
+        raise Malformed("segment body does not decompress") from exc
     if len(out) != raw_len:
         raise Malformed(f"segment body is {len(out)} bytes, header says {raw_len}")
     return out
+
+
+#: the decoder memory an xz stream may ask for (preset 6 needs 9 MiB; 9e needs 65 MiB)
+_XZ_MEMLIMIT = 128 * 1024 * 1024
 
 
 @dataclass
@@ -404,18 +430,30 @@ class Segment:
         r = Reader(data, where)
         origin = r.text("origin")
         signer = r.take(32, "signer key")
-        first = r.varint("first seq")
-        last = r.varint("last seq")
+        first = r.u63("first seq")
+        last = r.u63("last seq")
         if first < 1 or last < first:
             raise Malformed(f"{where}: bad sequence range {first}..{last}")
+        if last - first + 1 > MAX_SEGMENT_ENTRIES:
+            raise TooLarge(
+                f"{where}: {last - first + 1} entries, above the limit {MAX_SEGMENT_ENTRIES}",
+                limit=MAX_SEGMENT_ENTRIES,
+            )
         prev = r.take(32, "previous hash")
         head = r.take(32, "head hash")
         seen_raw = r.lp("seen vector")
         seen = parse_canonical_json(seen_raw, f"{where} seen vector")
-        if not isinstance(seen, dict) or not all(isinstance(v, int) for v in seen.values()):
-            raise Malformed(f"{where}: seen vector must map site ids to integers: {seen_raw!r}")
+        if not isinstance(seen, dict) or not all(
+            type(v) is int and 0 <= v < 1 << 63 for v in seen.values()
+        ):
+            raise Malformed(f"{where}: seen vector must map site ids to 64-bit clocks")
         codec = r.byte("codec")
         raw_len = r.varint("body length")
+        if raw_len > MAX_BODY:
+            raise TooLarge(
+                f"{where}: body declares {raw_len} bytes uncompressed, above the limit {MAX_BODY}",
+                limit=MAX_BODY,
+            )
         body = r.lp("body")
         sig = r.take(64, "signature")
         r.finish()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -28,11 +29,13 @@ from .errors import (
     HashMismatch,
     Malformed,
     NotABundle,
+    TooLarge,
     Truncated,
     UnknownCapability,
     UnknownMajorVersion,
 )
 from .feeds import Segment
+from .limits import MAX_BUNDLE_BODY, MAX_BUNDLE_BYTES, MAX_SECTIONS
 from .signing import SigningKey, public_from_hex, verify, x25519_from_public, x25519_public
 from .trust import Certificate, Revocation
 
@@ -56,6 +59,9 @@ CAP_LZMA = "lzma"
 CAP_ENCRYPTION = "x25519-chacha20poly1305"
 KNOWN_CAPS = {CAP_ZLIB, CAP_LZMA, CAP_ENCRYPTION}
 BUNDLE_CONTEXT = b"sync-bundle-v1\x00"
+#: names from a bundle that are quoted in messages only when they look like names
+_CAP_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{0,63}")
+_SITE_NAME = re.compile(r"[0-9A-Za-z_.-]{1,64}")
 ENC_INFO = b"sync-bundle-v1 x25519-chacha20poly1305"
 
 
@@ -94,8 +100,8 @@ def _decode_acks(data: bytes) -> dict[str, int]:
     for _ in range(n):
         o = r.text("origin")
         if last is not None and o <= last:
-            raise Malformed(f"acknowledgement section: origins not sorted at {o!r}")
-        acks[o] = r.varint(f"seq of {o}")
+            raise Malformed(f"acknowledgement section: origins not sorted at entry {len(acks)}")
+        acks[o] = r.u63(f"seq of origin {len(acks)}")
         last = o
     r.finish()
     return acks
@@ -172,6 +178,10 @@ def encode_bundle(
 def _read_sections(r: Reader) -> list[tuple[int, int, bytes]]:
     out: list[tuple[int, int, bytes]] = []
     while not r.at_end():
+        if len(out) >= MAX_SECTIONS:
+            raise TooLarge(
+                f"{r.where}: more than {MAX_SECTIONS} sections", where=r.where, limit=MAX_SECTIONS
+            )
         start = r.pos
         t = r.byte("section type")
         payload = r.lp(f"section {len(out)} (type {t:#04x})")
@@ -184,7 +194,12 @@ def peek_header(data: bytes) -> dict[str, object]:
     if len(data) < len(MAGIC) or data[: len(MAGIC)] != MAGIC:
         if len(data) < len(MAGIC) and MAGIC.startswith(data):
             raise Truncated(f"bundle: {len(data)} bytes, shorter than the magic")
-        raise NotABundle(f"not a sync bundle: starts with {data[:8]!r}, expected {MAGIC!r}")
+        raise NotABundle("not a sync bundle: the file does not start with the bundle magic")
+    if len(data) > MAX_BUNDLE_BYTES:
+        raise TooLarge(
+            f"bundle is {len(data)} bytes, above the limit {MAX_BUNDLE_BYTES}",
+            limit=MAX_BUNDLE_BYTES,
+        )
     r = Reader(data, "bundle", len(MAGIC))
     major = r.byte("major version")
     minor = r.byte("minor version")
@@ -199,15 +214,16 @@ def peek_header(data: bytes) -> dict[str, object]:
         raise Malformed(f"bundle: first section has type {t:#04x}, expected header")
     header = parse_canonical_json(r.lp("header"), "bundle header")
     if not isinstance(header, dict):
-        raise Malformed(f"bundle header is not an object: {header!r}")
+        raise Malformed("bundle header is not a JSON object")
     required = header.get("required")
     if not isinstance(required, list) or not all(isinstance(c, str) for c in required):
-        raise Malformed(f"bundle header: 'required' must be a list of names: {required!r}")
+        raise Malformed("bundle header: 'required' must be a list of names")
     for cap in required:
         if cap not in KNOWN_CAPS:
+            shown = cap if _CAP_NAME.fullmatch(cap) else "(unreadable name)"
             raise UnknownCapability(
-                f"bundle requires capability {cap!r}, which this engine does not implement",
-                capability=cap,
+                f"bundle requires capability {shown!r}, which this engine does not implement",
+                capability=shown,
             )
     return header
 
@@ -261,9 +277,11 @@ def decode_bundle(
     try:
         sender = str(header["sender"])
         sender_key = public_from_hex(str(header["sender_key"]), "sender key")
-        created = int(header["created"])  # type: ignore[call-overload]
+        created = header["created"]
+        if type(created) is not int or not 0 <= created < 1 << 63:
+            raise ValueError("created")
     except (KeyError, ValueError, TypeError) as exc:
-        raise Malformed(f"bundle header: missing or bad field ({exc})") from exc
+        raise Malformed("bundle header: a required field is missing or of the wrong type") from exc
     required = list(header["required"])  # type: ignore[call-overload]
     bundle = Bundle(sender=sender, sender_key=sender_key, created=created, caps=required)
     if isinstance(header.get("trust"), str):
@@ -274,10 +292,12 @@ def decode_bundle(
         enc = header.get("enc")
         if not isinstance(enc, dict):
             raise Malformed("bundle header: encrypted bundle without 'enc' parameters")
-        bundle.recipient = enc.get("to")
+        to = enc.get("to")
+        bundle.recipient = to if isinstance(to, str) else None
+        shown = to if isinstance(to, str) and _SITE_NAME.fullmatch(to) else "(unnamed)"
         if decrypt_with is None:
             raise DecryptionFailed(
-                f"bundle is encrypted to site {enc.get('to')!r}; this site has no key to open it"
+                f"bundle is encrypted to site {shown!r}; this site has no key to open it"
             )
         epk = public_from_hex(str(enc.get("epk")), "ephemeral key")
         rpk = public_from_hex(str(enc.get("rpk")), "recipient key")
@@ -285,8 +305,7 @@ def decode_bundle(
         mine = next((k for k in keys if x25519_public(k) == rpk), None)
         if mine is None:
             raise DecryptionFailed(
-                f"bundle is encrypted to site {enc.get('to')!r} (key {rpk.hex()[:16]}…), "
-                "not to this site"
+                f"bundle is encrypted to site {shown!r} (key {rpk.hex()[:16]}…), not to this site"
             )
         payload = content[0][2]
         if len(payload) < 12 + 16:
@@ -323,6 +342,13 @@ def decode_bundle(
             continue
         else:
             raise Malformed(f"bundle: unknown section type {t:#04x}")
+    declared = sum(seg.raw_len for seg in bundle.segments)
+    if declared > MAX_BUNDLE_BODY:
+        raise TooLarge(
+            f"bundle segments declare {declared} bytes uncompressed together, above the limit "
+            f"{MAX_BUNDLE_BODY}",
+            limit=MAX_BUNDLE_BODY,
+        )
     return bundle, data[:sig_start], sig
 
 

@@ -50,9 +50,9 @@ def public_from_hex(text: str, what: str = "public key") -> bytes:
     try:
         raw = bytes.fromhex(text)
     except ValueError as exc:
-        raise Malformed(f"{what} is not hex: {text!r}") from exc
+        raise Malformed(f"{what} is not hex") from exc
     if len(raw) != 32:
-        raise Malformed(f"{what} must be 32 bytes, got {len(raw)}: {text!r}")
+        raise Malformed(f"{what} must be 32 bytes, got {len(raw)}")
     return raw
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
+import zlib
 from dataclasses import replace
 from pathlib import Path
 
@@ -204,6 +205,44 @@ def cases() -> dict[str, tuple[dict[str, str], bytes]]:
         {**common, "expect": "signer_revoked",
          "comment": "the bundle carries the root's revocation of its own sender"},
         encode_bundle(revoked, SITE),
+    )
+
+    # limits (SPEC.md section 7, "Limits"): each refused before the memory it aims at is used
+    from sync.encoding import Reader, varint
+    from sync.format import MAGIC, T_HEADER
+    from sync.limits import MAX_BUNDLE_BODY, MAX_JSON_DEPTH, MAX_SEGMENT_BODY
+
+    out["segment_body_too_large"] = (
+        {**common, "expect": "too_large",
+         "comment": f"a signed segment declaring {MAX_SEGMENT_BODY + 1} bytes uncompressed"},
+        encode_bundle(base_bundle([replace(seg, raw_len=MAX_SEGMENT_BODY + 1)]), SITE),
+    )
+
+    bomb = replace(seg, body=zlib.compress(bytes(1 << 20), 9))
+    out["segment_decompression_bomb"] = (
+        {**common, "expect": "too_large",
+         "comment": f"a signed segment declaring {seg.raw_len} bytes whose body inflates to 1 MiB"},
+        encode_bundle(base_bundle([bomb]), SITE),
+    )
+
+    many = MAX_BUNDLE_BODY // MAX_SEGMENT_BODY + 1
+    out["bundle_bodies_too_large"] = (
+        {**common, "expect": "too_large",
+         "comment": f"{many} segments declaring {MAX_SEGMENT_BODY} bytes each, "
+         f"above {MAX_BUNDLE_BODY} together"},
+        encode_bundle(base_bundle([replace(seg, raw_len=MAX_SEGMENT_BODY)] * many), SITE),
+    )
+
+    r = Reader(valid, "bundle", len(MAGIC) + 2)
+    r.byte("header type")
+    header = r.lp("header")
+    depth = MAX_JSON_DEPTH * 4
+    deep = header[:-1] + b',"zz":' + b"[" * depth + b"]" * depth + b"}"
+    body = valid[: len(MAGIC) + 2] + bytes([T_HEADER]) + varint(len(deep)) + deep
+    out["header_too_deep"] = (
+        {**common, "expect": "too_large",
+         "comment": f"a signed header holding {depth} nested arrays"},
+        resign(body + valid[r.pos :]),
     )
     return out
 

@@ -92,10 +92,13 @@ def test_an_unknown_required_capability_is_refused_by_name(tmp_path: Path) -> No
     assert b.rows() == []
 
 
-def test_something_that_is_not_a_bundle_is_refused(tmp_path: Path) -> None:
+def test_something_that_is_not_a_bundle_is_refused_without_quoting_its_bytes(
+    tmp_path: Path,
+) -> None:
     _a, b, _bundle = small_bundle(tmp_path)
-    with pytest.raises(NotABundle, match=r"starts with b'PK\\x03\\x04"):
+    with pytest.raises(NotABundle, match="does not start with the bundle magic") as info:
         b.engine.import_bundle(b"PK\x03\x04 a zip file")
+    assert "PK" not in str(info.value) and "zip" not in str(info.value)
 
 
 def test_a_replayed_bundle_from_the_past_changes_nothing(tmp_path: Path) -> None:

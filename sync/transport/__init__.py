@@ -22,9 +22,11 @@ from sync.transport.errors import (
     PartCorrupt,
     PartsMissing,
     RemoteRejected,
+    TooLarge,
     TransferAborted,
     TransportError,
     UnknownVersion,
+    UnsafeFile,
     WriteFailed,
 )
 from sync.transport.files import (
@@ -35,7 +37,19 @@ from sync.transport.files import (
     sha256_hex,
     write_atomic,
 )
-from sync.transport.http import HubServer, PullResult, PushResult, pull, push, reachable, serve
+from sync.transport.http import (
+    ClientIdentity,
+    HubLimits,
+    HubServer,
+    PlainHttpRefused,
+    PullResult,
+    PushResult,
+    hub_info,
+    pull,
+    push,
+    reachable,
+    serve,
+)
 from sync.transport.inbox import Arrived, Gathered, Refused, gather
 from sync.transport.parts import (
     AddResult,
@@ -48,14 +62,17 @@ from sync.transport.parts import (
     write_bundle,
     write_parts,
 )
+from sync.transport.tls import TlsPinMismatch, make_self_signed, pem_file_fingerprint
 
 __all__ = [
     "BUNDLE_SUFFIX",
     "AddResult",
     "Arrived",
+    "ClientIdentity",
     "DiskFull",
     "Gathered",
     "HashMismatch",
+    "HubLimits",
     "HubServer",
     "InvalidPartSize",
     "MailFailed",
@@ -64,24 +81,31 @@ __all__ = [
     "PartStore",
     "PartsMissing",
     "PartsStatus",
+    "PlainHttpRefused",
     "PullResult",
     "PushResult",
     "Refused",
     "RemoteRejected",
     "SmtpConfig",
+    "TlsPinMismatch",
+    "TooLarge",
     "TransferAborted",
     "TransportError",
     "UnknownVersion",
+    "UnsafeFile",
     "WriteFailed",
     "build_messages",
     "bundle_file_name",
     "extract_parts",
     "gather",
+    "hub_info",
     "is_part",
     "list_bundle_files",
+    "make_self_signed",
     "parse_part",
     "part_name",
     "part_size_for_message_limit",
+    "pem_file_fingerprint",
     "pull",
     "push",
     "reachable",

@@ -7,6 +7,7 @@ the bundle fits in one part) so what travels through mail servers is self-checki
 from __future__ import annotations
 
 import os
+import re
 import smtplib
 import ssl
 import unicodedata
@@ -19,7 +20,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from sync.transport import texts
-from sync.transport.errors import MailFailed, NotABundle
+from sync.transport.errors import MailFailed, NotABundle, TooLarge
 from sync.transport.files import BUNDLE_SUFFIX, sha256_hex, write_all_atomic
 from sync.transport.parts import is_part, part_name, split
 
@@ -209,21 +210,55 @@ def send_emails(
     return len(msgs)
 
 
+#: containers (multipart/… or message/… parts) in one message: bounds the parser's nesting
+MAX_MIME_CONTAINERS = 32
+#: parts in one message (lines that may open a part: those starting with "--")
+MAX_MIME_PARTS = 1000
+_CONTAINER = re.compile(rb"(?i)(?:multipart|message)\s*/")
+_BOUNDARY_LINE = re.compile(rb"(?m)^--")
+
+
 def extract_parts_from_bytes(raw: bytes, source: str = "<message>") -> list[bytes]:
-    """Attachments of a raw message that are bundles or parts (`.cchc` name or part magic)."""
-    msg = BytesParser(policy=policy.default).parsebytes(raw)
+    """Attachments of a raw message that are bundles or parts (`.cchc` name or part magic).
+
+    The message is measured before it is parsed: more than `MAX_MIME_CONTAINERS` multipart or
+    message containers (which bounds their nesting) or `MAX_MIME_PARTS` parts is refused with
+    `TooLarge`; a message the parser cannot read is `NotABundle`. Neither quotes the message.
+    """
+    containers = len(_CONTAINER.findall(raw))
+    if containers > MAX_MIME_CONTAINERS:
+        raise TooLarge(
+            f"{source!r} nests {containers} multipart or message parts, above the limit "
+            f"{MAX_MIME_CONTAINERS}",
+            source=source,
+            limit=MAX_MIME_CONTAINERS,
+        )
+    lines = len(_BOUNDARY_LINE.findall(raw))
+    if lines > MAX_MIME_PARTS:
+        raise TooLarge(
+            f"{source!r} has {lines} part boundaries, above the limit {MAX_MIME_PARTS}",
+            source=source,
+            limit=MAX_MIME_PARTS,
+        )
     found: list[bytes] = []
-    for att in msg.walk():
-        if att.is_multipart():
-            continue
-        name = att.get_filename() or ""
-        if not name and att.get_content_maintype() == "text":
-            continue
-        payload = att.get_payload(decode=True)
-        if not isinstance(payload, bytes) or not payload:
-            continue
-        if name.lower().endswith(BUNDLE_SUFFIX) or is_part(payload):
-            found.append(payload)
+    try:
+        msg = BytesParser(policy=policy.compat32).parsebytes(raw)
+        for att in msg.walk():
+            if att.is_multipart():
+                continue
+            name = att.get_filename() or ""
+            if not name and att.get_content_maintype() == "text":
+                continue
+            payload = att.get_payload(decode=True)
+            if not isinstance(payload, bytes) or not payload:
+                continue
+            if str(name).lower().endswith(BUNDLE_SUFFIX) or is_part(payload):
+                found.append(payload)
+    except Exception as exc:  # the stdlib parser is not hardened: any failure is "unreadable"
+        raise NotABundle(
+            f"{source!r} cannot be read as an e-mail message ({exc.__class__.__name__})",
+            source=source,
+        ) from None
     if not found:
         raise NotABundle(f"{source!r} has no bundle attachment", source=source)
     return found

@@ -99,3 +99,15 @@ class UnknownVersion(TransportError):
     """A part or protocol message declares a format version this code does not speak."""
 
     code = "unknown_version"
+
+
+class TooLarge(TransportError):
+    """An input exceeds a carrier limit (file size, part count, nesting, files in one import)."""
+
+    code = "too_large"
+
+
+class UnsafeFile(TransportError):
+    """An import folder entry that is not a plain file (a symbolic link, a device): skipped."""
+
+    code = "unsafe_file"

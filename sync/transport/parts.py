@@ -25,12 +25,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from sync.limits import MAX_BUNDLE_BYTES
 from sync.transport.errors import (
     HashMismatch,
     InvalidPartSize,
     NotABundle,
     PartCorrupt,
     PartsMissing,
+    TooLarge,
     UnknownVersion,
 )
 from sync.transport.files import BUNDLE_SUFFIX, sha256_hex, write_all_atomic, write_atomic
@@ -42,6 +44,16 @@ _DIGEST_LEN = 32
 HEADER_SIZE = _HEAD.size + _DIGEST_LEN
 MIN_PART_SIZE = 1024
 MAX_PART_SIZE = 2**31
+MIN_ROOM = MIN_PART_SIZE - HEADER_SIZE
+MAX_ROOM = MAX_PART_SIZE - HEADER_SIZE
+#: parts of one bundle (256 MiB in parts of 26 KiB; a mail of 5 MiB parts needs 52)
+MAX_PARTS = 10_000
+#: incomplete bundles staged at once, and the bundle bytes they declare together; past either,
+#: the sets touched longest ago are dropped to make room
+MAX_STAGED_SETS = 64
+MAX_STAGED_BYTES = 1024 * 1024 * 1024
+#: a staged set untouched this long (seconds) can be presumed never to complete, and is dropped
+STAGED_MAX_AGE = 30 * 24 * 3600
 _SHA_HEX = re.compile(r"^[0-9a-f]{64}$")
 _NAME_RE = re.compile(
     r"^(?P<prefix>.+)-(?P<sha8>[0-9a-f]{8})\.part(?P<index>\d+)-of-(?P<count>\d+)"
@@ -94,8 +106,22 @@ def split(data: bytes, part_size: int) -> list[bytes]:
     _check_part_size(part_size)
     if not data:
         raise NotABundle("an empty bundle cannot be split into parts", size=0)
+    if len(data) > MAX_BUNDLE_BYTES:
+        raise TooLarge(
+            f"a bundle of {len(data)} bytes is above the limit {MAX_BUNDLE_BYTES}",
+            size=len(data),
+            limit=MAX_BUNDLE_BYTES,
+        )
     room = part_size - HEADER_SIZE
     count = -(-len(data) // room)
+    if count > MAX_PARTS:
+        raise InvalidPartSize(
+            f"part size {part_size} would cut this bundle into {count} parts, more than "
+            f"{MAX_PARTS}; choose a larger part size",
+            part_size=part_size,
+            minimum=-(-len(data) // MAX_PARTS) + HEADER_SIZE,
+            maximum=MAX_PART_SIZE,
+        )
     bundle_sha = hashlib.sha256(data).digest()
     out: list[bytes] = []
     for i in range(count):
@@ -137,7 +163,37 @@ def parse_part(blob: bytes, source: str = "<bytes>") -> Part:
             source=source,
             reason="inconsistent header",
         )
+    if count > MAX_PARTS or size > MAX_BUNDLE_BYTES:
+        raise TooLarge(
+            f"part {source!r} belongs to a bundle of {size} bytes in {count} parts, above the "
+            f"limits ({MAX_BUNDLE_BYTES} bytes, {MAX_PARTS} parts)",
+            source=source,
+            count=count,
+            size=size,
+        )
+    if not _fits_a_split(index, count, size, plen):
+        raise PartCorrupt(
+            f"part {source!r} is corrupt: {plen} payload bytes cannot be part {index} of "
+            f"{count} of a {size}-byte bundle cut into parts of {MIN_PART_SIZE} to "
+            f"{MAX_PART_SIZE} bytes",
+            source=source,
+            reason="inconsistent header",
+        )
     return Part(index, count, bsha.hex(), size, payload, blob)
+
+
+def _fits_a_split(index: int, count: int, size: int, plen: int) -> bool:
+    """Whether some part size makes `split` cut a `size`-byte bundle into `count` parts whose
+    part `index` carries `plen` bytes: every part but the last carries `room` bytes."""
+    if index < count:  # plen is the room itself
+        return MIN_ROOM <= plen <= MAX_ROOM and -(-size // plen) == count
+    if count == 1:
+        return plen == size <= MAX_ROOM
+    rest = size - plen  # what the other count - 1 parts carry, `room` bytes each
+    if rest <= 0 or rest % (count - 1):
+        return False
+    room = rest // (count - 1)
+    return max(plen, MIN_ROOM) <= room <= MAX_ROOM
 
 
 def write_parts(
@@ -180,7 +236,10 @@ class PartStore:
     """A staging folder collecting parts of bundles across imports until each bundle is whole.
 
     Parts are kept under `<folder>/<bundle sha256>-<count>/<index>.part`, so the same bundle split
-    two ways (different part sizes) never mixes; once either split is whole, both are dropped.
+    two ways never mixes; once either split is whole, both are dropped. What is staged is bounded
+    (`MAX_STAGED_SETS` sets declaring at most `MAX_STAGED_BYTES` together; a set untouched for
+    `STAGED_MAX_AGE` expires), and a staged set that is damaged or impossible is dropped, so
+    nothing left in the folder can stop a later import.
     """
 
     def __init__(self, folder: str | os.PathLike[str]) -> None:
@@ -194,15 +253,32 @@ class PartStore:
         keys: list[tuple[str, int]] = []
         for d in sorted(self.folder.iterdir()):
             name, _, count = d.name.partition("-")
-            if d.is_dir() and _SHA_HEX.match(name) and count.isdigit() and sha in (None, name):
-                keys.append((name, int(count)))
+            if not (_SHA_HEX.match(name) and count.isdigit() and sha in (None, name)):
+                continue
+            if not d.is_dir() or d.is_symlink():
+                continue
+            if not 1 <= int(count) <= MAX_PARTS or len(count) > 6:
+                # left by an older version or planted: it can never complete, so drop it
+                with contextlib.suppress(OSError):
+                    shutil.rmtree(d)
+                continue
+            keys.append((name, int(count)))
         return keys
 
     def _meta(self, sha: str, count: int) -> dict[str, Any] | None:
         try:
-            raw = (self._dir(sha, count) / "meta.json").read_text("utf-8")
-            meta: dict[str, Any] = json.loads(raw)
-        except (OSError, ValueError):
+            raw = (self._dir(sha, count) / "meta.json").read_bytes()
+            if len(raw) > 4096:
+                return None
+            meta = json.loads(raw)
+        except (OSError, ValueError, RecursionError):
+            return None
+        if (
+            not isinstance(meta, dict)
+            or not isinstance(meta.get("size"), int)
+            or not 1 <= meta["size"] <= MAX_BUNDLE_BYTES
+            or not isinstance(meta.get("prefix", ""), str)
+        ):
             return None
         return meta
 
@@ -210,12 +286,18 @@ class PartStore:
         d = self._dir(sha, count)
         if not d.is_dir():
             return []
-        return sorted(int(p.stem) for p in d.glob("*.part") if p.stem.isdigit())
+        found = (p.stem for p in d.glob("*.part"))
+        return sorted(i for i in (int(s) for s in found if s.isdigit() and len(s) <= 8) if i)
+
+    def _missing(self, sha: str, count: int) -> list[int]:
+        have = set(self._have(sha, count))
+        return [i for i in range(1, count + 1) if i not in have]
 
     def add(self, blob: bytes, source: str = "<bytes>") -> AddResult:
         """Stage one part file. When it completes its bundle, return the bundle and clean up.
 
-        Raises `NotABundle` (no part magic), `PartCorrupt` naming `source`, `UnknownVersion`.
+        Raises `NotABundle` (no part magic), `PartCorrupt` naming `source`, `UnknownVersion`,
+        `TooLarge` (a bundle above the limits).
         """
         return self.add_part(parse_part(blob, source), source)
 
@@ -236,14 +318,16 @@ class PartStore:
         if target.exists():
             status = "duplicate"
         else:
+            if meta is None:
+                self._make_room(part.bundle_size, keep=d.name)
             d.mkdir(parents=True, exist_ok=True)
             if meta is None:
                 m = _NAME_RE.match(Path(source).name)
                 prefix = m.group("prefix") if m else "bundle"
-                info = {"count": count, "size": part.bundle_size, "prefix": prefix}
+                info = {"count": count, "size": part.bundle_size, "prefix": prefix[:64]}
                 write_atomic(d / "meta.json", json.dumps(info).encode())
             write_atomic(target, part.raw)
-        missing = sorted(set(range(1, count + 1)) - set(self._have(sha, count)))
+        missing = self._missing(sha, count)
         if missing:
             return AddResult(status, sha, part.index, count, missing)
         try:
@@ -252,12 +336,28 @@ class PartStore:
             return AddResult(status, sha, part.index, count, list(exc.params["missing"]))
         return AddResult("complete", sha, part.index, count, [], bundle)
 
+    def _make_room(self, size: int, keep: str) -> None:
+        """Before a new set is staged: drop the sets touched longest ago until it fits."""
+        sets = sorted(self.status(), key=lambda st: st.updated_at)
+        declared = {st.bundle_sha256: 0 for st in sets}
+        for st in sets:
+            meta = self._meta(st.bundle_sha256, st.count) or {}
+            declared[st.bundle_sha256] += int(meta.get("size", 0))
+        total = sum(declared.values())
+        for st in sets:
+            if len(declared) < MAX_STAGED_SETS and total + size <= MAX_STAGED_BYTES:
+                break
+            if f"{st.bundle_sha256}-{st.count}" == keep or st.bundle_sha256 not in declared:
+                continue
+            total -= declared.pop(st.bundle_sha256)
+            self.discard(st.bundle_sha256)
+
     def assemble(self, bundle_sha256: str) -> bytes:
         """The whole bundle from its staged parts (then removed); `PartsMissing` if incomplete."""
         sha = bundle_sha256
         best: list[int] = []
         for _, count in self._keys(sha):
-            missing = sorted(set(range(1, count + 1)) - set(self._have(sha, count)))
+            missing = self._missing(sha, count)
             if not missing:
                 return self._join(sha, count)
             if not best or len(missing) < len(best):
@@ -271,40 +371,53 @@ class PartStore:
     def _join(self, sha: str, count: int) -> bytes:
         d = self._dir(sha, count)
         meta = self._meta(sha, count) or {}
+        size = int(meta.get("size", MAX_BUNDLE_BYTES))
         chunks: list[bytes] = []
+        total = 0
         for i in range(1, count + 1):
             staged = d / f"{i:08d}.part"
             try:
-                chunks.append(parse_part(staged.read_bytes(), str(staged)).payload)
-            except (FileNotFoundError, PartCorrupt, NotABundle) as exc:
+                payload = parse_part(staged.read_bytes(), str(staged)).payload
+            except (OSError, PartCorrupt, NotABundle, TooLarge, UnknownVersion) as exc:
                 # gone (another import used it) or damaged on disk: drop it so it can come again
                 with contextlib.suppress(OSError):
                     staged.unlink()
                 raise PartsMissing(
-                    f"bundle {sha[:8]} is not complete: staged part {i} is unusable ({exc})",
+                    f"bundle {sha[:8]} is not complete: staged part {i} is unusable "
+                    f"({exc.__class__.__name__})",
                     bundle_sha256=sha,
                     missing=[i],
                 ) from None
+            total += len(payload)
+            if total > size:
+                break
+            chunks.append(payload)
         data = b"".join(chunks)
         self.discard(sha)
-        if sha256_hex(data) != sha or len(data) != meta.get("size", len(data)):
+        if total != size or sha256_hex(data) != sha:
             raise HashMismatch(
-                f"parts of bundle {sha[:8]} joined into {len(data)} bytes whose sha256 is "
-                f"{sha256_hex(data)[:8]}, not {sha[:8]}",
+                f"parts of bundle {sha[:8]} joined into {total} bytes that are not the bundle "
+                f"announced ({size} bytes, sha256 {sha[:8]})",
                 bundle_sha256=sha,
             )
         return data
 
     def status(self) -> list[PartsStatus]:
-        """Every bundle with parts staged and still waiting for others."""
+        """Every bundle with parts staged and still waiting for others (damaged sets dropped)."""
         out: list[PartsStatus] = []
         for sha, count in self._keys():
             meta = self._meta(sha, count)
-            if meta is None:
-                continue
             d = self._dir(sha, count)
-            have = self._have(sha, count)
-            missing = sorted(set(range(1, count + 1)) - set(have))
+            try:
+                if meta is None:
+                    raise ValueError("no readable meta.json")
+                have = self._have(sha, count)
+                missing = self._missing(sha, count)
+                updated = max((p.lstat().st_mtime for p in d.iterdir()), default=0.0)
+            except (OSError, ValueError):
+                with contextlib.suppress(OSError):
+                    shutil.rmtree(d)
+                continue
             prefix = str(meta.get("prefix", "bundle"))
             out.append(
                 PartsStatus(
@@ -313,7 +426,7 @@ class PartStore:
                     have,
                     missing,
                     [part_name(prefix, sha, i, count) for i in missing],
-                    max((p.stat().st_mtime for p in d.iterdir()), default=0.0),
+                    updated,
                 )
             )
         return out
@@ -329,7 +442,7 @@ class PartStore:
             with contextlib.suppress(FileNotFoundError):
                 shutil.rmtree(self._dir(sha, count))
 
-    def prune(self, older_than: float) -> list[str]:
+    def prune(self, older_than: float = STAGED_MAX_AGE) -> list[str]:
         """Drop staged bundles untouched for `older_than` seconds; returns their sha256s."""
         now = time.time()
         dropped = [s.bundle_sha256 for s in self.status() if now - s.updated_at >= older_than]

@@ -290,3 +290,26 @@ def test_an_exchange_made_from_the_command_line_shows_as_the_last_exchange(
     with Workspace.open(sites["city"]) as ws:
         seen = {e.site_id: e.how for e in sync_view.last_exchanges(ws, "Thành phố")}
     assert seen == {vhxh["site_id"]: "import"}
+
+
+def test_hub_commands_refuse_bad_certificates_and_plain_http_to_another_machine(
+    tmp_path: Path,
+) -> None:
+    db = str(tmp_path / "city.sqlite")
+    made = run_cchc(
+        "sync", "hub-cert", "--cert", str(tmp_path / "hub.crt"), "--key",
+        str(tmp_path / "hub.key"), "--host", "127.0.0.1", check=True,
+    )  # fmt: skip
+    assert len([p for p in made.stdout.split() if p.count(":") == 31]) == 1  # AB:CD:… 32 pairs
+    (tmp_path / "bad.crt").write_text("not a certificate")
+    bad = run_cchc(
+        "--db", db, "sync", "serve", "--port", "0", "--tls-cert", str(tmp_path / "bad.crt"),
+        "--tls-key", str(tmp_path / "hub.key"),
+    )  # fmt: skip
+    assert bad.returncode == 1 and "chứng chỉ TLS" in bad.stderr and "Traceback" not in bad.stderr
+    plain = run_cchc("--db", db, "sync", "push", "--url", "http://10.0.0.7:8765")
+    assert plain.returncode == 1 and "https://" in plain.stderr
+    typo = run_cchc(
+        "--db", db, "sync", "pull", "--url", "https://127.0.0.1:9", "--hub-fingerprint", "AB:CD"
+    )
+    assert typo.returncode == 1 and "64 chữ số" in typo.stderr

@@ -5,12 +5,8 @@ copy ends identical, whatever the site ids (issue: procedures must sync in any o
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import shutil
-import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -20,75 +16,7 @@ from hypothesis import strategies as st
 from cchc.domain.errors import CchcError
 from cchc.services import amendments, budget, exchange, reports
 from cchc.services import tasks as task_svc
-from cchc.services.sync_policy import TRACKED_TABLES
-from cchc.services.workspace import Workspace
-
-NOW = dt.datetime.fromisoformat("2026-03-20T09:00:00+07:00")
-#: (laptop, unit code, certified role); the city is always there.
-LAPTOPS = (
-    ("vhxh", "vhxh", "consolidator"),
-    ("tc", "tai_chinh", "unit"),
-    ("tthcc", "tthcc", "unit"),
-    ("vp", "vp_ubnd", "unit"),
-)
-DECIDER = "city"
-
-
-@dataclass
-class World:
-    sites: dict[str, Workspace]
-    units: dict[str, str]
-    in_flight: list[tuple[bytes, str]] = field(default_factory=list)
-    refused: list[str] = field(default_factory=list)
-
-    def site_id(self, name: str) -> str:
-        return str(exchange.identity(self.sites[name])["site_id"])
-
-    def deliver(self, data: bytes, dst: str) -> None:
-        result = exchange.import_bytes(self.sites[dst], data)
-        self.refused += [f"{dst}: {r.table} {r.row_id}: {r.reason}" for r in result.rejections]
-        self.refused += [f"{dst}: held: {n.reason}" for n in result.notes]
-
-    def send(self, src: str, dst: str) -> None:
-        self.in_flight.append((exchange.export_bundle(self.sites[src], self.site_id(dst)), dst))
-
-
-def _template(tmp: Path) -> Path:
-    """One seeded database, copied for every laptop of every example (loading the plan is the
-    slow part)."""
-    path = tmp / "template.sqlite"
-    if not path.exists():
-        Workspace.open(path, clock=lambda: NOW).close()
-    return path
-
-
-def _open_world(tmp: Path, names: list[str], ids: list[str]) -> World:
-    template = _template(tmp.parent)
-    sites: dict[str, Workspace] = {}
-    for name, site_id in zip(["city", *names], ids, strict=False):
-        path = tmp / f"{name}.sqlite"
-        shutil.copy(template, path)
-        with sqlite3.connect(path) as conn:  # a new laptop, with the site id drawn
-            conn.execute("UPDATE _sync_state SET site_id = ?", (site_id,))
-        sites[name] = Workspace.open(path, clock=lambda: NOW)
-    city = sites["city"]
-    fp = exchange.init_root(city)["root_fingerprint"]
-    units = {"city": "*"}
-    for name, unit, role in LAPTOPS:
-        if name not in sites:
-            continue
-        ident = exchange.identity(sites[name])
-        trust = exchange.certify(
-            city,
-            site_id=ident["site_id"],
-            public_key=ident["public_key"],
-            units=[unit],
-            role=role,
-            out=tmp / f"{name}.trust",
-        )
-        exchange.install_trust(sites[name], trust, fp)
-        units[name] = unit
-    return World(sites, units)
+from tests.integration.worlds import DECIDER, LAPTOPS, World, open_world, tables
 
 
 def _led_task(w: World, name: str, pick: int) -> str | None:
@@ -277,12 +205,6 @@ def _settle(w: World) -> None:
                 w.deliver(exchange.export_bundle(w.sites["city"], w.site_id(name)), name)
 
 
-def _tables(ws: Workspace) -> dict[str, list[tuple]]:
-    return {
-        t: ws.db.conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in TRACKED_TABLES
-    }
-
-
 @settings(
     max_examples=int(os.environ.get("CCHC_PROPERTY_EXAMPLES", "20")),
     deadline=None,
@@ -302,15 +224,15 @@ def test_honest_procedures_in_any_order_converge_with_nothing_refused(
     names = [n for n, _u, _r in LAPTOPS][:laptops]
     if "vhxh" not in names:
         names[0] = "vhxh"
-    w = _open_world(tmp, names, ids)
+    w = open_world(tmp, names, ids)
     try:
         for action in actions:
             _run(w, action)
         _settle(w)
         assert w.refused == []
-        city = _tables(w.sites["city"])
+        city = tables(w.sites["city"])
         for name, ws in w.sites.items():
-            assert _tables(ws) == city, f"{name} differs from the city"
+            assert tables(ws) == city, f"{name} differs from the city"
             assert ws.db.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         for ws in w.sites.values():
@@ -322,7 +244,7 @@ def _amendment_world(tmp: Path, city_first: bool) -> World:
     (or after) the proposer's."""
     low, high = "0" * 31 + "1", "f" * 31 + "e"
     ids = [low, high, "8" * 32] if city_first else [high, low, "8" * 32]
-    return _open_world(tmp, ["vhxh", "tc"], ids)
+    return open_world(tmp, ["vhxh", "tc"], ids)
 
 
 def _relay(w: World, src: str, dst: str) -> None:
@@ -351,12 +273,12 @@ def test_a_decided_amendment_relayed_by_the_city_applies_on_a_third_laptop(
         _relay(w, "city", "tc")
         assert w.refused == []
         assert amendments.get_amendment(tc, proposal.id).status == "approved"
-        assert _tables(tc) == _tables(city)
+        assert tables(tc) == tables(city)
         # and every later bundle from the city still applies
         task_svc.update_task(city, task_svc.list_tasks(city)[0].id, note="Tiếp tục", by="TP")
         _relay(w, "city", "tc")
         assert w.refused == []
-        assert _tables(tc) == _tables(city)
+        assert tables(tc) == tables(city)
     finally:
         for ws in w.sites.values():
             ws.close()

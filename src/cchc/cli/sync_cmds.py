@@ -15,7 +15,7 @@ from cchc.cli.common import EXIT_BAD_INPUT, EXIT_FAILURE, State, echo_json, fail
 from cchc.cli.common import translate_errors as app_errors
 from cchc.services import exchange
 from cchc.texts.errors import MESSAGES
-from cchc.texts.sync import CLI, clock_ahead_text, rejection_reason, sync_message
+from cchc.texts.sync import CLI, clock_ahead_text, rejection_reason, sync_message, transport_message
 from sync.errors import SyncError
 from sync.transport import DiskFull, SmtpConfig, TransportError
 
@@ -36,7 +36,7 @@ def sync_errors(func: F) -> F:
         except DiskFull as err:
             fail(f"Lỗi: {MESSAGES['disk_full']} ({err})", EXIT_FAILURE)
         except TransportError as err:
-            fail(f"Lỗi: {err}", EXIT_FAILURE)
+            fail(f"Lỗi: {transport_message(err) or err}", EXIT_FAILURE)
 
     return app_errors(wrapper)  # type: ignore[return-value]
 
@@ -107,6 +107,8 @@ def trust_init_root(state: State, as_json: bool) -> None:
 @click.option("--unit", "units", multiple=True, required=True, help="Unit code, name or alias.")
 @click.option("--role", type=ROLE_CHOICE, required=True)
 @click.option("--out", type=click.Path(dir_okay=False), required=True, help="Trust file to write.")
+@click.option("--hub-url", help="The city's hub address, written into the trust file.")
+@click.option("--hub-fingerprint", help="Its TLS certificate fingerprint (from `sync hub-cert`).")
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
 @sync_errors
@@ -118,6 +120,8 @@ def trust_certify(
     units: tuple[str, ...],
     role: str,
     out: str,
+    hub_url: str | None,
+    hub_fingerprint: str | None,
     as_json: bool,
 ) -> None:
     """Root only: certify a laptop for units and a role; writes the file it installs.
@@ -134,6 +138,8 @@ def trust_certify(
             role=role,
             out=Path(out),
             enc_key=enc_key,
+            hub_url=hub_url,
+            hub_fingerprint=hub_fingerprint,
         )
     if as_json:
         echo_json({"path": str(path), "site_id": site_id, "role": role, "units": list(units)})
@@ -166,6 +172,8 @@ def trust_install(state: State, file: str, root_fingerprint: str, as_json: bool)
                 units=", ".join(out["units"]) or "—",
             )
         )
+        if out.get("hub_url"):
+            click.echo(CLI["installed_hub"].format(url=out["hub_url"]))
 
 
 @trust_group.command("revoke")
@@ -198,7 +206,10 @@ def sync_group() -> None:
 @click.option("--to", "to_dir", required=True, type=click.Path(file_okay=False))
 @click.option("--peer", help="Only what this site has not acknowledged.")
 @click.option("--part-size", type=click.IntRange(min=1024), help="Split into parts of BYTES.")
-@click.option("--encrypt-to", help="Encrypt to this site (its certificate must be known).")
+@click.option(
+    "--encrypt-to", help="Encrypt to this site (default: to --peer whenever its key is known)."
+)
+@click.option("--no-encrypt", is_flag=True, help="Leave the bundle readable (signed only).")
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
 @sync_errors
@@ -208,15 +219,24 @@ def sync_export(
     peer: str | None,
     part_size: int | None,
     encrypt_to: str | None,
+    no_encrypt: bool,
     as_json: bool,
 ) -> None:
     """Write a bundle into a folder (a USB stick); prints the paths written.
 
-    Example: cchc sync export --to /media/usb --peer 3f… --part-size 9000000
+    The bundle is encrypted to the recipient (--encrypt-to, else --peer) whenever its key is
+    known. Example: cchc sync export --to /media/usb --peer 3f… --part-size 9000000
     """
+    if no_encrypt and encrypt_to:
+        fail(CLI["encrypt_conflict"], EXIT_BAD_INPUT)
     with _ws(state) as ws:
         paths = exchange.export_to(
-            ws, Path(to_dir), peer=peer, part_size=part_size, encrypt_to=encrypt_to
+            ws,
+            Path(to_dir),
+            peer=peer,
+            part_size=part_size,
+            encrypt_to=encrypt_to,
+            encrypt=not no_encrypt,
         )
     if as_json:
         echo_json({"paths": [str(p) for p in paths]})
@@ -357,26 +377,126 @@ def sync_resolve(state: State, conflict_id: int, keep: str) -> None:
     click.echo(CLI["resolved"].format(id=conflict_id, what=what))
 
 
+_FILE = click.Path(exists=True, dir_okay=False)
+
+
 @sync_group.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8765, type=int, show_default=True)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False),
+    help="Uploads and prepared bundles (default: <db>.hub beside the database).",
+)
+@click.option("--tls-cert", type=_FILE, help="PEM certificate (see `sync hub-cert`).")
+@click.option("--tls-key", type=_FILE, help="PEM private key of --tls-cert.")
+@click.option(
+    "--access-log",
+    type=click.Path(dir_okay=False),
+    help="Write the access log (JSON lines) to this file, rotated at 10 MB, 10 kept; "
+    "default: standard error.",
+)
 @pass_state
 @sync_errors
-def sync_serve(state: State, host: str, port: int) -> None:
-    """Run the city's hub on this database: islands push to it and pull from it."""
+def sync_serve(
+    state: State,
+    host: str,
+    port: int,
+    data_dir: str | None,
+    tls_cert: str | None,
+    tls_key: str | None,
+    access_log: str | None,
+) -> None:
+    """Run the city's hub on this database: certified laptops push to it and pull from it.
+
+    Example: cchc --db thanhpho.sqlite sync serve --host 0.0.0.0 --port 8443
+    --tls-cert hub.crt --tls-key hub.key --data-dir /var/lib/cchc/hub
+    """
+    from sync.transport.tls import display_fingerprint, pem_file_fingerprint
+
+    if (tls_cert is None) != (tls_key is None):
+        fail(CLI["tls_pair"], EXIT_BAD_INPUT)
+    _setup_access_log(access_log)
+    fingerprint = display_fingerprint(pem_file_fingerprint(tls_cert)) if tls_cert else None
+
+    def ready(url: str) -> None:
+        click.echo(CLI["serving"].format(url=url))
+        if fingerprint:
+            click.echo(CLI["serving_fingerprint"].format(fingerprint=fingerprint))
+        elif host not in ("127.0.0.1", "::1", "localhost"):
+            click.echo(CLI["serving_plain"], err=True)
+
     with _ws(state) as ws:
-        exchange.serve(ws, host, port, ready=lambda url: click.echo(CLI["serving"].format(url=url)))
+        exchange.serve(
+            ws,
+            host,
+            port,
+            ready=ready,
+            data_dir=Path(data_dir) if data_dir else None,
+            tls_cert=Path(tls_cert) if tls_cert else None,
+            tls_key=Path(tls_key) if tls_key else None,
+        )
+
+
+def _setup_access_log(path: str | None) -> None:
+    import logging
+    import logging.handlers
+
+    handler: logging.Handler
+    if path:
+        handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=10 * 1024 * 1024, backupCount=10, encoding="utf-8"
+        )
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    for name in ("sync.hub.access", "sync.hub"):
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.INFO)
+        logger.addHandler(handler)
+        logger.propagate = False
+
+
+@sync_group.command("hub-cert")
+@click.option("--cert", "cert_out", required=True, type=click.Path(dir_okay=False))
+@click.option("--key", "key_out", required=True, type=click.Path(dir_okay=False))
+@click.option("--host", "hosts", multiple=True, required=True, help="Name or IP laptops use.")
+@click.option("--days", default=3650, show_default=True, type=click.IntRange(1, 36500))
+def sync_hub_cert(cert_out: str, key_out: str, hosts: tuple[str, ...], days: int) -> None:
+    """Make the hub's self-signed TLS certificate; prints the fingerprint to hand to laptops.
+
+    Example: cchc sync hub-cert --cert hub.crt --key hub.key --host dongbo.haiphong.gov.vn
+    """
+    from sync.transport.tls import display_fingerprint, make_self_signed
+
+    fp = make_self_signed(cert_out, key_out, list(hosts), days)
+    click.echo(CLI["hub_cert_made"].format(cert=cert_out, key=key_out))
+    click.echo(CLI["serving_fingerprint"].format(fingerprint=display_fingerprint(fp)))
+
+
+_FINGERPRINT = click.option(
+    "--hub-fingerprint",
+    envvar="CCHC_HUB_FINGERPRINT",
+    help="SHA-256 fingerprint of the hub's TLS certificate (remembered for this URL).",
+)
+_INSECURE = click.option(
+    "--insecure-http", is_flag=True, help="Allow plain http:// to another machine (unsafe)."
+)
 
 
 @sync_group.command("push")
 @click.option("--url", required=True)
+@_FINGERPRINT
+@_INSECURE
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
 @sync_errors
-def sync_push(state: State, url: str, as_json: bool) -> None:
-    """Send the hub what it lacks (resumes after a cut). Example: cchc sync push --url http://…"""
+def sync_push(
+    state: State, url: str, hub_fingerprint: str | None, insecure_http: bool, as_json: bool
+) -> None:
+    """Send the hub what it lacks (resumes after a cut). Example: cchc sync push --url https://…"""
     with _ws(state) as ws:
-        out = exchange.push(ws, url)
+        out = exchange.push(ws, url, fingerprint=hub_fingerprint, insecure_http=insecure_http)
     if as_json:
         echo_json(out)
     else:
@@ -396,13 +516,17 @@ def sync_push(state: State, url: str, as_json: bool) -> None:
 
 @sync_group.command("pull")
 @click.option("--url", required=True)
+@_FINGERPRINT
+@_INSECURE
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
 @sync_errors
-def sync_pull(state: State, url: str, as_json: bool) -> None:
+def sync_pull(
+    state: State, url: str, hub_fingerprint: str | None, insecure_http: bool, as_json: bool
+) -> None:
     """Fetch and import what the hub holds for this laptop (resumes after a cut)."""
     with _ws(state) as ws:
-        out = exchange.pull(ws, url)
+        out = exchange.pull(ws, url, fingerprint=hub_fingerprint, insecure_http=insecure_http)
     if as_json:
         echo_json(out)
     elif out.get("nothing"):
@@ -426,6 +550,10 @@ _COUNTS = ("applied", "duplicate", "held", "rejected")
 @click.option("--smtp-user", envvar="CCHC_SMTP_USER")
 @click.option("--smtp-password", envvar="CCHC_SMTP_PASSWORD")
 @click.option("--smtp-security", type=click.Choice(["starttls", "ssl", "none"]), default="starttls")
+@click.option(
+    "--encrypt-to", help="Encrypt to this site (default: to --peer whenever its key is known)."
+)
+@click.option("--no-encrypt", is_flag=True, help="Leave the bundle readable (signed only).")
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
 @sync_errors
@@ -440,12 +568,16 @@ def sync_email(
     smtp_user: str | None,
     smtp_password: str | None,
     smtp_security: str,
+    encrypt_to: str | None,
+    no_encrypt: bool,
     as_json: bool,
 ) -> None:
     """Write .eml files (one per part) ready to send; send them when an SMTP server is given.
 
     Example: cchc sync email --to vanphong@haiphong.gov.vn --out ~/thu --part-size 9000000
     """
+    if no_encrypt and encrypt_to:
+        fail(CLI["encrypt_conflict"], EXIT_BAD_INPUT)
     config = None
     if smtp_host:
         config = SmtpConfig(
@@ -457,7 +589,14 @@ def sync_email(
         )
     with _ws(state) as ws:
         paths, sent = exchange.email_bundle(
-            ws, to=to_addr, out=Path(out_dir), part_size=part_size, peer=peer, smtp=config
+            ws,
+            to=to_addr,
+            out=Path(out_dir),
+            part_size=part_size,
+            peer=peer,
+            smtp=config,
+            encrypt_to=encrypt_to,
+            encrypt=not no_encrypt,
         )
     if as_json:
         echo_json({"paths": [str(p) for p in paths], "sent": sent})

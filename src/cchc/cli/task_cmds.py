@@ -11,7 +11,7 @@ from cchc.cli.common import State, echo_json, fail, pass_state, translate_errors
 from cchc.domain.dates import format_vn_date, from_iso
 from cchc.domain.errors import InvalidInput
 from cchc.services import tasks as task_service
-from cchc.services.attachments import materialize
+from cchc.services.attachments import checked_sha256, materialize
 from cchc.services.tasks import TaskDetail, TaskView
 from cchc.store import tasks_repo
 from cchc.texts.tasks import (
@@ -285,12 +285,14 @@ def task_add(
 @translate_errors
 def attachment_command(state: State, sha256: str, out: Path | None) -> None:
     """The evidence file with this SHA-256 (from `task show --json`): prints where it is stored,
-    writing it from the synced bytes first when it came from another laptop.
+    writing it from the synced bytes first when it came from another laptop. Only a SHA-256
+    (64 hex digits) is accepted, never a path.
 
     Example: cchc attachment 9f86d08… --out ke-hoach.pdf
     """
+    digest = checked_sha256(sha256.strip().lower())
     with state.workspace() as ws:
-        path = materialize(ws.db.conn, ws.attachments_dir, sha256.strip().lower())
+        path = materialize(ws.db.conn, ws.attachments_dir, digest)
     if out is not None:
         shutil.copyfile(path, out)
         path = out

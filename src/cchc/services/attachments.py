@@ -9,20 +9,22 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-import cchc.texts.roles  # noqa: F401  (registers the attachment and permission messages)
 from cchc.domain.errors import InvalidInput, NotFound
 
 _CHUNK = 1 << 20
-#: A document names its file by the SHA-256 of the bytes: 64 lowercase hex digits, nothing else
-#: (never a path), wherever it is read.
-SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
-def checked_sha256(sha256: object) -> str:
-    """``sha256`` when it is 64 lowercase hex digits, else InvalidInput (no file is opened)."""
-    if not isinstance(sha256, str) or not SHA256_HEX.fullmatch(sha256):
-        raise InvalidInput("attachment_hash_invalid")
-    return sha256
+def checked_sha256(value: object) -> str:
+    """`value` if it is a SHA-256 as stored (64 lowercase hex digits), else `InvalidInput`.
+
+    Every path to an evidence file is built from a checked value, so a document row naming
+    `/etc/hostname` or `../x` (from a hostile laptop) never opens anything.
+    """
+    if not isinstance(value, str) or not _SHA256.fullmatch(value):
+        shown = value[:80] if isinstance(value, str) else type(value).__name__
+        raise InvalidInput("sha256_invalid", value=shown)
+    return value
 
 
 @dataclass(frozen=True)
@@ -74,10 +76,11 @@ def save_blob(conn: sqlite3.Connection, stored: StoredFile) -> None:
 def materialize(conn: sqlite3.Connection, folder: Path, sha256: str) -> Path:
     """The file for `sha256` beside the database, written from the synced bytes if missing.
 
-    Bytes whose hash does not match are never written out.
+    Bytes whose hash does not match are never written out; `sha256` must be 64 lowercase hex
+    digits (`InvalidInput` otherwise).
     """
-    target = folder / checked_sha256(sha256)
-    if target.is_file():
+    target = attachment_path(folder, sha256)
+    if target.is_file() and not target.is_symlink():
         return target
     row = conn.execute("SELECT data FROM attachment_blobs WHERE id = ?", (sha256,)).fetchone()
     if row is None or hashlib.sha256(row[0]).hexdigest() != sha256:

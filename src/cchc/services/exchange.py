@@ -22,14 +22,20 @@ from cchc.services.tasks import resolve_unit
 from cchc.services.workspace import Workspace
 from cchc.store.uow import set_commit_guard
 from sync import Engine, ImportResult, Signer, TableSpec
-from sync.errors import SyncError, UsageError
+from sync.encoding import json_depth
+from sync.engine import TRUST_MAGIC
+from sync.errors import Malformed, SyncError, TooLarge, UnknownSite, UsageError
+from sync.limits import MAX_JSON_DEPTH
 from sync.signing import public_from_hex
 from sync.transport import (
+    ClientIdentity,
+    HubLimits,
     PartStore,
     SmtpConfig,
     TransportError,
     bundle_file_name,
     gather,
+    hub_info,
     send_emails,
     write_atomic,
     write_emails,
@@ -49,6 +55,7 @@ class ChangeRefused(CchcError):
 
 
 HUB_SETTING = "sync_hub_site:"
+HUB_FINGERPRINT_SETTING = "sync_hub_fingerprint:"
 
 
 def key_dir_for(db_path: Path) -> Path:
@@ -177,8 +184,15 @@ def certify(
     role: str,
     out: Path,
     enc_key: str | None = None,
+    hub_url: str | None = None,
+    hub_fingerprint: str | None = None,
 ) -> Path:
-    """Root only: certify a laptop's key for units and a role; write the trust file to ``out``."""
+    """Root only: certify a laptop's key for units and a role; write the trust file to ``out``.
+
+    With ``hub_url`` and ``hub_fingerprint`` the file also tells the laptop where the city's hub
+    is and which TLS certificate it shows, so both travel with the root fingerprint's check.
+    """
+    hub = _hub_entry(hub_url, hub_fingerprint)
     if role not in ROLES:
         raise InvalidInput("invalid_input", value=f"role {role!r}")
     try:
@@ -188,12 +202,79 @@ def certify(
         raise InvalidInput("invalid_input", value=f"public key {public_key!r}") from exc
     codes = _unit_codes(ws, units)
     data = open_engine(ws).certify(site_id, key, codes, role, enc)
+    if hub is not None:
+        obj = json.loads(data[len(TRUST_MAGIC) :])
+        obj["hub"] = hub  # readers of the trust format ignore fields they do not know
+        data = TRUST_MAGIC + b"\n" + json.dumps(obj, indent=1, sort_keys=True).encode() + b"\n"
     return write_atomic(out, data)
 
 
+#: a trust file holds the root and the certificates and revocations of a zone: a few KB each
+MAX_TRUST_FILE_BYTES = 4 * 1024 * 1024
+
+
+def read_trust_file(path: Path) -> bytes:
+    """The bytes of a trust file, bounded before they are read or parsed: at most
+    ``MAX_TRUST_FILE_BYTES``, starting with the trust file's mark, JSON nested at most
+    ``MAX_JSON_DEPTH`` deep. Refusals never quote the file's bytes."""
+    with Path(path).open("rb") as f:
+        data = f.read(MAX_TRUST_FILE_BYTES + 1)
+    if len(data) > MAX_TRUST_FILE_BYTES:
+        raise TooLarge(
+            f"trust file {str(path)!r} is above the limit of {MAX_TRUST_FILE_BYTES} bytes",
+            limit=MAX_TRUST_FILE_BYTES,
+        )
+    if not data.startswith(TRUST_MAGIC):
+        raise Malformed(f"{str(path)!r} is not a trust file (it does not start with its mark)")
+    if json_depth(data[len(TRUST_MAGIC) :], MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+        raise TooLarge(
+            f"trust file {str(path)!r}: JSON nested deeper than {MAX_JSON_DEPTH} levels",
+            limit=MAX_JSON_DEPTH,
+        )
+    return data
+
+
+def _hub_entry(url: str | None, fingerprint: str | None) -> dict[str, str] | None:
+    """The hub's address and certificate fingerprint, checked, for a trust file (or None)."""
+    from sync.transport.http import check_url
+    from sync.transport.tls import normalize_fingerprint
+
+    if not url and not fingerprint:
+        return None
+    if not url or not fingerprint:
+        raise InvalidInput("invalid_input", value="--hub-url và --hub-fingerprint đi cùng nhau")
+    check_url(url, insecure_http=True)
+    return {"url": url.strip().rstrip("/"), "fingerprint": normalize_fingerprint(fingerprint)}
+
+
+def _hub_in_trust_file(data: bytes) -> dict[str, str] | None:
+    """The hub entry of a trust file, checked; None when it has none (or is not readable JSON,
+    which the engine then refuses with its own message)."""
+    try:
+        obj = json.loads(data[len(TRUST_MAGIC) :])
+    except ValueError:
+        return None
+    hub = obj.get("hub") if isinstance(obj, dict) else None
+    if hub is None:
+        return None
+    if not isinstance(hub, dict):
+        raise InvalidInput("invalid_input", value="trust file: hub")
+    return _hub_entry(str(hub.get("url") or ""), str(hub.get("fingerprint") or ""))
+
+
 def install_trust(ws: Workspace, path: Path, root_fingerprint: str) -> dict[str, Any]:
-    """Install the root (its fingerprint must match what was read out) and the certificates."""
-    return open_engine(ws).install_trust(Path(path).read_bytes(), root_fingerprint)
+    """Install the root (its fingerprint must match what was read out) and the certificates,
+    and, when the file names the city's hub, its address and certificate fingerprint."""
+    from cchc.services.sync_view import HUB_URL_KEY
+
+    data = read_trust_file(path)
+    hub = _hub_in_trust_file(data)
+    out = open_engine(ws).install_trust(data, root_fingerprint)
+    if hub is not None:
+        ws.set_setting(HUB_URL_KEY, hub["url"])
+        set_hub_fingerprint(ws, hub["url"], hub["fingerprint"])
+        out["hub_url"] = hub["url"]
+    return out
 
 
 def revoke(ws: Workspace, site_id: str) -> int:
@@ -202,6 +283,21 @@ def revoke(ws: Workspace, site_id: str) -> int:
 
 
 # ---------------------------------------------------------------------- export and import
+
+
+def export_encrypted(
+    engine: Engine, peer: str | None, encrypt_to: str | None = None, encrypt: bool = True
+) -> bytes:
+    """A bundle for ``peer``, encrypted to ``encrypt_to`` if given (its key must be known), else
+    to ``peer`` whenever its key is known; in the clear with ``encrypt=False`` or no recipient."""
+    if encrypt and encrypt_to:
+        return engine.export_bundle(peer, encrypt_to=encrypt_to)
+    if encrypt and peer:
+        try:
+            return engine.export_bundle(peer, encrypt_to=peer)
+        except UnknownSite:
+            pass  # no key known for that site: the bundle goes signed but readable
+    return engine.export_bundle(peer)
 
 
 def export_bundle(ws: Workspace, peer: str | None = None, encrypt_to: str | None = None) -> bytes:
@@ -215,10 +311,15 @@ def export_to(
     peer: str | None = None,
     part_size: int | None = None,
     encrypt_to: str | None = None,
+    encrypt: bool = True,
 ) -> list[Path]:
-    """Write a bundle (atomically; in numbered parts with ``part_size``) into ``to_dir``."""
+    """Write a bundle (atomically; in numbered parts with ``part_size``) into ``to_dir``.
+
+    Encrypted to ``encrypt_to``, else to ``peer`` whenever its key is known, unless
+    ``encrypt=False``.
+    """
     engine = open_engine(ws)
-    data = engine.export_bundle(peer, encrypt_to=encrypt_to)
+    data = export_encrypted(engine, peer, encrypt_to, encrypt)
     folder = Path(to_dir)
     folder.mkdir(parents=True, exist_ok=True)
     prefix = f"cchc-{engine.site_id[:8]}"
@@ -288,7 +389,7 @@ def record_exchange(ws: Workspace, site_id: str, how: str) -> None:
 
 def import_paths(ws: Workspace, paths: Sequence[Path]) -> ImportReport:
     """Import bundle files, parts (any order, across calls) and saved .eml files."""
-    from cchc.texts.sync import sync_message
+    from cchc.texts.sync import import_refusal, sync_message
 
     engine = open_engine(ws)
     store = PartStore(parts_dir_for(ws.path))
@@ -296,7 +397,11 @@ def import_paths(ws: Workspace, paths: Sequence[Path]) -> ImportReport:
     report = ImportReport()
     for refused in got.refused:
         report.files.append(
-            FileOutcome(refused.source, error_code="transport", error=str(refused.error))
+            FileOutcome(
+                refused.source,
+                error_code=refused.error.code,
+                error=import_refusal(refused.error),
+            )
         )
     for arrived in got.bundles:
         try:
@@ -347,9 +452,19 @@ def write_email(
     out: Path,
     part_size: int | None = None,
     peer: str | None = None,
+    encrypt_to: str | None = None,
+    encrypt: bool = True,
 ) -> list[Path]:
     """Write ``.eml`` files (one per part) ready to open in a mail client and send."""
-    return email_bundle(ws, to=to, out=out, part_size=part_size, peer=peer)[0]
+    return email_bundle(
+        ws,
+        to=to,
+        out=out,
+        part_size=part_size,
+        peer=peer,
+        encrypt_to=encrypt_to,
+        encrypt=encrypt,
+    )[0]
 
 
 def email_bundle(
@@ -360,13 +475,15 @@ def email_bundle(
     part_size: int | None = None,
     peer: str | None = None,
     smtp: SmtpConfig | None = None,
+    encrypt_to: str | None = None,
+    encrypt: bool = True,
 ) -> tuple[list[Path], int]:
     """Write the ``.eml`` files and, when SMTP is given, send the same messages too.
 
-    Returns the files written and how many messages were sent.
+    Encrypted like ``export_to``. Returns the files written and how many messages were sent.
     """
     engine = open_engine(ws)
-    data = engine.export_bundle(peer)
+    data = export_encrypted(engine, peer, encrypt_to, encrypt)
     sender = f"cchc-{engine.site_id[:8]}@localhost"
     kwargs: dict[str, Any] = {"to": to, "sender": sender, "prefix": f"cchc-{engine.site_id[:8]}"}
     if part_size:
@@ -381,12 +498,43 @@ def _hub_key(url: str) -> str:
     return HUB_SETTING + url.rstrip("/")
 
 
-def push(ws: Workspace, url: str) -> dict[str, Any]:
-    """Send the hub what it has not acknowledged; resumes a cut transfer."""
+def hub_fingerprint(ws: Workspace, url: str) -> str | None:
+    """The TLS certificate fingerprint this laptop pins for the hub at ``url``, if any."""
+    return ws.setting(HUB_FINGERPRINT_SETTING + url.rstrip("/"))
+
+
+def set_hub_fingerprint(ws: Workspace, url: str, fingerprint: str) -> None:
+    from sync.transport.tls import normalize_fingerprint
+
+    ws.set_setting(HUB_FINGERPRINT_SETTING + url.rstrip("/"), normalize_fingerprint(fingerprint))
+
+
+def client_identity(engine: Engine) -> ClientIdentity:
+    """What signs this laptop's requests to the hub: its site id and certified key."""
+    return ClientIdentity(engine.site_id, engine.key)
+
+
+def _carrier_options(
+    ws: Workspace, url: str, fingerprint: str | None, insecure_http: bool
+) -> dict[str, Any]:
+    if fingerprint:
+        set_hub_fingerprint(ws, url, fingerprint)
+    return {"hub_fingerprint": hub_fingerprint(ws, url), "insecure_http": insecure_http}
+
+
+def push(
+    ws: Workspace, url: str, *, fingerprint: str | None = None, insecure_http: bool = False
+) -> dict[str, Any]:
+    """Send the hub what it has not acknowledged, encrypted to it once known; resumes a cut."""
     engine = open_engine(ws)
+    options = _carrier_options(ws, url, fingerprint, insecure_http)
     hub_site = ws.setting(_hub_key(url))
-    data = engine.export_bundle(hub_site)
-    sent = http_push(url, data, engine.site_id)
+    if hub_site is None:  # first exchange: the hub names its site, so even this one is sealed
+        info = hub_info(url, **options)
+        named = info.get("site_id") if info else None
+        hub_site = named if isinstance(named, str) and named else None
+    data = export_encrypted(engine, hub_site)
+    sent = http_push(url, data, client_identity(engine), **options)
     result = dict(sent.result)
     if result.get("hub_site_id"):
         ws.set_setting(_hub_key(url), str(result["hub_site_id"]))
@@ -395,12 +543,15 @@ def push(ws: Workspace, url: str) -> dict[str, Any]:
     return result
 
 
-def pull(ws: Workspace, url: str) -> dict[str, Any]:
+def pull(
+    ws: Workspace, url: str, *, fingerprint: str | None = None, insecure_http: bool = False
+) -> dict[str, Any]:
     """Fetch what the hub holds for this laptop and import it; resumes a cut transfer."""
     engine = open_engine(ws)
+    options = _carrier_options(ws, url, fingerprint, insecure_http)
     dest = parts_dir_for(ws.path) / "pulled.cchc"
     dest.parent.mkdir(parents=True, exist_ok=True)
-    got = http_pull(url, engine.site_id, dest)
+    got = http_pull(url, client_identity(engine), dest, **options)
     if got.path is None:
         return {"applied": 0, "duplicate": 0, "held": 0, "rejected": 0, "nothing": True}
     try:
@@ -415,15 +566,31 @@ def pull(ws: Workspace, url: str) -> dict[str, Any]:
 
 
 class Hub:
-    """The city's HTTP hub bound to a database file: each request opens its own connection."""
+    """The city's HTTP hub bound to a database file: each call opens its own connection.
+
+    It admits a request only from a key the city's trust chain certifies for the site it names,
+    and serves each site only bundles encrypted to that site.
+    """
 
     def __init__(self, db_path: Path) -> None:
         self.db_path = Path(db_path)
 
-    def on_bundle(self, data: bytes, sender: str) -> dict[str, Any]:
+    def _open(self) -> Workspace:
+        return Workspace.open(self.db_path, load_plan=False)
+
+    def check_key(self, site_id: str, public_key: bytes) -> None:
+        """Raise a TrustError unless ``public_key`` is certified (and not revoked) for the site."""
+        ws = self._open()
+        try:
+            open_engine(ws).signer_of(site_id, public_key)
+        finally:
+            ws.close()
+
+    def on_bundle(self, path: Path, sender: str) -> dict[str, Any]:
         from cchc.texts.sync import sync_message
 
-        ws = Workspace.open(self.db_path)
+        data = Path(path).read_bytes()
+        ws = self._open()
         try:
             engine = open_engine(ws)
             try:
@@ -443,21 +610,47 @@ class Hub:
             ws.close()
 
     def bundle_for(self, peer: str) -> bytes:
-        ws = Workspace.open(self.db_path)
+        ws = self._open()
         try:
-            return open_engine(ws).export_bundle(peer)
+            return open_engine(ws).export_bundle(peer, encrypt_to=peer)
         finally:
             ws.close()
 
 
-def serve(ws: Workspace, host: str, port: int, ready: Any = None) -> None:
-    """Run the hub on this database until interrupted."""
+def hub_data_dir(ws: Workspace) -> Path:
+    """Where the hub keeps uploads and prepared bundles unless told: ``<db>.hub`` beside it."""
+    return ws.path.with_name(ws.path.name + ".hub")
+
+
+def serve(
+    ws: Workspace,
+    host: str,
+    port: int,
+    ready: Any = None,
+    *,
+    data_dir: Path | None = None,
+    tls_cert: Path | None = None,
+    tls_key: Path | None = None,
+    limits: HubLimits | None = None,
+) -> None:
+    """Run the hub on this database until interrupted (Ctrl+C or SIGTERM)."""
     from sync.transport import serve as http_serve
 
-    open_engine(ws)  # create keys and tables before the first request
+    engine = open_engine(ws)  # create keys and tables before the first request
     hub = Hub(ws.path)
-    staging = ws.path.with_name(ws.path.name + ".hub")
-    http_serve(hub.on_bundle, hub.bundle_for, staging, host=host, port=port, ready=ready)
+    http_serve(
+        hub.on_bundle,
+        hub.bundle_for,
+        hub.check_key,
+        data_dir or hub_data_dir(ws),
+        host=host,
+        port=port,
+        limits=limits,
+        tls_cert=tls_cert,
+        tls_key=tls_key,
+        site_id=engine.site_id,
+        ready=ready,
+    )
 
 
 __all__ = [
@@ -467,6 +660,11 @@ __all__ = [
     "TransportError",
     "UsageError",
     "capture_suppressed",
+    "client_identity",
+    "hub_data_dir",
+    "hub_fingerprint",
+    "export_encrypted",
+    "set_hub_fingerprint",
     "install_capture",
     "certify",
     "conflicts",

@@ -28,9 +28,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from cchc.domain.errors import InvalidInput
 from cchc.domain.roles import Role
 from cchc.domain.text import fold
-from cchc.services.attachments import SHA256_HEX
+from cchc.services.attachments import checked_sha256
 from cchc.texts.sync import POLICY
 from sync import ReadView, Signer
 from sync.encoding import Value
@@ -321,8 +322,9 @@ def _validity(c: Change) -> str | None:
     if c.table == "attachment_blobs":
         return _blob(c)
     if c.table == "documents" and "sha256" in c.cols:
-        sha = c.values["sha256"]
-        if not isinstance(sha, str) or not SHA256_HEX.fullmatch(sha):
+        try:
+            checked_sha256(c.values["sha256"])
+        except InvalidInput:
             return c.refuse("document_sha256")
     return None
 

@@ -160,14 +160,23 @@ def write_emails(ws: Workspace, *, to: str, folder: Path, part_size: int | None)
     return written
 
 
-def push(ws: Workspace, url: str) -> dict[str, Any]:
+def push(ws: Workspace, url: str, fingerprint: str | None = None) -> dict[str, Any]:
+    """Send to the hub; `fingerprint` (of its TLS certificate), when typed, is remembered."""
     set_hub_url(ws, url)
-    return exchange.push(ws, url)
+    return exchange.push(ws, url, fingerprint=fingerprint or None)
 
 
-def pull(ws: Workspace, url: str) -> dict[str, Any]:
+def pull(ws: Workspace, url: str, fingerprint: str | None = None) -> dict[str, Any]:
     set_hub_url(ws, url)
-    return exchange.pull(ws, url)
+    return exchange.pull(ws, url, fingerprint=fingerprint or None)
+
+
+def hub_fingerprint(ws: Workspace, url: str) -> str | None:
+    """The hub certificate fingerprint this laptop pins for `url`, as people write it."""
+    from sync.transport.tls import display_fingerprint
+
+    saved = exchange.hub_fingerprint(ws, url) if url else None
+    return display_fingerprint(saved) if saved else None
 
 
 def row_label(ws: Workspace, table: str, row_id: str) -> tuple[str, str]:
@@ -203,8 +212,9 @@ def set_hub_url(ws: Workspace, url: str) -> None:
 
 
 def reachable(url: str) -> bool:
-    """Whether a hub answers at `url` (a short ping; no data is sent)."""
-    return bool(url) and hub_reachable(url, timeout=3.0)
+    """Whether a hub answers at `url` (a short ping; no data is sent, so neither its certificate
+    nor plain http is judged here: push and pull check them before sending anything)."""
+    return bool(url) and hub_reachable(url, timeout=3.0, insecure_http=True, verify_tls=False)
 
 
 def local_time(iso_value: str) -> dt.datetime | None:

@@ -53,6 +53,8 @@ MESSAGES: dict[str, str] = {
     "origin_unknown": "Nguồn giao nhiệm vụ “{value}” không hợp lệ; chọn city hoặc zone.",
     "attach_incomplete": "Đính kèm văn bản cần đủ: tệp (--attach), loại (--doc-type), số "
     "(--doc-number) và ngày (--doc-date).",
+    "sha256_invalid": "Mã tệp “{value}” không hợp lệ: cần đúng 64 chữ số hệ mười sáu (0–9, a–f), "
+    "như trong “cchc task show --json”.",
     "attachment_missing": "Chưa có tệp văn bản {value} trên máy này: tệp sẽ tới cùng gói đồng bộ "
     "của máy đã đính kèm.",
     "db_locked": "Cơ sở dữ liệu đang bận; hãy thử lại sau ít phút.",

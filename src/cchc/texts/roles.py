@@ -37,8 +37,6 @@ MESSAGES: dict[str, str] = {
     "budget_no_estimate": "Nhiệm vụ {task} chưa có dự toán của đơn vị chủ trì nên chưa thẩm định, "
     "phân bổ hay kiểm tra được.",
     "budget_check_note": "Hãy ghi kết quả kiểm tra việc sử dụng kinh phí (--note).",
-    "attachment_hash_invalid": "Mã tệp văn bản không hợp lệ (cần đúng 64 chữ số hex thường); "
-    "không mở tệp nào.",
     "not_permitted": "Máy này (vai trò {role}, đơn vị {units}) không được {action}{unit}. "
     "Không có gì được ghi; các máy khác cũng sẽ từ chối thay đổi đó khi đồng bộ.",
 }

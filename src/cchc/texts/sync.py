@@ -131,6 +131,7 @@ CLI: dict[str, str] = {
     "certified": "Đã cấp chứng nhận cho máy {site_id} (vai trò {role}, đơn vị {units}); "
     "tệp: {path}",
     "installed": "Đã cài khoá gốc {root_fingerprint}. Máy này: vai trò {role}, đơn vị {units}.",
+    "installed_hub": "Máy chủ đồng bộ của Thành phố: {url} (đã ghi nhớ mã nhận dạng chứng chỉ).",
     "revoked": "Đã thu hồi {count} khoá của máy {site_id}. Hãy gửi gói đồng bộ để các máy khác "
     "biết.",
     "exported": "Đã ghi gói đồng bộ:",
@@ -163,6 +164,62 @@ CLI: dict[str, str] = {
     "bị từ chối {rejected}.",
     "pulled_nothing": "Máy chủ {url} không có gì mới cho máy này.",
     "serving": "Máy chủ đồng bộ đang chạy tại {url} (Ctrl+C để dừng).",
+    "serving_fingerprint": "Mã nhận dạng chứng chỉ TLS của máy chủ (SHA-256), gửi kèm tệp tin "
+    "cậy cho các máy: {fingerprint}",
+    "serving_plain": "Cảnh báo: máy chủ nhận kết nối từ máy khác mà không có TLS; hãy dùng "
+    "--tls-cert và --tls-key.",
+    "hub_cert_made": "Đã tạo chứng chỉ {cert} và khoá {key} (giữ kín tệp khoá).",
+    "tls_pair": "Cần cả --tls-cert và --tls-key.",
+    "encrypt_conflict": "Không thể dùng --encrypt-to cùng với --no-encrypt.",
     "emails_written": "Đã ghi {count} thư (.eml) gửi {to}:",
     "emails_sent": "Đã gửi {count} thư tới {to}.",
 }
+
+
+#: Carrier (hub, TLS) refusals by code: the transport's own code, or the hub's `remote_code`.
+TRANSPORT: dict[str, str] = {
+    "unsigned": "Máy chủ chỉ nhận yêu cầu có chữ ký của máy đã được chứng nhận.",
+    "bad_signature": "Máy chủ không kiểm tra được chữ ký của yêu cầu ({detail}).",
+    "stale_signature": "Đồng hồ của máy này lệch quá nhiều so với máy chủ; hãy chỉnh lại giờ "
+    "({detail}).",
+    "replayed": "Máy chủ từ chối một yêu cầu bị gửi lặp lại ({detail}).",
+    "untrusted_key": "Máy chủ không nhận khoá của máy này: chưa được Thành phố chứng nhận hoặc "
+    "đã bị thu hồi. Hãy liên hệ Văn phòng Thành phố ({detail}).",
+    "too_many_uploads": "Máy này đang có quá nhiều lần gửi dở trên máy chủ; hãy thử lại sau "
+    "({detail}).",
+    "quota_exceeded": "Dung lượng gửi dở của máy này trên máy chủ đã hết; hãy thử lại sau "
+    "({detail}).",
+    "plain_http_refused": "Không gửi dữ liệu không mã hoá (http://) tới máy khác; hãy dùng "
+    "địa chỉ https:// cùng mã nhận dạng chứng chỉ của máy chủ ({detail}).",
+    "hub_cannot_start": "Không khởi động được máy chủ đồng bộ: cổng đang được dùng, không có "
+    "quyền, hoặc không đọc được chứng chỉ TLS ({detail}).",
+    "bad_fingerprint": "Mã nhận dạng chứng chỉ không hợp lệ: cần đủ 64 chữ số hệ 16 (có thể "
+    "có dấu hai chấm) ({detail}).",
+    "tls_pin_mismatch": "Chứng chỉ của máy chủ không khớp với mã nhận dạng đã được cấp: có thể "
+    "đang kết nối nhầm hoặc bị giả mạo. KHÔNG gửi dữ liệu; hãy gọi Văn phòng Thành phố "
+    "({detail}).",
+    "transport_error": "Không đọc được ({detail}).",
+    "not_a_bundle": "Không phải gói dữ liệu đồng bộ ({detail}).",
+    "part_corrupt": "Phần của gói bị hỏng hoặc bị sửa ({detail}).",
+    "parts_missing": "Gói chưa đủ các phần ({detail}).",
+    "hash_mismatch": "Các phần ghép lại không đúng gói đã báo ({detail}).",
+    "unknown_version": "Phần của gói do phiên bản phần mềm mới hơn tạo ra; hãy cập "
+    "nhật phần mềm ({detail}).",
+    "too_large": "Vượt quá giới hạn cho phép nên không nhập ({detail}).",
+    "unsafe_file": "Bỏ qua vì không phải tệp thường (liên kết tượng trưng hoặc thiết "
+    "bị) ({detail}).",
+}
+
+
+def transport_message(err: Exception) -> str | None:
+    """The Vietnamese message of a carrier refusal we know, else None (the caller's default)."""
+    params = getattr(err, "params", {}) or {}
+    code = params.get("remote_code") or getattr(err, "code", None)
+    text = TRANSPORT.get(str(code))
+    return text.format(detail=str(err)) if text else None
+
+
+def import_refusal(err: Exception) -> str:
+    """The Vietnamese message of a carrier refusal met on one input of an import (a file, a
+    part, a mail): the file is named, its bytes never quoted."""
+    return transport_message(err) or TRANSPORT["transport_error"].format(detail=str(err))

@@ -63,7 +63,9 @@ SYNC = {
     "email_to_missing": "Hãy nhập địa chỉ thư nhận.",
     # http
     "http_heading": "Đồng bộ qua mạng (máy chủ của Thành phố)",
-    "hub_url": "Địa chỉ máy chủ đồng bộ (ví dụ http://10.0.0.5:8765)",
+    "hub_url": "Địa chỉ máy chủ đồng bộ (ví dụ https://10.0.0.5:8443)",
+    "hub_fingerprint": "Mã nhận dạng chứng chỉ của máy chủ (SHA-256, Thành phố cấp kèm tệp tin "
+    "cậy; chỉ cần nhập một lần)",
     "check": "Kiểm tra kết nối",
     "link_unknown": "Chưa kiểm tra kết nối",
     "link_up": "Kết nối được với máy chủ — có thể đồng bộ ngay",

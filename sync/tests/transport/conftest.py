@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from sync.transport import HubServer, sha256_hex
+from sync.signing import SigningKey
+from sync.transport import ClientIdentity, HubServer, sha256_hex
 
 
 @dataclass
@@ -108,22 +109,37 @@ def smtp_sink() -> Iterator[SmtpSink]:
 
 @dataclass
 class HubCalls:
-    """What the hub's callables saw: every import (data, sender) and every export request."""
+    """What the hub's callables saw: every import (data, sender) and every export request.
+
+    `keys` is the hub's stand-in trust store: the public keys certified for each site.
+    """
 
     imported: list[tuple[bytes, str]] = field(default_factory=list)
     exported_for: list[str] = field(default_factory=list)
     outgoing: bytes = b""
     fail_import: bool = False
+    keys: dict[str, set[bytes]] = field(default_factory=dict)
 
-    def on_bundle(self, data: bytes, sender: str) -> dict[str, Any]:
+    def on_bundle(self, path: Path, sender: str) -> dict[str, Any]:
         if self.fail_import:
             raise RuntimeError("database is locked")
+        data = path.read_bytes()
         self.imported.append((data, sender))
         return {"applied": 1, "sha256": sha256_hex(data), "sender": sender}
 
     def bundle_for(self, peer: str) -> bytes:
         self.exported_for.append(peer)
         return self.outgoing
+
+    def check_key(self, site: str, public_key: bytes) -> None:
+        if public_key not in self.keys.get(site, set()):
+            raise PermissionError(f"no certificate for this key and site {site!r}")
+
+    def certify(self, site: str) -> ClientIdentity:
+        """A fresh real Ed25519 key for `site`, known to this hub."""
+        ident = ClientIdentity(site, SigningKey.generate())
+        self.keys.setdefault(site, set()).add(ident.key.public)
+        return ident
 
 
 @pytest.fixture
@@ -135,7 +151,11 @@ def make_hub(
     def make(**kwargs: Any) -> tuple[HubServer, HubCalls]:
         calls = HubCalls()
         hub = HubServer(
-            calls.on_bundle, calls.bundle_for, tmp_path_factory.mktemp("hub"), **kwargs
+            calls.on_bundle,
+            calls.bundle_for,
+            calls.check_key,
+            tmp_path_factory.mktemp("hub"),
+            **kwargs,
         ).start()
         hubs.append(hub)
         return hub, calls

@@ -138,18 +138,19 @@ def test_well_formed_parts_that_do_not_hash_to_the_bundle_are_refused_and_droppe
 ) -> None:
     claimed = hashlib.sha256(b"the real bundle").digest()
     store = PartStore(tmp_path)
-    store.add(_forge(1, 2, 6, claimed, b"abc"))
+    room = MIN_PART_SIZE - HEADER_SIZE
+    store.add(_forge(1, 2, 2 * room, claimed, b"a" * room))
     with pytest.raises(HashMismatch):
-        store.add(_forge(2, 2, 6, claimed, b"xyz"))
+        store.add(_forge(2, 2, 2 * room, claimed, b"x" * room))
     assert store.status() == []
 
 
 def test_parts_disagreeing_on_bundle_size_are_refused(tmp_path: Path) -> None:
     sha = hashlib.sha256(b"abcdef").digest()
     store = PartStore(tmp_path)
-    store.add(_forge(1, 2, 6, sha, b"abc"))
+    store.add(_forge(1, 2, 1900, sha, b"a" * 1000))
     with pytest.raises(PartCorrupt) as info:
-        store.add(_forge(2, 2, 7, sha, b"defg"), "odd.cchc")
+        store.add(_forge(2, 2, 2000, sha, b"d" * 1000), "odd.cchc")
     assert info.value.params["reason"] == "disagrees with staged parts"
 
 

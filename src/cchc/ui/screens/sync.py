@@ -14,7 +14,7 @@ from cchc.domain.errors import CchcError
 from cchc.services import exchange, sync_view
 from cchc.services.exchange import ImportReport
 from cchc.texts.errors import message
-from cchc.texts.sync import clock_ahead_text, rejection_reason, sync_message
+from cchc.texts.sync import clock_ahead_text, rejection_reason, sync_message, transport_message
 from cchc.texts.ui import COMMON, NAV
 from cchc.texts.ui_sync import COLUMN_LABELS, ROLE_LABELS, ROW_LABELS, SYNC, group_fingerprint
 from cchc.ui.context import AppContext
@@ -82,6 +82,7 @@ class SyncScreen:
         self.email_result = ft.Column(spacing=2, tight=True)
         # http
         self.hub_url = ft.TextField(label=SYNC["hub_url"], expand=True, dense=True)
+        self.hub_fingerprint = ft.TextField(label=SYNC["hub_fingerprint"], expand=True, dense=True)
         self.link_icon = ft.Icon(ft.Icons.HELP_OUTLINE, color=ft.Colors.BLUE_GREY_400)
         self.link_text = ft.Text(SYNC["link_unknown"])
         self.http_progress = ft.ProgressBar(visible=False)
@@ -98,6 +99,7 @@ class SyncScreen:
             self.email_folder,
             self.email_part,
             self.hub_url,
+            self.hub_fingerprint,
             self.trust_file,
             self.root_typed,
         ):
@@ -117,6 +119,9 @@ class SyncScreen:
         saved_url = self.ctx.call(sync_view.hub_url)
         if saved_url and not self.hub_url.value:
             self.hub_url.value = saved_url
+        if self.hub_url.value and not self.hub_fingerprint.value:
+            pinned = self.ctx.call(sync_view.hub_fingerprint, self.hub_url.value.strip())
+            self.hub_fingerprint.value = pinned or ""
         if self.hub_url.value:
             self._probe(self.hub_url.value.strip(), remember=False)
         export_buttons: list[ft.Control] = [
@@ -184,6 +189,7 @@ class SyncScreen:
                         section(
                             SYNC["http_heading"],
                             ft.Row([tagged("sync-hub-url", self.hub_url)]),
+                            ft.Row([tagged("sync-hub-fingerprint", self.hub_fingerprint)]),
                             ft.Row(
                                 [
                                     tagged(
@@ -356,7 +362,8 @@ class SyncScreen:
             except SyncError as err:
                 return _Failed(sync_message(err))
             except TransportError as err:
-                return _Failed(SYNC["transport_failed"].format(error=err))
+                known = transport_message(err)
+                return _Failed(known or SYNC["transport_failed"].format(error=err))
             except OSError as err:
                 return _Failed(COMMON["unexpected"].format(error=err))
 
@@ -668,7 +675,8 @@ class SyncScreen:
             if not sync_view.reachable(url):
                 return _Failed(SYNC["link_down"])
             fn = sync_view.push if direction == "push" else sync_view.pull
-            result: dict[str, Any] | _Failed = self._guard(lambda: self.ctx.call(fn, url))()
+            pin = (self.hub_fingerprint.value or "").strip() or None
+            result: dict[str, Any] | _Failed = self._guard(lambda: self.ctx.call(fn, url, pin))()
             return result
 
         def done(result: dict[str, Any] | _Failed) -> None:

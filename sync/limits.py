@@ -1,0 +1,25 @@
+"""Every bound the engine and its carriers put on what they read from outside (SPEC.md section 7,
+"Limits"; TRANSPORT.md "Limits").
+
+Each is checked before the memory it guards is allocated, and an excess is refused with
+``TooLarge`` (code ``too_large``) naming the limit, never quoting the bytes that broke it.
+"""
+
+from __future__ import annotations
+
+MiB = 1024 * 1024
+
+#: a whole bundle, as a file or assembled from parts
+MAX_BUNDLE_BYTES = 256 * MiB
+#: sections in a bundle (or in its decrypted content)
+MAX_SECTIONS = 100_000
+#: the uncompressed body of one segment (its declared ``raw_len``)
+MAX_SEGMENT_BODY = 64 * MiB
+#: the uncompressed bodies of all segments of one bundle, together
+MAX_BUNDLE_BODY = 256 * MiB
+#: entries in one segment
+MAX_SEGMENT_ENTRIES = 1_000_000
+#: nesting of arrays and objects in any JSON a bundle carries (header, seen vector, certificate)
+MAX_JSON_DEPTH = 16
+#: length of any one JSON text in a bundle (a header is ~300 bytes, a seen vector ~50 per site)
+MAX_JSON_BYTES = 1024 * 1024
