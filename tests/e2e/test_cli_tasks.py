@@ -232,7 +232,7 @@ def test_a_units_laptop_refuses_edits_the_other_copies_would_refuse(db):
         "--lead", "vp_ubnd", "--timeframe", "Quý III/2026", "--source-number", "12/UBND-NC",
         "--source-date", "02/03/2026", "--source-issuer", "UBND đặc khu", env=NOW,
     )  # fmt: skip
-    assert added.returncode != 0 and "chỉ thêm được nhiệm vụ do" in added.stderr
+    assert added.returncode == 2 and "không được giao nhiệm vụ ngoài kế hoạch" in added.stderr
     assert table_dump(db) == before
 
     # the office that leads adds a task with tthcc as partner

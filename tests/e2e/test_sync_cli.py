@@ -112,16 +112,17 @@ def test_islands_and_city_converge_by_folder_email_and_http(
     run_cchc("--db", str(city), "sync", "import", *emls, check=True)
     assert (progress(city, 1), progress(city, 3)) == (50, 30)
 
-    # 3. a change out of the laptop's certified scope is refused on the laptop itself (its
-    # certificate decides, not only its unit setting); written straight into the file, it is
-    # refused and reported by the city, with a non-zero exit
+    # 3. a change out of the sender's scope: vp's laptop refuses it, as its certificate says;
+    # written into its file behind the app's back, the city refuses it and reports it, with a
+    # non-zero exit
     local = run_cchc("--db", str(vp), "task", "update", "1", "--progress", "90", "--by", "Lan",
                      env=NOW)  # fmt: skip
-    assert local.returncode == 2
-    assert "Không có gì được lưu" in local.stderr
+    assert local.returncode == 2 and "do đơn vị khác chủ trì" in local.stderr
     assert progress(vp, 1) == 50
-    with sqlite3.connect(vp) as raw:
-        raw.execute("UPDATE tasks SET progress = 90 WHERE stt = 1")
+    tamper = sqlite3.connect(vp)
+    tamper.execute("UPDATE tasks SET progress = 90 WHERE stt = 1")
+    tamper.commit()
+    tamper.close()
     out_of_scope = tmp_path / "oos"
     run_cchc("--db", str(vp), "sync", "export", "--to", str(out_of_scope), check=True)
     refused = run_cchc("--db", str(city), "sync", "import", *map(str, out_of_scope.iterdir()))

@@ -289,6 +289,6 @@ def test_only_the_consolidator_forwards_on_a_laptop_set_to_a_unit(ws):
     ws.set_setting("unit_code", "tthcc")
     with pytest.raises(InvalidInput) as info:
         am.forward(ws, prop.id, by="B")
-    assert info.value.key == "amendment_forwarder"
+    assert info.value.key == "not_permitted"
     ws.set_setting("unit_code", "vhxh")
     assert am.forward(ws, prop.id, by="B").status == "forwarded"

@@ -30,6 +30,7 @@ from cchc.services import targets as target_service
 from cchc.services.reports import ReportView
 from cchc.texts import reports as T
 from cchc.texts.plan import NARRATIVE_GUIDE
+from cchc.texts.roles import CLI as ROLE_CLI
 
 F = TypeVar("F", bound=Callable[..., Any])
 PERIOD_HELP = "2026-01 … 2026-12, 2026-Q1 … 2026-Q4, 2026-H1, 2026-9M, 2026"
@@ -479,6 +480,98 @@ def budget_set(
         click.echo(T.CLI["budget_saved"].format(task=line.stt or line.task_id[:8]))
 
 
+@budget_group.command("appraise")
+@click.argument("task_ref")
+@click.option("--amount", required=True, help="Amount appraised, in đồng.")
+@click.option("--date", "date_", required=True, metavar="DD/MM/YYYY", help="Day appraised.")
+@click.option("--note", help="Phòng Tài chính's finding.")
+@click.option(
+    "--submitted-on", metavar="DD/MM/YYYY", help="Day submitted to UBND đặc khu for decision."
+)
+@click.option("--by", help="Officer's name.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+@translate_errors
+def budget_appraise(
+    state: State,
+    task_ref: str,
+    amount: str,
+    date_: str,
+    note: str | None,
+    submitted_on: str | None,
+    by: str | None,
+    as_json: bool,
+) -> None:
+    """Phòng Tài chính appraises a unit's estimate and submits it to UBND đặc khu.
+
+    Example: cchc budget appraise 4 --amount 14.000.000 --date 10/03/2026 --submitted-on 12/03/2026
+    """
+    with state.workspace() as ws:
+        line = budget_service.appraise(
+            ws, task_ref, amount=amount, on=date_, note=note, submitted_on=submitted_on, by=by
+        )
+    _budget_done(line, as_json, "budget_appraised")
+
+
+@budget_group.command("allocate")
+@click.argument("task_ref")
+@click.option("--amount", required=True, help="Amount allocated by UBND đặc khu, in đồng.")
+@click.option("--decision-number", required=True, help="Decision number, e.g. 52/QĐ-UBND.")
+@click.option("--decision-date", required=True, metavar="DD/MM/YYYY", help="Decision date.")
+@click.option("--by", help="Officer's name.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+@translate_errors
+def budget_allocate(
+    state: State,
+    task_ref: str,
+    amount: str,
+    decision_number: str,
+    decision_date: str,
+    by: str | None,
+    as_json: bool,
+) -> None:
+    """Record the allocation UBND đặc khu decided (leadership, or Phòng Tài chính recording it).
+
+    Example: cchc budget allocate 4 --amount 12.000.000 --decision-number 52/QĐ-UBND
+    --decision-date 25/03/2026
+    """
+    with state.workspace() as ws:
+        line = budget_service.allocate(
+            ws,
+            task_ref,
+            amount=amount,
+            decision_number=decision_number,
+            decision_date=decision_date,
+            by=by,
+        )
+    _budget_done(line, as_json, "budget_allocated")
+
+
+@budget_group.command("check")
+@click.argument("task_ref")
+@click.option("--date", "date_", required=True, metavar="DD/MM/YYYY", help="Day checked.")
+@click.option("--note", required=True, help="What the check found.")
+@click.option("--by", help="Officer's name.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_state
+@translate_errors
+def budget_check(
+    state: State, task_ref: str, date_: str, note: str, by: str | None, as_json: bool
+) -> None:
+    """Phòng Tài chính records its check of a unit's spending on a task."""
+    with state.workspace() as ws:
+        line = budget_service.check_spending(ws, task_ref, on=date_, note=note, by=by)
+    _budget_done(line, as_json, "budget_checked")
+
+
+def _budget_done(line: budget_service.BudgetLine, as_json: bool, key: str) -> None:
+    if as_json:
+        echo_json(line)
+    else:
+        click.echo(ROLE_CLI[key].format(task=line.stt or line.task_id[:8]))
+
+
 def _money(value: int | None) -> str:
     return "–" if value is None else f"{value:,}".replace(",", ".")
 
@@ -586,8 +679,10 @@ def amendment_forward(state: State, amendment_id: str, by: str | None) -> None:
 @amendment_group.command("decide")
 @click.argument("amendment_id")
 @click.option("--approve/--reject", required=True, help="UBND đặc khu's decision.")
-@click.option("--number", required=True, help="Decision number, e.g. 45/QĐ-UBND.")
-@click.option("--date", "date_", required=True, metavar="DD/MM/YYYY", help="Decision date.")
+@click.option("--decision-number", "--number", "number", required=True, help="e.g. 45/QĐ-UBND.")
+@click.option(
+    "--decision-date", "--date", "date_", required=True, metavar="DD/MM/YYYY", help="Its date."
+)
 @click.option("--by", help="Officer's name.")
 @pass_state
 @translate_errors
@@ -596,7 +691,8 @@ def amendment_decide(
 ) -> None:
     """Record UBND đặc khu's decision; an approval changes the plan's task (with history).
 
-    Example: cchc amendment decide 9c1e… --approve --number 45/QĐ-UBND --date 20/03/2026
+    Example: cchc amendment decide 9c1e… --approve --decision-number 45/QĐ-UBND
+    --decision-date 20/03/2026
     """
     with state.workspace() as ws:
         view = amendment_service.decide(

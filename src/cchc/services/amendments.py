@@ -1,7 +1,9 @@
-"""Amendments to the plan: a unit proposes adding, changing or dropping a task (with its reason);
-Phòng Văn hóa - Xã hội forwards the proposal; UBND đặc khu decides (decision number and date).
-The plan's tasks change only when an approved decision is recorded, and each change is written to
-the task's history with the decision's number."""
+"""Amendments to the plan (seed line 229): a unit proposes adding, changing or dropping a task
+(with its reason); Phòng Văn hóa - Xã hội forwards the proposal; UBND đặc khu decides (decision
+number and date), recorded by its leadership or by the city. The plan's tasks change only when an
+approved decision is recorded, and each change is written to the task's history with the
+decision's number. Each step is refused, before anything is written, on a laptop whose role may
+not take it (services.permissions), as every other copy would refuse it."""
 
 from __future__ import annotations
 
@@ -15,9 +17,11 @@ from pydantic import BaseModel
 from cchc.domain.dates import parse_vn_date
 from cchc.domain.errors import Conflict, InvalidInput, NotFound
 from cchc.domain.plan import AREA_CODES
+from cchc.domain.roles import Action
 from cchc.domain.text import nfc
 from cchc.domain.timeframe import parse_timeframe
-from cchc.services.tasks import UNIT_KEY, get_task, history_row, officer_name, resolve_unit
+from cchc.services.permissions import require
+from cchc.services.tasks import get_task, history_row, officer_name, resolve_unit
 from cchc.services.workspace import Workspace
 from cchc.store import reports_repo as repo
 from cchc.store import tasks_repo
@@ -101,6 +105,7 @@ def propose(
 ) -> AmendmentView:
     """A unit's proposal to add, change or drop a task of the plan."""
     unit_row = resolve_unit(ws, unit)
+    require(ws, Action.AMENDMENT_PROPOSE, str(unit_row["code"]))
     if action not in ACTIONS:
         raise InvalidInput("amendment_action", value=action)
     why = nfc((reason or "").strip())
@@ -166,9 +171,7 @@ def forward(ws: Workspace, ref: str, *, by: str | None = None) -> AmendmentView:
         raise Conflict(
             "amendment_state", ref=amendment.id[:8], status=amendment.status, action="forward"
         )
-    local = ws.setting(UNIT_KEY)
-    if local and resolve_unit(ws, local)["role"] != "consolidator":
-        raise InvalidInput("amendment_forwarder", value=resolve_unit(ws, local)["name"])
+    require(ws, Action.AMENDMENT_FORWARD)
     actor = officer_name(ws, by)
     with transaction(ws.db):
         repo.update(
@@ -189,7 +192,9 @@ def decide(
     date: str,
     by: str | None = None,
 ) -> AmendmentView:
-    """Record UBND đặc khu's decision; an approval applies the change to the plan's tasks."""
+    """Record UBND đặc khu's decision; an approval applies the change to the plan's tasks. The
+    decision is written first, so every copy reads it before the task changes it allows."""
+    require(ws, Action.AMENDMENT_DECIDE)
     amendment = get_amendment(ws, ref)
     if amendment.status != "forwarded":
         raise Conflict(
@@ -213,10 +218,13 @@ def decide(
             "decided_by": actor,
             "decided_at": now,
         }
-        if approve:
-            task_id = _apply(ws, amendment, actor, now, tag)
-            values["task_id"] = task_id
+        new_task = uuid.uuid4().hex if approve and amendment.action == "add" else None
+        if new_task is not None:
+            values["task_id"] = new_task
+            conn.execute("PRAGMA defer_foreign_keys = ON")  # the task follows in this transaction
         repo.update(conn, "amendments", amendment.id, values)
+        if approve:
+            _apply(ws, amendment, actor, now, tag, new_task)
     return get_amendment(ws, amendment.id)
 
 
@@ -224,14 +232,22 @@ def _history(task_id: str, at: str, actor: str, field: str | None, old: Any, new
     return history_row(task_id, at, actor, "amended", field, old, new)
 
 
-def _apply(ws: Workspace, amendment: AmendmentView, actor: str, now: str, tag: str) -> str:
+def _apply(
+    ws: Workspace,
+    amendment: AmendmentView,
+    actor: str,
+    now: str,
+    tag: str,
+    new_task: str | None,
+) -> str:
     """Change the plan's tasks as the approved amendment says; return the task's id."""
     conn = ws.db.conn
     proposal = amendment.proposal
     if amendment.action == "add":
         lead = resolve_unit(ws, proposal["lead"])
         deadline = parse_timeframe(proposal["timeframe"])
-        task_id = uuid.uuid4().hex
+        assert new_task is not None
+        task_id = new_task
         tasks_repo.insert_row(
             conn,
             "tasks",

@@ -1,5 +1,10 @@
-"""Budget per task: the lead unit's estimate (sent to Phòng Tài chính in Q1), the amount UBND đặc
-khu approved, and what was spent; totals by area, by unit and overall. Amounts in đồng."""
+"""Budget per task, as the plan's procedure goes (seed lines 179, 207–211): the lead unit
+estimates and sends to Phòng Tài chính in Q1 (``set_budget``); Phòng Tài chính appraises every
+estimate and submits it to UBND đặc khu (``appraise``); UBND đặc khu decides the allocation, which
+its leadership or Phòng Tài chính records with the decision's number and date (``allocate``);
+Phòng Tài chính checks the spending (``check_spending``). Each step is refused, before anything
+is written, on a laptop whose role may not take it (services.permissions), as every other copy
+would refuse it. Totals by area, by unit and overall. Amounts in đồng."""
 
 from __future__ import annotations
 
@@ -11,13 +16,17 @@ from typing import Any
 from pydantic import BaseModel
 
 from cchc.domain.dates import parse_vn_date
-from cchc.domain.errors import InvalidInput
+from cchc.domain.errors import Conflict, InvalidInput
+from cchc.domain.roles import Action, Role
+from cchc.domain.text import nfc
+from cchc.services.permissions import laptop_authority, require
 from cchc.services.tasks import get_task, officer_name, resolve_unit
 from cchc.services.workspace import Workspace
 from cchc.store import reports_repo as repo
 from cchc.store.uow import transaction
 
 _MONEY = re.compile(r"^\d{1,3}([.,\s]\d{3})+$|^\d+$")
+_DECISION = re.compile(r"^\d+[a-zA-Z]?/(\d{4}/)?QĐ-[0-9A-Za-zĐđ.\-]+$")
 
 
 class BudgetLine(BaseModel):
@@ -36,6 +45,16 @@ class BudgetLine(BaseModel):
     spent: int | None
     note: str
     estimate_late: bool  # not sent to Phòng Tài chính by the end of Q1 of the plan's year
+    appraised: int | None = None
+    appraised_on: str | None = None
+    appraised_by: str | None = None
+    appraisal_note: str | None = None
+    submitted_on: str | None = None
+    decision_number: str | None = None
+    decision_date: str | None = None
+    allocated_by: str | None = None
+    spending_checked_on: str | None = None
+    spending_check_note: str | None = None
 
 
 class Totals(BaseModel):
@@ -58,6 +77,20 @@ class BudgetView(BaseModel):
     by_area: dict[str, Totals]
     by_unit: dict[str, Totals]
     total: Totals
+
+
+_PROCEDURE_COLUMNS = (
+    "appraised",
+    "appraised_on",
+    "appraised_by",
+    "appraisal_note",
+    "submitted_on",
+    "decision_number",
+    "decision_date",
+    "allocated_by",
+    "spending_checked_on",
+    "spending_check_note",
+)
 
 
 def parse_money(text: str) -> int:
@@ -97,6 +130,13 @@ def set_budget(
         values["note"] = note.strip()
     if not values:
         raise InvalidInput("budget_nothing")
+    unit_part = {"estimate", "spent", "estimate_sent_on", "note"} & set(values)
+    if unit_part:
+        require(ws, Action.BUDGET_ESTIMATE, task.lead_unit)
+    if {"approved", "approved_on"} & set(values):
+        found = laptop_authority(ws)
+        if found.source != "unset" and found.role != Role.CITY:
+            raise InvalidInput("budget_use_allocate")
     actor = officer_name(ws, by)
     conn = ws.db.conn
     current = repo.budget_of(conn, task.id)
@@ -127,7 +167,117 @@ def set_budget(
             repo.update(
                 conn, "budgets", current["id"], {**values, "updated_by": actor, "updated_at": now}
             )
-    return next(line for line in show_budget(ws).lines if line.task_id == task.id)
+    return _line(ws, task.id)
+
+
+def _line(ws: Workspace, task_id: str) -> BudgetLine:
+    return next(line for line in show_budget(ws).lines if line.task_id == task_id)
+
+
+def _estimated(ws: Workspace, task_ref: str) -> tuple[Any, dict[str, Any]]:
+    """The task and its budget row; a task without an estimate has nothing to appraise."""
+    task = get_task(ws, task_ref)
+    current = repo.budget_of(ws.db.conn, task.id)
+    if current is None or current.get("estimate") is None:
+        raise Conflict("budget_no_estimate", task=task.stt or task.id[:8])
+    return task, current
+
+
+def _past_date(ws: Workspace, text: str, field: str) -> str:
+    when = parse_vn_date(text, field)
+    if when > ws.today():
+        raise InvalidInput("decision_future", value=text)
+    return when.isoformat()
+
+
+def appraise(
+    ws: Workspace,
+    task_ref: str,
+    *,
+    amount: str,
+    on: str,
+    note: str | None = None,
+    submitted_on: str | None = None,
+    by: str | None = None,
+) -> BudgetLine:
+    """Phòng Tài chính appraises a unit's estimate (amount, date, note) and, when given, the
+    day it submitted it to UBND đặc khu."""
+    require(ws, Action.BUDGET_APPRAISE)
+    task, current = _estimated(ws, task_ref)
+    actor = officer_name(ws, by)
+    values: dict[str, Any] = {
+        "appraised": parse_money(amount),
+        "appraised_on": _past_date(ws, on, "appraised_on"),
+        "appraised_by": actor,
+    }
+    if note is not None:
+        values["appraisal_note"] = nfc(note.strip())
+    if submitted_on is not None:
+        values["submitted_on"] = _past_date(ws, submitted_on, "submitted_on")
+    return _write(ws, task.id, current, values, actor)
+
+
+def allocate(
+    ws: Workspace,
+    task_ref: str,
+    *,
+    amount: str,
+    decision_number: str,
+    decision_date: str,
+    by: str | None = None,
+) -> BudgetLine:
+    """Record the allocation UBND đặc khu decided (its decision's number and date): by its
+    leadership, or by Phòng Tài chính recording it."""
+    require(ws, Action.BUDGET_ALLOCATE)
+    task, current = _estimated(ws, task_ref)
+    number = nfc((decision_number or "").strip())
+    if not _DECISION.match(number):
+        raise InvalidInput("decision_number", value=decision_number)
+    decided_on = _past_date(ws, decision_date, "decision_date")
+    approved = parse_money(amount)
+    spent = current.get("spent")
+    if spent is not None and spent > approved:
+        raise InvalidInput(
+            "budget_spent_exceeds", spent=spent, approved=approved, task=task.stt or task.id[:8]
+        )
+    actor = officer_name(ws, by)
+    values = {
+        "approved": approved,
+        "approved_on": decided_on,
+        "decision_number": number,
+        "decision_date": decided_on,
+        "allocated_by": actor,
+    }
+    return _write(ws, task.id, current, values, actor)
+
+
+def check_spending(
+    ws: Workspace, task_ref: str, *, on: str, note: str, by: str | None = None
+) -> BudgetLine:
+    """Phòng Tài chính records that it checked a unit's spending of a task (date and finding)."""
+    require(ws, Action.BUDGET_CHECK)
+    task, current = _estimated(ws, task_ref)
+    finding = nfc((note or "").strip())
+    if not finding:
+        raise InvalidInput("budget_check_note")
+    values = {
+        "spending_checked_on": _past_date(ws, on, "checked_on"),
+        "spending_check_note": finding,
+    }
+    return _write(ws, task.id, current, values, officer_name(ws, by))
+
+
+def _write(
+    ws: Workspace,
+    task_id: str,
+    current: dict[str, Any],
+    values: dict[str, Any],
+    actor: str,
+) -> BudgetLine:
+    stamp = {"updated_by": actor, "updated_at": ws.now_iso()}
+    with transaction(ws.db):
+        repo.update(ws.db.conn, "budgets", current["id"], {**values, **stamp})
+    return _line(ws, task_id)
 
 
 def show_budget(ws: Workspace, *, unit: str | None = None) -> BudgetView:
@@ -155,6 +305,7 @@ def show_budget(ws: Workspace, *, unit: str | None = None) -> BudgetView:
             spent=r["spent"],
             note=r["note"],
             estimate_late=late(r["estimate_sent_on"]),
+            **{k: r.get(k) for k in _PROCEDURE_COLUMNS},
         )
         for r in repo.budgets(ws.db.conn)
         if unit_id is None or r["lead_unit_id"] == unit_id

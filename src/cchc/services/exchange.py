@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from cchc.domain.errors import CchcError, InvalidInput
+from cchc.domain.roles import ROLES as DOMAIN_ROLES
+from cchc.services.permissions import unit_authority
 from cchc.services.sync_policy import JUDGED_COLUMNS, TRACKED_TABLES, plan_policy
-from cchc.services.tasks import UNIT_KEY, resolve_unit
+from cchc.services.tasks import resolve_unit
 from cchc.services.workspace import Workspace
 from cchc.store.uow import set_commit_guard
 from sync import Engine, ImportResult, Signer, TableSpec
@@ -42,7 +44,7 @@ from sync.transport import (
 from sync.transport import pull as http_pull
 from sync.transport import push as http_push
 
-ROLES = ("unit", "consolidator", "city")
+ROLES = DOMAIN_ROLES
 
 
 class ChangeRefused(CchcError):
@@ -110,17 +112,16 @@ def install_capture(ws: Workspace) -> None:
 
 def local_signer(ws: Workspace, engine: Engine) -> Signer | None:
     """Who this laptop's changes are judged as: its certificate; before it is certified, the
-    unit it is set to, with that unit's role (what the city will certify it as); nobody when
-    neither is known (a fresh laptop, or the city before it makes its root)."""
+    unit it is set to, with the role that unit implies (services.permissions, what the city
+    will certify it as); nobody when neither is known (a fresh laptop, or the city before it
+    makes its root)."""
     me = engine.my_signer()
     if me is not None:
         return me
-    code = ws.setting(UNIT_KEY)
-    if not code:
+    found = unit_authority(ws)
+    if found is None:
         return None
-    unit = resolve_unit(ws, code)
-    role = unit["role"] if unit["role"] in ROLES else "unit"
-    return Signer(site=engine.site_id, key=engine.key.public, role=role, scope=(unit["code"],))
+    return Signer(site=engine.site_id, key=engine.key.public, role=found.role, scope=found.scope)
 
 
 @contextmanager

@@ -165,15 +165,10 @@ def set_local_profile(ws: Workspace, unit: str, officer: str) -> LocalProfile:
 
 
 def may_edit(ws: Workspace, task: TaskView) -> bool:
-    """Whether this laptop offers edits of `task`: a unit's laptop, the consolidating office's
-    included, edits the tasks its unit leads; the city edits any; a laptop not yet set to a unit
-    edits any. The task service refuses the rest too, as the sync policy (services.sync_policy)
-    does on import, so the screen never offers an edit that would bounce."""
-    code = ws.setting(task_service.UNIT_KEY)
-    here = next((u for u in units(ws) if u.code == code), None) if code else None
-    if here is None:
-        return True
-    return task_service.changes_any_task({"code": here.code, "role": here.role}, task.lead_unit)
+    """Whether this laptop offers edits of `task`: the same rule the task service and the sync
+    policy apply (services.permissions: this laptop's certificate, else its unit setting), so
+    the screen never offers an edit that would bounce."""
+    return task_service.may_change_task(ws, task.lead_unit)
 
 
 def document_file(ws: Workspace, sha256: str) -> Path:

@@ -22,11 +22,13 @@ from cchc.domain.errors import Conflict, InvalidInput, NotFound
 from cchc.domain.figures import FIGURE_FIELDS, Figures, check, parse_value, sum_parallel
 from cchc.domain.periods import Period
 from cchc.domain.plan import AREA_CODES
+from cchc.domain.roles import Action
 from cchc.domain.status import Status, derive_state, local_today
 from cchc.domain.text import nfc
 from cchc.services import provenance as prov_service
 from cchc.services.periods import parse_period
-from cchc.services.tasks import UNIT_KEY, officer_name, resolve_unit
+from cchc.services.permissions import laptop_authority, require, scope_names
+from cchc.services.tasks import officer_name, resolve_unit
 from cchc.services.workspace import Workspace
 from cchc.store import reports_repo as repo
 from cchc.store import tasks_repo
@@ -288,6 +290,7 @@ def new_report(ws: Workspace, *, unit: str, period: str, by: str | None = None) 
     """Open a unit's draft report for a period, its tasks' status and progress pulled in."""
     per = parse_period(period)
     unit_row = reporting_unit(ws, unit)
+    require(ws, Action.REPORT_WRITE, str(unit_row["code"]))
     actor = officer_name(ws, by)
     existing = repo.reports(ws.db.conn, period=per.code, scope="unit", unit_id=unit_row["id"])
     if existing:
@@ -323,8 +326,25 @@ def _report_row(
     }
 
 
+def _writer(ws: Workspace, row: Mapping[str, Any]) -> None:
+    """Refuse, before anything is written, a report this laptop may not write (the sync policy's
+    rule: a unit's report by that unit, the zone's by the consolidator)."""
+    if row["scope"] == "zone":
+        _consolidator(ws)
+        return
+    code = next((u["code"] for u in repo.units(ws.db.conn) if u["id"] == row["unit_id"]), None)
+    require(ws, Action.REPORT_WRITE, code)
+
+
+def _consolidator(ws: Workspace) -> None:
+    found = laptop_authority(ws)
+    if not found.may(Action.REPORT_CONSOLIDATE):
+        raise InvalidInput("report_consolidator", value=scope_names(ws, found))
+
+
 def _editable(ws: Workspace, ref: str) -> dict[str, Any]:
     row = _find(ws, ref)
+    _writer(ws, row)
     if row["status"] != "draft":
         raise Conflict("report_locked", ref=row["id"][:8])
     return row
@@ -485,6 +505,7 @@ def submit_report(ws: Workspace, ref: str, *, by: str | None = None) -> ReportVi
 def revise_report(ws: Workspace, ref: str, *, by: str | None = None) -> ReportView:
     """A new draft revision of a submitted report; the submitted one stays as it was."""
     row = _find(ws, ref)
+    _writer(ws, row)
     conn = ws.db.conn
     if row["status"] != "submitted":
         raise Conflict("report_not_submitted", ref=row["id"][:8])
@@ -549,9 +570,7 @@ def consolidate(ws: Workspace, *, period: str, by: str | None = None) -> ReportV
     units that have not submitted are listed. A zone draft is rebuilt in place; once the zone
     report is submitted, consolidating again opens a new revision."""
     per = parse_period(period)
-    local = ws.setting(UNIT_KEY)
-    if local and resolve_unit(ws, local)["role"] != "consolidator":
-        raise InvalidInput("report_consolidator", value=resolve_unit(ws, local)["name"])
+    _consolidator(ws)
     actor = officer_name(ws, by)
     conn = ws.db.conn
     unit_rows = repo.reports(conn, period=per.code, scope="unit")

@@ -1,24 +1,37 @@
 """Who may write what, for the sync engine: the plan's rules (QĐ 07/QĐ-UBND, section IV).
 
-A site's certificate carries a role (``unit``, ``consolidator``, ``city``) and a scope: the codes
-of the units it speaks for. For each incoming row the engine asks ``plan_policy``:
+A site's certificate carries a role (``domain.roles``) and a scope: the codes of the units it
+speaks for. For each incoming row the engine asks ``plan_policy``, which judges the change on the
+row as it stands (``view.before``) and as proposed (the incoming ``values`` over it). The rules
+read, wherever they can, what the change itself says, so every copy gives the same answer
+whatever the order it receives things in:
 
-- the city (role ``city``) writes anything;
-- a unit writes the tasks it leads, and their budgets;
-- a unit that leads or partners a task may add progress updates, documents and history to it;
-- a unit writes its own unit reports and amendment proposals;
-- the consolidator (Phòng Văn hóa - Xã hội) also writes the zone's consolidated reports and may
-  forward any amendment proposal.
+- *the change's own columns*: a role may not write a column at all (a unit never writes
+  ``budgets.approved``), and an update (a change without ``~``) never carries an owner column
+  (``budgets.task_id``, ``reports.unit_id`` …): the capture records only changed columns;
+- *the owner as it stands*: who owns a row is its owner column as inserted, and a child row's
+  owner is read from its parent as it stands;
+- *transitions*: a status moves only along the plan's procedure (an amendment proposed →
+  forwarded → approved/rejected; a report draft → submitted, and a submitted report is locked).
 
-A refusal returns the Vietnamese reason that is logged and shown to the user.
+Rules of validity hold for every signer, the city included: history is append-only, blobs are
+never deleted and must be referenced by a document and stay under ``MAX_BLOB_BYTES``, a
+document's sha256 is 64 lowercase hex digits. Rules of authority spare the city, which may do
+anything. A refusal returns the Vietnamese reason that is logged and shown to the user.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
+from cchc.domain.errors import InvalidInput
+from cchc.domain.roles import Role
+from cchc.domain.text import fold
+from cchc.services.attachments import checked_sha256
 from cchc.texts.sync import POLICY
 from sync import ReadView, Signer
 from sync.encoding import Value
@@ -45,8 +58,162 @@ JUDGED_COLUMNS: dict[str, tuple[str, ...]] = {
     "reports": ("status",),
     "amendments": ("status",),
 }
-_TASK_CHILDREN = {"task_updates", "documents", "history"}
-_REPORT_CHILDREN = {"report_sections", "report_tasks", "report_figures"}
+
+#: The largest evidence file a laptop stores or relays (the one place this cap is stated).
+MAX_BLOB_BYTES = 25 * 1024 * 1024
+
+ALIVE = "~"
+
+#: Columns that say who owns a row: never changed once the row exists.
+OWNER_COLUMNS: dict[str, tuple[str, ...]] = {
+    "tasks": (),
+    "budgets": ("task_id",),
+    "reports": ("unit_id", "scope"),
+    "amendments": ("unit_id", "task_id"),
+    "task_updates": ("task_id",),
+    "documents": ("task_id",),
+    "history": ("task_id",),
+    "report_sections": ("report_id",),
+    "report_tasks": ("report_id",),
+    "report_figures": ("report_id",),
+}
+
+#: Columns naming the officer who acted: they may not name a unit outside the signer's scope.
+ACTOR_COLUMNS: dict[str, tuple[str, ...]] = {
+    "task_updates": ("officer",),
+    "documents": ("added_by",),
+    "history": ("actor",),
+    "budgets": ("updated_by", "appraised_by", "allocated_by"),
+    "amendments": ("proposed_by", "forwarded_by", "decided_by"),
+    "reports": ("created_by", "submitted_by", "signer_name"),
+}
+
+#: A task's own columns: what the lead unit tracks, and the plan's (changed only by the city, or
+#: by the leadership applying a decided amendment).
+TASK_TRACKING = frozenset({"status", "progress", "done_on", "updated_at"})
+TASK_PLAN = frozenset(
+    {
+        "stt",
+        "area",
+        "content",
+        "subitems",
+        "lead_unit_id",
+        "lead_text",
+        "partners",
+        "partner_unit_ids",
+        "timeframe",
+        "deadline_kind",
+        "window_start",
+        "due",
+        "cadence",
+        "timeframe_flagged",
+        "product",
+        "origin",
+        "source_number",
+        "source_date",
+        "source_issuer",
+        "created_at",
+    }
+)
+#: The task columns an approved amendment's proposal key may change.
+AMENDED_COLUMNS: dict[str, frozenset[str]] = {
+    "content": frozenset({"content"}),
+    "product": frozenset({"product"}),
+    "lead": frozenset({"lead_unit_id", "lead_text"}),
+    "timeframe": frozenset(
+        {"timeframe", "deadline_kind", "window_start", "due", "cadence", "timeframe_flagged"}
+    ),
+}
+
+#: Budget columns by who writes them.
+BUDGET_UNIT = frozenset({"task_id", "estimate", "estimate_sent_on", "spent", "note"})
+BUDGET_APPRAISAL = frozenset(
+    {"appraised", "appraised_on", "appraised_by", "appraisal_note", "submitted_on"}
+)
+BUDGET_ALLOCATION = frozenset(
+    {"approved", "approved_on", "decision_number", "decision_date", "allocated_by"}
+)
+BUDGET_CHECK = frozenset({"spending_checked_on", "spending_check_note"})
+BUDGET_COMMON = frozenset({"updated_by", "updated_at"})
+
+#: Amendment columns by step of the procedure.
+AMENDMENT_PROPOSAL = frozenset(
+    {"unit_id", "action", "task_id", "proposal", "reason", "proposed_by", "proposed_at"}
+)
+AMENDMENT_FORWARD = frozenset({"forwarded_by", "forwarded_at"})
+AMENDMENT_DECISION = frozenset({"decision_number", "decision_date", "decided_by", "decided_at"})
+DECIDED = ("approved", "rejected")
+
+#: Rows only the city deletes (the plan's records); blobs and history nobody deletes.
+CITY_DELETES = frozenset({"tasks", "reports", "budgets", "amendments", "documents", "task_updates"})
+_REPORT_CHILDREN = frozenset({"report_sections", "report_tasks", "report_figures"})
+_TASK_CHILDREN = frozenset({"task_updates", "documents", "history"})
+
+
+@dataclass
+class Change:
+    """One incoming row: who sends it, the row as it stands and the values proposed."""
+
+    signer: Signer
+    table: str
+    row_id: str
+    values: dict[str, Value]
+    view: ReadView
+    before: dict[str, Any] | None = None
+    cols: frozenset[str] = field(default_factory=frozenset)
+
+    def __post_init__(self) -> None:
+        self.before = self.view.before(self.table, self.row_id)
+        self.cols = frozenset(c for c in self.values if c != ALIVE)
+
+    @property
+    def inserts(self) -> bool:
+        return self.values.get(ALIVE) == 0
+
+    @property
+    def created(self) -> bool:
+        """Made by this segment: inserted, or inserted and deleted again (a row made and deleted
+        in one segment has no other trace than its own columns)."""
+        return ALIVE in self.values and self.before is None
+
+    @property
+    def deletes(self) -> bool:
+        return self.values.get(ALIVE) == 1
+
+    @property
+    def city(self) -> bool:
+        return self.signer.role == Role.CITY
+
+    @property
+    def after(self) -> dict[str, Any]:
+        """The row as proposed: as it stands with the incoming columns over it."""
+        return {**(self.before or {}), **{c: self.values[c] for c in self.cols}}
+
+    def owner(self, column: str) -> Any:
+        """An owner column: as inserted, else as it stands."""
+        if self.inserts or self.before is None:
+            return self.values.get(column)
+        return self.before.get(column)
+
+    def written(self, columns: Iterable[str]) -> set[str]:
+        """The columns of ``columns`` this change writes (an insert writes its non-empty ones)."""
+        found = self.cols & frozenset(columns)
+        if self.created:
+            return {c for c in found if self.values[c] not in (None, "")}
+        return set(found)
+
+    def covers(self, unit_code: str | None) -> bool:
+        return unit_code is not None and self.signer.covers_unit(unit_code)
+
+    @property
+    def scope(self) -> list[str]:
+        return list(self.signer.scope)
+
+    def refuse(self, key: str, **fields: Any) -> str:
+        return POLICY[key].format(table=self.table, row_id=self.row_id, scope=self.scope, **fields)
+
+
+# ---------------------------------------------------------------------- lookups
 
 
 def _unit_code(view: ReadView, unit_id: Any) -> str | None:
@@ -55,13 +222,39 @@ def _unit_code(view: ReadView, unit_id: Any) -> str | None:
     key = ("unit", unit_id)
     if key not in view.cache:
         rows = view.query("SELECT code FROM units WHERE id = ?", (unit_id,))
-        view.cache[key] = str(rows[0][0]) if rows else str(unit_id)
-    return str(view.cache[key])
+        view.cache[key] = str(rows[0][0]) if rows else None
+    found = view.cache[key]
+    return None if found is None else str(found)
+
+
+def _unit_names(view: ReadView) -> dict[str, str]:
+    """Every unit's code, name and aliases, folded → the unit's code."""
+    if "unit_names" not in view.cache:
+        names: dict[str, str] = {}
+        for code, name, aliases in view.query("SELECT code, name, aliases FROM units"):
+            try:
+                others = [str(a) for a in json.loads(aliases or "[]")]
+            except (TypeError, ValueError):
+                others = []
+            for text in (code, name, *others):
+                names[fold(str(text))] = str(code)
+        view.cache["unit_names"] = names
+    return dict(view.cache["unit_names"])
+
+
+def _parent(view: ReadView, table: str, row_id: Any) -> dict[str, Any] | None:
+    """A parent row as it stands; one not stored yet is read with the incoming values (even
+    when they delete it: a child deleted with its parent is judged by the parent as it stood)."""
+    if row_id is None:
+        return None
+    return view.before(table, str(row_id)) or view.last(table, str(row_id))
 
 
 def _task_units(view: ReadView, task_id: Any) -> tuple[str | None, list[str]]:
-    """The lead's code and the partners' codes of a task (as it stands with incoming values)."""
-    task = view.row("tasks", str(task_id)) if task_id is not None else None
+    """The lead's code and the partners' codes of a task as it stands (stored: a task a
+    non-city site may add rows to always exists before them, so nothing arriving with the rows
+    can vouch for them)."""
+    task = view.before("tasks", str(task_id)) if task_id is not None else None
     if task is None:
         return None, []
     lead = _unit_code(view, task.get("lead_unit_id"))
@@ -73,72 +266,327 @@ def _task_units(view: ReadView, task_id: Any) -> tuple[str | None, list[str]]:
     return lead, partners
 
 
+def _incoming_ids(view: ReadView, table: str) -> list[str]:
+    """The ids of ``table``'s rows in the segment being judged (what the view lays over)."""
+    incoming = getattr(view, "incoming", None)
+    if callable(incoming):
+        return [str(r) for r in incoming(table)]
+    overlay = getattr(view, "overlay", None) or {}
+    return [str(r) for (t, r) in overlay if t == table]
+
+
+def _approved_amendments(view: ReadView, task_id: str) -> list[dict[str, Any]]:
+    """The approved amendments of ``task_id`` decided in the segment being judged."""
+    key = ("approved_amendments",)
+    if key not in view.cache:
+        found: dict[str, list[dict[str, Any]]] = {}
+        for amendment_id in _incoming_ids(view, "amendments"):
+            row = view.row("amendments", amendment_id)
+            if (
+                row
+                and row.get("status") == "approved"
+                and row.get("decision_number")
+                and row.get("decision_date")
+                and row.get("task_id")
+            ):
+                found.setdefault(str(row["task_id"]), []).append(row)
+        view.cache[key] = found
+    return list(view.cache[key].get(task_id, []))
+
+
+def _referenced_blob(view: ReadView, sha256: str) -> bool:
+    """Whether a document names this blob, stored or arriving in the same segment."""
+    key = ("incoming_document_hashes",)
+    if key not in view.cache:
+        hashes = set()
+        for doc_id in _incoming_ids(view, "documents"):
+            row = view.row("documents", doc_id)
+            if row and row.get("sha256"):
+                hashes.add(str(row["sha256"]))
+        view.cache[key] = hashes
+    if sha256 in view.cache[key]:
+        return True
+    return bool(view.query("SELECT 1 FROM documents WHERE sha256 = ? LIMIT 1", (sha256,)))
+
+
+# ---------------------------------------------------------------------- rules for everyone
+
+
+def _validity(c: Change) -> str | None:
+    """What no signer may do, the city included."""
+    if c.table == "history":
+        if c.deletes:
+            return c.refuse("history_append_only")
+        if c.before is not None and any(c.before.get(k) != c.values[k] for k in c.cols):
+            return c.refuse("history_append_only")
+    if c.table == "attachment_blobs":
+        return _blob(c)
+    if c.table == "documents" and "sha256" in c.cols:
+        try:
+            checked_sha256(c.values["sha256"])
+        except InvalidInput:
+            return c.refuse("document_sha256")
+    return None
+
+
+def _blob(c: Change) -> str | None:
+    if c.deletes:
+        return c.refuse("blob_delete")
+    row = c.after
+    data = row.get("data")
+    if not isinstance(data, bytes) or hashlib.sha256(data).hexdigest() != c.row_id:
+        return c.refuse("blob_hash")
+    if len(data) > MAX_BLOB_BYTES or row.get("size") != len(data):
+        return c.refuse("blob_size", size=len(data), cap=MAX_BLOB_BYTES)
+    if not _referenced_blob(c.view, c.row_id):
+        return c.refuse("blob_unreferenced")
+    return None
+
+
+def _ownership(c: Change) -> str | None:
+    """Owner columns never change: an update never carries one, an insert never re-points."""
+    for column in OWNER_COLUMNS.get(c.table, ()):
+        if column not in c.cols:
+            continue
+        proposed = c.values[column]
+        if c.before is not None and c.before.get(column) != proposed:
+            if _amendment_gets_its_new_task(c, column):
+                continue
+            return c.refuse("owner_moved", column=column)
+        if not c.created and c.before is None:
+            return c.refuse("row_unknown")
+    return None
+
+
+def _amendment_gets_its_new_task(c: Change, column: str) -> bool:
+    """An approved "add" amendment records the task it created: task_id from nothing, once."""
+    before = c.before or {}
+    return (
+        c.table == "amendments"
+        and column == "task_id"
+        and before.get("task_id") is None
+        and before.get("action") == "add"
+        and c.after.get("status") == "approved"
+        and c.signer.role in (Role.LEADERSHIP, Role.CITY)
+    )
+
+
+def _actors(c: Change) -> str | None:
+    """An officer field names an officer, never a unit outside the signer's scope."""
+    names = None
+    for column in ACTOR_COLUMNS.get(c.table, ()):
+        if column not in c.cols or c.values[column] in (None, ""):
+            continue
+        names = names if names is not None else _unit_names(c.view)
+        claimed = names.get(fold(str(c.values[column])))
+        if claimed is not None and not c.covers(claimed):
+            return c.refuse("actor_other_unit", column=column, unit=claimed)
+    return None
+
+
+# ---------------------------------------------------------------------- rules per table
+
+
+def _tasks(c: Change) -> str | None:
+    if c.deletes:
+        return c.refuse("delete_city_only")
+    lead = _unit_code(c.view, c.owner("lead_unit_id"))
+    plan = c.written(TASK_PLAN)
+    if c.signer.role == Role.LEADERSHIP and plan:
+        if c.inserts and c.before is None and c.after.get("origin") == "zone":
+            return None  # a task UBND đặc khu assigns outside the plan
+        return _task_amended(c, plan)
+    if plan:
+        return c.refuse("task_plan_fields", columns=", ".join(sorted(plan)))
+    if c.before is None:
+        return c.refuse("row_unknown")
+    if not c.covers(lead):
+        return c.refuse("task_not_led", units=lead or "?")
+    return None
+
+
+def _task_amended(c: Change, plan: set[str]) -> str | None:
+    """The leadership changes a task's plan fields only as an approved amendment says."""
+    allowed: set[str] = set()
+    for amendment in _approved_amendments(c.view, c.row_id):
+        if amendment.get("action") == "add" and c.inserts:
+            allowed |= TASK_PLAN
+        if amendment.get("action") != "change":
+            continue
+        try:
+            proposal = json.loads(amendment.get("proposal") or "{}")
+        except (TypeError, ValueError):
+            proposal = {}
+        for key, columns in AMENDED_COLUMNS.items():
+            if key in proposal:
+                same = key not in ("content", "product") or proposal[key] == c.after.get(key)
+                if same:
+                    allowed |= columns
+    outside = plan - allowed
+    if outside:
+        return c.refuse("task_plan_fields", columns=", ".join(sorted(outside)))
+    return None
+
+
+def _task_children(c: Change) -> str | None:
+    if c.deletes and c.table != "history" and not c.city:
+        return c.refuse("delete_city_only")
+    task_id = c.owner("task_id")
+    if task_id is None:
+        if c.signer.role in (Role.CONSOLIDATOR, Role.LEADERSHIP):
+            return None
+        return c.refuse("no_task")
+    if c.table == "history" and c.signer.role == Role.LEADERSHIP:
+        return None  # the leadership records its decisions in any task's history
+    lead, partners = _task_units(c.view, task_id)
+    involved = [u for u in (lead, *partners) if u]
+    if not any(c.covers(u) for u in involved):
+        return c.refuse("task_not_involved", units=", ".join(involved) or "?")
+    if c.table == "task_updates" and "unit_id" in c.cols and c.values["unit_id"] is not None:
+        unit = _unit_code(c.view, c.values["unit_id"])
+        if not c.covers(unit):
+            return c.refuse("update_other_unit", unit=unit or "?")
+    return None
+
+
+def _budgets(c: Change) -> str | None:
+    if c.deletes:
+        return c.refuse("delete_city_only")
+    if c.before is None and not c.inserts:
+        return c.refuse("row_unknown")
+    lead, _ = _task_units(c.view, c.owner("task_id"))
+    role = c.signer.role
+    refused: set[str] = set()
+    unit_part = c.written(BUDGET_UNIT)
+    if unit_part and not c.covers(lead):
+        refused |= unit_part
+    appraisal = c.written(BUDGET_APPRAISAL) | c.written(BUDGET_CHECK)
+    if appraisal and role != Role.FINANCE:
+        refused |= appraisal
+    allocation = c.written(BUDGET_ALLOCATION)
+    if allocation:
+        if role not in (Role.FINANCE, Role.LEADERSHIP):
+            refused |= allocation
+        elif not (c.after.get("decision_number") and c.after.get("decision_date")):
+            return c.refuse("budget_no_decision")
+    if refused:
+        return c.refuse("budget_columns", columns=", ".join(sorted(refused)), unit=lead or "?")
+    if not (unit_part or appraisal or allocation) and not c.covers(lead) and role == Role.UNIT:
+        return c.refuse("budget_not_led", unit=lead or "?")
+    return None
+
+
+def _amendments(c: Change) -> str | None:
+    if c.deletes:
+        return c.refuse("delete_city_only")
+    before = c.before or {}
+    unit = _unit_code(c.view, c.owner("unit_id"))
+    own = c.covers(unit)
+    if c.inserts and c.before is None:
+        # a proposal, possibly forwarded or decided within the same segment; each step is
+        # then judged as it would be alone
+        if not own:
+            return c.refuse("amendment_not_own", unit=unit or "?")
+        return _amendment_steps(c, "proposed")
+    if c.before is None:
+        return c.refuse("row_unknown")
+    proposal = c.written(AMENDMENT_PROPOSAL) - {"task_id"}
+    if proposal:
+        return c.refuse("amendment_locked", columns=", ".join(sorted(proposal)))
+    return _amendment_steps(c, str(before.get("status")))
+
+
+def _amendment_steps(c: Change, old: str) -> str | None:
+    """The status moves one step at a time along the procedure, each step by its role:
+    proposed → forwarded (the consolidator) → approved or rejected (the leadership), with the
+    decision's number and date. A decided amendment is locked."""
+    if old in DECIDED and c.cols:
+        return c.refuse("amendment_decided")
+    new = str(c.after.get("status"))
+    forwarding = c.written(AMENDMENT_FORWARD)
+    deciding = c.written(AMENDMENT_DECISION)
+    step = (old, new)
+    if step == ("proposed", "forwarded"):
+        if c.signer.role != Role.CONSOLIDATOR:
+            return c.refuse("amendment_forwarder")
+        return c.refuse("amendment_decision") if deciding else None
+    if old == "forwarded" and new in DECIDED:
+        if c.signer.role != Role.LEADERSHIP:
+            return c.refuse("amendment_decision")
+        if forwarding:
+            return c.refuse("amendment_forwarder")
+        if not (c.after.get("decision_number") and c.after.get("decision_date")):
+            return c.refuse("amendment_decision_fields")
+        return None
+    if old == new and old in ("proposed", "forwarded"):
+        if forwarding:
+            return c.refuse("amendment_forwarder")
+        return c.refuse("amendment_decision") if deciding else None
+    return c.refuse("amendment_transition", old=old, new=new)
+
+
+def _reports(c: Change) -> str | None:
+    if c.deletes:
+        return c.refuse("delete_city_only")
+    before = c.before
+    if before is None and not c.inserts:
+        return c.refuse("row_unknown")
+    scope, unit = c.owner("scope"), _unit_code(c.view, c.owner("unit_id"))
+    denied = _report_author(c, scope, unit)
+    if denied:
+        return denied
+    if before is not None and before.get("status") == "submitted" and c.cols:
+        return c.refuse("report_locked")
+    if "status" in c.cols and c.values["status"] not in ("draft", "submitted"):
+        return c.refuse("report_transition", new=c.values["status"])
+    return None
+
+
+def _report_author(c: Change, scope: Any, unit: str | None) -> str | None:
+    if scope == "zone":
+        ok = c.signer.role == Role.CONSOLIDATOR
+        return None if ok else c.refuse("zone_report")
+    if c.covers(unit):
+        return None
+    return c.refuse("report_not_own", unit=unit or "?")
+
+
+def _report_children(c: Change) -> str | None:
+    report = _parent(c.view, "reports", c.owner("report_id"))
+    if report is None:
+        return c.refuse("row_unknown")
+    denied = _report_author(c, report.get("scope"), _unit_code(c.view, report.get("unit_id")))
+    if denied:
+        return denied
+    stored = c.view.before("reports", str(report.get("id")))
+    if stored is not None and stored.get("status") == "submitted":
+        return c.refuse("report_locked")
+    return None
+
+
+_JUDGES: dict[str, Callable[[Change], str | None]] = {
+    "tasks": _tasks,
+    "task_updates": _task_children,
+    "documents": _task_children,
+    "history": _task_children,
+    "budgets": _budgets,
+    "amendments": _amendments,
+    "reports": _reports,
+    "report_sections": _report_children,
+    "report_tasks": _report_children,
+    "report_figures": _report_children,
+}
+
+
 def plan_policy(
     signer: Signer, table: str, row_id: str, values: dict[str, Value], view: ReadView
 ) -> str | None:
     """None when ``signer`` may write these values of ``table``/``row_id``, else the reason."""
-    if signer.role == "city":
-        return None
-    scope = list(signer.scope)
-    consolidator = signer.role == "consolidator"
-    before = view.before(table, row_id) or {}
-    row = view.last(table, row_id) or {}  # a deleted row is judged as it stood
-
-    if table == "attachment_blobs":
-        # Content-addressed: the id is the SHA-256 of the bytes, so a row can only ever be the
-        # file its documents name. Any certified site may carry one; a mismatch is refused.
-        data = (row or {}).get("data")
-        if isinstance(data, bytes) and hashlib.sha256(data).hexdigest() == row_id:
-            return None
-        return POLICY["blob_hash"].format(row_id=row_id)
-
-    if table == "tasks":
-        found = {_unit_code(view, r.get("lead_unit_id")) for r in (row, before) if r}
-        leads = {u for u in found if u is not None}
-        outside = sorted(u for u in leads if not signer.covers_unit(u))
-        if outside or not leads:
-            return POLICY["task_not_led"].format(units=", ".join(outside) or "?", scope=scope)
-        return None
-
-    if table == "budgets":
-        lead, _ = _task_units(view, row.get("task_id"))
-        if lead is not None and signer.covers_unit(lead):
-            return None
-        return POLICY["budget_not_led"].format(unit=lead or "?", scope=scope)
-
-    if table in _TASK_CHILDREN:
-        task_id = row.get("task_id", before.get("task_id"))
-        if task_id is None:
-            return None if consolidator else POLICY["no_task"].format(table=table)
-        lead, partners = _task_units(view, task_id)
-        involved = [u for u in [lead, *partners] if u]
-        if any(signer.covers_unit(u) for u in involved):
-            return None
-        return POLICY["task_not_involved"].format(
-            table=table, units=", ".join(involved) or "?", scope=scope
-        )
-
-    if table in ("reports", *_REPORT_CHILDREN):
-        report = (
-            row
-            if table == "reports"
-            # a child deleted with its report is judged by the report as it stood
-            else (view.last("reports", str(row.get("report_id"))) or {})
-        )
-        if report.get("scope") == "zone":
-            return None if consolidator else POLICY["zone_report"].format(scope=scope)
-        unit = _unit_code(view, report.get("unit_id"))
-        if unit is not None and signer.covers_unit(unit):
-            return None
-        return POLICY["report_not_own"].format(unit=unit or "?", scope=scope)
-
-    if table == "amendments":
-        unit = _unit_code(view, row.get("unit_id"))
-        decided = row.get("status") in ("approved", "rejected")
-        if decided:
-            return POLICY["amendment_decision"].format(scope=scope)
-        if consolidator or (unit is not None and signer.covers_unit(unit)):
-            return None
-        return POLICY["amendment_not_own"].format(unit=unit or "?", scope=scope)
-
-    return POLICY["table_city_only"].format(table=table)
+    change = Change(signer, table, row_id, values, view)
+    invalid = _validity(change)
+    if invalid or table == "attachment_blobs" or change.city:
+        return invalid
+    judge = _JUDGES.get(table)
+    if judge is None:
+        return change.refuse("table_city_only")
+    return _ownership(change) or judge(change) or _actors(change)

@@ -15,10 +15,12 @@ from pydantic import BaseModel
 from cchc.domain.dates import from_iso, parse_vn_date
 from cchc.domain.deadline import DeadlineKind
 from cchc.domain.errors import InvalidInput, NotFound
+from cchc.domain.roles import Action
 from cchc.domain.status import State, Status, days_left, derive_state
 from cchc.domain.text import fold, matches, nfc
 from cchc.domain.timeframe import parse_timeframe
 from cchc.services.attachments import StoredFile, save_blob, store_file
+from cchc.services.permissions import laptop_authority, require, scope_names
 from cchc.services.workspace import Workspace
 from cchc.store import reports_repo
 from cchc.store import tasks_repo as repo
@@ -352,11 +354,12 @@ def update_task(
     note_text = nfc((note or "").strip())
     if not changed and not note_text and doc_row is None:
         raise InvalidInput("nothing_to_update", value=ref)
-    here = _laptop_unit(ws)
-    _check_scope(row, here, changes_task=bool(changed))
+    if "due" in changed:
+        require(ws, Action.TASK_PLAN)
+    _check_scope(ws, row, changes_task=bool(changed))
 
     now = ws.now_iso()
-    unit_id = here["id"] if here else row["lead_unit_id"]
+    unit_id = _acting_unit_id(ws, row["lead_unit_id"])
     with transaction(ws.db):
         conn = ws.db.conn
         if changed:
@@ -400,38 +403,46 @@ def update_task(
     return get_task(ws, row["id"])
 
 
-#: Unit roles whose laptops change any task (the sync policy accepts anything from the city).
-EDIT_ANY_ROLES = frozenset({"city"})
-
-
 def _laptop_unit(ws: Workspace) -> dict[str, Any] | None:
     """The unit this laptop is set to (Cài đặt), or None before it is set."""
     code = ws.setting(UNIT_KEY)
     return resolve_unit(ws, code) if code else None
 
 
-def changes_any_task(here: dict[str, Any], lead_code: str | None) -> bool:
-    """Whether a laptop set to unit ``here`` may change a task led by ``lead_code``: the city
-    changes any, a unit the tasks it leads (a laptop not yet set to a unit changes any)."""
-    return here["role"] in EDIT_ANY_ROLES or here["code"] == lead_code
+def may_change_task(ws: Workspace, lead_code: str | None, *, tracking: bool = True) -> bool:
+    """Whether this laptop may change a task led by ``lead_code``: its status and progress
+    (``tracking``), else only add notes and documents. The same rule as the sync policy's, from
+    this laptop's certificate or unit setting (services.permissions)."""
+    found = laptop_authority(ws)
+    return found.may(Action.TASK_PROGRESS if tracking else Action.TASK_NOTES, lead_code)
 
 
-def _check_scope(row: dict[str, Any], here: dict[str, Any] | None, *, changes_task: bool) -> None:
+def _check_scope(ws: Workspace, row: dict[str, Any], *, changes_task: bool) -> None:
     """Refuse, before anything is written, what the sync policy (services.sync_policy) would
     refuse from this laptop on every other copy: a unit's laptop changes the tasks its unit
     leads, and adds notes and documents to those it partners on; the city, and a laptop not yet
     set to a unit, change any."""
-    if here is None or changes_any_task(here, row["lead_code"]):
+    found = laptop_authority(ws)
+    if found.may(Action.TASK_PROGRESS, row["lead_code"]):
         return
-    partner = here["id"] in json.loads(row["partner_unit_ids"] or "[]")
+    partner_ids = json.loads(row["partner_unit_ids"] or "[]")
+    partner_codes = {u["code"] for u in reports_repo.units(ws.db.conn) if u["id"] in partner_ids}
+    partner = any(found.covers(c) for c in partner_codes)
     if partner and not changes_task:
         return
     raise InvalidInput(
         "task_partner_notes_only" if partner else "task_not_led",
         value=row["stt"] if row["stt"] is not None else row["id"][:8],
-        unit=here["name"],
+        unit=scope_names(ws, found),
         lead=row["lead_name"],
     )
+
+
+def _acting_unit_id(ws: Workspace, lead_unit_id: str) -> str:
+    """The unit a progress update is recorded for: the one this laptop speaks for."""
+    own = laptop_authority(ws).own_unit
+    here = resolve_unit(ws, own) if own else _laptop_unit(ws)
+    return str(here["id"]) if here else lead_unit_id
 
 
 def _document_row(
@@ -503,9 +514,7 @@ def add_task(
         raise InvalidInput("due_or_timeframe")
     lead_unit = resolve_unit(ws, lead)
     partner_units = [resolve_unit(ws, p) for p in partners]
-    here = _laptop_unit(ws)
-    if here is not None and not changes_any_task(here, lead_unit["code"]):
-        raise InvalidInput("task_add_not_led", unit=here["name"], lead=lead_unit["name"])
+    require(ws, Action.TASK_ADD)
     issuer = nfc(source_issuer.strip())
     number = nfc(source_number.strip())
     if not issuer:
@@ -529,6 +538,8 @@ def add_task(
     resolved_origin = origin or ("city" if "thanh pho" in fold(issuer) else "zone")
     if resolved_origin not in ("city", "zone"):
         raise InvalidInput("origin_unknown", value=origin)
+    if resolved_origin == "city":
+        require(ws, Action.TASK_PLAN)
     now = ws.now_iso()
     task_id = uuid.uuid4().hex
     with transaction(ws.db):

@@ -80,18 +80,47 @@ CLOCK_AHEAD = (
     "dụng khi đến giờ đó. Hãy kiểm tra ngày giờ của máy này, và báo máy gửi kiểm tra ngày giờ."
 )
 
-#: Reasons the plan's policy gives when it refuses an incoming row.
+#: Reasons the plan's policy gives when it refuses an incoming row ({table}, {row_id} and the
+#: sender's {scope} are always given).
 POLICY: dict[str, str] = {
     "task_not_led": "nhiệm vụ do đơn vị {units} chủ trì, ngoài phạm vi {scope} của máy gửi",
+    "task_plan_fields": "chỉ Thành phố, hoặc lãnh đạo UBND đặc khu khi thực hiện quyết định điều "
+    "chỉnh đã phê duyệt, được sửa nội dung kế hoạch của nhiệm vụ ({columns}); phạm vi máy gửi "
+    "{scope}",
     "budget_not_led": "kinh phí của nhiệm vụ do đơn vị {unit} chủ trì, ngoài phạm vi {scope}",
+    "budget_columns": "máy gửi (phạm vi {scope}) không được ghi các mục kinh phí {columns} của "
+    "nhiệm vụ do đơn vị {unit} chủ trì: đơn vị chủ trì lập dự toán, Phòng Tài chính thẩm định, "
+    "ghi nhận phân bổ và kiểm tra chi, UBND đặc khu quyết định phân bổ",
+    "budget_no_decision": "kinh phí được phân bổ phải kèm số và ngày quyết định của UBND đặc khu",
     "no_task": "bản ghi {table} không gắn với nhiệm vụ nào",
     "task_not_involved": "{table}: nhiệm vụ do {units} chủ trì/phối hợp, ngoài phạm vi {scope}",
+    "update_other_unit": "cập nhật tiến độ ghi tên đơn vị {unit}, ngoài phạm vi {scope} của máy "
+    "gửi",
+    "actor_other_unit": "{table}.{column} ghi tên đơn vị {unit} thay cho cán bộ của máy gửi "
+    "(phạm vi {scope})",
     "zone_report": "chỉ Phòng Văn hóa - Xã hội (đơn vị tổng hợp) được viết báo cáo chung của đặc "
     "khu; phạm vi máy gửi {scope}",
     "report_not_own": "báo cáo của đơn vị {unit}, ngoài phạm vi {scope} của máy gửi",
-    "amendment_decision": "chỉ cấp có thẩm quyền mới được phê duyệt/bác đề xuất điều chỉnh; "
-    "phạm vi máy gửi {scope}",
+    "report_locked": "báo cáo đã gửi thì không sửa được nữa; muốn sửa phải lập bản sửa đổi mới",
+    "report_transition": "trạng thái báo cáo “{new}” không hợp lệ",
+    "amendment_decision": "chỉ lãnh đạo UBND đặc khu (hoặc Thành phố) được phê duyệt/bác đề xuất "
+    "điều chỉnh; phạm vi máy gửi {scope}",
+    "amendment_decision_fields": "quyết định về đề xuất điều chỉnh phải có số và ngày quyết định",
+    "amendment_forwarder": "chỉ Phòng Văn hóa - Xã hội (đơn vị tổng hợp) được chuyển đề xuất "
+    "điều chỉnh lên UBND đặc khu; phạm vi máy gửi {scope}",
+    "amendment_transition": "đề xuất điều chỉnh không thể chuyển từ “{old}” sang “{new}”",
+    "amendment_decided": "đề xuất điều chỉnh đã có quyết định thì không sửa được nữa",
+    "amendment_locked": "nội dung đề xuất điều chỉnh ({columns}) không sửa được sau khi đã gửi",
     "amendment_not_own": "đề xuất điều chỉnh của đơn vị {unit}, ngoài phạm vi {scope}",
+    "owner_moved": "{table}.{column} cho biết bản ghi thuộc về ai và không bao giờ được đổi",
+    "row_unknown": "máy này chưa có bản ghi {table} {row_id} mà thay đổi sửa vào",
+    "delete_city_only": "chỉ Thành phố được xoá bản ghi {table}",
+    "history_append_only": "lịch sử chỉ được ghi thêm, không được sửa hay xoá",
+    "blob_delete": "tệp đính kèm {row_id} không bao giờ bị xoá",
+    "blob_size": "tệp đính kèm {row_id} dài {size} byte, vượt giới hạn {cap} byte (hoặc ghi sai "
+    "kích thước)",
+    "blob_unreferenced": "tệp đính kèm {row_id} không thuộc văn bản nào",
+    "document_sha256": "văn bản có mã tệp không hợp lệ (cần đúng 64 chữ số hex thường)",
     "table_city_only": "chỉ Thành phố được sửa bảng {table}",
     "blob_hash": "nội dung tệp đính kèm {row_id} không khớp mã băm của nó",
 }
@@ -126,7 +155,8 @@ CLI: dict[str, str] = {
     "resolved_other": "ghi lại giá trị bị thay, sẽ được gửi đi ở lần đồng bộ sau",
     "resolved_current": "giữ giá trị hiện tại",
     "bad_public_key": "Khoá công khai không hợp lệ: “{value}” (cần 64 ký tự hex).",
-    "bad_role": "Vai trò “{value}” không hợp lệ; chọn unit, consolidator hoặc city.",
+    "bad_role": "Vai trò “{value}” không hợp lệ; chọn city, leadership, consolidator, finance "
+    "hoặc unit.",
     "file_unreadable": "Không đọc được tệp “{value}”: {reason}.",
     "pushed": "Đã gửi gói {sha8} ({size} byte) lên {url}: áp dụng {applied}, đã có {duplicate}, "
     "bị từ chối {rejected}.",

@@ -132,6 +132,7 @@ PLAN_MONEY = {
     "spent": "Đã chi (đồng)",
     "sent_on": "Ngày gửi dự trù (dd/mm/yyyy)",
     "approved_on": "Ngày duyệt (dd/mm/yyyy)",
+    "allocation_number": "Số quyết định phân bổ (ví dụ 52/QĐ-UBND)",
     "note": "Ghi chú",
     "budget_save": "Ghi kinh phí",
     "budget_saved": "Đã ghi kinh phí nhiệm vụ {task}: dự trù {estimate}, được duyệt {approved}, "

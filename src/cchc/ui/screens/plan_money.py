@@ -10,11 +10,13 @@ import flet as ft
 
 from cchc.domain.errors import CchcError
 from cchc.domain.plan import AREA_CODES
+from cchc.domain.roles import Action, Role
 from cchc.services import amendments as amendment_service
 from cchc.services import budget as budget_service
 from cchc.services import overview as overview_service
 from cchc.services import tasks as task_service
 from cchc.services.amendments import AmendmentView
+from cchc.services.permissions import Authority, laptop_authority
 from cchc.texts import reports as T
 from cchc.texts.errors import message
 from cchc.texts.ui import COMMON
@@ -60,6 +62,9 @@ class PlanMoneyScreen:
         self.spent = ft.TextField(label=PLAN_MONEY["spent"], width=200, dense=True)
         self.sent_on = ft.TextField(label=PLAN_MONEY["sent_on"], width=300, dense=True)
         self.approved_on = ft.TextField(label=PLAN_MONEY["approved_on"], width=300, dense=True)
+        self.allocation_number = ft.TextField(
+            label=PLAN_MONEY["allocation_number"], width=300, dense=True
+        )
         self.budget_note = ft.TextField(label=PLAN_MONEY["note"], expand=True, dense=True)
         self.budget_error = ft.Text("", color=ft.Colors.ERROR)
         self.budget_box = ft.Column(spacing=4, tight=True)
@@ -90,6 +95,7 @@ class PlanMoneyScreen:
             self.spent,
             self.sent_on,
             self.approved_on,
+            self.allocation_number,
             self.budget_note,
             self.content,
             self.timeframe,
@@ -101,7 +107,16 @@ class PlanMoneyScreen:
     def _on_text(self, e: Any) -> None:
         """Nothing to do: having a handler makes the field send every change as it is typed."""
 
+    def _authority(self) -> Authority:
+        """What this laptop may do (its certificate, else its unit setting): the screen offers
+        only that, as the services and every other copy's sync policy allow."""
+        found: Authority = self.ctx.call(laptop_authority)
+        return found
+
     def show(self, **params: Any) -> None:
+        may_allocate = self._authority().may(Action.BUDGET_ALLOCATE)
+        for f in (self.approved, self.approved_on, self.allocation_number):
+            f.disabled = not may_allocate
         self._refresh_budget()
         self._refresh_amendments()
         self.view.controls = [
@@ -124,6 +139,7 @@ class PlanMoneyScreen:
                     [
                         tagged("budget-sent-on", self.sent_on),
                         tagged("budget-approved-on", self.approved_on),
+                        tagged("budget-allocation-number", self.allocation_number),
                     ],
                     wrap=True,
                 ),
@@ -233,16 +249,7 @@ class PlanMoneyScreen:
             return (field.value or "").strip() or None
 
         try:
-            line = self.ctx.call(
-                budget_service.set_budget,
-                self.budget_task.value,
-                estimate=typed(self.estimate),
-                approved=typed(self.approved),
-                spent=typed(self.spent),
-                sent_on=typed(self.sent_on),
-                approved_on=typed(self.approved_on),
-                note=typed(self.budget_note),
-            )
+            line = self._record_budget(self.budget_task.value, typed)
         except CchcError as err:
             text = message(err)
             target = _BUDGET_FIELD.get(err.key)
@@ -269,23 +276,56 @@ class PlanMoneyScreen:
             )
         )
 
+    def _record_budget(self, task: str, typed: Any) -> budget_service.BudgetLine:
+        """The unit's figures by ``set_budget``; an allocation by ``allocate`` with its decision
+        (the city, and a laptop not yet set up, record everything as typed)."""
+        found = self._authority()
+        approved, approved_on = typed(self.approved), typed(self.approved_on)
+        if found.role == Role.CITY or not (approved or approved_on):
+            line: budget_service.BudgetLine = self.ctx.call(
+                budget_service.set_budget,
+                task,
+                estimate=typed(self.estimate),
+                approved=approved,
+                spent=typed(self.spent),
+                sent_on=typed(self.sent_on),
+                approved_on=approved_on,
+                note=typed(self.budget_note),
+            )
+            return line
+        unit_part = dict(
+            estimate=typed(self.estimate),
+            spent=typed(self.spent),
+            sent_on=typed(self.sent_on),
+            note=typed(self.budget_note),
+        )
+        if any(v is not None for v in unit_part.values()):
+            self.ctx.call(budget_service.set_budget, task, **unit_part)
+        line = self.ctx.call(
+            budget_service.allocate,
+            task,
+            amount=approved or "",
+            decision_number=typed(self.allocation_number) or "",
+            decision_date=approved_on or "",
+        )
+        return line
+
     # ---- amendments ---------------------------------------------------------------------------
 
     def _refresh_amendments(self) -> None:
         items = self.ctx.call(amendment_service.list_amendments)
-        profile = self.ctx.call(overview_service.local_profile)
-        units = {u.code: u for u in self.ctx.call(overview_service.units)}
-        me = units.get(profile.unit_code or "")
-        forwarder = me is not None and me.role == "consolidator"
+        found = self._authority()
+        forwarder = found.may(Action.AMENDMENT_FORWARD)
+        decider = found.may(Action.AMENDMENT_DECIDE)
         if not items:
             self.amend_box.controls = [ft.Text(PLAN_MONEY["amend_empty"])]
             return
         rows: list[ft.Control] = []
         for a in items:
-            rows.append(tagged(f"amendment-{a.id[:8]}", self._amendment(a, forwarder)))
+            rows.append(tagged(f"amendment-{a.id[:8]}", self._amendment(a, forwarder, decider)))
         self.amend_box.controls = rows
 
-    def _amendment(self, a: AmendmentView, forwarder: bool) -> ft.Control:
+    def _amendment(self, a: AmendmentView, forwarder: bool, decider: bool) -> ft.Control:
         task = (
             f"{a.task_stt or '*'}. {(a.task_content or '')[:60]}"
             if a.task_id
@@ -324,7 +364,7 @@ class PlanMoneyScreen:
                     PLAN_MONEY["forward"], on_click=lambda e, ref=a.id: self._forward(ref)
                 )
             )
-        if forwarder and a.status == "forwarded":
+        if decider and a.status == "forwarded":
             buttons += [
                 ft.OutlinedButton(
                     PLAN_MONEY["approve"], on_click=lambda e, ref=a.id: self._decide(ref, True)
@@ -350,6 +390,7 @@ class PlanMoneyScreen:
         self.area.error_text = None
         self.amend_error.value = ""
         profile = self.ctx.call(overview_service.local_profile)
+        own = profile.unit_code or self._authority().own_unit or ""
 
         def typed(field: ft.TextField) -> str | None:
             return (field.value or "").strip() or None
@@ -357,7 +398,7 @@ class PlanMoneyScreen:
         try:
             view = self.ctx.call(
                 amendment_service.propose,
-                unit=profile.unit_code or "",
+                unit=own,
                 action=self.action.value or "",
                 reason=self.reason.value or "",
                 task=self.amend_task.value if self.action.value != "add" else None,
