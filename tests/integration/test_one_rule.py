@@ -20,7 +20,7 @@ from cchc.store.uow import transaction
 from tests.integration.worlds import World, open_world, tables
 
 TABLES = ("tasks", "task_updates", "documents", "history", "budgets", "reports", "amendments")
-ROLES_OF = {"vhxh": "consolidator", "tc": "unit", "tthcc": "unit"}
+ROLES_OF = {"vhxh": "consolidator", "tc": "finance", "tthcc": "unit"}
 
 
 def _columns(ws: Workspace, table: str) -> list[tuple[str, str, bool]]:

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from cchc.domain.errors import CchcError
 from cchc.services import amendments, budget, exchange, reports
 from cchc.services import tasks as task_svc
-from tests.integration.worlds import DECIDER, LAPTOPS, World, open_world, tables
+from tests.integration.worlds import LAPTOPS, World, open_world, tables
 
 
 def _led_task(w: World, name: str, pick: int) -> str | None:
@@ -112,6 +112,32 @@ def _decide(w: World, name: str, pick: int) -> None:
             return
 
 
+def _budget_line(w: World, name: str, pick: int) -> str | None:
+    rows = w.sites[name].db.conn.execute("SELECT task_id FROM budgets ORDER BY id").fetchall()
+    return str(rows[pick % len(rows)][0]) if rows else None
+
+
+def _appraise(w: World, name: str, pick: int) -> None:
+    task = _budget_line(w, name, pick)
+    if task is not None:
+        budget.appraise(
+            w.sites[name], task, amount=str(900_000 * (1 + pick % 9)), on="10/03/2026", by="TC"
+        )
+
+
+def _allocate(w: World, name: str, pick: int) -> None:
+    task = _budget_line(w, name, pick)
+    if task is not None:
+        budget.allocate(
+            w.sites[name],
+            task,
+            amount=str(800_000 * (1 + pick % 9)),
+            decision_number=f"{60 + pick % 9}/QĐ-UBND",
+            decision_date="15/03/2026",
+            by="TC",
+        )
+
+
 def _assign(w: World, name: str, pick: int) -> None:
     lead = [u for n, u in w.units.items() if n != "city"][pick % (len(w.units) - 1)]
     task_svc.add_task(
@@ -136,7 +162,9 @@ PROCEDURES: dict[str, tuple[Callable[[World, str, int], None], str]] = {
     "estimate": (_estimate, "unit"),
     "propose": (_propose, "unit"),
     "forward": (_forward, "vhxh"),
-    "decide": (_decide, DECIDER),
+    "decide": (_decide, "vp"),
+    "appraise": (_appraise, "tc"),
+    "allocate": (_allocate, "tc"),
     "assign": (_assign, "city"),
 }
 
@@ -154,7 +182,7 @@ def _run(w: World, action: tuple) -> None:
         _kind, proc, pick = action
         fn, who = PROCEDURES[proc]
         doers = [n for n in names if n != "city"] if who == "unit" else [who]
-        doers = [n for n in doers if n in w.sites]
+        doers = [n for n in doers if n in w.sites] or (["city"] if proc == "decide" else [])
         if not doers:
             return
         name = doers[pick % len(doers)]
@@ -222,8 +250,6 @@ def test_honest_procedures_in_any_order_converge_with_nothing_refused(
 ) -> None:
     tmp = tmp_path_factory.mktemp("world")
     names = [n for n, _u, _r in LAPTOPS][:laptops]
-    if "vhxh" not in names:
-        names[0] = "vhxh"
     w = open_world(tmp, names, ids)
     try:
         for action in actions:

@@ -17,11 +17,10 @@ NOW = dt.datetime.fromisoformat("2026-03-20T09:00:00+07:00")
 #: (laptop, unit code, certified role); the city is always there.
 LAPTOPS = (
     ("vhxh", "vhxh", "consolidator"),
-    ("tc", "tai_chinh", "unit"),
+    ("tc", "tai_chinh", "finance"),
     ("tthcc", "tthcc", "unit"),
-    ("vp", "vp_ubnd", "unit"),
+    ("vp", "vp_ubnd", "leadership"),
 )
-DECIDER = "city"
 
 
 @dataclass
