@@ -37,6 +37,8 @@ class ReadView(Protocol):
 
     def last(self, table: str, row_id: str) -> dict[str, Any] | None: ...
 
+    def incoming(self, table: str) -> list[str]: ...
+
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
 
 
@@ -151,6 +153,11 @@ class _View:
         if extra and extra.get(TOMBSTONE) == 1:
             return None
         return self.last(table, row_id)
+
+    def incoming(self, table: str) -> list[str]:
+        """The ids of the rows of ``table`` the segment carries and that stand accepted so far
+        (a refused row is never among them), in the order they first appear."""
+        return [r for t, r in self.overlay if t == table]
 
     def last(self, table: str, row_id: str) -> dict[str, Any] | None:
         """The row with the incoming values laid over it, even when they delete it: what a

@@ -207,6 +207,9 @@ class View:
     def query(self, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
         return list(self.conn.execute(sql, tuple(params)).fetchall())
 
+    def incoming(self, table: str) -> list[str]:
+        return [r for t, r in self.overlay if t == table]
+
 
 def judge(ws: Workspace, role: str, scope: tuple[str, ...], rows: dict) -> dict[tuple, Any]:
     """The policy's answer for each row of one segment from a signer of ``role``."""

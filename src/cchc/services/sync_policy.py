@@ -268,11 +268,7 @@ def _task_units(view: ReadView, task_id: Any) -> tuple[str | None, list[str]]:
 
 def _incoming_ids(view: ReadView, table: str) -> list[str]:
     """The ids of ``table``'s rows in the segment being judged (what the view lays over)."""
-    incoming = getattr(view, "incoming", None)
-    if callable(incoming):
-        return [str(r) for r in incoming(table)]
-    overlay = getattr(view, "overlay", None) or {}
-    return [str(r) for (t, r) in overlay if t == table]
+    return [str(r) for r in view.incoming(table)]
 
 
 def _approved_amendments(view: ReadView, task_id: str) -> list[dict[str, Any]]:
