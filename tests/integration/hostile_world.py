@@ -32,6 +32,7 @@ from cchc.services import reports as report_service
 from cchc.services import tasks as task_service
 from cchc.services.sync_policy import TRACKED_TABLES
 from cchc.services.workspace import Workspace
+from tests.integration.worlds import certify_laptop
 
 NOW = "2026-04-20T09:00:00+07:00"
 NAMES = ("city", "tc", "vhxh")
@@ -94,16 +95,7 @@ def build(folder: Path, evidence: Path) -> None:
     sites = {"city": city}
     for name, unit, role in (("tc", "tai_chinh", TC_ROLE), ("vhxh", "vhxh", "consolidator")):
         ws = open_ws(folder / f"{name}.sqlite")
-        ident = exchange.identity(ws)
-        trust = exchange.certify(
-            city,
-            site_id=ident["site_id"],
-            public_key=ident["public_key"],
-            units=[unit],
-            role=role,
-            out=folder / f"{name}.trust",
-        )
-        exchange.install_trust(ws, trust, fp)
+        certify_laptop(city, ws, unit, role, folder / f"{name}.trust", fp)
         sites[name] = ws
     vp_task, tc_task, vhxh_task = (led_by(city, u) for u in ("vp_ubnd", "tai_chinh", "vhxh"))
     budget_service.set_budget(

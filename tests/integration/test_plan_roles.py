@@ -28,6 +28,7 @@ from cchc.services.permissions import laptop_authority
 from cchc.services.sync_policy import plan_policy
 from cchc.services.workspace import Workspace
 from sync import Signer
+from tests.integration.worlds import certify_laptop
 
 NOW = dt.datetime.fromisoformat("2026-04-20T09:00:00+07:00")
 
@@ -283,16 +284,7 @@ def zone(tmp_path: Path) -> Iterator[dict[str, Workspace]]:
         ):
             laptop = open_ws(tmp_path / f"{name}.sqlite")
             sites[name] = laptop
-            ident = exchange.identity(laptop)
-            trust = exchange.certify(
-                city,
-                site_id=ident["site_id"],
-                public_key=ident["public_key"],
-                units=[unit],
-                role=role,
-                out=tmp_path / f"{name}.trust",
-            )
-            exchange.install_trust(laptop, trust, fp)
+            certify_laptop(city, laptop, unit, role, tmp_path / f"{name}.trust", fp)
         yield sites
     finally:
         for laptop in sites.values():

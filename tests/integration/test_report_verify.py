@@ -19,6 +19,7 @@ from cchc.domain.verification import code_of, normalize_code
 from cchc.services import exchange, provenance, report_output
 from cchc.services import reports as rs
 from cchc.services.workspace import Workspace
+from tests.integration.worlds import certify_laptop
 
 NOW = dt.datetime.fromisoformat("2026-03-17T09:00:00+07:00")
 TTHCC = {
@@ -49,16 +50,7 @@ def net(tmp_path: Path) -> Iterator[dict[str, Workspace]]:
         ("vhxh", "vhxh", "consolidator"),
     ):
         ws = open_ws(tmp_path / f"{name}.sqlite")
-        ident = exchange.identity(ws)
-        trust = exchange.certify(
-            city,
-            site_id=ident["site_id"],
-            public_key=ident["public_key"],
-            units=[unit],
-            role=role,
-            out=tmp_path / f"{name}.trust",
-        )
-        exchange.install_trust(ws, trust, fp)
+        certify_laptop(city, ws, unit, role, tmp_path / f"{name}.trust", fp)
         sites[name] = ws
     # Every laptop learns every certificate (the city's bundle carries them).
     for name in ("tthcc", "vp", "vhxh"):

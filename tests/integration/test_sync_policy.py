@@ -14,6 +14,7 @@ from cchc.domain.errors import InvalidInput
 from cchc.services import exchange
 from cchc.services import tasks as svc
 from cchc.services.workspace import Workspace
+from tests.integration.worlds import certify_laptop
 
 NOW = dt.datetime.fromisoformat("2026-03-20T09:00:00+07:00")
 
@@ -33,16 +34,7 @@ def net(tmp_path: Path) -> Iterator[dict[str, Workspace]]:
         ("vhxh", "vhxh", "consolidator"),
     ):
         ws = open_ws(tmp_path / f"{name}.sqlite")
-        ident = exchange.identity(ws)
-        trust = exchange.certify(
-            city,
-            site_id=ident["site_id"],
-            public_key=ident["public_key"],
-            units=[unit],
-            role=role,
-            out=tmp_path / f"{name}.trust",
-        )
-        exchange.install_trust(ws, trust, fp)
+        certify_laptop(city, ws, unit, role, tmp_path / f"{name}.trust", fp)
         sites[name] = ws
     yield sites
     for ws in sites.values():

@@ -66,16 +66,7 @@ def open_world(tmp: Path, names: list[str], ids: list[str]) -> World:
     for name, unit, role in LAPTOPS:
         if name not in sites:
             continue
-        ident = exchange.identity(sites[name])
-        trust = exchange.certify(
-            city,
-            site_id=ident["site_id"],
-            public_key=ident["public_key"],
-            units=[unit],
-            role=role,
-            out=tmp / f"{name}.trust",
-        )
-        exchange.install_trust(sites[name], trust, fp)
+        certify_laptop(city, sites[name], unit, role, tmp / f"{name}.trust", fp)
         units[name] = unit
     return World(sites, units)
 
@@ -84,3 +75,20 @@ def tables(ws: Workspace) -> dict[str, list[tuple]]:
     return {
         t: ws.db.conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in TRACKED_TABLES
     }
+
+
+def certify_laptop(
+    city: Workspace, laptop: Workspace, unit: str, role: str, out: Path, root_fp: str
+) -> None:
+    """The city certifies ``laptop`` for ``unit`` with ``role`` (trust file at ``out``), and
+    the laptop installs it, checking the root's fingerprint ``root_fp``."""
+    ident = exchange.identity(laptop)
+    trust = exchange.certify(
+        city,
+        site_id=ident["site_id"],
+        public_key=ident["public_key"],
+        units=[unit],
+        role=role,
+        out=out,
+    )
+    exchange.install_trust(laptop, trust, root_fp)
