@@ -19,7 +19,7 @@ from cchc.domain.verification import code_of, normalize_code
 from cchc.services import exchange, provenance, report_output
 from cchc.services import reports as rs
 from cchc.services.workspace import Workspace
-from tests.integration.worlds import certify_laptop
+from tests.integration.worlds import certified_net
 
 NOW = dt.datetime.fromisoformat("2026-03-17T09:00:00+07:00")
 TTHCC = {
@@ -35,26 +35,16 @@ TTHCC = {
 VP = {"inspections_held": "2", "received_direct": "3", "resolved_on_time": "3"}
 
 
-def open_ws(path: Path) -> Workspace:
-    return Workspace.open(path, clock=lambda: NOW)
-
-
 @pytest.fixture
 def net(tmp_path: Path) -> Iterator[dict[str, Workspace]]:
-    city = open_ws(tmp_path / "city.sqlite")
-    fp = exchange.init_root(city)["root_fingerprint"]
-    sites = {"city": city}
-    for name, unit, role in (
-        ("tthcc", "tthcc", "unit"),
-        ("vp", "vp_ubnd", "unit"),
-        ("vhxh", "vhxh", "consolidator"),
-    ):
-        ws = open_ws(tmp_path / f"{name}.sqlite")
-        certify_laptop(city, ws, unit, role, tmp_path / f"{name}.trust", fp)
-        sites[name] = ws
+    sites = certified_net(
+        tmp_path,
+        (("tthcc", "tthcc", "unit"), ("vp", "vp_ubnd", "unit"), ("vhxh", "vhxh", "consolidator")),
+        NOW,
+    )
     # Every laptop learns every certificate (the city's bundle carries them).
     for name in ("tthcc", "vp", "vhxh"):
-        exchange.import_bytes(sites[name], exchange.export_bundle(city))
+        exchange.import_bytes(sites[name], exchange.export_bundle(sites["city"]))
     yield sites
     for ws in sites.values():
         ws.close()

@@ -14,28 +14,18 @@ from cchc.domain.errors import InvalidInput
 from cchc.services import exchange
 from cchc.services import tasks as svc
 from cchc.services.workspace import Workspace
-from tests.integration.worlds import certify_laptop
+from tests.integration.worlds import certified_net
 
 NOW = dt.datetime.fromisoformat("2026-03-20T09:00:00+07:00")
 
 
-def open_ws(path: Path) -> Workspace:
-    return Workspace.open(path, clock=lambda: NOW)
-
-
 @pytest.fixture
 def net(tmp_path: Path) -> Iterator[dict[str, Workspace]]:
-    city = open_ws(tmp_path / "city.sqlite")
-    fp = exchange.init_root(city)["root_fingerprint"]
-    sites = {"city": city}
-    for name, unit, role in (
-        ("vp", "vp_ubnd", "unit"),
-        ("tc", "tai_chinh", "unit"),
-        ("vhxh", "vhxh", "consolidator"),
-    ):
-        ws = open_ws(tmp_path / f"{name}.sqlite")
-        certify_laptop(city, ws, unit, role, tmp_path / f"{name}.trust", fp)
-        sites[name] = ws
+    sites = certified_net(
+        tmp_path,
+        (("vp", "vp_ubnd", "unit"), ("tc", "tai_chinh", "unit"), ("vhxh", "vhxh", "consolidator")),
+        NOW,
+    )
     yield sites
     for ws in sites.values():
         ws.close()

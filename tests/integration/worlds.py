@@ -92,3 +92,22 @@ def certify_laptop(
         out=out,
     )
     exchange.install_trust(laptop, trust, root_fp)
+
+
+def certified_net(
+    folder: Path, laptops: tuple[tuple[str, str, str], ...], now: dt.datetime = NOW
+) -> dict[str, Workspace]:
+    """The city (root) and each ``(name, unit, role)`` laptop opened in ``folder`` at the moment
+    ``now`` and certified; the caller closes them."""
+    city = Workspace.open(folder / "city.sqlite", clock=lambda: now)
+    fp = exchange.init_root(city)["root_fingerprint"]
+    sites = {"city": city}
+    try:
+        for name, unit, role in laptops:
+            sites[name] = Workspace.open(folder / f"{name}.sqlite", clock=lambda: now)
+            certify_laptop(city, sites[name], unit, role, folder / f"{name}.trust", fp)
+    except BaseException:
+        for ws in sites.values():
+            ws.close()
+        raise
+    return sites
