@@ -114,6 +114,13 @@ CREATE TABLE IF NOT EXISTS _sync_versions (
     value,
     PRIMARY KEY (tbl, row_id, col, hlc, origin)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS _sync_base (
+    tbl TEXT NOT NULL,
+    row_id TEXT NOT NULL,
+    col TEXT NOT NULL,
+    value,
+    PRIMARY KEY (tbl, row_id, col)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS _sync_parked (
     tbl TEXT NOT NULL,
     row_id TEXT NOT NULL,
@@ -147,8 +154,9 @@ ADDED_COLUMNS = (
 )
 #: The capture triggers' version: 2 records each updated column's previous value (``old``), so
 #: this site's own changes are judged against the row as it stood, as imports are; 3 keeps the
-#: versions of judged columns; 4 keeps a deleted row's last values with its tombstone.
-TRIGGER_VERSION = 4
+#: versions of judged columns; 4 keeps a deleted row's last values with its tombstone; 5 keeps
+#: a row's values from before the first change of it (its base, ``_sync_base``).
+TRIGGER_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -249,6 +257,18 @@ def trigger_sql(spec: TableSpec, columns: list[str]) -> list[str]:
             )
         return out
 
+    # the row as it stood before any change of it was recorded (what every site loaded, such as
+    # the plan): the value a cell falls back to when the only changes of it are taken back
+    base_rows = " UNION ALL ".join(
+        [f"SELECT {_lit(TOMBSTONE)} AS col, 0 AS val"]
+        + [f"SELECT {_lit(c)}, OLD.{_q(c)}" for c in columns]
+    )
+    keep_base = (
+        f"INSERT OR IGNORE INTO _sync_base (tbl, row_id, col, value) "
+        f"SELECT {_lit(t)}, OLD.{_q(pk)}, v.col, v.val FROM ({base_rows}) v "
+        f"WHERE NOT EXISTS (SELECT 1 FROM _sync_cells WHERE tbl = {_lit(t)} "
+        f"AND row_id = OLD.{_q(pk)} AND col = {_lit(TOMBSTONE)});"
+    )
     judged = [c for c in spec.judged if c in columns]
     stmts = [f"DROP TRIGGER IF EXISTS {_q(base + suffix)}" for suffix in ("_ins", "_upd", "_del")]
     stmts.append(
@@ -257,7 +277,7 @@ def trigger_sql(spec: TableSpec, columns: list[str]) -> list[str]:
     )
     upd_body = (
         f"SELECT RAISE(ABORT, 'sync: the primary key of a tracked table cannot change') "
-        f"WHERE NEW.{_q(pk)} IS NOT OLD.{_q(pk)};\n{tick}\n"
+        f"WHERE NEW.{_q(pk)} IS NOT OLD.{_q(pk)};\n{tick}\n{keep_base}\n"
     )
     if columns:
         upd_body += record(upd_rows) + "\n" + versions(judged, "OLD")
@@ -281,6 +301,6 @@ def trigger_sql(spec: TableSpec, columns: list[str]) -> list[str]:
     del_rows = f"SELECT 0 AS pos, {_lit(TOMBSTONE)} AS col, 1 AS val, json_object({as_json}) AS old"
     stmts.append(
         f"CREATE TRIGGER {_q(base + '_del')} AFTER DELETE ON {_q(t)} WHEN {when} BEGIN\n"
-        f"{tick}\n" + record(del_rows).replace("NEW.", "OLD.") + "\nEND"
+        f"{tick}\n{keep_base}\n" + record(del_rows).replace("NEW.", "OLD.") + "\nEND"
     )
     return stmts

@@ -36,6 +36,7 @@ from .errors import (
     FeedBehind,
     NotRoot,
     RootFingerprintMismatch,
+    SignerRevoked,
     SyncError,
     TooLarge,
     TrustError,
@@ -47,6 +48,7 @@ from .feeds import CODEC_LZMA, CODEC_ZLIB, TOMBSTONE, ZERO_HASH, Columns, Segmen
 from .format import CAP_LZMA, CAP_ZLIB, Bundle, decode_bundle, encode_bundle, verify_sender
 from .limits import MAX_JSON_DEPTH, MAX_TRUST_FILE_BYTES
 from .merge import Merger, Policy, Refusal, allow_all, seen_json
+from .revocation import take_back
 from .signing import KeyDir, SigningKey, fingerprint, normalize_fingerprint, x25519_public
 from .trust import Certificate, Revocation, Signer, TrustView, valid_role
 
@@ -83,6 +85,8 @@ class ImportResult:
     notes: list[Rejection] = field(default_factory=list)
     #: how far (ms) the newest held clock runs ahead of this site's bound; 0 when none
     clock_ahead_ms: int = 0
+    #: changes applied here earlier and taken back now: their key was revoked (after its cutoff)
+    taken_back: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -95,6 +99,7 @@ class ImportResult:
             "rejections": [r.__dict__ for r in self.rejections],
             "notes": [r.__dict__ for r in self.notes],
             "clock_ahead_ms": self.clock_ahead_ms,
+            "taken_back": self.taken_back,
         }
 
 
@@ -567,9 +572,15 @@ class Engine:
             added, _refused = view.add_certs(certs)
             for c in added:
                 self._store_cert(c)
-            for r in revs:
-                if view.add_revocation(r):
-                    self._store_revocation(r)
+            new_revs = [r for r in revs if view.add_revocation(r)]
+            for r in new_revs:
+                self._store_revocation(r)
+            if new_revs:
+                self.conn.execute("UPDATE _sync_state SET capture_off = capture_off + 1")
+                self.conn.execute("PRAGMA defer_foreign_keys = ON")
+                self._take_back(view, ImportResult(sender=self.site_id))
+                self._merger().settle_foreign_keys()
+                self.conn.execute("UPDATE _sync_state SET capture_off = capture_off - 1")
         me = self.my_signer()
         return {
             "root_fingerprint": got,
@@ -589,16 +600,21 @@ class Engine:
         return self._trust().signer(public_key, site_id)
 
     def revoke(self, site_id: str) -> int:
-        """Root only: revoke every key certified for ``site_id``; return how many."""
+        """Root only: revoke every key certified for ``site_id``; return how many.
+
+        What the root holds of the site's feed stands (the revocation's cutoff is the root's
+        applied sequence of that feed); whatever the keys signed after is refused everywhere.
+        """
         root = self._root_key()
         view = self._trust()
         keys = [k for k in view.keys_of(site_id) if k not in view.revoked]
         if not view.keys_of(site_id):
             raise UnknownSite(f"no certificate known for site {site_id!r}", site=site_id)
         with self._tx():
+            upto = self._frontiers().get(site_id, (0, 0, ZERO_HASH))[0]
             for k in keys:
                 self._store_revocation(
-                    Revocation.issue(root, key=k, site=site_id, issued=self._tick())
+                    Revocation.issue(root, key=k, site=site_id, issued=self._tick(), upto=upto)
                 )
         return len(keys)
 
@@ -647,7 +663,8 @@ class Engine:
                 "SELECT origin, last_seq, signer, blob FROM _sync_segments "
                 "ORDER BY origin, first_seq"
             ):
-                if last_seq <= acks.get(origin, 0) or signer in view.revoked:
+                revoked = view.revoked.get(signer)
+                if last_seq <= acks.get(origin, 0) or (revoked and revoked.covers(last_seq)):
                     continue
                 seg = Segment.decode(blob)
                 codecs.add(seg.codec)
@@ -748,7 +765,7 @@ class Engine:
                 result.duplicate += n
                 continue
             try:
-                signer = view.signer(seg.signer, seg.origin)
+                signer = view.signer(seg.signer, seg.origin, seg.last_seq)
             except TrustError as exc:
                 self._reject(result, seg, exc.code, str(exc), n)
                 continue
@@ -766,6 +783,8 @@ class Engine:
                 self._store_revocation(r)
             self.conn.execute("UPDATE _sync_state SET capture_off = capture_off + 1")
             self.conn.execute("PRAGMA defer_foreign_keys = ON")
+            if new_revs:
+                self._take_back(view, result)
             max_hlc = self._apply_ready(fresh, view, result)
             Merger(
                 self.conn, self._tracked, self.policy, self._seen_lookup(), self._hlc()
@@ -812,6 +831,26 @@ class Engine:
         self._mark_feed()
         return result
 
+    def _take_back(self, view: TrustView, result: ImportResult) -> None:
+        """Undo what revoked keys signed after their cutoff and this site had applied (capture
+        off, in the import's transaction), so this copy ends where the others stand."""
+        for tb in take_back(self.conn, self._merger(), view, self.site_id):
+            if tb.held:
+                result.held += tb.changes
+                continue
+            result.taken_back += tb.changes
+            result.rejections.append(
+                Rejection(
+                    tb.origin,
+                    tb.first_seq,
+                    tb.last_seq,
+                    SignerRevoked.code,
+                    f"segment {tb.origin}:{tb.first_seq}..{tb.last_seq} was signed by a key the "
+                    "root revoked, after the revocation's cutoff: its changes were taken back",
+                    changes=tb.changes,
+                )
+            )
+
     def _reject(self, result: ImportResult, seg: Segment, code: str, reason: str, n: int) -> None:
         result.rejected += n
         result.rejections.append(
@@ -838,7 +877,7 @@ class Engine:
             held = Segment.decode(blob)
             pending.setdefault(origin, {}).setdefault(held.first_seq, (held, None))
         frontiers = self._frontiers()
-        waived = _origins_revoked(view)
+        cutoffs = _revoked_cutoffs(view)
         bound = hlcmod.bound()
         merger = self._merger()
         max_hlc = 0
@@ -869,7 +908,7 @@ class Engine:
                         break
                     if maybe_signer is None:
                         try:
-                            signer = view.signer(seg.signer, seg.origin)
+                            signer = view.signer(seg.signer, seg.origin, seg.last_seq)
                         except TrustError as exc:
                             queue.pop(seq + 1)
                             self._drop_held(seg, is_fresh)
@@ -897,7 +936,7 @@ class Engine:
                             )
                         )
                         break
-                    if _waits_for(seg, frontiers, waived):
+                    if _waits_for(seg, frontiers, cutoffs):
                         break  # its writer had seen changes not applied here yet
                     queue.pop(seq + 1)
                     self._store_segment(seg, "applied")
@@ -1054,26 +1093,32 @@ def _local_segment(site_id: str, rows: list[tuple[Any, ...]]) -> Segment:
 
 
 def _waits_for(
-    seg: Segment, frontiers: dict[str, tuple[int, int, bytes]], waived: set[str]
+    seg: Segment, frontiers: dict[str, tuple[int, int, bytes]], cutoffs: dict[str, int]
 ) -> bool:
     """Whether the segment's writer had seen changes of another origin not applied here yet.
 
     A ``seen`` clock after the segment's own first change cannot be true (a site's clock passes
     every clock it receives); such claims are ignored, so a forged vector cannot hold a feed.
+    Nobody waits for a revoked site beyond its cutoff: nothing after it applies anywhere.
     """
     first = seg.first_hlc
     return any(
         frontiers.get(o, (0, 0, b""))[1] < h
+        and frontiers.get(o, (0, 0, b""))[0] < cutoffs.get(o, hlcmod.LIMIT)
         for o, h in seg.seen.items()
-        if o != seg.origin and o not in waived and isinstance(h, int) and h <= first
+        if o != seg.origin and isinstance(h, int) and h <= first
     )
 
 
-def _origins_revoked(view: TrustView) -> set[str]:
-    """Sites whose every certified key is revoked: nothing more of theirs can apply anywhere,
-    so nobody waits for it."""
+def _revoked_cutoffs(view: TrustView) -> dict[str, int]:
+    """Sites whose every certified key is revoked, with the last sequence of their feed that
+    can still apply anywhere (the highest cutoff of their keys' revocations)."""
     alive = {c.site for c in view.certs.values() if c.key not in view.revoked}
-    return {r.site for r in view.revoked.values()} - alive
+    cutoffs: dict[str, int] = {}
+    for r in view.revoked.values():
+        if r.site not in alive:
+            cutoffs[r.site] = max(cutoffs.get(r.site, 0), r.upto)
+    return cutoffs
 
 
 def trust_digest(certs: list[Certificate], revs: list[Revocation]) -> str:

@@ -196,7 +196,7 @@ class Merger:
         self.now_hlc = now_hlc
         self.judged = {t: cols for t, cols in (judged or {}).items() if cols}
 
-    def _load_cells(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str, str], Cell]:
+    def load_cells(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str, str], Cell]:
         by_table: dict[str, list[str]] = {}
         for t, r in keys:
             by_table.setdefault(t, []).append(r)
@@ -340,8 +340,9 @@ class Merger:
         if not out.applied:
             return out
         touched = [k for k in overlay if k not in refused_rows]
-        cells = self._load_cells(touched)
+        cells = self.load_cells(touched)
         stored = {(t, r) for t, r, _c in cells}
+        self.keep_base([k for k in touched if k not in stored])
         by_row: dict[tuple[str, str], dict[str, Value]] = {}
         fresh_cells: Iterable[tuple[Any, ...]] = ()
         written: list[tuple[Any, ...]] = []
@@ -394,10 +395,10 @@ class Merger:
         if self.judged:
             self._keep_versions(seg, row_keys, refused_rows)
         if park:
-            self._park_unbuilt([k for k in by_row if k in park])
+            self.park_unbuilt([k for k in by_row if k in park])
             by_row = {k: v for k, v in by_row.items() if k not in park}
         if trial is not None:
-            failures = self._materialize_each(by_row)
+            failures = self.materialize_each(by_row)
             for k, why in failures.items():
                 if why.startswith("NOT NULL constraint failed") and not self._exists(k):
                     trial[1].add(k)  # cells not all here yet: build it when they are
@@ -406,6 +407,30 @@ class Merger:
         else:
             self._materialize(by_row)
         return out
+
+    def keep_base(self, keys: list[tuple[str, str]]) -> None:
+        """Before the first change of a row that stands here, keep its values as its base
+        (``_sync_base``): what its cells fall back to if every change of them is taken back."""
+        by_table: dict[str, list[str]] = {}
+        for t, r in keys:
+            by_table.setdefault(t, []).append(r)
+        for t, ids in by_table.items():
+            pk, cols = self.tracked[t]
+            names = ", ".join(_q(c) for c in (pk, *cols))
+            for i in range(0, len(ids), 500):
+                chunk = ids[i : i + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = self.conn.execute(
+                    f"SELECT {names} FROM {_q(t)} WHERE {_q(pk)} IN ({marks})", chunk
+                ).fetchall()
+                self.conn.executemany(
+                    "INSERT OR IGNORE INTO _sync_base (tbl, row_id, col, value) VALUES (?,?,?,?)",
+                    [
+                        (t, row[0], c, v)
+                        for row in rows
+                        for c, v in zip((TOMBSTONE, *cols), (0, *row[1:]), strict=True)
+                    ],
+                )
 
     def _keep_versions(
         self, seg: Segment, row_keys: list[tuple[str, str]], refused: set[tuple[str, str]]
@@ -438,7 +463,7 @@ class Merger:
         t, r = key
         return bool(self._existing(t, self.tracked[t][0], [r]))
 
-    def _materialize_each(
+    def materialize_each(
         self, by_row: dict[tuple[str, str], dict[str, Value]]
     ) -> dict[tuple[str, str], str]:
         """Materialise row by row, in key order, each in its own savepoint: the rows that
@@ -454,7 +479,7 @@ class Merger:
             self.conn.execute("RELEASE sync_row")
         return failures
 
-    def _park_unbuilt(self, keys: list[tuple[str, str]]) -> None:
+    def park_unbuilt(self, keys: list[tuple[str, str]]) -> None:
         """Rows whose cells cannot build them yet: kept as cells, out of the app table."""
         self.conn.executemany(
             "INSERT OR IGNORE INTO _sync_parked (tbl, row_id) VALUES (?, ?)", keys
@@ -552,6 +577,13 @@ class Merger:
         upserts: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = {}
         deletes: dict[str, list[tuple[str]]] = {}
         shapes: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
+        partial = [
+            k
+            for k, vals in by_row.items()
+            if vals.get(TOMBSTONE) == 0 and len(vals) <= len(self.tracked[k[0]][1])
+        ]
+        if partial:
+            by_row = {**by_row, **self._with_base(partial, by_row)}
         for (t, r), vals in by_row.items():
             if vals.get(TOMBSTONE) == 0:
                 shape = (t, tuple(vals))
@@ -578,6 +610,30 @@ class Merger:
             if updates and cols:
                 sets = ", ".join(f"{_q(c)} = ?" for c in cols)
                 self.conn.executemany(f"UPDATE {_q(t)} SET {sets} WHERE {_q(pk)} = ?", updates)
+
+    def _with_base(
+        self, keys: list[tuple[str, str]], by_row: dict[tuple[str, str], dict[str, Value]]
+    ) -> dict[tuple[str, str], dict[str, Value]]:
+        """Rows coming back (not in their table now) whose cells hold only some columns: a row
+        every copy loaded, deleted here and written again elsewhere. The columns no change ever
+        wrote take the values the row had before its first change here (its base)."""
+        out: dict[tuple[str, str], dict[str, Value]] = {}
+        by_table: dict[str, list[str]] = {}
+        for t, r in keys:
+            by_table.setdefault(t, []).append(r)
+        for t, ids in by_table.items():
+            existing = self._existing(t, self.tracked[t][0], ids)
+            for r in ids:
+                if r in existing:
+                    continue
+                base = dict(
+                    self.conn.execute(
+                        "SELECT col, value FROM _sync_base WHERE tbl = ? AND row_id = ?", (t, r)
+                    ).fetchall()
+                )
+                if base:
+                    out[(t, r)] = {**base, **by_row[(t, r)]}
+        return out
 
     def _children(self, parent: str) -> list[tuple[str, str, str]]:
         """(child table, child pk, fk column) of tracked tables referencing ``parent``."""
@@ -624,8 +680,8 @@ class Merger:
             self.conn.execute("DELETE FROM _sync_parked")
             keys = [(t, r) for t, r in parked if t in self.tracked]
             by_row: dict[tuple[str, str], dict[str, Value]] = {}
-            _values_by_row(self._load_cells(keys), by_row)
-            self._park_unbuilt(list(self._materialize_each(by_row)))
+            _values_by_row(self.load_cells(keys), by_row)
+            self.park_unbuilt(list(self.materialize_each(by_row)))
         for _round in range(8):
             orphans: dict[str, list[Any]] = {}
             for table, (pk, _cols) in self.tracked.items():

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from .encoding import canonical_json, parse_canonical_json
 from .errors import (
@@ -123,7 +124,12 @@ class Certificate:
 
 @dataclass(frozen=True)
 class Revocation:
-    """A root-signed statement that ``key`` must no longer be trusted."""
+    """A root-signed statement that ``key`` must no longer be trusted.
+
+    ``upto`` is the root's cutoff in the site's feed: segments the key signed that end at or
+    before it still stand everywhere (the work that had reached the root), anything it signed
+    after is refused everywhere and taken back where it was applied. Absent means 0.
+    """
 
     body: bytes
     sig: bytes
@@ -131,20 +137,29 @@ class Revocation:
     site: str
     issuer: bytes
     issued: int
+    upto: int = 0
 
     @classmethod
-    def issue(cls, root: SigningKey, *, key: bytes, site: str, issued: int) -> Revocation:
-        body = canonical_json(
-            {
-                "issued": issued,
-                "issuer": root.public.hex(),
-                "key": key.hex(),
-                "kind": "revoke",
-                "site": site,
-                "v": 1,
-            }
-        )
+    def issue(
+        cls, root: SigningKey, *, key: bytes, site: str, issued: int, upto: int = 0
+    ) -> Revocation:
+        fields: dict[str, Any] = {
+            "issued": issued,
+            "issuer": root.public.hex(),
+            "key": key.hex(),
+            "kind": "revoke",
+            "site": site,
+            "v": 1,
+        }
+        if upto:
+            fields["upto"] = upto
+        body = canonical_json(fields)
         return cls.parse(body, root.sign(REVOKE_CONTEXT + body))
+
+    def covers(self, last_seq: int | None) -> bool:
+        """Whether a segment ending at ``last_seq`` of the key's feed falls under the
+        revocation (None: anything the key signs now, such as a bundle)."""
+        return last_seq is None or last_seq > self.upto
 
     @classmethod
     def parse(cls, body: bytes, sig: bytes) -> Revocation:
@@ -159,7 +174,10 @@ class Revocation:
                 site=str(obj["site"]),
                 issuer=bytes.fromhex(obj["issuer"]),
                 issued=int(obj["issued"]),
+                upto=obj.get("upto", 0),
             )
+            if type(rev.upto) is not int or not 0 <= rev.upto < 2**63:
+                raise Malformed("revocation: the cutoff is not a sequence number")
         except (KeyError, TypeError, ValueError) as exc:
             if isinstance(exc, Malformed):
                 raise
@@ -269,14 +287,19 @@ class TrustView:
         self.revoked[rev.key] = rev
         return True
 
-    def signer(self, key: bytes, site: str | None = None) -> Signer:
-        """Walk the chain from ``key`` to the root; raise why it fails."""
+    def signer(self, key: bytes, site: str | None = None, last_seq: int | None = None) -> Signer:
+        """Walk the chain from ``key`` to the root; raise why it fails.
+
+        ``last_seq``: the end of the segment being checked in the key's own feed; a revoked
+        key still signs what ends at or before its revocation's cutoff (``Revocation.upto``).
+        """
         if self.root is None:
             raise NoRootInstalled("no root key installed; run trust install first")
         chain: list[Certificate] = []
         current = key
         for _ in range(MAX_CHAIN):
-            if current in self.revoked:
+            rev = self.revoked.get(current)
+            if rev is not None and (current != key or rev.covers(last_seq)):
                 raise SignerRevoked(
                     f"key {fingerprint(current)} of site {self.revoked[current].site!r} "
                     "has been revoked",

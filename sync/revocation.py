@@ -1,0 +1,168 @@
+"""Taking back what a revoked key signed after its revocation's cutoff (SPEC.md section 6,
+"Revocation").
+
+A site that applied such segments before the revocation reached it undoes them, so it ends
+where a site that learned of the revocation first stands: the segments are dropped, the feed of
+their origin goes back to the cutoff (its later segments, if another key signed them, are held
+as a site that refused the first would hold them), and every cell they had won is rebuilt from
+the changes that remain (the stored segments of every origin, this site's unsealed changes,
+and the row's base, the values it had before its first change), then its rows are written
+again. Nothing is quoted from the segments in what is reported.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from .encoding import Value
+from .feeds import TOMBSTONE, Segment
+from .merge import Merger
+from .trust import TrustView
+
+CellKey = tuple[str, str, str]
+RowKey = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class TakenBack:
+    """A segment whose changes were undone here, or put back on hold (``held``)."""
+
+    origin: str
+    first_seq: int
+    last_seq: int
+    changes: int
+    held: bool
+
+
+def take_back(
+    conn: sqlite3.Connection, merger: Merger, view: TrustView, own_site: str
+) -> list[TakenBack]:
+    """Undo every applied segment that a revoked key signed after its cutoff, and what its
+    origin's feed applied after it; return what was done. Runs inside the caller's
+    transaction, with capture off."""
+    start: dict[str, int] = {}
+    for origin, first, last, signer, state in conn.execute(
+        "SELECT origin, first_seq, last_seq, signer, state FROM _sync_segments "
+        "ORDER BY origin, first_seq"
+    ).fetchall():
+        rev = view.revoked.get(signer)
+        if origin == own_site or rev is None or not rev.covers(last):
+            continue
+        if state == "held":  # never applied here: it will never apply anywhere
+            conn.execute(
+                "DELETE FROM _sync_segments WHERE origin = ? AND first_seq = ?", (origin, first)
+            )
+        elif origin not in start:
+            start[origin] = first
+    if not start:
+        return []
+    done: list[TakenBack] = []
+    theirs: dict[RowKey, set[tuple[int, str]]] = {}
+    entries: list[tuple[str, str, str, int, str]] = []
+    for origin, first in sorted(start.items()):
+        for (blob,) in conn.execute(
+            "SELECT blob FROM _sync_segments WHERE origin = ? AND first_seq >= ? "
+            "AND state = 'applied' ORDER BY first_seq",
+            (origin, first),
+        ).fetchall():
+            seg = Segment.decode(blob)
+            hlcs, tables, row_ids, cols, _values = seg.columns()
+            for h, t, r, c in zip(hlcs, tables, row_ids, cols, strict=True):
+                theirs.setdefault((t, r), set()).add((h, origin))
+                entries.append((t, r, c, h, origin))
+            rev = view.revoked.get(seg.signer)
+            held = rev is None or not rev.covers(seg.last_seq)
+            if held:
+                conn.execute(
+                    "UPDATE _sync_segments SET state = 'held' WHERE origin = ? AND first_seq = ?",
+                    (origin, seg.first_seq),
+                )
+            else:
+                conn.execute(
+                    "DELETE FROM _sync_segments WHERE origin = ? AND first_seq = ?",
+                    (origin, seg.first_seq),
+                )
+            done.append(TakenBack(origin, seg.first_seq, seg.last_seq, len(hlcs), held))
+        prev = conn.execute(
+            "SELECT last_seq, last_hlc, head FROM _sync_segments WHERE origin = ? "
+            "AND state = 'applied' AND first_seq < ? ORDER BY first_seq DESC LIMIT 1",
+            (origin, first),
+        ).fetchone()
+        if prev is None:
+            conn.execute("DELETE FROM _sync_feeds WHERE origin = ?", (origin,))
+        else:
+            conn.execute(
+                "UPDATE _sync_feeds SET applied_seq = ?, applied_hlc = ?, head = ? "
+                "WHERE origin = ?",
+                (*prev, origin),
+            )
+    conn.executemany(
+        "DELETE FROM _sync_versions WHERE tbl = ? AND row_id = ? AND col = ? AND hlc = ? "
+        "AND origin = ?",
+        entries,
+    )
+    cells = merger.load_cells(theirs)
+    lost = {k for k, cell in cells.items() if (cell.hlc, cell.origin) in theirs[(k[0], k[1])]}
+    if lost:
+        _rebuild(conn, merger, lost)
+    return done
+
+
+def _rebuild(conn: sqlite3.Connection, merger: Merger, lost: set[CellKey]) -> None:
+    """Give each lost cell the best change that remains, then write its rows again."""
+    rows = {(t, r) for t, r, _c in lost}
+    refused = {
+        tuple(k)
+        for k in conn.execute(
+            "SELECT origin, first_seq, tbl, row_id FROM _sync_rejections WHERE row_id IS NOT NULL"
+        )
+    }
+    best: dict[CellKey, tuple[tuple[Any, ...], Value]] = {}
+
+    def offer(key: CellKey, rank: tuple[Any, ...], value: Value) -> None:
+        if key in lost and (key not in best or rank > best[key][0]):
+            best[key] = (rank, value)
+
+    def scan(origin: str, first: int, columns: Any) -> None:
+        hlcs, tables, row_ids, cols, values = columns
+        for i, (h, t, r, c, v) in enumerate(zip(hlcs, tables, row_ids, cols, values, strict=True)):
+            if (t, r) not in rows or (origin, first, t, r) in refused:
+                continue
+            # highest (clock, origin) wins; within one feed the later entry; an explicit write
+            # beats the implicit "alive" a column change adds at the same clock (Rule 2)
+            offer((t, r, c), (h, origin, 1, first, i), v)
+            if c != TOMBSTONE:
+                offer((t, r, TOMBSTONE), (h, origin, 0, first, i), 0)
+
+    for origin, first, blob in conn.execute(
+        "SELECT origin, first_seq, blob FROM _sync_segments WHERE state = 'applied'"
+    ).fetchall():
+        scan(origin, first, Segment.decode(blob).columns())
+    own = conn.execute("SELECT site_id FROM _sync_state").fetchone()[0]
+    pending = conn.execute(
+        "SELECT hlc, tbl, row_id, col, value FROM _sync_pending ORDER BY n"
+    ).fetchall()
+    if pending:
+        scan(own, 2**63, tuple(map(list, zip(*pending, strict=True))))
+    conn.executemany(
+        "DELETE FROM _sync_cells WHERE tbl = ? AND row_id = ? AND col = ?", sorted(lost)
+    )
+    conn.executemany(
+        "INSERT INTO _sync_cells (tbl, row_id, col, value, hlc, origin) VALUES (?,?,?,?,?,?)",
+        [(t, r, c, v, rank[0], rank[1]) for (t, r, c), (rank, v) in sorted(best.items())],
+    )
+    by_row: dict[RowKey, dict[str, Value]] = {}
+    for t, r in sorted(rows):
+        by_row[(t, r)] = dict(
+            conn.execute(
+                "SELECT col, value FROM _sync_base WHERE tbl = ? AND row_id = ?", (t, r)
+            ).fetchall()
+        )
+    for (t, r, c), cell in merger.load_cells(rows).items():
+        by_row[(t, r)][c] = cell.value
+    for vals in by_row.values():
+        vals.setdefault(TOMBSTONE, 1)  # no change of it remains and it never stood here before
+    conn.executemany("DELETE FROM _sync_parked WHERE tbl = ? AND row_id = ?", sorted(rows))
+    merger.park_unbuilt(sorted(merger.materialize_each(by_row)))
