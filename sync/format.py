@@ -35,7 +35,7 @@ from .errors import (
     UnknownMajorVersion,
 )
 from .feeds import Segment
-from .limits import MAX_BUNDLE_BODY, MAX_BUNDLE_BYTES, MAX_SECTIONS
+from .limits import MAX_BUNDLE_BODY, MAX_BUNDLE_BYTES, MAX_SECTIONS, MAX_TRUST_ITEMS
 from .signing import SigningKey, public_from_hex, verify, x25519_from_public, x25519_public
 from .trust import Certificate, Revocation
 
@@ -321,6 +321,12 @@ def decode_bundle(
         if CAP_ENCRYPTION in required:
             raise Malformed("bundle: encryption capability without an encrypted section")
         inner = [(t, p) for t, _s, p in content]
+    trust_items = sum(1 for t, _p in inner if t in (T_CERT, T_REVOKE))
+    if trust_items > MAX_TRUST_ITEMS:
+        raise TooLarge(
+            f"bundle: {trust_items} certificates and revocations, more than {MAX_TRUST_ITEMS}",
+            limit=MAX_TRUST_ITEMS,
+        )
     for t, p in inner:
         if t == T_CERT:
             cr = Reader(p, "certificate section")

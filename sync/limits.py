@@ -13,6 +13,9 @@ MiB = 1024 * 1024
 MAX_BUNDLE_BYTES = 256 * MiB
 #: sections in a bundle (or in its decrypted content)
 MAX_SECTIONS = 100_000
+#: certificates and revocations in one bundle together: a zone has a few dozen laptops, and
+#: each one costs a signature check before anything else is read
+MAX_TRUST_ITEMS = 4096
 #: the uncompressed body of one segment (its declared ``raw_len``)
 MAX_SEGMENT_BODY = 64 * MiB
 #: the uncompressed bodies of all segments of one bundle, together

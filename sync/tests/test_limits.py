@@ -6,6 +6,7 @@ bundle from the same site apply."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ import pytest
 from sync import limits
 from sync.errors import NotABundle, SyncError, TooLarge
 from sync.feeds import CODEC_ZLIB, decompress
-from sync.format import OPTIONAL_BIT, decode_bundle
+from sync.format import OPTIONAL_BIT, decode_bundle, encode_bundle
 from sync.tests.attacks import (
     MiB,
     bomb,
@@ -261,4 +262,19 @@ def test_the_depth_scan_stays_linear_on_a_header_of_escaped_quotes(tmp_path: Pat
     with pytest.raises(SyncError) as info:
         b.engine.import_bundle(with_header(honest, header, a.engine.key))
     assert info.value.code == "malformed"
+    _next_honest_bundle_applies(b, honest)
+
+
+def test_a_bundle_of_more_certificates_than_the_limit_is_refused_before_checking_them(
+    tmp_path: Path,
+) -> None:
+    a, b, honest = _honest(tmp_path)
+    bundle, _signed, _sig = decode_bundle(honest)
+    flood = [bundle.certs[0]] * (limits.MAX_TRUST_ITEMS + 1)
+    attack = encode_bundle(dataclasses.replace(bundle, certs=flood), a.engine.key)
+    before = b.snapshot(), b.engine.vector()
+    with pytest.raises(TooLarge, match=f"more than {limits.MAX_TRUST_ITEMS}"):
+        b.engine.import_bundle(attack)
+    assert integrity(b.conn) == "ok"
+    assert (b.snapshot(), b.engine.vector()) == before
     _next_honest_bundle_applies(b, honest)

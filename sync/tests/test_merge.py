@@ -116,3 +116,18 @@ def test_a_child_arriving_with_its_parent_in_one_bundle_applies_despite_foreign_
     b.engine.import_bundle(a.engine.export_bundle())
     assert b.rows("updates") == [("u1", "t1", "half done")]
     assert b.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_a_row_every_copy_loaded_deleted_here_and_written_later_elsewhere_comes_back_whole(
+    tmp_path: Path,
+) -> None:
+    _city, (a, b) = network(tmp_path, 2)
+    for s in (a, b):  # the same row on both copies, loaded without capture, as the plan is
+        with s.engine.capture_suppressed():
+            s.exec("INSERT INTO tasks (id, unit, title, progress) VALUES ('s1', 'u0', 'plan', 5)")
+    a.exec("DELETE FROM tasks WHERE id = 's1'")
+    time.sleep(0.002)
+    b.exec("UPDATE tasks SET title = 'plan, amended' WHERE id = 's1'")  # not having seen it
+    exchange(a, b)
+    # the newer write brings the row back on a with every column, not only the one written
+    assert a.rows() == b.rows() == [("s1", "u0", "plan, amended", 5, None)]
