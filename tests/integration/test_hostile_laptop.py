@@ -24,6 +24,7 @@ from tests.integration.hostile_world import (
     integrity,
     led_by,
     one,
+    send,
     unit_id,
 )
 
@@ -272,3 +273,35 @@ def test_a_value_failing_a_check_is_refused_alone(world: World) -> None:
         [(), (task,)],
     )
     assert [(t, r) for t, r, _ in refused] == [("tasks", task)]
+
+
+def test_a_lost_laptops_work_that_reached_one_copy_only_is_taken_back_there_when_revoked(
+    world: World,
+) -> None:
+    """Phòng Tài chính's laptop is lost after its last sync with the city; its new work reached
+    Phòng Văn hóa - Xã hội only. The city revokes it: what the city held stands, the rest is
+    taken back on Phòng Văn hóa - Xã hội's copy (the seeded task row returns to its values),
+    and the two copies are the same again."""
+    city_before = app_tables(world.city)
+    task = led_by(world.city, "tai_chinh")
+    task_service.update_task(
+        world.tc, task, progress=90, status="in_progress", note="Sau khi mất máy", by="Minh"
+    )
+    applied = exchange.import_bytes(world.vhxh, exchange.export_bundle(world.tc))
+    assert applied.applied > 0 and applied.rejected == 0
+    assert one(world.vhxh, "SELECT progress FROM tasks WHERE id = ?", task) == 90
+
+    exchange.revoke(world.city, str(exchange.identity(world.tc)["site_id"]))
+    back = send(world.city, world.vhxh)
+    assert back.taken_back == applied.applied
+    assert [r.code for r in back.rejections] == ["signer_revoked"]
+    assert app_tables(world.vhxh) == app_tables(world.city) == city_before
+    # the copy that took it back relays nothing of it, and its own next change still applies
+    send(world.vhxh, world.city)
+    assert app_tables(world.city) == city_before
+    vhxh_task = led_by(world.city, "vhxh")
+    task_service.update_task(world.vhxh, vhxh_task, progress=30, status="in_progress", by="Hà")
+    assert send(world.vhxh, world.city).applied > 0
+    assert app_tables(world.vhxh) == app_tables(world.city)
+    for ws in (world.city, world.vhxh):
+        assert integrity(ws) == "ok"
