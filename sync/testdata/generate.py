@@ -207,6 +207,22 @@ def cases() -> dict[str, tuple[dict[str, str], bytes]]:
         encode_bundle(revoked, SITE),
     )
 
+    # a relayer carries a revoked site's feed with the root's revocation: the segment ending at
+    # the cutoff applies, the one after it is refused (SPEC.md section 6, "Revocation")
+    cut = Revocation.issue(ROOT, key=SITE.public, site=SITE_ID, issued=CLOCK + 50,
+                           upto=s1.last_seq)
+    relayed = Bundle(
+        sender=RECIPIENT_ID, sender_key=STRANGER.public, created=CLOCK + 100, caps=[CAP_ZLIB],
+        certs=[site_cert(), recipient_cert()], revocations=[cut], acks={},
+        segments=[s1, s2],
+    )
+    out["revocation_cutoff"] = (
+        {**common, "expect": "success", "applied": "3", "rejected": "4",
+         "comment": "relayed: a revocation with cutoff 3; the segment 1..3 applies, 4..7 is "
+         "refused (signer_revoked)"},
+        encode_bundle(relayed, STRANGER),
+    )
+
     # limits (SPEC.md section 7, "Limits"): each refused before the memory it aims at is used
     from sync.encoding import Reader, varint
     from sync.format import MAGIC, T_HEADER

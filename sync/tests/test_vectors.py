@@ -59,7 +59,7 @@ def test_vector_imports_with_the_expected_outcome(tmp_path: Path, path: Path) ->
         result = engine.import_bundle(data)
         assert result.applied == int(header["applied"])
         assert result.held == int(header.get("held", "0"))
-        assert result.rejected == 0
+        assert result.rejected == int(header.get("rejected", "0"))
     else:
         with pytest.raises(SyncError) as info:
             engine.import_bundle(data)
