@@ -103,6 +103,13 @@ def take_back(
         "AND origin = ?",
         entries,
     )
+    # a conflict with a change taken back is no longer a choice anyone has to make
+    conn.executemany(
+        "UPDATE _sync_conflicts SET resolved = 'taken_back' WHERE resolved IS NULL AND tbl = ? "
+        "AND row_id = ? AND col = ? AND ((kept_hlc = ? AND kept_origin = ?) "
+        "OR (lost_hlc = ? AND lost_origin = ?))",
+        [(t, r, c, h, o, h, o) for t, r, c, h, o in entries],
+    )
     cells = merger.load_cells(theirs)
     lost = {k for k, cell in cells.items() if (cell.hlc, cell.origin) in theirs[(k[0], k[1])]}
     if lost:

@@ -97,9 +97,14 @@ def test_a_later_honest_write_over_a_revoked_value_survives_the_take_back(tmp_pa
     m.exec("UPDATE tasks SET title = 'only by m' WHERE id = 's2'")
     a.engine.import_bundle(m.engine.export_bundle(a.id))
     a.exec("UPDATE tasks SET progress = 50 WHERE id = 's1'")  # after m's, on a
+    b_note = "written by the city, unaware of m"
+    city.exec("UPDATE tasks SET title = ? WHERE id = 's2'", b_note)
+    a.engine.import_bundle(city.engine.export_bundle(a.id))
+    assert [c.lost_value for c in a.engine.conflicts()] == ["only by m"]
     city.engine.revoke(m.id)
     a.engine.import_bundle(city.engine.export_bundle(a.id))
-    assert a.rows() == [("s1", "u0", "seeded", 50, None), ("s2", "u0", "kept", 0, None)]
+    assert a.rows() == [("s1", "u0", "seeded", 50, None), ("s2", "u0", b_note, 0, None)]
+    assert a.engine.conflicts() == []  # the conflict with a taken-back change is closed
     city.engine.import_bundle(a.engine.export_bundle(city.id))
     _same(city, a)
 
