@@ -22,6 +22,7 @@ import pytest
 from playwright.sync_api import Page
 from pypdf import PdfReader
 
+from cchc.domain.text import shorten
 from cchc.services import exchange, overview
 from cchc.services import reports as report_service
 from cchc.services import tasks as task_service
@@ -422,7 +423,7 @@ def test_budget_records_the_units_estimate_and_leaves_the_allocation_to_its_deci
     wait_for(by_id(page, "budget-save"))
     task = run_json("--db", str(world.db), "task", "show", "4")
     assert isinstance(task, dict)
-    choose(page, "budget-task", f"4. {str(task['content'])[:70]}")
+    choose(page, "budget-task", f"4. {shorten(str(task['content']), 70)}")
     fill(page, "budget-estimate", "15.000.000")
     fill(page, "budget-spent", "9000000")
     click(page, "budget-save")
@@ -447,7 +448,7 @@ def test_an_amendment_needs_a_reason_then_is_proposed_and_forwarded(
     assert isinstance(task, dict)
     by_id(page, "amend-propose").first.scroll_into_view_if_needed()
     page.wait_for_timeout(500)
-    choose(page, "amend-task", f"4. {str(task['content'])[:70]}")
+    choose(page, "amend-task", f"4. {shorten(str(task['content']), 70)}")
     fill(page, "amend-timeframe", "Quý IV/2026")
     click(page, "amend-propose")
     wait_text(page, "Đề xuất phải nêu lý do")

@@ -138,6 +138,12 @@ PLAN_MONEY = {
     "budget_saved": "Đã ghi kinh phí nhiệm vụ {task}: dự trù {estimate}, được duyệt {approved}, "
     "đã chi {spent}.",
     "pick_task": "Hãy chọn nhiệm vụ.",
+    "over_estimate": "Lưu ý: số được duyệt vượt dự trù.",
+    "over_estimate_line": "Số được duyệt {approved} vượt dự trù {estimate}: đề nghị kiểm tra lại.",
+    "rights_allocate_only": "Máy này chỉ ghi số được duyệt theo quyết định của UBND đặc khu cho "
+    "nhiệm vụ này; dự trù và số đã chi do đơn vị chủ trì ghi.",
+    "rights_estimate_only": "Máy này ghi dự trù, ngày gửi và số đã chi; số được duyệt do Phòng "
+    "Tài chính hoặc lãnh đạo UBND đặc khu ghi.",
     "amend_heading": "Đề xuất điều chỉnh, bổ sung, bãi bỏ nhiệm vụ",
     "amend_empty": "Chưa có đề xuất nào.",
     "amend_line": "{action} · {task} · {unit}",
