@@ -298,6 +298,9 @@ def _login_name() -> str:
         return ""
 
 
+NOTE_MAX = 1000  # characters of one progress note: a note, not a report
+
+
 def update_task(
     ws: Workspace,
     ref: str,
@@ -309,9 +312,16 @@ def update_task(
     done_on: str | None = None,
     due: str | None = None,
     evidence: Evidence | None = None,
+    done_on_required: bool = False,
 ) -> TaskDetail:
-    """Record progress on a task. Everything is checked before anything is written."""
+    """Record progress on a task. Everything is checked before anything is written.
+
+    Marking a task done without ``done_on`` takes the day it was already done, else today;
+    with ``done_on_required`` (the screen, whose empty field must never mean today) it is
+    refused instead, so no task becomes "done late" without a word."""
     row = _find_row(ws, ref)
+    if note is not None and len(note.strip()) > NOTE_MAX:
+        raise InvalidInput("note_too_long", value=len(note.strip()), limit=NOTE_MAX)
     today = ws.today()
     changes: dict[str, Any] = {}
 
@@ -324,9 +334,11 @@ def update_task(
         if progress is not None and progress < 100:
             raise InvalidInput("done_needs_full_progress", value=progress)
         progress = 100
-        when = parse_vn_date(done_on, "done_on") if done_on else None
+        when = parse_vn_date(done_on, "done_on") if done_on else from_iso(row["done_on"])
+        if when is None and done_on_required:
+            raise InvalidInput("done_on_required")
         if when is None:
-            when = from_iso(row["done_on"]) or today
+            when = today
         if when > today:
             raise InvalidInput("done_in_future", value=done_on)
         changes["done_on"] = when.isoformat()

@@ -1,0 +1,93 @@
+"""The Nhiệm vụ screen: marking a task done needs the day it was done (an empty field never
+silently means today), and the list opens on this laptop's own unit."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from cchc.services import overview as overview_service
+from cchc.services import tasks as task_service
+from cchc.services.workspace import Workspace
+from cchc.ui.screens.tasks import TasksScreen
+from cchc.ui.widgets import ALL
+from tests.integration.screen_ctx import ScreenContext
+
+NOON = dt.datetime(2026, 7, 10, 5, 0, tzinfo=dt.UTC)  # 10/07/2026 on the island
+
+
+@pytest.fixture
+def ws(db_path):
+    workspace = Workspace.open(db_path, clock=lambda: NOON)
+    yield workspace
+    workspace.close()
+
+
+def _opened(ws: Workspace, db_path, stt: int) -> tuple[ScreenContext, TasksScreen]:
+    ctx = ScreenContext(ws, db_path)
+    screen = TasksScreen(ctx)
+    screen.show()
+    screen.open_task(next(t.id for t in task_service.list_tasks(ws) if t.stt == stt))
+    return ctx, screen
+
+
+def test_marking_done_with_an_empty_completion_date_is_refused_beside_the_field(ws, db_path):
+    overview_service.set_local_profile(ws, "vhxh", "Nguyễn Văn An")
+    ctx, screen = _opened(ws, db_path, 1)
+    form = screen.form
+    assert form is not None
+    form.status.value = "done"
+    form.done_on.value = ""
+    form._submit(None)
+    assert form.done_on.error, "the empty completion date is pointed at"
+    assert task_service.get_task(ws, "1").status == "not_started"
+    assert task_service.get_task(ws, "1").history == []
+
+    form.done_on.value = "14/01/2026"
+    form._submit(None)
+    done = task_service.get_task(ws, "1")
+    assert (done.status, done.done_on, done.state) == ("done", "2026-01-14", "done_on_time")
+
+
+def test_the_completion_date_is_marked_required_once_done_is_chosen(ws, db_path):
+    overview_service.set_local_profile(ws, "vhxh", "Nguyễn Văn An")
+    _, screen = _opened(ws, db_path, 4)
+    form = screen.form
+    assert form is not None
+    assert "*" not in (form.done_on.label or "")
+    form.status.value = "done"
+    form.status.on_select(None)
+    assert (form.done_on.label or "").endswith("*")
+
+
+def test_the_service_still_takes_today_when_the_command_line_leaves_the_date_out(ws):
+    """`cchc task update --status done` documents "default today"; only the screen asks."""
+    assert task_service.update_task(ws, "4", status="done", by="A").done_on == "2026-07-10"
+
+
+def test_the_task_list_opens_on_this_laptops_unit(ws, db_path):
+    overview_service.set_local_profile(ws, "tthcc", "Trần Thị Bình")
+    ctx = ScreenContext(ws, db_path)
+    screen = TasksScreen(ctx)
+    screen.show()
+    assert screen.unit.value == "tthcc"
+    assert {v.lead_unit for v in screen._views} == {"tthcc"}
+    screen._clear(None)  # the officer may still look at every task
+    assert screen.unit.value == ALL
+    assert len(screen._views) == 26
+
+
+def test_a_laptop_not_yet_set_to_a_unit_lists_every_task(ws, db_path):
+    ctx = ScreenContext(ws, db_path)
+    screen = TasksScreen(ctx)
+    screen.show()
+    assert screen.unit.value == ALL
+    assert len(screen._views) == 26
+
+
+def test_a_long_note_is_capped_with_a_counter(ws, db_path):
+    overview_service.set_local_profile(ws, "vhxh", "Nguyễn Văn An")
+    _, screen = _opened(ws, db_path, 4)
+    assert screen.form is not None
+    assert screen.form.note.max_length == task_service.NOTE_MAX
