@@ -261,7 +261,7 @@ def test_saving_then_submitting_locks_the_report(world: World, page: Page) -> No
     wait_text(page, "Đã lưu dự thảo báo cáo kỳ 2026-9M")
     click(page, "report-submit")
     click(page, "submit-confirm")
-    wait_text(page, "Đã gửi báo cáo kỳ 2026-9M của Phòng Văn hóa - Xã hội; báo cáo đã khóa.")
+    wait_text(page, "Đã nộp báo cáo kỳ 2026-9M của Phòng Văn hóa - Xã hội; báo cáo đã khóa")
     wait_for(by_id(page, "report-locked"))
     wait_for(by_id(page, "report-revise"))
     screenshot(page, "13-report-submitted")
@@ -397,7 +397,7 @@ def test_a_conflict_is_listed_and_the_other_value_can_be_kept(world: World, page
 def test_consolidation_lists_the_units_that_have_not_submitted(world: World, page: Page) -> None:
     _nav(page, "Báo cáo")
     wait_for(by_id(page, "report-new"))
-    choose(page, "report-new-period", PERIOD_LABEL)
+    choose(page, "report-consolidate-period", PERIOD_LABEL)
     click(page, "report-consolidate")
     wait_text(page, "Đã tổng hợp báo cáo kỳ 2026-9M từ 2 đơn vị")
     missing = shown_text(wait_for(by_id(page, "report-missing")))

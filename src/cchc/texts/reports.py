@@ -59,7 +59,7 @@ RATE_LABELS: dict[str, str] = {
 
 # ---- states and statuses ---------------------------------------------------------------------
 TASK_STATES: dict[str, str] = {
-    "not_started": "Chưa triển khai",
+    "not_started": "Chưa bắt đầu",
     "in_progress": "Đang thực hiện",
     "done_on_time": "Hoàn thành đúng hạn",
     "done_late": "Hoàn thành quá hạn",
@@ -141,11 +141,11 @@ TARGET_NOTES: dict[str, str] = {
         "kết quả các nhiệm vụ này chưa phải kết quả cuối cùng của năm."
     ),
 }
-REPORT_STATUS: dict[str, str] = {"draft": "Dự thảo", "submitted": "Đã gửi"}
+REPORT_STATUS: dict[str, str] = {"draft": "Dự thảo", "submitted": "Đã nộp"}
 SUBMISSION_STATUS: dict[str, str] = {
     "missing": "Chưa có báo cáo",
     "draft": "Đang soạn (dự thảo)",
-    "submitted": "Đã gửi",
+    "submitted": "Đã nộp",
 }
 AMENDMENT_ACTIONS: dict[str, str] = {"add": "Bổ sung", "change": "Điều chỉnh", "drop": "Bãi bỏ"}
 AMENDMENT_STATUS: dict[str, str] = {
@@ -364,6 +364,9 @@ TARGETS_CLI_HEAD = ("Mã", "Chỉ tiêu", "Yêu cầu", "Thực tế", "Đánh g
 # In figure messages "{field}" is the figure's name as typed (e.g. received_postal);
 # `problem_text` puts its Vietnamese label in front of it.
 MESSAGES: dict[str, str] = {
+    "report_empty": (
+        "Báo cáo chưa có nội dung: chưa nhập số liệu nào và chưa viết kết quả ở mục nào."
+    ),
     "period_invalid": (
         "Kỳ báo cáo “{value}” không hợp lệ: lịch báo cáo không có kỳ này. Các dạng hợp lệ: "
         "2026-01 … 2026-12 "

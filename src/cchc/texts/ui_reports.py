@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cchc.domain.numbers import format_percent
 from cchc.texts.errors import register
 
 REPORTS = {
@@ -22,22 +23,22 @@ REPORTS = {
     "created": "Đã tạo báo cáo kỳ {period} của {unit} (dự thảo, mã {ref}).",
     "consolidate": "Tổng hợp báo cáo của đặc khu",
     "consolidate_period": "Kỳ tổng hợp",
-    "consolidated": ("Đã tổng hợp báo cáo kỳ {period} từ {count} đơn vị. Chưa gửi: {missing}."),
-    "consolidated_all": "Đã tổng hợp báo cáo kỳ {period} từ {count} đơn vị; tất cả đã gửi.",
+    "consolidated": ("Đã tổng hợp báo cáo kỳ {period} từ {count} đơn vị. Chưa nộp: {missing}."),
+    "consolidated_all": "Đã tổng hợp báo cáo kỳ {period} từ {count} đơn vị; tất cả đã nộp.",
     "pick_one": "Chọn một báo cáo trong danh sách, hoặc tạo báo cáo mới.",
     "editor_heading": "Báo cáo kỳ {period} — {who}",
     "editor_meta": "{status} · lần {revision} · từ {start} đến {end} · hạn gửi {due} · mã {ref}",
     "locked": (
-        "Báo cáo đã gửi ngày {date} nên đã khóa. Muốn sửa, hãy tạo bản sửa đổi "
-        "(bản đã gửi vẫn được giữ nguyên)."
+        "Báo cáo đã nộp ngày {date} nên đã khóa. Muốn sửa, hãy tạo bản sửa đổi "
+        "(bản đã nộp vẫn được giữ nguyên)."
     ),
     "superseded": "Báo cáo này đã có bản sửa đổi mới hơn (mã {ref}).",
     "zone_note": (
-        "Báo cáo chung của đặc khu lấy số liệu từ báo cáo đã gửi của các đơn vị; "
+        "Báo cáo chung của đặc khu lấy số liệu từ báo cáo đã nộp của các đơn vị; "
         "bấm “Tổng hợp” để cập nhật."
     ),
-    "missing_heading": "Đơn vị chưa gửi báo cáo kỳ này",
-    "missing_none": "Tất cả các đơn vị đã gửi báo cáo.",
+    "missing_heading": "Đơn vị chưa nộp báo cáo kỳ này",
+    "missing_none": "Tất cả các đơn vị đã nộp báo cáo.",
     "sources": "Tổng hợp từ {count} báo cáo đơn vị.",
     "outline_heading": "Kết quả thực hiện theo lĩnh vực",
     "section_text": "Nội dung báo cáo lĩnh vực {code}",
@@ -52,7 +53,7 @@ REPORTS = {
     "totals_heading": "Tổng",
     "rates_heading": "Tỷ lệ",
     "rate_line": "{label}: {value}",
-    "rate_target": "{label}: {value} (chỉ tiêu ≥ {target}%: {verdict})",
+    "rate_target": "{label}: {value} (chỉ tiêu ≥ {target}: {verdict})",
     "rate_none": "chưa tính được",
     "rates_head": "Đúng hạn: {on_time} · Thanh toán trực tuyến: {payment} · Hài lòng: "
     "{satisfaction}",
@@ -72,16 +73,25 @@ REPORTS = {
     "save": "Lưu nháp",
     "saved": "Đã lưu dự thảo báo cáo kỳ {period} (mã {ref}).",
     "nothing_changed": "Không có gì thay đổi để lưu.",
-    "submit": "Gửi báo cáo",
-    "submit_title": "Gửi báo cáo?",
+    "submit": "Nộp báo cáo",
+    "submit_title": "Nộp báo cáo?",
     "submit_confirm": (
-        "Gửi báo cáo kỳ {period} của {who}. Sau khi gửi, báo cáo bị khóa; muốn sửa phải tạo "
-        "bản sửa đổi."
+        "Nộp báo cáo kỳ {period} của {who}. Sau khi nộp, báo cáo bị khóa; muốn sửa phải tạo "
+        "bản sửa đổi. Báo cáo chỉ rời máy này khi được gửi đi ở màn hình Đồng bộ."
     ),
-    "submit_yes": "Gửi",
-    "submitted": "Đã gửi báo cáo kỳ {period} của {who}; báo cáo đã khóa.",
+    "submit_yes": "Nộp",
+    "submitted": (
+        "Đã nộp báo cáo kỳ {period} của {who}; báo cáo đã khóa nhưng chưa rời máy này. "
+        "Bước tiếp theo: gửi đi ở màn hình Đồng bộ (hàng chờ “chưa gửi”)."
+    ),
+    "send_next": "Gửi đi (mở hàng chờ ở Đồng bộ)",
+    "read_only": (
+        "Máy này chỉ xem báo cáo này: báo cáo của đơn vị do chính đơn vị đó viết, báo cáo chung "
+        "của đặc khu do Phòng Văn hóa - Xã hội tổng hợp."
+    ),
+    "consolidate_heading": "Tổng hợp báo cáo của đặc khu",
     "revise": "Tạo bản sửa đổi",
-    "revised": "Đã tạo bản sửa đổi lần {revision} (mã {ref}); bản đã gửi được giữ nguyên.",
+    "revised": "Đã tạo bản sửa đổi lần {revision} (mã {ref}); bản đã nộp được giữ nguyên.",
     "output_heading": "Xuất báo cáo",
     "output_folder": "Thư mục lưu tệp",
     "write_pdf": "Ghi PDF vào thư mục",
@@ -111,11 +121,10 @@ register(MESSAGES)
 
 
 def percent(value: float | None) -> str:
-    """A rate as Vietnamese writes it: 83,33%; a dash when it cannot be computed."""
+    """A rate as Vietnamese writes it: 83,3% (cchc.domain.numbers); a dash when it cannot be computed."""
     if value is None:
         return REPORTS["rate_none"]
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",") + "%"
+    return format_percent(value)
 
 
 PLAN_MONEY = {
