@@ -77,3 +77,40 @@ class ScreenContext:
     @property
     def errors(self) -> list[str]:
         return [text for text, error in self.notices if error]
+
+
+def shown_texts(root: Any) -> list[str]:
+    """Every text a control tree shows (values, labels, tooltips' texts), to check words and
+    number formats without a browser."""
+    out: list[str] = []
+    stack = [root]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        for attr in ("value", "label", "text", "tooltip"):
+            value = getattr(node, attr, None)
+            if isinstance(value, str):
+                out.append(value)
+            elif value is not None and hasattr(value, "__dict__"):
+                stack.append(value)
+        for attr in (
+            "controls",
+            "content",
+            "groups",
+            "rods",
+            "labels",
+            "left_axis",
+            "bottom_axis",
+            "title",
+            "subtitle",
+            "leading",
+        ):
+            child = getattr(node, attr, None)
+            if isinstance(child, list):
+                stack.extend(child)
+            elif child is not None and hasattr(child, "__dict__"):
+                stack.append(child)
+    return out

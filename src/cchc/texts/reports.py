@@ -260,6 +260,16 @@ OTHER_TASKS = "Nhiệm vụ khác được Ủy ban nhân dân thành phố, Ủ
 SECTION_MISSING_PART = "VI. ĐƠN VỊ CHƯA GỬI BÁO CÁO"
 NO_FIGURES = "Kỳ này không có số liệu."
 NOT_ENTERED = "–"
+
+
+def target_mark(code: str) -> str:
+    """How the plan names a target: "a." … "f." (section I.2), "Dòng 18." (a row of the
+    Phụ lục) for the targets the app keys t12, t13, t18."""
+    if code.startswith("t") and code[1:].isdigit():
+        return f"Dòng {code[1:]}."
+    return f"{code}."
+
+
 TARGET_SHORT: dict[str, str] = {
     "a": "Chỉ số cải cách hành chính (PAR Index) được cải thiện",
     "b": "Hoàn thành nhiệm vụ Ủy ban nhân dân thành phố giao đúng tiến độ",
@@ -269,7 +279,7 @@ TARGET_SHORT: dict[str, str] = {
     "f": "Mức độ hài lòng của người dân, tổ chức",
     "t12": "Công khai đầy đủ, đúng hạn thủ tục hành chính (dòng 12)",
     "t13": "Công khai thủ tục hành chính trên Cổng thông tin điện tử đặc khu (dòng 13)",
-    "t18": "Tỷ lệ thanh toán trực tuyến trên tổng giao dịch thanh toán",
+    "t18": "Tỷ lệ thanh toán trực tuyến trên tổng giao dịch thanh toán (dòng 18)",
 }
 # Per unit code: the abbreviation after "BC-" in the number, and the signer's title.
 UNIT_DOC_SUFFIX: dict[str, str] = {

@@ -42,7 +42,7 @@ DASHBOARD = {
     "states_heading": "Nhiệm vụ theo tình trạng",
     "by_area": "Tiến độ theo lĩnh vực (I–VII), % trung bình",
     "by_unit": "Tiến độ theo đơn vị chủ trì",
-    "unit_row": "{done}/{tasks} xong · {progress}%",
+    "unit_row": "{done}/{tasks} xong · {progress}",
     "overdue": "Nhiệm vụ quá hạn",
     "due_soon": "Đến hạn trong {days} ngày tới",
     "none_overdue": "Không có nhiệm vụ quá hạn.",
@@ -52,11 +52,13 @@ DASHBOARD = {
     "due_today": "đến hạn hôm nay",
     "count_label": "{label}: {count}",
     "targets": "Chỉ tiêu của Kế hoạch: yêu cầu và kết quả",
-    "targets_span": "Lũy kế từ {start} đến {end}, theo số liệu các báo cáo đã gửi.",
+    "targets_span": "Lũy kế từ {start} đến {end}, theo số liệu các báo cáo đã nộp.",
     "more_units": "… và {count} đơn vị khác (xem trong Nhiệm vụ, lọc theo đơn vị)",
     "all_overdue": "Xem tất cả {count} nhiệm vụ quá hạn",
     "more_tasks": "… và {count} nhiệm vụ khác",
-    "area_tooltip": "Lĩnh vực {code}: {title} — {progress}% ({done}/{tasks} xong)",
+    "area_tooltip": "Lĩnh vực {code}: {title} — {progress} ({done}/{tasks} xong)",
+    "area_legend": "{code}. {title}: {progress} ({done}/{tasks})",
+    "task_due": "{lead} · Hạn: {due} · {days}",
 }
 
 TASKS = {

@@ -105,7 +105,7 @@ REPORTS = {
     "downloaded": "Đã gửi tệp {name} về trình duyệt ({size}).",
     "open_failed": "Không mở được tệp {path}: {error}",
     "targets_heading": "Chỉ tiêu so với thực tế ({who}, {period})",
-    "target_row": "{code}. {title}",
+    "target_row": "{code} {title}",
     "target_values": "Yêu cầu: {threshold} · Thực tế: {actual}",
     "target_from": "Số liệu từ kỳ: {periods}",
     "target_no_figures": "Chưa có số liệu báo cáo cho kỳ này.",

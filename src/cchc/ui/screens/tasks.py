@@ -207,7 +207,13 @@ class TasksScreen:
                 border_radius=17,
                 alignment=ft.Alignment.CENTER,
             ),
-            title=ft.Text(v.content, max_lines=2, overflow=ft.TextOverflow.ELLIPSIS, size=14),
+            title=ft.Text(
+                v.content,
+                max_lines=2,
+                overflow=ft.TextOverflow.ELLIPSIS,
+                size=14,
+                tooltip=v.content,  # the whole name on hover when it is cut
+            ),
             subtitle=ft.Text(
                 TASKS["row_subtitle"].format(
                     state=STATE_LABELS[v.state],
@@ -217,6 +223,7 @@ class TasksScreen:
                 ),
                 size=12,
                 max_lines=2,
+                overflow=ft.TextOverflow.ELLIPSIS,
             ),
             selected=v.id == self.selected,
             dense=True,
