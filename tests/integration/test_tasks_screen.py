@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import flet as ft
 import pytest
 
 from cchc.services import overview as overview_service
@@ -91,3 +92,18 @@ def test_a_long_note_is_capped_with_a_counter(ws, db_path):
     _, screen = _opened(ws, db_path, 4)
     assert screen.form is not None
     assert screen.form.note.max_length == task_service.NOTE_MAX
+
+
+def test_the_search_field_keeps_room_for_its_label_at_1024_pixels(ws, db_path):
+    """Its label wrapped into six lines when the filters were squeezed into one row: now the
+    field has a width of its own and the filter row wraps."""
+    screen = TasksScreen(ScreenContext(ws, db_path))
+    row = next(
+        c
+        for c in screen.view.controls
+        if isinstance(c, ft.Row)
+        and any(getattr(x, "identifier", "") == "filter-search" for x in c.controls)
+    )
+    assert row.wrap
+    assert not screen.search.expand
+    assert (screen.search.width or 0) >= 7 * len(screen.search.label or "")

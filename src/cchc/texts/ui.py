@@ -91,7 +91,7 @@ TASKS = {
     "status": "Trạng thái",
     "progress_field": "Tiến độ (%)",
     "done_on_field": "Ngày hoàn thành",
-    "done_on_help": "ngày/tháng/năm; để trống là hôm nay",
+    "done_on_help": "ngày/tháng/năm, bắt buộc khi đã hoàn thành",
     "note": "Ghi chú",
     "officer": "Cán bộ cập nhật",
     "submit": "Lưu cập nhật",

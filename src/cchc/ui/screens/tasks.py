@@ -24,6 +24,8 @@ from cchc.ui.screens.task_forms import EvidenceForm, UpdateForm
 from cchc.ui.widgets import ALL, heading, options, tagged, unit_filter, vn_date
 
 ROWS_PER_PAGE = 25
+SEARCH_WIDTH = 320
+LIST_WIDTH = 430  # the list column; the detail takes the rest (1024 px windows included)
 
 
 class TasksScreen:
@@ -71,7 +73,7 @@ class TasksScreen:
         self.search = ft.TextField(
             label=TASKS["search"],
             dense=True,
-            expand=True,
+            width=SEARCH_WIDTH,  # a fixed width: the row wraps instead of squeezing the label
             prefix_icon=ft.Icons.SEARCH,
             on_change=self._on_filter,
             on_submit=self._on_filter,
@@ -92,7 +94,8 @@ class TasksScreen:
                     ft.Icons.FILTER_ALT_OFF, tooltip=TASKS["clear"], on_click=self._clear
                 ),
             ],
-            wrap=False,
+            wrap=True,  # at 1024 px the search field goes to a second line, its label whole
+            run_spacing=8,
         )
         self.view = ft.Column(
             [
@@ -100,10 +103,7 @@ class TasksScreen:
                 filters,
                 ft.Row(
                     [
-                        ft.Container(
-                            self.listing,
-                            width=470,
-                        ),
+                        ft.Container(self.listing, width=LIST_WIDTH),
                         ft.VerticalDivider(width=1),
                         self.detail_host,
                     ],
