@@ -107,3 +107,25 @@ def test_the_search_field_keeps_room_for_its_label_at_1024_pixels(ws, db_path):
     assert row.wrap
     assert not screen.search.expand
     assert (screen.search.width or 0) >= 7 * len(screen.search.label or "")
+
+
+@pytest.mark.parametrize(
+    ("status", "progress", "done_on", "expected"),
+    [
+        ("done", "0", "20/03/2026", ("done", 100, "2026-03-20")),  # done means 100%
+        ("in_progress", "60%", "", ("in_progress", 60, None)),
+    ],
+)
+def test_the_form_reads_as_the_officer_means_it(ws, status, progress, done_on, expected):
+    view = task_service.update_from_form(
+        ws, "4", status=status, progress_text=progress, done_on_text=done_on, by="A"
+    )
+    assert (view.status, view.progress, view.done_on) == expected
+
+
+def test_a_task_no_longer_done_drops_its_stored_completion_date(ws):
+    task_service.update_task(ws, "4", status="done", done_on="20/03/2026", by="A")
+    view = task_service.update_from_form(
+        ws, "4", status="in_progress", progress_text="80", done_on_text="20/03/2026", by="A"
+    )
+    assert (view.status, view.progress, view.done_on) == ("in_progress", 80, None)

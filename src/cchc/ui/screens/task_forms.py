@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 import flet as ft
 
-from cchc.domain.errors import CchcError, InvalidInput
+from cchc.domain.errors import CchcError
 from cchc.services import overview as overview_service
 from cchc.services import tasks as task_service
 from cchc.services.tasks import Evidence, TaskDetail
@@ -53,17 +53,6 @@ def error_field(err: CchcError) -> str | None:
     if err.key == "bad_date":
         return _DATE_FIELDS.get(str(err.params.get("field", "")))
     return _FIELD_OF_ERROR.get(err.key)
-
-
-def parse_progress(text: str) -> int | None:
-    """The progress field as typed: empty means unchanged; anything else must be a whole number."""
-    value = text.strip().rstrip("%").strip()
-    if not value:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise InvalidInput("ui_progress_not_number", value=text) from None
 
 
 class UpdateForm:
@@ -161,24 +150,15 @@ class UpdateForm:
     def _submit(self, e: Any) -> None:
         self._clear_errors()
         ref = self.detail.stt if self.detail.stt is not None else self.detail.id[:8]
-        status = self.status.value or self.detail.status
-        stored_done_on = vn_date(self.detail.done_on) if self.detail.done_on else ""
-        done_on = (self.done_on.value or "").strip()
-        if status != "done" and done_on == stored_done_on:
-            done_on = ""
         try:
-            progress = parse_progress(self.progress.value or "")
-            if status == "done" and progress == self.detail.progress:
-                progress = None  # marking done sets 100%; the old figure is not a contradiction
             result = self.screen.ctx.call(
-                task_service.update_task,
+                task_service.update_from_form,
                 self.detail.id,
-                status=status,
-                progress=progress,
+                status=self.status.value or self.detail.status,
+                progress_text=self.progress.value or "",
+                done_on_text=self.done_on.value or "",
                 note=self.note.value or None,
                 by=self.officer.value or None,
-                done_on=done_on or None,
-                done_on_required=True,
             )
         except CchcError as err:
             self._show_error(err)
