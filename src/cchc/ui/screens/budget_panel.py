@@ -54,7 +54,7 @@ class BudgetPanel:
         self.spent = self._field("spent", 200)
         self.sent_on = self._field("sent_on", 300)
         self.approved_on = self._field("approved_on", 300)
-        self.allocation_number = self._field("allocation_number", 300)
+        self.allocation_number = self._field("allocation_number", 360)
         self.budget_note = self._field("note", None)
         self.budget_note.expand = True
         self.budget_note.max_length = 500  # a counter under the field

@@ -22,6 +22,9 @@ from cchc.ui.context import AppContext
 from cchc.ui.widgets import ALL, options, section, tagged, unit_filter, vn_date
 
 
+FILTER_WIDTH = 190  # both filters on one row of the 400 px list column
+
+
 def period_label(per: Period) -> str:
     return f"{per.code} — {T.period_title(per.kind.value, per.year, per.month)}"
 
@@ -40,7 +43,7 @@ class ReportList:
             label=REPORTS["filter_period"],
             value=ALL,
             options=options([(ALL, REPORTS["all"]), *period_opts]),
-            width=230,
+            width=FILTER_WIDTH,
             dense=True,
             on_select=self._on_filter,
         )
@@ -48,7 +51,7 @@ class ReportList:
             label=REPORTS["filter_unit"],
             all_label=REPORTS["all"],
             units=units,
-            width=230,
+            width=FILTER_WIDTH,
             on_select=self._on_filter,
         )
         self.new_period = ft.Dropdown(
