@@ -359,7 +359,7 @@ def test_a_wrong_root_fingerprint_is_refused(world: World, page: Page) -> None:
     fill(page, "sync-trust-file", str(trust))
     fill(page, "sync-root-typed", "0000-1111-2222-3333-4444-5555-6666-7777")
     click(page, "sync-install")
-    wait_text(page, "Mã nhận dạng khoá gốc không khớp với mã được đọc: KHÔNG cài đặt.")
+    wait_text(page, "Mã nhận dạng khóa gốc không khớp với mã được đọc: KHÔNG cài đặt.")
     screenshot(page, "18-sync-root-mismatch")
 
 
