@@ -21,7 +21,6 @@ from cchc.texts.ui_reports import REPORTS
 from cchc.ui.context import AppContext
 from cchc.ui.widgets import ALL, options, section, tagged, unit_filter, vn_date
 
-
 FILTER_WIDTH = 190  # both filters on one row of the 400 px list column
 
 
