@@ -139,3 +139,10 @@ def test_a_finance_laptop_may_record_allocations_but_not_another_units_estimate(
     assert not screen.budget.approved.disabled
     _choose(screen, _task_id(ws, 23))  # its own task
     assert not screen.budget.estimate.disabled
+
+
+def test_required_fields_are_marked(ws, db_path):
+    screen = PlanMoneyScreen(ScreenContext(ws, db_path))
+    assert (screen.budget.budget_task.label or "").endswith("*")
+    assert (screen.amendments.reason.label or "").endswith("*")
+    assert not (screen.amendments.amend_task.label or "").endswith("*")  # not when adding

@@ -46,7 +46,7 @@ class AmendmentsPanel:
             dense=True,
         )
         self.amend_task = ft.Dropdown(
-            label=PLAN_MONEY["task"],
+            label=PLAN_MONEY["amend_task"],
             options=options(task_opts),
             width=520,
             dense=True,
