@@ -106,7 +106,7 @@ def test_the_search_field_keeps_room_for_its_label_at_1024_pixels(ws, db_path):
     )
     assert row.wrap
     assert not screen.search.expand
-    assert (screen.search.width or 0) >= 7 * len(screen.search.label or "")
+    assert (screen.search.width or 0) >= 12 * len(screen.search.label or "")
 
 
 @pytest.mark.parametrize(

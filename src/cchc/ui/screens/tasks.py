@@ -24,7 +24,7 @@ from cchc.ui.screens.task_forms import EvidenceForm, UpdateForm
 from cchc.ui.widgets import ALL, heading, options, tagged, unit_filter, vn_date
 
 ROWS_PER_PAGE = 25
-SEARCH_WIDTH = 320
+SEARCH_WIDTH = 400  # its label on one line beside the search icon
 LIST_WIDTH = 430  # the list column; the detail takes the rest (1024 px windows included)
 
 
