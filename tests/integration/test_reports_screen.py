@@ -127,3 +127,24 @@ def test_consolidation_has_its_own_period_picker(ws, db_path):
     screen.listing.consolidate(None)
     zone = [r for r in report_service.list_reports(ws) if r.scope == "zone"]
     assert [r.period for r in zone] == ["2026-H1"]
+
+
+def test_figure_labels_get_the_full_width_when_the_window_is_narrow(ws, db_path):
+    """At 1024 px the labels wrapped one letter a line beside a fixed 330 px summary: now the
+    summary goes below the table on a narrow window (both span the row there)."""
+    overview_service.set_local_profile(ws, "tthcc", "Trần Thị Bình")
+    report = report_service.new_report(ws, unit="tthcc", period="2026-Q2")
+    _, screen = _screen(ws, db_path, report.id)
+    stack, rows = [_find(screen.view, "report-figures")], []
+    while stack:
+        node = stack.pop()
+        if type(node).__name__ == "ResponsiveRow":
+            rows.append(node)
+        for attr in ("controls", "content"):
+            child = getattr(node, attr, None)
+            if isinstance(child, list):
+                stack.extend(child)
+            elif child is not None and hasattr(child, "__dict__"):
+                stack.append(child)
+    (row,) = rows
+    assert [c.col["xs"] for c in row.controls] == [12, 12]

@@ -46,3 +46,8 @@ def test_a_task_state_has_one_name_on_every_screen_and_report():
     for state, label in task_texts.STATE_LABELS.items():
         assert report_texts.TASK_STATES[state] == label, state
     assert task_texts.STATUS_LABELS["not_started"] == task_texts.STATE_LABELS["not_started"]
+
+
+def test_dates_are_asked_for_one_way():
+    """ngày/tháng/năm on every form; dd/mm/yyyy stood beside it."""
+    assert [where for where, text in _catalog() if "dd/mm" in text.lower()] == []
