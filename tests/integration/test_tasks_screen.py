@@ -129,3 +129,17 @@ def test_a_task_no_longer_done_drops_its_stored_completion_date(ws):
         ws, "4", status="in_progress", progress_text="80", done_on_text="20/03/2026", by="A"
     )
     assert (view.status, view.progress, view.done_on) == ("in_progress", 80, None)
+
+
+def test_a_long_note_from_another_laptop_does_not_flood_the_history(ws, db_path):
+    from cchc.ui.screens.task_detail import HISTORY_LINES, history
+
+    task_service.update_task(ws, "4", note="Ghi chú.", by="A")
+    detail = task_service.get_task(ws, "4")
+    long = detail.history[-1].model_copy(update={"new_value": "chữ " * 1250})  # 5,000 chars
+    panel = history(detail.model_copy(update={"history": [long]}))
+    texts = [c for c in panel.content.content.controls if isinstance(c, ft.Text)]
+    entry = texts[-1]
+    assert len(entry.value or "") > 4000
+    assert entry.max_lines == HISTORY_LINES
+    assert entry.overflow == ft.TextOverflow.ELLIPSIS

@@ -132,6 +132,8 @@ class AmendmentsPanel:
                     reason=a.reason,
                 ),
                 size=12,
+                max_lines=3,
+                overflow=ft.TextOverflow.ELLIPSIS,
             ),
         ]
         if a.decision_number:

@@ -30,6 +30,8 @@ from cchc.texts.ui import TASKS, size_text
 from cchc.ui.context import AppContext
 from cchc.ui.widgets import field_row, heading, section, vn_date
 
+HISTORY_LINES = 4  # lines of one history entry at most
+
 
 def facts(d: TaskDetail) -> ft.Control:
     ref = d.stt if d.stt is not None else d.id[:8]
@@ -153,6 +155,8 @@ def history(d: TaskDetail) -> ft.Control:
                     at=local_time(entry.at), actor=entry.actor, action=what, change=change
                 ),
                 size=13,
+                max_lines=HISTORY_LINES,  # a long note (one may arrive from another laptop)
+                overflow=ft.TextOverflow.ELLIPSIS,  # ends in "…" instead of flooding the panel
             )
         )
     return section(TASKS["history_heading"], *lines, identifier="history")
