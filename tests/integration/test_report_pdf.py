@@ -212,3 +212,11 @@ def test_csv_rates_use_a_decimal_comma(annual, ws, tmp_path):
     write_export(ws, zone.id, out)
     text = out.read_text(encoding="utf-8-sig")
     assert 'online_payment_share,Tỷ lệ thanh toán trực tuyến,"82,5"' in text
+
+
+def test_pdf_rates_are_in_the_one_vietnamese_format_of_the_screens(annual):
+    """118 of 120 on time: 98,3% as on the screens (the PDF wrote 98,33% beside their 16,7%)."""
+    _, out = annual
+    text = _flat(_pdftotext(out))
+    assert "98,3%" in text
+    assert "98,33%" not in text

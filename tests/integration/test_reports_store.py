@@ -298,9 +298,11 @@ def test_a_tasks_status_in_the_report_gives_its_state_by_the_tracking_rules(ws):
 def test_a_report_past_its_due_date_is_late_until_and_after_submission(ws):
     q1 = rs.new_report(ws, unit="tthcc", period="2026-Q1", by="A")  # due 17/03, today 10/04
     assert q1.late
+    rs.set_report(ws, q1.id, sections={"III": "Tiếp nhận hồ sơ."})  # an empty one is refused
     assert rs.submit_report(ws, q1.id, by="A").late
     april = rs.new_report(ws, unit="tthcc", period="2026-04", by="A")  # due 17/04
     assert not april.late
+    rs.set_report(ws, april.id, sections={"III": "Tiếp nhận hồ sơ."})
     assert not rs.submit_report(ws, april.id, by="A").late
 
 

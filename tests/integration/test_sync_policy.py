@@ -145,7 +145,7 @@ def test_a_bundle_encrypted_to_the_city_opens_there_and_nowhere_else(
     refused = exchange.import_paths(tc, [path])
     assert refused.rejected
     assert refused.files[0].error_code == "decryption_failed"
-    assert "mã hoá cho máy khác" in (refused.files[0].error or "")
+    assert "mã hóa cho máy khác" in (refused.files[0].error or "")
     report = exchange.import_paths(city, [path])
     assert not report.rejected
     assert task_row(city, task)["progress"] == 35

@@ -22,6 +22,7 @@ import pytest
 from playwright.sync_api import Page
 from pypdf import PdfReader
 
+from cchc.domain.text import shorten
 from cchc.services import exchange, overview
 from cchc.services import reports as report_service
 from cchc.services import tasks as task_service
@@ -260,7 +261,7 @@ def test_saving_then_submitting_locks_the_report(world: World, page: Page) -> No
     wait_text(page, "Đã lưu dự thảo báo cáo kỳ 2026-9M")
     click(page, "report-submit")
     click(page, "submit-confirm")
-    wait_text(page, "Đã gửi báo cáo kỳ 2026-9M của Phòng Văn hóa - Xã hội; báo cáo đã khóa.")
+    wait_text(page, "Đã nộp báo cáo kỳ 2026-9M của Phòng Văn hóa - Xã hội; báo cáo đã khóa")
     wait_for(by_id(page, "report-locked"))
     wait_for(by_id(page, "report-revise"))
     screenshot(page, "13-report-submitted")
@@ -358,7 +359,7 @@ def test_a_wrong_root_fingerprint_is_refused(world: World, page: Page) -> None:
     fill(page, "sync-trust-file", str(trust))
     fill(page, "sync-root-typed", "0000-1111-2222-3333-4444-5555-6666-7777")
     click(page, "sync-install")
-    wait_text(page, "Mã nhận dạng khoá gốc không khớp với mã được đọc: KHÔNG cài đặt.")
+    wait_text(page, "Mã nhận dạng khóa gốc không khớp với mã được đọc: KHÔNG cài đặt.")
     screenshot(page, "18-sync-root-mismatch")
 
 
@@ -396,7 +397,7 @@ def test_a_conflict_is_listed_and_the_other_value_can_be_kept(world: World, page
 def test_consolidation_lists_the_units_that_have_not_submitted(world: World, page: Page) -> None:
     _nav(page, "Báo cáo")
     wait_for(by_id(page, "report-new"))
-    choose(page, "report-new-period", PERIOD_LABEL)
+    choose(page, "report-consolidate-period", PERIOD_LABEL)
     click(page, "report-consolidate")
     wait_text(page, "Đã tổng hợp báo cáo kỳ 2026-9M từ 2 đơn vị")
     missing = shown_text(wait_for(by_id(page, "report-missing")))
@@ -422,7 +423,7 @@ def test_budget_records_the_units_estimate_and_leaves_the_allocation_to_its_deci
     wait_for(by_id(page, "budget-save"))
     task = run_json("--db", str(world.db), "task", "show", "4")
     assert isinstance(task, dict)
-    choose(page, "budget-task", f"4. {str(task['content'])[:70]}")
+    choose(page, "budget-task", f"4. {shorten(str(task['content']), 70)}")
     fill(page, "budget-estimate", "15.000.000")
     fill(page, "budget-spent", "9000000")
     click(page, "budget-save")
@@ -447,7 +448,7 @@ def test_an_amendment_needs_a_reason_then_is_proposed_and_forwarded(
     assert isinstance(task, dict)
     by_id(page, "amend-propose").first.scroll_into_view_if_needed()
     page.wait_for_timeout(500)
-    choose(page, "amend-task", f"4. {str(task['content'])[:70]}")
+    choose(page, "amend-task", f"4. {shorten(str(task['content']), 70)}")
     fill(page, "amend-timeframe", "Quý IV/2026")
     click(page, "amend-propose")
     wait_text(page, "Đề xuất phải nêu lý do")

@@ -70,8 +70,8 @@ def keys_show(state: State, as_json: bool) -> None:
         echo_json(ident)
         return
     click.echo(f"Mã máy (site_id): {ident['site_id']}")
-    click.echo(f"Khoá công khai (public_key): {ident['public_key']}")
-    click.echo(f"Khoá mã hoá (enc_key): {ident['enc_key']}")
+    click.echo(f"Khóa công khai (public_key): {ident['public_key']}")
+    click.echo(f"Khóa mã hóa (enc_key): {ident['enc_key']}")
     click.echo(f"Mã nhận dạng (fingerprint): {ident['fingerprint']}")
 
 

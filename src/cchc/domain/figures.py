@@ -337,6 +337,16 @@ def check(fig: Figures, *, complete: bool = False) -> Figures:
     return fig
 
 
+def report_problems(fig: Figures, texts: Iterable[str]) -> list[Problem]:
+    """Everything that stops a report from being submitted, listed together: nothing entered
+    at all (no figure, no line of text), then every figure problem (``complete=True``)."""
+    entered = any(getattr(fig, name) is not None for name in FIGURE_FIELDS)
+    out: list[Problem] = []
+    if not entered and not any(text.strip() for text in texts):
+        out.append(Problem(key="report_empty", field="report"))
+    return out + problems(fig, complete=True)
+
+
 def parse_value(name: str, raw: str) -> int | float:
     """A figure's value from text: a whole count, or a 0–100 score for the PAR Index fields."""
     if name not in FIGURE_FIELDS:

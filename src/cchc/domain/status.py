@@ -57,3 +57,20 @@ def derive_state(
 def days_left(due: dt.date | None, today: dt.date) -> int | None:
     """Whole days from today to the due date (negative once overdue)."""
     return None if due is None else (due - today).days
+
+
+#: A derived state as the status a person picks (overdue and late are derived, never typed):
+#: what a report's task line offers as its current status.
+STATUS_OF_STATE: dict[str, Status] = {
+    "not_started": Status.NOT_STARTED,
+    "in_progress": Status.IN_PROGRESS,
+    "overdue": Status.IN_PROGRESS,
+    "done_on_time": Status.DONE,
+    "done_late": Status.DONE,
+    "done": Status.DONE,
+}
+
+
+def status_of_state(state: str) -> Status:
+    """The status behind a derived state (an unknown state reads as in progress)."""
+    return STATUS_OF_STATE.get(state, Status.IN_PROGRESS)

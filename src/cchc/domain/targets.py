@@ -332,8 +332,13 @@ def _at_least(
 ) -> Measure:
     if actual is None or threshold is None:
         return Measure(key, ">=", threshold, actual, TargetStatus.NO_DATA, inputs)
-    status = TargetStatus.MET if actual >= threshold else TargetStatus.NOT_MET
+    status = TargetStatus.MET if meets(actual, threshold) else TargetStatus.NOT_MET
     return Measure(key, ">=", threshold, actual, status, inputs)
+
+
+def meets(actual: float, threshold: float) -> bool:
+    """Whether an actual value meets an "at least" target (the plan's targets are minima)."""
+    return actual >= threshold
 
 
 def _improved(fig: Figures) -> Measure:

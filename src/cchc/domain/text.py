@@ -21,3 +21,14 @@ def matches(query: str, *haystacks: str) -> bool:
     words = fold(query).split()
     folded = " ".join(fold(h) for h in haystacks)
     return all(word in folded for word in words)
+
+
+def shorten(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut between words (never inside one) and ended with "…"."""
+    clean = " ".join(text.split())
+    if len(clean) <= limit:
+        return clean
+    cut = clean[: limit - 1]
+    if " " in cut and not clean[limit - 1].isspace():
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.-–") + "…"

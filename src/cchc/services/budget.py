@@ -20,7 +20,7 @@ from cchc.domain.errors import Conflict, InvalidInput
 from cchc.domain.roles import Action, Role
 from cchc.domain.text import nfc
 from cchc.services.permissions import laptop_authority, require
-from cchc.services.tasks import get_task, officer_name, resolve_unit
+from cchc.services.tasks import get_task, list_tasks, officer_name, resolve_unit
 from cchc.services.workspace import Workspace
 from cchc.store import reports_repo as repo
 from cchc.store.uow import transaction
@@ -55,6 +55,28 @@ class BudgetLine(BaseModel):
     allocated_by: str | None = None
     spending_checked_on: str | None = None
     spending_check_note: str | None = None
+
+    @property
+    def over_estimate(self) -> bool:
+        """The amount approved is above the unit's estimate: shown so someone looks again."""
+        return approved_exceeds_estimate(self.estimate, self.approved)
+
+
+def approved_exceeds_estimate(estimate: int | None, approved: int | None) -> bool:
+    """Whether an approval stands above the estimate it answers (both entered)."""
+    return estimate is not None and approved is not None and approved > estimate
+
+
+class BudgetChoice(BaseModel):
+    """A task the budget form offers this laptop, what it may record there, and what is stored."""
+
+    task_id: str
+    stt: int | None
+    content: str
+    lead_unit: str
+    may_estimate: bool  # estimate, sending date, spending, note: the lead unit's part
+    may_allocate: bool  # the amount UBND đặc khu decided, with its decision
+    line: BudgetLine | None
 
 
 class Totals(BaseModel):
@@ -278,6 +300,32 @@ def _write(
     with transaction(ws.db):
         repo.update(ws.db.conn, "budgets", current["id"], {**values, **stamp})
     return _line(ws, task_id)
+
+
+def budget_choices(ws: Workspace) -> list[BudgetChoice]:
+    """The tasks whose budget this laptop may record something for (the same rule as the task
+    screen and every other copy's sync policy: services.permissions), each with its stored line,
+    so the form always shows the chosen task's own figures."""
+    found = laptop_authority(ws)
+    lines = {line.task_id: line for line in show_budget(ws).lines}
+    may_allocate = found.may(Action.BUDGET_ALLOCATE)
+    out: list[BudgetChoice] = []
+    for task in list_tasks(ws):
+        may_estimate = found.may(Action.BUDGET_ESTIMATE, task.lead_unit)
+        if not (may_estimate or may_allocate):
+            continue
+        out.append(
+            BudgetChoice(
+                task_id=task.id,
+                stt=task.stt,
+                content=task.content,
+                lead_unit=task.lead_unit,
+                may_estimate=may_estimate,
+                may_allocate=may_allocate,
+                line=lines.get(task.id),
+            )
+        )
+    return out
 
 
 def show_budget(ws: Workspace, *, unit: str | None = None) -> BudgetView:

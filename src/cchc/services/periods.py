@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from functools import lru_cache
 from pathlib import Path
@@ -33,3 +34,18 @@ def calendar() -> PeriodCalendar:
 def parse_period(text: str) -> Period:
     """A PERIOD string read with the app's calendar."""
     return calendar().parse(text)
+
+
+QUARTERS = ("Q1", "Q2", "Q3", "Q4")
+
+
+def current_period(year: int, today: dt.date, kinds: tuple[str, ...] = ("month",)) -> str | None:
+    """The period of one of ``kinds`` (months, or QUARTERS…) of the plan's year whose span holds
+    today; before the year, its first; after it, its last (None when the calendar has none)."""
+    found = [p for p in calendar().year_periods(year) if p.kind.value in kinds]
+    for per in found:
+        if per.start <= today <= per.end:
+            return per.code
+    if not found:
+        return None
+    return found[0].code if today < found[0].start else found[-1].code

@@ -9,6 +9,7 @@ from pathlib import Path
 from cchc.domain.dates import format_vn_date, from_iso
 from cchc.domain.errors import InvalidInput
 from cchc.domain.figures import FIGURE_FIELDS
+from cchc.domain.numbers import format_number, format_percent
 from cchc.domain.plan import AREA_CODES
 from cchc.reports import pdf, sheet
 from cchc.reports.document import Block, OfficialReport, TaskRow
@@ -24,13 +25,10 @@ ROMAN = dict(zip(AREA_CODES, range(1, 8), strict=True))
 
 
 def _number(value: float | int | None, percent: bool = False) -> str:
+    """A figure or rate in the one Vietnamese format (cchc.domain.numbers): 1.234, 94,4%."""
     if value is None:
         return T.NOT_ENTERED
-    if isinstance(value, float) and not value.is_integer():
-        text = f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
-    else:
-        text = f"{int(value):,}".replace(",", ".")
-    return f"{text}%" if percent else text
+    return format_percent(value) if percent else format_number(value, decimals=2)
 
 
 def _period_words(report: ReportView) -> str:

@@ -19,7 +19,16 @@ from pydantic import BaseModel
 
 from cchc.domain.dates import from_iso, parse_vn_date
 from cchc.domain.errors import Conflict, InvalidInput, NotFound
-from cchc.domain.figures import FIGURE_FIELDS, Figures, check, parse_value, sum_parallel
+from cchc.domain.figures import (
+    FIGURE_FIELDS,
+    Figures,
+    FiguresInvalid,
+    Problem,
+    check,
+    parse_value,
+    report_problems,
+    sum_parallel,
+)
 from cchc.domain.periods import Period
 from cchc.domain.plan import AREA_CODES
 from cchc.domain.roles import Action
@@ -278,6 +287,12 @@ def _fresh_task_lines(ws: Workspace, unit_id: str | None) -> list[dict[str, Any]
     ]
 
 
+def plan_year(ws: Workspace) -> int:
+    """The year of the plan the reports follow (this year before a plan is loaded)."""
+    header = repo.plan_header(ws.db.conn)
+    return int(header["year"]) if header and header.get("year") else ws.today().year
+
+
 def reporting_unit(ws: Workspace, unit: str) -> dict[str, Any]:
     """A unit that reports: one of the zone's agencies (not a group, a city body or outsiders)."""
     row = resolve_unit(ws, unit)
@@ -477,10 +492,35 @@ def set_report(
     return get_report(ws, row["id"])
 
 
+def submission_problems(ws: Workspace, ref: str) -> list[Problem]:
+    """Everything that stops a draft from being submitted, all at once (as DHIS2's Complete
+    runs every validation rule): a report with nothing entered, and every figure that breaks a
+    rule or leaves a dossier unaccounted for."""
+    row = _find(ws, ref)
+    conn = ws.db.conn
+    fig = figures_of(conn, row["id"])
+    texts = [s["text"] for s in repo.sections(conn, row["id"])]
+    texts += [t["note"] for t in repo.task_lines(conn, row["id"])]
+    return report_problems(fig, texts)
+
+
+def may_write(ws: Workspace, ref: str) -> bool:
+    """Whether this laptop may change this report (its unit's, or the zone's for the
+    consolidator): the screen shows the others read-only, as every other copy would refuse."""
+    try:
+        _writer(ws, _find(ws, ref))
+    except InvalidInput:
+        return False
+    return True
+
+
 def submit_report(ws: Workspace, ref: str, *, by: str | None = None) -> ReportView:
-    """Lock a draft. Its figures must balance: every dossier to handle is accounted for."""
+    """Lock a draft. It must hold something, and its figures must balance: every dossier to
+    handle is accounted for. Every problem is listed at once (FiguresInvalid)."""
     row = _editable(ws, ref)
-    check(figures_of(ws.db.conn, row["id"]), complete=True)
+    found = submission_problems(ws, row["id"])
+    if found:
+        raise FiguresInvalid(found)
     actor = officer_name(ws, by)
     now = ws.now_iso()
     with transaction(ws.db):

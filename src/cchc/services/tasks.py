@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from cchc.domain.dates import from_iso, parse_vn_date
+from cchc.domain.dates import format_vn_date, from_iso, parse_vn_date
 from cchc.domain.deadline import DeadlineKind
 from cchc.domain.errors import InvalidInput, NotFound
 from cchc.domain.roles import Action
@@ -298,6 +298,9 @@ def _login_name() -> str:
         return ""
 
 
+NOTE_MAX = 1000  # characters of one progress note: a note, not a report
+
+
 def update_task(
     ws: Workspace,
     ref: str,
@@ -309,9 +312,16 @@ def update_task(
     done_on: str | None = None,
     due: str | None = None,
     evidence: Evidence | None = None,
+    done_on_required: bool = False,
 ) -> TaskDetail:
-    """Record progress on a task. Everything is checked before anything is written."""
+    """Record progress on a task. Everything is checked before anything is written.
+
+    Marking a task done without ``done_on`` takes the day it was already done, else today;
+    with ``done_on_required`` (the screen, whose empty field must never mean today) it is
+    refused instead, so no task becomes "done late" without a word."""
     row = _find_row(ws, ref)
+    if note is not None and len(note.strip()) > NOTE_MAX:
+        raise InvalidInput("note_too_long", value=len(note.strip()), limit=NOTE_MAX)
     today = ws.today()
     changes: dict[str, Any] = {}
 
@@ -324,9 +334,11 @@ def update_task(
         if progress is not None and progress < 100:
             raise InvalidInput("done_needs_full_progress", value=progress)
         progress = 100
-        when = parse_vn_date(done_on, "done_on") if done_on else None
+        when = parse_vn_date(done_on, "done_on") if done_on else from_iso(row["done_on"])
+        if when is None and done_on_required:
+            raise InvalidInput("done_on_required")
         if when is None:
-            when = from_iso(row["done_on"]) or today
+            when = today
         if when > today:
             raise InvalidInput("done_in_future", value=done_on)
         changes["done_on"] = when.isoformat()
@@ -401,6 +413,51 @@ def update_task(
             )
         repo.insert_history(conn, history)
     return get_task(ws, row["id"])
+
+
+def parse_progress(text: str) -> int | None:
+    """A progress figure as typed ("60", "60%"): empty means unchanged; else a whole number."""
+    value = (text or "").strip().rstrip("%").strip()
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise InvalidInput("ui_progress_not_number", value=text) from None
+
+
+def update_from_form(
+    ws: Workspace,
+    ref: str,
+    *,
+    status: str,
+    progress_text: str,
+    done_on_text: str,
+    note: str | None = None,
+    by: str | None = None,
+) -> TaskDetail:
+    """An update as the task form holds it, every field shown filled with what is stored: the
+    stored completion date of a task no longer done is dropped, not refused; the stored progress
+    of a task being marked done is no contradiction (done means 100%); an empty completion date
+    of a task marked done is refused (it never silently means today)."""
+    row = _find_row(ws, ref)
+    stored_done_on = format_vn_date(from_iso(row["done_on"])) or ""
+    done_on = (done_on_text or "").strip()
+    if status != Status.DONE.value and done_on == stored_done_on:
+        done_on = ""
+    progress = parse_progress(progress_text)
+    if status == Status.DONE.value and progress == row["progress"]:
+        progress = None
+    return update_task(
+        ws,
+        row["id"],
+        status=status,
+        progress=progress,
+        note=note,
+        by=by,
+        done_on=done_on or None,
+        done_on_required=True,
+    )
 
 
 def _laptop_unit(ws: Workspace) -> dict[str, Any] | None:

@@ -27,6 +27,8 @@ MESSAGES: dict[str, str] = {
     "full_progress_needs_done": "Tiến độ 100% nghĩa là đã hoàn thành: hãy chọn trạng thái "
     "“đã hoàn thành” (--status done).",
     "done_in_future": "Ngày hoàn thành {value} chưa tới.",
+    "done_on_required": "Hãy nhập ngày hoàn thành (ngày/tháng/năm) khi đánh dấu đã hoàn thành.",
+    "note_too_long": "Ghi chú dài {value} ký tự, quá giới hạn {limit} ký tự; hãy rút gọn.",
     "done_on_needs_done": "Chỉ ghi ngày hoàn thành ({value}) khi nhiệm vụ đã hoàn thành.",
     "due_fixed_by_plan": "Thời hạn của nhiệm vụ này do kế hoạch quy định, không sửa được ở đây "
     "({value}).",

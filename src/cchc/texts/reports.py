@@ -59,7 +59,7 @@ RATE_LABELS: dict[str, str] = {
 
 # ---- states and statuses ---------------------------------------------------------------------
 TASK_STATES: dict[str, str] = {
-    "not_started": "Chưa triển khai",
+    "not_started": "Chưa bắt đầu",
     "in_progress": "Đang thực hiện",
     "done_on_time": "Hoàn thành đúng hạn",
     "done_late": "Hoàn thành quá hạn",
@@ -141,11 +141,11 @@ TARGET_NOTES: dict[str, str] = {
         "kết quả các nhiệm vụ này chưa phải kết quả cuối cùng của năm."
     ),
 }
-REPORT_STATUS: dict[str, str] = {"draft": "Dự thảo", "submitted": "Đã gửi"}
+REPORT_STATUS: dict[str, str] = {"draft": "Dự thảo", "submitted": "Đã nộp"}
 SUBMISSION_STATUS: dict[str, str] = {
     "missing": "Chưa có báo cáo",
     "draft": "Đang soạn (dự thảo)",
-    "submitted": "Đã gửi",
+    "submitted": "Đã nộp",
 }
 AMENDMENT_ACTIONS: dict[str, str] = {"add": "Bổ sung", "change": "Điều chỉnh", "drop": "Bãi bỏ"}
 AMENDMENT_STATUS: dict[str, str] = {
@@ -260,6 +260,16 @@ OTHER_TASKS = "Nhiệm vụ khác được Ủy ban nhân dân thành phố, Ủ
 SECTION_MISSING_PART = "VI. ĐƠN VỊ CHƯA GỬI BÁO CÁO"
 NO_FIGURES = "Kỳ này không có số liệu."
 NOT_ENTERED = "–"
+
+
+def target_mark(code: str) -> str:
+    """How the plan names a target: "a." … "f." (section I.2), "Dòng 18." (a row of the
+    Phụ lục) for the targets the app keys t12, t13, t18."""
+    if code.startswith("t") and code[1:].isdigit():
+        return f"Dòng {code[1:]}."
+    return f"{code}."
+
+
 TARGET_SHORT: dict[str, str] = {
     "a": "Chỉ số cải cách hành chính (PAR Index) được cải thiện",
     "b": "Hoàn thành nhiệm vụ Ủy ban nhân dân thành phố giao đúng tiến độ",
@@ -269,7 +279,7 @@ TARGET_SHORT: dict[str, str] = {
     "f": "Mức độ hài lòng của người dân, tổ chức",
     "t12": "Công khai đầy đủ, đúng hạn thủ tục hành chính (dòng 12)",
     "t13": "Công khai thủ tục hành chính trên Cổng thông tin điện tử đặc khu (dòng 13)",
-    "t18": "Tỷ lệ thanh toán trực tuyến trên tổng giao dịch thanh toán",
+    "t18": "Tỷ lệ thanh toán trực tuyến trên tổng giao dịch thanh toán (dòng 18)",
 }
 # Per unit code: the abbreviation after "BC-" in the number, and the signer's title.
 UNIT_DOC_SUFFIX: dict[str, str] = {
@@ -364,6 +374,9 @@ TARGETS_CLI_HEAD = ("Mã", "Chỉ tiêu", "Yêu cầu", "Thực tế", "Đánh g
 # In figure messages "{field}" is the figure's name as typed (e.g. received_postal);
 # `problem_text` puts its Vietnamese label in front of it.
 MESSAGES: dict[str, str] = {
+    "report_empty": (
+        "Báo cáo chưa có nội dung: chưa nhập số liệu nào và chưa viết kết quả ở mục nào."
+    ),
     "period_invalid": (
         "Kỳ báo cáo “{value}” không hợp lệ: lịch báo cáo không có kỳ này. Các dạng hợp lệ: "
         "2026-01 … 2026-12 "

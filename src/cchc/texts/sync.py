@@ -23,9 +23,9 @@ ERRORS: dict[str, str] = {
     "hash_mismatch": "Gói dữ liệu bị hỏng: mã kiểm tra không khớp ({detail}).",
     "signature_invalid": "Chữ ký số của gói không hợp lệ: gói bị sửa hoặc giả mạo ({detail}).",
     "chain_broken": "Chuỗi dữ liệu của một máy bị đứt hoặc bị sửa ({detail}).",
-    "decryption_failed": "Gói được mã hoá cho máy khác, máy này không mở được ({detail}).",
+    "decryption_failed": "Gói được mã hóa cho máy khác, máy này không mở được ({detail}).",
     "signer_untrusted": "Máy gửi chưa được Thành phố chứng nhận ({detail}).",
-    "signer_revoked": "Khoá của máy gửi đã bị thu hồi ({detail}).",
+    "signer_revoked": "Khóa của máy gửi đã bị thu hồi ({detail}).",
     "out_of_scope": "Thay đổi nằm ngoài phạm vi được giao của máy gửi ({detail}).",
     "certificate_refused": "Một chứng nhận trong gói không do Thành phố hoặc máy được Thành phố "
     "ủy quyền cấp, nên không được nhận và không chuyển tiếp ({detail}).",
@@ -36,17 +36,17 @@ ERRORS: dict[str, str] = {
     "constraint_failed": "Một bản ghi có giá trị trái quy tắc dữ liệu (ví dụ tiến độ quá 100%): bị "
     "từ chối, các bản ghi khác vẫn được nhận ({detail}).",
     "scope_widened": "Chứng nhận cấp quyền rộng hơn quyền của nơi cấp ({detail}).",
-    "root_fingerprint_mismatch": "Mã nhận dạng khoá gốc không khớp với mã được đọc: KHÔNG cài đặt. "
+    "root_fingerprint_mismatch": "Mã nhận dạng khóa gốc không khớp với mã được đọc: KHÔNG cài đặt. "
     "Hãy gọi lại Văn phòng Thành phố để đối chiếu ({detail}).",
-    "no_root_installed": "Máy này chưa cài khoá gốc của Thành phố; hãy chạy "
+    "no_root_installed": "Máy này chưa cài khóa gốc của Thành phố; hãy chạy "
     "“cchc trust install” ({detail}).",
     "feed_behind": "Cơ sở dữ liệu này cũ hơn dữ liệu máy đã gửi đi (có thể vừa khôi phục từ bản sao "
     "lưu). Hãy nhập gói đồng bộ từ máy khác hoặc từ Thành phố trước khi gửi ({detail}).",
-    "not_root": "Chỉ máy giữ khoá gốc của Thành phố mới làm được việc này ({detail}).",
+    "not_root": "Chỉ máy giữ khóa gốc của Thành phố mới làm được việc này ({detail}).",
     "unknown_site": "Không biết máy có mã này ({detail}).",
     "unknown_conflict": "Không có xung đột đang mở với mã này ({detail}).",
     "table_not_trackable": "Bảng dữ liệu không đồng bộ được ({detail}).",
-    "key_file_insecure": "Tệp khoá bí mật đang để người khác đọc được; hãy sửa quyền về 0600 "
+    "key_file_insecure": "Tệp khóa bí mật đang để người khác đọc được; hãy sửa quyền về 0600 "
     "({detail}).",
 }
 
@@ -114,9 +114,9 @@ POLICY: dict[str, str] = {
     "amendment_not_own": "đề xuất điều chỉnh của đơn vị {unit}, ngoài phạm vi {scope}",
     "owner_moved": "{table}.{column} cho biết bản ghi thuộc về ai và không bao giờ được đổi",
     "row_unknown": "máy này chưa có bản ghi {table} {row_id} mà thay đổi sửa vào",
-    "delete_city_only": "chỉ Thành phố được xoá bản ghi {table}",
-    "history_append_only": "lịch sử chỉ được ghi thêm, không được sửa hay xoá",
-    "blob_delete": "tệp đính kèm {row_id} không bao giờ bị xoá",
+    "delete_city_only": "chỉ Thành phố được xóa bản ghi {table}",
+    "history_append_only": "lịch sử chỉ được ghi thêm, không được sửa hay xóa",
+    "blob_delete": "tệp đính kèm {row_id} không bao giờ bị xóa",
     "blob_size": "tệp đính kèm {row_id} dài {size} byte, vượt giới hạn {cap} byte (hoặc ghi sai "
     "kích thước)",
     "blob_unreferenced": "tệp đính kèm {row_id} không thuộc văn bản nào",
@@ -126,13 +126,13 @@ POLICY: dict[str, str] = {
 }
 
 CLI: dict[str, str] = {
-    "root_made": "Máy này đã trở thành máy gốc của Thành phố.\nMã nhận dạng khoá gốc (đọc cho "
+    "root_made": "Máy này đã trở thành máy gốc của Thành phố.\nMã nhận dạng khóa gốc (đọc cho "
     "các máy đơn vị khi cài đặt): {fingerprint}",
     "certified": "Đã cấp chứng nhận cho máy {site_id} (vai trò {role}, đơn vị {units}); "
     "tệp: {path}",
-    "installed": "Đã cài khoá gốc {root_fingerprint}. Máy này: vai trò {role}, đơn vị {units}.",
+    "installed": "Đã cài khóa gốc {root_fingerprint}. Máy này: vai trò {role}, đơn vị {units}.",
     "installed_hub": "Máy chủ đồng bộ của Thành phố: {url} (đã ghi nhớ mã nhận dạng chứng chỉ).",
-    "revoked": "Đã thu hồi {count} khoá của máy {site_id}. Hãy gửi gói đồng bộ để các máy khác "
+    "revoked": "Đã thu hồi {count} khóa của máy {site_id}. Hãy gửi gói đồng bộ để các máy khác "
     "biết.",
     "exported": "Đã ghi gói đồng bộ:",
     "nothing_to_import": "Không tìm thấy gói nào để nhập trong: {paths}",
@@ -141,7 +141,7 @@ CLI: dict[str, str] = {
     "import_refused": "{source}: TỪ CHỐI — {reason}",
     "import_waiting": "{source}: đã nhận phần, gói {sha8} còn thiếu phần {missing}",
     "rejection_line": "  - {table} {row_id}: {reason}",
-    "status_site": "Máy: {site_id}\nMã nhận dạng khoá: {fingerprint}\nKhoá gốc: {root}\n"
+    "status_site": "Máy: {site_id}\nMã nhận dạng khóa: {fingerprint}\nKhóa gốc: {root}\n"
     "Vai trò: {role}; đơn vị: {units}",
     "status_counts": "Thay đổi chưa gửi niêm phong: {unsealed}; xung đột đang mở: {conflicts}; "
     "lần từ chối đã ghi: {rejections}",
@@ -154,7 +154,7 @@ CLI: dict[str, str] = {
     "resolved": "Đã giải quyết xung đột #{id}: {what}.",
     "resolved_other": "ghi lại giá trị bị thay, sẽ được gửi đi ở lần đồng bộ sau",
     "resolved_current": "giữ giá trị hiện tại",
-    "bad_public_key": "Khoá công khai không hợp lệ: “{value}” (cần 64 ký tự hex).",
+    "bad_public_key": "Khóa công khai không hợp lệ: “{value}” (cần 64 ký tự hex).",
     "bad_role": "Vai trò “{value}” không hợp lệ; chọn city, leadership, consolidator, finance "
     "hoặc unit.",
     "file_unreadable": "Không đọc được tệp “{value}”: {reason}.",
@@ -168,7 +168,7 @@ CLI: dict[str, str] = {
     "cậy cho các máy: {fingerprint}",
     "serving_plain": "Cảnh báo: máy chủ nhận kết nối từ máy khác mà không có TLS; hãy dùng "
     "--tls-cert và --tls-key.",
-    "hub_cert_made": "Đã tạo chứng chỉ {cert} và khoá {key} (giữ kín tệp khoá).",
+    "hub_cert_made": "Đã tạo chứng chỉ {cert} và khóa {key} (giữ kín tệp khóa).",
     "tls_pair": "Cần cả --tls-cert và --tls-key.",
     "encrypt_conflict": "Không thể dùng --encrypt-to cùng với --no-encrypt.",
     "emails_written": "Đã ghi {count} thư (.eml) gửi {to}:",
@@ -183,13 +183,13 @@ TRANSPORT: dict[str, str] = {
     "stale_signature": "Đồng hồ của máy này lệch quá nhiều so với máy chủ; hãy chỉnh lại giờ "
     "({detail}).",
     "replayed": "Máy chủ từ chối một yêu cầu bị gửi lặp lại ({detail}).",
-    "untrusted_key": "Máy chủ không nhận khoá của máy này: chưa được Thành phố chứng nhận hoặc "
+    "untrusted_key": "Máy chủ không nhận khóa của máy này: chưa được Thành phố chứng nhận hoặc "
     "đã bị thu hồi. Hãy liên hệ Văn phòng Thành phố ({detail}).",
     "too_many_uploads": "Máy này đang có quá nhiều lần gửi dở trên máy chủ; hãy thử lại sau "
     "({detail}).",
     "quota_exceeded": "Dung lượng gửi dở của máy này trên máy chủ đã hết; hãy thử lại sau "
     "({detail}).",
-    "plain_http_refused": "Không gửi dữ liệu không mã hoá (http://) tới máy khác; hãy dùng "
+    "plain_http_refused": "Không gửi dữ liệu không mã hóa (http://) tới máy khác; hãy dùng "
     "địa chỉ https:// cùng mã nhận dạng chứng chỉ của máy chủ ({detail}).",
     "hub_cannot_start": "Không khởi động được máy chủ đồng bộ: cổng đang được dùng, không có "
     "quyền, hoặc không đọc được chứng chỉ TLS ({detail}).",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cchc.domain.numbers import format_percent
 from cchc.texts.errors import register
 
 REPORTS = {
@@ -22,22 +23,22 @@ REPORTS = {
     "created": "Đã tạo báo cáo kỳ {period} của {unit} (dự thảo, mã {ref}).",
     "consolidate": "Tổng hợp báo cáo của đặc khu",
     "consolidate_period": "Kỳ tổng hợp",
-    "consolidated": ("Đã tổng hợp báo cáo kỳ {period} từ {count} đơn vị. Chưa gửi: {missing}."),
-    "consolidated_all": "Đã tổng hợp báo cáo kỳ {period} từ {count} đơn vị; tất cả đã gửi.",
+    "consolidated": ("Đã tổng hợp báo cáo kỳ {period} từ {count} đơn vị. Chưa nộp: {missing}."),
+    "consolidated_all": "Đã tổng hợp báo cáo kỳ {period} từ {count} đơn vị; tất cả đã nộp.",
     "pick_one": "Chọn một báo cáo trong danh sách, hoặc tạo báo cáo mới.",
     "editor_heading": "Báo cáo kỳ {period} — {who}",
     "editor_meta": "{status} · lần {revision} · từ {start} đến {end} · hạn gửi {due} · mã {ref}",
     "locked": (
-        "Báo cáo đã gửi ngày {date} nên đã khóa. Muốn sửa, hãy tạo bản sửa đổi "
-        "(bản đã gửi vẫn được giữ nguyên)."
+        "Báo cáo đã nộp ngày {date} nên đã khóa. Muốn sửa, hãy tạo bản sửa đổi "
+        "(bản đã nộp vẫn được giữ nguyên)."
     ),
     "superseded": "Báo cáo này đã có bản sửa đổi mới hơn (mã {ref}).",
     "zone_note": (
-        "Báo cáo chung của đặc khu lấy số liệu từ báo cáo đã gửi của các đơn vị; "
+        "Báo cáo chung của đặc khu lấy số liệu từ báo cáo đã nộp của các đơn vị; "
         "bấm “Tổng hợp” để cập nhật."
     ),
-    "missing_heading": "Đơn vị chưa gửi báo cáo kỳ này",
-    "missing_none": "Tất cả các đơn vị đã gửi báo cáo.",
+    "missing_heading": "Đơn vị chưa nộp báo cáo kỳ này",
+    "missing_none": "Tất cả các đơn vị đã nộp báo cáo.",
     "sources": "Tổng hợp từ {count} báo cáo đơn vị.",
     "outline_heading": "Kết quả thực hiện theo lĩnh vực",
     "section_text": "Nội dung báo cáo lĩnh vực {code}",
@@ -52,7 +53,7 @@ REPORTS = {
     "totals_heading": "Tổng",
     "rates_heading": "Tỷ lệ",
     "rate_line": "{label}: {value}",
-    "rate_target": "{label}: {value} (chỉ tiêu ≥ {target}%: {verdict})",
+    "rate_target": "{label}: {value} (chỉ tiêu ≥ {target}: {verdict})",
     "rate_none": "chưa tính được",
     "rates_head": "Đúng hạn: {on_time} · Thanh toán trực tuyến: {payment} · Hài lòng: "
     "{satisfaction}",
@@ -67,21 +68,30 @@ REPORTS = {
     "group_other": "Phản ánh, kiến nghị và chỉ số khác",
     "meta_heading": "Số, ngày và người ký",
     "number": "Số báo cáo (ví dụ 12)",
-    "report_date": "Ngày báo cáo (dd/mm/yyyy)",
+    "report_date": "Ngày báo cáo (ngày/tháng/năm)",
     "signer": "Người ký",
     "save": "Lưu nháp",
     "saved": "Đã lưu dự thảo báo cáo kỳ {period} (mã {ref}).",
     "nothing_changed": "Không có gì thay đổi để lưu.",
-    "submit": "Gửi báo cáo",
-    "submit_title": "Gửi báo cáo?",
+    "submit": "Nộp báo cáo",
+    "submit_title": "Nộp báo cáo?",
     "submit_confirm": (
-        "Gửi báo cáo kỳ {period} của {who}. Sau khi gửi, báo cáo bị khóa; muốn sửa phải tạo "
-        "bản sửa đổi."
+        "Nộp báo cáo kỳ {period} của {who}. Sau khi nộp, báo cáo bị khóa; muốn sửa phải tạo "
+        "bản sửa đổi. Báo cáo chỉ rời máy này khi được gửi đi ở màn hình Đồng bộ."
     ),
-    "submit_yes": "Gửi",
-    "submitted": "Đã gửi báo cáo kỳ {period} của {who}; báo cáo đã khóa.",
+    "submit_yes": "Nộp",
+    "submitted": (
+        "Đã nộp báo cáo kỳ {period} của {who}; báo cáo đã khóa nhưng chưa rời máy này. "
+        "Bước tiếp theo: gửi đi ở màn hình Đồng bộ (hàng chờ “chưa gửi”)."
+    ),
+    "send_next": "Gửi đi (mở hàng chờ ở Đồng bộ)",
+    "read_only": (
+        "Máy này chỉ xem báo cáo này: báo cáo của đơn vị do chính đơn vị đó viết, báo cáo chung "
+        "của đặc khu do Phòng Văn hóa - Xã hội tổng hợp."
+    ),
+    "consolidate_heading": "Tổng hợp báo cáo của đặc khu",
     "revise": "Tạo bản sửa đổi",
-    "revised": "Đã tạo bản sửa đổi lần {revision} (mã {ref}); bản đã gửi được giữ nguyên.",
+    "revised": "Đã tạo bản sửa đổi lần {revision} (mã {ref}); bản đã nộp được giữ nguyên.",
     "output_heading": "Xuất báo cáo",
     "output_folder": "Thư mục lưu tệp",
     "write_pdf": "Ghi PDF vào thư mục",
@@ -95,7 +105,7 @@ REPORTS = {
     "downloaded": "Đã gửi tệp {name} về trình duyệt ({size}).",
     "open_failed": "Không mở được tệp {path}: {error}",
     "targets_heading": "Chỉ tiêu so với thực tế ({who}, {period})",
-    "target_row": "{code}. {title}",
+    "target_row": "{code} {title}",
     "target_values": "Yêu cầu: {threshold} · Thực tế: {actual}",
     "target_from": "Số liệu từ kỳ: {periods}",
     "target_no_figures": "Chưa có số liệu báo cáo cho kỳ này.",
@@ -111,11 +121,10 @@ register(MESSAGES)
 
 
 def percent(value: float | None) -> str:
-    """A rate as Vietnamese writes it: 83,33%; a dash when it cannot be computed."""
+    """A rate as Vietnamese writes it: 83,3% (cchc.domain.numbers); a dash when it cannot be computed."""
     if value is None:
         return REPORTS["rate_none"]
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",") + "%"
+    return format_percent(value)
 
 
 PLAN_MONEY = {
@@ -126,18 +135,25 @@ PLAN_MONEY = {
     "budget_total": "Tổng cộng",
     "budget_late": "Chưa gửi dự trù cho Phòng Tài chính trước hết quý I",
     "budget_form": "Ghi kinh phí cho một nhiệm vụ",
-    "task": "Nhiệm vụ",
+    "task": "Nhiệm vụ *",
+    "amend_task": "Nhiệm vụ (khi điều chỉnh hoặc bãi bỏ)",
     "estimate": "Dự trù (đồng)",
     "approved": "Được duyệt (đồng)",
     "spent": "Đã chi (đồng)",
-    "sent_on": "Ngày gửi dự trù (dd/mm/yyyy)",
-    "approved_on": "Ngày duyệt (dd/mm/yyyy)",
+    "sent_on": "Ngày gửi dự trù (ngày/tháng/năm)",
+    "approved_on": "Ngày duyệt (ngày/tháng/năm)",
     "allocation_number": "Số quyết định phân bổ (ví dụ 52/QĐ-UBND)",
     "note": "Ghi chú",
     "budget_save": "Ghi kinh phí",
     "budget_saved": "Đã ghi kinh phí nhiệm vụ {task}: dự trù {estimate}, được duyệt {approved}, "
     "đã chi {spent}.",
     "pick_task": "Hãy chọn nhiệm vụ.",
+    "over_estimate": "Lưu ý: số được duyệt vượt dự trù.",
+    "over_estimate_line": "Số được duyệt {approved} vượt dự trù {estimate}: đề nghị kiểm tra lại.",
+    "rights_allocate_only": "Máy này chỉ ghi số được duyệt theo quyết định của UBND đặc khu cho "
+    "nhiệm vụ này; dự trù và số đã chi do đơn vị chủ trì ghi.",
+    "rights_estimate_only": "Máy này ghi dự trù, ngày gửi và số đã chi; số được duyệt do Phòng "
+    "Tài chính hoặc lãnh đạo UBND đặc khu ghi.",
     "amend_heading": "Đề xuất điều chỉnh, bổ sung, bãi bỏ nhiệm vụ",
     "amend_empty": "Chưa có đề xuất nào.",
     "amend_line": "{action} · {task} · {unit}",
@@ -148,7 +164,7 @@ PLAN_MONEY = {
     "content": "Nội dung nhiệm vụ (khi bổ sung hoặc điều chỉnh)",
     "timeframe": "Thời gian thực hiện",
     "area": "Lĩnh vực (khi bổ sung)",
-    "reason": "Lý do",
+    "reason": "Lý do *",
     "propose": "Gửi đề xuất",
     "proposed": "Đã ghi đề xuất {action} (mã {ref}); chờ Phòng Văn hóa - Xã hội tổng hợp.",
     "forward": "Tổng hợp, trình UBND",
@@ -156,7 +172,7 @@ PLAN_MONEY = {
     "approve": "Ghi quyết định đồng ý",
     "reject": "Ghi quyết định không đồng ý",
     "decision_number": "Số quyết định (ví dụ 45/QĐ-UBND)",
-    "decision_date": "Ngày quyết định (dd/mm/yyyy)",
+    "decision_date": "Ngày quyết định (ngày/tháng/năm)",
     "decide_title": "Ghi quyết định của UBND đặc khu",
     "decided": "Đã ghi quyết định {number} cho đề xuất {ref}: {status}.",
     "no_task": "(nhiệm vụ mới)",

@@ -1,12 +1,14 @@
-"""Targets against actuals as the Báo cáo screen lists them (the dashboard has its own panel,
-cchc.ui.screens.panels)."""
+"""The plan's targets against actuals, as the dashboard and the Báo cáo screen show them: one
+line per target, labelled as the plan names it (a.–f., Dòng 18.), its verdict, required and
+actual values in the Vietnamese number format, and a bar of the actual against the target."""
 
 from __future__ import annotations
 
 import flet as ft
 
+from cchc.domain.numbers import format_number, format_percent
 from cchc.services.targets import TargetRow, TargetsView
-from cchc.texts.reports import TARGET_SHORT, TARGET_STATUS
+from cchc.texts.reports import TARGET_IMPROVED, TARGET_SHORT, TARGET_STATUS, target_mark
 from cchc.texts.ui_reports import REPORTS
 from cchc.ui.widgets import tagged
 
@@ -28,11 +30,30 @@ STATUS_ICONS = {
 _NOT_PERCENT = {"inspections_held", "par_index"}
 
 
-def _value(row: TargetRow, value: float | None) -> str:
-    if value is None:
-        return "—"
-    text = f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
-    return text + ("" if row.metric in _NOT_PERCENT else "%")
+def value_text(row: TargetRow, value: float | None) -> str:
+    """A target's value: 94,4% for a rate, 3 for a count, "—" when it cannot be measured."""
+    if row.metric in _NOT_PERCENT:
+        return format_number(value)
+    return format_percent(value)
+
+
+def required_text(row: TargetRow) -> str:
+    if row.metric == "par_index":
+        return TARGET_IMPROVED
+    return "≥ " + value_text(row, row.threshold) if row.threshold is not None else "—"
+
+
+def _bar(row: TargetRow) -> ft.Control | None:
+    """The actual against the target (a full bar at the target); none without both."""
+    if row.actual is None or not row.threshold:
+        return None
+    return ft.ProgressBar(
+        value=max(0.0, min(1.0, row.actual / row.threshold)),
+        color=STATUS_COLORS.get(row.status),
+        bgcolor=ft.Colors.BLUE_GREY_50,
+        bar_height=6,
+        border_radius=3,
+    )
 
 
 def target_rows(view: TargetsView, prefix: str) -> list[ft.Control]:
@@ -41,32 +62,31 @@ def target_rows(view: TargetsView, prefix: str) -> list[ft.Control]:
     for row in view.targets:
         verdict = TARGET_STATUS.get(row.status, row.status)
         title = TARGET_SHORT.get(row.code, row.title)
+        mark = target_mark(row.code)
+        body: list[ft.Control] = [
+            ft.Text(
+                REPORTS["target_row"].format(code=mark, title=title),
+                size=13,
+                weight=ft.FontWeight.W_500,
+            ),
+            ft.Text(
+                REPORTS["target_values"].format(
+                    threshold=required_text(row), actual=value_text(row, row.actual)
+                ),
+                size=12,
+                color=ft.Colors.ON_SURFACE_VARIANT,
+            ),
+        ]
+        bar = _bar(row)
+        if bar is not None:
+            body.append(bar)
         line = ft.Row(
             [
                 ft.Icon(
                     STATUS_ICONS.get(row.status, ft.Icons.HELP_OUTLINE),
                     color=STATUS_COLORS.get(row.status),
                 ),
-                ft.Column(
-                    [
-                        ft.Text(
-                            REPORTS["target_row"].format(code=row.code, title=title),
-                            size=13,
-                            weight=ft.FontWeight.W_500,
-                        ),
-                        ft.Text(
-                            REPORTS["target_values"].format(
-                                threshold=_value(row, row.threshold),
-                                actual=_value(row, row.actual),
-                            ),
-                            size=12,
-                            color=ft.Colors.ON_SURFACE_VARIANT,
-                        ),
-                    ],
-                    spacing=1,
-                    expand=True,
-                    tight=True,
-                ),
+                ft.Column(body, spacing=2, expand=True, tight=True),
                 ft.Container(
                     ft.Text(verdict, color=ft.Colors.WHITE, size=12, weight=ft.FontWeight.W_600),
                     bgcolor=STATUS_COLORS.get(row.status),
@@ -76,5 +96,5 @@ def target_rows(view: TargetsView, prefix: str) -> list[ft.Control]:
             ],
             vertical_alignment=ft.CrossAxisAlignment.CENTER,
         )
-        rows.append(tagged(f"{prefix}-{row.code}", line, label=f"{row.code}: {title}: {verdict}"))
+        rows.append(tagged(f"{prefix}-{row.code}", line, label=f"{mark} {title}: {verdict}"))
     return rows

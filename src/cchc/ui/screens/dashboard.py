@@ -8,6 +8,7 @@ from typing import Any
 import flet as ft
 import flet_charts as fch
 
+from cchc.domain.numbers import format_percent
 from cchc.services import overview as overview_service
 from cchc.services.overview import LocalProfile, Overview
 from cchc.services.tasks import TaskView
@@ -145,7 +146,7 @@ class DashboardScreen:
                                 text=DASHBOARD["area_tooltip"].format(
                                     code=row.key,
                                     title=row.label,
-                                    progress=row.mean_progress,
+                                    progress=format_percent(row.mean_progress),
                                     done=row.done,
                                     tasks=row.tasks,
                                 )
@@ -178,7 +179,13 @@ class DashboardScreen:
         )
         legend = ft.Text(
             "\n".join(
-                f"{row.key}. {row.label}: {row.mean_progress:g}% ({row.done}/{row.tasks})"
+                DASHBOARD["area_legend"].format(
+                    code=row.key,
+                    title=row.label,
+                    progress=format_percent(row.mean_progress),
+                    done=row.done,
+                    tasks=row.tasks,
+                )
                 for row in data.by_area
             ),
             size=12,
@@ -193,12 +200,19 @@ class DashboardScreen:
                     [
                         ft.Row(
                             [
-                                ft.Text(row.label, expand=True, size=13),
+                                ft.Text(
+                                    row.label,
+                                    expand=True,
+                                    size=13,
+                                    max_lines=1,
+                                    overflow=ft.TextOverflow.ELLIPSIS,
+                                    tooltip=row.label,
+                                ),
                                 ft.Text(
                                     DASHBOARD["unit_row"].format(
                                         done=row.done,
                                         tasks=row.tasks,
-                                        progress=f"{row.mean_progress:g}",
+                                        progress=format_percent(row.mean_progress),
                                     ),
                                     size=13,
                                 ),
@@ -237,7 +251,12 @@ class DashboardScreen:
                         overflow=ft.TextOverflow.ELLIPSIS,
                         size=14,
                     ),
-                    subtitle=ft.Text(f"{v.lead} · Hạn: {vn_date(v.due)} · {_days(v)}", size=12),
+                    subtitle=ft.Text(
+                        DASHBOARD["task_due"].format(
+                            lead=v.lead, due=vn_date(v.due), days=_days(v)
+                        ),
+                        size=12,
+                    ),
                     dense=True,
                     on_click=lambda e, ref=v.id: self.ctx.go("tasks", task=ref),
                 ),

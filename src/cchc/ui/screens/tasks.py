@@ -1,72 +1,31 @@
-"""Nhiệm vụ: the filterable list, one task's detail, its update form, evidence and history."""
+"""Nhiệm vụ: the filterable list (opening on this laptop's unit) beside one task's detail; the
+detail's parts are cchc.ui.screens.task_detail, its forms cchc.ui.screens.task_forms."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import flet as ft
 
-from cchc.domain.errors import CchcError, InvalidInput
+from cchc.domain.errors import CchcError
 from cchc.services import overview as overview_service
 from cchc.services import tasks as task_service
-from cchc.services.tasks import DocumentView, Evidence, TaskDetail, TaskView
+from cchc.services.tasks import TaskView
 from cchc.texts.errors import message
-from cchc.texts.tasks import (
-    CADENCE_LABELS,
-    DEADLINE_KIND_LABELS,
-    FIELD_LABELS,
-    HISTORY_ACTIONS,
-    ORIGIN_LABELS,
-    STATE_LABELS,
-    STATUS_LABELS,
-)
-from cchc.texts.ui import COMMON, NAV, TASKS, size_text
+from cchc.texts.tasks import STATE_LABELS
+from cchc.texts.ui import COMMON, NAV, TASKS
 from cchc.ui.context import AppContext
 from cchc.ui.screens import ScreenSpec
 from cchc.ui.screens.dashboard import STATE_COLORS
-from cchc.ui.widgets import ALL, field_row, heading, options, section, tagged, unit_filter, vn_date
+from cchc.ui.screens.task_detail import documents, facts, history
+from cchc.ui.screens.task_forms import EvidenceForm, UpdateForm
+from cchc.ui.widgets import ALL, heading, options, tagged, unit_filter, vn_date
 
 ROWS_PER_PAGE = 25
-
-# Which form field shows which error (by message key); others go under the form.
-_FIELD_OF_ERROR = {
-    "status_unknown": "status",
-    "progress_range": "progress",
-    "done_needs_full_progress": "progress",
-    "full_progress_needs_done": "progress",
-    "ui_progress_not_number": "progress",
-    "done_in_future": "done_on",
-    "done_on_needs_done": "done_on",
-    "officer_missing": "officer",
-    "doc_type_missing": "doc_type",
-    "doc_number_bad": "doc_number",
-    "doc_date_future": "doc_date",
-}
-_DATE_FIELDS = {"done_on": "done_on", "doc_date": "doc_date"}
-
-
-def error_field(err: CchcError) -> str | None:
-    """The form field an error belongs next to, if any."""
-    if err.key == "bad_date":
-        return _DATE_FIELDS.get(str(err.params.get("field", "")))
-    return _FIELD_OF_ERROR.get(err.key)
-
-
-def parse_progress(text: str) -> int | None:
-    """The progress field as typed: empty means unchanged; anything else must be a whole number."""
-    value = text.strip().rstrip("%").strip()
-    if not value:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise InvalidInput("ui_progress_not_number", value=text) from None
+SEARCH_WIDTH = 400  # its label on one line beside the search icon
+LIST_WIDTH = 430  # the list column; the detail takes the rest (1024 px windows included)
 
 
 class TasksScreen:
@@ -78,6 +37,7 @@ class TasksScreen:
         self._detail_builds = 0
         self._row_cache: dict[str, tuple[tuple[str, str, str, bool], ft.Control]] = {}
         self._tmp = Path(tempfile.mkdtemp(prefix="cchc-ui-"))
+        self.form: UpdateForm | None = None  # the open task's update form, when it may be edited
 
         areas = ctx.call(overview_service.areas)
         units = ctx.call(overview_service.units)
@@ -98,6 +58,10 @@ class TasksScreen:
             width=300,
             on_select=self._on_filter,
         )
+        # the list opens on this laptop's own tasks; "Tất cả" is one choice away
+        own = ctx.call(overview_service.local_profile).unit_code
+        if own in {u.code for u in units}:
+            self.unit.value = own
         self.state = ft.Dropdown(
             label=TASKS["filter_state"],
             value=ALL,
@@ -109,7 +73,7 @@ class TasksScreen:
         self.search = ft.TextField(
             label=TASKS["search"],
             dense=True,
-            expand=True,
+            width=SEARCH_WIDTH,  # a fixed width: the row wraps instead of squeezing the label
             prefix_icon=ft.Icons.SEARCH,
             on_change=self._on_filter,
             on_submit=self._on_filter,
@@ -130,7 +94,8 @@ class TasksScreen:
                     ft.Icons.FILTER_ALT_OFF, tooltip=TASKS["clear"], on_click=self._clear
                 ),
             ],
-            wrap=False,
+            wrap=True,  # at 1024 px the search field goes to a second line, its label whole
+            run_spacing=8,
         )
         self.view = ft.Column(
             [
@@ -138,10 +103,7 @@ class TasksScreen:
                 filters,
                 ft.Row(
                     [
-                        ft.Container(
-                            self.listing,
-                            width=470,
-                        ),
+                        ft.Container(self.listing, width=LIST_WIDTH),
                         ft.VerticalDivider(width=1),
                         self.detail_host,
                     ],
@@ -245,7 +207,13 @@ class TasksScreen:
                 border_radius=17,
                 alignment=ft.Alignment.CENTER,
             ),
-            title=ft.Text(v.content, max_lines=2, overflow=ft.TextOverflow.ELLIPSIS, size=14),
+            title=ft.Text(
+                v.content,
+                max_lines=2,
+                overflow=ft.TextOverflow.ELLIPSIS,
+                size=14,
+                tooltip=v.content,  # the whole name on hover when it is cut
+            ),
             subtitle=ft.Text(
                 TASKS["row_subtitle"].format(
                     state=STATE_LABELS[v.state],
@@ -255,6 +223,7 @@ class TasksScreen:
                 ),
                 size=12,
                 max_lines=2,
+                overflow=ft.TextOverflow.ELLIPSIS,
             ),
             selected=v.id == self.selected,
             dense=True,
@@ -291,11 +260,13 @@ class TasksScreen:
         except CchcError as err:
             self.detail.controls = [ft.Text(message(err), color=ft.Colors.ERROR)]
             return
-        controls: list[ft.Control] = [tagged("task-detail", self._facts(detail))]
+        controls: list[ft.Control] = [tagged("task-detail", facts(detail))]
+        self.form = None
         if self.ctx.call(overview_service.may_edit, detail):
+            self.form = UpdateForm(self, detail)
             controls += [
-                UpdateForm(self, detail).view,
-                self._documents(detail),
+                self.form.view,
+                documents(self.ctx, detail, self._tmp),
                 EvidenceForm(self, detail).view,
             ]
         else:
@@ -311,142 +282,15 @@ class TasksScreen:
                         color=ft.Colors.ON_SURFACE_VARIANT,
                     ),
                 ),
-                self._documents(detail),
+                documents(self.ctx, detail, self._tmp),
             ]
-        controls.append(self._history(detail))
+        controls.append(history(detail))
         # A fresh key per build: Flutter then lays the new detail out from scratch (patching the
         # previous task's form in place left the panel blank when the form disappeared).
         self._detail_builds += 1
         self.detail.controls = [
             ft.Column(controls, spacing=12, key=f"detail-{self._detail_builds}")
         ]
-
-    def _facts(self, d: TaskDetail) -> ft.Control:
-        ref = d.stt if d.stt is not None else d.id[:8]
-        derived = DEADLINE_KIND_LABELS[d.deadline_kind]
-        if d.window_start:
-            derived += " " + TASKS["from"].format(date=vn_date(d.window_start))
-        if d.due:
-            derived += " " + TASKS["until"].format(date=vn_date(d.due))
-        if d.cadence:
-            derived += f", {CADENCE_LABELS[d.cadence]}"
-        rows: list[ft.Control] = [
-            heading(TASKS["detail_heading"].format(ref=ref), 18),
-            ft.Text(d.content, size=15),
-        ]
-        rows += [ft.Text(f"• {item}") for item in d.subitems]
-        rows += [
-            field_row(TASKS["area"], f"{d.area or '—'}. {d.area_title or ''}".strip(". ")),
-            field_row(TASKS["lead"], d.lead),
-            field_row(TASKS["partners"], ", ".join(d.partners) or "—"),
-            field_row(TASKS["timeframe"], d.timeframe),
-            field_row(TASKS["derived"], derived),
-            field_row(TASKS["product"], d.product or "—"),
-            field_row(
-                TASKS["state"],
-                f"{STATE_LABELS[d.state]} · {TASKS['progress']} {d.progress}%"
-                + (f" · {TASKS['done_on']} {vn_date(d.done_on)}" if d.done_on else ""),
-            ),
-        ]
-        if d.origin != "plan" and d.source_number:
-            rows.append(
-                field_row(
-                    TASKS["source"],
-                    f"{ORIGIN_LABELS[d.origin]}: "
-                    + TASKS["source_value"].format(
-                        number=d.source_number,
-                        date=vn_date(d.source_date),
-                        issuer=d.source_issuer or "",
-                    ),
-                )
-            )
-        return ft.Column(rows, spacing=6)
-
-    def _documents(self, d: TaskDetail) -> ft.Control:
-        if not d.documents:
-            return section(
-                TASKS["documents_heading"], ft.Text(TASKS["no_documents"]), identifier="documents"
-            )
-        lines = [
-            ft.Row(
-                [
-                    ft.Icon(ft.Icons.DESCRIPTION_OUTLINED),
-                    ft.Text(
-                        TASKS["document_line"].format(
-                            doc_type=doc.doc_type,
-                            number=doc.number,
-                            date=vn_date(doc.date),
-                            file=doc.file_name,
-                            size=size_text(doc.size),
-                        ),
-                        expand=True,
-                    ),
-                    ft.OutlinedButton(
-                        TASKS["open"] if self.ctx.desktop else TASKS["download"],
-                        icon=ft.Icons.OPEN_IN_NEW if self.ctx.desktop else ft.Icons.DOWNLOAD,
-                        on_click=lambda e, doc=doc: self.ctx.page.run_task(self._open_doc, doc),
-                    ),
-                ]
-            )
-            for doc in d.documents
-        ]
-        return section(TASKS["documents_heading"], *lines, identifier="documents")
-
-    async def _open_doc(self, doc: DocumentView) -> None:
-        try:
-            stored = self.ctx.call(overview_service.document_file, doc.sha256)
-        except CchcError as err:
-            self.ctx.notify(message(err), error=True)
-            return
-        try:
-            if self.ctx.desktop:
-                folder = self._tmp / doc.sha256[:12]
-                folder.mkdir(exist_ok=True)
-                copy = folder / doc.file_name
-                shutil.copyfile(stored, copy)
-                _open_with_system(copy)
-                self.ctx.notify(TASKS["opened"].format(file=doc.file_name))
-            else:
-                await self.ctx.file_picker.save_file(
-                    file_name=doc.file_name, src_bytes=stored.read_bytes()
-                )
-                self.ctx.notify(TASKS["downloaded"].format(file=doc.file_name))
-        except OSError as exc:
-            self.ctx.notify(
-                TASKS["open_failed"].format(file=doc.file_name, reason=exc.strerror or exc),
-                error=True,
-            )
-
-    def _history(self, d: TaskDetail) -> ft.Control:
-        if not d.history:
-            return section(
-                TASKS["history_heading"], ft.Text(TASKS["no_history"]), identifier="history"
-            )
-        lines = []
-        for entry in reversed(d.history):
-            what = HISTORY_ACTIONS.get(entry.action, entry.action)
-            field = FIELD_LABELS.get(entry.field or "", entry.field or "")
-            old, new = entry.old_value, entry.new_value
-            if entry.field == "status":
-                old = STATUS_LABELS.get(old or "", old)
-                new = STATUS_LABELS.get(new or "", new)
-            if entry.field in ("done_on", "due"):
-                old, new = vn_date(old) if old else None, vn_date(new) if new else None
-            if field and entry.action != "noted":
-                change = " " + TASKS["history_change"].format(
-                    field=field, old=old or "—", new=new or "—"
-                )
-            else:
-                change = f": {new}" if new else ""
-            lines.append(
-                ft.Text(
-                    TASKS["history_line"].format(
-                        at=_local_time(entry.at), actor=entry.actor, action=what, change=change
-                    ),
-                    size=13,
-                )
-            )
-        return section(TASKS["history_heading"], *lines, identifier="history")
 
     def changed(self, text: str) -> None:
         """After a write: confirm it, and show the new state in the list and the detail."""
@@ -455,265 +299,12 @@ class TasksScreen:
         self.ctx.notify(text)
 
 
-class UpdateForm:
-    """Status, progress, completion date, note, officer; errors shown beside their field."""
-
-    def __init__(self, screen: TasksScreen, detail: TaskDetail) -> None:
-        self.screen = screen
-        self.detail = detail
-        profile = screen.ctx.call(overview_service.local_profile)
-        self.status = ft.Dropdown(
-            label=TASKS["status"],
-            value=detail.status,
-            options=options(list(STATUS_LABELS.items())),
-            width=230,
-            dense=True,
-        )
-        self.progress = ft.TextField(
-            label=TASKS["progress_field"],
-            value=str(detail.progress),
-            width=140,
-            dense=True,
-            keyboard_type=ft.KeyboardType.NUMBER,
-        )
-        self.done_on = ft.TextField(
-            label=TASKS["done_on_field"],
-            width=260,
-            dense=True,
-            helper=TASKS["done_on_help"],
-            value=vn_date(detail.done_on) if detail.done_on else "",
-        )
-        self.note = ft.TextField(
-            label=TASKS["note"], multiline=True, min_lines=1, max_lines=4, dense=True
-        )
-        self.officer = ft.TextField(
-            label=TASKS["officer"], value=profile.officer or "", width=300, dense=True
-        )
-        self.form_error = ft.Text("", color=ft.Colors.ERROR)
-        self.submit = ft.Button(TASKS["submit"], icon=ft.Icons.SAVE, on_click=self._submit)
-        self.view = section(
-            TASKS["update_heading"],
-            ft.Row(
-                [
-                    tagged("update-status", self.status),
-                    tagged("update-progress", self.progress),
-                    tagged("update-done-on", self.done_on),
-                ],
-                wrap=True,
-                vertical_alignment=ft.CrossAxisAlignment.START,
-            ),
-            tagged("update-note", self.note),
-            ft.Row(
-                [tagged("update-officer", self.officer), tagged("update-submit", self.submit)],
-                vertical_alignment=ft.CrossAxisAlignment.START,
-            ),
-            tagged("update-error", self.form_error),
-            identifier="update-form",
-        )
-
-    def _clear_errors(self) -> None:
-        self.status.error_text = None
-        for field in (self.progress, self.done_on, self.officer):
-            field.error = None
-        self.form_error.value = ""
-
-    def _show_error(self, err: CchcError) -> None:
-        text = message(err)
-        target = {
-            "status": None,
-            "progress": self.progress,
-            "done_on": self.done_on,
-            "officer": self.officer,
-        }.get(error_field(err) or "")
-        if error_field(err) == "status":
-            self.status.error_text = text
-        elif target is not None:
-            target.error = text
-        self.form_error.value = text
-
-    def _submit(self, e: Any) -> None:
-        self._clear_errors()
-        ref = self.detail.stt if self.detail.stt is not None else self.detail.id[:8]
-        status = self.status.value or self.detail.status
-        stored_done_on = vn_date(self.detail.done_on) if self.detail.done_on else ""
-        done_on = (self.done_on.value or "").strip()
-        if status != "done" and done_on == stored_done_on:
-            done_on = ""
-        try:
-            progress = parse_progress(self.progress.value or "")
-            if status == "done" and progress == self.detail.progress:
-                progress = None  # marking done sets 100%; the old figure is not a contradiction
-            result = self.screen.ctx.call(
-                task_service.update_task,
-                self.detail.id,
-                status=status,
-                progress=progress,
-                note=self.note.value or None,
-                by=self.officer.value or None,
-                done_on=done_on or None,
-            )
-        except CchcError as err:
-            self._show_error(err)
-            self.screen.ctx.page.update()
-            return
-        self.screen.changed(
-            TASKS["updated"].format(
-                ref=ref, state=STATE_LABELS[result.state], progress=result.progress
-            )
-        )
-
-
-class EvidenceForm:
-    """Attach a document: a file picked from disk (desktop) or uploaded by the browser (web)."""
-
-    def __init__(self, screen: TasksScreen, detail: TaskDetail) -> None:
-        self.screen = screen
-        self.detail = detail
-        self.file_text = ft.Text(TASKS["no_file"], italic=True)
-        self.doc_type = ft.TextField(
-            label=TASKS["doc_type"], helper=TASKS["doc_type_help"], width=260, dense=True
-        )
-        self.doc_number = ft.TextField(
-            label=TASKS["doc_number"], helper=TASKS["doc_number_help"], width=220, dense=True
-        )
-        self.doc_date = ft.TextField(
-            label=TASKS["doc_date"], helper=TASKS["doc_date_help"], width=200, dense=True
-        )
-        self.doc_title = ft.TextField(label=TASKS["doc_title"], dense=True)
-        self.error = ft.Text("", color=ft.Colors.ERROR)
-        self.picked: tuple[str, Path] | None = None
-        self.view = section(
-            TASKS["attach_heading"],
-            ft.Row(
-                [
-                    tagged(
-                        "evidence-pick",
-                        ft.OutlinedButton(
-                            TASKS["pick_file"], icon=ft.Icons.ATTACH_FILE, on_click=self._pick
-                        ),
-                    ),
-                    self.file_text,
-                ]
-            ),
-            ft.Row(
-                [
-                    tagged("evidence-type", self.doc_type),
-                    tagged("evidence-number", self.doc_number),
-                    tagged("evidence-date", self.doc_date),
-                ],
-                wrap=True,
-                vertical_alignment=ft.CrossAxisAlignment.START,
-            ),
-            tagged("evidence-title", self.doc_title),
-            ft.Row(
-                [
-                    tagged(
-                        "evidence-attach",
-                        ft.Button(
-                            TASKS["attach"], icon=ft.Icons.UPLOAD_FILE, on_click=self._attach
-                        ),
-                    )
-                ]
-            ),
-            tagged("evidence-error", self.error),
-            identifier="evidence-form",
-        )
-
-    async def _pick(self, e: Any) -> None:
-        ctx = self.screen.ctx
-        files = await ctx.file_picker.pick_files(
-            dialog_title=TASKS["pick_file"], with_data=not ctx.desktop
-        )
-        if not files:
-            return
-        chosen = files[0]
-        if chosen.path:
-            self.picked = (chosen.name, Path(chosen.path))
-        elif chosen.bytes is not None:
-            folder = Path(tempfile.mkdtemp(prefix="upload-", dir=self.screen._tmp))
-            local = folder / Path(chosen.name).name
-            local.write_bytes(chosen.bytes)
-            self.picked = (chosen.name, local)
-        else:
-            return
-        self.file_text.value = TASKS["file_chosen"].format(
-            name=chosen.name, size=size_text(chosen.size)
-        )
-        self.file_text.italic = False
-        ctx.page.update()
-
-    def _attach(self, e: Any) -> None:
-        for field in (self.doc_type, self.doc_number, self.doc_date):
-            field.error = None
-        self.error.value = ""
-        if self.picked is None:
-            self.error.value = TASKS["attach_needs_file"]
-            self.screen.ctx.page.update()
-            return
-        evidence = Evidence(
-            file=self.picked[1],
-            doc_type=self.doc_type.value or "",
-            number=self.doc_number.value or "",
-            date=(self.doc_date.value or "").strip(),
-            title=self.doc_title.value or "",
-        )
-        ref = self.detail.stt if self.detail.stt is not None else self.detail.id[:8]
-        ctx = self.screen.ctx
-
-        def job() -> TaskDetail:
-            return ctx.call(task_service.update_task, self.detail.id, evidence=evidence)
-
-        def done(_: TaskDetail) -> None:
-            self.screen.changed(
-                TASKS["attached"].format(
-                    doc_type=evidence.doc_type.strip(), number=evidence.number.strip(), ref=ref
-                )
-            )
-
-        def failed(err: CchcError) -> None:
-            text = message(err)
-            target = {
-                "doc_type": self.doc_type,
-                "doc_number": self.doc_number,
-                "doc_date": self.doc_date,
-            }.get(error_field(err) or "")
-            if target is not None:
-                target.error = text
-            self.error.value = text
-
-        ctx.run_background(job, done, failed)
-
-
 def _filtered_and_total(ws: Any, filters: dict[str, Any]) -> tuple[list[TaskView], int]:
     """The tasks the filters keep and how many tasks there are, from one read of the list."""
     every = task_service.list_tasks(ws)
     if not any(filters.values()):
         return every, len(every)
     return task_service.list_tasks(ws, **filters), len(every)
-
-
-def _open_with_system(path: Path) -> None:
-    """Open a file with the program the system associates with its type."""
-    if sys.platform.startswith("win"):
-        os.startfile(str(path))  # type: ignore[attr-defined]
-    elif sys.platform == "darwin":
-        subprocess.Popen(["open", str(path)])
-    else:
-        subprocess.Popen(["xdg-open", str(path)])
-
-
-def _local_time(iso_utc: str) -> str:
-    import datetime as dt
-
-    from cchc.domain.status import ZONE
-
-    try:
-        moment = dt.datetime.fromisoformat(iso_utc)
-    except ValueError:
-        return iso_utc
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(ZONE).strftime("%d/%m/%Y %H:%M")
 
 
 SPEC = ScreenSpec(
