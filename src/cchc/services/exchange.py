@@ -14,8 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cchc.domain.email_address import checked_address
 from cchc.domain.errors import CchcError, InvalidInput
 from cchc.domain.roles import ROLES as DOMAIN_ROLES
+from cchc.services.free_names import write_new_files
+from cchc.services.import_summary import arrived_rows, count_by_sender, feed_mark
 from cchc.services.permissions import unit_authority
 from cchc.services.sync_policy import JUDGED_COLUMNS, TRACKED_TABLES, plan_policy
 from cchc.services.tasks import resolve_unit
@@ -33,16 +36,19 @@ from sync.transport import (
     PartStore,
     SmtpConfig,
     TransportError,
+    build_messages,
     bundle_file_name,
     gather,
     hub_info,
+    part_name,
     send_emails,
+    sha256_hex,
+    split,
     write_atomic,
-    write_emails,
-    write_parts,
 )
 from sync.transport import pull as http_pull
 from sync.transport import push as http_push
+from sync.transport.email import eml_name
 
 ROLES = DOMAIN_ROLES
 
@@ -320,8 +326,13 @@ def export_to(
     folder.mkdir(parents=True, exist_ok=True)
     prefix = f"cchc-{engine.site_id[:8]}"
     if part_size:
-        return write_parts(folder, data, part_size, prefix=prefix)
-    return [write_atomic(folder / bundle_file_name(prefix, data), data)]
+        blobs = split(data, part_size)
+        sha = sha256_hex(data)
+        return write_new_files(
+            (folder / part_name(prefix, sha, i + 1, len(blobs)), blob)
+            for i, blob in enumerate(blobs)
+        )
+    return write_new_files([(folder / bundle_file_name(prefix, data), data)])
 
 
 @dataclass
@@ -333,6 +344,8 @@ class FileOutcome:
     error_code: str | None = None
     error: str | None = None
     staged: bool = False
+    #: what the bundle's applied segments wrote, per origin: {"reports": 1, "documents": 2…}
+    arrivals: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def rejected(self) -> bool:
@@ -378,8 +391,9 @@ EXCHANGE_LOG_PREFIX = "sync_last_exchange:"
 
 
 def record_exchange(ws: Workspace, site_id: str, how: str) -> None:
-    """Remember (per laptop, never synchronised) that this laptop exchanged with `site_id` now."""
-    if site_id:
+    """Remember (per laptop, never synchronised) that this laptop exchanged with `site_id` now;
+    a bundle of its own coming back is no exchange."""
+    if site_id and site_id != open_engine(ws).site_id:
         ws.set_setting(EXCHANGE_LOG_PREFIX + site_id, json.dumps({"at": ws.now_iso(), "how": how}))
 
 
@@ -401,8 +415,10 @@ def import_paths(ws: Workspace, paths: Sequence[Path]) -> ImportReport:
         )
     for arrived in got.bundles:
         try:
+            mark = feed_mark(ws)
             result = engine.import_bundle(arrived.data)
-            report.files.append(FileOutcome(arrived.source, result=result))
+            arrivals = count_by_sender(ws, arrived_rows(ws, mark))
+            report.files.append(FileOutcome(arrived.source, result=result, arrivals=arrivals))
             record_exchange(ws, result.sender, "import")  # verified, even if it held nothing new
         except SyncError as exc:
             report.files.append(
@@ -478,14 +494,21 @@ def email_bundle(
 
     Encrypted like ``export_to``. Returns the files written and how many messages were sent.
     """
+    address = checked_address(to)
     engine = open_engine(ws)
     data = export_encrypted(engine, peer, encrypt_to, encrypt)
     sender = f"cchc-{engine.site_id[:8]}@localhost"
-    kwargs: dict[str, Any] = {"to": to, "sender": sender, "prefix": f"cchc-{engine.site_id[:8]}"}
+    kwargs: dict[str, Any] = {
+        "to": address,
+        "sender": sender,
+        "prefix": f"cchc-{engine.site_id[:8]}",
+    }
     if part_size:
         kwargs["part_size"] = part_size
-    Path(out).mkdir(parents=True, exist_ok=True)
-    paths = write_emails(out, data, **kwargs)
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    messages = build_messages(data, draft=True, **kwargs)
+    paths = write_new_files((folder / eml_name(m), m.as_bytes()) for m in messages)
     sent = send_emails(data, smtp, **kwargs) if smtp is not None else 0
     return paths, sent
 

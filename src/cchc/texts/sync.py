@@ -3,6 +3,7 @@ refusals. NFC, full diacritics."""
 
 from __future__ import annotations
 
+import cchc.texts.exchange  # noqa: F401  (registers the exchange's error messages)
 from sync.errors import SyncError
 
 #: Messages for the sync engine's error codes (`SyncError.code`); {detail} is the English detail.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import cchc.texts.exchange  # noqa: F401  (registers the exchange's error messages)
+
 SYNC = {
     "title": "Đồng bộ dữ liệu",
     "intro": (
