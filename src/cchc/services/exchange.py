@@ -61,6 +61,9 @@ class ChangeRefused(CchcError):
 
 
 HUB_SETTING = "sync_hub_site:"
+#: This laptop's clock when its data last left it (export, e-mail files, push): what lies above
+#: is the "chưa gửi" queue (``services.send_queue``).
+SENT_MARK_KEY = "sync_sent_clock"
 HUB_FINGERPRINT_SETTING = "sync_hub_fingerprint:"
 
 
@@ -287,6 +290,14 @@ def revoke(ws: Workspace, site_id: str) -> int:
 # ---------------------------------------------------------------------- export and import
 
 
+def remember_sent(ws: Workspace, engine: Engine) -> None:
+    """Everything this laptop wrote so far has left it (the send queue starts empty again)."""
+    row = ws.db.conn.execute(
+        "SELECT max(hlc) FROM _sync_cells WHERE origin = ?", (engine.site_id,)
+    ).fetchone()
+    ws.set_setting(SENT_MARK_KEY, str(int(row[0] or 0)))
+
+
 def export_encrypted(
     engine: Engine, peer: str | None, encrypt_to: str | None = None, encrypt: bool = True
 ) -> bytes:
@@ -328,11 +339,14 @@ def export_to(
     if part_size:
         blobs = split(data, part_size)
         sha = sha256_hex(data)
-        return write_new_files(
+        written = write_new_files(
             (folder / part_name(prefix, sha, i + 1, len(blobs)), blob)
             for i, blob in enumerate(blobs)
         )
-    return write_new_files([(folder / bundle_file_name(prefix, data), data)])
+    else:
+        written = write_new_files([(folder / bundle_file_name(prefix, data), data)])
+    remember_sent(ws, engine)
+    return written
 
 
 @dataclass
@@ -510,6 +524,7 @@ def email_bundle(
     messages = build_messages(data, draft=True, **kwargs)
     paths = write_new_files((folder / eml_name(m), m.as_bytes()) for m in messages)
     sent = send_emails(data, smtp, **kwargs) if smtp is not None else 0
+    remember_sent(ws, engine)
     return paths, sent
 
 
@@ -554,6 +569,7 @@ def push(
         hub_site = named if isinstance(named, str) and named else None
     data = export_encrypted(engine, hub_site)
     sent = http_push(url, data, client_identity(engine), **options)
+    remember_sent(ws, engine)
     result = dict(sent.result)
     if result.get("hub_site_id"):
         ws.set_setting(_hub_key(url), str(result["hub_site_id"]))

@@ -15,6 +15,8 @@ MESSAGES = {
     "hãy xin lại tệp từ máy đó.",
     "folder_missing_on_disk": "Không có thư mục “{value}”. Hãy cắm ổ USB hoặc chọn thư mục khác.",
     "certify_unit_missing": "Hãy chọn đơn vị mà máy này được chứng nhận.",
+    "send_nowhere": "Chưa có nơi gửi: hãy cắm ổ USB hoặc chọn thư mục, hoặc kiểm tra kết nối "
+    "tới máy chủ của Thành phố.",
     "email_invalid": "Địa chỉ thư “{value}” không đúng dạng; ví dụ đúng: vanthu@baclongvi.gov.vn.",
 }
 register(MESSAGES)
@@ -68,3 +70,17 @@ def summary_lines(summary: ImportSummary) -> list[str]:
         if n:
             lines.append(SUMMARY[key].format(n=n))
     return lines
+
+
+QUEUE = {
+    "waiting": "Chưa gửi: {what}.",
+    "empty": "Không có gì chờ gửi: mọi thay đổi của máy này đã được gửi đi.",
+    "sent_push": "Đã gửi lên máy chủ của Thành phố.",
+    "sent_folder": "Đã ghi gói vào {where}. Hãy mang ổ USB hoặc tệp này tới nơi nhận.",
+}
+
+
+def queue_text(counts: dict[str, int]) -> str:
+    """“Chưa gửi: 1 báo cáo, 2 văn bản.”, or that nothing waits."""
+    what = arrivals_text(counts)
+    return QUEUE["waiting"].format(what=what) if what else QUEUE["empty"]
