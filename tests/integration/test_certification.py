@@ -142,3 +142,14 @@ def test_certifying_asks_for_a_unit_when_the_request_names_none(
     assert caught.value.key == "certify_unit_missing"
     path = certification.certify_request(city, request, tmp_path, unit_code="cong_an")
     assert path.name.startswith("chung-nhan-cong_an-")
+
+
+def test_only_units_that_run_a_laptop_are_offered_as_this_laptops_unit(
+    pair: tuple[Workspace, Workspace, str],
+) -> None:
+    city, laptop, _ = pair
+    offered = {u.name for u in certification.laptop_units(laptop)}
+    assert {"Phòng Văn hóa - Xã hội", "Phòng Tài chính", "Công an đặc khu"} <= offered
+    for never in ("Sở Nội vụ", "Ủy ban nhân dân thành phố", "Các đơn vị có liên quan"):
+        assert never not in offered
+    assert "Sở Nội vụ" in {u.name for u in certification.laptop_units(city)}

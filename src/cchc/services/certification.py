@@ -16,8 +16,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cchc.domain.errors import InvalidInput
-from cchc.domain.roles import ROLES, Role, role_for_unit
-from cchc.services import exchange
+from cchc.domain.roles import ROLES, Role, can_own_laptop, role_for_unit
+from cchc.services import exchange, overview
 from cchc.services.free_names import free_path
 from cchc.services.permissions import laptop_authority, unit_authority
 from cchc.services.sync_view import unit_names
@@ -174,3 +174,10 @@ def standing(ws: Workspace) -> Standing:
 def is_certified(ws: Workspace) -> bool:
     """Whether the city has certified this laptop (other laptops accept what it sends)."""
     return exchange.open_engine(ws).my_signer() is not None
+
+
+def laptop_units(ws: Workspace) -> list[overview.UnitView]:
+    """The units this computer may be set to: the zone's agencies and the consolidating office;
+    the city's agencies only on the city's own computer (the one holding the root key)."""
+    city = exchange.open_engine(ws).is_root()
+    return [u for u in overview.units(ws) if can_own_laptop(u.role, city_computer=city)]

@@ -10,6 +10,7 @@ import flet as ft
 
 from cchc.domain.errors import CchcError
 from cchc.services import backup as backup_service
+from cchc.services import certification
 from cchc.services import overview as overview_service
 from cchc.services.backup import BackupInfo
 from cchc.texts.errors import message
@@ -26,7 +27,7 @@ class ProfileForm:
         self.ctx = ctx
         self.on_saved = on_saved
         profile = ctx.call(overview_service.local_profile)
-        units = ctx.call(overview_service.units)
+        units = ctx.call(certification.laptop_units)
         self.unit = ft.Dropdown(
             label=SETTINGS["unit"],
             value=profile.unit_code,
