@@ -49,27 +49,36 @@ def arrivals_text(counts: dict[str, int]) -> str:
     )
 
 
-def summary_lines(summary: ImportSummary) -> list[str]:
-    """The import summary in words, one line each: the same on the screen and the command line."""
-    lines = [SUMMARY["headline"].format(files=summary.files_seen)]
+def summary_rows(summary: ImportSummary) -> list[tuple[str, bool]]:
+    """The import summary in words, one line each with whether it tells of a refusal."""
+    rows = [(SUMMARY["headline"].format(files=summary.files_seen), False)]
     if summary.nothing_new:
-        lines.append(SUMMARY["nothing_new"])
+        rows.append((SUMMARY["nothing_new"], False))
     for unit in summary.units:
         what = arrivals_text(unit.counts)
         if what:
-            lines.append(SUMMARY["from_unit"].format(name=unit.name, what=what))
+            rows.append((SUMMARY["from_unit"].format(name=unit.name, what=what), False))
         elif not unit.refused:
-            lines.append(SUMMARY["nothing_from_unit"].format(name=unit.name))
-        lines += [SUMMARY["refused_row"].format(name=unit.name, reason=r) for r in unit.refused]
-    lines += [SUMMARY["file_refused"].format(file=f, reason=r) for f, r in summary.files_refused]
+            rows.append((SUMMARY["nothing_from_unit"].format(name=unit.name), False))
+        rows += [
+            (SUMMARY["refused_row"].format(name=unit.name, reason=r), True) for r in unit.refused
+        ]
+    rows += [
+        (SUMMARY["file_refused"].format(file=f, reason=r), True) for f, r in summary.files_refused
+    ]
     for key, n in (
         ("already", summary.files_already_imported if not summary.nothing_new else 0),
         ("waiting", summary.parts_waiting),
         ("conflicts", summary.conflicts),
     ):
         if n:
-            lines.append(SUMMARY[key].format(n=n))
-    return lines
+            rows.append((SUMMARY[key].format(n=n), False))
+    return rows
+
+
+def summary_lines(summary: ImportSummary) -> list[str]:
+    """The import summary in words: the same on the screen and the command line."""
+    return [text for text, _ in summary_rows(summary)]
 
 
 QUEUE = {
