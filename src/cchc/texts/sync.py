@@ -137,11 +137,7 @@ CLI: dict[str, str] = {
     "biết.",
     "exported": "Đã ghi gói đồng bộ:",
     "nothing_to_import": "Không tìm thấy gói nào để nhập trong: {paths}",
-    "import_line": "{source}: áp dụng {applied}, đã có {duplicate}, chờ phần trước {held}, "
-    "bị từ chối {rejected}",
-    "import_refused": "{source}: TỪ CHỐI — {reason}",
     "import_waiting": "{source}: đã nhận phần, gói {sha8} còn thiếu phần {missing}",
-    "rejection_line": "  - {table} {row_id}: {reason}",
     "status_site": "Máy: {site_id}\nMã nhận dạng khoá: {fingerprint}\nKhoá gốc: {root}\n"
     "Vai trò: {role}; đơn vị: {units}",
     "status_counts": "Thay đổi chưa gửi niêm phong: {unsealed}; xung đột đang mở: {conflicts}; "

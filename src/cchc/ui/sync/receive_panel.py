@@ -206,7 +206,7 @@ def _outcome(outcome: exchange.FileOutcome) -> tuple[ft.Control, str]:
             ft.Column(
                 [
                     ft.Text(name, weight=ft.FontWeight.W_500),
-                    *(ft.Text(line, size=13, selectable=True) for line in lines),
+                    *(ft.Text(line, size=13) for line in lines),
                 ],
                 spacing=1,
                 tight=True,
