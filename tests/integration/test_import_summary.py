@@ -77,3 +77,24 @@ def test_importing_its_own_bundle_is_not_an_exchange_with_itself(
     assert [
         e.site_id for e in sync_view.last_exchanges(tthcc, "Thành phố") if e.site_id == me
     ] == []
+
+
+def test_a_refused_change_is_listed_under_its_unit_with_the_reason(
+    net: dict[str, Workspace], tmp_path: Path
+) -> None:
+    tthcc, vhxh = net["tthcc"], net["vhxh"]
+    other = next(t for t in task_service.list_tasks(tthcc) if t.lead_unit != "tthcc" and t.stt)
+    # a tampered laptop writes past its own checks, straight into its database
+    tthcc.db.conn.execute("UPDATE tasks SET progress = 90 WHERE stt = ?", (other.stt,))
+    tthcc.db.conn.commit()
+    usb = tmp_path / "usb"
+    exchange.export_to(tthcc, usb)
+
+    summary = summary_of(vhxh, exchange.import_paths(vhxh, [usb]))
+
+    (unit,) = summary.units
+    assert unit.name == TTHCC and unit.refused
+    lines = summary_lines(summary)
+    refused = [line for line in lines if line.startswith(f"Bị từ chối ({TTHCC})")]
+    assert refused and all(len(line) > len(f"Bị từ chối ({TTHCC}): ") for line in refused)
+    assert "tasks" not in " ".join(refused)  # said in words, not by table name

@@ -83,7 +83,7 @@ def summary_lines(summary: ImportSummary) -> list[str]:
 
 QUEUE = {
     "waiting": "Chưa gửi: {what}.",
-    "empty": "Không có gì chờ gửi: mọi thay đổi của máy này đã được gửi đi.",
+    "empty": "Không có gì chờ gửi.",
     "sent_push": "Đã gửi lên máy chủ của Thành phố.",
     "sent_folder": "Đã ghi gói vào {where}. Hãy mang ổ USB hoặc tệp này tới nơi nhận.",
 }

@@ -31,6 +31,7 @@ SYNC = {
         "2. Đọc mã nhận dạng khoá ở trên qua điện thoại để Thành phố đối chiếu. "
         "3. Khi nhận tệp chứng nhận (.trust), cài nó ở mục bên dưới với mã khoá gốc Thành phố đọc."
     ),
+    "request_folder": "Thư mục lưu tệp yêu cầu (ví dụ ổ USB)",
     "request_save": "Lưu tệp yêu cầu vào thư mục",
     "request_download": "Tải tệp yêu cầu về",
     "request_saved": "Đã lưu tệp yêu cầu chứng nhận: {path}",

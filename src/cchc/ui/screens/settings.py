@@ -16,6 +16,7 @@ from cchc.services.backup import BackupInfo
 from cchc.texts.errors import message
 from cchc.texts.ui import COMMON, FIRST_START, NAV, SETTINGS, size_text
 from cchc.ui.context import AppContext
+from cchc.ui.drive_picker import DrivePicker
 from cchc.ui.screens import ScreenSpec
 from cchc.ui.widgets import heading, options, section, tagged
 
@@ -87,8 +88,15 @@ class SettingsScreen:
         self.restore_path = ft.TextField(label=SETTINGS["restore_path"], expand=True, dense=True)
         self.progress = ft.ProgressBar(visible=False)
         self.error = ft.Text("", color=ft.Colors.ERROR)
+        self.drives = DrivePicker("backup-drive", self._drive_chosen)
+
+    def _drive_chosen(self, path: str) -> None:
+        name = self.ctx.call(backup_service.default_backup_name)
+        self.backup_path.value = str(Path(path) / name)
+        self.ctx.page.update()
 
     def show(self, **params: Any) -> None:
+        self.drives.refresh()
         ws_path = self.ctx.db_path
         self.backup_path.value = self.backup_path.value or str(
             ws_path.parent / self.ctx.call(backup_service.default_backup_name)
@@ -112,6 +120,7 @@ class SettingsScreen:
             section(
                 SETTINGS["backup_heading"],
                 ft.Text(SETTINGS["backup_intro"].format(attachments=self.ctx.attachments_dir)),
+                self.drives.view,
                 ft.Row(
                     [
                         tagged("backup-path", self.backup_path),

@@ -16,8 +16,8 @@ from cchc.services.certification import KeyRequest
 from cchc.texts.errors import message
 from cchc.texts.ui_sync import ROLE_LABELS, SYNC, group_fingerprint
 from cchc.ui.context import AppContext
+from cchc.ui.drive_picker import DrivePicker
 from cchc.ui.sync.common import Failed, field, guard, say_error
-from cchc.ui.sync.drive_picker import DrivePicker
 from cchc.ui.widgets import options, tagged
 
 

@@ -16,8 +16,8 @@ from cchc.texts.errors import message
 from cchc.texts.sync import sync_message
 from cchc.texts.ui_sync import ROLE_LABELS, SYNC
 from cchc.ui.context import AppContext
+from cchc.ui.drive_picker import DrivePicker
 from cchc.ui.sync.common import field, fingerprint_text, say_error, when_text
-from cchc.ui.sync.drive_picker import DrivePicker
 from cchc.ui.widgets import tagged
 from sync.errors import SyncError
 
@@ -34,7 +34,7 @@ class MePanel:
         self.on_installed = on_installed
         self._tmp = Path(tempfile.mkdtemp(prefix="cchc-trust-"))
         self.status = ft.Column(spacing=6, tight=True)
-        self.request_folder = field(SYNC["export_folder"], expand=True)
+        self.request_folder = field(SYNC["request_folder"], expand=True)
         self.request_result = ft.Column(spacing=2, tight=True)
         self.trust_file = field(SYNC["trust_file"], expand=True)
         self.root_typed = field(SYNC["root_typed"], width=520)

@@ -17,8 +17,8 @@ from cchc.texts.exchange import arrivals_text, summary_rows
 from cchc.texts.sync import clock_ahead_text, rejection_reason
 from cchc.texts.ui_sync import SYNC
 from cchc.ui.context import AppContext
+from cchc.ui.drive_picker import DrivePicker
 from cchc.ui.sync.common import Failed, field, guard, say_error
-from cchc.ui.sync.drive_picker import DrivePicker
 from cchc.ui.widgets import tagged
 
 

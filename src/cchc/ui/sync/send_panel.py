@@ -17,6 +17,7 @@ from cchc.texts.errors import message
 from cchc.texts.exchange import QUEUE, queue_text
 from cchc.texts.ui_sync import SYNC
 from cchc.ui.context import AppContext
+from cchc.ui.drive_picker import DrivePicker
 from cchc.ui.sync.common import (
     Failed,
     field,
@@ -26,7 +27,6 @@ from cchc.ui.sync.common import (
     say_error,
     unless_uncertified,
 )
-from cchc.ui.sync.drive_picker import DrivePicker
 from cchc.ui.widgets import tagged
 
 
