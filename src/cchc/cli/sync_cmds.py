@@ -14,7 +14,7 @@ import click
 
 from cchc.cli.common import EXIT_BAD_INPUT, EXIT_FAILURE, State, echo_json, fail, pass_state
 from cchc.cli.common import translate_errors as app_errors
-from cchc.services import exchange
+from cchc.services import certification, exchange
 from cchc.services.import_summary import summary_of
 from cchc.texts.errors import MESSAGES
 from cchc.texts.exchange import summary_lines
@@ -233,6 +233,8 @@ def sync_export(
     if no_encrypt and encrypt_to:
         fail(CLI["encrypt_conflict"], EXIT_BAD_INPUT)
     with _ws(state) as ws:
+        if not certification.is_certified(ws):  # every receiver will refuse it: say so first
+            click.echo(CLI["export_uncertified"], err=True)
         paths = exchange.export_to(
             ws,
             Path(to_dir),

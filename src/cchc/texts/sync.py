@@ -127,6 +127,8 @@ POLICY: dict[str, str] = {
 }
 
 CLI: dict[str, str] = {
+    "export_uncertified": "Cảnh báo: máy này chưa được Thành phố chứng nhận, nên các máy nhận sẽ "
+    "từ chối gói này. Hãy gửi tệp yêu cầu chứng nhận (màn hình Đồng bộ) cho Thành phố.",
     "root_made": "Máy này đã trở thành máy gốc của Thành phố.\nMã nhận dạng khoá gốc (đọc cho "
     "các máy đơn vị khi cài đặt): {fingerprint}",
     "certified": "Đã cấp chứng nhận cho máy {site_id} (vai trò {role}, đơn vị {units}); "
