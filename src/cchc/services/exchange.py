@@ -590,13 +590,16 @@ def pull(
     if got.path is None:
         return {"applied": 0, "duplicate": 0, "held": 0, "rejected": 0, "nothing": True}
     try:
+        mark = feed_mark(ws)
         result = engine.import_bundle(got.path.read_bytes())
+        arrivals = count_by_sender(ws, arrived_rows(ws, mark))
     finally:
         got.path.unlink(missing_ok=True)
     ws.set_setting(_hub_key(url), result.sender)
     record_exchange(ws, result.sender, "pull")
     out = result.as_dict()
     out.update({"sha256": got.sha256, "size": got.size, "resumes": got.resumes})
+    out["arrivals"] = arrivals  # per origin: {"reports": 1, "documents": 2…}
     return out
 
 

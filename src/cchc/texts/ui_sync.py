@@ -119,9 +119,8 @@ SYNC = {
     "pull": "Nhận về từ máy chủ",
     "pushed": "Đã gửi {size} byte lên máy chủ: áp dụng {applied}, đã có {duplicate}, "
     "từ chối {rejected} (nối lại {resumes} lần).",
-    "pulled": "Đã nhận từ máy chủ: áp dụng {applied}, đã có {duplicate}, chờ {held}, "
-    "từ chối {rejected}.",
     "pulled_nothing": "Máy chủ không có gì mới cho máy này.",
+    "pulled_units": "Đã nhận từ máy chủ:",
     "url_missing": "Hãy nhập địa chỉ máy chủ.",
     "transport_failed": "Không trao đổi được với máy chủ: {error}",
     # conflicts

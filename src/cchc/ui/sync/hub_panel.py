@@ -9,6 +9,8 @@ from typing import Any
 import flet as ft
 
 from cchc.services import sync_view
+from cchc.texts.exchange import SUMMARY, arrivals_text
+from cchc.texts.sync import rejection_reason
 from cchc.texts.ui_sync import SYNC
 from cchc.ui.context import AppContext
 from cchc.ui.sync.common import Failed, field, guard, say_error, unless_uncertified
@@ -147,7 +149,11 @@ class HubPanel:
                 say_error(self.ctx, self.result, result.text)
                 return
             self._set_link(True)
-            text = _said(direction, result)
+            text = (
+                _said_push(result)
+                if direction == "push"
+                else _said_pull(result, self.ctx.call(sync_view.site_names, SYNC["city"]))
+            )
             self.result.value = text
             self.result.color = ft.Colors.GREEN_800
             self.after()
@@ -156,12 +162,26 @@ class HubPanel:
         self.ctx.run_background(job, done)
 
 
-def _said(direction: str, result: dict[str, Any]) -> str:
+def _said_push(result: dict[str, Any]) -> str:
+    counts = {k: result.get(k, 0) for k in ("applied", "duplicate", "held", "rejected")}
+    return SYNC["pushed"].format(
+        size=result.get("size", 0), resumes=result.get("resumes", 0), **counts
+    )
+
+
+def _said_pull(result: dict[str, Any], names: dict[str, str]) -> str:
+    """What came from the hub, by unit, and each refusal with its reason."""
     if result.get("nothing"):
         return SYNC["pulled_nothing"]
-    counts = {k: result.get(k, 0) for k in ("applied", "duplicate", "held", "rejected")}
-    if direction == "push":
-        return SYNC["pushed"].format(
-            size=result.get("size", 0), resumes=result.get("resumes", 0), **counts
-        )
-    return SYNC["pulled"].format(**counts)
+    lines = [SYNC["pulled_units"]]
+    for origin, counts in (result.get("arrivals") or {}).items():
+        what = arrivals_text(counts)
+        if what:
+            lines.append(SUMMARY["from_unit"].format(name=names.get(origin, origin[:8]), what=what))
+    for why in result.get("rejections") or []:
+        name = names.get(str(why.get("origin")), str(why.get("origin"))[:8])
+        reason = rejection_reason(str(why.get("code")), str(why.get("reason")))
+        lines.append(SUMMARY["refused_row"].format(name=name, reason=reason))
+    if len(lines) == 1:
+        return SYNC["pulled_nothing"]
+    return "\n".join(lines)
