@@ -73,21 +73,27 @@ def feed_mark(ws: Workspace) -> FeedMark:
 
 
 def arrived_rows(ws: Workspace, before: FeedMark) -> list[tuple[str, str, str]]:
-    """(origin, table, row id) of every row written by segments applied since ``before``."""
+    """(origin, table, row id) of every row written by segments applied since ``before``.
+
+    An origin's clock only moves forward along its feed, so the new segments of one origin span
+    one clock range: one pass over the cells per origin, however many segments arrived."""
     conn = ws.db.conn
-    segments = conn.execute(
+    spans: dict[str, tuple[int, int]] = {}
+    for origin, first_seq, first_hlc, last_hlc in conn.execute(
         "SELECT origin, first_seq, first_hlc, last_hlc FROM _sync_segments WHERE state = 'applied'"
-    ).fetchall()
-    out: list[tuple[str, str, str]] = []
-    for origin, first_seq, first_hlc, last_hlc in segments:
+    ):
         if first_seq <= before.get(origin, 0):
             continue
+        low, high = spans.get(origin, (first_hlc, last_hlc))
+        spans[origin] = (min(low, first_hlc), max(high, last_hlc))
+    out: list[tuple[str, str, str]] = []
+    for origin, (low, high) in spans.items():
         out += [
             (origin, tbl, row_id)
             for tbl, row_id in conn.execute(
                 "SELECT DISTINCT tbl, row_id FROM _sync_cells "
                 "WHERE origin = ? AND hlc BETWEEN ? AND ?",
-                (origin, first_hlc, last_hlc),
+                (origin, low, high),
             ).fetchall()
         ]
     return out
