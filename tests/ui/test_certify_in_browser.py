@@ -17,9 +17,7 @@ from cchc.services import drives, exchange, overview
 from cchc.services.workspace import Workspace
 from tests.ui.harness import (
     Browsing,
-    Server,
     by_id,
-    choose,
     chromium,
     click,
     fill,
@@ -68,8 +66,8 @@ def browsing() -> Iterator[Browsing]:
         assert b.outside == [], "the app asked for something beyond 127.0.0.1"
 
 
-def _to_sync(page: Page, server: Server) -> None:
-    open_app(page, server.url, "dashboard-ready")
+def _to_sync(page: Page, url: str) -> None:
+    open_app(page, url, "dashboard-ready")
     by_id(page, "nav").get_by_role("button", name=re.compile("^Đồng bộ")).click()
     wait_for(by_id(page, "sync-my-fingerprint"))
 
@@ -82,48 +80,62 @@ def test_a_laptop_is_certified_from_the_screens_alone(
         serve(place.city, tmp_path / "city.log") as city_server,
     ):
         page = browsing.new_page()
-        _to_sync(page, laptop_server)
-        standing = shown_text(wait_for(by_id(page, "sync-standing")))
-        assert "CHƯA được Thành phố chứng nhận" in standing
-        assert TTHCC in standing  # the unit is set: never "Đơn vị: —"
+        try:
+            _journey(page, browsing, place, city_server.url, laptop_server.url)
+        except Exception:
+            screenshot(page, "FAILED-certify-laptop")
+            for other in browsing.context.pages[1:]:
+                screenshot(other, "FAILED-certify-city")
+            raise
 
-        # exporting while uncertified is warned about, and cancelling writes nothing
-        fill(page, "sync-export-folder", str(place.usb))
-        click(page, "sync-export")
-        wait_for(by_id(page, "uncertified-warning"))
-        screenshot(page, "21-sync-uncertified-warning")
-        click(page, "uncertified-cancel")
-        assert list(place.usb.glob("*.cchc")) == []
 
-        # the key request goes onto the USB drive the screen offers
-        choose(page, "request-drive", f"USB-DAO ({place.usb})")
-        click(page, "request-save")
-        wait_text(page, "Đã lưu tệp yêu cầu chứng nhận")
-        (request,) = place.usb.glob("*.yeucau")
+def _journey(page: Page, browsing: Browsing, place: Place, city_url: str, laptop_url: str) -> None:
+    _to_sync(page, laptop_url)
+    standing = shown_text(wait_for(by_id(page, "sync-standing")))
+    assert "CHƯA được Thành phố chứng nhận" in standing
+    assert TTHCC in standing  # the unit is set: never "Đơn vị: —"
 
-        # the city reads it, sees the fingerprint the officer reads out, and certifies
-        city = browsing.new_page()
-        _to_sync(city, city_server)
-        by_id(city, "sync-certify-section").first.scroll_into_view_if_needed()
-        fill(city, "certify-request-file", str(request))
-        click(city, "certify-request-read")
-        wait_text(city, place.laptop_fingerprint)  # what the officer reads out over the phone
-        by_id(city, "certify-go").first.scroll_into_view_if_needed()
-        fill(city, "certify-folder", str(place.usb))
-        click(city, "certify-go")
-        wait_text(city, f"Đã chứng nhận {TTHCC}")
-        screenshot(city, "22-sync-city-certified")
-        (trust,) = place.usb.glob("*.trust")
+    # exporting while uncertified is warned about, and cancelling writes nothing
+    fill(page, "sync-export-folder", str(place.usb))
+    click(page, "sync-export")
+    wait_for(by_id(page, "uncertified-warning"))
+    screenshot(page, "21-sync-uncertified-warning")
+    click(page, "uncertified-cancel")
+    assert list(place.usb.glob("*.cchc")) == []
 
-        # back on the laptop: install, then it is named by role and unit, and exports freely
-        by_id(page, "sync-me").first.scroll_into_view_if_needed()
-        fill(page, "sync-trust-file", str(trust))
-        fill(page, "sync-root-typed", place.root_fingerprint)
-        click(page, "sync-install")
-        wait_text(page, f"Đã được Thành phố chứng nhận: Đơn vị · {TTHCC}")
-        by_id(page, "sync-export-section").first.scroll_into_view_if_needed()
-        click(page, "sync-export")
-        wait_text(page, f"Đã ghi 1 tệp vào {place.usb}")
-        assert by_id(page, "uncertified-warning").count() == 0
-        assert len(list(place.usb.glob("*.cchc"))) == 1
-        assert os.environ.get(drives.ROOTS_ENV) == str(place.usb.parent.parent)
+    # the key request goes onto the USB drive the screen offers
+    by_id(page, "sync-standing").first.scroll_into_view_if_needed()
+    assert "USB-DAO" in shown_text(wait_for(by_id(page, "request-drive-0")))
+    click(page, "request-drive-0")  # fills the folder: nothing typed
+    click(page, "request-save")
+    wait_text(page, f"Đã lưu tệp yêu cầu chứng nhận: {place.usb}")
+    (request,) = place.usb.glob("*.yeucau")
+
+    # the city reads it, sees the fingerprint the officer reads out, and certifies
+    city = browsing.new_page()
+    _to_sync(city, city_url)
+    by_id(city, "sync-certify-section").first.scroll_into_view_if_needed()
+    fill(city, "certify-request-file", str(request))
+    click(city, "certify-request-read")
+    wait_text(city, place.laptop_fingerprint)  # what the officer reads out over the phone
+    by_id(city, "certify-go").first.scroll_into_view_if_needed()
+    fill(city, "certify-folder", str(place.usb))
+    click(city, "certify-go")
+    wait_text(city, f"Đã chứng nhận {TTHCC}")
+    screenshot(city, "22-sync-city-certified")
+    (trust,) = place.usb.glob("*.trust")
+
+    # back on the laptop: install, then it is named by role and unit, and exports freely
+    by_id(page, "sync-me").first.scroll_into_view_if_needed()
+    fill(page, "sync-trust-file", str(trust))
+    fill(page, "sync-root-typed", place.root_fingerprint)
+    by_id(page, "sync-install").first.scroll_into_view_if_needed()
+    click(page, "sync-install")
+    wait_text(page, "Đã cài khoá gốc")
+    wait_text(page, f"Đã được Thành phố chứng nhận: Đơn vị · {TTHCC}")
+    by_id(page, "sync-export-section").first.scroll_into_view_if_needed()
+    click(page, "sync-export")
+    wait_text(page, f"Đã ghi 1 tệp vào {place.usb}")
+    assert by_id(page, "uncertified-warning").count() == 0
+    assert len(list(place.usb.glob("*.cchc"))) == 1
+    assert os.environ.get(drives.ROOTS_ENV) == str(place.usb.parent.parent)

@@ -1,4 +1,5 @@
-"""A choice of the USB drives plugged in, filling a path field; typing a path stays possible.
+"""The USB drives plugged in, offered as one button each (a click fills a path field); typing a
+path stays possible, and a refresh button looks again after a drive is plugged in.
 
 The list comes from ``services.drives`` on the computer that runs the app, which is the one the
 officer sits at both in the window and in the browser."""
@@ -6,7 +7,6 @@ officer sits at both in the window and in the browser."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import flet as ft
 
@@ -16,20 +16,19 @@ from cchc.ui.widgets import tagged
 
 
 class DrivePicker:
-    """A dropdown of plugged-in drives and a refresh button; choosing one calls ``on_pick``
-    with the drive's folder (as text)."""
+    """``{identifier}-0``, ``{identifier}-1``… are the drives' buttons; choosing one calls
+    ``on_pick`` with the drive's folder (as text)."""
 
     def __init__(self, identifier: str, on_pick: Callable[[str], None]) -> None:
+        self.identifier = identifier
         self.on_pick = on_pick
-        self.dropdown = ft.Dropdown(
-            label=SYNC["drive"], dense=True, expand=True, on_select=self._chosen
-        )
+        self.buttons = ft.Row(wrap=True, spacing=8)
         self.none = ft.Text(SYNC["drive_none"], size=12, color=ft.Colors.ON_SURFACE_VARIANT)
         self.view = ft.Column(
             [
                 ft.Row(
                     [
-                        tagged(identifier, self.dropdown),
+                        ft.Text(SYNC["drive"], size=13, weight=ft.FontWeight.W_500),
                         tagged(
                             f"{identifier}-refresh",
                             ft.IconButton(
@@ -38,8 +37,10 @@ class DrivePicker:
                                 on_click=lambda e: self.refresh(update=True),
                             ),
                         ),
-                    ]
+                    ],
+                    spacing=4,
                 ),
+                self.buttons,
                 self.none,
             ],
             spacing=2,
@@ -49,20 +50,20 @@ class DrivePicker:
 
     def refresh(self, *, update: bool = False) -> None:
         found = drives.removable_drives()
-        self.dropdown.options = [
-            ft.DropdownOption(
-                key=str(d.path),
-                text=SYNC["drive_option"].format(name=d.name, path=d.path),
+        self.buttons.controls = [
+            tagged(
+                f"{self.identifier}-{i}",
+                ft.OutlinedButton(
+                    d.name,
+                    icon=ft.Icons.USB,
+                    tooltip=str(d.path),
+                    on_click=lambda e, path=str(d.path): self.on_pick(path),
+                ),
+                label=SYNC["drive_option"].format(name=d.name, path=d.path),
             )
-            for d in found
+            for i, d in enumerate(found)
         ]
-        if self.dropdown.value not in {str(d.path) for d in found}:
-            self.dropdown.value = None
-        self.dropdown.visible = bool(found)
+        self.buttons.visible = bool(found)
         self.none.visible = not found
         if update:
             self.view.update()
-
-    def _chosen(self, e: Any) -> None:
-        if self.dropdown.value:
-            self.on_pick(self.dropdown.value)
