@@ -124,6 +124,8 @@ def test_islands_push_and_pull_through_the_hub_and_strangers_get_nothing(
     assert b'"enc":' in received[0][:1000] and b"Lan" not in received[0]
     pulled = exchange.pull(tc, hub.url)
     assert pulled["applied"] > 0 and progress(tc, task) == 70
+    # what came, counted as officers count it, under the laptop that wrote it
+    assert pulled["arrivals"] == {exchange.identity(vp)["site_id"]: {"task_updates": 1}}
     # a second push from vp goes encrypted to the city, whose site id it learnt from the first
     svc.update_task(vp, task, progress=80, status="in_progress", by="Lan")
     assert exchange.push(vp, hub.url)["applied"] > 0 and progress(city, task) == 80

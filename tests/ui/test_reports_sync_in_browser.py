@@ -305,6 +305,9 @@ def test_export_to_a_folder_writes_a_bundle(world: World, page: Page) -> None:
     _nav(page, "Đồng bộ")
     wait_for(by_id(page, "sync-ready"))
     wait_for(by_id(page, "sync-my-fingerprint"))
+    # certified by the city: its role and unit are named, not "Vai trò: — · Đơn vị: —"
+    standing = shown_text(wait_for(by_id(page, "sync-standing")))
+    assert "Đã được Thành phố chứng nhận: Đơn vị tổng hợp · Phòng Văn hóa - Xã hội" in standing
     screenshot(page, "14-sync")
     target = world.stick / "vhxh"
     fill(page, "sync-export-folder", str(target))
@@ -331,7 +334,7 @@ def test_a_tampered_bundle_is_refused_in_vietnamese_and_nothing_is_applied(
 ) -> None:
     fill(page, "sync-import-paths", str(world.tampered))
     click(page, "sync-import")
-    wait_text(page, "bị từ chối 1 tệp")
+    wait_text(page, f"Tệp {world.tampered.name} bị từ chối")
     summary = shown_text(wait_for(by_id(page, "sync-import-file-0")))
     assert "TỪ CHỐI" in summary
     # where the flipped byte lands decides which check catches it; each says why in Vietnamese
@@ -345,8 +348,9 @@ def test_a_tampered_bundle_is_refused_in_vietnamese_and_nothing_is_applied(
 def test_the_intact_bundle_is_applied_and_the_peer_is_remembered(world: World, page: Page) -> None:
     fill(page, "sync-import-paths", str(world.other_bundle))
     click(page, "sync-import")
-    wait_text(page, "bị từ chối 0 tệp")
-    assert "Áp dụng" in shown_text(wait_for(by_id(page, "sync-import-file-0")))
+    # what came in, as officers count it: by unit, a report, not a number of "changes"
+    wait_text(page, "Từ Trung tâm Phục vụ hành chính công đặc khu: 1 báo cáo")
+    assert "Áp dụng: 1 báo cáo" in shown_text(wait_for(by_id(page, "sync-import-file-0")))
     (theirs,) = _reports(world.db, "--unit", "tthcc")
     assert theirs["status"] == "submitted"
     by_id(page, "sync-install").first.scroll_into_view_if_needed()
@@ -372,7 +376,7 @@ def test_the_link_to_the_city_hub_is_shown_and_push_and_pull_go_through(
     click(page, "sync-push")
     wait_text(page, "Đã gửi ")
     click(page, "sync-pull")
-    wait_text(page, "Đã nhận từ máy chủ: áp dụng")
+    wait_text(page, "Đã nhận từ máy chủ:")
     by_id(page, "sync-http-result").first.scroll_into_view_if_needed()
     screenshot(page, "19-sync-http")
     pushed = run_json("--db", str(world.city), "report", "list", "--unit", "vhxh")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,9 +14,11 @@ import click
 
 from cchc.cli.common import EXIT_BAD_INPUT, EXIT_FAILURE, State, echo_json, fail, pass_state
 from cchc.cli.common import translate_errors as app_errors
-from cchc.services import exchange
+from cchc.services import certification, exchange
+from cchc.services.import_summary import summary_of
 from cchc.texts.errors import MESSAGES
-from cchc.texts.sync import CLI, clock_ahead_text, rejection_reason, sync_message, transport_message
+from cchc.texts.exchange import summary_lines
+from cchc.texts.sync import CLI, clock_ahead_text, sync_message, transport_message
 from sync.errors import SyncError
 from sync.transport import DiskFull, SmtpConfig, TransportError
 
@@ -230,6 +233,8 @@ def sync_export(
     if no_encrypt and encrypt_to:
         fail(CLI["encrypt_conflict"], EXIT_BAD_INPUT)
     with _ws(state) as ws:
+        if not certification.is_certified(ws):  # every receiver will refuse it: say so first
+            click.echo(CLI["export_uncertified"], err=True)
         paths = exchange.export_to(
             ws,
             Path(to_dir),
@@ -257,35 +262,17 @@ def sync_import(state: State, paths: tuple[str, ...], as_json: bool) -> None:
     """
     with _ws(state) as ws:
         report = exchange.import_paths(ws, [Path(p) for p in paths])
+        summary = summary_of(ws, report)  # the same summary the Đồng bộ screen shows
     if as_json:
-        echo_json(report.as_dict())
+        out = report.as_dict()
+        out["by_unit"] = [dataclasses.asdict(u) for u in summary.units]
+        echo_json(out)
     else:
+        for line in summary_lines(summary):
+            click.echo(line)
         for f in report.files:
-            if f.error is not None:
-                click.echo(CLI["import_refused"].format(source=f.source, reason=f.error))
-                continue
-            if f.result is None:
-                continue
-            r = f.result
-            click.echo(
-                CLI["import_line"].format(
-                    source=f.source,
-                    applied=r.applied,
-                    duplicate=r.duplicate,
-                    held=r.held,
-                    rejected=r.rejected,
-                )
-            )
-            for why in r.rejections:
-                click.echo(
-                    CLI["rejection_line"].format(
-                        table=why.table or "",
-                        row_id=why.row_id or "",
-                        reason=rejection_reason(why.code, why.reason),
-                    )
-                )
-            if r.clock_ahead_ms:
-                click.echo(clock_ahead_text(r.clock_ahead_ms))
+            if f.result is not None and f.result.clock_ahead_ms:
+                click.echo(clock_ahead_text(f.result.clock_ahead_ms))
         for w in report.waiting:
             click.echo(
                 CLI["import_waiting"].format(

@@ -88,6 +88,17 @@ ROLE_OF_UNIT_ROLE: dict[str, Role] = {
 }
 
 
+#: The plan's units that run a laptop of their own: an agency of the zone ("unit") or the
+#: consolidating office. Groups ("Các đơn vị có liên quan"…) and outside bodies never do; the
+#: city's agencies only on the city's own (root) computer.
+LAPTOP_UNIT_ROLES = frozenset({"unit", "consolidator"})
+
+
+def can_own_laptop(unit_role: str, *, city_computer: bool = False) -> bool:
+    """Whether a unit of seed role ``unit_role`` may be chosen as a laptop's unit."""
+    return unit_role in LAPTOP_UNIT_ROLES or (city_computer and unit_role == "city")
+
+
 def role_for_unit(code: str, unit_role: str) -> Role:
     """The role a laptop set to this unit acts in until it holds a certificate."""
     return ROLE_OF_UNIT_CODE.get(code) or ROLE_OF_UNIT_ROLE.get(unit_role, Role.UNIT)

@@ -14,8 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cchc.domain.email_address import checked_address
 from cchc.domain.errors import CchcError, InvalidInput
 from cchc.domain.roles import ROLES as DOMAIN_ROLES
+from cchc.services.free_names import write_new_files
+from cchc.services.import_summary import arrived_rows, count_by_sender, feed_mark
 from cchc.services.permissions import unit_authority
 from cchc.services.sync_policy import JUDGED_COLUMNS, TRACKED_TABLES, plan_policy
 from cchc.services.tasks import resolve_unit
@@ -33,16 +36,19 @@ from sync.transport import (
     PartStore,
     SmtpConfig,
     TransportError,
+    build_messages,
     bundle_file_name,
     gather,
     hub_info,
+    part_name,
     send_emails,
+    sha256_hex,
+    split,
     write_atomic,
-    write_emails,
-    write_parts,
 )
 from sync.transport import pull as http_pull
 from sync.transport import push as http_push
+from sync.transport.email import eml_name
 
 ROLES = DOMAIN_ROLES
 
@@ -55,6 +61,9 @@ class ChangeRefused(CchcError):
 
 
 HUB_SETTING = "sync_hub_site:"
+#: This laptop's clock when its data last left it (export, e-mail files, push): what lies above
+#: is the "chưa gửi" queue (``services.send_queue``).
+SENT_MARK_KEY = "sync_sent_clock"
 HUB_FINGERPRINT_SETTING = "sync_hub_fingerprint:"
 
 
@@ -281,6 +290,14 @@ def revoke(ws: Workspace, site_id: str) -> int:
 # ---------------------------------------------------------------------- export and import
 
 
+def remember_sent(ws: Workspace, engine: Engine) -> None:
+    """Everything this laptop wrote so far has left it (the send queue starts empty again)."""
+    row = ws.db.conn.execute(
+        "SELECT max(hlc) FROM _sync_cells WHERE origin = ?", (engine.site_id,)
+    ).fetchone()
+    ws.set_setting(SENT_MARK_KEY, str(int(row[0] or 0)))
+
+
 def export_encrypted(
     engine: Engine, peer: str | None, encrypt_to: str | None = None, encrypt: bool = True
 ) -> bytes:
@@ -320,8 +337,16 @@ def export_to(
     folder.mkdir(parents=True, exist_ok=True)
     prefix = f"cchc-{engine.site_id[:8]}"
     if part_size:
-        return write_parts(folder, data, part_size, prefix=prefix)
-    return [write_atomic(folder / bundle_file_name(prefix, data), data)]
+        blobs = split(data, part_size)
+        sha = sha256_hex(data)
+        written = write_new_files(
+            (folder / part_name(prefix, sha, i + 1, len(blobs)), blob)
+            for i, blob in enumerate(blobs)
+        )
+    else:
+        written = write_new_files([(folder / bundle_file_name(prefix, data), data)])
+    remember_sent(ws, engine)
+    return written
 
 
 @dataclass
@@ -333,6 +358,8 @@ class FileOutcome:
     error_code: str | None = None
     error: str | None = None
     staged: bool = False
+    #: what the bundle's applied segments wrote, per origin: {"reports": 1, "documents": 2…}
+    arrivals: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def rejected(self) -> bool:
@@ -378,8 +405,9 @@ EXCHANGE_LOG_PREFIX = "sync_last_exchange:"
 
 
 def record_exchange(ws: Workspace, site_id: str, how: str) -> None:
-    """Remember (per laptop, never synchronised) that this laptop exchanged with `site_id` now."""
-    if site_id:
+    """Remember (per laptop, never synchronised) that this laptop exchanged with `site_id` now;
+    a bundle of its own coming back is no exchange."""
+    if site_id and site_id != open_engine(ws).site_id:
         ws.set_setting(EXCHANGE_LOG_PREFIX + site_id, json.dumps({"at": ws.now_iso(), "how": how}))
 
 
@@ -401,8 +429,10 @@ def import_paths(ws: Workspace, paths: Sequence[Path]) -> ImportReport:
         )
     for arrived in got.bundles:
         try:
+            mark = feed_mark(ws)
             result = engine.import_bundle(arrived.data)
-            report.files.append(FileOutcome(arrived.source, result=result))
+            arrivals = count_by_sender(ws, arrived_rows(ws, mark))
+            report.files.append(FileOutcome(arrived.source, result=result, arrivals=arrivals))
             record_exchange(ws, result.sender, "import")  # verified, even if it held nothing new
         except SyncError as exc:
             report.files.append(
@@ -478,15 +508,23 @@ def email_bundle(
 
     Encrypted like ``export_to``. Returns the files written and how many messages were sent.
     """
+    address = checked_address(to)
     engine = open_engine(ws)
     data = export_encrypted(engine, peer, encrypt_to, encrypt)
     sender = f"cchc-{engine.site_id[:8]}@localhost"
-    kwargs: dict[str, Any] = {"to": to, "sender": sender, "prefix": f"cchc-{engine.site_id[:8]}"}
+    kwargs: dict[str, Any] = {
+        "to": address,
+        "sender": sender,
+        "prefix": f"cchc-{engine.site_id[:8]}",
+    }
     if part_size:
         kwargs["part_size"] = part_size
-    Path(out).mkdir(parents=True, exist_ok=True)
-    paths = write_emails(out, data, **kwargs)
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    messages = build_messages(data, draft=True, **kwargs)
+    paths = write_new_files((folder / eml_name(m), m.as_bytes()) for m in messages)
     sent = send_emails(data, smtp, **kwargs) if smtp is not None else 0
+    remember_sent(ws, engine)
     return paths, sent
 
 
@@ -531,6 +569,7 @@ def push(
         hub_site = named if isinstance(named, str) and named else None
     data = export_encrypted(engine, hub_site)
     sent = http_push(url, data, client_identity(engine), **options)
+    remember_sent(ws, engine)
     result = dict(sent.result)
     if result.get("hub_site_id"):
         ws.set_setting(_hub_key(url), str(result["hub_site_id"]))
@@ -551,13 +590,16 @@ def pull(
     if got.path is None:
         return {"applied": 0, "duplicate": 0, "held": 0, "rejected": 0, "nothing": True}
     try:
+        mark = feed_mark(ws)
         result = engine.import_bundle(got.path.read_bytes())
+        arrivals = count_by_sender(ws, arrived_rows(ws, mark))
     finally:
         got.path.unlink(missing_ok=True)
     ws.set_setting(_hub_key(url), result.sender)
     record_exchange(ws, result.sender, "pull")
     out = result.as_dict()
     out.update({"sha256": got.sha256, "size": got.size, "resumes": got.resumes})
+    out["arrivals"] = arrivals  # per origin: {"reports": 1, "documents": 2…}
     return out
 
 

@@ -3,6 +3,7 @@ refusals. NFC, full diacritics."""
 
 from __future__ import annotations
 
+import cchc.texts.exchange  # noqa: F401  (registers the exchange's error messages)
 from sync.errors import SyncError
 
 #: Messages for the sync engine's error codes (`SyncError.code`); {detail} is the English detail.
@@ -126,6 +127,8 @@ POLICY: dict[str, str] = {
 }
 
 CLI: dict[str, str] = {
+    "export_uncertified": "Cảnh báo: máy này chưa được Thành phố chứng nhận, nên các máy nhận sẽ "
+    "từ chối gói này. Hãy gửi tệp yêu cầu chứng nhận (màn hình Đồng bộ) cho Thành phố.",
     "root_made": "Máy này đã trở thành máy gốc của Thành phố.\nMã nhận dạng khóa gốc (đọc cho "
     "các máy đơn vị khi cài đặt): {fingerprint}",
     "certified": "Đã cấp chứng nhận cho máy {site_id} (vai trò {role}, đơn vị {units}); "
@@ -136,11 +139,7 @@ CLI: dict[str, str] = {
     "biết.",
     "exported": "Đã ghi gói đồng bộ:",
     "nothing_to_import": "Không tìm thấy gói nào để nhập trong: {paths}",
-    "import_line": "{source}: áp dụng {applied}, đã có {duplicate}, chờ phần trước {held}, "
-    "bị từ chối {rejected}",
-    "import_refused": "{source}: TỪ CHỐI — {reason}",
     "import_waiting": "{source}: đã nhận phần, gói {sha8} còn thiếu phần {missing}",
-    "rejection_line": "  - {table} {row_id}: {reason}",
     "status_site": "Máy: {site_id}\nMã nhận dạng khóa: {fingerprint}\nKhóa gốc: {root}\n"
     "Vai trò: {role}; đơn vị: {units}",
     "status_counts": "Thay đổi chưa gửi niêm phong: {unsealed}; xung đột đang mở: {conflicts}; "

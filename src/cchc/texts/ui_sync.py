@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import cchc.texts.exchange  # noqa: F401  (registers the exchange's error messages)
+
 SYNC = {
     "title": "Đồng bộ dữ liệu",
     "intro": (
@@ -10,15 +12,61 @@ SYNC = {
     ),
     "me_heading": "Máy này",
     "site_id": "Mã máy",
-    "fingerprint": "Mã nhận dạng khóa (đọc qua điện thoại để Thành phố chứng nhận)",
+    "fingerprint": "Mã nhận dạng khóa của máy này (đọc qua điện thoại để Thành phố đối chiếu)",
     "root": "Mã nhận dạng khóa gốc của Thành phố đã cài",
     "root_none": "Chưa cài khóa gốc của Thành phố",
     "role": "Vai trò",
     "units": "Đơn vị",
-    "counts": (
-        "Thay đổi chưa niêm phong: {unsealed} · Xung đột đang mở: {conflicts} · "
-        "Lần từ chối đã ghi: {rejections}"
+    "certified_yes": "Đã được Thành phố chứng nhận: {role} · {units}.",
+    "certified_no": "CHƯA được Thành phố chứng nhận. Máy này được đặt cho {units} ({role}); các "
+    "máy khác sẽ từ chối dữ liệu của máy này cho tới khi cài tệp chứng nhận.",
+    "certified_no_unit": "CHƯA được Thành phố chứng nhận và chưa chọn đơn vị: hãy chọn đơn vị "
+    "của máy này trong Cài đặt trước.",
+    "is_root": "Máy này giữ khóa gốc của Thành phố: chứng nhận các máy ở mục bên dưới.",
+    "counts": "Xung đột đang mở: {conflicts} · Lần từ chối đã ghi: {rejections}",
+    # certification, laptop side
+    "request_heading": "Xin chứng nhận của Thành phố",
+    "request_steps": (
+        "1. Lưu tệp yêu cầu chứng nhận (vào ổ USB hoặc tải về) và gửi cho Thành phố. "
+        "2. Đọc mã nhận dạng khóa ở trên qua điện thoại để Thành phố đối chiếu. "
+        "3. Khi nhận tệp chứng nhận (.trust), cài nó ở mục bên dưới với mã khóa gốc Thành phố đọc."
     ),
+    "request_folder": "Thư mục lưu tệp yêu cầu (ví dụ ổ USB)",
+    "request_save": "Lưu tệp yêu cầu vào thư mục",
+    "request_download": "Tải tệp yêu cầu về",
+    "request_saved": "Đã lưu tệp yêu cầu chứng nhận: {path}",
+    "request_sent": "Đã gửi tệp {name} về trình duyệt.",
+    # certification, city side
+    "certify_heading": "Chứng nhận một máy (Thành phố)",
+    "certify_intro": "Chọn tệp yêu cầu của máy cần chứng nhận, đối chiếu mã nhận dạng khóa với "
+    "mã cán bộ của máy đó đọc qua điện thoại, rồi chứng nhận.",
+    "request_file": "Đường dẫn tệp yêu cầu chứng nhận (.yeucau)",
+    "request_pick": "Chọn tệp yêu cầu…",
+    "request_read": "Đọc tệp",
+    "request_shown": "Máy {site}: cán bộ {officer}, đơn vị {unit}.",
+    "request_fp": "Mã nhận dạng khóa trong tệp (phải trùng mã được đọc qua điện thoại):",
+    "certify_unit": "Đơn vị được chứng nhận",
+    "certify_role": "Vai trò",
+    "certify_folder": "Thư mục lưu tệp chứng nhận",
+    "certify": "Chứng nhận máy này",
+    "certified": "Đã chứng nhận {unit} ({role}); tệp chứng nhận: {path}. Hãy gửi tệp này cho "
+    "máy đó và đọc cho họ mã khóa gốc: {root}.",
+    "request_missing": "Hãy chọn hoặc nhập tệp yêu cầu chứng nhận.",
+    # uncertified warning
+    "uncertified_title": "Máy này chưa được chứng nhận",
+    "uncertified_body": "Thành phố chưa chứng nhận máy này, nên mọi máy nhận sẽ TỪ CHỐI gói dữ "
+    "liệu này. Hãy xin chứng nhận trước (mục “Máy này”). Vẫn tạo gói?",
+    "uncertified_go": "Vẫn tạo gói",
+    # send queue
+    "queue_heading": "Chưa gửi",
+    "send_now": "Gửi ngay",
+    "send_hint": "Gửi lên máy chủ khi có kết nối; nếu không, ghi gói vào ổ USB hoặc thư mục đã chọn "
+    "ở mục Xuất gói.",
+    # drives
+    "drive": "Ổ USB đang cắm",
+    "drive_none": "Không thấy ổ USB nào: hãy cắm ổ rồi bấm Làm mới, hoặc nhập đường dẫn.",
+    "drive_refresh": "Làm mới danh sách ổ",
+    "drive_option": "{name} ({path})",
     "last_export": "Lần xuất gói gần nhất: {when} ({where})",
     "never_exported": "Máy này chưa xuất gói nào.",
     # export
@@ -39,18 +87,15 @@ SYNC = {
     "importing": "Đang nhập…",
     "paths_missing": "Hãy nhập ít nhất một đường dẫn tệp hoặc thư mục.",
     "path_not_found": "Không tìm thấy “{value}”.",
-    "import_summary": (
-        "Đã xem {files} tệp: áp dụng {applied} thay đổi, đã có từ trước {duplicate}, "
-        "chờ phần còn thiếu {held}, bị từ chối {refused} tệp."
-    ),
-    "file_applied": "Áp dụng {applied} thay đổi · đã có từ trước {duplicate} · chờ phần trước "
-    "{held} · từ chối {rejected}",
+    "file_applied": "Áp dụng: {what}",
+    "file_applied_nothing": "Áp dụng: không có gì mới từ tệp này.",
+    "file_held": "Một phần dữ liệu được giữ lại, chờ phần trước của nó.",
     "file_conflicts": "Có {count} xung đột (xem mục Xung đột bên dưới).",
     "file_refused": "TỪ CHỐI: {reason}",
     "file_duplicate": "Gói này đã nhập trước đây; không có gì mới.",
     "file_staged": "Đã nhận một phần của gói; đang chờ các phần còn lại.",
     "waiting": "Gói {bundle} còn thiếu phần số: {missing}",
-    "rejection": "{table}: {reason}",
+    "rejection": "Bị từ chối: {reason}",
     "nothing_found": "Không tìm thấy gói nào để nhập trong các đường dẫn đã nêu.",
     # e-mail
     "email_heading": "Tạo thư điện tử (.eml)",
@@ -74,9 +119,8 @@ SYNC = {
     "pull": "Nhận về từ máy chủ",
     "pushed": "Đã gửi {size} byte lên máy chủ: áp dụng {applied}, đã có {duplicate}, "
     "từ chối {rejected} (nối lại {resumes} lần).",
-    "pulled": "Đã nhận từ máy chủ: áp dụng {applied}, đã có {duplicate}, chờ {held}, "
-    "từ chối {rejected}.",
     "pulled_nothing": "Máy chủ không có gì mới cho máy này.",
+    "pulled_units": "Đã nhận từ máy chủ:",
     "url_missing": "Hãy nhập địa chỉ máy chủ.",
     "transport_failed": "Không trao đổi được với máy chủ: {error}",
     # conflicts
@@ -139,9 +183,12 @@ COLUMN_LABELS = {
     "content": "nội dung",
 }
 
+#: The plan's roles as a laptop's card names them (every role the trust chain knows).
 ROLE_LABELS = {
     "unit": "Đơn vị",
     "consolidator": "Đơn vị tổng hợp",
+    "finance": "Phòng Tài chính (thẩm định, phân bổ kinh phí)",
+    "leadership": "Lãnh đạo UBND đặc khu",
     "city": "Thành phố",
 }
 

@@ -10,11 +10,13 @@ import flet as ft
 
 from cchc.domain.errors import CchcError
 from cchc.services import backup as backup_service
+from cchc.services import certification
 from cchc.services import overview as overview_service
 from cchc.services.backup import BackupInfo
 from cchc.texts.errors import message
 from cchc.texts.ui import COMMON, FIRST_START, NAV, SETTINGS, size_text
 from cchc.ui.context import AppContext
+from cchc.ui.drive_picker import DrivePicker
 from cchc.ui.screens import ScreenSpec
 from cchc.ui.widgets import heading, options, section, tagged
 
@@ -26,7 +28,7 @@ class ProfileForm:
         self.ctx = ctx
         self.on_saved = on_saved
         profile = ctx.call(overview_service.local_profile)
-        units = ctx.call(overview_service.units)
+        units = ctx.call(certification.laptop_units)
         self.unit = ft.Dropdown(
             label=SETTINGS["unit"],
             value=profile.unit_code,
@@ -86,8 +88,15 @@ class SettingsScreen:
         self.restore_path = ft.TextField(label=SETTINGS["restore_path"], expand=True, dense=True)
         self.progress = ft.ProgressBar(visible=False)
         self.error = ft.Text("", color=ft.Colors.ERROR)
+        self.drives = DrivePicker("backup-drive", self._drive_chosen)
+
+    def _drive_chosen(self, path: str) -> None:
+        name = self.ctx.call(backup_service.default_backup_name)
+        self.backup_path.value = str(Path(path) / name)
+        self.ctx.page.update()
 
     def show(self, **params: Any) -> None:
+        self.drives.refresh()
         ws_path = self.ctx.db_path
         self.backup_path.value = self.backup_path.value or str(
             ws_path.parent / self.ctx.call(backup_service.default_backup_name)
@@ -111,6 +120,7 @@ class SettingsScreen:
             section(
                 SETTINGS["backup_heading"],
                 ft.Text(SETTINGS["backup_intro"].format(attachments=self.ctx.attachments_dir)),
+                self.drives.view,
                 ft.Row(
                     [
                         tagged("backup-path", self.backup_path),

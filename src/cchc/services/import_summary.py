@@ -1,0 +1,170 @@
+"""What an import brought, as officers count it: per sending unit, how many reports, task
+updates, documents, budget lines and proposed changes arrived, and what was refused and why.
+One summary, read by the command line and the Đồng bộ screen alike.
+
+Rows are traced through the engine's bookkeeping: the segments an import applied (those above
+each feed's mark taken before it) and the cells each wrote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cchc.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from cchc.services.exchange import ImportReport
+
+#: How a synchronised row is counted: its table -> (kind, SQL giving the row it belongs to).
+#: A report's sections, task lines and figures count as that one report; an update of a task and
+#: the task's own fields count once per task.
+KIND_OF_TABLE: dict[str, tuple[str, str | None]] = {
+    "reports": ("reports", None),
+    "report_sections": ("reports", "SELECT report_id FROM report_sections WHERE id = ?"),
+    "report_tasks": ("reports", "SELECT report_id FROM report_tasks WHERE id = ?"),
+    "report_figures": ("reports", "SELECT report_id FROM report_figures WHERE id = ?"),
+    "tasks": ("task_updates", None),
+    "task_updates": ("task_updates", "SELECT task_id FROM task_updates WHERE id = ?"),
+    "documents": ("documents", None),
+    "budgets": ("budgets", None),
+    "amendments": ("amendments", None),
+}
+KINDS = ("reports", "task_updates", "documents", "budgets", "amendments")
+
+FeedMark = dict[str, int]
+
+
+@dataclass
+class UnitArrivals:
+    """What came from one sending laptop (named by its units)."""
+
+    sender: str  # the site id of the laptop that wrote the changes
+    name: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+    refused: list[str] = field(default_factory=list)  # why, one line per refused row
+
+    @property
+    def empty(self) -> bool:
+        return not any(self.counts.values()) and not self.refused
+
+
+@dataclass
+class ImportSummary:
+    """The whole import in officers' terms; ``files_refused`` are (file name, why)."""
+
+    units: list[UnitArrivals] = field(default_factory=list)
+    files_refused: list[tuple[str, str]] = field(default_factory=list)
+    files_seen: int = 0
+    files_already_imported: int = 0
+    parts_waiting: int = 0
+    conflicts: int = 0
+
+    @property
+    def nothing_new(self) -> bool:
+        return not any(not u.empty for u in self.units) and not self.files_refused
+
+
+def feed_mark(ws: Workspace) -> FeedMark:
+    """How far each origin's feed was applied, before an import."""
+    return dict(ws.db.conn.execute("SELECT origin, applied_seq FROM _sync_feeds").fetchall())
+
+
+def arrived_rows(ws: Workspace, before: FeedMark) -> list[tuple[str, str, str]]:
+    """(origin, table, row id) of every row written by segments applied since ``before``.
+
+    An origin's clock only moves forward along its feed, so the new segments of one origin span
+    one clock range: one pass over the cells per origin, however many segments arrived."""
+    conn = ws.db.conn
+    spans: dict[str, tuple[int, int]] = {}
+    for origin, first_seq, first_hlc, last_hlc in conn.execute(
+        "SELECT origin, first_seq, first_hlc, last_hlc FROM _sync_segments WHERE state = 'applied'"
+    ):
+        if first_seq <= before.get(origin, 0):
+            continue
+        low, high = spans.get(origin, (first_hlc, last_hlc))
+        spans[origin] = (min(low, first_hlc), max(high, last_hlc))
+    out: list[tuple[str, str, str]] = []
+    for origin, (low, high) in spans.items():
+        out += [
+            (origin, tbl, row_id)
+            for tbl, row_id in conn.execute(
+                "SELECT DISTINCT tbl, row_id FROM _sync_cells "
+                "WHERE origin = ? AND hlc BETWEEN ? AND ?",
+                (origin, low, high),
+            ).fetchall()
+        ]
+    return out
+
+
+def count_by_sender(
+    ws: Workspace, rows: Iterable[tuple[str, str, str]]
+) -> dict[str, dict[str, int]]:
+    """Distinct reports, tasks, documents… per origin among ``rows``."""
+    conn = ws.db.conn
+    seen: dict[str, dict[str, set[str]]] = {}
+    for origin, table, row_id in rows:
+        kind_sql = KIND_OF_TABLE.get(table)
+        if kind_sql is None:
+            continue  # history lines and file contents travel with what they belong to
+        kind, parent_sql = kind_sql
+        owner = row_id
+        if parent_sql is not None:
+            found = conn.execute(parent_sql, (row_id,)).fetchone()
+            owner = str(found[0]) if found else row_id
+        seen.setdefault(origin, {}).setdefault(kind, set()).add(owner)
+    return {
+        origin: {kind: len(ids) for kind, ids in kinds.items()} for origin, kinds in seen.items()
+    }
+
+
+def summary_of(ws: Workspace, report: ImportReport) -> ImportSummary:
+    """The summary of an import, each sending laptop named by its units."""
+    from cchc.services.sync_view import site_names
+    from cchc.texts.sync import rejection_reason
+    from cchc.texts.ui_sync import SYNC
+
+    return summarise(report, site_names(ws, SYNC["city"]), rejection_reason)
+
+
+def summarise(
+    report: ImportReport,
+    site_names: dict[str, str],
+    refusal_text: Callable[[str, str], str],
+) -> ImportSummary:
+    """The summary of an ``exchange.ImportReport``; ``site_names`` names each known laptop,
+    ``refusal_text(code, reason)`` turns a refused row's reason into words."""
+    out = ImportSummary(files_seen=len(report.files))
+    by_sender: dict[str, UnitArrivals] = {}
+
+    def unit(site: str) -> UnitArrivals:
+        if site not in by_sender:
+            by_sender[site] = UnitArrivals(sender=site, name=site_names.get(site, site[:8]))
+        return by_sender[site]
+
+    for outcome in report.files:
+        name = Path(outcome.source).name
+        if outcome.error is not None:
+            out.files_refused.append((name, outcome.error))
+            continue
+        if outcome.staged:
+            continue
+        if outcome.result is None:
+            continue
+        r = outcome.result
+        if not r.sender and not (r.applied or r.held or r.rejected):
+            out.files_already_imported += 1
+        out.conflicts += r.conflicts
+        for origin, kinds in outcome.arrivals.items():
+            counts = unit(origin).counts
+            for kind, n in kinds.items():
+                counts[kind] = counts.get(kind, 0) + n
+        for why in r.rejections:
+            unit(why.origin).refused.append(refusal_text(why.code, why.reason))
+    out.parts_waiting = len(report.waiting)
+    out.units = sorted(
+        (u for u in by_sender.values() if not u.empty), key=lambda u: (u.name, u.sender)
+    )
+    return out

@@ -1,0 +1,95 @@
+"""Vietnamese messages of exchanging data on screen: key requests, certificates, e-mail
+addresses, folders and removable drives, import results by unit (NFC, full diacritics)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cchc.texts.errors import register
+
+if TYPE_CHECKING:
+    from cchc.services.import_summary import ImportSummary
+
+MESSAGES = {
+    "key_request_bad": "Tệp “{value}” không phải tệp yêu cầu chứng nhận hợp lệ của một máy; "
+    "hãy xin lại tệp từ máy đó.",
+    "folder_missing_on_disk": "Không có thư mục “{value}”. Hãy cắm ổ USB hoặc chọn thư mục khác.",
+    "certify_unit_missing": "Hãy chọn đơn vị mà máy này được chứng nhận.",
+    "send_nowhere": "Chưa có nơi gửi: hãy cắm ổ USB hoặc chọn thư mục, hoặc kiểm tra kết nối "
+    "tới máy chủ của Thành phố.",
+    "email_invalid": "Địa chỉ thư “{value}” không đúng dạng; ví dụ đúng: vanthu@baclongvi.gov.vn.",
+}
+register(MESSAGES)
+
+#: How many of each kind came in, as officers count them.
+KIND_WORDS = {
+    "reports": "{n} báo cáo",
+    "task_updates": "{n} nhiệm vụ được cập nhật",
+    "documents": "{n} văn bản",
+    "budgets": "{n} dòng kinh phí",
+    "amendments": "{n} đề xuất điều chỉnh",
+}
+SUMMARY = {
+    "headline": "Đã xem {files} tệp.",
+    "nothing_new": "Không có gì mới: các gói này đã được nhập trước đây.",
+    "from_unit": "Từ {name}: {what}.",
+    "nothing_from_unit": "Từ {name}: không có gì mới.",
+    "refused_row": "Bị từ chối ({name}): {reason}",
+    "file_refused": "Tệp {file} bị từ chối: {reason}",
+    "already": "{n} tệp đã nhập từ trước.",
+    "waiting": "{n} gói còn chờ các phần chưa tới.",
+    "conflicts": "{n} xung đột cần xem ở mục Xung đột.",
+}
+
+
+def arrivals_text(counts: dict[str, int]) -> str:
+    """“1 báo cáo, 3 nhiệm vụ được cập nhật, 2 văn bản”, in the order officers read them."""
+    return ", ".join(
+        words.format(n=counts[kind]) for kind, words in KIND_WORDS.items() if counts.get(kind)
+    )
+
+
+def summary_rows(summary: ImportSummary) -> list[tuple[str, bool]]:
+    """The import summary in words, one line each with whether it tells of a refusal."""
+    rows = [(SUMMARY["headline"].format(files=summary.files_seen), False)]
+    if summary.nothing_new:
+        rows.append((SUMMARY["nothing_new"], False))
+    for unit in summary.units:
+        what = arrivals_text(unit.counts)
+        if what:
+            rows.append((SUMMARY["from_unit"].format(name=unit.name, what=what), False))
+        elif not unit.refused:
+            rows.append((SUMMARY["nothing_from_unit"].format(name=unit.name), False))
+        rows += [
+            (SUMMARY["refused_row"].format(name=unit.name, reason=r), True) for r in unit.refused
+        ]
+    rows += [
+        (SUMMARY["file_refused"].format(file=f, reason=r), True) for f, r in summary.files_refused
+    ]
+    for key, n in (
+        ("already", summary.files_already_imported if not summary.nothing_new else 0),
+        ("waiting", summary.parts_waiting),
+        ("conflicts", summary.conflicts),
+    ):
+        if n:
+            rows.append((SUMMARY[key].format(n=n), False))
+    return rows
+
+
+def summary_lines(summary: ImportSummary) -> list[str]:
+    """The import summary in words: the same on the screen and the command line."""
+    return [text for text, _ in summary_rows(summary)]
+
+
+QUEUE = {
+    "waiting": "Chưa gửi: {what}.",
+    "empty": "Không có gì chờ gửi.",
+    "sent_push": "Đã gửi lên máy chủ của Thành phố.",
+    "sent_folder": "Đã ghi gói vào {where}. Hãy mang ổ USB hoặc tệp này tới nơi nhận.",
+}
+
+
+def queue_text(counts: dict[str, int]) -> str:
+    """“Chưa gửi: 1 báo cáo, 2 văn bản.”, or that nothing waits."""
+    what = arrivals_text(counts)
+    return QUEUE["waiting"].format(what=what) if what else QUEUE["empty"]
