@@ -131,7 +131,7 @@ def _journey(page: Page, browsing: Browsing, place: Place, city_url: str, laptop
     fill(page, "sync-root-typed", place.root_fingerprint)
     by_id(page, "sync-install").first.scroll_into_view_if_needed()
     click(page, "sync-install")
-    wait_text(page, "Đã cài khoá gốc")
+    wait_text(page, "Đã cài khóa gốc")
     wait_text(page, f"Đã được Thành phố chứng nhận: Đơn vị · {TTHCC}")
     by_id(page, "sync-export-section").first.scroll_into_view_if_needed()
     click(page, "sync-export")
