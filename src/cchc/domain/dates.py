@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 
 from cchc.domain.errors import InvalidInput
+from cchc.domain.fields import Field
 
 _VN_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 
 
-def parse_vn_date(text: str, field: str = "date") -> dt.date:
-    """Read "05/01/2026" (or "5/1/2026"); refuse anything else, such as 31/02/2026."""
+def parse_vn_date(text: str, field: Field = Field.DATE) -> dt.date:
+    """Read "05/01/2026" (or "5/1/2026"). Another shape is "bad_date"; the right shape naming a
+    day the calendar does not have (31/02/2026, 10/13/2026) is "date_not_on_calendar"."""
     match = _VN_DATE.match(text or "")
     if not match:
         raise InvalidInput("bad_date", field=field, value=text)
     day, month, year = (int(g) for g in match.groups())
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        raise InvalidInput("bad_date", field=field, value=text) from None
+    if not 1 <= month <= 12 or year < 1:
+        raise InvalidInput("month_not_on_calendar", field=field, value=text, month=month)
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        raise InvalidInput(
+            "date_not_on_calendar", field=field, value=text, month=month, year=year, days=days
+        )
+    return dt.date(year, month, day)
 
 
 def format_vn_date(value: dt.date | None) -> str:

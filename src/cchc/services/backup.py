@@ -58,7 +58,7 @@ def backup_to(ws: Workspace, target: Path) -> BackupInfo:
         os.replace(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise InvalidInput("file_unwritable", value=str(target), reason=exc.strerror) from exc
+        raise InvalidInput("file_unwritable", value=str(target), errno=exc.errno) from exc
     return inspect_backup(target)
 
 

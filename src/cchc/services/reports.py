@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from cchc.domain.dates import from_iso, parse_vn_date
+from cchc.domain.fields import Field
 from cchc.domain.errors import Conflict, InvalidInput, NotFound
 from cchc.domain.figures import FIGURE_FIELDS, Figures, check, parse_value, sum_parallel
 from cchc.domain.periods import Period
@@ -454,7 +455,7 @@ def set_report(
     if number is not None:
         meta["number"] = nfc(number.strip()) or None
     if report_date is not None:
-        meta["report_date"] = parse_vn_date(report_date, "report_date").isoformat()
+        meta["report_date"] = parse_vn_date(report_date, Field.REPORT_DATE).isoformat()
     if signer is not None:
         meta["signer_name"] = nfc(signer.strip()) or None
 

@@ -5,49 +5,47 @@ from __future__ import annotations
 
 from sync.errors import SyncError
 
-#: Messages for the sync engine's error codes (`SyncError.code`); {detail} is the English detail.
+#: Messages for the sync engine's error codes (`SyncError.code`). The engine's English detail
+#: (which may quote a file's bytes) is for logs, never shown.
 ERRORS: dict[str, str] = {
-    "sync": "Lỗi đồng bộ: {detail}",
-    "format": "Tệp không đúng định dạng gói đồng bộ: {detail}",
-    "integrity": "Gói dữ liệu bị hỏng hoặc bị sửa: {detail}",
-    "trust": "Gói dữ liệu không đến từ máy được tin cậy: {detail}",
-    "usage": "Không thực hiện được: {detail}",
-    "not_a_bundle": "Tệp này không phải gói dữ liệu đồng bộ ({detail}).",
-    "truncated": "Gói dữ liệu bị cắt cụt, có thể do chép chưa xong hoặc rút USB sớm ({detail}).",
-    "malformed": "Gói dữ liệu sai cấu trúc ({detail}).",
+    "sync": "Lỗi đồng bộ; không có gì được áp dụng.",
+    "format": "Tệp không đúng định dạng gói đồng bộ.",
+    "integrity": "Gói dữ liệu bị hỏng hoặc bị sửa.",
+    "trust": "Gói dữ liệu không đến từ máy được tin cậy.",
+    "usage": "Không thực hiện được việc này.",
+    "not_a_bundle": "Tệp này không phải gói dữ liệu đồng bộ.",
+    "truncated": "Gói dữ liệu bị cắt cụt, có thể do chép chưa xong hoặc rút USB sớm.",
+    "malformed": "Gói dữ liệu sai cấu trúc.",
     "unknown_major_version": "Gói được tạo bởi phiên bản phần mềm mới hơn, máy này chưa đọc được; "
-    "hãy cập nhật phần mềm ({detail}).",
-    "unknown_capability": "Gói dùng tính năng máy này chưa hỗ trợ; hãy cập nhật phần mềm "
-    "({detail}).",
-    "too_large": "Gói dữ liệu vượt quá giới hạn cho phép ({detail}).",
-    "hash_mismatch": "Gói dữ liệu bị hỏng: mã kiểm tra không khớp ({detail}).",
-    "signature_invalid": "Chữ ký số của gói không hợp lệ: gói bị sửa hoặc giả mạo ({detail}).",
-    "chain_broken": "Chuỗi dữ liệu của một máy bị đứt hoặc bị sửa ({detail}).",
-    "decryption_failed": "Gói được mã hoá cho máy khác, máy này không mở được ({detail}).",
-    "signer_untrusted": "Máy gửi chưa được Thành phố chứng nhận ({detail}).",
-    "signer_revoked": "Khoá của máy gửi đã bị thu hồi ({detail}).",
-    "out_of_scope": "Thay đổi nằm ngoài phạm vi được giao của máy gửi ({detail}).",
+    "hãy cập nhật phần mềm.",
+    "unknown_capability": "Gói dùng tính năng máy này chưa hỗ trợ; hãy cập nhật phần mềm.",
+    "too_large": "Gói dữ liệu vượt quá giới hạn cho phép.",
+    "hash_mismatch": "Gói dữ liệu bị hỏng: mã kiểm tra không khớp.",
+    "signature_invalid": "Chữ ký số của gói không hợp lệ: gói bị sửa hoặc giả mạo.",
+    "chain_broken": "Chuỗi dữ liệu của một máy bị đứt hoặc bị sửa.",
+    "decryption_failed": "Gói được mã hoá cho máy khác, máy này không mở được.",
+    "signer_untrusted": "Máy gửi chưa được Thành phố chứng nhận.",
+    "signer_revoked": "Khoá của máy gửi đã bị thu hồi.",
+    "out_of_scope": "Thay đổi nằm ngoài phạm vi được giao của máy gửi.",
     "certificate_refused": "Một chứng nhận trong gói không do Thành phố hoặc máy được Thành phố "
-    "ủy quyền cấp, nên không được nhận và không chuyển tiếp ({detail}).",
+    "ủy quyền cấp, nên không được nhận và không chuyển tiếp.",
     "clock_ahead": "Dữ liệu của một máy mang giờ muộn hơn đồng hồ máy này quá 1 giờ: tạm giữ, chưa "
-    "áp dụng. Hãy kiểm tra ngày giờ của máy này và của máy gửi ({detail}).",
-    "clock_invalid": "Dữ liệu của một máy mang giờ không thể có (đồng hồ bị sửa): bị từ chối "
-    "({detail}).",
+    "áp dụng. Hãy kiểm tra ngày giờ của máy này và của máy gửi.",
+    "clock_invalid": "Dữ liệu của một máy mang giờ không thể có (đồng hồ bị sửa): bị từ chối.",
     "constraint_failed": "Một bản ghi có giá trị trái quy tắc dữ liệu (ví dụ tiến độ quá 100%): bị "
-    "từ chối, các bản ghi khác vẫn được nhận ({detail}).",
-    "scope_widened": "Chứng nhận cấp quyền rộng hơn quyền của nơi cấp ({detail}).",
+    "từ chối, các bản ghi khác vẫn được nhận.",
+    "scope_widened": "Chứng nhận cấp quyền rộng hơn quyền của nơi cấp.",
     "root_fingerprint_mismatch": "Mã nhận dạng khoá gốc không khớp với mã được đọc: KHÔNG cài đặt. "
-    "Hãy gọi lại Văn phòng Thành phố để đối chiếu ({detail}).",
-    "no_root_installed": "Máy này chưa cài khoá gốc của Thành phố; hãy chạy "
-    "“cchc trust install” ({detail}).",
+    "Hãy gọi lại Văn phòng Thành phố để đối chiếu.",
+    "no_root_installed": "Máy này chưa cài khoá gốc của Thành phố: hãy cài tệp tin cậy Thành phố "
+    "gửi về, sau khi đối chiếu mã nhận dạng khoá gốc qua điện thoại.",
     "feed_behind": "Cơ sở dữ liệu này cũ hơn dữ liệu máy đã gửi đi (có thể vừa khôi phục từ bản sao "
-    "lưu). Hãy nhập gói đồng bộ từ máy khác hoặc từ Thành phố trước khi gửi ({detail}).",
-    "not_root": "Chỉ máy giữ khoá gốc của Thành phố mới làm được việc này ({detail}).",
-    "unknown_site": "Không biết máy có mã này ({detail}).",
-    "unknown_conflict": "Không có xung đột đang mở với mã này ({detail}).",
-    "table_not_trackable": "Bảng dữ liệu không đồng bộ được ({detail}).",
-    "key_file_insecure": "Tệp khoá bí mật đang để người khác đọc được; hãy sửa quyền về 0600 "
-    "({detail}).",
+    "lưu). Hãy nhập gói đồng bộ từ máy khác hoặc từ Thành phố trước khi gửi.",
+    "not_root": "Chỉ máy giữ khoá gốc của Thành phố mới làm được việc này.",
+    "unknown_site": "Không biết máy có mã này.",
+    "unknown_conflict": "Không có xung đột đang mở với mã này.",
+    "table_not_trackable": "Bảng dữ liệu không đồng bộ được.",
+    "key_file_insecure": "Tệp khoá bí mật đang để người khác đọc được; hãy sửa quyền về 0600.",
 }
 
 
@@ -56,8 +54,8 @@ def sync_message(err: SyncError) -> str:
     for cls in type(err).__mro__:
         code = getattr(cls, "code", None)
         if code in ERRORS:
-            return ERRORS[code].format(detail=str(err))
-    return ERRORS["sync"].format(detail=str(err))
+            return ERRORS[code]
+    return ERRORS["sync"]
 
 
 def rejection_reason(code: str, reason: str) -> str:
@@ -65,7 +63,7 @@ def rejection_reason(code: str, reason: str) -> str:
     own refusals (a clock, a certificate, a table rule) get their message by code."""
     if code == "out_of_scope" or code not in ERRORS:
         return reason
-    return ERRORS[code].format(detail=reason)
+    return ERRORS[code]
 
 
 def clock_ahead_text(ms: int) -> str:
@@ -179,35 +177,31 @@ CLI: dict[str, str] = {
 #: Carrier (hub, TLS) refusals by code: the transport's own code, or the hub's `remote_code`.
 TRANSPORT: dict[str, str] = {
     "unsigned": "Máy chủ chỉ nhận yêu cầu có chữ ký của máy đã được chứng nhận.",
-    "bad_signature": "Máy chủ không kiểm tra được chữ ký của yêu cầu ({detail}).",
-    "stale_signature": "Đồng hồ của máy này lệch quá nhiều so với máy chủ; hãy chỉnh lại giờ "
-    "({detail}).",
-    "replayed": "Máy chủ từ chối một yêu cầu bị gửi lặp lại ({detail}).",
+    "bad_signature": "Máy chủ không kiểm tra được chữ ký của yêu cầu.",
+    "stale_signature": "Đồng hồ của máy này lệch quá nhiều so với máy chủ; hãy chỉnh lại giờ.",
+    "replayed": "Máy chủ từ chối một yêu cầu bị gửi lặp lại.",
     "untrusted_key": "Máy chủ không nhận khoá của máy này: chưa được Thành phố chứng nhận hoặc "
-    "đã bị thu hồi. Hãy liên hệ Văn phòng Thành phố ({detail}).",
-    "too_many_uploads": "Máy này đang có quá nhiều lần gửi dở trên máy chủ; hãy thử lại sau "
-    "({detail}).",
-    "quota_exceeded": "Dung lượng gửi dở của máy này trên máy chủ đã hết; hãy thử lại sau "
-    "({detail}).",
-    "plain_http_refused": "Không gửi dữ liệu không mã hoá (http://) tới máy khác; hãy dùng "
-    "địa chỉ https:// cùng mã nhận dạng chứng chỉ của máy chủ ({detail}).",
+    "đã bị thu hồi. Hãy liên hệ Văn phòng Thành phố.",
+    "too_many_uploads": "Máy này đang có quá nhiều lần gửi dở trên máy chủ; hãy thử lại sau.",
+    "quota_exceeded": "Dung lượng gửi dở của máy này trên máy chủ đã hết; hãy thử lại sau.",
+    "plain_http_refused": "Không gửi dữ liệu không mã hoá tới máy khác: hãy dùng địa chỉ bắt "
+    "đầu bằng HTTPS cùng mã nhận dạng chứng chỉ của máy chủ.",
     "hub_cannot_start": "Không khởi động được máy chủ đồng bộ: cổng đang được dùng, không có "
-    "quyền, hoặc không đọc được chứng chỉ TLS ({detail}).",
+    "quyền, hoặc không đọc được chứng chỉ TLS.",
     "bad_fingerprint": "Mã nhận dạng chứng chỉ không hợp lệ: cần đủ 64 chữ số hệ 16 (có thể "
-    "có dấu hai chấm) ({detail}).",
+    "có dấu hai chấm).",
     "tls_pin_mismatch": "Chứng chỉ của máy chủ không khớp với mã nhận dạng đã được cấp: có thể "
-    "đang kết nối nhầm hoặc bị giả mạo. KHÔNG gửi dữ liệu; hãy gọi Văn phòng Thành phố "
-    "({detail}).",
-    "transport_error": "Không đọc được ({detail}).",
-    "not_a_bundle": "Không phải gói dữ liệu đồng bộ ({detail}).",
-    "part_corrupt": "Phần của gói bị hỏng hoặc bị sửa ({detail}).",
-    "parts_missing": "Gói chưa đủ các phần ({detail}).",
-    "hash_mismatch": "Các phần ghép lại không đúng gói đã báo ({detail}).",
+    "đang kết nối nhầm hoặc bị giả mạo. KHÔNG gửi dữ liệu; hãy gọi Văn phòng Thành phố.",
+    "transport_error": "Không đọc được.",
+    "not_a_bundle": "Không phải gói dữ liệu đồng bộ.",
+    "part_corrupt": "Phần của gói bị hỏng hoặc bị sửa.",
+    "parts_missing": "Gói chưa đủ các phần.",
+    "hash_mismatch": "Các phần ghép lại không đúng gói đã báo.",
     "unknown_version": "Phần của gói do phiên bản phần mềm mới hơn tạo ra; hãy cập "
-    "nhật phần mềm ({detail}).",
-    "too_large": "Vượt quá giới hạn cho phép nên không nhập ({detail}).",
+    "nhật phần mềm.",
+    "too_large": "Vượt quá giới hạn cho phép nên không nhập.",
     "unsafe_file": "Bỏ qua vì không phải tệp thường (liên kết tượng trưng hoặc thiết "
-    "bị) ({detail}).",
+    "bị).",
 }
 
 
@@ -216,10 +210,10 @@ def transport_message(err: Exception) -> str | None:
     params = getattr(err, "params", {}) or {}
     code = params.get("remote_code") or getattr(err, "code", None)
     text = TRANSPORT.get(str(code))
-    return text.format(detail=str(err)) if text else None
+    return text
 
 
 def import_refusal(err: Exception) -> str:
     """The Vietnamese message of a carrier refusal met on one input of an import (a file, a
     part, a mail): the file is named, its bytes never quoted."""
-    return transport_message(err) or TRANSPORT["transport_error"].format(detail=str(err))
+    return transport_message(err) or TRANSPORT["transport_error"]
