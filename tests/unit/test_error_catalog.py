@@ -90,7 +90,7 @@ def test_every_field_a_service_names_has_a_vietnamese_label():
 
 def test_every_error_key_raised_in_the_code_has_a_message():
     raised = re.compile(
-        r'(?:CchcError|InvalidInput|Conflict|NotFound|SeedInvalid|ChangeRefused|Problem)\(\s*'
+        r"(?:CchcError|InvalidInput|Conflict|NotFound|SeedInvalid|ChangeRefused|Problem)\(\s*"
         r'(?:key=)?"([a-z_0-9]+)"'
     )
     keys: set[str] = set()

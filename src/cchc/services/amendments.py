@@ -15,8 +15,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from cchc.domain.dates import parse_vn_date
-from cchc.domain.fields import Field
 from cchc.domain.errors import Conflict, InvalidInput, NotFound
+from cchc.domain.fields import Field
 from cchc.domain.plan import AREA_CODES
 from cchc.domain.roles import Action
 from cchc.domain.text import nfc

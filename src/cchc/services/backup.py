@@ -111,4 +111,9 @@ def restore_from(ws: Workspace, source: Path) -> BackupInfo:
     with contextlib.suppress(sqlite3.OperationalError):
         ws.db.conn.execute("PRAGMA journal_mode = WAL")
     migrate(ws.db)
+    # The restored file may carry another sync state: build the engine and the guard anew.
+    from cchc.services.exchange import install_capture
+
+    ws.forget_engine()
+    install_capture(ws)
     return info

@@ -16,8 +16,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from cchc.domain.dates import parse_vn_date
-from cchc.domain.fields import Field
 from cchc.domain.errors import Conflict, InvalidInput
+from cchc.domain.fields import Field
 from cchc.domain.roles import Action, Role
 from cchc.domain.text import nfc
 from cchc.services.permissions import laptop_authority, require

@@ -69,7 +69,10 @@ def parts_dir_for(db_path: Path) -> Path:
 
 
 def open_engine(ws: Workspace) -> Engine:
-    """The engine on this workspace: tables tracked (those present), the plan's policy set."""
+    """The engine on this workspace: tables tracked (those present), the plan's policy set.
+    Built once per workspace and kept on it (see `cchc.services.door`)."""
+    if ws.engine is not None:
+        return ws.engine
     engine = Engine(ws.db.conn, key_dir_for(ws.path))
     present = {
         name
@@ -79,6 +82,7 @@ def open_engine(ws: Workspace) -> Engine:
         if table in present:
             engine.track(TableSpec(table, judged=JUDGED_COLUMNS.get(table, ())))
     engine.set_policy(plan_policy)
+    ws.engine = engine
     return engine
 
 

@@ -18,8 +18,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from cchc.domain.dates import from_iso, parse_vn_date
-from cchc.domain.fields import Field
 from cchc.domain.errors import Conflict, InvalidInput, NotFound
+from cchc.domain.fields import Field
 from cchc.domain.figures import FIGURE_FIELDS, Figures, check, parse_value, sum_parallel
 from cchc.domain.periods import Period
 from cchc.domain.plan import AREA_CODES

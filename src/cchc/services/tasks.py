@@ -13,9 +13,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from cchc.domain.dates import from_iso, parse_vn_date
-from cchc.domain.fields import Field
 from cchc.domain.deadline import DeadlineKind
 from cchc.domain.errors import InvalidInput, NotFound
+from cchc.domain.fields import Field
 from cchc.domain.roles import Action
 from cchc.domain.status import State, Status, days_left, derive_state
 from cchc.domain.text import fold, matches, nfc

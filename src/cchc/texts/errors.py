@@ -74,6 +74,7 @@ MESSAGES: dict[str, str] = {
     "disk_full": "Ổ đĩa đã đầy; không có gì được ghi. Hãy giải phóng dung lượng rồi thử lại.",
     "db_unreadable": "Không mở được cơ sở dữ liệu “{value}”: tệp bị hỏng hoặc không phải cơ sở dữ "
     "liệu của ứng dụng. Không có gì bị thay đổi.",
+    "db_damaged": "Cơ sở dữ liệu bị hỏng hoặc không phải của ứng dụng. Không có gì bị thay đổi.",
     "file_error": "Không đọc hoặc ghi được tệp “{value}”: {cause}.",
     "link_down": "Không kết nối được tới máy chủ đồng bộ: đường truyền đang mất hoặc máy chủ "
     "chưa chạy. Hãy thử lại sau, hoặc gửi bằng USB hay thư điện tử.",
@@ -150,10 +151,9 @@ def message(err: CchcError) -> str:
 def describe(exc: BaseException) -> str:
     """The sentence an officer reads for any failure: app, engine, carrier, database, disk, or
     one nobody foresaw. Never quotes an exception's English text or the bytes of a file."""
+    from cchc.texts.sync import sync_message, transport_message
     from sync.errors import SyncError
     from sync.transport import TransportError
-
-    from cchc.texts.sync import sync_message, transport_message
 
     if isinstance(exc, CchcError):
         return message(exc)
@@ -169,7 +169,7 @@ def describe(exc: BaseException) -> str:
             return MESSAGES["db_locked"]
         if "full" in text:
             return MESSAGES["disk_full"]
-        return _fill(MESSAGES["db_unreadable"], {"value": ""}).replace("“” ", "")
+        return MESSAGES["db_damaged"]
     if isinstance(exc, OSError):
         if exc.errno == errno_codes.ENOSPC:
             return MESSAGES["disk_full"]

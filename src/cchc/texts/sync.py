@@ -176,6 +176,16 @@ CLI: dict[str, str] = {
 
 #: Carrier (hub, TLS) refusals by code: the transport's own code, or the hub's `remote_code`.
 TRANSPORT: dict[str, str] = {
+    "disk_full": "Ổ đĩa đích đã đầy: tệp chưa được ghi, không có gì dở dang. Hãy giải phóng dung "
+    "lượng hoặc dùng USB khác rồi làm lại.",
+    "write_failed": "Không ghi được tệp vào nơi đã chọn: USB có thể đã bị rút, khóa ghi, hoặc "
+    "không có quyền ghi. Không có gì dở dang; hãy làm lại.",
+    "invalid_part_size": "Cỡ mỗi phần thư không hợp lệ: hãy chọn một cỡ lớn hơn 0 và không quá "
+    "giới hạn của hộp thư.",
+    "mail_failed": "Máy chủ thư không nhận thư: hãy kiểm tra địa chỉ máy chủ thư, tên đăng nhập "
+    "và mật khẩu, hoặc gửi các tệp thư bằng chương trình thư của cơ quan.",
+    "remote_rejected": "Máy chủ đồng bộ từ chối yêu cầu.",
+    "http_error": "Máy chủ đồng bộ trả lời lỗi; hãy thử lại sau.",
     "unsigned": "Máy chủ chỉ nhận yêu cầu có chữ ký của máy đã được chứng nhận.",
     "bad_signature": "Máy chủ không kiểm tra được chữ ký của yêu cầu.",
     "stale_signature": "Đồng hồ của máy này lệch quá nhiều so với máy chủ; hãy chỉnh lại giờ.",
@@ -197,11 +207,9 @@ TRANSPORT: dict[str, str] = {
     "part_corrupt": "Phần của gói bị hỏng hoặc bị sửa.",
     "parts_missing": "Gói chưa đủ các phần.",
     "hash_mismatch": "Các phần ghép lại không đúng gói đã báo.",
-    "unknown_version": "Phần của gói do phiên bản phần mềm mới hơn tạo ra; hãy cập "
-    "nhật phần mềm.",
+    "unknown_version": "Phần của gói do phiên bản phần mềm mới hơn tạo ra; hãy cập nhật phần mềm.",
     "too_large": "Vượt quá giới hạn cho phép nên không nhập.",
-    "unsafe_file": "Bỏ qua vì không phải tệp thường (liên kết tượng trưng hoặc thiết "
-    "bị).",
+    "unsafe_file": "Bỏ qua vì không phải tệp thường (liên kết tượng trưng hoặc thiết bị).",
 }
 
 
