@@ -4,7 +4,6 @@ output, and the command line's one error translator."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,9 +13,8 @@ from typing import Any, TypeVar
 import click
 from pydantic import BaseModel
 
-from cchc.domain.errors import CchcError
 from cchc.paths import resolve_db_path
-from cchc.services.door import FAILURES, Door
+from cchc.services.door import FAILURES, Door, users_to_fix
 from cchc.services.workspace import Workspace
 from cchc.texts.cli import cli_hint
 from cchc.texts.errors import describe, is_link_down
@@ -25,9 +23,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 1
-
-#: Engine refusals that mean the command was asked for the wrong thing, not that it failed.
-_USAGE_CODES = {"not_root", "unknown_site", "unknown_conflict", "usage"}
 
 
 class State:
@@ -63,14 +58,7 @@ def fail(text: str, code: int = EXIT_BAD_INPUT) -> None:
 
 def exit_code(err: BaseException) -> int:
     """Bad input (the officer can fix the command) is 2; a failure of the world is 1."""
-    if isinstance(err, CchcError):
-        return EXIT_FAILURE if err.key in {"db_locked", "disk_full"} else EXIT_BAD_INPUT
-    code = getattr(err, "code", None)
-    if code in _USAGE_CODES:
-        return EXIT_BAD_INPUT
-    if isinstance(err, sqlite3.DatabaseError) and not isinstance(err, sqlite3.OperationalError):
-        return EXIT_BAD_INPUT
-    return EXIT_FAILURE
+    return EXIT_BAD_INPUT if users_to_fix(err) else EXIT_FAILURE
 
 
 def error_text(err: BaseException) -> str:

@@ -10,10 +10,11 @@ import click
 from cchc.cli.common import State, echo_json, fail, pass_state, translate_errors
 from cchc.domain.dates import format_vn_date, from_iso
 from cchc.domain.errors import InvalidInput
+from cchc.services import overview as overview_service
+from cchc.services import plan as plan_service
 from cchc.services import tasks as task_service
 from cchc.services.attachments import checked_sha256, materialize
 from cchc.services.tasks import TaskDetail, TaskView
-from cchc.store import tasks_repo
 from cchc.texts.tasks import (
     CADENCE_LABELS,
     CLI,
@@ -35,11 +36,8 @@ def init(state: State) -> None:
     Example: cchc --db ~/cchc.sqlite init
     """
     with state.workspace() as ws:
-        count = len(tasks_repo.all_tasks(ws.db.conn))
-        plan = ws.db.conn.execute("SELECT number FROM plan").fetchone()
-        click.echo(
-            CLI["init_done"].format(path=ws.path, plan=plan[0] if plan else "?", tasks=count)
-        )
+        plan = plan_service.plan_on_file(ws)
+        click.echo(CLI["init_done"].format(path=ws.path, plan=plan.number or "?", tasks=plan.tasks))
 
 
 def _line(view: TaskView) -> str:
@@ -333,12 +331,12 @@ def due_command(state: State, days: int, unit: str | None, as_json: bool) -> Non
 def units_command(state: State, as_json: bool) -> None:
     """List the units the plan names, with their codes."""
     with state.workspace() as ws:
-        units = tasks_repo.all_units(ws.db.conn)
+        units = overview_service.units(ws)
     if as_json:
-        echo_json([{k: u[k] for k in ("id", "code", "name", "role")} for u in units])
+        echo_json([{"id": u.id, "code": u.code, "name": u.name, "role": u.role} for u in units])
         return
     for unit in units:
-        click.echo(f"{unit['code']:<14} {unit['name']}")
+        click.echo(f"{unit.code:<14} {unit.name}")
 
 
 @click.command("settings")

@@ -37,6 +37,20 @@ FAILURES: tuple[type[BaseException], ...] = (
     OSError,
 )
 
+#: Engine refusals that mean the user asked for the wrong thing, not that something failed.
+_USAGE_CODES = {"not_root", "unknown_site", "unknown_conflict", "usage"}
+
+
+def users_to_fix(err: BaseException) -> bool:
+    """Whether a failure lies in what the user gave (a value, a file that is not a database, a
+    request the engine cannot do here) rather than in the world (a busy database, a full disk,
+    a dropped link)."""
+    if isinstance(err, CchcError):
+        return err.key not in {"db_locked", "disk_full"}
+    if getattr(err, "code", None) in _USAGE_CODES:
+        return True
+    return isinstance(err, sqlite3.DatabaseError) and not isinstance(err, sqlite3.OperationalError)
+
 
 class Door:
     """One database opened for one entry point; close it when the entry point ends."""

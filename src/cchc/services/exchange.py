@@ -576,7 +576,9 @@ class Hub:
         self.db_path = Path(db_path)
 
     def _open(self) -> Workspace:
-        return Workspace.open(self.db_path, load_plan=False)
+        from cchc.services.door import Door
+
+        return Door.open(self.db_path, load_plan=False).workspace
 
     def check_key(self, site_id: str, public_key: bytes) -> None:
         """Raise a TrustError unless ``public_key`` is certified (and not revoked) for the site."""

@@ -10,18 +10,15 @@ from typing import Any
 
 import flet as ft
 
-from cchc.domain.errors import CchcError
 from cchc.services import exchange, sync_view
+from cchc.services.door import FAILURES
 from cchc.services.exchange import ImportReport
-from cchc.texts.errors import message
-from cchc.texts.sync import clock_ahead_text, rejection_reason, sync_message, transport_message
+from cchc.texts.sync import clock_ahead_text, rejection_reason
 from cchc.texts.ui import COMMON, NAV
 from cchc.texts.ui_sync import COLUMN_LABELS, ROLE_LABELS, ROW_LABELS, SYNC, group_fingerprint
 from cchc.ui.context import AppContext
 from cchc.ui.screens import ScreenSpec
 from cchc.ui.widgets import heading, section, tagged
-from sync.errors import SyncError
-from sync.transport import TransportError
 
 MB = 1024 * 1024
 
@@ -338,10 +335,10 @@ class SyncScreen:
 
     def _failure(
         self, bar: ft.ProgressBar, out: ft.Column | ft.Text
-    ) -> Callable[[CchcError], None]:
-        def fail(err: CchcError) -> None:
+    ) -> Callable[[BaseException], None]:
+        def fail(err: BaseException) -> None:
             bar.visible = False
-            self._say_error(out, message(err))
+            self._say_error(out, self.ctx.error_text(err))
 
         return fail
 
@@ -359,13 +356,8 @@ class SyncScreen:
         def run() -> Any:
             try:
                 return job()
-            except SyncError as err:
-                return _Failed(sync_message(err))
-            except TransportError as err:
-                known = transport_message(err)
-                return _Failed(known or SYNC["transport_failed"].format(error=err))
-            except OSError as err:
-                return _Failed(COMMON["unexpected"].format(error=err))
+            except FAILURES as err:
+                return _Failed(self.ctx.error_text(err), link_down=self.ctx.link_down(err))
 
         return run
 
@@ -673,7 +665,7 @@ class SyncScreen:
 
         def job() -> dict[str, Any] | _Failed:
             if not sync_view.reachable(url):
-                return _Failed(SYNC["link_down"])
+                return _Failed(SYNC["link_down"], link_down=True)
             fn = sync_view.push if direction == "push" else sync_view.pull
             pin = (self.hub_fingerprint.value or "").strip() or None
             result: dict[str, Any] | _Failed = self._guard(lambda: self.ctx.call(fn, url, pin))()
@@ -682,7 +674,7 @@ class SyncScreen:
         def done(result: dict[str, Any] | _Failed) -> None:
             self.http_progress.visible = False
             if isinstance(result, _Failed):
-                self._set_link(False if result.text == SYNC["link_down"] else None)
+                self._set_link(False if result.link_down else None)
                 self._say_error(self.http_result, result.text)
                 return
             self._set_link(True)
@@ -769,8 +761,8 @@ class SyncScreen:
             self.ctx.page.pop_dialog()
             try:
                 self.ctx.call(exchange.resolve, int(c["id"]), "other")
-            except SyncError as err:
-                self.ctx.notify(sync_message(err), error=True)
+            except FAILURES as err:
+                self.ctx.notify(self.ctx.error_text(err), error=True)
                 return
             self.refresh()
             self.ctx.notify(
@@ -864,15 +856,11 @@ class SyncScreen:
             return
         try:
             out = self.ctx.call(exchange.install_trust, Path(path_text).expanduser(), typed)
-        except SyncError as err:
-            text = sync_message(err)
-            if err.code == "root_fingerprint_mismatch":
+        except FAILURES as err:
+            text = self.ctx.error_text(err)
+            if getattr(err, "code", None) == "root_fingerprint_mismatch":
                 self.root_typed.error = text
             self._say_error(self.trust_result, text)
-            self.ctx.page.update()
-            return
-        except CchcError as err:
-            self._say_error(self.trust_result, message(err))
             self.ctx.page.update()
             return
         text = SYNC["installed"].format(
@@ -889,8 +877,9 @@ class SyncScreen:
 class _Failed:
     """A job's failure carried back to the page as its Vietnamese text."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, *, link_down: bool = False) -> None:
         self.text = text
+        self.link_down = link_down  # the hub could not be reached: known by the error's type
 
 
 SPEC = ScreenSpec(
