@@ -8,6 +8,7 @@ import re
 
 from cchc.domain.errors import InvalidInput
 from cchc.domain.fields import Field
+from cchc.domain.status import ZONE
 
 _VN_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 
@@ -39,3 +40,26 @@ def iso(value: dt.date | None) -> str | None:
 
 def from_iso(value: str | None) -> dt.date | None:
     return None if not value else dt.date.fromisoformat(value)
+
+
+def island_moment(iso_value: str | None) -> dt.datetime | None:
+    """An ISO time (with its offset; without one it is UTC) as a moment on the island
+    (Asia/Ho_Chi_Minh); None when missing or unreadable."""
+    if not iso_value:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(iso_value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(ZONE)
+
+
+def format_island_time(iso_value: str | None) -> str:
+    """An ISO time as the island reads it, e.g. 26/11/2026 14:05 (the one format of the CLI and
+    the screens); "—" when missing, the text as given when it is not a time."""
+    moment = island_moment(iso_value)
+    if moment is None:
+        return iso_value or "—"
+    return moment.strftime("%d/%m/%Y %H:%M")

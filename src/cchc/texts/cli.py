@@ -13,7 +13,8 @@ HINT_LINE = "Trên dòng lệnh: {hint}"
 CLI_HINTS: dict[str, str] = {
     "status_unknown": "--status not_started, in_progress hoặc done.",
     "full_progress_needs_done": "--status done.",
-    "officer_missing": "--by “Họ và tên”.",
+    "officer_missing": "--by “Họ và tên”, hoặc cchc settings --officer “Họ và tên”.",
+    "profile_nothing": "--unit ĐƠN_VỊ hoặc --officer “Họ và tên”.",
     "due_or_timeframe": "--due ngày/tháng/năm hoặc --timeframe “như văn bản ghi”.",
     "origin_unknown": "--origin city (Thành phố giao) hoặc zone (đặc khu giao).",
     "attach_incomplete": "--attach TỆP --doc-type LOẠI --doc-number SỐ --doc-date NGÀY.",

@@ -56,6 +56,7 @@ MESSAGES: dict[str, str] = {
     "ghi được ghi chú và văn bản; trạng thái và tiến độ do đơn vị chủ trì ({lead}) cập nhật.",
     "officer_missing": "Hãy cho biết tên cán bộ cập nhật, hoặc đặt tên cán bộ của máy này "
     "trong Cài đặt.",
+    "profile_nothing": "Hãy cho biết đơn vị của máy này hoặc tên cán bộ.",
     "doc_type_missing": "Hãy cho biết loại văn bản (Kế hoạch, Báo cáo, Quyết định…).",
     "doc_number_bad": "Số văn bản “{value}” không đúng dạng, ví dụ 12/KH-UBND.",
     "doc_date_future": "Ngày văn bản {value} chưa tới.",

@@ -10,6 +10,7 @@ from typing import Any
 
 import flet as ft
 
+from cchc.domain.dates import format_island_time
 from cchc.services import exchange, sync_view
 from cchc.services.door import FAILURES
 from cchc.services.exchange import ImportReport
@@ -25,10 +26,7 @@ MB = 1024 * 1024
 
 def when_text(iso_value: str | None) -> str:
     """An ISO time as the island reads it: 26/11/2026 14:05."""
-    if not iso_value:
-        return "—"
-    moment = sync_view.local_time(iso_value)
-    return iso_value if moment is None else moment.strftime("%d/%m/%Y %H:%M")
+    return format_island_time(iso_value)
 
 
 def _how(how: str | None) -> str:
