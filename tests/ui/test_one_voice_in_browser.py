@@ -26,14 +26,15 @@ pytestmark = [pytest.mark.ui, pytest.mark.timeout(180)]
 
 
 @pytest.fixture
-def page(tmp_path: Path) -> Iterator[Page]:
+def app_page(tmp_path: Path) -> Iterator[Page]:
     with serve(tmp_path / "cchc.sqlite", tmp_path / "server.log") as server, chromium() as b:
         page = b.new_page()
         open_app(page, server.url, "first-start")
         yield page
 
 
-def test_a_notice_offers_to_close_in_vietnamese(page: Page) -> None:
+def test_a_notice_offers_to_close_in_vietnamese(app_page: Page) -> None:
+    page = app_page
     choose(page, "profile-unit", "Phòng Văn hóa - Xã hội")
     fill(page, "profile-officer", "Lê Thị Bình")
     click(page, "profile-save")
