@@ -157,3 +157,12 @@ def test_a_figure_error_names_the_figure_in_vietnamese(figure: str):
     text = catalog.describe(err)
     assert figure not in text
     assert text.startswith(cchc.texts.reports.FIGURE_LABELS[figure])
+
+
+@pytest.mark.parametrize("typed", ["5-1-2026", "31/02/2026", "05/13/2026"])
+def test_the_task_form_puts_any_date_error_beside_its_date_field(typed: str):
+    from cchc.ui.screens.tasks import error_field
+
+    with pytest.raises(InvalidInput) as caught:
+        parse_vn_date(typed, Field.DONE_ON)
+    assert error_field(caught.value) == "done_on"

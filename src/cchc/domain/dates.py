@@ -10,6 +10,9 @@ from cchc.domain.errors import InvalidInput
 from cchc.domain.fields import Field
 from cchc.domain.status import ZONE
 
+#: The keys of a date that cannot be read: a wrong shape, or a day or month not on the calendar.
+DATE_ERROR_KEYS = frozenset({"bad_date", "date_not_on_calendar", "month_not_on_calendar"})
+
 _VN_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import flet as ft
 
+from cchc.domain.dates import DATE_ERROR_KEYS
 from cchc.domain.errors import CchcError
 from cchc.domain.plan import AREA_CODES
 from cchc.domain.roles import Action, Role
@@ -260,7 +261,7 @@ class PlanMoneyScreen:
                         f.error = text
             elif target == "spent":
                 self.spent.error = text
-            elif err.key == "bad_date":
+            elif err.key in DATE_ERROR_KEYS:
                 which = self.sent_on if err.params.get("field") == "sent_on" else self.approved_on
                 which.error = text
             self.budget_error.value = text

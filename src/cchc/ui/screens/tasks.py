@@ -12,6 +12,7 @@ from typing import Any
 
 import flet as ft
 
+from cchc.domain.dates import DATE_ERROR_KEYS
 from cchc.domain.errors import CchcError, InvalidInput
 from cchc.services import overview as overview_service
 from cchc.services import task_text
@@ -49,7 +50,7 @@ _DATE_FIELDS = {"done_on": "done_on", "doc_date": "doc_date"}
 
 def error_field(err: CchcError) -> str | None:
     """The form field an error belongs next to, if any."""
-    if err.key == "bad_date":
+    if err.key in DATE_ERROR_KEYS:
         return _DATE_FIELDS.get(str(err.params.get("field", "")))
     return _FIELD_OF_ERROR.get(err.key)
 
