@@ -28,9 +28,9 @@ from sync.errors import Malformed, SyncError
 SRC = Path(__file__).resolve().parents[2] / "src" / "cchc"
 
 #: Words written in Latin letters that a Vietnamese message may contain: loanwords officers use.
-LOANWORDS = {"byte", "email", "hub"}
+LOANWORDS = {"byte", "email", "hub", "index"}  # "PAR Index" is the index's official name
 #: English words that also spell a Vietnamese syllable, so the syllable test alone lets them by.
-ENGLISH_SYLLABLES = {"the", "not", "and", "no", "in", "on", "to", "a", "an", "at", "by", "or"}
+ENGLISH_SYLLABLES = {"the", "not", "and", "no", "on", "at", "by", "or"}
 
 _ONSET = r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|b|c|d|g|h|k|l|m|n|p|r|s|t|v|x)?"
 _RHYME = r"[aeiouy]{1,3}(?:ch|ng|nh|c|m|n|p|t)?"
@@ -166,3 +166,32 @@ def test_the_task_form_puts_any_date_error_beside_its_date_field(typed: str):
     with pytest.raises(InvalidInput) as caught:
         parse_vn_date(typed, Field.DONE_ON)
     assert error_field(caught.value) == "done_on"
+
+
+def test_a_refused_row_is_explained_with_tables_and_columns_in_words(tmp_path: Path):
+    from cchc.services.door import Door
+    from cchc.services.sync_policy import TRACKED_TABLES
+
+    with Door.open(tmp_path / "x.sqlite") as door:
+        conn = door.workspace.db.conn
+        columns = {
+            t: [r[1] for r in conn.execute(f"PRAGMA table_info({t})")] for t in TRACKED_TABLES
+        }
+    for table, names in columns.items():
+        for column in names:
+            for key in sync_texts.POLICY:
+                text = sync_texts.policy_reason(
+                    key,
+                    table=table,
+                    row_id="12",
+                    scope=["Phòng Văn hóa - Xã hội"],
+                    column=column,
+                    columns=", ".join(names[:3]),
+                    unit="Công an đặc khu",
+                    units="Công an đặc khu",
+                    size=10,
+                    cap=5,
+                    old="đã gửi",
+                    new="đã duyệt",
+                )
+                assert problems_in(text) == [], (key, table, column, text)

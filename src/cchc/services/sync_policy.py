@@ -32,7 +32,7 @@ from cchc.domain.errors import InvalidInput
 from cchc.domain.roles import Role
 from cchc.domain.text import fold
 from cchc.services.attachments import checked_sha256
-from cchc.texts.sync import POLICY
+from cchc.texts.sync import policy_reason
 from sync import ReadView, Signer
 from sync.encoding import Value
 
@@ -210,7 +210,7 @@ class Change:
         return list(self.signer.scope)
 
     def refuse(self, key: str, **fields: Any) -> str:
-        return POLICY[key].format(table=self.table, row_id=self.row_id, scope=self.scope, **fields)
+        return policy_reason(key, table=self.table, row_id=self.row_id, scope=self.scope, **fields)
 
 
 # ---------------------------------------------------------------------- lookups

@@ -3,6 +3,8 @@ refusals. NFC, full diacritics."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sync.errors import SyncError
 
 #: Messages for the sync engine's error codes (`SyncError.code`). The engine's English detail
@@ -94,8 +96,8 @@ POLICY: dict[str, str] = {
     "task_not_involved": "{table}: nhiệm vụ do {units} chủ trì/phối hợp, ngoài phạm vi {scope}",
     "update_other_unit": "cập nhật tiến độ ghi tên đơn vị {unit}, ngoài phạm vi {scope} của máy "
     "gửi",
-    "actor_other_unit": "{table}.{column} ghi tên đơn vị {unit} thay cho cán bộ của máy gửi "
-    "(phạm vi {scope})",
+    "actor_other_unit": "mục “{column}” của {table} ghi tên đơn vị {unit} thay cho cán bộ của máy "
+    "gửi (phạm vi {scope})",
     "zone_report": "chỉ Phòng Văn hóa - Xã hội (đơn vị tổng hợp) được viết báo cáo chung của đặc "
     "khu; phạm vi máy gửi {scope}",
     "report_not_own": "báo cáo của đơn vị {unit}, ngoài phạm vi {scope} của máy gửi",
@@ -110,18 +112,146 @@ POLICY: dict[str, str] = {
     "amendment_decided": "đề xuất điều chỉnh đã có quyết định thì không sửa được nữa",
     "amendment_locked": "nội dung đề xuất điều chỉnh ({columns}) không sửa được sau khi đã gửi",
     "amendment_not_own": "đề xuất điều chỉnh của đơn vị {unit}, ngoài phạm vi {scope}",
-    "owner_moved": "{table}.{column} cho biết bản ghi thuộc về ai và không bao giờ được đổi",
-    "row_unknown": "máy này chưa có bản ghi {table} {row_id} mà thay đổi sửa vào",
+    "owner_moved": "mục “{column}” của {table} cho biết bản ghi thuộc về ai và không bao giờ được "
+    "đổi",
+    "row_unknown": "máy này chưa có bản ghi ({table}) mà thay đổi sửa vào",
     "delete_city_only": "chỉ Thành phố được xoá bản ghi {table}",
     "history_append_only": "lịch sử chỉ được ghi thêm, không được sửa hay xoá",
     "blob_delete": "tệp đính kèm {row_id} không bao giờ bị xoá",
     "blob_size": "tệp đính kèm {row_id} dài {size} byte, vượt giới hạn {cap} byte (hoặc ghi sai "
     "kích thước)",
     "blob_unreferenced": "tệp đính kèm {row_id} không thuộc văn bản nào",
-    "document_sha256": "văn bản có mã tệp không hợp lệ (cần đúng 64 chữ số hex thường)",
-    "table_city_only": "chỉ Thành phố được sửa bảng {table}",
+    "document_sha256": "văn bản có mã tệp không hợp lệ (cần đúng 64 chữ số hệ mười sáu, viết thường)",
+    "table_city_only": "chỉ Thành phố được sửa {table}",
     "blob_hash": "nội dung tệp đính kèm {row_id} không khớp mã băm của nó",
 }
+
+#: What a synchronised table holds, as officers name it (in refusals and lists).
+TABLE_NAMES: dict[str, str] = {
+    "tasks": "nhiệm vụ",
+    "task_updates": "cập nhật tiến độ",
+    "documents": "văn bản kèm theo",
+    "history": "lịch sử thay đổi",
+    "reports": "báo cáo",
+    "report_sections": "nội dung báo cáo",
+    "report_tasks": "nhiệm vụ trong báo cáo",
+    "report_figures": "số liệu báo cáo",
+    "budgets": "kinh phí",
+    "amendments": "đề xuất điều chỉnh",
+    "attachment_blobs": "tệp đính kèm",
+}
+
+#: Columns of the synchronised tables as officers name them (a report's figures are named by
+#: `cchc.texts.reports.FIGURE_LABELS`).
+COLUMN_NAMES: dict[str, str] = {
+    "id": "mã bản ghi",
+    "stt": "số thứ tự",
+    "area": "lĩnh vực",
+    "content": "nội dung",
+    "subitems": "các ý",
+    "lead_unit_id": "đơn vị chủ trì",
+    "lead_text": "đơn vị chủ trì (như văn bản)",
+    "partners": "đơn vị phối hợp",
+    "partner_unit_ids": "đơn vị phối hợp",
+    "timeframe": "thời gian thực hiện",
+    "deadline_kind": "loại thời hạn",
+    "window_start": "ngày bắt đầu",
+    "due": "hạn hoàn thành",
+    "cadence": "chu kỳ báo cáo",
+    "timeframe_flagged": "đánh dấu thời gian chưa rõ",
+    "product": "sản phẩm",
+    "status": "trạng thái",
+    "progress": "tiến độ",
+    "done_on": "ngày hoàn thành",
+    "origin": "nguồn giao",
+    "source_number": "số văn bản giao",
+    "source_date": "ngày văn bản giao",
+    "source_issuer": "cơ quan giao",
+    "created_at": "thời điểm tạo",
+    "updated_at": "thời điểm cập nhật",
+    "task_id": "nhiệm vụ",
+    "date": "ngày",
+    "unit_id": "đơn vị",
+    "officer": "cán bộ",
+    "note": "ghi chú",
+    "doc_type": "loại văn bản",
+    "number": "số",
+    "title": "trích yếu",
+    "sha256": "mã tệp",
+    "file_name": "tên tệp",
+    "size": "cỡ tệp",
+    "added_by": "người đính kèm",
+    "at": "thời điểm",
+    "actor": "người thực hiện",
+    "action": "việc",
+    "field": "mục",
+    "old_value": "giá trị cũ",
+    "new_value": "giá trị mới",
+    "scope": "phạm vi",
+    "period": "kỳ báo cáo",
+    "period_start": "đầu kỳ",
+    "period_end": "cuối kỳ",
+    "revision": "lần sửa đổi",
+    "supersedes": "báo cáo được thay",
+    "report_date": "ngày báo cáo",
+    "signer_name": "người ký",
+    "sources": "báo cáo nguồn",
+    "missing_units": "đơn vị chưa gửi",
+    "created_by": "người lập",
+    "submitted_by": "người nộp",
+    "submitted_at": "thời điểm nộp",
+    "provenance": "nguồn gốc",
+    "content_code": "mã xác thực",
+    "report_id": "báo cáo",
+    "text": "nội dung",
+    "state": "tình trạng",
+    "estimate": "dự toán",
+    "estimate_sent_on": "ngày gửi dự toán",
+    "approved": "số được duyệt",
+    "approved_on": "ngày duyệt",
+    "spent": "số đã chi",
+    "updated_by": "người cập nhật",
+    "appraised": "số thẩm định",
+    "appraised_on": "ngày thẩm định",
+    "appraised_by": "người thẩm định",
+    "appraisal_note": "ý kiến thẩm định",
+    "submitted_on": "ngày trình",
+    "decision_number": "số quyết định",
+    "decision_date": "ngày quyết định",
+    "allocated_by": "người ghi phân bổ",
+    "spending_checked_on": "ngày kiểm tra chi",
+    "spending_check_note": "kết quả kiểm tra chi",
+    "proposal": "nội dung đề xuất",
+    "reason": "lý do",
+    "proposed_by": "người đề xuất",
+    "proposed_at": "thời điểm đề xuất",
+    "forwarded_by": "người chuyển",
+    "forwarded_at": "thời điểm chuyển",
+    "decided_by": "người quyết định",
+    "decided_at": "thời điểm quyết định",
+    "data": "nội dung tệp",
+}
+
+
+def column_name(column: str) -> str:
+    from cchc.texts.reports import FIGURE_LABELS
+
+    return COLUMN_NAMES.get(column) or FIGURE_LABELS.get(column) or column
+
+
+def policy_reason(key: str, *, table: str, row_id: str, scope: list[str], **fields: Any) -> str:
+    """Why the plan's policy refuses a row, in words: tables and columns by their Vietnamese
+    names, the sender's scope as a list of units."""
+    values = {k: v for k, v in fields.items()}
+    values["table"] = TABLE_NAMES.get(table, table)
+    values["row_id"] = row_id
+    values["scope"] = ", ".join(scope) or "—"
+    if "column" in values:
+        values["column"] = column_name(str(values["column"]))
+    if "columns" in values:
+        values["columns"] = ", ".join(column_name(c) for c in str(values["columns"]).split(", "))
+    return POLICY[key].format(**values)
+
 
 CLI: dict[str, str] = {
     "root_made": "Máy này đã trở thành máy gốc của Thành phố.\nMã nhận dạng khoá gốc (đọc cho "
