@@ -89,7 +89,7 @@ def test_another_units_budget_cannot_be_repointed_nor_its_allocation_raised(worl
         [(tc_task, budget)],
     )
     assert [(t, r) for t, r, _ in refused] == [("budgets", budget)]
-    assert "task_id" in refused[0][2]
+    assert "mục “nhiệm vụ” của kinh phí" in refused[0][2]  # task_id, in words
     assert one(world.city, "SELECT approved FROM budgets WHERE id = ?", budget) == 75_000_000
 
 
@@ -196,7 +196,7 @@ def test_own_tasks_plan_fields_change_only_by_a_decided_amendment(world: World) 
         [(task,)],
     )
     assert [(t, r) for t, r, _ in refused] == [("tasks", task)]
-    assert "content" in refused[0][2] and "due" in refused[0][2]
+    assert "(nội dung, hạn hoàn thành)" in refused[0][2]  # content and due, in words
 
 
 def test_own_budgets_allocation_is_not_the_units_to_set(world: World) -> None:

@@ -151,7 +151,7 @@ def test_a_refused_figure_writes_nothing(ws, fields, key):
         ({"progress": {"11": "120"}}, "report_progress_range"),
         ({"progress": {"11": "-1"}}, "report_progress_range"),
         ({"progress": {"1": "50"}}, "task_not_in_report"),
-        ({"report_date": "31/02/2026"}, "bad_date"),
+        ({"report_date": "31/02/2026"}, "date_not_on_calendar"),
         ({}, "nothing_to_set"),
     ],
 )

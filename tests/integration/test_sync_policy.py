@@ -73,7 +73,10 @@ def test_a_unit_site_cannot_write_a_task_another_unit_leads(net: dict[str, Works
     result = send(net["vp"], net["city"])
     assert result.rejected > 0 and result.applied == 0
     reasons = {r.reason for r in result.rejections}
-    assert "nhiệm vụ do đơn vị vhxh chủ trì, ngoài phạm vi ['vp_ubnd'] của máy gửi" in reasons
+    assert (
+        "nhiệm vụ do đơn vị Phòng Văn hóa - Xã hội chủ trì, ngoài phạm vi Văn phòng Ủy ban nhân dân "
+        "đặc khu của máy gửi" in reasons
+    )
     assert task_row(net["city"], task)["progress"] == 0
     logged = exchange.status(net["city"])["rejections"]
     assert logged == len(result.rejections)

@@ -157,7 +157,7 @@ def test_budget_totals_by_area_unit_and_overall(ws):
         ({"estimate": "mười triệu"}, "money_invalid"),
         ({"estimate": "1.5"}, "money_invalid"),
         ({"approved": "10", "spent": "11"}, "budget_spent_exceeds"),
-        ({"sent_on": "30/02/2026"}, "bad_date"),
+        ({"sent_on": "30/02/2026"}, "date_not_on_calendar"),
         ({}, "budget_nothing"),
     ],
 )

@@ -262,7 +262,7 @@ def test_settings_back_up_to_a_file_and_refuse_to_restore_a_corrupt_one(
     garbage.write_bytes(b"khong phai co so du lieu" * 200)
     fill(page, "restore-path", str(garbage))
     click(page, "restore-now")
-    wait_text(page, "bị hỏng hoặc không phải cơ sở dữ liệu SQLite")
+    wait_text(page, "bị hỏng hoặc không phải bản sao lưu cơ sở dữ liệu")
     screenshot(page, "07-settings-restore-refused")
     assert run_json("--db", str(server.db), "task", "show", "4") == before
 

@@ -43,6 +43,7 @@ from tests.ui.harness import (
     shown_text,
     wait_for,
     wait_text,
+    with_text,
 )
 
 pytestmark = [pytest.mark.ui, pytest.mark.timeout(180)]
@@ -242,7 +243,8 @@ def test_a_negative_figure_is_refused_in_vietnamese_and_not_stored(
     world: World, page: Page
 ) -> None:
     fill(page, "fig-returned", "-5")
-    wait_text(page, "Hồ sơ trả lại (returned) không được âm: đã nhập -5.")
+    wait_text(page, "Hồ sơ trả lại không được âm: đã nhập -5.")
+    assert with_text(page, "(returned)").count() == 0  # the figure's name in code stays off screen
     click(page, "report-save")
     wait_text(page, "Cần sửa trước khi lưu:")
     screenshot(page, "12-report-negative-refused")

@@ -45,8 +45,13 @@ def test_messages_are_nfc_and_quote_the_value():
 
 
 def test_a_figure_problem_names_the_figure_in_vietnamese_and_as_typed():
-    text = T.problem_text("figure_negative", "received_postal", {"value": -1})
+    text = T.problem_text("figure_negative", "received_postal", {"value": -1}, as_typed=True)
     assert text == (
         "Hồ sơ tiếp nhận qua dịch vụ bưu chính công ích (received_postal) không được âm: "
         "đã nhập -1."
     )
+
+
+def test_on_screen_a_figure_problem_names_the_figure_in_vietnamese_only():
+    text = T.problem_text("figure_negative", "received_postal", {"value": -1})
+    assert text == "Hồ sơ tiếp nhận qua dịch vụ bưu chính công ích không được âm: đã nhập -1."

@@ -8,6 +8,7 @@ import pytest
 
 from cchc.domain.dates import parse_vn_date
 from cchc.domain.errors import InvalidInput
+from cchc.domain.fields import Field
 from cchc.domain.text import fold, matches
 
 
@@ -40,9 +41,20 @@ def test_vietnamese_dates_are_read_day_first(text, expected):
     assert parse_vn_date(text) == expected
 
 
-@pytest.mark.parametrize("text", ["31/02/2026", "2026-01-05", "05/13/2026", "", "ngày 5"])
+@pytest.mark.parametrize("text", ["2026-01-05", "", "ngày 5"])
 def test_malformed_dates_are_refused_with_the_value_quoted(text):
     with pytest.raises(InvalidInput) as caught:
-        parse_vn_date(text, "doc_date")
+        parse_vn_date(text, Field.DOC_DATE)
     assert caught.value.key == "bad_date"
     assert caught.value.params == {"field": "doc_date", "value": text}
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [("31/02/2026", "date_not_on_calendar"), ("05/13/2026", "month_not_on_calendar")],
+)
+def test_a_well_formed_date_missing_from_the_calendar_is_told_apart(text, key):
+    with pytest.raises(InvalidInput) as caught:
+        parse_vn_date(text, Field.DOC_DATE)
+    assert caught.value.key == key
+    assert caught.value.params["value"] == text

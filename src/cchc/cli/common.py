@@ -1,10 +1,9 @@
-"""What every command shares: the workspace from --db, JSON output, and error translation."""
+"""What every command shares: the door to the services (opened once per run, from --db), JSON
+output, and the command line's one error translator."""
 
 from __future__ import annotations
 
-import errno
 import json
-import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,10 +13,11 @@ from typing import Any, TypeVar
 import click
 from pydantic import BaseModel
 
-from cchc.domain.errors import CchcError
 from cchc.paths import resolve_db_path
+from cchc.services.door import FAILURES, Door, users_to_fix
 from cchc.services.workspace import Workspace
-from cchc.texts.errors import MESSAGES, message
+from cchc.texts.cli import cli_hint
+from cchc.texts.errors import describe, is_link_down
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -26,18 +26,26 @@ EXIT_FAILURE = 1
 
 
 class State:
-    """The group-level options, handed to every command through click's context."""
+    """The group-level options, handed to every command through click's context; opens the door
+    on first use and keeps it for the rest of the run (`close` at the end)."""
 
     def __init__(self, db: str | None) -> None:
         self.db_option = db
+        self._door: Door | None = None
+
+    def door(self) -> Door:
+        if self._door is None:
+            self._door = Door.open(resolve_db_path(self.db_option))
+        return self._door
 
     @contextmanager
     def workspace(self) -> Iterator[Workspace]:
-        ws = Workspace.open(resolve_db_path(self.db_option))
-        try:
-            yield ws
-        finally:
-            ws.close()
+        yield self.door().workspace
+
+    def close(self) -> None:
+        if self._door is not None:
+            self._door.close()
+            self._door = None
 
 
 pass_state = click.make_pass_decorator(State)
@@ -48,28 +56,30 @@ def fail(text: str, code: int = EXIT_BAD_INPUT) -> None:
     sys.exit(code)
 
 
+def exit_code(err: BaseException) -> int:
+    """Bad input (the officer can fix the command) is 2; a failure of the world is 1."""
+    return EXIT_BAD_INPUT if users_to_fix(err) else EXIT_FAILURE
+
+
+def error_text(err: BaseException) -> str:
+    """The command line's words for a failure: the catalog's sentence, then the command-line
+    hint of its code when there is one (the flag to use)."""
+    text = f"Lỗi: {describe(err)}"
+    key = getattr(err, "key", None) or getattr(err, "code", None)
+    hint = None if is_link_down(err) else cli_hint(str(key), getattr(err, "params", {}) or {})
+    return f"{text}\n{hint}" if hint else text
+
+
 def translate_errors(func: F) -> F:
-    """Turn the app's errors into one clear message and a non-zero exit; nothing else leaks."""
+    """Turn the app's, the engine's, the carriers', the database's and the disk's errors into one
+    clear message and a non-zero exit; nothing else leaks."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except CchcError as err:
-            fail(f"Lỗi: {message(err)}", EXIT_BAD_INPUT)
-        except sqlite3.OperationalError as err:
-            text = str(err)
-            if "locked" in text or "busy" in text:
-                fail(f"Lỗi: {MESSAGES['db_locked']} ({text})", EXIT_FAILURE)
-            if "disk is full" in text:
-                fail(f"Lỗi: {MESSAGES['disk_full']} ({text})", EXIT_FAILURE)
-            raise
-        except sqlite3.DatabaseError as err:
-            fail(f"Lỗi: {message(CchcError('db_unreadable', value='', reason=str(err)))}")
-        except OSError as err:
-            if err.errno == errno.ENOSPC:
-                fail(f"Lỗi: {MESSAGES['disk_full']}", EXIT_FAILURE)
-            raise
+        except FAILURES as err:
+            fail(error_text(err), exit_code(err))
 
     return wrapper  # type: ignore[return-value]
 

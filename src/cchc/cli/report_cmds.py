@@ -44,7 +44,7 @@ def figure_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except FiguresInvalid as err:
-            lines = [T.problem_text(p.key, p.field, p.params) for p in err.problems]
+            lines = [T.problem_text(p.key, p.field, p.params, as_typed=True) for p in err.problems]
             fail("Lỗi: " + "\n".join(lines), EXIT_BAD_INPUT)
 
     return wrapper  # type: ignore[return-value]

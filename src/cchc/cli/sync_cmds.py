@@ -6,42 +6,20 @@ import dataclasses
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from cchc.cli.common import EXIT_BAD_INPUT, EXIT_FAILURE, State, echo_json, fail, pass_state
-from cchc.cli.common import translate_errors as app_errors
-from cchc.services import certification, exchange
+from cchc.cli.common import translate_errors as sync_errors
+from cchc.services import certification, exchange, hub_tls
 from cchc.services.import_summary import summary_of
-from cchc.texts.errors import MESSAGES
 from cchc.texts.exchange import summary_lines
-from cchc.texts.sync import CLI, clock_ahead_text, sync_message, transport_message
-from sync.errors import SyncError
-from sync.transport import DiskFull, SmtpConfig, TransportError
+from cchc.texts.sync import CLI, clock_ahead_text
 
 F = TypeVar("F", bound=Callable[..., Any])
 ROLE_CHOICE = click.Choice(list(exchange.ROLES))
-
-
-def sync_errors(func: F) -> F:
-    """The engine's and carriers' errors become one Vietnamese line and a non-zero exit."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except SyncError as err:
-            usage = err.code in {"not_root", "unknown_site", "unknown_conflict", "usage"}
-            fail(f"Lỗi: {sync_message(err)}", EXIT_BAD_INPUT if usage else EXIT_FAILURE)
-        except DiskFull as err:
-            fail(f"Lỗi: {MESSAGES['disk_full']} ({err})", EXIT_FAILURE)
-        except TransportError as err:
-            fail(f"Lỗi: {transport_message(err) or err}", EXIT_FAILURE)
-
-    return app_errors(wrapper)  # type: ignore[return-value]
 
 
 @contextmanager
@@ -399,12 +377,10 @@ def sync_serve(
     Example: cchc --db thanhpho.sqlite sync serve --host 0.0.0.0 --port 8443
     --tls-cert hub.crt --tls-key hub.key --data-dir /var/lib/cchc/hub
     """
-    from sync.transport.tls import display_fingerprint, pem_file_fingerprint
-
     if (tls_cert is None) != (tls_key is None):
         fail(CLI["tls_pair"], EXIT_BAD_INPUT)
     _setup_access_log(access_log)
-    fingerprint = display_fingerprint(pem_file_fingerprint(tls_cert)) if tls_cert else None
+    fingerprint = hub_tls.certificate_fingerprint(Path(tls_cert)) if tls_cert else None
 
     def ready(url: str) -> None:
         click.echo(CLI["serving"].format(url=url))
@@ -454,11 +430,9 @@ def sync_hub_cert(cert_out: str, key_out: str, hosts: tuple[str, ...], days: int
 
     Example: cchc sync hub-cert --cert hub.crt --key hub.key --host dongbo.haiphong.gov.vn
     """
-    from sync.transport.tls import display_fingerprint, make_self_signed
-
-    fp = make_self_signed(cert_out, key_out, list(hosts), days)
+    fingerprint = hub_tls.make_certificate(Path(cert_out), Path(key_out), list(hosts), days)
     click.echo(CLI["hub_cert_made"].format(cert=cert_out, key=key_out))
-    click.echo(CLI["serving_fingerprint"].format(fingerprint=display_fingerprint(fp)))
+    click.echo(CLI["serving_fingerprint"].format(fingerprint=fingerprint))
 
 
 _FINGERPRINT = click.option(
@@ -567,7 +541,7 @@ def sync_email(
         fail(CLI["encrypt_conflict"], EXIT_BAD_INPUT)
     config = None
     if smtp_host:
-        config = SmtpConfig(
+        config = exchange.SmtpConfig(
             host=smtp_host,
             port=smtp_port,
             username=smtp_user,

@@ -7,21 +7,20 @@ from pathlib import Path
 
 import click
 
-from cchc.cli.common import State, echo_json, fail, pass_state, translate_errors
+from cchc.cli.common import State, echo_json, pass_state, translate_errors
 from cchc.domain.dates import format_vn_date, from_iso
 from cchc.domain.errors import InvalidInput
+from cchc.services import overview as overview_service
+from cchc.services import plan as plan_service
+from cchc.services import task_text
 from cchc.services import tasks as task_service
 from cchc.services.attachments import checked_sha256, materialize
 from cchc.services.tasks import TaskDetail, TaskView
-from cchc.store import tasks_repo
 from cchc.texts.tasks import (
-    CADENCE_LABELS,
     CLI,
-    DEADLINE_KIND_LABELS,
-    FIELD_LABELS,
-    HISTORY_ACTIONS,
     STATE_LABELS,
 )
+from cchc.texts.ui import TASKS
 
 STATUS_CHOICE = click.Choice(["not_started", "in_progress", "done"])
 
@@ -35,11 +34,8 @@ def init(state: State) -> None:
     Example: cchc --db ~/cchc.sqlite init
     """
     with state.workspace() as ws:
-        count = len(tasks_repo.all_tasks(ws.db.conn))
-        plan = ws.db.conn.execute("SELECT number FROM plan").fetchone()
-        click.echo(
-            CLI["init_done"].format(path=ws.path, plan=plan[0] if plan else "?", tasks=count)
-        )
+        plan = plan_service.plan_on_file(ws)
+        click.echo(CLI["init_done"].format(path=ws.path, plan=plan.number or "?", tasks=plan.tasks))
 
 
 def _line(view: TaskView) -> str:
@@ -100,40 +96,20 @@ def task_group() -> None:
 
 
 def _show_text(detail: TaskDetail) -> None:
-    click.echo(f"Nhiệm vụ {detail.stt or detail.id}: {detail.content}")
+    """The Nhiệm vụ screen's detail as text: the same facts and history lines."""
+    click.echo(f"{TASKS['detail_heading'].format(ref=detail.stt or detail.id)}: {detail.content}")
     for item in detail.subitems:
         click.echo(f"  - {item}")
-    click.echo(f"Lĩnh vực: {detail.area or '—'} {detail.area_title or ''}".rstrip())
-    click.echo(f"Chủ trì: {detail.lead}")
-    click.echo(f"Phối hợp: {', '.join(detail.partners) or '—'}")
-    derived = DEADLINE_KIND_LABELS[detail.deadline_kind]
-    if detail.window_start:
-        derived += f" {format_vn_date(from_iso(detail.window_start))}"
-    if detail.due:
-        derived += f" → {format_vn_date(from_iso(detail.due))}"
-    if detail.cadence:
-        derived += f", {CADENCE_LABELS[detail.cadence]}"
-    click.echo(f"Thời gian: {detail.timeframe} ({derived})")
-    click.echo(f"Sản phẩm: {detail.product or '—'}")
-    click.echo(f"Tình trạng: {STATE_LABELS[detail.state]}, tiến độ {detail.progress}%")
-    if detail.source_number and detail.origin != "plan":
-        click.echo(
-            f"Giao tại: {detail.source_number} ngày "
-            f"{format_vn_date(from_iso(detail.source_date))} của {detail.source_issuer}"
-        )
-    for doc in detail.documents:
-        click.echo(
-            f"Văn bản: {doc.doc_type} số {doc.number} ngày {format_vn_date(from_iso(doc.date))}"
-            f" ({doc.file_name})"
-        )
-    for entry in detail.history:
-        what = HISTORY_ACTIONS.get(entry.action, entry.action)
-        field = FIELD_LABELS.get(entry.field or "", entry.field or "")
-        if field:
-            change = f" {field}: {entry.old_value or '—'} → {entry.new_value or '—'}"
-        else:
-            change = f": {entry.new_value}" if entry.new_value else ""
-        click.echo(f"  {entry.at} {entry.actor} {what}{change}")
+    for label, value in task_text.facts(detail):
+        click.echo(f"{label}: {value}")
+    if detail.documents:
+        click.echo(f"{TASKS['documents_heading']}:")
+        for doc in detail.documents:
+            click.echo(f"  {task_text.document_line(doc)}")
+    if detail.history:
+        click.echo(f"{TASKS['history_heading']}:")
+        for entry in detail.history:
+            click.echo(f"  {task_text.history_line(entry)}")
 
 
 @task_group.command("show")
@@ -333,12 +309,12 @@ def due_command(state: State, days: int, unit: str | None, as_json: bool) -> Non
 def units_command(state: State, as_json: bool) -> None:
     """List the units the plan names, with their codes."""
     with state.workspace() as ws:
-        units = tasks_repo.all_units(ws.db.conn)
+        units = overview_service.units(ws)
     if as_json:
-        echo_json([{k: u[k] for k in ("id", "code", "name", "role")} for u in units])
+        echo_json([{"id": u.id, "code": u.code, "name": u.name, "role": u.role} for u in units])
         return
     for unit in units:
-        click.echo(f"{unit['code']:<14} {unit['name']}")
+        click.echo(f"{unit.code:<14} {unit.name}")
 
 
 @click.command("settings")
@@ -348,16 +324,15 @@ def units_command(state: State, as_json: bool) -> None:
 @translate_errors
 def settings_command(state: State, unit: str | None, officer: str | None) -> None:
     """Set this laptop's unit and officer. Example: cchc settings --unit vhxh --officer "Lê Thị B\""""
-    if unit is None and officer is None:
-        fail("Hãy cho --unit hoặc --officer.")
     with state.workspace() as ws:
-        if unit is not None:
-            code = task_service.resolve_unit(ws, unit)["code"]
-            ws.set_setting(task_service.UNIT_KEY, code)
-            click.echo(CLI["setting_saved"].format(key="unit", value=code))
-        if officer is not None:
-            ws.set_setting(task_service.OFFICER_KEY, officer.strip())
-            click.echo(CLI["setting_saved"].format(key="officer", value=officer.strip()))
+        profile = overview_service.set_local_profile(ws, unit, officer)
+    click.echo(
+        CLI["profile_saved"].format(
+            unit=profile.unit_name or "—",
+            code=profile.unit_code or "—",
+            officer=profile.officer or "—",
+        )
+    )
 
 
 def register(cli: click.Group) -> None:

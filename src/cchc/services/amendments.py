@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from cchc.domain.dates import parse_vn_date
 from cchc.domain.errors import Conflict, InvalidInput, NotFound
+from cchc.domain.fields import Field
 from cchc.domain.plan import AREA_CODES
 from cchc.domain.roles import Action
 from cchc.domain.text import nfc
@@ -203,7 +204,7 @@ def decide(
     decision_number = nfc((number or "").strip())
     if not _DECISION.match(decision_number):
         raise InvalidInput("decision_number", value=number)
-    decided_on = parse_vn_date(date, "decision_date")
+    decided_on = parse_vn_date(date, Field.DECISION_DATE)
     if decided_on > ws.today():
         raise InvalidInput("decision_future", value=date)
     actor = officer_name(ws, by)

@@ -57,7 +57,7 @@ def store_file(source: Path, folder: Path) -> StoredFile:
             os.replace(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise InvalidInput("file_unwritable", value=str(source), reason=exc.strerror) from exc
+        raise InvalidInput("file_unwritable", value=str(source), errno=exc.errno) from exc
     return StoredFile(sha256=digest.hexdigest(), size=size, path=target)
 
 

@@ -58,7 +58,7 @@ def backup_to(ws: Workspace, target: Path) -> BackupInfo:
         os.replace(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise InvalidInput("file_unwritable", value=str(target), reason=exc.strerror) from exc
+        raise InvalidInput("file_unwritable", value=str(target), errno=exc.errno) from exc
     return inspect_backup(target)
 
 
@@ -111,4 +111,9 @@ def restore_from(ws: Workspace, source: Path) -> BackupInfo:
     with contextlib.suppress(sqlite3.OperationalError):
         ws.db.conn.execute("PRAGMA journal_mode = WAL")
     migrate(ws.db)
+    # The restored file may carry another sync state: build the engine and the guard anew.
+    from cchc.services.exchange import install_capture
+
+    ws.forget_engine()
+    install_capture(ws)
     return info

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from cchc.domain.dates import parse_vn_date
 from cchc.domain.errors import Conflict, InvalidInput
+from cchc.domain.fields import Field
 from cchc.domain.roles import Action, Role
 from cchc.domain.text import nfc
 from cchc.services.permissions import laptop_authority, require
@@ -145,9 +146,9 @@ def set_budget(
     if spent is not None:
         values["spent"] = parse_money(spent)
     if sent_on is not None:
-        values["estimate_sent_on"] = parse_vn_date(sent_on, "sent_on").isoformat()
+        values["estimate_sent_on"] = parse_vn_date(sent_on, Field.SENT_ON).isoformat()
     if approved_on is not None:
-        values["approved_on"] = parse_vn_date(approved_on, "approved_on").isoformat()
+        values["approved_on"] = parse_vn_date(approved_on, Field.APPROVED_ON).isoformat()
     if note is not None:
         values["note"] = note.strip()
     if not values:
@@ -205,7 +206,7 @@ def _estimated(ws: Workspace, task_ref: str) -> tuple[Any, dict[str, Any]]:
     return task, current
 
 
-def _past_date(ws: Workspace, text: str, field: str) -> str:
+def _past_date(ws: Workspace, text: str, field: Field) -> str:
     when = parse_vn_date(text, field)
     if when > ws.today():
         raise InvalidInput("decision_future", value=text)
@@ -229,13 +230,13 @@ def appraise(
     actor = officer_name(ws, by)
     values: dict[str, Any] = {
         "appraised": parse_money(amount),
-        "appraised_on": _past_date(ws, on, "appraised_on"),
+        "appraised_on": _past_date(ws, on, Field.APPRAISED_ON),
         "appraised_by": actor,
     }
     if note is not None:
         values["appraisal_note"] = nfc(note.strip())
     if submitted_on is not None:
-        values["submitted_on"] = _past_date(ws, submitted_on, "submitted_on")
+        values["submitted_on"] = _past_date(ws, submitted_on, Field.SUBMITTED_ON)
     return _write(ws, task.id, current, values, actor)
 
 
@@ -255,7 +256,7 @@ def allocate(
     number = nfc((decision_number or "").strip())
     if not _DECISION.match(number):
         raise InvalidInput("decision_number", value=decision_number)
-    decided_on = _past_date(ws, decision_date, "decision_date")
+    decided_on = _past_date(ws, decision_date, Field.DECISION_DATE)
     approved = parse_money(amount)
     spent = current.get("spent")
     if spent is not None and spent > approved:
@@ -283,7 +284,7 @@ def check_spending(
     if not finding:
         raise InvalidInput("budget_check_note")
     values = {
-        "spending_checked_on": _past_date(ws, on, "checked_on"),
+        "spending_checked_on": _past_date(ws, on, Field.CHECKED_ON),
         "spending_check_note": finding,
     }
     return _write(ws, task.id, current, values, officer_name(ws, by))

@@ -78,7 +78,10 @@ def parts_dir_for(db_path: Path) -> Path:
 
 
 def open_engine(ws: Workspace) -> Engine:
-    """The engine on this workspace: tables tracked (those present), the plan's policy set."""
+    """The engine on this workspace: tables tracked (those present), the plan's policy set.
+    Built once per workspace and kept on it (see `cchc.services.door`)."""
+    if ws.engine is not None:
+        return ws.engine
     engine = Engine(ws.db.conn, key_dir_for(ws.path))
     present = {
         name
@@ -88,6 +91,7 @@ def open_engine(ws: Workspace) -> Engine:
         if table in present:
             engine.track(TableSpec(table, judged=JUDGED_COLUMNS.get(table, ())))
     engine.set_policy(plan_policy)
+    ws.engine = engine
     return engine
 
 
@@ -614,7 +618,9 @@ class Hub:
         self.db_path = Path(db_path)
 
     def _open(self) -> Workspace:
-        return Workspace.open(self.db_path, load_plan=False)
+        from cchc.services.door import Door
+
+        return Door.open(self.db_path, load_plan=False).workspace
 
     def check_key(self, site_id: str, public_key: bytes) -> None:
         """Raise a TrustError unless ``public_key`` is certified (and not revoked) for the site."""

@@ -153,14 +153,19 @@ def local_profile(ws: Workspace) -> LocalProfile:
     )
 
 
-def set_local_profile(ws: Workspace, unit: str, officer: str) -> LocalProfile:
-    """Record this laptop's unit and officer; both are checked before either is written."""
-    found = task_service.resolve_unit(ws, unit)
-    name = nfc(officer.strip())
-    if not name:
+def set_local_profile(ws: Workspace, unit: str | None, officer: str | None) -> LocalProfile:
+    """Record this laptop's unit and officer (None keeps what is set); what is given is checked
+    before anything is written. The Cài đặt screen and `cchc settings` both come here."""
+    if unit is None and officer is None:
+        raise InvalidInput("profile_nothing")
+    code = None if unit is None else task_service.resolve_unit(ws, unit)["code"]
+    name = None if officer is None else nfc(officer.strip())
+    if officer is not None and not name:
         raise InvalidInput("officer_missing")
-    ws.set_setting(task_service.UNIT_KEY, found["code"])
-    ws.set_setting(task_service.OFFICER_KEY, name)
+    if code is not None:
+        ws.set_setting(task_service.UNIT_KEY, code)
+    if name is not None:
+        ws.set_setting(task_service.OFFICER_KEY, name)
     return local_profile(ws)
 
 

@@ -219,3 +219,17 @@ def plan_areas(ws: Workspace, area: str | None = None) -> list[PlanArea]:
             )
         )
     return out
+
+
+class PlanOnFile(BaseModel):
+    """What the database holds of the plan: its number and how many tasks."""
+
+    number: str | None
+    tasks: int
+
+
+def plan_on_file(ws: Workspace) -> PlanOnFile:
+    row = ws.db.conn.execute("SELECT number FROM plan").fetchone()
+    return PlanOnFile(
+        number=None if row is None else str(row[0]), tasks=len(tasks_repo.all_tasks(ws.db.conn))
+    )

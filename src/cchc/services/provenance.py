@@ -235,7 +235,7 @@ def code_in_pdf(path: Path) -> str:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise InvalidInput("verify_file", value=str(path), reason=exc.strerror or "") from exc
+        raise InvalidInput("verify_file", value=str(path), errno=exc.errno) from exc
     if size > MAX_PDF_BYTES:
         raise InvalidInput("verify_pdf_too_big", value=str(path), limit=MAX_PDF_BYTES // 2**20)
     try:

@@ -232,7 +232,7 @@ def write_pdf(ws: Workspace, ref: str, out: Path) -> Path:
     try:
         return pdf.write(doc, out)
     except OSError as exc:
-        raise InvalidInput("out_path", value=str(out), reason=exc.strerror or str(exc)) from exc
+        raise InvalidInput("out_path", value=str(out), errno=exc.errno) from exc
 
 
 def export_rows(ws: Workspace, ref: str) -> list[tuple[object, ...]]:
@@ -287,7 +287,7 @@ def write_export(ws: Workspace, ref: str, out: Path) -> Path:
         ]
         return sheet.write_csv(csv_rows, out)
     except OSError as exc:
-        raise InvalidInput("out_path", value=str(out), reason=exc.strerror or str(exc)) from exc
+        raise InvalidInput("out_path", value=str(out), errno=exc.errno) from exc
 
 
 def _check_out(out: Path) -> None:

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from cchc.domain.dates import from_iso, parse_vn_date
 from cchc.domain.errors import Conflict, InvalidInput, NotFound
+from cchc.domain.fields import Field
 from cchc.domain.figures import (
     FIGURE_FIELDS,
     Figures,
@@ -469,7 +470,7 @@ def set_report(
     if number is not None:
         meta["number"] = nfc(number.strip()) or None
     if report_date is not None:
-        meta["report_date"] = parse_vn_date(report_date, "report_date").isoformat()
+        meta["report_date"] = parse_vn_date(report_date, Field.REPORT_DATE).isoformat()
     if signer is not None:
         meta["signer_name"] = nfc(signer.strip()) or None
 

@@ -32,7 +32,7 @@ from cchc.domain.errors import InvalidInput
 from cchc.domain.roles import Role
 from cchc.domain.text import fold
 from cchc.services.attachments import checked_sha256
-from cchc.texts.sync import POLICY
+from cchc.texts.sync import policy_reason
 from sync import ReadView, Signer
 from sync.encoding import Value
 
@@ -210,10 +210,25 @@ class Change:
         return list(self.signer.scope)
 
     def refuse(self, key: str, **fields: Any) -> str:
-        return POLICY[key].format(table=self.table, row_id=self.row_id, scope=self.scope, **fields)
+        """The refusal in words: units by their names (the rule works on codes)."""
+        for name in ("unit", "units"):
+            if name in fields:
+                codes = str(fields[name]).split(", ")
+                fields[name] = ", ".join(_unit_display(self.view, c) for c in codes)
+        scope = [_unit_display(self.view, c) for c in self.scope]
+        return policy_reason(key, table=self.table, row_id=self.row_id, scope=scope, **fields)
 
 
 # ---------------------------------------------------------------------- lookups
+
+
+def _unit_display(view: ReadView, code: str) -> str:
+    """A unit's name for a message; the code as given when no unit has it."""
+    key = ("unit_name", code)
+    if key not in view.cache:
+        rows = view.query("SELECT name FROM units WHERE code = ?", (code,))
+        view.cache[key] = str(rows[0][0]) if rows else code
+    return str(view.cache[key])
 
 
 def _unit_code(view: ReadView, unit_id: Any) -> str | None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cchc.domain.dates import island_moment
 from cchc.services import exchange
 from cchc.services.workspace import Workspace
 from sync.signing import fingerprint
@@ -219,10 +220,4 @@ def reachable(url: str) -> bool:
 
 def local_time(iso_value: str) -> dt.datetime | None:
     """An ISO time as island time (Asia/Ho_Chi_Minh)."""
-    from zoneinfo import ZoneInfo
-
-    try:
-        moment = dt.datetime.fromisoformat(iso_value)
-    except ValueError:
-        return None
-    return moment.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
+    return island_moment(iso_value)

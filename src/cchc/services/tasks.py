@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from cchc.domain.dates import format_vn_date, from_iso, parse_vn_date
 from cchc.domain.deadline import DeadlineKind
 from cchc.domain.errors import InvalidInput, NotFound
+from cchc.domain.fields import Field
 from cchc.domain.roles import Action
 from cchc.domain.status import State, Status, days_left, derive_state
 from cchc.domain.text import fold, matches, nfc
@@ -334,7 +335,7 @@ def update_task(
         if progress is not None and progress < 100:
             raise InvalidInput("done_needs_full_progress", value=progress)
         progress = 100
-        when = parse_vn_date(done_on, "done_on") if done_on else from_iso(row["done_on"])
+        when = parse_vn_date(done_on, Field.DONE_ON) if done_on else from_iso(row["done_on"])
         if when is None and done_on_required:
             raise InvalidInput("done_on_required")
         if when is None:
@@ -354,7 +355,7 @@ def update_task(
     if due is not None:
         if row["deadline_kind"] not in (DeadlineKind.SET_LATER, DeadlineKind.UNPARSED):
             raise InvalidInput("due_fixed_by_plan", value=due)
-        changes["due"] = parse_vn_date(due, "due").isoformat()
+        changes["due"] = parse_vn_date(due, Field.DUE).isoformat()
 
     actor = officer_name(ws, by)
     doc_row: dict[str, Any] | None = None
@@ -511,7 +512,7 @@ def _document_row(
         raise InvalidInput("doc_type_missing")
     if not _DOC_NUMBER.match(number):
         raise InvalidInput("doc_number_bad", value=evidence.number)
-    date = parse_vn_date(evidence.date, "doc_date")
+    date = parse_vn_date(evidence.date, Field.DOC_DATE)
     if date > ws.today():
         raise InvalidInput("doc_date_future", value=evidence.date)
     if not evidence.file.is_file():
@@ -578,12 +579,12 @@ def add_task(
         raise InvalidInput("issuer_missing")
     if not _DOC_NUMBER.match(number):
         raise InvalidInput("doc_number_bad", value=source_number)
-    assigned_on = parse_vn_date(source_date, "source_date")
+    assigned_on = parse_vn_date(source_date, Field.SOURCE_DATE)
     start: dt.date | None = None
     end: dt.date | None
     cadence: str | None = None
     if due is not None:
-        end = parse_vn_date(due, "due")
+        end = parse_vn_date(due, Field.DUE)
         words = due.strip()
         kind, flagged = DeadlineKind.HARD_DATE.value, False
     else:

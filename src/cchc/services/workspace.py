@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
@@ -16,6 +17,9 @@ from cchc.domain.status import local_today
 from cchc.services.plan import ensure_plan_loaded
 from cchc.store.db import open_db
 from cchc.store.migrate import migrate
+
+if TYPE_CHECKING:
+    from sync import Engine
 
 Clock = Callable[[], dt.datetime]
 
@@ -45,6 +49,8 @@ class Workspace:
     path: Path
     db: sqlite_utils.Database
     clock: Clock = field(default=_utc_now)
+    #: The sync engine on this database, built once (`cchc.services.exchange.open_engine`).
+    engine: Engine | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def open(cls, path: Path, clock: Clock | None = None, *, load_plan: bool = True) -> Workspace:
@@ -105,7 +111,12 @@ class Workspace:
             (key, value),
         )
 
+    def forget_engine(self) -> None:
+        """Drop the kept sync engine (after the database's content was replaced wholesale)."""
+        self.engine = None
+
     def close(self) -> None:
+        self.engine = None
         self.db.conn.close()
 
     def __enter__(self) -> Workspace:

@@ -17,7 +17,8 @@ MESSAGES = {
     "certify_unit_missing": "Hãy chọn đơn vị mà máy này được chứng nhận.",
     "send_nowhere": "Chưa có nơi gửi: hãy cắm ổ USB hoặc chọn thư mục, hoặc kiểm tra kết nối "
     "tới máy chủ của Thành phố.",
-    "email_invalid": "Địa chỉ thư “{value}” không đúng dạng; ví dụ đúng: vanthu@baclongvi.gov.vn.",
+    "email_invalid": "Địa chỉ thư “{value}” không đúng dạng: cần một tên, dấu @ rồi tên miền của "
+    "nơi nhận, viết liền không có dấu cách.",
 }
 register(MESSAGES)
 

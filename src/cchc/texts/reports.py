@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cchc.texts.errors import register
+from cchc.texts.errors import register, register_labels
 
 # ---- figures ----------------------------------------------------------------------------------
 FIGURE_LABELS: dict[str, str] = {
@@ -371,8 +371,8 @@ BUDGET_HEAD = ("Stt", "Nhiệm vụ", "Đơn vị", "Dự trù", "Được duy�
 TARGETS_CLI_HEAD = ("Mã", "Chỉ tiêu", "Yêu cầu", "Thực tế", "Đánh giá")
 
 # ---- errors (registered with cchc.texts.errors so every front end shows them) ------------------
-# In figure messages "{field}" is the figure's name as typed (e.g. received_postal);
-# `problem_text` puts its Vietnamese label in front of it.
+# In figure messages "{field}" is the figure's Vietnamese label (`problem_text`, and
+# `cchc.texts.errors.message` through `register_labels`).
 MESSAGES: dict[str, str] = {
     "report_empty": (
         "Báo cáo chưa có nội dung: chưa nhập số liệu nào và chưa viết kết quả ở mục nào."
@@ -388,7 +388,7 @@ MESSAGES: dict[str, str] = {
         "“{value}” không phải mã xác thực (16 ký tự, dạng ABCD-EFGH-JKLM-NPQR) cũng không phải "
         "tệp PDF."
     ),
-    "verify_file": "Không mở được tệp {value}: {reason}.",
+    "verify_file": "Không mở được tệp {value}: {cause}.",
     "verify_pdf_too_big": "Tệp {value} quá lớn để là một báo cáo (giới hạn {limit} MB).",
     "verify_pdf_unreadable": "Không đọc được tệp {value}: tệp không phải PDF hoặc đã hỏng.",
     "verify_pdf_no_code": "Tệp {value} không có mã xác thực của báo cáo.",
@@ -421,8 +421,7 @@ MESSAGES: dict[str, str] = {
     ),
     "report_not_found": "Không tìm thấy báo cáo “{ref}”.",
     "report_locked": (
-        "Báo cáo {ref} đã gửi nên không sửa được nữa; hãy tạo bản sửa đổi: "
-        "cchc report revise {ref}."
+        "Báo cáo {ref} đã gửi nên không sửa được nữa; hãy tạo bản sửa đổi của báo cáo này."
     ),
     "report_exists": (
         "{unit} đã có báo cáo kỳ {period} (mã {ref}); hãy sửa báo cáo đó hoặc tạo bản sửa đổi."
@@ -437,37 +436,38 @@ MESSAGES: dict[str, str] = {
     ),
     "unit_not_reporting": "“{value}” không phải cơ quan, đơn vị báo cáo của đặc khu.",
     "section_unknown": (
-        "Mục “{value}” không hợp lệ: dùng I, II, III, IV, V, VI, VII, difficulties hoặc proposals."
+        "Mục “{value}” không hợp lệ: chọn một lĩnh vực I–VII, “Khó khăn, vướng mắc” hoặc "
+        "“Đề xuất, kiến nghị”."
     ),
     "field_syntax": "Cần dạng TÊN=GIÁ_TRỊ, đã nhập “{value}”.",
     "report_progress_range": "Tiến độ nhiệm vụ {stt} phải từ 0 đến 100%: đã nhập “{value}”.",
     "report_status_unknown": (
-        "Trạng thái “{value}” của nhiệm vụ {stt} không hợp lệ: dùng not_started, in_progress "
-        "hoặc done (quá hạn do ứng dụng tự xác định theo thời hạn)."
+        "Trạng thái “{value}” của nhiệm vụ {stt} không hợp lệ: chọn “chưa bắt đầu”, “đang thực "
+        "hiện” hoặc “đã hoàn thành” (quá hạn do ứng dụng tự xác định theo thời hạn)."
     ),
     "task_not_in_report": "Nhiệm vụ “{value}” không có trong báo cáo này.",
     "nothing_to_set": (
-        "Chưa nêu gì để ghi: dùng --field, --section, --status, --progress, --note, --number, "
-        "--date hoặc --signer."
+        "Chưa nêu gì để ghi: số liệu, nội dung một mục, trạng thái, tiến độ, ghi chú, số, ngày "
+        "hoặc người ký báo cáo."
     ),
     "money_invalid": "Số tiền “{value}” không hợp lệ: nhập số đồng, không âm (ví dụ 15000000).",
     "budget_spent_exceeds": (
         "Số đã chi ({spent}) vượt quá số được duyệt ({approved}) của nhiệm vụ {task}."
     ),
-    "budget_nothing": "Chưa nêu số nào: dùng --estimate, --approved, --spent hoặc --sent-on.",
+    "budget_nothing": "Chưa nêu số nào: dự toán, số được duyệt, số đã chi hoặc ngày gửi dự toán.",
     "amendment_not_found": "Không tìm thấy đề xuất điều chỉnh “{ref}”.",
-    "amendment_action": "Loại đề xuất “{value}” không hợp lệ: dùng add, change hoặc drop.",
-    "amendment_needs_task": "Đề xuất điều chỉnh hoặc bãi bỏ phải nêu nhiệm vụ (--task).",
+    "amendment_action": "Loại đề xuất “{value}” không hợp lệ: chọn bổ sung, điều chỉnh hoặc bãi "
+    "bỏ nhiệm vụ.",
+    "amendment_needs_task": "Đề xuất điều chỉnh hoặc bãi bỏ phải nêu nhiệm vụ.",
     "amendment_add_fields": (
-        "Đề xuất bổ sung nhiệm vụ cần đủ nội dung (--content), lĩnh vực I–VII (--area) và "
-        "thời gian thực hiện (--timeframe)."
+        "Đề xuất bổ sung nhiệm vụ cần đủ nội dung, lĩnh vực I–VII và thời gian thực hiện."
     ),
     "amendment_change_fields": (
-        "Đề xuất điều chỉnh phải nêu điều gì thay đổi: --content, --lead, --timeframe hoặc "
-        "--product."
+        "Đề xuất điều chỉnh phải nêu điều gì thay đổi: nội dung, đơn vị chủ trì, thời gian thực "
+        "hiện hoặc sản phẩm."
     ),
     "amendment_area": "Lĩnh vực “{value}” không hợp lệ: dùng I, II, III, IV, V, VI hoặc VII.",
-    "amendment_reason": "Đề xuất phải nêu lý do (--reason).",
+    "amendment_reason": "Đề xuất phải nêu lý do.",
     "amendment_state": "Đề xuất {ref} đang ở trạng thái “{status}”, không thể {action}.",
     "amendment_forwarder": (
         "Chỉ Phòng Văn hóa - Xã hội tổng hợp, trình đề xuất; máy này thuộc “{value}”."
@@ -475,21 +475,28 @@ MESSAGES: dict[str, str] = {
     "amendment_task_dropped": "Nhiệm vụ {value} đã bị bãi bỏ theo quyết định trước đó.",
     "decision_number": "Số quyết định “{value}” không đúng dạng, ví dụ 45/QĐ-UBND.",
     "decision_future": "Ngày quyết định {value} chưa tới.",
-    "export_format": "Định dạng xuất “{value}” không hỗ trợ: dùng tệp .csv hoặc .xlsx.",
-    "out_path": "Không ghi được tệp “{value}”: {reason}.",
+    "export_format": "Định dạng xuất “{value}” không hỗ trợ: chọn tệp CSV hoặc tệp bảng tính "
+    "(XLSX).",
+    "out_path": "Không ghi được tệp “{value}”: {cause}.",
     "out_dir_missing": "Không ghi được tệp “{value}”: thư mục chứa tệp không tồn tại.",
 }
 register(MESSAGES)
+
+
+register_labels(FIGURE_LABELS)
 
 
 def label(field: str) -> str:
     return FIGURE_LABELS.get(field, field)
 
 
-def problem_text(key: str, field: str, params: dict[str, Any]) -> str:
-    """One figure problem in Vietnamese, the figure named by its label and its name."""
+def problem_text(key: str, field: str, params: dict[str, Any], *, as_typed: bool = False) -> str:
+    """One figure problem in Vietnamese, the figure named by its label; `as_typed` (the command
+    line, where the officer typed the figure's name) adds that name after the label."""
     template = MESSAGES.get(key, "{field}")
-    named = f"{label(field)} ({field})" if field in FIGURE_LABELS else field
+    named = label(field)
+    if as_typed and field in FIGURE_LABELS:
+        named = f"{named} ({field})"
     try:
         return template.format(**{**params, "field": named})
     except (KeyError, IndexError):

@@ -31,12 +31,11 @@ ACTION_NAMES: dict[str, str] = {
 }
 
 MESSAGES: dict[str, str] = {
-    "budget_use_allocate": "Kinh phí được phân bổ do UBND đặc khu quyết định: hãy ghi bằng "
-    "“cchc budget allocate … --decision-number … --decision-date …” (lãnh đạo UBND đặc khu hoặc "
-    "Phòng Tài chính), kèm số và ngày quyết định.",
+    "budget_use_allocate": "Kinh phí được phân bổ do UBND đặc khu quyết định: hãy ghi ở mục phân "
+    "bổ kinh phí (lãnh đạo UBND đặc khu hoặc Phòng Tài chính), kèm số và ngày quyết định.",
     "budget_no_estimate": "Nhiệm vụ {task} chưa có dự toán của đơn vị chủ trì nên chưa thẩm định, "
     "phân bổ hay kiểm tra được.",
-    "budget_check_note": "Hãy ghi kết quả kiểm tra việc sử dụng kinh phí (--note).",
+    "budget_check_note": "Hãy ghi kết quả kiểm tra việc sử dụng kinh phí.",
     "not_permitted": "Máy này (vai trò {role}, đơn vị {units}) không được {action}{unit}. "
     "Không có gì được ghi; các máy khác cũng sẽ từ chối thay đổi đó khi đồng bộ.",
 }

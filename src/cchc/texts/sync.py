@@ -3,52 +3,52 @@ refusals. NFC, full diacritics."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import cchc.texts.exchange  # noqa: F401  (registers the exchange's error messages)
 from sync.errors import SyncError
 
-#: Messages for the sync engine's error codes (`SyncError.code`); {detail} is the English detail.
+#: Messages for the sync engine's error codes (`SyncError.code`). The engine's English detail
+#: (which may quote a file's bytes) is for logs, never shown.
 ERRORS: dict[str, str] = {
-    "sync": "Lỗi đồng bộ: {detail}",
-    "format": "Tệp không đúng định dạng gói đồng bộ: {detail}",
-    "integrity": "Gói dữ liệu bị hỏng hoặc bị sửa: {detail}",
-    "trust": "Gói dữ liệu không đến từ máy được tin cậy: {detail}",
-    "usage": "Không thực hiện được: {detail}",
-    "not_a_bundle": "Tệp này không phải gói dữ liệu đồng bộ ({detail}).",
-    "truncated": "Gói dữ liệu bị cắt cụt, có thể do chép chưa xong hoặc rút USB sớm ({detail}).",
-    "malformed": "Gói dữ liệu sai cấu trúc ({detail}).",
+    "sync": "Lỗi đồng bộ; không có gì được áp dụng.",
+    "format": "Tệp không đúng định dạng gói đồng bộ.",
+    "integrity": "Gói dữ liệu bị hỏng hoặc bị sửa.",
+    "trust": "Gói dữ liệu không đến từ máy được tin cậy.",
+    "usage": "Không thực hiện được việc này.",
+    "not_a_bundle": "Tệp này không phải gói dữ liệu đồng bộ.",
+    "truncated": "Gói dữ liệu bị cắt cụt, có thể do chép chưa xong hoặc rút USB sớm.",
+    "malformed": "Gói dữ liệu sai cấu trúc.",
     "unknown_major_version": "Gói được tạo bởi phiên bản phần mềm mới hơn, máy này chưa đọc được; "
-    "hãy cập nhật phần mềm ({detail}).",
-    "unknown_capability": "Gói dùng tính năng máy này chưa hỗ trợ; hãy cập nhật phần mềm "
-    "({detail}).",
-    "too_large": "Gói dữ liệu vượt quá giới hạn cho phép ({detail}).",
-    "hash_mismatch": "Gói dữ liệu bị hỏng: mã kiểm tra không khớp ({detail}).",
-    "signature_invalid": "Chữ ký số của gói không hợp lệ: gói bị sửa hoặc giả mạo ({detail}).",
-    "chain_broken": "Chuỗi dữ liệu của một máy bị đứt hoặc bị sửa ({detail}).",
-    "decryption_failed": "Gói được mã hóa cho máy khác, máy này không mở được ({detail}).",
-    "signer_untrusted": "Máy gửi chưa được Thành phố chứng nhận ({detail}).",
-    "signer_revoked": "Khóa của máy gửi đã bị thu hồi ({detail}).",
-    "out_of_scope": "Thay đổi nằm ngoài phạm vi được giao của máy gửi ({detail}).",
+    "hãy cập nhật phần mềm.",
+    "unknown_capability": "Gói dùng tính năng máy này chưa hỗ trợ; hãy cập nhật phần mềm.",
+    "too_large": "Gói dữ liệu vượt quá giới hạn cho phép.",
+    "hash_mismatch": "Gói dữ liệu bị hỏng: mã kiểm tra không khớp.",
+    "signature_invalid": "Chữ ký số của gói không hợp lệ: gói bị sửa hoặc giả mạo.",
+    "chain_broken": "Chuỗi dữ liệu của một máy bị đứt hoặc bị sửa.",
+    "decryption_failed": "Gói được mã hóa cho máy khác, máy này không mở được.",
+    "signer_untrusted": "Máy gửi chưa được Thành phố chứng nhận.",
+    "signer_revoked": "Khóa của máy gửi đã bị thu hồi.",
+    "out_of_scope": "Thay đổi nằm ngoài phạm vi được giao của máy gửi.",
     "certificate_refused": "Một chứng nhận trong gói không do Thành phố hoặc máy được Thành phố "
-    "ủy quyền cấp, nên không được nhận và không chuyển tiếp ({detail}).",
+    "ủy quyền cấp, nên không được nhận và không chuyển tiếp.",
     "clock_ahead": "Dữ liệu của một máy mang giờ muộn hơn đồng hồ máy này quá 1 giờ: tạm giữ, chưa "
-    "áp dụng. Hãy kiểm tra ngày giờ của máy này và của máy gửi ({detail}).",
-    "clock_invalid": "Dữ liệu của một máy mang giờ không thể có (đồng hồ bị sửa): bị từ chối "
-    "({detail}).",
+    "áp dụng. Hãy kiểm tra ngày giờ của máy này và của máy gửi.",
+    "clock_invalid": "Dữ liệu của một máy mang giờ không thể có (đồng hồ bị sửa): bị từ chối.",
     "constraint_failed": "Một bản ghi có giá trị trái quy tắc dữ liệu (ví dụ tiến độ quá 100%): bị "
-    "từ chối, các bản ghi khác vẫn được nhận ({detail}).",
-    "scope_widened": "Chứng nhận cấp quyền rộng hơn quyền của nơi cấp ({detail}).",
+    "từ chối, các bản ghi khác vẫn được nhận.",
+    "scope_widened": "Chứng nhận cấp quyền rộng hơn quyền của nơi cấp.",
     "root_fingerprint_mismatch": "Mã nhận dạng khóa gốc không khớp với mã được đọc: KHÔNG cài đặt. "
-    "Hãy gọi lại Văn phòng Thành phố để đối chiếu ({detail}).",
-    "no_root_installed": "Máy này chưa cài khóa gốc của Thành phố; hãy chạy "
-    "“cchc trust install” ({detail}).",
+    "Hãy gọi lại Văn phòng Thành phố để đối chiếu.",
+    "no_root_installed": "Máy này chưa cài khóa gốc của Thành phố: hãy cài tệp tin cậy Thành phố "
+    "gửi về, sau khi đối chiếu mã nhận dạng khóa gốc qua điện thoại.",
     "feed_behind": "Cơ sở dữ liệu này cũ hơn dữ liệu máy đã gửi đi (có thể vừa khôi phục từ bản sao "
-    "lưu). Hãy nhập gói đồng bộ từ máy khác hoặc từ Thành phố trước khi gửi ({detail}).",
-    "not_root": "Chỉ máy giữ khóa gốc của Thành phố mới làm được việc này ({detail}).",
-    "unknown_site": "Không biết máy có mã này ({detail}).",
-    "unknown_conflict": "Không có xung đột đang mở với mã này ({detail}).",
-    "table_not_trackable": "Bảng dữ liệu không đồng bộ được ({detail}).",
-    "key_file_insecure": "Tệp khóa bí mật đang để người khác đọc được; hãy sửa quyền về 0600 "
-    "({detail}).",
+    "lưu). Hãy nhập gói đồng bộ từ máy khác hoặc từ Thành phố trước khi gửi.",
+    "not_root": "Chỉ máy giữ khóa gốc của Thành phố mới làm được việc này.",
+    "unknown_site": "Không biết máy có mã này.",
+    "unknown_conflict": "Không có xung đột đang mở với mã này.",
+    "table_not_trackable": "Bảng dữ liệu không đồng bộ được.",
+    "key_file_insecure": "Tệp khóa bí mật đang để người khác đọc được; hãy sửa quyền về 0600.",
 }
 
 
@@ -57,8 +57,8 @@ def sync_message(err: SyncError) -> str:
     for cls in type(err).__mro__:
         code = getattr(cls, "code", None)
         if code in ERRORS:
-            return ERRORS[code].format(detail=str(err))
-    return ERRORS["sync"].format(detail=str(err))
+            return ERRORS[code]
+    return ERRORS["sync"]
 
 
 def rejection_reason(code: str, reason: str) -> str:
@@ -66,7 +66,7 @@ def rejection_reason(code: str, reason: str) -> str:
     own refusals (a clock, a certificate, a table rule) get their message by code."""
     if code == "out_of_scope" or code not in ERRORS:
         return reason
-    return ERRORS[code].format(detail=reason)
+    return ERRORS[code]
 
 
 def clock_ahead_text(ms: int) -> str:
@@ -97,8 +97,8 @@ POLICY: dict[str, str] = {
     "task_not_involved": "{table}: nhiệm vụ do {units} chủ trì/phối hợp, ngoài phạm vi {scope}",
     "update_other_unit": "cập nhật tiến độ ghi tên đơn vị {unit}, ngoài phạm vi {scope} của máy "
     "gửi",
-    "actor_other_unit": "{table}.{column} ghi tên đơn vị {unit} thay cho cán bộ của máy gửi "
-    "(phạm vi {scope})",
+    "actor_other_unit": "mục “{column}” của {table} ghi tên đơn vị {unit} thay cho cán bộ của máy "
+    "gửi (phạm vi {scope})",
     "zone_report": "chỉ Phòng Văn hóa - Xã hội (đơn vị tổng hợp) được viết báo cáo chung của đặc "
     "khu; phạm vi máy gửi {scope}",
     "report_not_own": "báo cáo của đơn vị {unit}, ngoài phạm vi {scope} của máy gửi",
@@ -113,18 +113,146 @@ POLICY: dict[str, str] = {
     "amendment_decided": "đề xuất điều chỉnh đã có quyết định thì không sửa được nữa",
     "amendment_locked": "nội dung đề xuất điều chỉnh ({columns}) không sửa được sau khi đã gửi",
     "amendment_not_own": "đề xuất điều chỉnh của đơn vị {unit}, ngoài phạm vi {scope}",
-    "owner_moved": "{table}.{column} cho biết bản ghi thuộc về ai và không bao giờ được đổi",
-    "row_unknown": "máy này chưa có bản ghi {table} {row_id} mà thay đổi sửa vào",
+    "owner_moved": "mục “{column}” của {table} cho biết bản ghi thuộc về ai và không bao giờ được "
+    "đổi",
+    "row_unknown": "máy này chưa có bản ghi ({table}) mà thay đổi sửa vào",
     "delete_city_only": "chỉ Thành phố được xóa bản ghi {table}",
     "history_append_only": "lịch sử chỉ được ghi thêm, không được sửa hay xóa",
     "blob_delete": "tệp đính kèm {row_id} không bao giờ bị xóa",
     "blob_size": "tệp đính kèm {row_id} dài {size} byte, vượt giới hạn {cap} byte (hoặc ghi sai "
     "kích thước)",
     "blob_unreferenced": "tệp đính kèm {row_id} không thuộc văn bản nào",
-    "document_sha256": "văn bản có mã tệp không hợp lệ (cần đúng 64 chữ số hex thường)",
-    "table_city_only": "chỉ Thành phố được sửa bảng {table}",
+    "document_sha256": "văn bản có mã tệp không hợp lệ (cần đúng 64 chữ số hệ mười sáu, viết thường)",
+    "table_city_only": "chỉ Thành phố được sửa {table}",
     "blob_hash": "nội dung tệp đính kèm {row_id} không khớp mã băm của nó",
 }
+
+#: What a synchronised table holds, as officers name it (in refusals and lists).
+TABLE_NAMES: dict[str, str] = {
+    "tasks": "nhiệm vụ",
+    "task_updates": "cập nhật tiến độ",
+    "documents": "văn bản kèm theo",
+    "history": "lịch sử thay đổi",
+    "reports": "báo cáo",
+    "report_sections": "nội dung báo cáo",
+    "report_tasks": "nhiệm vụ trong báo cáo",
+    "report_figures": "số liệu báo cáo",
+    "budgets": "kinh phí",
+    "amendments": "đề xuất điều chỉnh",
+    "attachment_blobs": "tệp đính kèm",
+}
+
+#: Columns of the synchronised tables as officers name them (a report's figures are named by
+#: `cchc.texts.reports.FIGURE_LABELS`).
+COLUMN_NAMES: dict[str, str] = {
+    "id": "mã bản ghi",
+    "stt": "số thứ tự",
+    "area": "lĩnh vực",
+    "content": "nội dung",
+    "subitems": "các ý",
+    "lead_unit_id": "đơn vị chủ trì",
+    "lead_text": "đơn vị chủ trì (như văn bản)",
+    "partners": "đơn vị phối hợp",
+    "partner_unit_ids": "đơn vị phối hợp",
+    "timeframe": "thời gian thực hiện",
+    "deadline_kind": "loại thời hạn",
+    "window_start": "ngày bắt đầu",
+    "due": "hạn hoàn thành",
+    "cadence": "chu kỳ báo cáo",
+    "timeframe_flagged": "đánh dấu thời gian chưa rõ",
+    "product": "sản phẩm",
+    "status": "trạng thái",
+    "progress": "tiến độ",
+    "done_on": "ngày hoàn thành",
+    "origin": "nguồn giao",
+    "source_number": "số văn bản giao",
+    "source_date": "ngày văn bản giao",
+    "source_issuer": "cơ quan giao",
+    "created_at": "thời điểm tạo",
+    "updated_at": "thời điểm cập nhật",
+    "task_id": "nhiệm vụ",
+    "date": "ngày",
+    "unit_id": "đơn vị",
+    "officer": "cán bộ",
+    "note": "ghi chú",
+    "doc_type": "loại văn bản",
+    "number": "số",
+    "title": "trích yếu",
+    "sha256": "mã tệp",
+    "file_name": "tên tệp",
+    "size": "cỡ tệp",
+    "added_by": "người đính kèm",
+    "at": "thời điểm",
+    "actor": "người thực hiện",
+    "action": "việc",
+    "field": "mục",
+    "old_value": "giá trị cũ",
+    "new_value": "giá trị mới",
+    "scope": "phạm vi",
+    "period": "kỳ báo cáo",
+    "period_start": "đầu kỳ",
+    "period_end": "cuối kỳ",
+    "revision": "lần sửa đổi",
+    "supersedes": "báo cáo được thay",
+    "report_date": "ngày báo cáo",
+    "signer_name": "người ký",
+    "sources": "báo cáo nguồn",
+    "missing_units": "đơn vị chưa gửi",
+    "created_by": "người lập",
+    "submitted_by": "người nộp",
+    "submitted_at": "thời điểm nộp",
+    "provenance": "nguồn gốc",
+    "content_code": "mã xác thực",
+    "report_id": "báo cáo",
+    "text": "nội dung",
+    "state": "tình trạng",
+    "estimate": "dự toán",
+    "estimate_sent_on": "ngày gửi dự toán",
+    "approved": "số được duyệt",
+    "approved_on": "ngày duyệt",
+    "spent": "số đã chi",
+    "updated_by": "người cập nhật",
+    "appraised": "số thẩm định",
+    "appraised_on": "ngày thẩm định",
+    "appraised_by": "người thẩm định",
+    "appraisal_note": "ý kiến thẩm định",
+    "submitted_on": "ngày trình",
+    "decision_number": "số quyết định",
+    "decision_date": "ngày quyết định",
+    "allocated_by": "người ghi phân bổ",
+    "spending_checked_on": "ngày kiểm tra chi",
+    "spending_check_note": "kết quả kiểm tra chi",
+    "proposal": "nội dung đề xuất",
+    "reason": "lý do",
+    "proposed_by": "người đề xuất",
+    "proposed_at": "thời điểm đề xuất",
+    "forwarded_by": "người chuyển",
+    "forwarded_at": "thời điểm chuyển",
+    "decided_by": "người quyết định",
+    "decided_at": "thời điểm quyết định",
+    "data": "nội dung tệp",
+}
+
+
+def column_name(column: str) -> str:
+    from cchc.texts.reports import FIGURE_LABELS
+
+    return COLUMN_NAMES.get(column) or FIGURE_LABELS.get(column) or column
+
+
+def policy_reason(key: str, *, table: str, row_id: str, scope: list[str], **fields: Any) -> str:
+    """Why the plan's policy refuses a row, in words: tables and columns by their Vietnamese
+    names, the sender's scope as a list of units."""
+    values = {k: v for k, v in fields.items()}
+    values["table"] = TABLE_NAMES.get(table, table)
+    values["row_id"] = row_id
+    values["scope"] = ", ".join(scope) or "—"
+    if "column" in values:
+        values["column"] = column_name(str(values["column"]))
+    if "columns" in values:
+        values["columns"] = ", ".join(column_name(c) for c in str(values["columns"]).split(", "))
+    return POLICY[key].format(**values)
+
 
 CLI: dict[str, str] = {
     "export_uncertified": "Cảnh báo: máy này chưa được Thành phố chứng nhận, nên các máy nhận sẽ "
@@ -177,36 +305,40 @@ CLI: dict[str, str] = {
 
 #: Carrier (hub, TLS) refusals by code: the transport's own code, or the hub's `remote_code`.
 TRANSPORT: dict[str, str] = {
+    "disk_full": "Ổ đĩa đích đã đầy: tệp chưa được ghi, không có gì dở dang. Hãy giải phóng dung "
+    "lượng hoặc dùng USB khác rồi làm lại.",
+    "write_failed": "Không ghi được tệp vào nơi đã chọn: USB có thể đã bị rút, khóa ghi, hoặc "
+    "không có quyền ghi. Không có gì dở dang; hãy làm lại.",
+    "invalid_part_size": "Cỡ mỗi phần thư không hợp lệ: hãy chọn một cỡ lớn hơn 0 và không quá "
+    "giới hạn của hộp thư.",
+    "mail_failed": "Máy chủ thư không nhận thư: hãy kiểm tra địa chỉ máy chủ thư, tên đăng nhập "
+    "và mật khẩu, hoặc gửi các tệp thư bằng chương trình thư của cơ quan.",
+    "remote_rejected": "Máy chủ đồng bộ từ chối yêu cầu.",
+    "http_error": "Máy chủ đồng bộ trả lời lỗi; hãy thử lại sau.",
     "unsigned": "Máy chủ chỉ nhận yêu cầu có chữ ký của máy đã được chứng nhận.",
-    "bad_signature": "Máy chủ không kiểm tra được chữ ký của yêu cầu ({detail}).",
-    "stale_signature": "Đồng hồ của máy này lệch quá nhiều so với máy chủ; hãy chỉnh lại giờ "
-    "({detail}).",
-    "replayed": "Máy chủ từ chối một yêu cầu bị gửi lặp lại ({detail}).",
+    "bad_signature": "Máy chủ không kiểm tra được chữ ký của yêu cầu.",
+    "stale_signature": "Đồng hồ của máy này lệch quá nhiều so với máy chủ; hãy chỉnh lại giờ.",
+    "replayed": "Máy chủ từ chối một yêu cầu bị gửi lặp lại.",
     "untrusted_key": "Máy chủ không nhận khóa của máy này: chưa được Thành phố chứng nhận hoặc "
-    "đã bị thu hồi. Hãy liên hệ Văn phòng Thành phố ({detail}).",
-    "too_many_uploads": "Máy này đang có quá nhiều lần gửi dở trên máy chủ; hãy thử lại sau "
-    "({detail}).",
-    "quota_exceeded": "Dung lượng gửi dở của máy này trên máy chủ đã hết; hãy thử lại sau "
-    "({detail}).",
-    "plain_http_refused": "Không gửi dữ liệu không mã hóa (http://) tới máy khác; hãy dùng "
-    "địa chỉ https:// cùng mã nhận dạng chứng chỉ của máy chủ ({detail}).",
+    "đã bị thu hồi. Hãy liên hệ Văn phòng Thành phố.",
+    "too_many_uploads": "Máy này đang có quá nhiều lần gửi dở trên máy chủ; hãy thử lại sau.",
+    "quota_exceeded": "Dung lượng gửi dở của máy này trên máy chủ đã hết; hãy thử lại sau.",
+    "plain_http_refused": "Không gửi dữ liệu không mã hóa tới máy khác: hãy dùng địa chỉ bắt "
+    "đầu bằng HTTPS cùng mã nhận dạng chứng chỉ của máy chủ.",
     "hub_cannot_start": "Không khởi động được máy chủ đồng bộ: cổng đang được dùng, không có "
-    "quyền, hoặc không đọc được chứng chỉ TLS ({detail}).",
+    "quyền, hoặc không đọc được chứng chỉ TLS.",
     "bad_fingerprint": "Mã nhận dạng chứng chỉ không hợp lệ: cần đủ 64 chữ số hệ 16 (có thể "
-    "có dấu hai chấm) ({detail}).",
+    "có dấu hai chấm).",
     "tls_pin_mismatch": "Chứng chỉ của máy chủ không khớp với mã nhận dạng đã được cấp: có thể "
-    "đang kết nối nhầm hoặc bị giả mạo. KHÔNG gửi dữ liệu; hãy gọi Văn phòng Thành phố "
-    "({detail}).",
-    "transport_error": "Không đọc được ({detail}).",
-    "not_a_bundle": "Không phải gói dữ liệu đồng bộ ({detail}).",
-    "part_corrupt": "Phần của gói bị hỏng hoặc bị sửa ({detail}).",
-    "parts_missing": "Gói chưa đủ các phần ({detail}).",
-    "hash_mismatch": "Các phần ghép lại không đúng gói đã báo ({detail}).",
-    "unknown_version": "Phần của gói do phiên bản phần mềm mới hơn tạo ra; hãy cập "
-    "nhật phần mềm ({detail}).",
-    "too_large": "Vượt quá giới hạn cho phép nên không nhập ({detail}).",
-    "unsafe_file": "Bỏ qua vì không phải tệp thường (liên kết tượng trưng hoặc thiết "
-    "bị) ({detail}).",
+    "đang kết nối nhầm hoặc bị giả mạo. KHÔNG gửi dữ liệu; hãy gọi Văn phòng Thành phố.",
+    "transport_error": "Không đọc được.",
+    "not_a_bundle": "Không phải gói dữ liệu đồng bộ.",
+    "part_corrupt": "Phần của gói bị hỏng hoặc bị sửa.",
+    "parts_missing": "Gói chưa đủ các phần.",
+    "hash_mismatch": "Các phần ghép lại không đúng gói đã báo.",
+    "unknown_version": "Phần của gói do phiên bản phần mềm mới hơn tạo ra; hãy cập nhật phần mềm.",
+    "too_large": "Vượt quá giới hạn cho phép nên không nhập.",
+    "unsafe_file": "Bỏ qua vì không phải tệp thường (liên kết tượng trưng hoặc thiết bị).",
 }
 
 
@@ -215,10 +347,10 @@ def transport_message(err: Exception) -> str | None:
     params = getattr(err, "params", {}) or {}
     code = params.get("remote_code") or getattr(err, "code", None)
     text = TRANSPORT.get(str(code))
-    return text.format(detail=str(err)) if text else None
+    return text
 
 
 def import_refusal(err: Exception) -> str:
     """The Vietnamese message of a carrier refusal met on one input of an import (a file, a
     part, a mail): the file is named, its bytes never quoted."""
-    return transport_message(err) or TRANSPORT["transport_error"].format(detail=str(err))
+    return transport_message(err) or TRANSPORT["transport_error"]

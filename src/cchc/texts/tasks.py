@@ -67,7 +67,7 @@ CLI = {
     "added": "Đã thêm nhiệm vụ {id}.",
     "timeframe_flagged": "Lưu ý: chưa đọc được thời hạn “{value}”; đã giữ nguyên văn và đánh dấu "
     "để xác định sau.",
-    "setting_saved": "Đã lưu: {key} = {value}.",
+    "profile_saved": "Đã lưu. Máy này thuộc: {unit} ({code}); cán bộ: {officer}.",
     "overdue_heading": "Quá hạn",
     "due_soon_heading": "Đến hạn trong {days} ngày",
     "nothing_due": "Không có nhiệm vụ quá hạn hay sắp đến hạn.",

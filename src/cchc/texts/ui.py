@@ -21,7 +21,7 @@ COMMON = {
     "cancel": "Hủy",
     "close": "Đóng",
     "working": "Đang xử lý…",
-    "unexpected": "Có lỗi ngoài dự kiến: {error}. Không có gì bị thay đổi.",
+    "unexpected": "Có lỗi ngoài dự kiến nên việc này chưa làm được. Không có gì bị thay đổi.",
 }
 
 FIRST_START = {

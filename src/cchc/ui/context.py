@@ -1,8 +1,8 @@
-"""What every screen shares: the workspace (behind a lock), notices, navigation, background jobs."""
+"""What every screen shares: the door to the services, notices, navigation, background jobs, and
+the screens' one error translator (`AppContext.error_text`, the catalog's `describe`)."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -10,11 +10,11 @@ from typing import Any, Protocol, TypeVar
 import flet as ft
 
 from cchc.domain.errors import CchcError
-from cchc.services.workspace import Workspace
-from cchc.texts.errors import message
-from cchc.texts.ui import COMMON
+from cchc.services.door import FAILURES, Door
+from cchc.texts.errors import describe, is_link_down
 
 T = TypeVar("T")
+VIETNAMESE = ft.Locale("vi", "VN")
 
 
 class Navigator(Protocol):
@@ -22,29 +22,41 @@ class Navigator(Protocol):
 
 
 class AppContext:
-    """One per browser tab or window: its page, its workspace, and how screens talk to each other."""
+    """One per browser tab or window: its page, its door to the services, and how screens talk
+    to each other."""
 
     def __init__(self, page: ft.Page, db_path: Path, *, desktop: bool) -> None:
         self.page = page
         self.db_path = Path(db_path)
         self.desktop = desktop
-        self._ws = Workspace.open(self.db_path)
-        self._lock = threading.RLock()
+        self._door = Door.open(self.db_path)
         self.navigator: Navigator | None = None
         self.file_picker = ft.FilePicker()
+        # Flutter's own words (the close icon's tooltip, pickers' buttons) in Vietnamese.
+        page.locale_configuration = ft.LocaleConfiguration(
+            supported_locales=[VIETNAMESE], current_locale=VIETNAMESE
+        )
 
     @property
     def attachments_dir(self) -> Path:
-        return self._ws.attachments_dir
+        return self._door.attachments_dir
 
     def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a service function with this window's workspace, one call at a time."""
-        with self._lock:
-            return fn(self._ws, *args, **kwargs)
+        return self._door.call(fn, *args, **kwargs)
 
     def close(self) -> None:
-        with self._lock:
-            self._ws.close()
+        self._door.close()
+
+    @staticmethod
+    def error_text(err: BaseException) -> str:
+        """The sentence a screen shows for any failure (the catalog's, the same as the CLI's)."""
+        return describe(err)
+
+    @staticmethod
+    def link_down(err: BaseException) -> bool:
+        """Whether a failure means the link to the hub is not there (by its type)."""
+        return is_link_down(err)
 
     def go(self, key: str, **params: Any) -> None:
         if self.navigator is not None:
@@ -67,20 +79,21 @@ class AppContext:
         on_done: Callable[[T], None],
         on_error: Callable[[CchcError], None] | None = None,
     ) -> None:
-        """Run a long job off the UI thread; report its result or its error back on the page."""
+        """Run a long job off the UI thread; report its result or its error back on the page
+        (an app error to `on_error` when given; any other failure as a notice)."""
 
         def runner() -> None:
             try:
                 result = job()
-            except CchcError as err:
-                if on_error is not None:
+            except FAILURES as err:
+                if on_error is not None and isinstance(err, CchcError):
                     on_error(err)
                 else:
-                    self.notify(message(err), error=True)
+                    self.notify(describe(err), error=True)
                 self.page.update()
                 return
             except Exception as exc:  # the window must survive any failure of a job
-                self.notify(COMMON["unexpected"].format(error=exc), error=True)
+                self.notify(describe(exc), error=True)
                 return
             on_done(result)
             self.page.update()

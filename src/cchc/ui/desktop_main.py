@@ -5,13 +5,13 @@ from __future__ import annotations
 import flet as ft
 
 from cchc.paths import resolve_db_path
-from cchc.services.workspace import Workspace
+from cchc.services.door import Door
 from cchc.ui.app import build_main
 
 
 def main() -> None:
     db_path = resolve_db_path(None)
-    Workspace.open(db_path).close()  # create the database and load the plan on first start
+    Door.open(db_path).close()  # create the database and load the plan on first start
     ft.run(build_main(db_path, desktop=True), view=ft.AppView.FLET_APP)
 
 

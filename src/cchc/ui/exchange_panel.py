@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import flet as ft
 
+from cchc.domain.dates import format_island_time, island_moment
 from cchc.services import sync_view
 from cchc.texts.ui_sync import DASHBOARD_SYNC, SYNC
 from cchc.ui.context import AppContext
@@ -13,13 +14,13 @@ from cchc.ui.widgets import section, tagged
 def _when(ctx: AppContext, iso_value: str | None) -> str:
     if not iso_value:
         return "—"
-    moment = sync_view.local_time(iso_value)
+    moment = island_moment(iso_value)
     if moment is None:
         return iso_value
     today = ctx.call(lambda ws: ws.today())
     if moment.date() == today:
         return DASHBOARD_SYNC["today"].format(time=moment.strftime("%H:%M"))
-    return moment.strftime("%d/%m/%Y %H:%M")
+    return format_island_time(iso_value)
 
 
 def dashboard_exchange_panel(ctx: AppContext) -> ft.Control | None:

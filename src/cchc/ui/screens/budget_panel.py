@@ -8,6 +8,7 @@ from typing import Any
 
 import flet as ft
 
+from cchc.domain.dates import DATE_ERROR_KEYS
 from cchc.domain.errors import CchcError
 from cchc.domain.numbers import format_money, format_number
 from cchc.domain.roles import Role
@@ -191,7 +192,7 @@ class BudgetPanel:
                     f.error = text
         elif target == "spent":
             self.spent.error = text
-        elif err.key == "bad_date":
+        elif err.key in DATE_ERROR_KEYS:
             which = self.sent_on if err.params.get("field") == "sent_on" else self.approved_on
             which.error = text
         self.budget_error.value = text

@@ -126,7 +126,7 @@ class OutputPanel:
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            err = InvalidInput("out_path", value=str(folder), reason=exc.strerror or str(exc))
+            err = InvalidInput("out_path", value=str(folder), errno=exc.errno)
             self.out_folder.error = message(err)
             self.ctx.notify(message(err), error=True)
             return

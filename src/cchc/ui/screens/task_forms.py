@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 import flet as ft
 
+from cchc.domain.dates import DATE_ERROR_KEYS
 from cchc.domain.errors import CchcError
 from cchc.services import overview as overview_service
 from cchc.services import tasks as task_service
@@ -50,7 +51,7 @@ _DATE_FIELDS = {"done_on": "done_on", "doc_date": "doc_date"}
 
 def error_field(err: CchcError) -> str | None:
     """The form field an error belongs next to, if any."""
-    if err.key == "bad_date":
+    if err.key in DATE_ERROR_KEYS:
         return _DATE_FIELDS.get(str(err.params.get("field", "")))
     return _FIELD_OF_ERROR.get(err.key)
 

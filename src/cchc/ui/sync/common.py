@@ -9,42 +9,36 @@ from typing import Any
 
 import flet as ft
 
-from cchc.domain.errors import CchcError
-from cchc.services import certification, sync_view
-from cchc.texts.errors import message
-from cchc.texts.sync import sync_message, transport_message
+from cchc.domain.dates import format_island_time
+from cchc.services import certification
+from cchc.services.door import FAILURES
+from cchc.texts.errors import describe, is_link_down
 from cchc.texts.ui import COMMON
 from cchc.texts.ui_sync import SYNC, group_fingerprint
 from cchc.ui.context import AppContext
 from cchc.ui.widgets import tagged
-from sync.errors import SyncError
-from sync.transport import TransportError
 
 MB = 1024 * 1024
 
 
 class Failed:
-    """A job's failure carried back to the page as its Vietnamese text."""
+    """A job's failure carried back to the page as its Vietnamese text; ``link_down`` when it
+    means the hub could not be reached (known by the error's type, never by its words)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, link_down: bool = False) -> None:
         self.text = text
+        self.link_down = link_down
 
 
 def guard(job: Callable[[], Any]) -> Callable[[], Any]:
-    """Run ``job`` turning the engine's, carriers' and app's errors into a ``Failed``."""
+    """Run ``job`` turning any failure into a ``Failed`` in the catalog's words (the same as
+    the command line's)."""
 
     def run() -> Any:
         try:
             return job()
-        except SyncError as err:
-            return Failed(sync_message(err))
-        except TransportError as err:
-            known = transport_message(err)
-            return Failed(known or SYNC["transport_failed"].format(error=err))
-        except CchcError as err:
-            return Failed(message(err))
-        except OSError as err:
-            return Failed(COMMON["unexpected"].format(error=err))
+        except FAILURES as err:
+            return Failed(describe(err), link_down=is_link_down(err))
 
     return run
 
@@ -65,10 +59,7 @@ def say_done(out: ft.Column, *lines: str) -> None:
 
 def when_text(iso_value: str | None) -> str:
     """An ISO time as the island reads it: 26/11/2026 14:05."""
-    if not iso_value:
-        return "—"
-    moment = sync_view.local_time(iso_value)
-    return iso_value if moment is None else moment.strftime("%d/%m/%Y %H:%M")
+    return format_island_time(iso_value)
 
 
 def fingerprint_text(fp: str | None, identifier: str, size: int = 22) -> ft.Control:

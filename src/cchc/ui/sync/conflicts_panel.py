@@ -9,12 +9,11 @@ from typing import Any
 import flet as ft
 
 from cchc.services import exchange, sync_view
-from cchc.texts.sync import sync_message
+from cchc.services.door import FAILURES
 from cchc.texts.ui import COMMON
 from cchc.texts.ui_sync import COLUMN_LABELS, ROW_LABELS, SYNC
 from cchc.ui.context import AppContext
 from cchc.ui.widgets import tagged
-from sync.errors import SyncError
 
 
 class ConflictsPanel:
@@ -78,8 +77,8 @@ class ConflictsPanel:
             self.ctx.page.pop_dialog()
             try:
                 self.ctx.call(exchange.resolve, int(c["id"]), "other")
-            except SyncError as err:
-                self.ctx.notify(sync_message(err), error=True)
+            except FAILURES as err:
+                self.ctx.notify(self.ctx.error_text(err), error=True)
                 return
             self.after()
             self.ctx.notify(

@@ -145,7 +145,7 @@ class HubPanel:
                 say_error(self.ctx, self.result, SYNC["link_down"])
                 return
             if isinstance(result, Failed):
-                self._set_link(None)
+                self._set_link(False if result.link_down else None)
                 say_error(self.ctx, self.result, result.text)
                 return
             self._set_link(True)

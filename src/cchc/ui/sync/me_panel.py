@@ -12,14 +12,13 @@ import flet as ft
 
 from cchc.domain.errors import CchcError
 from cchc.services import certification, exchange, sync_view
-from cchc.texts.errors import message
-from cchc.texts.sync import sync_message
+from cchc.services.door import FAILURES
+from cchc.texts.errors import describe
 from cchc.texts.ui_sync import ROLE_LABELS, SYNC
 from cchc.ui.context import AppContext
 from cchc.ui.drive_picker import DrivePicker
 from cchc.ui.sync.common import field, fingerprint_text, say_error, when_text
 from cchc.ui.widgets import tagged
-from sync.errors import SyncError
 
 
 def _units_text(names: list[str]) -> str:
@@ -209,15 +208,11 @@ class MePanel:
             return
         try:
             out = self.ctx.call(exchange.install_trust, Path(path_text).expanduser(), typed)
-        except SyncError as err:
-            text = sync_message(err)
-            if err.code == "root_fingerprint_mismatch":
+        except FAILURES as err:
+            text = self.ctx.error_text(err)
+            if getattr(err, "code", None) == "root_fingerprint_mismatch":
                 self.root_typed.error = text
             say_error(self.ctx, self.trust_result, text)
-            self.ctx.page.update()
-            return
-        except CchcError as err:
-            say_error(self.ctx, self.trust_result, message(err))
             self.ctx.page.update()
             return
         names = self.ctx.call(sync_view.unit_names, out.get("units") or [])
@@ -233,6 +228,4 @@ class MePanel:
 
 
 def _text_of(err: Exception) -> str:
-    from cchc.texts.ui import COMMON
-
-    return message(err) if isinstance(err, CchcError) else COMMON["unexpected"].format(error=err)
+    return describe(err)
