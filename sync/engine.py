@@ -36,8 +36,8 @@ from .errors import (
     FeedBehind,
     NotRoot,
     RootFingerprintMismatch,
-    SignerRevoked,
     SyncError,
+    TakenBack,
     TooLarge,
     TrustError,
     UnknownConflict,
@@ -844,7 +844,7 @@ class Engine:
                     tb.origin,
                     tb.first_seq,
                     tb.last_seq,
-                    SignerRevoked.code,
+                    TakenBack.code,
                     f"segment {tb.origin}:{tb.first_seq}..{tb.last_seq} was signed by a key the "
                     "root revoked, after the revocation's cutoff: its changes were taken back",
                     changes=tb.changes,

@@ -146,6 +146,13 @@ class CertificateRefused(TrustError):
     code = "certificate_refused"
 
 
+class TakenBack(TrustError):
+    """Changes applied here earlier were taken back: the root revoked their signer's key, and
+    they came after the revocation's cutoff (logged, never raised)."""
+
+    code = "taken_back"
+
+
 class ClockAhead(IntegrityError):
     """A clock runs ahead of this site's wall clock by more than the allowed skew (held)."""
 

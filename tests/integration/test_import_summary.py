@@ -98,3 +98,26 @@ def test_a_refused_change_is_listed_under_its_unit_with_the_reason(
     refused = [line for line in lines if line.startswith(f"Bị từ chối ({TTHCC})")]
     assert refused and all(len(line) > len(f"Bị từ chối ({TTHCC}): ") for line in refused)
     assert "tasks" not in " ".join(refused)  # said in words, not by table name
+
+
+def test_work_taken_back_from_a_revoked_laptop_is_said_by_unit_not_as_a_refusal(
+    net: dict[str, Workspace], tmp_path: Path
+) -> None:
+    tthcc, vhxh, city = net["tthcc"], net["vhxh"], net["city"]
+    task_service.update_task(
+        tthcc, _tthcc_task(tthcc), progress=70, status="in_progress", by="Trần Văn C"
+    )
+    exchange.export_to(tthcc, tmp_path / "usb")
+    exchange.import_paths(vhxh, [tmp_path / "usb"])  # the city never got it
+    exchange.revoke(city, str(exchange.identity(tthcc)["site_id"]))
+    exchange.export_to(city, tmp_path / "from-city")
+
+    summary = summary_of(vhxh, exchange.import_paths(vhxh, [tmp_path / "from-city"]))
+    lines = summary_lines(summary)
+
+    taken = [u for u in summary.units if u.taken_back]
+    assert [u.name for u in taken] == [TTHCC] and not taken[0].refused
+    assert any(
+        line.startswith(f"Đã gỡ khỏi máy này {taken[0].taken_back} thay đổi của {TTHCC}")
+        for line in lines
+    ), lines

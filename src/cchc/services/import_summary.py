@@ -45,10 +45,13 @@ class UnitArrivals:
     name: str = ""
     counts: dict[str, int] = field(default_factory=dict)
     refused: list[str] = field(default_factory=list)  # why, one line per refused row
+    #: changes applied here earlier and taken back now: the city revoked this laptop, and they
+    #: came after the revocation's cutoff
+    taken_back: int = 0
 
     @property
     def empty(self) -> bool:
-        return not any(self.counts.values()) and not self.refused
+        return not any(self.counts.values()) and not self.refused and not self.taken_back
 
 
 @dataclass
@@ -162,7 +165,10 @@ def summarise(
             for kind, n in kinds.items():
                 counts[kind] = counts.get(kind, 0) + n
         for why in r.rejections:
-            unit(why.origin).refused.append(refusal_text(why.code, why.reason))
+            if why.code == "taken_back":
+                unit(why.origin).taken_back += why.changes
+            else:
+                unit(why.origin).refused.append(refusal_text(why.code, why.reason))
     out.parts_waiting = len(report.waiting)
     out.units = sorted(
         (u for u in by_sender.values() if not u.empty), key=lambda u: (u.name, u.sender)

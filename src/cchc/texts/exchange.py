@@ -36,6 +36,8 @@ SUMMARY = {
     "from_unit": "Từ {name}: {what}.",
     "nothing_from_unit": "Từ {name}: không có gì mới.",
     "refused_row": "Bị từ chối ({name}): {reason}",
+    "taken_back": "Đã gỡ khỏi máy này {n} thay đổi của {name}: Thành phố đã thu hồi máy đó, và các "
+    "thay đổi này được gửi sau thời điểm thu hồi. Dữ liệu trở lại như trên máy của Thành phố.",
     "file_refused": "Tệp {file} bị từ chối: {reason}",
     "already": "{n} tệp đã nhập từ trước.",
     "waiting": "{n} gói còn chờ các phần chưa tới.",
@@ -59,8 +61,10 @@ def summary_rows(summary: ImportSummary) -> list[tuple[str, bool]]:
         what = arrivals_text(unit.counts)
         if what:
             rows.append((SUMMARY["from_unit"].format(name=unit.name, what=what), False))
-        elif not unit.refused:
+        elif not unit.refused and not unit.taken_back:
             rows.append((SUMMARY["nothing_from_unit"].format(name=unit.name), False))
+        if unit.taken_back:
+            rows.append((SUMMARY["taken_back"].format(n=unit.taken_back, name=unit.name), True))
         rows += [
             (SUMMARY["refused_row"].format(name=unit.name, reason=r), True) for r in unit.refused
         ]

@@ -30,6 +30,8 @@ ERRORS: dict[str, str] = {
     "signer_untrusted": "Máy gửi chưa được Thành phố chứng nhận.",
     "signer_revoked": "Khóa của máy gửi đã bị thu hồi.",
     "out_of_scope": "Thay đổi nằm ngoài phạm vi được giao của máy gửi.",
+    "taken_back": "Đã gỡ khỏi máy này những thay đổi của một máy đã bị Thành phố thu hồi, gửi sau "
+    "thời điểm thu hồi; dữ liệu trở lại như trên máy của Thành phố.",
     "certificate_refused": "Một chứng nhận trong gói không do Thành phố hoặc máy được Thành phố "
     "ủy quyền cấp, nên không được nhận và không chuyển tiếp.",
     "clock_ahead": "Dữ liệu của một máy mang giờ muộn hơn đồng hồ máy này quá 1 giờ: tạm giữ, chưa "
