@@ -31,7 +31,15 @@ class AppContext:
         self._ws = Workspace.open(self.db_path)
         self._lock = threading.RLock()
         self.navigator: Navigator | None = None
-        self.file_picker = ft.FilePicker()
+        self._file_picker: ft.FilePicker | None = None
+
+    @property
+    def file_picker(self) -> ft.FilePicker:
+        """The page's file picker, made on first use: registering a Flet service sends the page
+        to the browser at once, a round trip the first screen does not need to wait for."""
+        if self._file_picker is None:
+            self._file_picker = ft.FilePicker()
+        return self._file_picker
 
     @property
     def attachments_dir(self) -> Path:
