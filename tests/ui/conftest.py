@@ -1,10 +1,30 @@
-"""On a failed UI test, keep a screenshot of what the browser showed."""
+"""Browser tests: each gets its own database, its own server and its own page (no order between
+tests); a screenshot of what the browser showed when one fails; and, at the end of the run, how
+many times the harness had to try an action again ("UI reruns: N").
+
+The harness (tests/ui/harness.py) is the only retry layer: it repeats a typed value or a choice
+that Flutter did not hear, and counts each repeat. A test that fails is not run again: a real
+defect fails once and shows, and a flaky action shows as a rising rerun count.
+
+Fixtures a test module may use or override:
+- ``ui_db``: the database path the server opens (override it to prepare data before serving);
+- ``server``: the real `cchc ui --web` on that database, on a free loopback port;
+- ``browsing``: a fresh Chromium context that lets only 127.0.0.1 through;
+- ``page``: a new tab in that context (not yet loaded: call ``open_app``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Generator, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+    from tests.ui.harness import Browsing, Server
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -27,14 +47,44 @@ def screenshot_on_failure(request: pytest.FixtureRequest) -> Iterator[None]:
         screenshot(request.getfixturevalue("page"), f"FAILED-{request.node.name}")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """A browser test may run twice more before it counts as failed.
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    from tests.ui.harness import rerun_summary
 
-    Flutter on a shared, loaded machine sometimes drops a typed key or a click before the app
-    hears it (measured: about one run in four of the whole UI suite under load). The harness
-    already re-checks what it typed; a rerun covers what slips past it. A real defect fails all
-    three runs.
-    """
-    for item in items:
-        if item.get_closest_marker("ui"):
-            item.add_marker(pytest.mark.flaky(reruns=2, reruns_delay=2))
+    terminalreporter.write_line(rerun_summary())
+
+
+@pytest.fixture(scope="session")
+def chromium_browser() -> Iterator[Browser]:
+    """One Chromium process for the run; each test gets its own context (cookies, storage, tabs)."""
+    from tests.ui.harness import launch
+
+    with launch() as browser:
+        yield browser
+
+
+@pytest.fixture
+def ui_db(tmp_path: Path) -> Path:
+    """This test's own database (created by the app on first open)."""
+    return tmp_path / "cchc.sqlite"
+
+
+@pytest.fixture
+def server(ui_db: Path) -> Iterator[Server]:
+    from tests.ui.harness import serve
+
+    with serve(ui_db, ui_db.with_name(ui_db.name + ".server.log")) as running:
+        yield running
+
+
+@pytest.fixture
+def browsing(chromium_browser: Browser) -> Iterator[Browsing]:
+    from tests.ui.harness import browse
+
+    with browse(chromium_browser) as b:
+        yield b
+        assert b.outside == [], "the app asked for something beyond 127.0.0.1"
+
+
+@pytest.fixture
+def page(server: Server, browsing: Browsing) -> Page:
+    return browsing.new_page()

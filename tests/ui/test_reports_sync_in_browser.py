@@ -3,13 +3,16 @@ figure refused, submission, the PDF; export to a folder, a tampered bundle refus
 applied, consolidation listing the units that have not submitted, the dashboard's panels.
 
 The laptop under test belongs to Phòng Văn hóa - Xã hội; a second laptop (Trung tâm Phục vụ hành
-chính công) and the city's root are real databases prepared with the same services the app uses.
-One server and one page for the module; the tests run in order, as one officer's day would.
+chính công) and the city's root are real databases prepared with the same services the app uses,
+once per module, then copied for each test: every test has its own databases, server and page,
+and writes what it needs beforehand (a draft, a submitted report, a bundle applied) through the
+services, so any test runs alone or in any order.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -34,12 +37,11 @@ from tests.ui.harness import (
     Server,
     by_id,
     choose,
-    chromium,
     click,
+    fill,
     free_port,
     open_app,
     screenshot,
-    serve,
     shown_text,
     wait_for,
     wait_text,
@@ -65,6 +67,10 @@ class World:
     tampered: Path
     out: Path
 
+    def moved(self, old: Path, new: Path) -> World:
+        """The same world copied from folder `old` into folder `new`."""
+        return World(**{k: new / Path(v).relative_to(old) for k, v in vars(self).items()})
+
 
 def _certify(city: Workspace, laptop: Workspace, unit: str, role: str, folder: Path, fp: str):
     ident = exchange.identity(laptop)
@@ -81,7 +87,7 @@ def _certify(city: Workspace, laptop: Workspace, unit: str, role: str, folder: P
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> World:
+def template(tmp_path_factory: pytest.TempPathFactory) -> World:
     folder = tmp_path_factory.mktemp("reports-sync")
     db = folder / "vhxh.sqlite"
     stick = folder / "usb"
@@ -128,13 +134,19 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     )
 
 
-@pytest.fixture(scope="module")
-def server(world: World) -> Iterator[Server]:
-    with serve(world.db, world.db.with_suffix(".log")) as running:
-        yield running
+@pytest.fixture
+def world(template: World, tmp_path: Path) -> World:
+    """This test's own copy of the three laptops' databases, keys, bundles and folders."""
+    shutil.copytree(template.db.parent, tmp_path / "world")
+    return template.moved(template.db.parent, tmp_path / "world")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
+def ui_db(world: World) -> Path:
+    return world.db
+
+
+@pytest.fixture
 def hub(world: World) -> Iterator[str]:
     """The city's HTTP hub (`cchc sync serve`) on a free loopback port."""
     port = free_port()
@@ -163,38 +175,55 @@ def hub(world: World) -> Iterator[str]:
             proc.wait(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def browsing() -> Iterator[Browsing]:
-    with chromium() as b:
-        yield b
-        assert b.outside == [], "the app asked for something beyond 127.0.0.1"
-
-
-@pytest.fixture(scope="module")
+@pytest.fixture
 def page(server: Server, browsing: Browsing) -> Page:
     p = browsing.new_page()
     open_app(p, server.url, "dashboard-ready")
     return p
 
 
-def fill(page: Page, identifier: str, value: str) -> None:
-    """Type into the field tagged `identifier` with the keyboard, as a person would.
+FIGURES = {
+    "received_direct": "100",
+    "resolved_early": "10",
+    "resolved_on_time": "80",
+    "resolved_late": "10",
+    "payments_total": "50",
+    "payments_online": "42",
+}
 
-    Playwright's `fill` writes the DOM box even when Flutter has not focused it, and then the
-    app never hears of the text now and then; keys typed land only in the field Flutter
-    focused, so reading the box back proves the app got them."""
-    box = wait_for(by_id(page, identifier).locator("input, textarea"))
-    for _ in range(5):
-        box.click()
-        page.wait_for_timeout(150)
-        page.keyboard.press("Control+A")
-        page.keyboard.press("Delete")
-        if value:
-            page.keyboard.type(value)
-        page.wait_for_timeout(300)
-        if box.input_value() == value:
-            return
-    raise AssertionError(f"could not type {value!r} into {identifier}")
+
+def _draft(world: World, fields: dict[str, str] | None = None) -> str:
+    """This laptop's 9-month report, as a draft (with `fields` typed in, if given)."""
+    with Workspace.open(world.db) as ws:
+        view = report_service.new_report(ws, unit="vhxh", period=PERIOD)
+        if fields:
+            report_service.set_report(ws, view.id, fields=fields)
+        return str(view.id)
+
+
+def _submitted(world: World) -> str:
+    ref = _draft(world, FIGURES)
+    with Workspace.open(world.db) as ws:
+        report_service.submit_report(ws, ref)
+    return ref
+
+
+def _apply(world: World, *bundles: Path) -> None:
+    with Workspace.open(world.db) as ws:
+        exchange.import_paths(ws, list(bundles))
+
+
+def _from_city(world: World) -> Path:
+    """A bundle of the city's changes (its task 4 progress among them), as its hub would send."""
+    with Workspace.open(world.city) as city:
+        (written,) = exchange.export_to(city, world.out / "city")
+    return written
+
+
+def _open_report(page: Page) -> None:
+    _nav(page, "Báo cáo")
+    click(page, f"report-row-{PERIOD}-vhxh-1")
+    wait_for(by_id(page, "report-editor"))
 
 
 def _nav(page: Page, label: str) -> None:
@@ -242,6 +271,8 @@ def test_creating_a_report_and_typing_figures_computes_the_rates(world: World, p
 def test_a_negative_figure_is_refused_in_vietnamese_and_not_stored(
     world: World, page: Page
 ) -> None:
+    _draft(world)
+    _open_report(page)
     fill(page, "fig-returned", "-5")
     wait_text(page, "Hồ sơ trả lại không được âm: đã nhập -5.")
     assert with_text(page, "(returned)").count() == 0  # the figure's name in code stays off screen
@@ -256,6 +287,8 @@ def test_a_negative_figure_is_refused_in_vietnamese_and_not_stored(
 
 
 def test_saving_then_submitting_locks_the_report(world: World, page: Page) -> None:
+    _draft(world, FIGURES)
+    _open_report(page)
     fill(page, "section-difficulties", "Đường truyền Internet ra đảo chập chờn.")
     fill(page, "fig-returned", "0")
     page.wait_for_timeout(500)
@@ -277,6 +310,8 @@ def test_saving_then_submitting_locks_the_report(world: World, page: Page) -> No
 
 
 def test_producing_the_pdf_writes_a_readable_file(world: World, page: Page) -> None:
+    _submitted(world)
+    _open_report(page)
     fill(page, "report-out-folder", str(world.out))
     click(page, "report-write-pdf")
     wait_text(page, f"Đã ghi {world.out}")
@@ -293,6 +328,8 @@ def test_producing_the_pdf_writes_a_readable_file(world: World, page: Page) -> N
 def test_downloading_the_pdf_in_the_browser_gives_the_same_report(
     world: World, page: Page, tmp_path: Path
 ) -> None:
+    _submitted(world)
+    _open_report(page)
     with page.expect_download(timeout=30_000) as info:
         click(page, "report-download-pdf")
     download = info.value
@@ -321,6 +358,8 @@ def test_export_to_a_folder_writes_a_bundle(world: World, page: Page) -> None:
 
 
 def test_email_files_are_written_into_a_folder(world: World, page: Page) -> None:
+    _nav(page, "Đồng bộ")
+    wait_for(by_id(page, "sync-ready"))
     folder = world.out / "thu"
     fill(page, "sync-email-to", "vanphong@haiphong.gov.vn")
     fill(page, "sync-email-folder", str(folder))
@@ -334,6 +373,8 @@ def test_email_files_are_written_into_a_folder(world: World, page: Page) -> None
 def test_a_tampered_bundle_is_refused_in_vietnamese_and_nothing_is_applied(
     world: World, page: Page
 ) -> None:
+    _nav(page, "Đồng bộ")
+    wait_for(by_id(page, "sync-ready"))
     fill(page, "sync-import-paths", str(world.tampered))
     click(page, "sync-import")
     wait_text(page, f"Tệp {world.tampered.name} bị từ chối")
@@ -348,6 +389,8 @@ def test_a_tampered_bundle_is_refused_in_vietnamese_and_nothing_is_applied(
 
 
 def test_the_intact_bundle_is_applied_and_the_peer_is_remembered(world: World, page: Page) -> None:
+    _nav(page, "Đồng bộ")
+    wait_for(by_id(page, "sync-ready"))
     fill(page, "sync-import-paths", str(world.other_bundle))
     click(page, "sync-import")
     # what came in, as officers count it: by unit, a report, not a number of "changes"
@@ -361,6 +404,8 @@ def test_the_intact_bundle_is_applied_and_the_peer_is_remembered(world: World, p
 
 
 def test_a_wrong_root_fingerprint_is_refused(world: World, page: Page) -> None:
+    _nav(page, "Đồng bộ")
+    wait_for(by_id(page, "sync-ready"))
     trust = world.db.parent / "vhxh.trust"
     fill(page, "sync-trust-file", str(trust))
     fill(page, "sync-root-typed", "0000-1111-2222-3333-4444-5555-6666-7777")
@@ -372,6 +417,9 @@ def test_a_wrong_root_fingerprint_is_refused(world: World, page: Page) -> None:
 def test_the_link_to_the_city_hub_is_shown_and_push_and_pull_go_through(
     world: World, page: Page, hub: str
 ) -> None:
+    _submitted(world)
+    _nav(page, "Đồng bộ")
+    wait_for(by_id(page, "sync-ready"))
     fill(page, "sync-hub-url", hub)
     click(page, "sync-check")
     wait_text(page, "Kết nối được với máy chủ — có thể đồng bộ ngay")
@@ -386,6 +434,9 @@ def test_the_link_to_the_city_hub_is_shown_and_push_and_pull_go_through(
 
 
 def test_a_conflict_is_listed_and_the_other_value_can_be_kept(world: World, page: Page) -> None:
+    _apply(world, _from_city(world))
+    _nav(page, "Đồng bộ")
+    wait_for(by_id(page, "sync-ready"))
     conflicts = run_json("--db", str(world.db), "sync", "conflicts")
     assert isinstance(conflicts, list)
     (progress,) = [c for c in conflicts if c["column"] == "progress"]
@@ -401,6 +452,8 @@ def test_a_conflict_is_listed_and_the_other_value_can_be_kept(world: World, page
 
 
 def test_consolidation_lists_the_units_that_have_not_submitted(world: World, page: Page) -> None:
+    _submitted(world)
+    _apply(world, world.other_bundle)
     _nav(page, "Báo cáo")
     wait_for(by_id(page, "report-new"))
     choose(page, "report-consolidate-period", PERIOD_LABEL)
@@ -450,6 +503,8 @@ def test_budget_records_the_units_estimate_and_leaves_the_allocation_to_its_deci
 def test_an_amendment_needs_a_reason_then_is_proposed_and_forwarded(
     world: World, page: Page
 ) -> None:
+    _nav(page, "Kinh phí")
+    wait_for(by_id(page, "budget-save"))
     task = run_json("--db", str(world.db), "task", "show", "4")
     assert isinstance(task, dict)
     by_id(page, "amend-propose").first.scroll_into_view_if_needed()
@@ -471,8 +526,16 @@ def test_an_amendment_needs_a_reason_then_is_proposed_and_forwarded(
     assert listed[0]["proposal"] == {"timeframe": "Quý IV/2026"}
 
 
-def test_dashboard_says_when_this_laptop_last_exchanged_with_the_other_unit(page: Page) -> None:
-    _nav(page, "Tổng quan")
+@pytest.fixture
+def exchanged(world: World) -> World:
+    """This laptop has applied the other unit's bundle and the city's, today."""
+    _apply(world, world.other_bundle, _from_city(world))
+    return world
+
+
+def test_dashboard_says_when_this_laptop_last_exchanged_with_the_other_unit(
+    exchanged: World, page: Page
+) -> None:
     wait_for(by_id(page, "dashboard-exchange"))
     wait_for(by_id(page, "last-exchange-1"))
     lines = [shown_text(by_id(page, f"last-exchange-{i}").first) for i in range(2)]
@@ -485,6 +548,7 @@ def test_dashboard_says_when_this_laptop_last_exchanged_with_the_other_unit(page
 def test_revising_a_submitted_report_opens_a_new_draft_and_keeps_the_old(
     world: World, page: Page
 ) -> None:
+    _submitted(world)
     _nav(page, "Báo cáo")
     click(page, f"report-row-{PERIOD}-vhxh-1")
     wait_for(by_id(page, "report-revise"))

@@ -6,6 +6,7 @@ page makes no request beyond 127.0.0.1 (see shared notes: skwasm hung about 1 ru
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import platform
@@ -252,11 +253,23 @@ def _open_browser_when_up(url: str, host: str, port: int) -> None:
     threading.Thread(target=wait_then_open, daemon=True).start()
 
 
+def warm_up(db_path: Path) -> None:
+    """Open the workspace once before the first window or tab asks for it: the database is
+    created or migrated, the plan loaded and the sync engine's modules imported now, while the
+    web engine starts, rather than during the first page load the officer waits for. A file
+    that cannot be opened is left for the page to explain."""
+    from cchc.services.door import FAILURES, Door
+
+    with contextlib.suppress(*FAILURES):
+        Door.open(db_path).close()
+
+
 def serve_web(
     db_path: Path, host: str, port: int | None, *, open_browser: bool, echo: Callable[[str], None]
 ) -> None:
     """Serve the UI to a browser on host:port (loopback unless asked), fully offline."""
     port = port or free_port(host)
+    warm_up(db_path)
     url = f"http://{host}:{port}/"
     # Flet opens no browser and prints nothing of its own in forced web-server mode.
     os.environ["FLET_FORCE_WEB_SERVER"] = "true"
@@ -291,6 +304,7 @@ def run(
         return
     check = desktop_check()
     if check.available:
+        warm_up(db_path)
         ft.run(
             build_main(db_path, desktop=True),
             view=ft.AppView.FLET_APP,

@@ -31,11 +31,19 @@ class AppContext:
         self.desktop = desktop
         self._door = Door.open(self.db_path)
         self.navigator: Navigator | None = None
-        self.file_picker = ft.FilePicker()
+        self._file_picker: ft.FilePicker | None = None
         # Flutter's own words (the close icon's tooltip, pickers' buttons) in Vietnamese.
         page.locale_configuration = ft.LocaleConfiguration(
             supported_locales=[VIETNAMESE], current_locale=VIETNAMESE
         )
+
+    @property
+    def file_picker(self) -> ft.FilePicker:
+        """The page's file picker, made on first use: registering a Flet service sends the page
+        to the browser at once, a round trip the first screen does not need to wait for."""
+        if self._file_picker is None:
+            self._file_picker = ft.FilePicker()
+        return self._file_picker
 
     @property
     def attachments_dir(self) -> Path:
