@@ -265,8 +265,9 @@ CLI: dict[str, str] = {
     "tệp: {path}",
     "installed": "Đã cài khóa gốc {root_fingerprint}. Máy này: vai trò {role}, đơn vị {units}.",
     "installed_hub": "Máy chủ đồng bộ của Thành phố: {url} (đã ghi nhớ mã nhận dạng chứng chỉ).",
-    "revoked": "Đã thu hồi {count} khóa của máy {site_id}. Hãy gửi gói đồng bộ để các máy khác "
-    "biết.",
+    "revoked": "Đã thu hồi {count} khóa của máy {site_id}. Những gì máy đó đã gửi tới máy này vẫn "
+    "được giữ ở mọi nơi; mọi thay đổi nó gửi sau đó sẽ bị từ chối và được gỡ khỏi các máy đã "
+    "nhận. Hãy gửi gói đồng bộ để các máy khác biết.",
     "exported": "Đã ghi gói đồng bộ:",
     "nothing_to_import": "Không tìm thấy gói nào để nhập trong: {paths}",
     "import_waiting": "{source}: đã nhận phần, gói {sha8} còn thiếu phần {missing}",
