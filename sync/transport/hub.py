@@ -579,7 +579,10 @@ class HubApp:
             except OSError as exc:
                 raise local_write_error(exc, path, total) from exc
         finally:
-            f.close()
+            # everything was flushed above, or a write or the flush already failed and says so:
+            # closing must not replace that error with its own (a full disk fails both)
+            with contextlib.suppress(OSError):
+                f.close()
             if self._owners.get((site, sha)) is token:
                 del self._owners[(site, sha)]
         if not complete or got != length:
