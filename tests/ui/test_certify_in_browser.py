@@ -18,7 +18,6 @@ from cchc.services.workspace import Workspace
 from tests.ui.harness import (
     Browsing,
     by_id,
-    chromium,
     click,
     fill,
     open_app,
@@ -57,13 +56,6 @@ def place(tmp_path: Path) -> Iterator[Place]:
     with pytest.MonkeyPatch.context() as mp:  # the app's servers see this folder as /media
         mp.setenv(drives.ROOTS_ENV, str(media))
         yield Place(tmp_path / "tthcc.sqlite", tmp_path / "city.sqlite", usb, root, mine)
-
-
-@pytest.fixture
-def browsing() -> Iterator[Browsing]:
-    with chromium() as b:
-        yield b
-        assert b.outside == [], "the app asked for something beyond 127.0.0.1"
 
 
 def _to_sync(page: Page, url: str) -> None:

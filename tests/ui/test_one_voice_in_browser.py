@@ -3,20 +3,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page
 
 from tests.ui.harness import (
+    Browsing,
+    Server,
     by_id,
     choose,
-    chromium,
     click,
     fill,
     open_app,
-    serve,
     wait_for,
     wait_text,
     with_text,
@@ -26,11 +23,11 @@ pytestmark = [pytest.mark.ui, pytest.mark.timeout(180)]
 
 
 @pytest.fixture
-def app_page(tmp_path: Path) -> Iterator[Page]:
-    with serve(tmp_path / "cchc.sqlite", tmp_path / "server.log") as server, chromium() as b:
-        page = b.new_page()
-        open_app(page, server.url, "first-start")
-        yield page
+def app_page(server: Server, browsing: Browsing) -> Page:
+    """A fresh laptop's first start, in this test's own database, server and browser context."""
+    page = browsing.new_page()
+    open_app(page, server.url, "first-start")
+    return page
 
 
 def test_a_notice_offers_to_close_in_vietnamese(app_page: Page) -> None:
