@@ -4,7 +4,8 @@ check what a screen stores and offers, in a second."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -77,6 +78,25 @@ class ScreenContext:
     @property
     def errors(self) -> list[str]:
         return [text for text, error in self.notices if error]
+
+
+#: the moment the screen tests run at: 10/07/2026, noon on the island
+NOON = dt.datetime(2026, 7, 10, 5, 0, tzinfo=dt.UTC)
+
+
+def controls_of(root: Any, kind: str) -> Iterator[Any]:
+    """The controls of type ``kind`` (its class name) in a control tree."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if type(node).__name__ == kind:
+            yield node
+        for attr in ("controls", "content"):
+            child = getattr(node, attr, None)
+            if isinstance(child, list):
+                stack.extend(child)
+            elif child is not None and hasattr(child, "__dict__"):
+                stack.append(child)
 
 
 def shown_texts(root: Any) -> list[str]:

@@ -3,25 +3,12 @@ the estimate, and offers only what the Nhiệm vụ screen lets this laptop chan
 
 from __future__ import annotations
 
-import datetime as dt
-
-import pytest
-
 from cchc.services import budget as budget_service
 from cchc.services import overview as overview_service
 from cchc.services import tasks as task_service
 from cchc.services.workspace import Workspace
 from cchc.ui.screens.plan_money import PlanMoneyScreen
 from tests.integration.screen_ctx import ScreenContext
-
-NOON = dt.datetime(2026, 7, 10, 5, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def ws(db_path):
-    workspace = Workspace.open(db_path, clock=lambda: NOON)
-    yield workspace
-    workspace.close()
 
 
 def _task_id(ws: Workspace, stt: int) -> str:

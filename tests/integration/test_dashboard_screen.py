@@ -3,25 +3,12 @@ with a bar, labelled as the plan names it (row 18, never "t18.")."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
-import pytest
-
 from cchc.services import tasks as task_service
-from cchc.services.workspace import Workspace
 from cchc.ui.screens import panels
 from cchc.ui.screens.dashboard import DashboardScreen
-from tests.integration.screen_ctx import ScreenContext, shown_texts
-
-NOON = dt.datetime(2026, 7, 10, 5, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def ws(db_path):
-    workspace = Workspace.open(db_path, clock=lambda: NOON)
-    yield workspace
-    workspace.close()
+from tests.integration.screen_ctx import ScreenContext, controls_of, shown_texts
 
 
 def test_progress_is_written_with_a_decimal_comma(ws, db_path):
@@ -39,15 +26,4 @@ def test_the_targets_panel_shows_a_bar_and_the_plans_own_labels(ws, db_path):
     texts = shown_texts(panel)
     assert not any(t.startswith("t18") for t in texts)
     assert any("18" in t for t in texts)
-    stack, bars = [panel], 0
-    while stack:
-        node = stack.pop()
-        if type(node).__name__ == "ProgressBar":
-            bars += 1
-        for attr in ("controls", "content"):
-            child = getattr(node, attr, None)
-            if isinstance(child, list):
-                stack.extend(child)
-            elif child is not None and hasattr(child, "__dict__"):
-                stack.append(child)
-    assert bars >= 1
+    assert list(controls_of(panel, "ProgressBar"))

@@ -4,8 +4,6 @@ other units' reports read-only, and consolidation has its own period."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from cchc.domain.figures import FiguresInvalid
@@ -13,16 +11,7 @@ from cchc.services import overview as overview_service
 from cchc.services import reports as report_service
 from cchc.services.workspace import Workspace
 from cchc.ui.screens.reports import ReportsScreen
-from tests.integration.screen_ctx import ScreenContext
-
-NOON = dt.datetime(2026, 7, 10, 5, 0, tzinfo=dt.UTC)  # 10/07/2026 on the island
-
-
-@pytest.fixture
-def ws(db_path):
-    workspace = Workspace.open(db_path, clock=lambda: NOON)
-    yield workspace
-    workspace.close()
+from tests.integration.screen_ctx import ScreenContext, controls_of
 
 
 def _screen(ws: Workspace, db_path, report_id: str | None = None):
@@ -135,16 +124,5 @@ def test_figure_labels_get_the_full_width_when_the_window_is_narrow(ws, db_path)
     overview_service.set_local_profile(ws, "tthcc", "Trần Thị Bình")
     report = report_service.new_report(ws, unit="tthcc", period="2026-Q2")
     _, screen = _screen(ws, db_path, report.id)
-    stack, rows = [_find(screen.view, "report-figures")], []
-    while stack:
-        node = stack.pop()
-        if type(node).__name__ == "ResponsiveRow":
-            rows.append(node)
-        for attr in ("controls", "content"):
-            child = getattr(node, attr, None)
-            if isinstance(child, list):
-                stack.extend(child)
-            elif child is not None and hasattr(child, "__dict__"):
-                stack.append(child)
-    (row,) = rows
+    (row,) = controls_of(_find(screen.view, "report-figures"), "ResponsiveRow")
     assert [c.col["xs"] for c in row.controls] == [12, 12]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from cchc.domain.errors import Conflict, InvalidInput
@@ -12,16 +10,6 @@ from cchc.services import budget as bs
 from cchc.services import reports as rs
 from cchc.services import targets as ts
 from cchc.services.tasks import get_task, update_task
-from cchc.services.workspace import Workspace
-
-NOON = dt.datetime(2026, 7, 10, 5, 0, tzinfo=dt.UTC)  # 10/07/2026 on the island
-
-
-@pytest.fixture
-def ws(db_path):
-    workspace = Workspace.open(db_path, clock=lambda: NOON)
-    yield workspace
-    workspace.close()
 
 
 def _report(ws, unit, period, fields, submit=True):

@@ -3,8 +3,6 @@ silently means today), and the list opens on this laptop's own unit."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import flet as ft
 import pytest
 
@@ -14,15 +12,6 @@ from cchc.services.workspace import Workspace
 from cchc.ui.screens.tasks import TasksScreen
 from cchc.ui.widgets import ALL
 from tests.integration.screen_ctx import ScreenContext
-
-NOON = dt.datetime(2026, 7, 10, 5, 0, tzinfo=dt.UTC)  # 10/07/2026 on the island
-
-
-@pytest.fixture
-def ws(db_path):
-    workspace = Workspace.open(db_path, clock=lambda: NOON)
-    yield workspace
-    workspace.close()
 
 
 def _opened(ws: Workspace, db_path, stt: int) -> tuple[ScreenContext, TasksScreen]:

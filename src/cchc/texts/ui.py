@@ -104,7 +104,7 @@ TASKS = {
     "download": "Tải về",
     "opened": "Đã mở “{file}”.",
     "downloaded": "Đã gửi “{file}” về trình duyệt.",
-    "open_failed": "Không mở được “{file}”: {reason}.",
+    "open_failed": "Không mở được “{file}”: {reason}",
     "attach_heading": "Đính kèm văn bản mới",
     "pick_file": "Chọn tệp…",
     "no_file": "Chưa chọn tệp.",

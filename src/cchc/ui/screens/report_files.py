@@ -3,9 +3,6 @@ where the officer picks (window) or downloaded (browser)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +17,7 @@ from cchc.texts.errors import message
 from cchc.texts.ui import size_text
 from cchc.texts.ui_reports import REPORTS
 from cchc.ui.context import AppContext
+from cchc.ui.system_open import open_with_system
 from cchc.ui.widgets import section, tagged
 
 
@@ -159,14 +157,11 @@ class OutputPanel:
         if path is None or not path.exists():
             return
         try:
-            if sys.platform.startswith("win"):
-                os.startfile(str(path))  # type: ignore[attr-defined]
-            elif sys.platform == "darwin":
-                subprocess.Popen(["open", str(path)])
-            else:
-                subprocess.Popen(["xdg-open", str(path)])
+            open_with_system(path)
         except OSError as exc:
-            self.ctx.notify(REPORTS["open_failed"].format(path=path, error=exc), error=True)
+            self.ctx.notify(
+                REPORTS["open_failed"].format(path=path, error=self.ctx.error_text(exc)), error=True
+            )
 
     async def _download(self, suffix: str) -> None:
         if self.report is None:

@@ -3,10 +3,7 @@ its history."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import flet as ft
@@ -18,6 +15,7 @@ from cchc.services.tasks import DocumentView, TaskDetail
 from cchc.texts.errors import message
 from cchc.texts.ui import TASKS
 from cchc.ui.context import AppContext
+from cchc.ui.system_open import open_with_system
 from cchc.ui.widgets import field_row, heading, section
 
 HISTORY_LINES = 4  # lines of one history entry at most
@@ -75,7 +73,7 @@ async def open_doc(ctx: AppContext, doc: DocumentView, tmp: Path) -> None:
             ctx.notify(TASKS["downloaded"].format(file=doc.file_name))
     except OSError as exc:
         ctx.notify(
-            TASKS["open_failed"].format(file=doc.file_name, reason=exc.strerror or exc),
+            TASKS["open_failed"].format(file=doc.file_name, reason=ctx.error_text(exc)),
             error=True,
         )
 
@@ -93,13 +91,3 @@ def history(d: TaskDetail) -> ft.Control:
         for entry in reversed(d.history)
     ]
     return section(TASKS["history_heading"], *lines, identifier="history")
-
-
-def open_with_system(path: Path) -> None:
-    """Open a file with the program the system associates with its type."""
-    if sys.platform.startswith("win"):
-        os.startfile(str(path))  # type: ignore[attr-defined]
-    elif sys.platform == "darwin":
-        subprocess.Popen(["open", str(path)])
-    else:
-        subprocess.Popen(["xdg-open", str(path)])
