@@ -79,6 +79,7 @@ MESSAGES: dict[str, str] = {
     "liệu của ứng dụng. Không có gì bị thay đổi.",
     "db_damaged": "Cơ sở dữ liệu bị hỏng hoặc không phải của ứng dụng. Không có gì bị thay đổi.",
     "file_error": "Không đọc hoặc ghi được tệp “{value}”: {cause}.",
+    "system_error": "Máy tính không làm được việc này: {cause}.",
     "link_down": "Không kết nối được tới máy chủ đồng bộ: đường truyền đang mất hoặc máy chủ "
     "chưa chạy. Hãy thử lại sau, hoặc gửi bằng USB hay thư điện tử.",
     "unexpected": "Có lỗi ngoài dự kiến nên việc này chưa làm được. Không có gì bị thay đổi. "
@@ -176,8 +177,9 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         if exc.errno == errno_codes.ENOSPC:
             return MESSAGES["disk_full"]
-        name = exc.filename if exc.filename is not None else ""
-        return _fill(MESSAGES["file_error"], {"value": name, "errno": exc.errno})
+        if exc.filename is None:  # a failure not tied to one file name (opening a program…)
+            return _fill(MESSAGES["system_error"], {"errno": exc.errno})
+        return _fill(MESSAGES["file_error"], {"value": exc.filename, "errno": exc.errno})
     return MESSAGES["unexpected"]
 
 
