@@ -578,8 +578,10 @@ class Engine:
             if new_revs:
                 self.conn.execute("UPDATE _sync_state SET capture_off = capture_off + 1")
                 self.conn.execute("PRAGMA defer_foreign_keys = ON")
-                self._take_back(view, ImportResult(sender=self.site_id))
+                taken = ImportResult(sender=self.site_id)
+                self._take_back(view, taken)
                 self._merger().settle_foreign_keys()
+                self._log(taken.rejections)
                 self.conn.execute("UPDATE _sync_state SET capture_off = capture_off - 1")
         me = self.my_signer()
         return {
@@ -813,23 +815,27 @@ class Engine:
                     "acked_seq = max(acked_seq, excluded.acked_seq)",
                     (bundle.sender, origin, seq),
                 )
-            for rj in result.rejections:
-                self.conn.execute(
-                    "INSERT INTO _sync_rejections (at_hlc, origin, first_seq, last_seq, tbl, "
-                    "row_id, code, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        self._hlc(),
-                        rj.origin,
-                        rj.first_seq,
-                        rj.last_seq,
-                        rj.table,
-                        rj.row_id,
-                        rj.code,
-                        rj.reason,
-                    ),
-                )
+            self._log(result.rejections)
         self._mark_feed()
         return result
+
+    def _log(self, rejections: list[Rejection]) -> None:
+        """Keep what was refused or taken back, with why (``rejections()``), in the open tx."""
+        for rj in rejections:
+            self.conn.execute(
+                "INSERT INTO _sync_rejections (at_hlc, origin, first_seq, last_seq, tbl, "
+                "row_id, code, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    self._hlc(),
+                    rj.origin,
+                    rj.first_seq,
+                    rj.last_seq,
+                    rj.table,
+                    rj.row_id,
+                    rj.code,
+                    rj.reason,
+                ),
+            )
 
     def _take_back(self, view: TrustView, result: ImportResult) -> None:
         """Undo what revoked keys signed after their cutoff and this site had applied (capture

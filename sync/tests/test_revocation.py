@@ -123,6 +123,7 @@ def test_the_take_back_also_comes_with_a_trust_file_and_parks_the_children_of_ta
     a.engine.install_trust(city.engine.trust_file(), fp)
     assert [r[0] for r in a.rows()] == ["s1", "s2"]
     assert a.rows("updates") == []  # parked, its cells kept, until its parent comes back
+    assert [r["code"] for r in a.engine.rejections()] == ["taken_back"]  # and it is on record
     _sound(a)
     city.engine.import_bundle(a.engine.export_bundle(city.id))
     assert city.snapshot() == a.snapshot()
