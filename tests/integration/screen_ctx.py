@@ -84,19 +84,28 @@ class ScreenContext:
 NOON = dt.datetime(2026, 7, 10, 5, 0, tzinfo=dt.UTC)
 
 
-def controls_of(root: Any, kind: str) -> Iterator[Any]:
-    """The controls of type ``kind`` (its class name) in a control tree."""
+def walk(root: Any) -> Iterator[Any]:
+    """Every control of a control tree (children, content, a dialog's actions)."""
     stack = [root]
     while stack:
         node = stack.pop()
-        if type(node).__name__ == kind:
-            yield node
-        for attr in ("controls", "content"):
+        yield node
+        for attr in ("controls", "content", "actions"):
             child = getattr(node, attr, None)
             if isinstance(child, list):
                 stack.extend(child)
             elif child is not None and hasattr(child, "__dict__"):
                 stack.append(child)
+
+
+def controls_of(root: Any, kind: str) -> Iterator[Any]:
+    """The controls of type ``kind`` (its class name) in a control tree."""
+    return (node for node in walk(root) if type(node).__name__ == kind)
+
+
+def control_tagged(root: Any, identifier: str) -> Any:
+    """The control tagged ``identifier`` anywhere under ``root``, or None."""
+    return next((n for n in walk(root) if getattr(n, "identifier", None) == identifier), None)
 
 
 def shown_texts(root: Any) -> list[str]:

@@ -11,7 +11,7 @@ from cchc.services import overview as overview_service
 from cchc.services import reports as report_service
 from cchc.services.workspace import Workspace
 from cchc.ui.screens.reports import ReportsScreen
-from tests.integration.screen_ctx import ScreenContext, controls_of
+from tests.integration.screen_ctx import ScreenContext, control_tagged, controls_of
 
 
 def _screen(ws: Workspace, db_path, report_id: str | None = None):
@@ -25,22 +25,6 @@ def _press(control) -> None:
     """Press a button wrapped in its accessibility tag."""
     button = getattr(control, "content", control)
     button.on_click(None)
-
-
-def _find(root, identifier: str):
-    """The control tagged ``identifier`` anywhere under ``root``."""
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if getattr(node, "identifier", None) == identifier:
-            return node
-        for attr in ("controls", "content", "actions"):
-            child = getattr(node, attr, None)
-            if isinstance(child, list):
-                stack.extend(child)
-            elif child is not None and hasattr(child, "__dict__"):
-                stack.append(child)
-    return None
 
 
 def test_an_empty_report_is_refused_by_the_service_and_stays_a_draft(ws):
@@ -79,15 +63,15 @@ def test_submitting_names_what_it_does_and_offers_the_send_queue(ws, db_path):
     report = report_service.new_report(ws, unit="tthcc", period="2026-Q2")
     report_service.set_report(ws, report.id, sections={"III": "Tiếp nhận 80 hồ sơ."})
     ctx, screen = _screen(ws, db_path, report.id)
-    submit = _find(screen.view, "report-submit")
+    submit = control_tagged(screen.view, "report-submit")
     assert submit is not None and submit.content.content == "Nộp báo cáo"
     screen.editor.submit_click(None)
     (dialog,) = ctx.page.dialogs
-    _press(_find(dialog, "submit-confirm"))
+    _press(control_tagged(dialog, "submit-confirm"))
     assert report_service.get_report(ws, report.id).status == "submitted"
     said = ctx.notices[-1][0]
     assert "Đã nộp" in said and "chưa rời máy" in said and "Đã gửi" not in said
-    send = _find(screen.view, "report-send-next")
+    send = control_tagged(screen.view, "report-send-next")
     assert send is not None
     _press(send)
     assert ctx.went == [("sync", {})]
@@ -100,9 +84,9 @@ def test_another_units_report_is_shown_read_only(ws, db_path):
     assert screen.editor.figures.fields, "the figures are shown"
     assert all(f.read_only for f in screen.editor.figures.fields.values())
     assert all(f.read_only for f in screen.editor.outline.section_fields.values())
-    assert _find(screen.view, "report-save") is None
-    assert _find(screen.view, "report-submit") is None
-    assert _find(screen.view, "report-read-only") is not None
+    assert control_tagged(screen.view, "report-save") is None
+    assert control_tagged(screen.view, "report-submit") is None
+    assert control_tagged(screen.view, "report-read-only") is not None
 
 
 def test_consolidation_has_its_own_period_picker(ws, db_path):
@@ -124,5 +108,5 @@ def test_figure_labels_get_the_full_width_when_the_window_is_narrow(ws, db_path)
     overview_service.set_local_profile(ws, "tthcc", "Trần Thị Bình")
     report = report_service.new_report(ws, unit="tthcc", period="2026-Q2")
     _, screen = _screen(ws, db_path, report.id)
-    (row,) = controls_of(_find(screen.view, "report-figures"), "ResponsiveRow")
+    (row,) = controls_of(control_tagged(screen.view, "report-figures"), "ResponsiveRow")
     assert [c.col["xs"] for c in row.controls] == [12, 12]
