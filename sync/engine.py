@@ -19,6 +19,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from . import equivocation
 from . import hlc as hlcmod
 from .capture import (
     ADDED_COLUMNS,
@@ -34,6 +35,7 @@ from .errors import (
     ChainBroken,
     ClockAhead,
     FeedBehind,
+    FeedForked,
     NotRoot,
     RootFingerprintMismatch,
     SyncError,
@@ -129,10 +131,13 @@ class Engine:
         self.conn = conn
         self.keys = KeyDir(Path(key_dir))
         self.policy: Policy = allow_all
+        #: fork proofs found while applying the current import (section 4a)
+        self._found_forks: list[equivocation.ForkProof] = []
         with self._tx():
             for stmt in SCHEMA.split(";"):
                 if stmt.strip():
                     conn.execute(stmt)
+            equivocation.ensure_schema(conn)
             for table, column, declaration in ADDED_COLUMNS:
                 have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
                 if column not in have:
@@ -659,6 +664,7 @@ class Engine:
             if since is not None:
                 acks = dict(since)
             view = self._trust()
+            frozen = equivocation.freeze_points(self.conn)
             segs: list[Segment] = []
             codecs: set[int] = set()
             for origin, last_seq, signer, blob in self.conn.execute(
@@ -666,11 +672,17 @@ class Engine:
                 "ORDER BY origin, first_seq"
             ):
                 revoked = view.revoked.get(signer)
-                if last_seq <= acks.get(origin, 0) or (revoked and revoked.covers(last_seq)):
+                # a forked origin's feed goes whole, whatever the peer acknowledged: a copy
+                # that holds the other branch below the freeze point finds a lower proof
+                acked = 0 if origin in frozen else acks.get(origin, 0)
+                if last_seq <= acked or (revoked and revoked.covers(last_seq)):
                     continue
                 seg = Segment.decode(blob)
                 codecs.add(seg.codec)
                 segs.append(seg)
+            forks = [(f.a, f.b) for f in equivocation.load(self.conn)]
+            for a, b in forks:
+                codecs.update((a.codec, b.codec))
             caps = [CAP_ZLIB] if CODEC_ZLIB in codecs or not codecs else []
             if CODEC_LZMA in codecs:
                 caps.append(CAP_LZMA)
@@ -697,6 +709,7 @@ class Engine:
                 acks=self.vector(),
                 segments=segs,
                 trust_digest=digest,
+                forks=forks,
             )
         self._mark_feed()
         rpk = None
@@ -749,30 +762,50 @@ class Engine:
             )
         }
         frontiers = self._frontiers()
+        proofs = self._check_proofs(bundle.forks, view, result)
+        frozen = equivocation.freeze_points(self.conn)
+        for proof in proofs:
+            frozen[proof.origin] = min(frozen.get(proof.origin, proof.at_seq), proof.at_seq)
         fresh: list[tuple[Segment, Signer]] = []
         for seg in bundle.segments:
             n = seg.last_seq - seg.first_seq + 1
             held_head = known.get((seg.origin, seg.first_seq))
-            if held_head is not None and held_head != seg.head:
+            if held_head == seg.head:
+                result.duplicate += n
+                continue
+            if seg.last_seq > frozen.get(seg.origin, seg.last_seq):
                 self._reject(
                     result,
                     seg,
-                    ChainBroken.code,
-                    f"segment {seg.origin}:{seg.first_seq}..{seg.last_seq} forks the feed: this "
-                    f"site holds a different segment {held_head.hex()[:16]}… at that place",
+                    FeedForked.code,
+                    f"segment {seg.origin}:{seg.first_seq}..{seg.last_seq} lies beyond position "
+                    f"{frozen[seg.origin]}, where site {seg.origin!r}'s feed forked",
                     n,
                 )
                 continue
-            if held_head is not None or (seg.last_seq <= frontiers.get(seg.origin, (0, 0, b""))[0]):
-                result.duplicate += n
-                continue
+            overlaps = held_head is not None or (
+                seg.last_seq <= frontiers.get(seg.origin, (0, 0, b""))[0]
+            )
             try:
                 signer = view.signer(seg.signer, seg.origin, seg.last_seq)
             except TrustError as exc:
-                self._reject(result, seg, exc.code, str(exc), n)
+                if overlaps and held_head is None:
+                    result.duplicate += n
+                else:
+                    self._reject(result, seg, exc.code, str(exc), n)
                 continue
             seg.verify_signature()
             seg.columns()
+            if overlaps:
+                # a place this site holds already: the same history, or a proof of a fork
+                found = equivocation.find(self.conn, seg)
+                if found is None:
+                    result.duplicate += n
+                    continue
+                proofs.append(found)
+                frozen[seg.origin] = min(frozen.get(seg.origin, found.at_seq), found.at_seq)
+                self._reject(result, seg, FeedForked.code, found.describe(), n)
+                continue
             fresh.append((seg, signer))
 
         with self._tx():
@@ -785,9 +818,26 @@ class Engine:
                 self._store_revocation(r)
             self.conn.execute("UPDATE _sync_state SET capture_off = capture_off + 1")
             self.conn.execute("PRAGMA defer_foreign_keys = ON")
-            if new_revs:
+            new_proofs = [p for p in proofs if equivocation.store(self.conn, p)]
+            if new_revs or new_proofs:
                 self._take_back(view, result)
             max_hlc = self._apply_ready(fresh, view, result)
+            if self._found_forks:
+                # a fork found while applying: freeze, then apply what no longer waits for it
+                for proof in self._found_forks:
+                    equivocation.store(self.conn, proof)
+                self._take_back(view, result)
+                max_hlc = max(max_hlc, self._apply_ready([], view, result))
+                fresh_keys = [(s.origin, s.first_seq) for s, _ in fresh]
+                result.held = sum(
+                    r[1] - r[0] + 1
+                    for k in fresh_keys
+                    for r in self.conn.execute(
+                        "SELECT first_seq, last_seq FROM _sync_segments WHERE origin = ? "
+                        "AND first_seq = ? AND state = 'held'",
+                        k,
+                    )
+                )
             Merger(
                 self.conn, self._tracked, self.policy, self._seen_lookup(), self._hlc()
             ).settle_foreign_keys()
@@ -838,24 +888,58 @@ class Engine:
             )
 
     def _take_back(self, view: TrustView, result: ImportResult) -> None:
-        """Undo what revoked keys signed after their cutoff and this site had applied (capture
-        off, in the import's transaction), so this copy ends where the others stand."""
-        for tb in take_back(self.conn, self._merger(), view, self.site_id):
+        """Undo what revoked keys signed after their cutoff, and what lies beyond a forked
+        origin's freeze point, that this site had applied (capture off, in the import's
+        transaction), so this copy ends where the others stand."""
+        frozen = equivocation.freeze_points(self.conn)
+        for tb in take_back(self.conn, self._merger(), view, self.site_id, frozen):
             if tb.held:
                 result.held += tb.changes
                 continue
             result.taken_back += tb.changes
+            if tb.last_seq > frozen.get(tb.origin, tb.last_seq):
+                why = (
+                    f"site {tb.origin!r} signed two different histories; its feed stands only "
+                    f"up to position {frozen[tb.origin]}"
+                )
+            else:
+                why = "was signed by a key the root revoked, after the revocation's cutoff"
             result.rejections.append(
                 Rejection(
                     tb.origin,
                     tb.first_seq,
                     tb.last_seq,
                     TakenBack.code,
-                    f"segment {tb.origin}:{tb.first_seq}..{tb.last_seq} was signed by a key the "
-                    "root revoked, after the revocation's cutoff: its changes were taken back",
+                    f"segment {tb.origin}:{tb.first_seq}..{tb.last_seq}: {why}: its changes "
+                    "were taken back",
                     changes=tb.changes,
                 )
             )
+
+    def _check_proofs(
+        self, pairs: list[tuple[Segment, Segment]], view: TrustView, result: ImportResult
+    ) -> list[equivocation.ForkProof]:
+        """The fork proofs of a bundle that hold here and are new: both segments validly
+        signed by a key that signs for their origin, both chains intact, and disagreeing."""
+        known = equivocation.known_ids(self.conn)
+        out: list[equivocation.ForkProof] = []
+        for a, b in pairs:
+            try:
+                for seg in (a, b):
+                    view.signer(seg.signer, seg.origin, seg.last_seq)
+                    seg.verify_signature()
+                    seg.columns()
+            except SyncError as exc:
+                result.rejections.append(
+                    Rejection(a.origin, a.first_seq, a.last_seq, exc.code, f"fork proof: {exc}")
+                )
+                continue
+            proof = equivocation.make(a, b)
+            if proof is None or proof.id in known:
+                continue
+            known.add(proof.id)
+            out.append(proof)
+        return out
 
     def _reject(self, result: ImportResult, seg: Segment, code: str, reason: str, n: int) -> None:
         result.rejected += n
@@ -884,6 +968,10 @@ class Engine:
             pending.setdefault(origin, {}).setdefault(held.first_seq, (held, None))
         frontiers = self._frontiers()
         cutoffs = _revoked_cutoffs(view)
+        # nobody waits for a forked origin beyond its freeze point (section 4a)
+        for origin, at in equivocation.freeze_points(self.conn).items():
+            cutoffs[origin] = min(cutoffs.get(origin, at), at)
+        self._found_forks = []
         bound = hlcmod.bound()
         merger = self._merger()
         max_hlc = 0
@@ -903,6 +991,16 @@ class Engine:
                     if seg.prev_hash != head:
                         queue.pop(seq + 1)
                         self._drop_held(seg, is_fresh)
+                        proof = None
+                        try:
+                            view.signer(seg.signer, seg.origin, seg.last_seq)
+                            proof = equivocation.find(self.conn, seg)
+                        except TrustError:
+                            pass
+                        if proof is not None:
+                            self._found_forks.append(proof)
+                            self._reject(result, seg, FeedForked.code, proof.describe(), n)
+                            break
                         self._reject(
                             result,
                             seg,
@@ -1056,6 +1154,7 @@ class Engine:
             "held": [{"origin": o, "first_seq": f, "last_seq": last} for o, f, last in held],
             "peers": peers,
             "open_conflicts": len(self.conflicts()),
+            "forked": equivocation.freeze_points(self.conn),
             "rejections": self.conn.execute("SELECT count(*) FROM _sync_rejections").fetchone()[0],
         }
 

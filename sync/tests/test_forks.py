@@ -1,0 +1,140 @@
+"""A laptop that signs two histories under one feed (a cloned laptop, or one restored from an old
+backup together with its key folder) is frozen at the last point both histories share, on every
+copy, and never makes anyone wait for it (SPEC.md section 4a, "Forks")."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+from sync import Engine
+from sync.engine import cells_snapshot
+from sync.format import decode_bundle
+
+from .netkit import Site, network, open_conn
+
+
+def clone(site: Site, tmp: Path, name: str) -> Site:
+    """A second laptop holding the same database and the same key folder (the same feed)."""
+    path = tmp / f"{name}.sqlite"
+    dst = sqlite3.connect(path)
+    site.conn.backup(dst)
+    dst.close()
+    keys = tmp / f"{name}.keys"
+    shutil.copytree(tmp / f"{site.name}.keys", keys)
+    conn = open_conn(path)
+    return Site(name, path, conn, Engine(conn, keys))
+
+
+def send(src: Site, dst: Site) -> None:
+    dst.engine.import_bundle(src.engine.export_bundle(dst.id))
+
+
+def held(site: Site) -> list[tuple[str, int, int]]:
+    return site.conn.execute(
+        "SELECT origin, first_seq, last_seq FROM _sync_segments WHERE state = 'held'"
+    ).fetchall()
+
+
+def _forked_world(tmp_path: Path) -> tuple[Site, Site, Site, Site, Site]:
+    """m forks: its one branch reaches the PVHCC laptop p, the other the city, which writes on
+    top of it; l (leadership) follows the city."""
+    city, (p, m, lead) = network(tmp_path, 3)
+    m.exec("INSERT INTO tasks (id, unit, title) VALUES ('t1', 'u1', 'shared past')")
+    for dst in (city, p, lead):
+        send(m, dst)
+    twin = clone(m, tmp_path, "twin")
+    m.exec("INSERT INTO tasks (id, unit, title) VALUES ('a1', 'u1', 'branch A')")
+    send(m, p)
+    twin.exec("INSERT INTO tasks (id, unit, title) VALUES ('b1', 'u1', 'branch B')")
+    send(twin, city)
+    city.exec("UPDATE tasks SET progress = 50 WHERE id = 't1'")  # the city had seen branch B
+    send(city, lead)
+    lead.exec("UPDATE tasks SET note = 'leadership read it' WHERE id = 't1'")
+    send(lead, city)
+    return city, p, m, twin, lead
+
+
+def test_a_fork_never_holds_the_honest_work_of_others_and_every_copy_ends_frozen_alike(
+    tmp_path: Path,
+) -> None:
+    city, p, m, twin, lead = _forked_world(tmp_path)
+    # the city's and the leadership's honest work reaches p, which holds branch A of m
+    send(city, p)
+    # full exchanges among the honest copies
+    honest = [city, p, lead]
+    for _ in range(3):
+        for src in honest:
+            for dst in honest:
+                if src is not dst:
+                    send(src, dst)
+    for s in honest:
+        assert held(s) == [], s.name
+    first = city.snapshot()
+    for s in honest[1:]:
+        assert s.snapshot() == first, s.name
+        assert cells_snapshot(s.conn) == cells_snapshot(city.conn), s.name
+    # m stands only up to the shared past: neither branch is applied anywhere
+    ids = [r[0] for r in city.rows()]
+    assert ids == ["t1"]
+    assert city.rows()[0][3:] == (50, "leadership read it")
+    for s in honest:
+        assert s.engine.status()["forked"] == {m.id: 5}, s.name
+
+
+def test_the_proof_of_a_fork_travels_and_freezes_a_copy_that_saw_only_one_branch(
+    tmp_path: Path,
+) -> None:
+    city, p, m, twin, lead = _forked_world(tmp_path)
+    send(p, city)  # branch A reaches the city: the city holds both, a proof
+    result = city.engine.import_bundle(p.engine.export_bundle(city.id))
+    assert city.engine.status()["forked"] == {m.id: 5}
+    del result
+    bundle = decode_bundle(city.engine.export_bundle(lead.id))[0]
+    assert len(bundle.forks) == 1
+    # lead only ever saw branch B: the proof alone freezes it there and takes branch B back
+    assert [r[0] for r in lead.rows()] == ["b1", "t1"]
+    back = lead.engine.import_bundle(city.engine.export_bundle(lead.id))
+    assert back.taken_back > 0
+    assert "two different histories" in " ".join(r.reason for r in back.rejections)
+    assert [r[0] for r in lead.rows()] == ["t1"]
+    assert lead.engine.status()["forked"] == {m.id: 5}
+    # and nothing m signs beyond the fork is accepted any more, from either laptop
+    m.exec("INSERT INTO tasks (id, unit, title) VALUES ('a2', 'u1', 'later on A')")
+    later = lead.engine.import_bundle(m.engine.export_bundle(lead.id))
+    assert later.applied == 0
+    assert {r.code for r in later.rejections} == {"feed_forked"}
+    assert [r[0] for r in lead.rows()] == ["t1"]
+
+
+def test_a_laptop_restored_with_its_key_folder_is_frozen_not_waited_for(tmp_path: Path) -> None:
+    city, (a, b) = network(tmp_path, 2)
+    a.exec("INSERT INTO tasks (id, unit, title) VALUES ('t1', 'u0', 'before the backup')")
+    send(a, city)
+    saved = clone(a, tmp_path, "a-backup")  # the backup: database and key folder
+    a.exec("INSERT INTO tasks (id, unit, title) VALUES ('t2', 'u0', 'after the backup')")
+    send(a, city)
+    city.exec("UPDATE tasks SET progress = 10 WHERE id = 't2'")  # the city builds on it
+    send(city, b)
+    saved.conn.close()
+    restored_conn = open_conn(saved.path)
+    restored = Site(
+        "a-backup", saved.path, restored_conn, Engine(restored_conn, saved.engine.keys.path)
+    )
+    restored.exec("INSERT INTO tasks (id, unit, title) VALUES ('t9', 'u0', 'second history')")
+    send(restored, b)  # b learns of the second history: a proof
+    assert b.engine.status()["forked"] == {a.id: 5}
+    send(b, city)
+    send(city, b)
+    for s in (city, b):
+        assert held(s) == [], s.name
+    assert city.snapshot() == b.snapshot()
+    # a's t2 (beyond the fork) is taken back; the city's own write on it stays (Rule 2)
+    assert city.rows() == [
+        ("t1", "u0", "before the backup", None, None),
+        ("t2", None, None, 10, None),
+    ]
+    # the city's own honest work still flows both ways
+    city.exec("UPDATE tasks SET note = 'still flowing' WHERE id = 't1'")
+    assert b.engine.import_bundle(city.engine.export_bundle(b.id)).applied > 0
