@@ -36,6 +36,7 @@ from .errors import (
     ClockAhead,
     FeedBehind,
     FeedForked,
+    HeldLimit,
     NotRoot,
     RootFingerprintMismatch,
     SyncError,
@@ -48,7 +49,7 @@ from .errors import (
 )
 from .feeds import CODEC_LZMA, CODEC_ZLIB, TOMBSTONE, ZERO_HASH, Columns, Segment, seal_columns
 from .format import CAP_LZMA, CAP_ZLIB, Bundle, decode_bundle, encode_bundle, verify_sender
-from .limits import MAX_JSON_DEPTH, MAX_TRUST_FILE_BYTES
+from .limits import MAX_HELD_BYTES, MAX_HELD_SEGMENTS, MAX_JSON_DEPTH, MAX_TRUST_FILE_BYTES
 from .merge import Merger, Policy, Refusal, allow_all, seen_json
 from .revocation import take_back
 from .signing import KeyDir, SigningKey, fingerprint, normalize_fingerprint, x25519_public
@@ -669,7 +670,7 @@ class Engine:
             codecs: set[int] = set()
             for origin, last_seq, signer, blob in self.conn.execute(
                 "SELECT origin, last_seq, signer, blob FROM _sync_segments "
-                "ORDER BY origin, first_seq"
+                "WHERE state = 'applied' ORDER BY origin, first_seq"
             ):
                 revoked = view.revoked.get(signer)
                 # a forked origin's feed goes whole, whatever the peer acknowledged: a copy
@@ -1066,9 +1067,28 @@ class Engine:
                         )
                     result.rejected += outcome.refused_changes
         for origin, queue in pending.items():
-            for seg, _signer in queue.values():
+            kept, size = 0, 0
+            for first in sorted(queue):
+                seg, _signer = queue[first]
                 n = seg.last_seq - seg.first_seq + 1
-                if (origin, seg.first_seq) in fresh_keys:
+                is_fresh = (origin, seg.first_seq) in fresh_keys
+                blob = len(seg.encode())
+                # the earliest wait, within the origin's bounds; the first one always may
+                if kept and (kept >= MAX_HELD_SEGMENTS or size + blob > MAX_HELD_BYTES):
+                    self._drop_held(seg, is_fresh)
+                    self._reject(
+                        result,
+                        seg,
+                        HeldLimit.code,
+                        f"segment {origin}:{seg.first_seq}..{seg.last_seq} cannot apply here yet "
+                        f"and site {origin!r} already has {kept} segments ({size} bytes) "
+                        f"waiting here, the most a copy keeps ({MAX_HELD_SEGMENTS} segments, "
+                        f"{MAX_HELD_BYTES} bytes); it will be taken when the gap fills",
+                        n,
+                    )
+                    continue
+                kept, size = kept + 1, size + blob
+                if is_fresh:
                     self._store_segment(seg, "held")
                     result.held += n
         return max_hlc
