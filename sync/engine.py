@@ -19,7 +19,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from . import equivocation
+from . import equivocation, history
 from . import hlc as hlcmod
 from .capture import (
     ADDED_COLUMNS,
@@ -39,6 +39,7 @@ from .errors import (
     HeldLimit,
     NotRoot,
     RootFingerprintMismatch,
+    SignerRevoked,
     SyncError,
     TakenBack,
     TooLarge,
@@ -619,10 +620,17 @@ class Engine:
         if not view.keys_of(site_id):
             raise UnknownSite(f"no certificate known for site {site_id!r}", site=site_id)
         with self._tx():
-            upto = self._frontiers().get(site_id, (0, 0, ZERO_HASH))[0]
+            upto, _h, head = self._frontiers().get(site_id, (0, 0, ZERO_HASH))
             for k in keys:
                 self._store_revocation(
-                    Revocation.issue(root, key=k, site=site_id, issued=self._tick(), upto=upto)
+                    Revocation.issue(
+                        root,
+                        key=k,
+                        site=site_id,
+                        issued=self._tick(),
+                        upto=upto,
+                        head=head if upto else None,
+                    )
                 )
         return len(keys)
 
@@ -768,6 +776,8 @@ class Engine:
         for proof in proofs:
             frozen[proof.origin] = min(frozen.get(proof.origin, proof.at_seq), proof.at_seq)
         fresh: list[tuple[Segment, Signer]] = []
+        #: segments of a revoked key below its cutoff: they stand only on the named history
+        fixed: list[tuple[Segment, Signer]] = []
         for seg in bundle.segments:
             n = seg.last_seq - seg.first_seq + 1
             held_head = known.get((seg.origin, seg.first_seq))
@@ -797,6 +807,15 @@ class Engine:
                 continue
             seg.verify_signature()
             seg.columns()
+            rev = view.revoked.get(seg.signer)
+            if rev is not None and rev.fixes(seg.last_seq):
+                if not overlaps:
+                    fixed.append((seg, signer))
+                elif held_head is None:
+                    result.duplicate += n
+                else:  # another segment stands here; the walk below tells which history
+                    fixed.append((seg, signer))
+                continue
             if overlaps:
                 # a place this site holds already: the same history, or a proof of a fork
                 found = equivocation.find(self.conn, seg)
@@ -808,6 +827,21 @@ class Engine:
                 self._reject(result, seg, FeedForked.code, found.describe(), n)
                 continue
             fresh.append((seg, signer))
+        links = [_link(s) for s, _signer in [*fresh, *fixed]]
+        good = history.proven(view, [*history.stored_links(self.conn), *links])
+        for seg, signer in fixed:
+            if history.stands(view, _link(seg), good):
+                # what stood at its place, if anything, is off that history: taken back below
+                fresh.append((seg, signer))
+                continue
+            self._reject(
+                result,
+                seg,
+                SignerRevoked.code,
+                f"segment {seg.origin}:{seg.first_seq}..{seg.last_seq} was signed by a revoked "
+                "key and is not on the history the revocation names (its head at the cutoff)",
+                seg.last_seq - seg.first_seq + 1,
+            )
 
         with self._tx():
             behind = self._behind()
@@ -821,7 +855,7 @@ class Engine:
             self.conn.execute("PRAGMA defer_foreign_keys = ON")
             new_proofs = [p for p in proofs if equivocation.store(self.conn, p)]
             if new_revs or new_proofs:
-                self._take_back(view, result)
+                self._take_back(view, result, links)
             max_hlc = self._apply_ready(fresh, view, result)
             if self._found_forks:
                 # a fork found while applying: freeze, then apply what no longer waits for it
@@ -862,8 +896,7 @@ class Engine:
             for origin, seq in bundle.acks.items():
                 self.conn.execute(
                     "INSERT INTO _sync_peers (peer, origin, acked_seq) VALUES (?, ?, ?) "
-                    "ON CONFLICT(peer, origin) DO UPDATE SET "
-                    "acked_seq = max(acked_seq, excluded.acked_seq)",
+                    "ON CONFLICT(peer, origin) DO UPDATE SET acked_seq = excluded.acked_seq",
                     (bundle.sender, origin, seq),
                 )
             self._log(result.rejections)
@@ -888,17 +921,25 @@ class Engine:
                 ),
             )
 
-    def _take_back(self, view: TrustView, result: ImportResult) -> None:
+    def _take_back(
+        self, view: TrustView, result: ImportResult, links: list[history.Link] | None = None
+    ) -> None:
         """Undo what revoked keys signed after their cutoff, and what lies beyond a forked
         origin's freeze point, that this site had applied (capture off, in the import's
         transaction), so this copy ends where the others stand."""
         frozen = equivocation.freeze_points(self.conn)
-        for tb in take_back(self.conn, self._merger(), view, self.site_id, frozen):
+        off = history.not_standing(self.conn, view, links or [])
+        for tb in take_back(self.conn, self._merger(), view, self.site_id, frozen, off):
             if tb.held:
                 result.held += tb.changes
                 continue
             result.taken_back += tb.changes
-            if tb.last_seq > frozen.get(tb.origin, tb.last_seq):
+            if (tb.origin, tb.first_seq) in off:
+                why = (
+                    "was signed by a key the root revoked and is not on the history the "
+                    "revocation names"
+                )
+            elif tb.last_seq > frozen.get(tb.origin, tb.last_seq):
                 why = (
                     f"site {tb.origin!r} signed two different histories; its feed stands only "
                     f"up to position {frozen[tb.origin]}"
@@ -928,6 +969,13 @@ class Engine:
             try:
                 for seg in (a, b):
                     view.signer(seg.signer, seg.origin, seg.last_seq)
+                    rev = view.revoked.get(seg.signer)
+                    if rev is not None and rev.fixes(seg.last_seq):
+                        # the revocation names which history stands: no freeze needed
+                        raise SignerRevoked(
+                            f"segment {seg.origin}:{seg.first_seq}..{seg.last_seq} lies below "
+                            "a revocation's cutoff, which decides its history"
+                        )
                     seg.verify_signature()
                     seg.columns()
             except SyncError as exc:
@@ -1196,6 +1244,12 @@ def _seal_chunks(rows: list[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]
             start, size = i, 0
         size += cost
     yield rows[start:]
+
+
+def _link(seg: Segment) -> history.Link:
+    return history.Link(
+        seg.origin, seg.first_seq, seg.last_seq, seg.prev_hash, seg.head, seg.signer
+    )
 
 
 def _local_segment(site_id: str, rows: list[tuple[Any, ...]]) -> Segment:

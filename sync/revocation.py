@@ -42,19 +42,22 @@ def take_back(
     view: TrustView,
     own_site: str,
     frozen: dict[str, int] | None = None,
+    off_history: set[tuple[str, int]] | None = None,
 ) -> list[TakenBack]:
     """Undo every applied segment that a revoked key signed after its cutoff, or that lies
     beyond its forked origin's freeze point (``frozen``, section 4a), and what its origin's
     feed applied after it; return what was done. Runs inside the caller's transaction, with
-    capture off."""
+    capture off. ``off_history``: segments of a revoked key below its cutoff that are not on the
+    history the revocation names (``history.not_standing``), taken back like those after it."""
     frozen = frozen or {}
+    off_history = off_history or set()
     start: dict[str, int] = {}
     for origin, first, last, signer, state in conn.execute(
         "SELECT origin, first_seq, last_seq, signer, state FROM _sync_segments "
         "ORDER BY origin, first_seq"
     ).fetchall():
         rev = view.revoked.get(signer)
-        beyond = last > frozen.get(origin, last)
+        beyond = last > frozen.get(origin, last) or (origin, first) in off_history
         if origin == own_site or not (beyond or (rev is not None and rev.covers(last))):
             continue
         if state == "held":  # never applied here: it will never apply anywhere
@@ -80,7 +83,10 @@ def take_back(
                 theirs.setdefault((t, r), set()).add((h, origin))
                 entries.append((t, r, c, h, origin))
             rev = view.revoked.get(seg.signer)
-            beyond = seg.last_seq > frozen.get(origin, seg.last_seq)
+            beyond = (
+                seg.last_seq > frozen.get(origin, seg.last_seq)
+                or (origin, seg.first_seq) in off_history
+            )
             held = not beyond and (rev is None or not rev.covers(seg.last_seq))
             if held:
                 conn.execute(
