@@ -40,6 +40,7 @@ from .errors import (
     NotRoot,
     RootFingerprintMismatch,
     SignerRevoked,
+    SiteTaken,
     SyncError,
     TakenBack,
     TooLarge,
@@ -498,12 +499,42 @@ class Engine:
         units: list[str],
         role: str,
         enc_key: bytes | None = None,
+        *,
+        replace_key: bool = False,
     ) -> bytes:
-        """Root only: certify a site's key; return a trust file the site installs."""
+        """Root only: certify a site's key; return a trust file the site installs.
+
+        A site id belongs to one key: if another key that is not revoked is certified for
+        ``site_id``, this is refused (``SiteTaken``, naming that key, its role and units)
+        unless ``replace_key`` says it is a key change, which revokes the old key with its
+        cutoff (what the root holds of the feed, and its head) in the same transaction.
+        """
         root = self._root_key()
         if not valid_role(role):
             raise UsageError(f"role {role!r} is not a role name (a-z and _, at most 32)")
+        view = self._trust()
+        holders = sorted(
+            (
+                view.certs[k]
+                for k in view.keys_of(site_id)
+                if k != public_key and k not in view.revoked
+            ),
+            key=lambda c: (c.issued, c.body),
+        )
+        if holders and not replace_key:
+            held = holders[-1]
+            raise SiteTaken(
+                f"site {site_id!r} is already certified to another key {fingerprint(held.key)} "
+                f"(role {held.role!r}, units {list(held.scope)!r}); certifying a new key for it "
+                "is a key change, which revokes that key",
+                site=site_id,
+                fingerprint=fingerprint(held.key),
+                role=held.role,
+                units=list(held.scope),
+            )
         with self._tx():
+            if holders:
+                self._revoke_keys(root, site_id, [c.key for c in holders])
             cert = Certificate.issue(
                 root,
                 site=site_id,
@@ -620,19 +651,24 @@ class Engine:
         if not view.keys_of(site_id):
             raise UnknownSite(f"no certificate known for site {site_id!r}", site=site_id)
         with self._tx():
-            upto, _h, head = self._frontiers().get(site_id, (0, 0, ZERO_HASH))
-            for k in keys:
-                self._store_revocation(
-                    Revocation.issue(
-                        root,
-                        key=k,
-                        site=site_id,
-                        issued=self._tick(),
-                        upto=upto,
-                        head=head if upto else None,
-                    )
-                )
+            self._revoke_keys(root, site_id, keys)
         return len(keys)
+
+    def _revoke_keys(self, root: SigningKey, site_id: str, keys: list[bytes]) -> None:
+        """Revoke ``keys`` of ``site_id`` at the cutoff this site holds of its feed, naming the
+        feed's head there (in the open transaction)."""
+        upto, _h, head = self._frontiers().get(site_id, (0, 0, ZERO_HASH))
+        for k in keys:
+            self._store_revocation(
+                Revocation.issue(
+                    root,
+                    key=k,
+                    site=site_id,
+                    issued=self._tick(),
+                    upto=upto,
+                    head=head if upto else None,
+                )
+            )
 
     def rotate_key(self) -> bytes:
         """Make a new signing key for this site (the old one stays valid until revoked).
