@@ -864,7 +864,8 @@ class Engine:
                 continue
             fresh.append((seg, signer))
         links = [_link(s) for s, _signer in [*fresh, *fixed]]
-        good = history.proven(view, [*history.stored_links(self.conn), *links])
+        stored = history.stored_links(self.conn) if fixed else []
+        good = history.proven(view, [*stored, *links])
         for seg, signer in fixed:
             if history.stands(view, _link(seg), good):
                 # what stood at its place, if anything, is off that history: taken back below

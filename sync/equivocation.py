@@ -69,15 +69,17 @@ def positions(seg: Segment) -> dict[int, bytes]:
 
 
 def fork_point(a: Segment, b: Segment) -> int | None:
-    """The last common point of two checked segments of one origin, or None if they agree
-    wherever both fix the chain (or share no position).
+    """The last common point of two checked segments of one origin signed by one key, or None
+    if they agree wherever both fix the chain (or share no position, or two keys signed them:
+    a site id belongs to one key, section 6, and a second key's disagreement is refused as a
+    broken chain, never allowed to freeze the feed of the key that holds the site id).
 
     When they agree at some shared position, the answer is exact: the highest such position.
     When they disagree at every shared position, the histories split before the first of them,
     and the answer is the position just before it: a bound above the true split that a later
     proof (from segments further back) may lower; the freeze point is the lowest of all.
     """
-    if a.origin != b.origin:
+    if a.origin != b.origin or a.signer != b.signer:
         return None
     lo = max(a.first_seq, b.first_seq) - 1
     hi = min(a.last_seq, b.last_seq)
