@@ -246,12 +246,12 @@ def cases() -> dict[str, tuple[dict[str, str], bytes]]:
     # disagree; its feed stands only up to 3 (SPEC.md section 4a, "Forks")
     other = seal(SITE, SITE_ID, [e._replace(value=99) if e.col == "progress" else e
                                  for e in entries()[3:]], s1.head, {})
-    proof = tuple(sorted((s2, other), key=lambda x: x.encode()))
+    low, high = sorted((s2, other), key=lambda x: x.encode())
     out["fork_proof"] = (
         {**common, "expect": "success", "applied": "3", "rejected": "4",
          "comment": "relayed: segments 1..3 and 4..7 with a fork proof (4..7 and another 4..7 "
          "after the same head h[3]); 1..3 applies, 4..7 lies beyond the fork (feed_forked)"},
-        encode_bundle(replace(relayed, revocations=[], forks=[proof]), STRANGER),
+        encode_bundle(replace(relayed, revocations=[], forks=[(low, high)]), STRANGER),
     )
 
     # limits (SPEC.md section 7, "Limits"): each refused before the memory it aims at is used
