@@ -830,8 +830,9 @@ class Engine:
                     n,
                 )
                 continue
+            # it starts inside what is applied here: the same history, or a fork
             overlaps = held_head is not None or (
-                seg.last_seq <= frontiers.get(seg.origin, (0, 0, b""))[0]
+                seg.first_seq <= frontiers.get(seg.origin, (0, 0, b""))[0]
             )
             try:
                 signer = view.signer(seg.signer, seg.origin, seg.last_seq)
@@ -1053,10 +1054,9 @@ class Engine:
             held = Segment.decode(blob)
             pending.setdefault(origin, {}).setdefault(held.first_seq, (held, None))
         frontiers = self._frontiers()
-        cutoffs = _revoked_cutoffs(view)
-        # nobody waits for a forked origin beyond its freeze point (section 4a)
-        for origin, at in equivocation.freeze_points(self.conn).items():
-            cutoffs[origin] = min(cutoffs.get(origin, at), at)
+        revoked_cutoffs = _revoked_cutoffs(view)
+        cutoffs = dict(revoked_cutoffs)
+        frozen = equivocation.freeze_points(self.conn)
         self._found_forks = []
         bound = hlcmod.bound()
         merger = self._merger()
@@ -1126,6 +1126,13 @@ class Engine:
                             )
                         )
                         break
+                    for o, at in frozen.items():
+                        # nobody waits for a forked origin beyond its freeze point, nor for a
+                        # part of it below that cannot apply here now (section 4a)
+                        fseq = frontiers.get(o, (0, 0, ZERO_HASH))[0]
+                        nxt = pending.get(o, {}).get(fseq + 1)
+                        ready = nxt is not None and nxt[0].last_seq <= at
+                        cutoffs[o] = min(revoked_cutoffs.get(o, at), at) if ready else 0
                     if _waits_for(seg, frontiers, cutoffs):
                         break  # its writer had seen changes not applied here yet
                     queue.pop(seq + 1)

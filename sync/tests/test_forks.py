@@ -4,15 +4,21 @@ copy, and never makes anyone wait for it (SPEC.md section 4a, "Forks")."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
+import tempfile
 from pathlib import Path
+
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
 from sync import Engine
 from sync.engine import cells_snapshot
 from sync.format import decode_bundle
 
 from .netkit import Site, network, open_conn
+from .test_convergence import apply_edit
 
 
 def clone(site: Site, tmp: Path, name: str) -> Site:
@@ -138,3 +144,75 @@ def test_a_laptop_restored_with_its_key_folder_is_frozen_not_waited_for(tmp_path
     # the city's own honest work still flows both ways
     city.exec("UPDATE tasks SET note = 'still flowing' WHERE id = 't1'")
     assert b.engine.import_bundle(city.engine.export_bundle(b.id)).applied > 0
+
+
+EXAMPLES = int(os.environ.get("SYNC_PBT_EXAMPLES", 100 if os.environ.get("CI") else 20))
+_edit = st.tuples(
+    st.just("edit"),
+    st.integers(0, 4),  # 0 city, 1–2 honest laptops, 3 the forking laptop, 4 its twin
+    st.sampled_from(["s1", "r1", "r2"]),
+    st.sampled_from(["title", "progress", "delete", "update"]),
+    st.one_of(st.none(), st.integers(-3, 3), st.text("ab", max_size=2)),
+)
+_send = st.tuples(st.just("send"), st.integers(0, 4), st.integers(0, 2), st.booleans())
+_deliver = st.tuples(st.just("deliver"), st.integers(0, 50), st.integers(0, 2))
+_script = st.lists(st.one_of(_edit, _send, _deliver), min_size=1, max_size=30)
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(ops=_script)
+def test_whatever_the_forking_laptop_sends_the_honest_copies_end_the_same_and_hold_nothing(
+    ops: list[tuple],
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        city, (a, b, m) = network(Path(tmp), 3)
+        m.exec("INSERT INTO tasks (id, unit, title) VALUES ('s1', 'u2', 'shared past')")
+        city.engine.import_bundle(m.engine.export_bundle(city.id))
+        twin = clone(m, Path(tmp), "twin")
+        sites = [city, a, b, m, twin]
+        honest = sites[:3]
+        # the two branches exist from the start; the script decides who gets which, and when
+        m.exec("UPDATE tasks SET title = 'branch A' WHERE id = 's1'")
+        twin.exec("UPDATE tasks SET progress = 7 WHERE id = 's1'")
+        bag: list[tuple[int, bytes]] = [
+            (3, m.engine.export_bundle(city.id)),
+            (4, twin.engine.export_bundle(city.id)),
+        ]
+        city.engine.import_bundle(bag[1][1])  # branch B reaches the city, the city works on it
+        city.exec("UPDATE tasks SET note = 'the city saw branch B' WHERE id = 's1'")
+        for op in ops:
+            if op[0] == "edit":
+                _, i, row, what, value = op
+                apply_edit(sites[i], row, what, value)
+            elif op[0] == "send":
+                _, i, j, delta = op
+                bag.append((i, sites[i].engine.export_bundle(sites[j].id if delta else None)))
+            elif bag:
+                _, k, j = op
+                sender, data = bag[k % len(bag)]
+                if j != sender:
+                    result = honest[j].engine.import_bundle(data)
+                    if any(r.code == "feed_forked" for r in result.rejections):
+                        event("a fork was found")
+                    if result.taken_back:
+                        event("a copy took back a branch")
+        for _ in range(3):
+            for src in honest:
+                for dst in honest:
+                    if src is not dst:
+                        send(src, dst)
+        for s in honest:
+            assert held(s) == [], s.name
+        forked = {s.engine.status()["forked"].get(m.id) for s in honest}
+        assert len(forked) == 1
+        if forked != {None}:
+            event("the honest copies ended frozen")
+        for s in honest[1:]:
+            assert s.snapshot() == city.snapshot(), s.name
+            assert cells_snapshot(s.conn) == cells_snapshot(city.conn), s.name
+        for s in sites:
+            s.conn.close()
