@@ -1004,6 +1004,8 @@ class Engine:
         known = equivocation.known_ids(self.conn)
         out: list[equivocation.ForkProof] = []
         for a, b in pairs:
+            if equivocation.pair_id(a, b) in known:
+                continue  # kept here already: checked when it came
             try:
                 for seg in (a, b):
                     view.signer(seg.signer, seg.origin, seg.last_seq)

@@ -9,7 +9,8 @@ takes back what it applied beyond it, refuses anything of that origin beyond it,
 for it (section 8). Proofs travel in every bundle, so every copy ends frozen at the same point.
 
 The freeze point of an origin is the lowest point of all the proofs held for it: a function of
-the set of proofs, not of the order they arrived in.
+the set of proofs, not of the order they arrived in. A copy keeps (and relays) only that lowest
+proof per origin.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ class ForkProof:
 
     @property
     def id(self) -> bytes:
-        return hashlib.sha256(lp(self.a.encode()) + lp(self.b.encode())).digest()
+        return pair_id(self.a, self.b)
 
     def encode(self) -> bytes:
         """The bundle section's payload: ``lp(segment a) || lp(segment b)``."""
@@ -55,6 +56,12 @@ class ForkProof:
             f"{self.a.first_seq}..{self.a.last_seq} and {self.b.first_seq}..{self.b.last_seq} "
             f"disagree after position {self.at_seq}; its feed stands only up to {self.at_seq}"
         )
+
+
+def pair_id(a: Segment, b: Segment) -> bytes:
+    """The name of a proof made of ``a`` and ``b``, in either order."""
+    first, second = sorted((a.encode(), b.encode()))
+    return hashlib.sha256(lp(first) + lp(second)).digest()
 
 
 def positions(seg: Segment) -> dict[int, bytes]:
@@ -107,12 +114,20 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
 
 
 def store(conn: sqlite3.Connection, proof: ForkProof) -> bool:
-    """Keep the proof; True if it was new here."""
-    cur = conn.execute(
-        "INSERT OR IGNORE INTO _sync_forks (id, origin, at_seq, a, b) VALUES (?, ?, ?, ?, ?)",
+    """Keep the proof if it is the lowest for its origin (lowest fork point, then lowest id);
+    True if it replaced what was kept. One proof per origin is all the freeze needs, so a
+    forking laptop that signs many branches cannot fill copies with proofs of itself."""
+    kept = conn.execute(
+        "SELECT at_seq, id FROM _sync_forks WHERE origin = ?", (proof.origin,)
+    ).fetchone()
+    if kept is not None and (kept[0], bytes(kept[1])) <= (proof.at_seq, proof.id):
+        return False
+    conn.execute("DELETE FROM _sync_forks WHERE origin = ?", (proof.origin,))
+    conn.execute(
+        "INSERT INTO _sync_forks (id, origin, at_seq, a, b) VALUES (?, ?, ?, ?, ?)",
         (proof.id, proof.origin, proof.at_seq, proof.a.encode(), proof.b.encode()),
     )
-    return cur.rowcount == 1
+    return True
 
 
 def known_ids(conn: sqlite3.Connection) -> set[bytes]:

@@ -216,3 +216,16 @@ def test_whatever_the_forking_laptop_sends_the_honest_copies_end_the_same_and_ho
             assert cells_snapshot(s.conn) == cells_snapshot(city.conn), s.name
         for s in sites:
             s.conn.close()
+
+
+def test_a_laptop_signing_many_branches_leaves_one_proof_per_copy(tmp_path: Path) -> None:
+    city, (m,) = network(tmp_path, 1)
+    m.exec("INSERT INTO tasks (id, unit, title) VALUES ('t1', 'u0', 'shared past')")
+    send(m, city)
+    twins = [clone(m, tmp_path, f"twin{i}") for i in range(4)]
+    for i, twin in enumerate(twins):
+        twin.exec("UPDATE tasks SET progress = ? WHERE id = 't1'", i)
+        city.engine.import_bundle(twin.engine.export_bundle(city.id))
+    assert city.conn.execute("SELECT count(*) FROM _sync_forks").fetchone() == (1,)
+    assert city.engine.status()["forked"] == {m.id: 5}
+    assert len(decode_bundle(city.engine.export_bundle())[0].forks) == 1
