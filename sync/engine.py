@@ -977,19 +977,23 @@ class Engine:
                     "was signed by a key the root revoked and is not on the history the "
                     "revocation names"
                 )
+                code = TakenBack.code
             elif tb.last_seq > frozen.get(tb.origin, tb.last_seq):
+                # logged by the fork's own code, so nobody reads it as a revocation
                 why = (
                     f"site {tb.origin!r} signed two different histories; its feed stands only "
                     f"up to position {frozen[tb.origin]}"
                 )
+                code = FeedForked.code
             else:
                 why = "was signed by a key the root revoked, after the revocation's cutoff"
+                code = TakenBack.code
             result.rejections.append(
                 Rejection(
                     tb.origin,
                     tb.first_seq,
                     tb.last_seq,
-                    TakenBack.code,
+                    code,
                     f"segment {tb.origin}:{tb.first_seq}..{tb.last_seq}: {why}: its changes "
                     "were taken back",
                     changes=tb.changes,
