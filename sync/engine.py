@@ -867,8 +867,14 @@ class Engine:
         links = [_link(s) for s, _signer in [*fresh, *fixed]]
         stored = history.stored_links(self.conn) if fixed else []
         good = history.proven(view, [*stored, *links])
+        at_place = {(x.origin, x.first_seq): x for x in stored}
         for seg, signer in fixed:
             if history.stands(view, _link(seg), good):
+                here = at_place.get((seg.origin, seg.first_seq))
+                if here is not None and history.stands(view, here, good):
+                    # the same history cut otherwise: what stands here stays
+                    result.duplicate += seg.last_seq - seg.first_seq + 1
+                    continue
                 # what stood at its place, if anything, is off that history: taken back below
                 fresh.append((seg, signer))
                 continue
