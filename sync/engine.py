@@ -19,6 +19,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from . import equivocation, history
 from . import hlc as hlcmod
 from .capture import (
     ADDED_COLUMNS,
@@ -34,8 +35,12 @@ from .errors import (
     ChainBroken,
     ClockAhead,
     FeedBehind,
+    FeedForked,
+    HeldLimit,
     NotRoot,
     RootFingerprintMismatch,
+    SignerRevoked,
+    SiteTaken,
     SyncError,
     TakenBack,
     TooLarge,
@@ -46,7 +51,7 @@ from .errors import (
 )
 from .feeds import CODEC_LZMA, CODEC_ZLIB, TOMBSTONE, ZERO_HASH, Columns, Segment, seal_columns
 from .format import CAP_LZMA, CAP_ZLIB, Bundle, decode_bundle, encode_bundle, verify_sender
-from .limits import MAX_JSON_DEPTH, MAX_TRUST_FILE_BYTES
+from .limits import MAX_HELD_BYTES, MAX_HELD_SEGMENTS, MAX_JSON_DEPTH, MAX_TRUST_FILE_BYTES
 from .merge import Merger, Policy, Refusal, allow_all, seen_json
 from .revocation import take_back
 from .signing import KeyDir, SigningKey, fingerprint, normalize_fingerprint, x25519_public
@@ -129,10 +134,13 @@ class Engine:
         self.conn = conn
         self.keys = KeyDir(Path(key_dir))
         self.policy: Policy = allow_all
+        #: fork proofs found while applying the current import (section 4a)
+        self._found_forks: list[equivocation.ForkProof] = []
         with self._tx():
             for stmt in SCHEMA.split(";"):
                 if stmt.strip():
                     conn.execute(stmt)
+            equivocation.ensure_schema(conn)
             for table, column, declaration in ADDED_COLUMNS:
                 have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
                 if column not in have:
@@ -491,12 +499,42 @@ class Engine:
         units: list[str],
         role: str,
         enc_key: bytes | None = None,
+        *,
+        replace_key: bool = False,
     ) -> bytes:
-        """Root only: certify a site's key; return a trust file the site installs."""
+        """Root only: certify a site's key; return a trust file the site installs.
+
+        A site id belongs to one key: if another key that is not revoked is certified for
+        ``site_id``, this is refused (``SiteTaken``, naming that key, its role and units)
+        unless ``replace_key`` says it is a key change, which revokes the old key with its
+        cutoff (what the root holds of the feed, and its head) in the same transaction.
+        """
         root = self._root_key()
         if not valid_role(role):
             raise UsageError(f"role {role!r} is not a role name (a-z and _, at most 32)")
+        view = self._trust()
+        holders = sorted(
+            (
+                view.certs[k]
+                for k in view.keys_of(site_id)
+                if k != public_key and k not in view.revoked
+            ),
+            key=lambda c: (c.issued, c.body),
+        )
+        if holders and not replace_key:
+            held = holders[-1]
+            raise SiteTaken(
+                f"site {site_id!r} is already certified to another key {fingerprint(held.key)} "
+                f"(role {held.role!r}, units {list(held.scope)!r}); certifying a new key for it "
+                "is a key change, which revokes that key",
+                site=site_id,
+                fingerprint=fingerprint(held.key),
+                role=held.role,
+                units=list(held.scope),
+            )
         with self._tx():
+            if holders:
+                self._revoke_keys(root, site_id, [c.key for c in holders])
             cert = Certificate.issue(
                 root,
                 site=site_id,
@@ -613,12 +651,24 @@ class Engine:
         if not view.keys_of(site_id):
             raise UnknownSite(f"no certificate known for site {site_id!r}", site=site_id)
         with self._tx():
-            upto = self._frontiers().get(site_id, (0, 0, ZERO_HASH))[0]
-            for k in keys:
-                self._store_revocation(
-                    Revocation.issue(root, key=k, site=site_id, issued=self._tick(), upto=upto)
-                )
+            self._revoke_keys(root, site_id, keys)
         return len(keys)
+
+    def _revoke_keys(self, root: SigningKey, site_id: str, keys: list[bytes]) -> None:
+        """Revoke ``keys`` of ``site_id`` at the cutoff this site holds of its feed, naming the
+        feed's head there (in the open transaction)."""
+        upto, _h, head = self._frontiers().get(site_id, (0, 0, ZERO_HASH))
+        for k in keys:
+            self._store_revocation(
+                Revocation.issue(
+                    root,
+                    key=k,
+                    site=site_id,
+                    issued=self._tick(),
+                    upto=upto,
+                    head=head if upto else None,
+                )
+            )
 
     def rotate_key(self) -> bytes:
         """Make a new signing key for this site (the old one stays valid until revoked).
@@ -659,18 +709,25 @@ class Engine:
             if since is not None:
                 acks = dict(since)
             view = self._trust()
+            frozen = equivocation.freeze_points(self.conn)
             segs: list[Segment] = []
             codecs: set[int] = set()
             for origin, last_seq, signer, blob in self.conn.execute(
                 "SELECT origin, last_seq, signer, blob FROM _sync_segments "
-                "ORDER BY origin, first_seq"
+                "WHERE state = 'applied' ORDER BY origin, first_seq"
             ):
                 revoked = view.revoked.get(signer)
-                if last_seq <= acks.get(origin, 0) or (revoked and revoked.covers(last_seq)):
+                # a forked origin's feed goes whole, whatever the peer acknowledged: a copy
+                # that holds the other branch below the freeze point finds a lower proof
+                acked = 0 if origin in frozen else acks.get(origin, 0)
+                if last_seq <= acked or (revoked and revoked.covers(last_seq)):
                     continue
                 seg = Segment.decode(blob)
                 codecs.add(seg.codec)
                 segs.append(seg)
+            forks = [(f.a, f.b) for f in equivocation.load(self.conn)]
+            for a, b in forks:
+                codecs.update((a.codec, b.codec))
             caps = [CAP_ZLIB] if CODEC_ZLIB in codecs or not codecs else []
             if CODEC_LZMA in codecs:
                 caps.append(CAP_LZMA)
@@ -697,6 +754,7 @@ class Engine:
                 acks=self.vector(),
                 segments=segs,
                 trust_digest=digest,
+                forks=forks,
             )
         self._mark_feed()
         rpk = None
@@ -749,31 +807,85 @@ class Engine:
             )
         }
         frontiers = self._frontiers()
+        proofs = self._check_proofs(bundle.forks, view, result)
+        frozen = equivocation.freeze_points(self.conn)
+        for proof in proofs:
+            frozen[proof.origin] = min(frozen.get(proof.origin, proof.at_seq), proof.at_seq)
         fresh: list[tuple[Segment, Signer]] = []
+        #: segments of a revoked key below its cutoff: they stand only on the named history
+        fixed: list[tuple[Segment, Signer]] = []
         for seg in bundle.segments:
             n = seg.last_seq - seg.first_seq + 1
             held_head = known.get((seg.origin, seg.first_seq))
-            if held_head is not None and held_head != seg.head:
+            if held_head == seg.head:
+                result.duplicate += n
+                continue
+            if seg.last_seq > frozen.get(seg.origin, seg.last_seq):
                 self._reject(
                     result,
                     seg,
-                    ChainBroken.code,
-                    f"segment {seg.origin}:{seg.first_seq}..{seg.last_seq} forks the feed: this "
-                    f"site holds a different segment {held_head.hex()[:16]}… at that place",
+                    FeedForked.code,
+                    f"segment {seg.origin}:{seg.first_seq}..{seg.last_seq} lies beyond position "
+                    f"{frozen[seg.origin]}, where site {seg.origin!r}'s feed forked",
                     n,
                 )
                 continue
-            if held_head is not None or (seg.last_seq <= frontiers.get(seg.origin, (0, 0, b""))[0]):
-                result.duplicate += n
-                continue
+            # it starts inside what is applied here: the same history, or a fork
+            overlaps = held_head is not None or (
+                seg.first_seq <= frontiers.get(seg.origin, (0, 0, b""))[0]
+            )
             try:
                 signer = view.signer(seg.signer, seg.origin, seg.last_seq)
             except TrustError as exc:
-                self._reject(result, seg, exc.code, str(exc), n)
+                if overlaps and held_head is None:
+                    result.duplicate += n
+                else:
+                    self._reject(result, seg, exc.code, str(exc), n)
                 continue
             seg.verify_signature()
             seg.columns()
+            rev = view.revoked.get(seg.signer)
+            if rev is not None and rev.fixes(seg.last_seq):
+                if not overlaps:
+                    fixed.append((seg, signer))
+                elif held_head is None:
+                    result.duplicate += n
+                else:  # another segment stands here; the walk below tells which history
+                    fixed.append((seg, signer))
+                continue
+            if overlaps:
+                # a place this site holds already: the same history, or a proof of a fork
+                found = equivocation.find(self.conn, seg)
+                if found is None:
+                    result.duplicate += n
+                    continue
+                proofs.append(found)
+                frozen[seg.origin] = min(frozen.get(seg.origin, found.at_seq), found.at_seq)
+                self._reject(result, seg, FeedForked.code, found.describe(), n)
+                continue
             fresh.append((seg, signer))
+        links = [_link(s) for s, _signer in [*fresh, *fixed]]
+        stored = history.stored_links(self.conn) if fixed else []
+        good = history.proven(view, [*stored, *links])
+        at_place = {(x.origin, x.first_seq): x for x in stored}
+        for seg, signer in fixed:
+            if history.stands(view, _link(seg), good):
+                here = at_place.get((seg.origin, seg.first_seq))
+                if here is not None and history.stands(view, here, good):
+                    # the same history cut otherwise: what stands here stays
+                    result.duplicate += seg.last_seq - seg.first_seq + 1
+                    continue
+                # what stood at its place, if anything, is off that history: taken back below
+                fresh.append((seg, signer))
+                continue
+            self._reject(
+                result,
+                seg,
+                SignerRevoked.code,
+                f"segment {seg.origin}:{seg.first_seq}..{seg.last_seq} was signed by a revoked "
+                "key and is not on the history the revocation names (its head at the cutoff)",
+                seg.last_seq - seg.first_seq + 1,
+            )
 
         with self._tx():
             behind = self._behind()
@@ -785,9 +897,26 @@ class Engine:
                 self._store_revocation(r)
             self.conn.execute("UPDATE _sync_state SET capture_off = capture_off + 1")
             self.conn.execute("PRAGMA defer_foreign_keys = ON")
-            if new_revs:
-                self._take_back(view, result)
+            new_proofs = [p for p in proofs if equivocation.store(self.conn, p)]
+            if new_revs or new_proofs:
+                self._take_back(view, result, links)
             max_hlc = self._apply_ready(fresh, view, result)
+            if self._found_forks:
+                # a fork found while applying: freeze, then apply what no longer waits for it
+                for proof in self._found_forks:
+                    equivocation.store(self.conn, proof)
+                self._take_back(view, result)
+                max_hlc = max(max_hlc, self._apply_ready([], view, result))
+                fresh_keys = [(s.origin, s.first_seq) for s, _ in fresh]
+                result.held = sum(
+                    r[1] - r[0] + 1
+                    for k in fresh_keys
+                    for r in self.conn.execute(
+                        "SELECT first_seq, last_seq FROM _sync_segments WHERE origin = ? "
+                        "AND first_seq = ? AND state = 'held'",
+                        k,
+                    )
+                )
             Merger(
                 self.conn, self._tracked, self.policy, self._seen_lookup(), self._hlc()
             ).settle_foreign_keys()
@@ -811,8 +940,7 @@ class Engine:
             for origin, seq in bundle.acks.items():
                 self.conn.execute(
                     "INSERT INTO _sync_peers (peer, origin, acked_seq) VALUES (?, ?, ?) "
-                    "ON CONFLICT(peer, origin) DO UPDATE SET "
-                    "acked_seq = max(acked_seq, excluded.acked_seq)",
+                    "ON CONFLICT(peer, origin) DO UPDATE SET acked_seq = excluded.acked_seq",
                     (bundle.sender, origin, seq),
                 )
             self._log(result.rejections)
@@ -837,25 +965,80 @@ class Engine:
                 ),
             )
 
-    def _take_back(self, view: TrustView, result: ImportResult) -> None:
-        """Undo what revoked keys signed after their cutoff and this site had applied (capture
-        off, in the import's transaction), so this copy ends where the others stand."""
-        for tb in take_back(self.conn, self._merger(), view, self.site_id):
+    def _take_back(
+        self, view: TrustView, result: ImportResult, links: list[history.Link] | None = None
+    ) -> None:
+        """Undo what revoked keys signed after their cutoff, and what lies beyond a forked
+        origin's freeze point, that this site had applied (capture off, in the import's
+        transaction), so this copy ends where the others stand."""
+        frozen = equivocation.freeze_points(self.conn)
+        off = history.not_standing(self.conn, view, links or [])
+        for tb in take_back(self.conn, self._merger(), view, self.site_id, frozen, off):
             if tb.held:
                 result.held += tb.changes
                 continue
             result.taken_back += tb.changes
+            if (tb.origin, tb.first_seq) in off:
+                why = (
+                    "was signed by a key the root revoked and is not on the history the "
+                    "revocation names"
+                )
+                code = TakenBack.code
+            elif tb.last_seq > frozen.get(tb.origin, tb.last_seq):
+                # logged by the fork's own code, so nobody reads it as a revocation
+                why = (
+                    f"site {tb.origin!r} signed two different histories; its feed stands only "
+                    f"up to position {frozen[tb.origin]}"
+                )
+                code = FeedForked.code
+            else:
+                why = "was signed by a key the root revoked, after the revocation's cutoff"
+                code = TakenBack.code
             result.rejections.append(
                 Rejection(
                     tb.origin,
                     tb.first_seq,
                     tb.last_seq,
-                    TakenBack.code,
-                    f"segment {tb.origin}:{tb.first_seq}..{tb.last_seq} was signed by a key the "
-                    "root revoked, after the revocation's cutoff: its changes were taken back",
+                    code,
+                    f"segment {tb.origin}:{tb.first_seq}..{tb.last_seq}: {why}: its changes "
+                    "were taken back",
                     changes=tb.changes,
                 )
             )
+
+    def _check_proofs(
+        self, pairs: list[tuple[Segment, Segment]], view: TrustView, result: ImportResult
+    ) -> list[equivocation.ForkProof]:
+        """The fork proofs of a bundle that hold here and are new: both segments validly
+        signed by a key that signs for their origin, both chains intact, and disagreeing."""
+        known = equivocation.known_ids(self.conn)
+        out: list[equivocation.ForkProof] = []
+        for a, b in pairs:
+            if equivocation.pair_id(a, b) in known:
+                continue  # kept here already: checked when it came
+            try:
+                for seg in (a, b):
+                    view.signer(seg.signer, seg.origin, seg.last_seq)
+                    rev = view.revoked.get(seg.signer)
+                    if rev is not None and rev.fixes(seg.last_seq):
+                        # the revocation names which history stands: no freeze needed
+                        raise SignerRevoked(
+                            f"segment {seg.origin}:{seg.first_seq}..{seg.last_seq} lies below "
+                            "a revocation's cutoff, which decides its history"
+                        )
+                    seg.verify_signature()
+                    seg.columns()
+            except SyncError as exc:
+                result.rejections.append(
+                    Rejection(a.origin, a.first_seq, a.last_seq, exc.code, f"fork proof: {exc}")
+                )
+                continue
+            proof = equivocation.make(a, b)
+            if proof is None or proof.id in known:
+                continue
+            known.add(proof.id)
+            out.append(proof)
+        return out
 
     def _reject(self, result: ImportResult, seg: Segment, code: str, reason: str, n: int) -> None:
         result.rejected += n
@@ -883,7 +1066,10 @@ class Engine:
             held = Segment.decode(blob)
             pending.setdefault(origin, {}).setdefault(held.first_seq, (held, None))
         frontiers = self._frontiers()
-        cutoffs = _revoked_cutoffs(view)
+        revoked_cutoffs = _revoked_cutoffs(view)
+        cutoffs = dict(revoked_cutoffs)
+        frozen = equivocation.freeze_points(self.conn)
+        self._found_forks = []
         bound = hlcmod.bound()
         merger = self._merger()
         max_hlc = 0
@@ -903,6 +1089,16 @@ class Engine:
                     if seg.prev_hash != head:
                         queue.pop(seq + 1)
                         self._drop_held(seg, is_fresh)
+                        proof = None
+                        try:
+                            view.signer(seg.signer, seg.origin, seg.last_seq)
+                            proof = equivocation.find(self.conn, seg)
+                        except TrustError:
+                            pass
+                        if proof is not None:
+                            self._found_forks.append(proof)
+                            self._reject(result, seg, FeedForked.code, proof.describe(), n)
+                            break
                         self._reject(
                             result,
                             seg,
@@ -942,6 +1138,13 @@ class Engine:
                             )
                         )
                         break
+                    for o, at in frozen.items():
+                        # nobody waits for a forked origin beyond its freeze point, nor for a
+                        # part of it below that cannot apply here now (section 4a)
+                        fseq = frontiers.get(o, (0, 0, ZERO_HASH))[0]
+                        nxt = pending.get(o, {}).get(fseq + 1)
+                        ready = nxt is not None and nxt[0].last_seq <= at
+                        cutoffs[o] = min(revoked_cutoffs.get(o, at), at) if ready else 0
                     if _waits_for(seg, frontiers, cutoffs):
                         break  # its writer had seen changes not applied here yet
                     queue.pop(seq + 1)
@@ -968,9 +1171,28 @@ class Engine:
                         )
                     result.rejected += outcome.refused_changes
         for origin, queue in pending.items():
-            for seg, _signer in queue.values():
+            kept, size = 0, 0
+            for first in sorted(queue):
+                seg, _signer = queue[first]
                 n = seg.last_seq - seg.first_seq + 1
-                if (origin, seg.first_seq) in fresh_keys:
+                is_fresh = (origin, seg.first_seq) in fresh_keys
+                blob = len(seg.encode())
+                # the earliest wait, within the origin's bounds; the first one always may
+                if kept and (kept >= MAX_HELD_SEGMENTS or size + blob > MAX_HELD_BYTES):
+                    self._drop_held(seg, is_fresh)
+                    self._reject(
+                        result,
+                        seg,
+                        HeldLimit.code,
+                        f"segment {origin}:{seg.first_seq}..{seg.last_seq} cannot apply here yet "
+                        f"and site {origin!r} already has {kept} segments ({size} bytes) "
+                        f"waiting here, the most a copy keeps ({MAX_HELD_SEGMENTS} segments, "
+                        f"{MAX_HELD_BYTES} bytes); it will be taken when the gap fills",
+                        n,
+                    )
+                    continue
+                kept, size = kept + 1, size + blob
+                if is_fresh:
                     self._store_segment(seg, "held")
                     result.held += n
         return max_hlc
@@ -1056,6 +1278,7 @@ class Engine:
             "held": [{"origin": o, "first_seq": f, "last_seq": last} for o, f, last in held],
             "peers": peers,
             "open_conflicts": len(self.conflicts()),
+            "forked": equivocation.freeze_points(self.conn),
             "rejections": self.conn.execute("SELECT count(*) FROM _sync_rejections").fetchone()[0],
         }
 
@@ -1077,6 +1300,12 @@ def _seal_chunks(rows: list[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]
             start, size = i, 0
         size += cost
     yield rows[start:]
+
+
+def _link(seg: Segment) -> history.Link:
+    return history.Link(
+        seg.origin, seg.first_seq, seg.last_seq, seg.prev_hash, seg.head, seg.signer
+    )
 
 
 def _local_segment(site_id: str, rows: list[tuple[Any, ...]]) -> Segment:

@@ -113,6 +113,19 @@ class ChainBroken(IntegrityError):
     code = "chain_broken"
 
 
+class FeedForked(IntegrityError):
+    """Two validly signed segments of one origin disagree on its feed (equivocation): the feed
+    stands only up to their last common point, on every copy."""
+
+    code = "feed_forked"
+
+
+class HeldLimit(IntegrityError):
+    """An origin already has as many segments or bytes waiting here as a copy keeps for it."""
+
+    code = "held_limit"
+
+
 class DecryptionFailed(IntegrityError):
     """An encrypted bundle cannot be opened with this site's key (wrong recipient or altered)."""
 
@@ -196,6 +209,12 @@ class FeedBehind(UsageError):
     """The database is older than this site's own feed (restored from a backup): import first."""
 
     code = "feed_behind"
+
+
+class SiteTaken(UsageError):
+    """A site id is already certified to another key (a key change must revoke that key)."""
+
+    code = "site_taken"
 
 
 class NotRoot(UsageError):

@@ -53,6 +53,9 @@ T_SEGMENT = 0x06
 T_ENCRYPTED = 0x07
 T_SIGNATURE = 0x7F
 OPTIONAL_BIT = 0x40  # unknown section types with this bit set are skipped
+#: a proof that an origin forked its feed: two of its segments (optional, so a reader of an
+#: earlier 1.x skips it and reads the rest of the bundle as before)
+T_FORK = OPTIONAL_BIT | 0x08
 
 CAP_ZLIB = "zlib"
 CAP_LZMA = "lzma"
@@ -79,6 +82,8 @@ class Bundle:
     acks: dict[str, int] = field(default_factory=dict)
     segments: list[Segment] = field(default_factory=list)
     trust_digest: str | None = None
+    #: fork proofs: pairs of one origin's segments that disagree (section 4a), not yet checked
+    forks: list[tuple[Segment, Segment]] = field(default_factory=list)
 
 
 def _section(t: int, payload: bytes) -> bytes:
@@ -116,6 +121,8 @@ def _content_sections(b: Bundle) -> list[tuple[int, bytes]]:
     out.append((T_ACK, _encode_acks(b.acks)))
     for s in b.segments:
         out.append((T_SEGMENT, s.encode()))
+    for a, other in b.forks:
+        out.append((T_FORK, lp(a.encode()) + lp(other.encode())))
     return out
 
 
@@ -321,10 +328,11 @@ def decode_bundle(
         if CAP_ENCRYPTION in required:
             raise Malformed("bundle: encryption capability without an encrypted section")
         inner = [(t, p) for t, _s, p in content]
-    trust_items = sum(1 for t, _p in inner if t in (T_CERT, T_REVOKE))
+    trust_items = sum(1 for t, _p in inner if t in (T_CERT, T_REVOKE, T_FORK))
     if trust_items > MAX_TRUST_ITEMS:
         raise TooLarge(
-            f"bundle: {trust_items} certificates and revocations, more than {MAX_TRUST_ITEMS}",
+            f"bundle: {trust_items} certificates, revocations and fork proofs, more than "
+            f"{MAX_TRUST_ITEMS}",
             limit=MAX_TRUST_ITEMS,
         )
     for t, p in inner:
@@ -344,11 +352,21 @@ def decode_bundle(
             bundle.acks = _decode_acks(p)
         elif t == T_SEGMENT:
             bundle.segments.append(Segment.decode(p, f"segment section {len(bundle.segments)}"))
+        elif t == T_FORK:
+            fr = Reader(p, "fork proof section")
+            a = Segment.decode(fr.lp("fork proof segment"), "fork proof segment")
+            other = Segment.decode(fr.lp("fork proof segment"), "fork proof segment")
+            fr.finish()
+            if a.origin != other.origin:
+                raise Malformed("fork proof: its two segments are of different origins")
+            bundle.forks.append((a, other))
         elif t & OPTIONAL_BIT:
             continue
         else:
             raise Malformed(f"bundle: unknown section type {t:#04x}")
-    declared = sum(seg.raw_len for seg in bundle.segments)
+    declared = sum(seg.raw_len for seg in bundle.segments) + sum(
+        a.raw_len + other.raw_len for a, other in bundle.forks
+    )
     if declared > MAX_BUNDLE_BODY:
         raise TooLarge(
             f"bundle segments declare {declared} bytes uncompressed together, above the limit "

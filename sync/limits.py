@@ -28,3 +28,9 @@ MAX_JSON_DEPTH = 16
 MAX_JSON_BYTES = 1024 * 1024
 #: A trust file holds the root and the certificates and revocations of a zone: a few KB each.
 MAX_TRUST_FILE_BYTES = 4 * MiB
+#: What one origin may have waiting here (held: verified but not applicable yet, for a gap, a
+#: writer's unseen changes or a clock ahead): segments and stored bytes. The earliest are kept;
+#: the rest are refused (``held_limit``) and come again once the gap fills, as the sender's
+#: acknowledgements do not move past them. An honest laptop waits for one or two segments.
+MAX_HELD_SEGMENTS = 64
+MAX_HELD_BYTES = 24 * MiB

@@ -37,18 +37,28 @@ class TakenBack:
 
 
 def take_back(
-    conn: sqlite3.Connection, merger: Merger, view: TrustView, own_site: str
+    conn: sqlite3.Connection,
+    merger: Merger,
+    view: TrustView,
+    own_site: str,
+    frozen: dict[str, int] | None = None,
+    off_history: set[tuple[str, int]] | None = None,
 ) -> list[TakenBack]:
-    """Undo every applied segment that a revoked key signed after its cutoff, and what its
-    origin's feed applied after it; return what was done. Runs inside the caller's
-    transaction, with capture off."""
+    """Undo every applied segment that a revoked key signed after its cutoff, or that lies
+    beyond its forked origin's freeze point (``frozen``, section 4a), and what its origin's
+    feed applied after it; return what was done. Runs inside the caller's transaction, with
+    capture off. ``off_history``: segments of a revoked key below its cutoff that are not on the
+    history the revocation names (``history.not_standing``), taken back like those after it."""
+    frozen = frozen or {}
+    off_history = off_history or set()
     start: dict[str, int] = {}
     for origin, first, last, signer, state in conn.execute(
         "SELECT origin, first_seq, last_seq, signer, state FROM _sync_segments "
         "ORDER BY origin, first_seq"
     ).fetchall():
         rev = view.revoked.get(signer)
-        if origin == own_site or rev is None or not rev.covers(last):
+        beyond = last > frozen.get(origin, last) or (origin, first) in off_history
+        if origin == own_site or not (beyond or (rev is not None and rev.covers(last))):
             continue
         if state == "held":  # never applied here: it will never apply anywhere
             conn.execute(
@@ -73,7 +83,11 @@ def take_back(
                 theirs.setdefault((t, r), set()).add((h, origin))
                 entries.append((t, r, c, h, origin))
             rev = view.revoked.get(seg.signer)
-            held = rev is None or not rev.covers(seg.last_seq)
+            beyond = (
+                seg.last_seq > frozen.get(origin, seg.last_seq)
+                or (origin, seg.first_seq) in off_history
+            )
+            held = not beyond and (rev is None or not rev.covers(seg.last_seq))
             if held:
                 conn.execute(
                     "UPDATE _sync_segments SET state = 'held' WHERE origin = ? AND first_seq = ?",
@@ -169,6 +183,11 @@ def _rebuild(conn: sqlite3.Connection, merger: Merger, lost: set[CellKey]) -> No
         )
     for (t, r, c), cell in merger.load_cells(rows).items():
         by_row[(t, r)][c] = cell.value
+    for t, r, c in lost:
+        # a column no remaining change writes and the row had no value for before: empty, as
+        # on a copy that never had the change taken back
+        if c != TOMBSTONE:
+            by_row[(t, r)].setdefault(c, None)
     for vals in by_row.values():
         vals.setdefault(TOMBSTONE, 1)  # no change of it remains and it never stood here before
     conn.executemany("DELETE FROM _sync_parked WHERE tbl = ? AND row_id = ?", sorted(rows))

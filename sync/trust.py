@@ -138,10 +138,21 @@ class Revocation:
     issuer: bytes
     issued: int
     upto: int = 0
+    #: the chain hash of the site's feed at ``upto`` as the root held it (``h[upto]``): only
+    #: that history stands up to the cutoff (SPEC.md section 6); None in a revocation made
+    #: before heads were named, which fixes only the number
+    head: bytes | None = None
 
     @classmethod
     def issue(
-        cls, root: SigningKey, *, key: bytes, site: str, issued: int, upto: int = 0
+        cls,
+        root: SigningKey,
+        *,
+        key: bytes,
+        site: str,
+        issued: int,
+        upto: int = 0,
+        head: bytes | None = None,
     ) -> Revocation:
         fields: dict[str, Any] = {
             "issued": issued,
@@ -153,6 +164,8 @@ class Revocation:
         }
         if upto:
             fields["upto"] = upto
+            if head is not None:
+                fields["head"] = head.hex()
         body = canonical_json(fields)
         return cls.parse(body, root.sign(REVOKE_CONTEXT + body))
 
@@ -160,6 +173,11 @@ class Revocation:
         """Whether a segment ending at ``last_seq`` of the key's feed falls under the
         revocation (None: anything the key signs now, such as a bundle)."""
         return last_seq is None or last_seq > self.upto
+
+    def fixes(self, last_seq: int) -> bool:
+        """Whether a segment of the key ending at ``last_seq`` stands only if it lies on the
+        history the revocation names (its ``head`` at the cutoff)."""
+        return self.head is not None and last_seq <= self.upto
 
     @classmethod
     def parse(cls, body: bytes, sig: bytes) -> Revocation:
@@ -175,9 +193,12 @@ class Revocation:
                 issuer=bytes.fromhex(obj["issuer"]),
                 issued=int(obj["issued"]),
                 upto=obj.get("upto", 0),
+                head=_head(obj.get("head")),
             )
             if type(rev.upto) is not int or not 0 <= rev.upto < 2**63:
                 raise Malformed("revocation: the cutoff is not a sequence number")
+            if rev.head is not None and rev.upto == 0:
+                raise Malformed("revocation: a head without a cutoff")
         except (KeyError, TypeError, ValueError) as exc:
             if isinstance(exc, Malformed):
                 raise
@@ -186,6 +207,15 @@ class Revocation:
             ) from exc
         verify(rev.issuer, sig, REVOKE_CONTEXT + body, f"revocation of site {rev.site!r}")
         return rev
+
+
+def _head(value: object) -> bytes | None:
+    """A revocation's ``head``: 64 lower-case hex digits, or absent."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9a-f]{64}", value):
+        raise Malformed("revocation: the head is not a 32-byte hash in lower-case hex")
+    return bytes.fromhex(value)
 
 
 @dataclass(frozen=True)

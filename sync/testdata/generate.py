@@ -223,6 +223,37 @@ def cases() -> dict[str, tuple[dict[str, str], bytes]]:
         encode_bundle(relayed, STRANGER),
     )
 
+    # a revocation naming the head of the feed at its cutoff: only that history stands below it
+    # (SPEC.md section 6, "Revocation and its cutoff")
+    fixed = Revocation.issue(ROOT, key=SITE.public, site=SITE_ID, issued=CLOCK + 50,
+                             upto=s1.last_seq, head=s1.head)
+    out["revocation_head"] = (
+        {**common, "expect": "success", "applied": "3", "rejected": "4",
+         "comment": "relayed: a revocation with cutoff 3 naming the head h[3] of segment 1..3; "
+         "that segment is on the named history and applies, 4..7 is refused (signer_revoked)"},
+        encode_bundle(replace(relayed, revocations=[fixed]), STRANGER),
+    )
+    forged = seal(SITE, SITE_ID, [e._replace(value="giả") if e.col == "title" else e
+                                  for e in entries()[:3]], b"\x00" * 32, {})
+    out["revocation_head_forged"] = (
+        {**common, "expect": "success", "applied": "0", "rejected": "3",
+         "comment": "relayed: the same revocation, and a different history 1..3 signed with the "
+         "revoked key (a thief's): not on the named history, refused (signer_revoked)"},
+        encode_bundle(replace(relayed, revocations=[fixed], segments=[forged]), STRANGER),
+    )
+
+    # a proof that the site forked its feed: two of its segments from position 3 on that
+    # disagree; its feed stands only up to 3 (SPEC.md section 4a, "Forks")
+    other = seal(SITE, SITE_ID, [e._replace(value=99) if e.col == "progress" else e
+                                 for e in entries()[3:]], s1.head, {})
+    low, high = sorted((s2, other), key=lambda x: x.encode())
+    out["fork_proof"] = (
+        {**common, "expect": "success", "applied": "3", "rejected": "4",
+         "comment": "relayed: segments 1..3 and 4..7 with a fork proof (4..7 and another 4..7 "
+         "after the same head h[3]); 1..3 applies, 4..7 lies beyond the fork (feed_forked)"},
+        encode_bundle(replace(relayed, revocations=[], forks=[(low, high)]), STRANGER),
+    )
+
     # limits (SPEC.md section 7, "Limits"): each refused before the memory it aims at is used
     from sync.encoding import Reader, varint
     from sync.format import MAGIC, T_HEADER

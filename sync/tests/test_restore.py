@@ -60,5 +60,9 @@ def test_a_forked_feed_is_refused_by_name_not_taken_as_a_duplicate(tmp_path: Pat
     a.exec("INSERT INTO tasks (id, title) VALUES ('t9', 'second history')")
     result = b.engine.import_bundle(a.engine.export_bundle(b.id))
     assert result.rejected == 5
-    assert "forks the feed" in result.rejections[0].reason
-    assert [r[0] for r in b.rows()] == ["t1", "t2"]
+    # a second history under numbers b holds is a proof of a fork (SPEC 4a), named as such:
+    # b freezes a's feed at the last common point and takes back the first history beyond it
+    assert result.rejections[0].code == "feed_forked"
+    assert "two different histories" in result.rejections[0].reason
+    assert result.taken_back == 5
+    assert [r[0] for r in b.rows()] == ["t1"]

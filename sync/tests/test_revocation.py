@@ -212,3 +212,61 @@ def test_whenever_the_revocation_arrives_the_honest_copies_end_the_same(ops: lis
         _same(*honest)
         for s in sites:
             s.conn.close()
+
+
+def _thief(tmp_path: Path, m: Site, name: str) -> Site:
+    """Whoever took the laptop: its key folder, and a database from before any of its work."""
+    from .test_forks import clone
+
+    return clone(m, tmp_path, name)
+
+
+def test_a_thief_cannot_write_a_new_past_below_the_cutoff_even_if_it_arrives_first(
+    tmp_path: Path,
+) -> None:
+    city, (a, b, m) = network(tmp_path, 3)
+    thief = _thief(tmp_path, m, "thief")  # taken before m's genuine work, with m's key
+    for i in range(3):  # the genuine history: it reaches the city
+        m.exec("INSERT INTO tasks (id, unit, title) VALUES (?, 'u2', 'genuine')", f"g{i}")
+        city.engine.import_bundle(m.engine.export_bundle(city.id))
+    cutoff = city.engine.vector()[m.id]
+    # the thief signs a different, shorter history under the same numbers; b gets it first
+    thief.exec("INSERT INTO tasks (id, unit, title) VALUES ('x1', 'u2', 'forged past')")
+    b.engine.import_bundle(thief.engine.export_bundle(b.id))
+    assert [r[0] for r in b.rows()] == ["x1"]
+    relayed = b.engine.export_bundle(a.id)  # b passes the forged past on, unaware
+    city.engine.revoke(m.id)
+    revs = decode_bundle(city.engine.export_bundle())[0].revocations
+    assert [r.upto for r in revs] == [cutoff] and revs[0].head is not None
+    # the revocation reaches b with the genuine history: the forged one is taken back
+    back = b.engine.import_bundle(city.engine.export_bundle(b.id))
+    assert back.taken_back == 5
+    assert [r[0] for r in b.rows()] == ["g0", "g1", "g2"]
+    # a copy that learns of the revocation first never takes the forged past
+    a.engine.import_bundle(city.engine.export_bundle(a.id))
+    forged = a.engine.import_bundle(relayed)
+    assert forged.applied == 0 and forged.rejected == 5
+    assert {r.code for r in forged.rejections} == {"signer_revoked"}
+    for src, dst in [(a, b), (b, a), (city, a), (a, city), (b, city), (city, b)]:
+        dst.engine.import_bundle(src.engine.export_bundle(dst.id))
+    _same(city, a, b)
+    assert [r[0] for r in city.rows()] == ["g0", "g1", "g2"]
+
+
+def test_a_copy_that_held_part_of_the_genuine_history_gets_it_back_once_all_of_it_arrives(
+    tmp_path: Path,
+) -> None:
+    city, (a, m) = network(tmp_path, 2)
+    m.exec("INSERT INTO tasks (id, unit, title) VALUES ('g0', 'u1', 'first')")
+    city.engine.import_bundle(m.engine.export_bundle(city.id))
+    a.engine.import_bundle(m.engine.export_bundle(a.id))  # a holds 1..5
+    m.exec("INSERT INTO tasks (id, unit, title) VALUES ('g1', 'u1', 'second')")
+    city.engine.import_bundle(m.engine.export_bundle(city.id))  # the city holds 1..10
+    city.engine.revoke(m.id)
+    fp = city.engine.root_fingerprint()
+    assert fp is not None
+    # the revocation alone: a cannot yet tell its 1..5 is on the named history
+    a.engine.install_trust(city.engine.trust_file(), fp)
+    a.engine.import_bundle(city.engine.export_bundle(a.id))
+    assert [r[0] for r in a.rows()] == ["g0", "g1"]
+    _same(city, a)

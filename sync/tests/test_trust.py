@@ -13,9 +13,10 @@ from sync.errors import (
     ScopeWidened,
     SignerRevoked,
     SignerUntrusted,
+    SiteTaken,
 )
 from sync.signing import SigningKey
-from sync.tests.netkit import certify, network, open_site
+from sync.tests.netkit import network, open_site
 from sync.trust import Certificate, TrustView
 
 
@@ -143,8 +144,17 @@ def test_a_rotated_key_keeps_the_feed_going_once_certified(tmp_path: Path) -> No
     city, (a, b) = network(tmp_path, 2)
     a.exec("INSERT INTO tasks (id, title) VALUES ('t1', 'old key')")
     b.engine.import_bundle(a.engine.export_bundle())
+    # a site id belongs to one key: the new key is certified as a key change, which revokes the
+    # old key at what the city holds of the feed, so the city takes the feed in first
+    city.engine.import_bundle(a.engine.export_bundle(city.id))
     a.engine.rotate_key()
-    certify(city, a, ["u0"])
+    ident = a.engine.identity()
+    data = city.engine.certify(
+        a.id, bytes.fromhex(ident["public_key"]), ["u0"], "unit", replace_key=True
+    )
+    fp = city.engine.root_fingerprint()
+    assert fp is not None
+    a.engine.install_trust(data, fp)
     a.exec("INSERT INTO tasks (id, title) VALUES ('t2', 'new key')")
     r = b.engine.import_bundle(a.engine.export_bundle(b.id))
     assert r.applied == 5
@@ -163,3 +173,26 @@ def test_a_policy_that_crashes_refuses_the_row_instead_of_failing_the_import(
     assert result.rejected == 5
     assert result.rejections[0].reason == "policy failed: KeyError: 'lead_unit_id'"
     assert b.rows() == []
+
+
+def test_a_site_id_belongs_to_one_key_and_a_request_naming_another_laptops_id_is_refused(
+    tmp_path: Path,
+) -> None:
+    city, (a, b) = network(tmp_path, 2)
+    a.exec("INSERT INTO tasks (id, unit, title) VALUES ('t1', 'u0', 'the real laptop')")
+    city.engine.import_bundle(a.engine.export_bundle(city.id))
+    intruder = open_site(tmp_path, "intruder")
+    key = bytes.fromhex(intruder.engine.identity()["public_key"])
+    before = city.engine.trust_file()
+    with pytest.raises(SiteTaken) as info:
+        city.engine.certify(a.id, key, ["u0"], "unit")  # a's site id, public in every bundle
+    assert info.value.params["fingerprint"] == a.engine.identity()["fingerprint"]
+    assert info.value.params["units"] == ["u0"]
+    assert city.engine.trust_file() == before  # nothing certified, nothing revoked
+    # the real laptop's work still flows to the city
+    a.exec("UPDATE tasks SET progress = 10 WHERE id = 't1'")
+    assert city.engine.import_bundle(a.engine.export_bundle(city.id)).applied > 0
+    # re-certifying the same key (a new scope) is no key change
+    ident = a.engine.identity()
+    city.engine.certify(a.id, bytes.fromhex(ident["public_key"]), ["u0", "u1"], "unit")
+    del b

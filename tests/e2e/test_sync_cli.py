@@ -313,3 +313,35 @@ def test_hub_commands_refuse_bad_certificates_and_plain_http_to_another_machine(
         "--db", db, "sync", "pull", "--url", "https://127.0.0.1:9", "--hub-fingerprint", "AB:CD"
     )
     assert typo.returncode == 1 and "64 chữ số" in typo.stderr
+
+
+def test_certifying_another_key_for_a_laptops_site_id_is_refused_naming_that_laptop(
+    sites: dict[str, Path], tmp_path: Path
+) -> None:
+    city, vp = sites["city"], sites["vp"]
+    real = run_json("--db", str(vp), "keys", "show")
+    intruder = tmp_path / "intruder.sqlite"
+    run_cchc("--db", str(intruder), "init", env=NOW, check=True)
+    other = run_json("--db", str(intruder), "keys", "show")
+    assert isinstance(real, dict) and isinstance(other, dict)
+    out = tmp_path / "taken.trust"
+    args = (
+        "--db", str(city), "trust", "certify", "--site-id", real["site_id"],
+        "--public-key", other["public_key"], "--unit", "vp_ubnd", "--role", "unit",
+        "--out", str(out),
+    )  # fmt: skip
+    proc = run_cchc(*args)
+    assert proc.returncode != 0
+    assert real["fingerprint"] in proc.stderr  # which laptop holds the id
+    assert "Văn phòng" in proc.stderr  # and for which unit
+    assert not out.exists()
+    # an explicit key change is accepted, and revokes the key that held the id
+    run_cchc(*args, "--replace-key", check=True)
+    assert out.exists()
+    city_status = run_json("--db", str(city), "sync", "status")
+    assert isinstance(city_status, dict)
+    installed = run_json(
+        "--db", str(vp), "trust", "install", str(out),
+        "--root-fingerprint", city_status["root_fingerprint"],
+    )  # fmt: skip
+    assert isinstance(installed, dict) and installed["role"] is None  # vp's key is revoked now

@@ -153,3 +153,38 @@ def test_only_units_that_run_a_laptop_are_offered_as_this_laptops_unit(
     for never in ("Sở Nội vụ", "Ủy ban nhân dân thành phố", "Các đơn vị có liên quan"):
         assert never not in offered
     assert "Sở Nội vụ" in {u.name for u in certification.laptop_units(city)}
+
+
+def test_a_request_naming_another_laptops_site_id_is_refused_and_says_which_laptop_holds_it(
+    pair: tuple[Workspace, Workspace, str], tmp_path: Path
+) -> None:
+    city, laptop, root = pair
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    real = certification.read_key_request(certification.save_key_request(laptop, usb))
+    exchange.install_trust(laptop, certification.certify_request(city, real, usb), root)
+    intruder = _laptop(tmp_path, "intruder")
+    try:
+        ident = exchange.identity(intruder)
+        # the site id is public in every bundle; the key is the intruder's own
+        forged = certification.KeyRequest(
+            site_id=real.site_id,
+            public_key=ident["public_key"],
+            enc_key=ident["enc_key"],
+            fingerprint=ident["fingerprint"],
+            unit_code="tai_chinh",
+        )
+        files_before = sorted(p.name for p in usb.iterdir())
+        with pytest.raises(InvalidInput) as info:
+            certification.certify_request(city, forged, usb)
+        text = message(info.value)
+        assert real.fingerprint in text and "Phòng Tài chính" in text
+        assert real.site_id in text
+        assert sorted(p.name for p in usb.iterdir()) == files_before  # no certificate written
+        # the real laptop's key still stands at the city: nothing was revoked or replaced
+        city_engine = exchange.open_engine(city)
+        assert city_engine.signer_of(real.site_id, bytes.fromhex(real.public_key)).scope == (
+            "tai_chinh",
+        )
+    finally:
+        intruder.close()

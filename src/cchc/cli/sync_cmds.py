@@ -90,6 +90,11 @@ def trust_init_root(state: State, as_json: bool) -> None:
 @click.option("--out", type=click.Path(dir_okay=False), required=True, help="Trust file to write.")
 @click.option("--hub-url", help="The city's hub address, written into the trust file.")
 @click.option("--hub-fingerprint", help="Its TLS certificate fingerprint (from `sync hub-cert`).")
+@click.option(
+    "--replace-key",
+    is_flag=True,
+    help="The laptop changed its key: revoke the key that holds its site id now.",
+)
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
 @sync_errors
@@ -103,6 +108,7 @@ def trust_certify(
     out: str,
     hub_url: str | None,
     hub_fingerprint: str | None,
+    replace_key: bool,
     as_json: bool,
 ) -> None:
     """Root only: certify a laptop for units and a role; writes the file it installs.
@@ -121,6 +127,7 @@ def trust_certify(
             enc_key=enc_key,
             hub_url=hub_url,
             hub_fingerprint=hub_fingerprint,
+            replace_key=replace_key,
         )
     if as_json:
         echo_json({"path": str(path), "site_id": site_id, "role": role, "units": list(units)})

@@ -27,7 +27,7 @@ from cchc.store.uow import set_commit_guard
 from sync import Engine, ImportResult, Signer, TableSpec
 from sync.encoding import json_depth
 from sync.engine import TRUST_MAGIC
-from sync.errors import Malformed, SyncError, TooLarge, UnknownSite, UsageError
+from sync.errors import Malformed, SiteTaken, SyncError, TooLarge, UnknownSite, UsageError
 from sync.limits import MAX_JSON_DEPTH, MAX_TRUST_FILE_BYTES
 from sync.signing import public_from_hex
 from sync.transport import (
@@ -199,8 +199,13 @@ def certify(
     enc_key: str | None = None,
     hub_url: str | None = None,
     hub_fingerprint: str | None = None,
+    replace_key: bool = False,
 ) -> Path:
     """Root only: certify a laptop's key for units and a role; write the trust file to ``out``.
+
+    A laptop's site id belongs to one key: if another laptop's key holds it, this is refused
+    naming that laptop (its fingerprint) and its units, unless ``replace_key`` says the laptop
+    changed its key, which revokes the old one.
 
     With ``hub_url`` and ``hub_fingerprint`` the file also tells the laptop where the city's hub
     is and which TLS certificate it shows, so both travel with the root fingerprint's check.
@@ -214,7 +219,17 @@ def certify(
     except SyncError as exc:
         raise InvalidInput("invalid_input", value=f"public key {public_key!r}") from exc
     codes = _unit_codes(ws, units)
-    data = open_engine(ws).certify(site_id, key, codes, role, enc)
+    try:
+        data = open_engine(ws).certify(site_id, key, codes, role, enc, replace_key=replace_key)
+    except SiteTaken as exc:
+        held = [str(u) for u in exc.params.get("units", [])]
+        names = dict(ws.db.conn.execute("SELECT code, name FROM units").fetchall())
+        raise InvalidInput(
+            "site_taken",
+            site_id=site_id,
+            fingerprint=str(exc.params.get("fingerprint", "")),
+            units=", ".join("mọi đơn vị" if u == "*" else str(names.get(u, u)) for u in held),
+        ) from exc
     if hub is not None:
         obj = json.loads(data[len(TRUST_MAGIC) :])
         obj["hub"] = hub  # readers of the trust format ignore fields they do not know

@@ -15,6 +15,9 @@ MESSAGES = {
     "hãy xin lại tệp từ máy đó.",
     "folder_missing_on_disk": "Không có thư mục “{value}”. Hãy cắm ổ USB hoặc chọn thư mục khác.",
     "certify_unit_missing": "Hãy chọn đơn vị mà máy này được chứng nhận.",
+    "site_taken": "Không cấp chứng nhận: mã máy {site_id} đã thuộc về một máy khác đang được chứng "
+    "nhận (mã nhận dạng khóa {fingerprint}, đơn vị: {units}). Tệp yêu cầu này có thể là giả. Nếu "
+    "đúng là máy đó vừa đổi khóa, Thành phố cấp lại theo cách đổi khóa: khóa cũ sẽ bị thu hồi.",
     "send_nowhere": "Chưa có nơi gửi: hãy cắm ổ USB hoặc chọn thư mục, hoặc kiểm tra kết nối "
     "tới máy chủ của Thành phố.",
     "email_invalid": "Địa chỉ thư “{value}” không đúng dạng: cần một tên, dấu @ rồi tên miền của "

@@ -27,6 +27,11 @@ ERRORS: dict[str, str] = {
     "signature_invalid": "Chữ ký số của gói không hợp lệ: gói bị sửa hoặc giả mạo.",
     "chain_broken": "Chuỗi dữ liệu của một máy bị đứt hoặc bị sửa.",
     "decryption_failed": "Gói được mã hóa cho máy khác, máy này không mở được.",
+    "feed_forked": "Một máy đã ký hai lịch sử dữ liệu khác nhau (máy bị sao chép, hoặc khôi phục "
+    "từ bản sao lưu cũ cùng thư mục khóa): dữ liệu của máy đó chỉ được giữ đến điểm chung cuối "
+    "cùng. Thành phố cần chứng nhận lại máy đó với mã máy mới.",
+    "held_limit": "Một máy đã có quá nhiều dữ liệu đang chờ phần trước trên máy này: phần vượt "
+    "quá bị từ chối, sẽ nhận lại khi phần còn thiếu đến.",
     "signer_untrusted": "Máy gửi chưa được Thành phố chứng nhận.",
     "signer_revoked": "Khóa của máy gửi đã bị thu hồi.",
     "out_of_scope": "Thay đổi nằm ngoài phạm vi được giao của máy gửi.",
@@ -46,6 +51,8 @@ ERRORS: dict[str, str] = {
     "gửi về, sau khi đối chiếu mã nhận dạng khóa gốc qua điện thoại.",
     "feed_behind": "Cơ sở dữ liệu này cũ hơn dữ liệu máy đã gửi đi (có thể vừa khôi phục từ bản sao "
     "lưu). Hãy nhập gói đồng bộ từ máy khác hoặc từ Thành phố trước khi gửi.",
+    "site_taken": "Mã máy này đã được chứng nhận cho một khóa khác (một máy khác đang dùng). "
+    "Chỉ được cấp lại khi đổi khóa, có thu hồi khóa cũ.",
     "not_root": "Chỉ máy giữ khóa gốc của Thành phố mới làm được việc này.",
     "unknown_site": "Không biết máy có mã này.",
     "unknown_conflict": "Không có xung đột đang mở với mã này.",
