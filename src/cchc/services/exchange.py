@@ -415,6 +415,11 @@ def record_exchange(ws: Workspace, site_id: str, how: str) -> None:
         ws.set_setting(EXCHANGE_LOG_PREFIX + site_id, json.dumps({"at": ws.now_iso(), "how": how}))
 
 
+def _refused_rows(result: ImportResult) -> list[tuple[str, str | None, str | None]]:
+    """The rows an import refused, which did not arrive."""
+    return [(r.origin, r.table, r.row_id) for r in result.rejections]
+
+
 def import_paths(ws: Workspace, paths: Sequence[Path]) -> ImportReport:
     """Import bundle files, parts (any order, across calls) and saved .eml files."""
     from cchc.texts.sync import import_refusal, sync_message
@@ -435,7 +440,7 @@ def import_paths(ws: Workspace, paths: Sequence[Path]) -> ImportReport:
         try:
             mark = feed_mark(ws)
             result = engine.import_bundle(arrived.data)
-            arrivals = count_by_sender(ws, arrived_rows(ws, mark))
+            arrivals = count_by_sender(ws, arrived_rows(ws, mark, _refused_rows(result)))
             report.files.append(FileOutcome(arrived.source, result=result, arrivals=arrivals))
             record_exchange(ws, result.sender, "import")  # verified, even if it held nothing new
         except SyncError as exc:
@@ -596,7 +601,7 @@ def pull(
     try:
         mark = feed_mark(ws)
         result = engine.import_bundle(got.path.read_bytes())
-        arrivals = count_by_sender(ws, arrived_rows(ws, mark))
+        arrivals = count_by_sender(ws, arrived_rows(ws, mark, _refused_rows(result)))
     finally:
         got.path.unlink(missing_ok=True)
     ws.set_setting(_hub_key(url), result.sender)

@@ -2,8 +2,8 @@
 updates, documents, budget lines and proposed changes arrived, and what was refused and why.
 One summary, read by the command line and the Đồng bộ screen alike.
 
-Rows are traced through the engine's bookkeeping: the segments an import applied (those above
-each feed's mark taken before it) and the cells each wrote.
+Rows are read from the segments an import applied (those not applied before it), as they were
+carried, so a summary never counts more than the files held nor anything this laptop wrote.
 """
 
 from __future__ import annotations
@@ -33,8 +33,6 @@ KIND_OF_TABLE: dict[str, tuple[str, str | None]] = {
     "amendments": ("amendments", None),
 }
 KINDS = ("reports", "task_updates", "documents", "budgets", "amendments")
-
-FeedMark = dict[str, int]
 
 
 @dataclass
@@ -70,36 +68,49 @@ class ImportSummary:
         return not any(not u.empty for u in self.units) and not self.files_refused
 
 
+#: The segments held as applied before an import: (origin, first sequence) of each.
+FeedMark = frozenset[tuple[str, int]]
+
+
 def feed_mark(ws: Workspace) -> FeedMark:
-    """How far each origin's feed was applied, before an import."""
-    return dict(ws.db.conn.execute("SELECT origin, applied_seq FROM _sync_feeds").fetchall())
+    """Which segments were applied here, before an import."""
+    return frozenset(
+        ws.db.conn.execute(
+            "SELECT origin, first_seq FROM _sync_segments WHERE state = 'applied'"
+        ).fetchall()
+    )
 
 
-def arrived_rows(ws: Workspace, before: FeedMark) -> list[tuple[str, str, str]]:
-    """(origin, table, row id) of every row written by segments applied since ``before``.
+def arrived_rows(
+    ws: Workspace,
+    before: FeedMark,
+    refused: Iterable[tuple[str, str | None, str | None]] = (),
+) -> list[tuple[str, str, str]]:
+    """(origin, table, row id) of every row the segments applied since ``before`` carry, read
+    from those segments themselves, less the rows refused (``(origin, table, row id)``).
 
-    An origin's clock only moves forward along its feed, so the new segments of one origin span
-    one clock range: one pass over the cells per origin, however many segments arrived."""
+    Only what the files brought: this laptop's own feed never counts (an import first seals
+    this laptop's unsent changes into its own feed, which is no arrival), nor does any row a
+    segment does not hold."""
+    from sync.feeds import Segment
+
     conn = ws.db.conn
-    spans: dict[str, tuple[int, int]] = {}
-    for origin, first_seq, first_hlc, last_hlc in conn.execute(
-        "SELECT origin, first_seq, first_hlc, last_hlc FROM _sync_segments WHERE state = 'applied'"
-    ):
-        if first_seq <= before.get(origin, 0):
+    me = conn.execute("SELECT site_id FROM _sync_state").fetchone()[0]
+    no = {(o, t, r) for o, t, r in refused if t and r}
+    out: dict[tuple[str, str, str], None] = {}
+    for origin, first_seq, blob in conn.execute(
+        "SELECT origin, first_seq, blob FROM _sync_segments "
+        "WHERE state = 'applied' AND origin != ? ORDER BY origin, first_seq",
+        (me,),
+    ).fetchall():
+        if (origin, first_seq) in before:
             continue
-        low, high = spans.get(origin, (first_hlc, last_hlc))
-        spans[origin] = (min(low, first_hlc), max(high, last_hlc))
-    out: list[tuple[str, str, str]] = []
-    for origin, (low, high) in spans.items():
-        out += [
-            (origin, tbl, row_id)
-            for tbl, row_id in conn.execute(
-                "SELECT DISTINCT tbl, row_id FROM _sync_cells "
-                "WHERE origin = ? AND hlc BETWEEN ? AND ?",
-                (origin, low, high),
-            ).fetchall()
-        ]
-    return out
+        cols = Segment.decode(blob).columns()
+        for table, row_id in zip(cols.tables, cols.rows, strict=True):
+            key = (origin, table, row_id)
+            if key not in no:
+                out[key] = None
+    return list(out)
 
 
 def count_by_sender(
