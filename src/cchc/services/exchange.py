@@ -321,6 +321,24 @@ def export_bundle(ws: Workspace, peer: str | None = None, encrypt_to: str | None
     return open_engine(ws).export_bundle(peer, encrypt_to=encrypt_to)
 
 
+#: The longest unit part of a bundle's file name (names stay short enough for any USB stick).
+NAME_SLUG_MAX = 48
+
+
+def bundle_prefix(ws: Workspace) -> str:
+    """How this laptop's bundle files begin: its unit as an ASCII slug and the island's date,
+    "cchc-phong-van-hoa-xa-hoi-2026-12-07" (the city: "cchc-thanh-pho-…"); never a raw id."""
+    import re
+
+    from cchc.domain.text import fold
+    from cchc.services.permissions import ALL_UNITS, laptop_authority, scope_names
+
+    found = laptop_authority(ws)
+    words = "thanh pho" if ALL_UNITS in found.scope else scope_names(ws, found)
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(words)).strip("-")[:NAME_SLUG_MAX].strip("-")
+    return f"cchc-{slug or 'may'}-{ws.today().isoformat()}"
+
+
 def export_to(
     ws: Workspace,
     to_dir: Path,
@@ -339,7 +357,7 @@ def export_to(
     data = export_encrypted(engine, peer, encrypt_to, encrypt)
     folder = Path(to_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    prefix = f"cchc-{engine.site_id[:8]}"
+    prefix = bundle_prefix(ws)
     if part_size:
         blobs = split(data, part_size)
         sha = sha256_hex(data)
@@ -489,8 +507,10 @@ def write_email(
     peer: str | None = None,
     encrypt_to: str | None = None,
     encrypt: bool = True,
+    letter_size: int | None = None,
 ) -> list[Path]:
-    """Write ``.eml`` files (one per part) ready to open in a mail client and send."""
+    """Write ``.eml`` files (one per part) ready to open in a mail client and send; with
+    ``letter_size`` no file is larger than that many bytes."""
     return email_bundle(
         ws,
         to=to,
@@ -499,6 +519,7 @@ def write_email(
         peer=peer,
         encrypt_to=encrypt_to,
         encrypt=encrypt,
+        letter_size=letter_size,
     )[0]
 
 
@@ -512,29 +533,58 @@ def email_bundle(
     smtp: SmtpConfig | None = None,
     encrypt_to: str | None = None,
     encrypt: bool = True,
+    letter_size: int | None = None,
 ) -> tuple[list[Path], int]:
     """Write the ``.eml`` files and, when SMTP is given, send the same messages too.
 
-    Encrypted like ``export_to``. Returns the files written and how many messages were sent.
+    ``letter_size`` caps each whole letter (attachment in base64, headers and text included),
+    which is what a mail server measures; ``part_size`` caps the attached part only. Encrypted
+    like ``export_to``. Returns the files written and how many messages were sent.
     """
     address = checked_address(to)
+    if letter_size is not None and letter_size < MIN_LETTER_SIZE:
+        raise InvalidInput("letter_size_small", value=letter_size, limit=MIN_LETTER_SIZE)
     engine = open_engine(ws)
     data = export_encrypted(engine, peer, encrypt_to, encrypt)
-    sender = f"cchc-{engine.site_id[:8]}@localhost"
-    kwargs: dict[str, Any] = {
-        "to": address,
-        "sender": sender,
-        "prefix": f"cchc-{engine.site_id[:8]}",
-    }
+    prefix = bundle_prefix(ws)
+    kwargs: dict[str, Any] = {"to": address, "sender": f"{prefix}@localhost", "prefix": prefix}
     if part_size:
         kwargs["part_size"] = part_size
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
-    messages = build_messages(data, draft=True, **kwargs)
+    if letter_size is not None:
+        messages, kwargs["part_size"] = letters_within(data, letter_size, part_size, kwargs)
+    else:
+        messages = build_messages(data, draft=True, **kwargs)
     paths = write_new_files((folder / eml_name(m), m.as_bytes()) for m in messages)
     sent = send_emails(data, smtp, **kwargs) if smtp is not None else 0
     remember_sent(ws, engine)
     return paths, sent
+
+
+#: The smallest letter cap taken: below it the headers and one minimal part do not fit.
+MIN_LETTER_SIZE = 16 * 1024
+
+
+def letters_within(
+    data: bytes, letter_size: int, part_size: int | None, kwargs: dict[str, Any]
+) -> tuple[list[Any], int]:
+    """The draft letters of ``data`` and the part size they took, each whole letter at most ``letter_size`` bytes as
+    written: parts sized from the cap (base64 grows them by 4/3, plus line ends and MIME
+    headers), then measured, and made smaller until every letter fits."""
+    from sync.transport.email import part_size_for_message_limit
+
+    size = part_size_for_message_limit(letter_size)
+    if part_size:
+        size = min(size, part_size)
+    while True:
+        messages = build_messages(data, draft=True, **{**kwargs, "part_size": size})
+        biggest = max(len(m.as_bytes()) for m in messages)
+        if biggest <= letter_size:
+            return messages, size
+        size -= max(1024, (biggest - letter_size) * 3 // 4 + 1024)
+        if size < 1024:
+            raise InvalidInput("letter_size_small", value=letter_size, limit=MIN_LETTER_SIZE)
 
 
 def _hub_key(url: str) -> str:

@@ -17,6 +17,8 @@ MESSAGES = {
     "certify_unit_missing": "Hãy chọn đơn vị mà máy này được chứng nhận.",
     "send_nowhere": "Chưa có nơi gửi: hãy cắm ổ USB hoặc chọn thư mục, hoặc kiểm tra kết nối "
     "tới máy chủ của Thành phố.",
+    "letter_size_small": "Giới hạn mỗi thư quá nhỏ ({value} byte): một thư cần ít nhất "
+    "{limit} byte.",
     "email_invalid": "Địa chỉ thư “{value}” không đúng dạng: cần một tên, dấu @ rồi tên miền của "
     "nơi nhận, viết liền không có dấu cách.",
 }
@@ -98,3 +100,14 @@ def queue_text(counts: dict[str, int]) -> str:
     """“Chưa gửi: 1 báo cáo, 2 văn bản.”, or that nothing waits."""
     what = arrivals_text(counts)
     return QUEUE["waiting"].format(what=what) if what else QUEUE["empty"]
+
+
+def size_text(n: int) -> str:
+    """A file's size as officers read it (1 MB = 1.000.000 byte, as mail servers count):
+    "8,95 MB", "120 KB", "900 byte"."""
+    if n >= 1_000_000:
+        hundredths = n // 10_000  # cut, never rounded up past a limit
+        return f"{hundredths // 100},{hundredths % 100:02d} MB"
+    if n >= 1000:
+        return f"{n // 1000} KB"
+    return f"{n} byte"

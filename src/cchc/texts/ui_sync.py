@@ -106,6 +106,9 @@ SYNC = {
     "emails_written": "Đã tạo {count} thư gửi {to} trong {folder}. Hãy gửi chúng từ phần mềm "
     "thư của cơ quan.",
     "email_to_missing": "Hãy nhập địa chỉ thư nhận.",
+    "letter_line": "{name} — {size}",
+    "letter_size_bad": "Giới hạn mỗi thư phải là số MB từ 0,02 đến 2000 (thư điện tử của cơ "
+    "quan thường nhận tới 10 MB): đã nhập “{value}”.",
     # http
     "http_heading": "Đồng bộ qua mạng (máy chủ của Thành phố)",
     "hub_url": "Địa chỉ máy chủ đồng bộ (ví dụ https://10.0.0.5:8443)",
