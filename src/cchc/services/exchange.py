@@ -8,6 +8,7 @@ database (``<db>.keys/``), never inside it, so a copy of the database never hold
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from sync.errors import Malformed, SyncError, TooLarge, UnknownSite, UsageError
 from sync.limits import MAX_JSON_DEPTH, MAX_TRUST_FILE_BYTES
 from sync.signing import public_from_hex
 from sync.transport import (
+    AddResult,
     ClientIdentity,
     HubLimits,
     PartStore,
@@ -49,6 +51,7 @@ from sync.transport import (
 from sync.transport import pull as http_pull
 from sync.transport import push as http_push
 from sync.transport.email import eml_name
+from sync.transport.parts import Part
 
 ROLES = DOMAIN_ROLES
 
@@ -371,6 +374,42 @@ def export_to(
     return written
 
 
+@dataclass(frozen=True)
+class PartNote:
+    """Where one part file stands: part ``index`` of ``count``, and how many parts of its
+    bundle this laptop holds now (``count`` once the bundle was whole and imported)."""
+
+    bundle: str  # the bundle's name, as its files are named without the part number
+    index: int
+    count: int
+    have: int
+
+    @property
+    def complete(self) -> bool:
+        return self.have >= self.count
+
+
+class _NotingPartStore(PartStore):
+    """The part store, remembering what became of each part file given to it."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder)
+        self.noted: dict[str, AddResult] = {}
+
+    def add_part(self, part: Part, source: str = "<bytes>") -> AddResult:
+        added = super().add_part(part, source)
+        self.noted[source] = added
+        return added
+
+
+_PART_SUFFIX = re.compile(r"\.part\d+-of-\d+\.(cchc|eml)(#\d+)?$", re.IGNORECASE)
+
+
+def bundle_name(source: str) -> str:
+    """A part file's bundle, named as its files are without the part number."""
+    return _PART_SUFFIX.sub("", Path(source).name)
+
+
 @dataclass
 class FileOutcome:
     """What happened to one input (a bundle file, a part, an .eml): result or refusal."""
@@ -382,6 +421,8 @@ class FileOutcome:
     staged: bool = False
     #: what the bundle's applied segments wrote, per origin: {"reports": 1, "documents": 2…}
     arrivals: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: when the file is one part of a bundle: which, and how many of its parts are here
+    part: PartNote | None = None
 
     @property
     def rejected(self) -> bool:
@@ -433,6 +474,52 @@ def record_exchange(ws: Workspace, site_id: str, how: str) -> None:
         ws.set_setting(EXCHANGE_LOG_PREFIX + site_id, json.dumps({"at": ws.now_iso(), "how": how}))
 
 
+#: How deep "Nhập" looks into the folders of a stick, and how many entries it looks at in all.
+FOLDER_DEPTH = 3
+FOLDER_ENTRIES = 20_000
+_CARRIED = (".cchc", ".eml")
+
+
+def files_to_import(paths: Sequence[Path]) -> list[Path]:
+    """What an import reads: the files named, and from each folder named the bundle, part and
+    mail files in it and in its folders down to ``FOLDER_DEPTH`` levels (a USB stick where each
+    unit left its files in a folder of its own), at most ``FOLDER_ENTRIES`` entries looked at.
+
+    Links are never followed, hidden entries (names starting with ".": temporary files,
+    the system's folders) are skipped; a folder that cannot be read is skipped here and named
+    by the reader below when it is the one the officer chose."""
+    import os
+
+    out: list[Path] = []
+    for top in paths:
+        if not top.is_dir():
+            out.append(top)
+            continue
+        out.append(top)  # its own files: read, bounded and refused by name, as ever
+        budget = FOLDER_ENTRIES
+        level = [top]
+        for _depth in range(FOLDER_DEPTH):
+            below: list[Path] = []
+            for folder in level:
+                try:
+                    with os.scandir(folder) as entries:
+                        found = sorted(entries, key=lambda e: e.name)
+                except OSError:
+                    continue
+                budget -= len(found)
+                for entry in found:
+                    if entry.name.startswith(".") or entry.is_symlink():
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        below.append(Path(entry.path))
+                    elif folder != top and entry.name.lower().endswith(_CARRIED):
+                        out.append(Path(entry.path))
+                if budget <= 0:
+                    return out
+            level = below
+    return out
+
+
 def _refused_rows(result: ImportResult) -> list[tuple[str, str | None, str | None]]:
     """The rows an import refused, which did not arrive."""
     return [(r.origin, r.table, r.row_id) for r in result.rejections]
@@ -443,8 +530,19 @@ def import_paths(ws: Workspace, paths: Sequence[Path]) -> ImportReport:
     from cchc.texts.sync import import_refusal, sync_message
 
     engine = open_engine(ws)
-    store = PartStore(parts_dir_for(ws.path))
-    got = gather([Path(p) for p in paths], store)
+    store = _NotingPartStore(parts_dir_for(ws.path))
+    got = gather(files_to_import([Path(p) for p in paths]), store)
+    whole = {a.sha256 for a in got.bundles}
+    held = {w.bundle_sha256: len(w.have) for w in got.waiting}
+
+    def part_of(source: str) -> PartNote | None:
+        added = store.noted.get(source)
+        if added is None:
+            return None
+        sha, count = added.bundle_sha256, added.count
+        have = count if sha in whole else held.get(sha, count - len(added.missing))
+        return PartNote(bundle_name(source), added.index, count, have)
+
     report = ImportReport()
     for refused in got.refused:
         report.files.append(
@@ -459,18 +557,38 @@ def import_paths(ws: Workspace, paths: Sequence[Path]) -> ImportReport:
             mark = feed_mark(ws)
             result = engine.import_bundle(arrived.data)
             arrivals = count_by_sender(ws, arrived_rows(ws, mark, _refused_rows(result)))
-            report.files.append(FileOutcome(arrived.source, result=result, arrivals=arrivals))
+            report.files.append(
+                FileOutcome(
+                    arrived.source,
+                    result=result,
+                    arrivals=arrivals,
+                    part=part_of(arrived.source),
+                )
+            )
             record_exchange(ws, result.sender, "import")  # verified, even if it held nothing new
         except SyncError as exc:
             report.files.append(
-                FileOutcome(arrived.source, error_code=exc.code, error=sync_message(exc))
+                FileOutcome(
+                    arrived.source,
+                    error_code=exc.code,
+                    error=sync_message(exc),
+                    part=part_of(arrived.source),
+                )
             )
     for source in got.duplicates:
-        report.files.append(FileOutcome(source, result=ImportResult(sender="")))
+        report.files.append(
+            FileOutcome(source, result=ImportResult(sender=""), part=part_of(source))
+        )
     for source in got.staged:
-        report.files.append(FileOutcome(source, staged=True))
+        report.files.append(FileOutcome(source, staged=True, part=part_of(source)))
     report.waiting = [
-        {"bundle": w.bundle_sha256[:8], "count": w.count, "missing": list(w.missing)}
+        {
+            "bundle": w.bundle_sha256[:8],
+            "count": w.count,
+            "have": len(w.have),
+            "missing": list(w.missing),
+            "missing_names": list(w.missing_names),
+        }
         for w in got.waiting
     ]
     return report

@@ -62,6 +62,8 @@ class ImportSummary:
     files_already_imported: int = 0
     parts_waiting: int = 0
     conflicts: int = 0
+    #: bundles that came in parts in this import: (name, parts here, parts in all)
+    bundles_in_parts: list[tuple[str, int, int]] = field(default_factory=list)
 
     @property
     def nothing_new(self) -> bool:
@@ -158,6 +160,13 @@ def summarise(
             by_sender[site] = UnitArrivals(sender=site, name=site_names.get(site, site[:8]))
         return by_sender[site]
 
+    in_parts: dict[str, tuple[int, int]] = {}
+    for outcome in report.files:
+        if outcome.part is not None:
+            p = outcome.part
+            have, _count = in_parts.get(p.bundle, (0, p.count))
+            in_parts[p.bundle] = (max(have, p.have), p.count)
+    out.bundles_in_parts = [(name, have, n) for name, (have, n) in sorted(in_parts.items())]
     for outcome in report.files:
         name = Path(outcome.source).name
         if outcome.error is not None:
@@ -180,7 +189,7 @@ def summarise(
                 unit(why.origin).taken_back += why.changes
             else:
                 unit(why.origin).refused.append(refusal_text(why.code, why.reason))
-    out.parts_waiting = len(report.waiting)
+    out.parts_waiting = max(0, len(report.waiting) - sum(h < n for _, h, n in out.bundles_in_parts))
     out.units = sorted(
         (u for u in by_sender.values() if not u.empty), key=lambda u: (u.name, u.sender)
     )

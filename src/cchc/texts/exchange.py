@@ -42,7 +42,9 @@ SUMMARY = {
     "thay đổi này được gửi sau thời điểm thu hồi. Dữ liệu trở lại như trên máy của Thành phố.",
     "file_refused": "Tệp {file} bị từ chối: {reason}",
     "already": "{n} tệp đã nhập từ trước.",
-    "waiting": "{n} gói còn chờ các phần chưa tới.",
+    "waiting": "{n} gói khác nhận từ trước còn chờ các phần chưa tới.",
+    "parts_whole": "Gói {name}: đã đủ {count}/{count} phần.",
+    "parts_some": "Gói {name}: đã có {have}/{count} phần, còn chờ các phần chưa tới.",
     "conflicts": "{n} xung đột cần xem ở mục Xung đột.",
 }
 
@@ -73,6 +75,9 @@ def summary_rows(summary: ImportSummary) -> list[tuple[str, bool]]:
     rows += [
         (SUMMARY["file_refused"].format(file=f, reason=r), True) for f, r in summary.files_refused
     ]
+    for name, have, count in summary.bundles_in_parts:
+        key = "parts_whole" if have >= count else "parts_some"
+        rows.append((SUMMARY[key].format(name=name, have=have, count=count), False))
     for key, n in (
         ("already", summary.files_already_imported if not summary.nothing_new else 0),
         ("waiting", summary.parts_waiting),

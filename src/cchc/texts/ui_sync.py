@@ -94,7 +94,10 @@ SYNC = {
     "file_refused": "TỪ CHỐI: {reason}",
     "file_duplicate": "Gói này đã nhập trước đây; không có gì mới.",
     "file_staged": "Đã nhận một phần của gói; đang chờ các phần còn lại.",
-    "waiting": "Gói {bundle} còn thiếu phần số: {missing}",
+    "file_part": "Phần {index}/{count} của gói {name}: {state}.",
+    "part_whole": "đã đủ {count}/{count}",
+    "part_some": "đã có {have}/{count}",
+    "waiting": "Một gói còn thiếu các tệp: {missing}",
     "rejection": "Bị từ chối: {reason}",
     "nothing_found": "Không tìm thấy gói nào để nhập trong các đường dẫn đã nêu.",
     # e-mail
