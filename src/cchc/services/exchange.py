@@ -19,7 +19,13 @@ from cchc.domain.email_address import checked_address
 from cchc.domain.errors import CchcError, InvalidInput
 from cchc.domain.roles import ROLES as DOMAIN_ROLES
 from cchc.services.free_names import write_new_files
-from cchc.services.import_summary import arrived_rows, count_by_sender, feed_mark
+from cchc.services.import_summary import (
+    arrived_rows,
+    count_by_sender,
+    feed_mark,
+    trust_mark,
+    trust_since,
+)
 from cchc.services.permissions import unit_authority
 from cchc.services.sync_policy import JUDGED_COLUMNS, TRACKED_TABLES, plan_policy
 from cchc.services.tasks import resolve_unit
@@ -67,6 +73,8 @@ HUB_SETTING = "sync_hub_site:"
 #: This laptop's clock when its data last left it (export, e-mail files, push): what lies above
 #: is the "chưa gửi" queue (``services.send_queue``).
 SENT_MARK_KEY = "sync_sent_clock"
+#: Where the certificates and revocations held here ended when data last left this laptop.
+SENT_TRUST_KEY = "sync_sent_trust"
 HUB_FINGERPRINT_SETTING = "sync_hub_fingerprint:"
 
 
@@ -303,6 +311,16 @@ def remember_sent(ws: Workspace, engine: Engine) -> None:
         "SELECT max(hlc) FROM _sync_cells WHERE origin = ?", (engine.site_id,)
     ).fetchone()
     ws.set_setting(SENT_MARK_KEY, str(int(row[0] or 0)))
+    ws.set_setting(SENT_TRUST_KEY, json.dumps(list(trust_mark(ws))))
+
+
+def sent_trust_mark(ws: Workspace) -> tuple[int, int]:
+    """Where the certificates and revocations held here ended when data last left."""
+    try:
+        certs, revs = json.loads(ws.setting(SENT_TRUST_KEY) or "[0, 0]")
+        return int(certs), int(revs)
+    except (ValueError, TypeError):
+        return 0, 0
 
 
 def export_encrypted(
@@ -520,6 +538,14 @@ def files_to_import(paths: Sequence[Path]) -> list[Path]:
     return out
 
 
+def _add_trust(arrivals: dict[str, dict[str, int]], sender: str, trust: dict[str, int]) -> None:
+    """Certificates and revocations a bundle brought count under the laptop that sent it."""
+    if trust:
+        kinds = arrivals.setdefault(sender, {})
+        for kind, n in trust.items():
+            kinds[kind] = kinds.get(kind, 0) + n
+
+
 def _refused_rows(result: ImportResult) -> list[tuple[str, str | None, str | None]]:
     """The rows an import refused, which did not arrive."""
     return [(r.origin, r.table, r.row_id) for r in result.rejections]
@@ -554,9 +580,12 @@ def import_paths(ws: Workspace, paths: Sequence[Path]) -> ImportReport:
         )
     for arrived in got.bundles:
         try:
-            mark = feed_mark(ws)
+            mark, trust_before = feed_mark(ws), trust_mark(ws)
             result = engine.import_bundle(arrived.data)
             arrivals = count_by_sender(ws, arrived_rows(ws, mark, _refused_rows(result)))
+            _add_trust(
+                arrivals, result.sender, trust_since(ws, trust_before, besides=result.sender)
+            )
             report.files.append(
                 FileOutcome(
                     arrived.source,
@@ -767,9 +796,10 @@ def pull(
     if got.path is None:
         return {"applied": 0, "duplicate": 0, "held": 0, "rejected": 0, "nothing": True}
     try:
-        mark = feed_mark(ws)
+        mark, trust_before = feed_mark(ws), trust_mark(ws)
         result = engine.import_bundle(got.path.read_bytes())
         arrivals = count_by_sender(ws, arrived_rows(ws, mark, _refused_rows(result)))
+        _add_trust(arrivals, result.sender, trust_since(ws, trust_before, besides=result.sender))
     finally:
         got.path.unlink(missing_ok=True)
     ws.set_setting(_hub_key(url), result.sender)

@@ -32,7 +32,47 @@ KIND_OF_TABLE: dict[str, tuple[str, str | None]] = {
     "budgets": ("budgets", None),
     "amendments": ("amendments", None),
 }
-KINDS = ("reports", "task_updates", "documents", "budgets", "amendments")
+KINDS = (
+    "reports",
+    "task_updates",
+    "documents",
+    "budgets",
+    "amendments",
+    "certificates",
+    "revocations",
+)
+
+#: How far the city's certificates and revocations held here go: the last row of each table
+#: (rows are only ever added; a certificate issued again is a new row).
+TrustMark = tuple[int, int]
+
+
+def trust_mark(ws: Workspace) -> TrustMark:
+    """Where the certificates and revocations held here end now."""
+    conn = ws.db.conn
+    certs = conn.execute("SELECT coalesce(max(rowid), 0) FROM _sync_certs").fetchone()[0]
+    revs = conn.execute("SELECT coalesce(max(rowid), 0) FROM _sync_revocations").fetchone()[0]
+    return int(certs), int(revs)
+
+
+def trust_since(
+    ws: Workspace, mark: TrustMark, *, certificates: bool = True, besides: str = ""
+) -> dict[str, int]:
+    """How many certificates and revocations came to be held here after ``mark``:
+    {"certificates": 1, "revocations": 1}, kinds with none left out; certificates of the site
+    ``besides`` are not counted (a bundle's sender always shows its own)."""
+    conn = ws.db.conn
+    counts = {
+        "certificates": conn.execute(
+            "SELECT count(*) FROM _sync_certs WHERE rowid > ? AND site != ?", (mark[0], besides)
+        ).fetchone()[0]
+        if certificates
+        else 0,
+        "revocations": conn.execute(
+            "SELECT count(*) FROM _sync_revocations WHERE rowid > ?", (mark[1],)
+        ).fetchone()[0],
+    }
+    return {kind: int(n) for kind, n in counts.items() if n}
 
 
 @dataclass

@@ -31,6 +31,8 @@ KIND_WORDS = {
     "documents": "{n} văn bản",
     "budgets": "{n} dòng kinh phí",
     "amendments": "{n} đề xuất điều chỉnh",
+    "certificates": "{n} chứng nhận máy",
+    "revocations": "{n} thu hồi chứng nhận máy",
 }
 SUMMARY = {
     "headline": "Đã xem {files} tệp.",
