@@ -20,6 +20,7 @@ from cchc.texts import reports as T
 from cchc.texts.errors import message
 from cchc.texts.ui_reports import PLAN_MONEY
 from cchc.ui.context import AppContext
+from cchc.ui.screens.budget_steps import FinanceSteps
 from cchc.ui.widgets import options, section, tagged, vn_date
 
 # Which field shows which refusal (by message key); others go under the form.
@@ -62,6 +63,7 @@ class BudgetPanel:
         self.rights = ft.Text("", size=12, color=ft.Colors.ON_SURFACE_VARIANT)
         self.budget_error = ft.Text("", color=ft.Colors.ERROR)
         self.budget_box = ft.Column(spacing=4, tight=True)
+        self.steps = FinanceSteps(ctx, self.refresh)
 
     def _field(self, key: str, width: int | None) -> ft.TextField:
         # a handler makes the field send each keystroke, so a click on Ghi sees the text
@@ -108,6 +110,7 @@ class BudgetPanel:
                 ft.Button(PLAN_MONEY["budget_save"], icon=ft.Icons.SAVE, on_click=self._save),
             ),
             tagged("budget-error", self.budget_error),
+            self.steps.view(),
             identifier="budget",
         )
 
@@ -156,6 +159,11 @@ class BudgetPanel:
             self.rights.value = PLAN_MONEY["rights_estimate_only"]
         else:
             self.rights.value = ""
+        # Phòng Tài chính records the allocation as its own step, with the decision, below
+        steps = choice is not None and (choice.may_appraise or choice.may_check)
+        for f in self._allocation_fields:
+            f.visible = not steps
+        self.steps.show(choice)
 
     def _save(self, e: Any) -> None:
         self.budget_error.value = ""
