@@ -17,6 +17,8 @@ MESSAGES = {
     "certify_unit_missing": "Hãy chọn đơn vị mà máy này được chứng nhận.",
     "send_nowhere": "Chưa có nơi gửi: hãy cắm ổ USB hoặc chọn thư mục, hoặc kiểm tra kết nối "
     "tới máy chủ của Thành phố.",
+    "revoke_not_city": "Chỉ máy của Thành phố (giữ khóa gốc) mới thu hồi được một máy.",
+    "revoke_unknown": "Không có máy “{value}” đang được chứng nhận để thu hồi.",
     "letter_size_small": "Giới hạn mỗi thư quá nhỏ ({value} byte): một thư cần ít nhất "
     "{limit} byte.",
     "email_invalid": "Địa chỉ thư “{value}” không đúng dạng: cần một tên, dấu @ rồi tên miền của "

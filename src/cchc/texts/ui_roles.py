@@ -33,3 +33,39 @@ FINANCE_STEPS = {
     "saved_allocate": "Đã ghi phân bổ kinh phí nhiệm vụ {task}.",
     "saved_check": "Đã ghi kết quả kiểm tra kinh phí nhiệm vụ {task}.",
 }
+
+ASSIGN = {
+    "open": "Giao nhiệm vụ mới",
+    "heading": "Giao nhiệm vụ mới",
+    "hint": "Nhiệm vụ ngoài Kế hoạch, theo văn bản chỉ đạo. Nhiệm vụ đi cùng gói đồng bộ tới "
+    "các máy của đặc khu và hiện trên trang Tổng quan của đơn vị chủ trì.",
+    "content": "Nội dung nhiệm vụ *",
+    "lead": "Đơn vị chủ trì *",
+    "timeframe": "Thời gian thực hiện * (ví dụ Quý III/2026, Trước ngày 15/09/2026)",
+    "product": "Sản phẩm (ví dụ Báo cáo, Kế hoạch)",
+    "source_number": "Số văn bản giao * (ví dụ 123/UBND-NC)",
+    "source_date": "Ngày văn bản (ngày/tháng/năm) *",
+    "source_issuer": "Cơ quan ban hành *",
+    "city_issuer": "UBND thành phố Hải Phòng",
+    "zone_issuer": "UBND đặc khu Bạch Long Vĩ",
+    "save": "Giao nhiệm vụ",
+    "cancel": "Thôi",
+    "lead_missing": "Hãy chọn đơn vị chủ trì.",
+    "timeframe_missing": "Hãy ghi thời gian thực hiện như văn bản giao.",
+    "saved": "Đã giao nhiệm vụ “{content}” cho {lead}, thời gian {timeframe}.",
+}
+
+REVOKE = {
+    "button": "Thu hồi máy này",
+    "title": "Thu hồi máy của {unit}?",
+    "who": "Máy: {unit} ({role}). Lần trao đổi gần nhất với Thành phố: {last}.",
+    "never": "chưa có",
+    "stands": "Vẫn giữ nguyên trên mọi máy: những gì Thành phố đã nhận từ máy này ({what}).",
+    "stands_nothing": "Thành phố chưa nhận được gì từ máy này; không có gì của máy này được giữ.",
+    "taken_back": "Bị từ chối ở mọi máy, và gỡ khỏi máy nào đã nhận: mọi thứ máy này ghi sau "
+    "lần Thành phố nhận gần nhất.",
+    "travels": "Việc thu hồi đi cùng gói đồng bộ tiếp theo của Thành phố tới các máy của đặc khu.",
+    "confirm": "Thu hồi",
+    "cancel": "Thôi",
+    "done": "Đã thu hồi máy của {unit}. Hãy gửi gói đồng bộ để các máy khác biết.",
+}
