@@ -12,8 +12,10 @@ import pytest
 
 from cchc.services import exchange, send_queue
 from cchc.services import tasks as task_service
+from cchc.services.import_summary import summary_of
 from cchc.services.sync_view import PeerView, peers
 from cchc.services.workspace import Workspace
+from cchc.texts.exchange import summary_lines
 from cchc.ui.screens.task_assign import AssignTaskForm
 from cchc.ui.screens.tasks import TasksScreen
 from cchc.ui.sync.peers_panel import PeersPanel
@@ -80,7 +82,9 @@ def test_the_city_assigns_a_task_that_reaches_the_island_by_a_bundle(
     assert ctx.notices[-1][0].startswith("Đã giao nhiệm vụ “Rà soát")
 
     (bundle,) = exchange.export_to(city, tmp_path / "usb")
-    exchange.import_paths(tthcc, [bundle])
+    summary = summary_of(tthcc, exchange.import_paths(tthcc, [bundle]))
+    # a new task is said as one, not as an update of a task the laptop never had
+    assert "Từ Thành phố: 1 nhiệm vụ mới được giao." in summary_lines(summary)
     (arrived,) = [t for t in task_service.list_tasks(tthcc, unit="tthcc") if t.content == CONTENT]
     assert arrived.timeframe == "Quý III/2026"
 

@@ -23,6 +23,7 @@ from cchc.services.import_summary import (
     arrived_rows,
     count_by_sender,
     feed_mark,
+    task_ids,
     trust_mark,
     trust_since,
 )
@@ -580,9 +581,11 @@ def import_paths(ws: Workspace, paths: Sequence[Path]) -> ImportReport:
         )
     for arrived in got.bundles:
         try:
-            mark, trust_before = feed_mark(ws), trust_mark(ws)
+            mark, trust_before, tasks_before = feed_mark(ws), trust_mark(ws), task_ids(ws)
             result = engine.import_bundle(arrived.data)
-            arrivals = count_by_sender(ws, arrived_rows(ws, mark, _refused_rows(result)))
+            arrivals = count_by_sender(
+                ws, arrived_rows(ws, mark, _refused_rows(result)), tasks_before
+            )
             _add_trust(
                 arrivals, result.sender, trust_since(ws, trust_before, besides=result.sender)
             )
@@ -796,9 +799,9 @@ def pull(
     if got.path is None:
         return {"applied": 0, "duplicate": 0, "held": 0, "rejected": 0, "nothing": True}
     try:
-        mark, trust_before = feed_mark(ws), trust_mark(ws)
+        mark, trust_before, tasks_before = feed_mark(ws), trust_mark(ws), task_ids(ws)
         result = engine.import_bundle(got.path.read_bytes())
-        arrivals = count_by_sender(ws, arrived_rows(ws, mark, _refused_rows(result)))
+        arrivals = count_by_sender(ws, arrived_rows(ws, mark, _refused_rows(result)), tasks_before)
         _add_trust(arrivals, result.sender, trust_since(ws, trust_before, besides=result.sender))
     finally:
         got.path.unlink(missing_ok=True)

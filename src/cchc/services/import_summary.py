@@ -33,6 +33,7 @@ KIND_OF_TABLE: dict[str, tuple[str, str | None]] = {
     "amendments": ("amendments", None),
 }
 KINDS = (
+    "new_tasks",
     "reports",
     "task_updates",
     "documents",
@@ -155,10 +156,18 @@ def arrived_rows(
     return list(out)
 
 
+def task_ids(ws: Workspace) -> frozenset[str]:
+    """Every task held here (taken before an import, to tell new tasks from updated ones)."""
+    return frozenset(r[0] for r in ws.db.conn.execute("SELECT id FROM tasks"))
+
+
 def count_by_sender(
-    ws: Workspace, rows: Iterable[tuple[str, str, str]]
+    ws: Workspace,
+    rows: Iterable[tuple[str, str, str]],
+    known_tasks: frozenset[str] | None = None,
 ) -> dict[str, dict[str, int]]:
-    """Distinct reports, tasks, documents… per origin among ``rows``."""
+    """Distinct reports, tasks, documents… per origin among ``rows``; with ``known_tasks``
+    (the tasks held before), a task not among them counts as a new task, not an update."""
     conn = ws.db.conn
     seen: dict[str, dict[str, set[str]]] = {}
     for origin, table, row_id in rows:
@@ -170,6 +179,8 @@ def count_by_sender(
         if parent_sql is not None:
             found = conn.execute(parent_sql, (row_id,)).fetchone()
             owner = str(found[0]) if found else row_id
+        if kind == "task_updates" and known_tasks is not None and owner not in known_tasks:
+            kind = "new_tasks"
         seen.setdefault(origin, {}).setdefault(kind, set()).add(owner)
     return {
         origin: {kind: len(ids) for kind, ids in kinds.items()} for origin, kinds in seen.items()

@@ -28,6 +28,7 @@ register(MESSAGES)
 
 #: How many of each kind came in, as officers count them.
 KIND_WORDS = {
+    "new_tasks": "{n} nhiệm vụ mới được giao",
     "reports": "{n} báo cáo",
     "task_updates": "{n} nhiệm vụ được cập nhật",
     "documents": "{n} văn bản",

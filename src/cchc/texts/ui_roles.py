@@ -14,6 +14,7 @@ FINANCE_STEPS = {
     "submitted_on": "Ngày trình UBND đặc khu (ngày/tháng/năm)",
     "appraisal_note": "Ý kiến thẩm định",
     "appraise": "Ghi thẩm định",
+    "appraisal_said": "Ý kiến: {note}",
     "appraised_done": "Đã thẩm định {amount} ngày {date}{by}.",
     "submitted_done": "Đã trình UBND đặc khu ngày {date}.",
     "allocate_title": "2. Phân bổ theo quyết định của UBND đặc khu",

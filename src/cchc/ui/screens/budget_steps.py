@@ -37,13 +37,13 @@ class FinanceSteps:
         self.saved = saved
         self.choice: BudgetChoice | None = None
         self.appraised = _field(S["appraised"], 220)
-        self.appraised_on = _field(S["appraised_on"], 260)
-        self.submitted_on = _field(S["submitted_on"], 300)
+        self.appraised_on = _field(S["appraised_on"], 330)
+        self.submitted_on = _field(S["submitted_on"], 380)
         self.appraisal_note = _field(S["appraisal_note"], None, expand=True, max_length=500)
-        self.allocated = _field(S["allocated"], 220)
-        self.decision_number = _field(S["decision_number"], 300)
-        self.decision_date = _field(S["decision_date"], 280)
-        self.checked_on = _field(S["checked_on"], 260)
+        self.allocated = _field(S["allocated"], 260)
+        self.decision_number = _field(S["decision_number"], 340)
+        self.decision_date = _field(S["decision_date"], 340)
+        self.checked_on = _field(S["checked_on"], 330)
         self.check_note = _field(S["check_note"], None, expand=True, max_length=500)
         self.appraise_state = ft.Text("", size=13)
         self.allocate_state = ft.Text("", size=13)
@@ -116,6 +116,7 @@ class FinanceSteps:
             spacing=8,
             tight=True,
             visible=False,
+            horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
         )
 
     @staticmethod
@@ -280,7 +281,7 @@ def _appraise_state(line: BudgetLine | None) -> str:
     if line.submitted_on:
         said += " " + S["submitted_done"].format(date=vn_date(line.submitted_on))
     if line.appraisal_note:
-        said += " " + line.appraisal_note
+        said += " " + S["appraisal_said"].format(note=line.appraisal_note)
     return said
 
 

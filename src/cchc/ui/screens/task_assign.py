@@ -50,7 +50,9 @@ class AssignTaskForm:
         ctx = screen.ctx
         city = ctx.call(laptop_authority).role == Role.CITY.value
         units = [u for u in ctx.call(overview_service.units) if can_own_laptop(u.role)]
-        self.content = _field(ASSIGN["content"], multiline=True, min_lines=2, max_lines=5)
+        self.content = _field(
+            ASSIGN["content"], multiline=True, min_lines=2, max_lines=5, expand=True
+        )
         self.lead = ft.Dropdown(
             label=ASSIGN["lead"],
             options=options([(u.code, u.name) for u in units]),
@@ -60,7 +62,7 @@ class AssignTaskForm:
             menu_height=360,
         )
         self.timeframe = _field(ASSIGN["timeframe"], width=460)
-        self.product = _field(ASSIGN["product"], width=320)
+        self.product = _field(ASSIGN["product"], width=460)
         self.source_number = _field(ASSIGN["source_number"], width=300)
         self.source_date = _field(ASSIGN["source_date"], width=260)
         self.source_issuer = _field(
@@ -102,7 +104,6 @@ class AssignTaskForm:
             tagged("assign-error", self.error),
             identifier="assign-task",
         )
-        self.content.expand = True
 
     @property
     def _fields(self) -> dict[str, ft.TextField]:
