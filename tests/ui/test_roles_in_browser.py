@@ -5,6 +5,7 @@ allocation and the spending check of a unit's task as three steps on the Kinh ph
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -77,6 +78,7 @@ def test_the_city_assigns_a_task_that_reaches_the_island_laptop_by_a_usb_stick(
             _city_assigns(city, city_server.url, pair)
             island = browsing.new_page()
             _island_receives(island, island_server.url, pair)
+            _city_revokes(city, pair)
         except Exception:
             for i, shown in enumerate(browsing.context.pages):
                 screenshot(shown, f"FAILED-roles-assign-{i}")
@@ -132,6 +134,70 @@ def _island_receives(page: Page, url: str, pair: Pair) -> None:
     fill(page, "filter-search", "trực tuyến toàn trình")
     wait_text(page, CONTENT)
     screenshot(page, "43-island-sees-city-task")
+
+
+def _city_revokes(page: Page, pair: Pair) -> None:
+    """The island laptop is lost: the city revokes it from its card, after a confirmation that
+    names it, and the revocation waits in "Chưa gửi" for the next bundle."""
+    with Workspace.open(pair.island) as ws:
+        site = str(exchange.identity(ws)["site_id"])
+    by_id(page, "sync-trust").first.scroll_into_view_if_needed()
+    click(page, f"revoke-{site[:8]}")
+    said = shown_text(wait_for(by_id(page, "revoke-confirm-text")))
+    assert f"Máy: {TTHCC}" in said, said
+    assert "Thành phố chưa nhận được gì từ máy này" in said  # nothing of it came to the city
+    assert "gỡ khỏi máy nào đã nhận" in said
+    wait_text(page, f"Thu hồi máy của {TTHCC}?")
+    screenshot(page, "46-city-revoke-confirm")
+    click(page, "revoke-confirm")
+    wait_text(page, f"Đã thu hồi máy của {TTHCC}")
+    by_id(page, "sync-queue").first.scroll_into_view_if_needed()
+    assert "1 thu hồi chứng nhận máy" in shown_text(by_id(page, "sync-queue"))
+    screenshot(page, "47-city-revocation-waits")
+
+
+def test_email_letters_keep_under_the_limit_typed_and_each_size_is_listed(
+    pair: Pair, browsing: Browsing, tmp_path: Path
+) -> None:
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.4\n" + os.urandom(150_000))
+    with Workspace.open(pair.island) as ws:
+        stt = next(t.stt for t in task_service.list_tasks(ws) if t.lead_unit == "tthcc" and t.stt)
+        task_service.update_task(
+            ws,
+            str(stt),
+            progress=60,
+            by="Phạm Văn Cường",
+            evidence=task_service.Evidence(
+                file=scan, doc_type="Kế hoạch", number="12/KH-TTHCC", date="10/03/2026"
+            ),
+        )
+    folder = tmp_path / "thu"
+    with serve(pair.island, tmp_path / "island.log") as running:
+        page = browsing.new_page()
+        try:
+            open_app(page, running.url, "dashboard-ready")
+            _nav(page, "Đồng bộ")
+            by_id(page, "sync-email").first.scroll_into_view_if_needed()
+            fill(page, "sync-email-to", "vanphong@haiphong.gov.vn")
+            fill(page, "sync-email-part", "0,06")  # 60 KB letters
+            fill(page, "sync-email-folder", str(folder))
+            click(page, "sync-email-write")
+            wait_text(page, "thư gửi vanphong@haiphong.gov.vn")
+            page.mouse.move(1000, 600)
+            page.mouse.wheel(0, 500)  # the letters' lines below the button come into view
+            page.wait_for_timeout(800)
+            letters = sorted(folder.glob("*.eml"))
+            assert len(letters) >= 3
+            for i, path in enumerate(letters, start=1):  # each letter listed with its size
+                size = path.stat().st_size
+                assert size <= 60_000
+                wait_for(by_id(page, f"sync-letter-{i}"))
+                wait_text(page, f"{path.name} — {size // 1000} KB")  # the file's own size
+            screenshot(page, "48-email-letter-sizes")
+        except Exception:
+            screenshot(page, "FAILED-roles-email")
+            raise
 
 
 @pytest.fixture

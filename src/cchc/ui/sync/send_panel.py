@@ -241,13 +241,16 @@ class SendPanel:
                     *(
                         tagged(
                             f"sync-letter-{i}",
-                            ft.Text(
-                                SYNC["letter_line"].format(name=p.name, size=size_text(n)),
-                                size=12,
-                                selectable=True,
-                            ),
+                            ft.Text(line, size=12, selectable=True),
+                            label=line,
                         )
-                        for i, (p, n) in enumerate(result, start=1)
+                        for i, line in enumerate(
+                            (
+                                SYNC["letter_line"].format(name=p.name, size=size_text(n))
+                                for p, n in result
+                            ),
+                            start=1,
+                        )
                     ),
                 ]
                 self.after()
