@@ -145,7 +145,8 @@ def test_finance_records_appraisal_allocation_and_spending_check_as_three_steps(
     screen.show()
     _choose(screen, eleven)
     steps = screen.budget.steps
-    assert steps.box.visible and not screen.budget.approved.visible  # one place to allocate
+    # one place to allocate: the unit's form hides its allocation fields, tags and all
+    assert steps.tag.visible and not any(t.visible for t in screen.budget._allocation_tags)
     assert [steps.appraise_state.value, steps.allocate_state.value] == ["Chưa ghi."] * 2
 
     steps.appraised.value = "14.000.000"
@@ -195,4 +196,4 @@ def test_a_unit_laptop_is_not_offered_the_finance_steps(ws, db_path):
     screen = PlanMoneyScreen(ScreenContext(ws, db_path))
     screen.show()
     _choose(screen, _task_id(ws, 11))
-    assert not screen.budget.steps.box.visible
+    assert not screen.budget.steps.tag.visible

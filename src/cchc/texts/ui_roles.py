@@ -7,6 +7,9 @@ FINANCE_STEPS = {
     "heading": "Các bước của Phòng Tài chính",
     "hint": "Mỗi bước ghi riêng, theo thứ tự của Kế hoạch: thẩm định dự toán của đơn vị và trình "
     "UBND đặc khu; ghi kinh phí UBND đặc khu quyết định phân bổ; kiểm tra việc sử dụng.",
+    "rights": "Dự trù, ngày gửi và số đã chi của nhiệm vụ này do đơn vị chủ trì ghi; phần của "
+    "Phòng Tài chính (thẩm định, phân bổ, kiểm tra) ở mục “Các bước của Phòng Tài chính” bên "
+    "dưới.",
     "need_estimate": "Nhiệm vụ này chưa có dự toán của đơn vị chủ trì: chưa thẩm định được.",
     "appraise_title": "1. Thẩm định dự toán",
     "appraised": "Số thẩm định (đồng) *",
@@ -42,7 +45,7 @@ ASSIGN = {
     "các máy của đặc khu và hiện trên trang Tổng quan của đơn vị chủ trì.",
     "content": "Nội dung nhiệm vụ *",
     "lead": "Đơn vị chủ trì *",
-    "timeframe": "Thời gian thực hiện * (ví dụ Quý III/2026, Trước ngày 15/09/2026)",
+    "timeframe": "Thời gian thực hiện * (ví dụ Quý III/2026)",
     "product": "Sản phẩm (ví dụ Báo cáo, Kế hoạch)",
     "source_number": "Số văn bản giao * (ví dụ 123/UBND-NC)",
     "source_date": "Ngày văn bản (ngày/tháng/năm) *",

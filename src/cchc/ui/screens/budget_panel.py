@@ -19,6 +19,7 @@ from cchc.services.permissions import laptop_authority
 from cchc.texts import reports as T
 from cchc.texts.errors import message
 from cchc.texts.ui_reports import PLAN_MONEY
+from cchc.texts.ui_roles import FINANCE_STEPS
 from cchc.ui.context import AppContext
 from cchc.ui.screens.budget_steps import FinanceSteps
 from cchc.ui.widgets import options, section, tagged, vn_date
@@ -64,6 +65,13 @@ class BudgetPanel:
         self.budget_error = ft.Text("", color=ft.Colors.ERROR)
         self.budget_box = ft.Column(spacing=4, tight=True)
         self.steps = FinanceSteps(ctx, self.refresh)
+        # hidden as a whole where Phòng Tài chính's steps take the allocation (a hidden field
+        # inside its tag is drawn as a red "Semantics.content must be provided" box)
+        self._allocation_tags = [
+            tagged("budget-approved", self.approved),
+            tagged("budget-approved-on", self.approved_on),
+            tagged("budget-allocation-number", self.allocation_number),
+        ]
 
     def _field(self, key: str, width: int | None) -> ft.TextField:
         # a handler makes the field send each keystroke, so a click on Ghi sees the text
@@ -91,7 +99,7 @@ class BudgetPanel:
             ft.Row(
                 [
                     tagged("budget-estimate", self.estimate),
-                    tagged("budget-approved", self.approved),
+                    self._allocation_tags[0],
                     tagged("budget-spent", self.spent),
                 ],
                 wrap=True,
@@ -99,8 +107,7 @@ class BudgetPanel:
             ft.Row(
                 [
                     tagged("budget-sent-on", self.sent_on),
-                    tagged("budget-approved-on", self.approved_on),
-                    tagged("budget-allocation-number", self.allocation_number),
+                    *self._allocation_tags[1:],
                 ],
                 wrap=True,
             ),
@@ -161,8 +168,10 @@ class BudgetPanel:
             self.rights.value = ""
         # Phòng Tài chính records the allocation as its own step, with the decision, below
         steps = choice is not None and (choice.may_appraise or choice.may_check)
-        for f in self._allocation_fields:
-            f.visible = not steps
+        for tag in self._allocation_tags:
+            tag.visible = not steps
+        if steps and choice is not None and not choice.may_estimate:
+            self.rights.value = FINANCE_STEPS["rights"]
         self.steps.show(choice)
 
     def _save(self, e: Any) -> None:

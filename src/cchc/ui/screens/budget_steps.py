@@ -115,9 +115,11 @@ class FinanceSteps:
             ],
             spacing=8,
             tight=True,
-            visible=False,
             horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
         )
+        # the tag is what hides: a hidden control inside a tag is drawn as a red error box
+        self.tag = tagged("budget-steps", self.box)
+        self.tag.visible = False
 
     @staticmethod
     def _step(
@@ -147,7 +149,7 @@ class FinanceSteps:
         )
 
     def view(self) -> ft.Control:
-        return tagged("budget-steps", self.box)
+        return self.tag
 
     @property
     def _fields(self) -> tuple[ft.TextField, ...]:
@@ -171,7 +173,7 @@ class FinanceSteps:
             f.error = None
         self.error.value = ""
         takes = choice is not None and (choice.may_appraise or choice.may_check)
-        self.box.visible = takes
+        self.tag.visible = takes
         if choice is None or not takes:
             return
         line = choice.line

@@ -61,10 +61,10 @@ class AssignTaskForm:
             enable_filter=True,
             menu_height=360,
         )
-        self.timeframe = _field(ASSIGN["timeframe"], width=460)
-        self.product = _field(ASSIGN["product"], width=460)
-        self.source_number = _field(ASSIGN["source_number"], width=300)
-        self.source_date = _field(ASSIGN["source_date"], width=260)
+        self.timeframe = _field(ASSIGN["timeframe"], width=420)
+        self.product = _field(ASSIGN["product"], width=420)
+        self.source_number = _field(ASSIGN["source_number"], width=360)
+        self.source_date = _field(ASSIGN["source_date"], width=320)
         self.source_issuer = _field(
             ASSIGN["source_issuer"],
             value=ASSIGN["city_issuer"] if city else ASSIGN["zone_issuer"],
