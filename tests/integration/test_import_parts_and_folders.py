@@ -106,3 +106,22 @@ def test_importing_a_stick_looks_into_each_units_folder_but_not_without_bound(
     assert [f.source for f in report.files] == [str(written)]
     summary = summary_of(vhxh, report)
     assert [(u.name, u.counts.get("task_updates")) for u in summary.units] == [(TTHCC, 1)]
+
+
+def test_a_stick_with_more_entries_than_looked_at_is_said_so_not_silently_cut(
+    net: dict[str, Workspace], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(exchange, "FOLDER_ENTRIES", 5)
+    stick = tmp_path / "usb"
+    for i in range(8):
+        (stick / f"anh-{i}").mkdir(parents=True)
+
+    report = exchange.import_paths(net["vhxh"], [stick])
+
+    (said,) = [f for f in report.files if f.error_code == "folder_too_many"]
+    assert said.source == str(stick)
+    assert said.error is not None and "chỉ xem 5 mục đầu tiên" in said.error
+    lines = summary_lines(summary_of(net["vhxh"], report))
+    # said as what it is (not all was looked at), not as a file refused
+    assert any(line.startswith("Thư mục này có quá nhiều mục") for line in lines), lines
+    assert not any("bị từ chối" in line for line in lines)

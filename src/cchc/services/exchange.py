@@ -499,14 +499,15 @@ FOLDER_ENTRIES = 20_000
 _CARRIED = (".cchc", ".eml")
 
 
-def files_to_import(paths: Sequence[Path]) -> list[Path]:
+def files_to_import(paths: Sequence[Path], cut_short: list[Path] | None = None) -> list[Path]:
     """What an import reads: the files named, and from each folder named the bundle, part and
     mail files in it and in its folders down to ``FOLDER_DEPTH`` levels (a USB stick where each
     unit left its files in a folder of its own), at most ``FOLDER_ENTRIES`` entries looked at.
 
     Links are never followed, hidden entries (names starting with ".": temporary files,
     the system's folders) are skipped; a folder that cannot be read is skipped here and named
-    by the reader below when it is the one the officer chose."""
+    by the reader below when it is the one the officer chose. A folder whose entries ran past
+    the bound is added to ``cut_short``, so the officer is told."""
     import os
 
     out: list[Path] = []
@@ -534,6 +535,8 @@ def files_to_import(paths: Sequence[Path]) -> list[Path]:
                     elif folder != top and entry.name.lower().endswith(_CARRIED):
                         out.append(Path(entry.path))
                 if budget <= 0:
+                    if cut_short is not None:
+                        cut_short.append(top)
                     return out
             level = below
     return out
@@ -547,6 +550,13 @@ def _add_trust(arrivals: dict[str, dict[str, int]], sender: str, trust: dict[str
             kinds[kind] = kinds.get(kind, 0) + n
 
 
+def message_of(key: str, **params: Any) -> str:
+    """A catalogued message in words (for an outcome that is no exception)."""
+    from cchc.texts.errors import message
+
+    return message(InvalidInput(key, **params))
+
+
 def _refused_rows(result: ImportResult) -> list[tuple[str, str | None, str | None]]:
     """The rows an import refused, which did not arrive."""
     return [(r.origin, r.table, r.row_id) for r in result.rejections]
@@ -558,7 +568,8 @@ def import_paths(ws: Workspace, paths: Sequence[Path]) -> ImportReport:
 
     engine = open_engine(ws)
     store = _NotingPartStore(parts_dir_for(ws.path))
-    got = gather(files_to_import([Path(p) for p in paths]), store)
+    cut_short: list[Path] = []
+    got = gather(files_to_import([Path(p) for p in paths], cut_short), store)
     whole = {a.sha256 for a in got.bundles}
     held = {w.bundle_sha256: len(w.have) for w in got.waiting}
 
@@ -571,6 +582,14 @@ def import_paths(ws: Workspace, paths: Sequence[Path]) -> ImportReport:
         return PartNote(bundle_name(source), added.index, count, have)
 
     report = ImportReport()
+    for folder in cut_short:
+        report.files.append(
+            FileOutcome(
+                str(folder),
+                error_code="folder_too_many",
+                error=message_of("folder_too_many", limit=FOLDER_ENTRIES, depth=FOLDER_DEPTH),
+            )
+        )
     for refused in got.refused:
         report.files.append(
             FileOutcome(

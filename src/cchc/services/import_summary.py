@@ -103,12 +103,16 @@ class ImportSummary:
     files_already_imported: int = 0
     parts_waiting: int = 0
     conflicts: int = 0
+    #: what the officer must know that is no refusal (a folder not looked at whole)
+    notes: list[str] = field(default_factory=list)
     #: bundles that came in parts in this import: (name, parts here, parts in all)
     bundles_in_parts: list[tuple[str, int, int]] = field(default_factory=list)
 
     @property
     def nothing_new(self) -> bool:
-        return not any(not u.empty for u in self.units) and not self.files_refused
+        return (
+            not any(not u.empty for u in self.units) and not self.files_refused and not self.notes
+        )
 
 
 #: The segments held as applied before an import: (origin, first sequence) of each.
@@ -220,6 +224,9 @@ def summarise(
     out.bundles_in_parts = [(name, have, n) for name, (have, n) in sorted(in_parts.items())]
     for outcome in report.files:
         name = Path(outcome.source).name
+        if outcome.error_code == "folder_too_many" and outcome.error is not None:
+            out.notes.append(outcome.error)
+            continue
         if outcome.error is not None:
             out.files_refused.append((name, outcome.error))
             continue

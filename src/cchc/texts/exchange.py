@@ -17,6 +17,8 @@ MESSAGES = {
     "certify_unit_missing": "Hãy chọn đơn vị mà máy này được chứng nhận.",
     "send_nowhere": "Chưa có nơi gửi: hãy cắm ổ USB hoặc chọn thư mục, hoặc kiểm tra kết nối "
     "tới máy chủ của Thành phố.",
+    "folder_too_many": "Thư mục này có quá nhiều mục: chỉ xem {limit} mục đầu tiên, sâu tới "
+    "{depth} cấp thư mục. Hãy chọn đúng thư mục chứa các gói cần nhập.",
     "revoke_not_city": "Chỉ máy của Thành phố (giữ khóa gốc) mới thu hồi được một máy.",
     "revoke_unknown": "Không có máy “{value}” đang được chứng nhận để thu hồi.",
     "letter_size_small": "Giới hạn mỗi thư quá nhỏ ({value} byte): một thư cần ít nhất "
@@ -80,6 +82,7 @@ def summary_rows(summary: ImportSummary) -> list[tuple[str, bool]]:
     rows += [
         (SUMMARY["file_refused"].format(file=f, reason=r), True) for f, r in summary.files_refused
     ]
+    rows += [(note, True) for note in summary.notes]
     for name, have, count in summary.bundles_in_parts:
         key = "parts_whole" if have >= count else "parts_some"
         rows.append((SUMMARY[key].format(name=name, have=have, count=count), False))

@@ -173,7 +173,10 @@ def _outcome(outcome: exchange.FileOutcome) -> tuple[ft.Control, str]:
     """One file's line, and the same said in words (its accessible label)."""
     name = Path(outcome.source).name
     lines: list[str] = []
-    if outcome.error is not None:
+    if outcome.error_code == "folder_too_many" and outcome.error is not None:
+        icon, color = ft.Icons.WARNING_AMBER, ft.Colors.AMBER_900
+        lines.append(outcome.error)  # a folder looked at in part: no refusal
+    elif outcome.error is not None:
         icon, color = ft.Icons.BLOCK, ft.Colors.RED_700
         lines.append(SYNC["file_refused"].format(reason=outcome.error))
     elif outcome.staged and outcome.part is not None:
