@@ -133,3 +133,67 @@ def test_required_fields_are_marked(ws, db_path):
     assert (screen.budget.budget_task.label or "").endswith("*")
     assert (screen.amendments.reason.label or "").endswith("*")
     assert not (screen.amendments.amend_task.label or "").endswith("*")  # not when adding
+
+
+def test_finance_records_appraisal_allocation_and_spending_check_as_three_steps(ws, db_path):
+    eleven = _task_id(ws, 11)  # led by Trung tâm Phục vụ hành chính công
+    overview_service.set_local_profile(ws, "tthcc", "Trần Văn C")
+    budget_service.set_budget(ws, "11", estimate="15.000.000", sent_on="20/02/2026")
+    overview_service.set_local_profile(ws, "tai_chinh", "Lê Văn Tài")
+    ctx = ScreenContext(ws, db_path)
+    screen = PlanMoneyScreen(ctx)
+    screen.show()
+    _choose(screen, eleven)
+    steps = screen.budget.steps
+    # one place to allocate: the unit's form hides its allocation fields, tags and all
+    assert steps.tag.visible and not any(t.visible for t in screen.budget._allocation_tags)
+    assert [steps.appraise_state.value, steps.allocate_state.value] == ["Chưa ghi."] * 2
+
+    steps.appraised.value = "14.000.000"
+    steps.appraised_on.value = "10/03/2026"
+    steps.submitted_on.value = "12/03/2026"
+    steps._appraise(None)
+    line = _line(ws, eleven)
+    assert line is not None and (line.appraised, line.appraised_on, line.submitted_on) == (
+        14_000_000,
+        "2026-03-10",
+        "2026-03-12",
+    )
+    assert line.approved is None and line.spending_checked_on is None  # only that step
+
+    steps.allocated.value = "12.000.000"
+    steps.decision_number.value = "52/QĐ-UBND"
+    steps.decision_date.value = "32/03/2026"  # a date that does not exist
+    steps._allocate(None)
+    assert steps.decision_date.error and _line(ws, eleven).approved is None
+    steps.decision_date.value = "25/03/2026"
+    steps._allocate(None)
+    line = _line(ws, eleven)
+    assert (line.approved, line.decision_number, line.decision_date) == (
+        12_000_000,
+        "52/QĐ-UBND",
+        "2026-03-25",
+    )
+
+    steps.checked_on.value = "15/06/2026"
+    steps._check(None)  # no finding written: refused, nothing stored
+    assert steps.check_note.error and _line(ws, eleven).spending_checked_on is None
+    steps.check_note.value = "Chi đúng dự toán"
+    steps._check(None)
+    line = _line(ws, eleven)
+    assert (line.spending_checked_on, line.spending_check_note) == (
+        "2026-06-15",
+        "Chi đúng dự toán",
+    )
+    _choose(screen, eleven)
+    assert steps.appraise_state.value.startswith("Đã thẩm định 14.000.000")
+    assert "Quyết định số 52/QĐ-UBND ngày 25/03/2026" in steps.allocate_state.value
+    assert steps.check_state.value == "Đã kiểm tra ngày 15/06/2026: Chi đúng dự toán"
+
+
+def test_a_unit_laptop_is_not_offered_the_finance_steps(ws, db_path):
+    overview_service.set_local_profile(ws, "tthcc", "Trần Văn C")
+    screen = PlanMoneyScreen(ScreenContext(ws, db_path))
+    screen.show()
+    _choose(screen, _task_id(ws, 11))
+    assert not screen.budget.steps.tag.visible

@@ -121,3 +121,46 @@ def test_work_taken_back_from_a_revoked_laptop_is_said_by_unit_not_as_a_refusal(
         line.startswith(f"Đã gỡ khỏi máy này {taken[0].taken_back} thay đổi của {TTHCC}")
         for line in lines
     ), lines
+
+
+def _tasks_in_bundles(folder: Path) -> set[str]:
+    """The tasks a folder's (unencrypted) bundles really carry: task rows and the tasks of
+    task-update rows, read from the bundles' own segments."""
+    from sync.format import decode_bundle
+
+    ids: set[str] = set()
+    updates: set[str] = set()
+    for path in folder.glob("*.cchc"):
+        bundle, _signed, _sig = decode_bundle(path.read_bytes(), decrypt_with=[])
+        for seg in bundle.segments:
+            cols = seg.columns()
+            for table, row, col, value in zip(
+                cols.tables, cols.rows, cols.cols, cols.values, strict=True
+            ):
+                if table == "tasks":
+                    ids.add(row)
+                elif table == "task_updates" and col == "task_id":
+                    updates.add(str(value))
+    return ids | updates
+
+
+def test_an_import_counts_only_what_the_files_brought_not_this_laptops_unsent_work(
+    net: dict[str, Workspace], tmp_path: Path
+) -> None:
+    tthcc, vhxh = net["tthcc"], net["vhxh"]
+    led = [t for t in task_service.list_tasks(tthcc) if t.lead_unit == "tthcc" and t.stt]
+    for task in led[:2]:
+        task_service.update_task(tthcc, str(task.stt), progress=40, by="Trần Văn C")
+    usb = tmp_path / "usb"
+    exchange.export_to(tthcc, usb)
+    # the consolidating laptop has work of its own, not sent yet
+    own = next(t for t in task_service.list_tasks(vhxh) if t.lead_unit == "vhxh" and t.stt)
+    task_service.update_task(vhxh, str(own.stt), progress=30, by="Lê Thị Bình")
+
+    summary = summary_of(vhxh, exchange.import_paths(vhxh, [usb]))
+
+    carried = _tasks_in_bundles(usb)
+    assert len(carried) == 2
+    assert [u.name for u in summary.units] == [TTHCC]
+    assert summary.units[0].counts.get("task_updates") == len(carried)
+    assert not any("Phòng Văn hóa" in line for line in summary_lines(summary))

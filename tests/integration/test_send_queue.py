@@ -53,3 +53,35 @@ def test_sending_with_nowhere_to_send_says_so_and_keeps_the_queue(laptop: Worksp
         send_queue.send(laptop, folder=None, hub_url="https://10.0.0.5:8443", hub_up=False)
     assert caught.value.key == "send_nowhere"
     assert not send_queue.unsent(laptop).empty
+
+
+def test_a_revocation_and_certificates_made_by_the_city_wait_in_its_queue_and_arrive_by_name(
+    tmp_path: Path,
+) -> None:
+    from cchc.services.import_summary import summary_of
+    from cchc.texts.exchange import summary_lines
+
+    sites = certified_net(tmp_path, (("vhxh", "vhxh", "consolidator"), ("tthcc", "tthcc", "unit")))
+    try:
+        city, vhxh, tthcc = sites["city"], sites["vhxh"], sites["tthcc"]
+        # the city's own certificate and one per laptop, never sent in a bundle yet
+        assert send_queue.unsent(city).counts == {"certificates": 3}
+        exchange.export_to(city, tmp_path / "first")
+        assert send_queue.unsent(city).empty
+        assert queue_text(send_queue.unsent(city).counts) == "Không có gì chờ gửi."
+
+        exchange.revoke(city, str(exchange.identity(tthcc)["site_id"]))
+        waiting = send_queue.unsent(city)
+        assert waiting.counts == {"revocations": 1}
+        assert queue_text(waiting.counts) == "Chưa gửi: 1 thu hồi chứng nhận máy."
+
+        (bundle,) = exchange.export_to(city, tmp_path / "usb")
+        assert send_queue.unsent(city).empty
+        summary = summary_of(vhxh, exchange.import_paths(vhxh, [bundle]))
+        # vhxh held only the city's certificate and its own: tthcc's came in this bundle too
+        assert "Từ Thành phố: 1 chứng nhận máy, 1 thu hồi chứng nhận máy." in summary_lines(summary)
+        # the consolidating laptop carries it on to the other laptops of the zone
+        assert send_queue.unsent(vhxh).counts == {"revocations": 1}
+    finally:
+        for ws in sites.values():
+            ws.close()

@@ -15,7 +15,7 @@ from cchc.cli.common import EXIT_BAD_INPUT, EXIT_FAILURE, State, echo_json, fail
 from cchc.cli.common import translate_errors as sync_errors
 from cchc.services import certification, exchange, hub_tls
 from cchc.services.import_summary import summary_of
-from cchc.texts.exchange import summary_lines
+from cchc.texts.exchange import size_text, summary_lines
 from cchc.texts.sync import CLI, clock_ahead_text
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -511,7 +511,12 @@ _COUNTS = ("applied", "duplicate", "held", "rejected")
 @sync_group.command("email")
 @click.option("--to", "to_addr", required=True, help="Recipient address.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False))
-@click.option("--part-size", type=click.IntRange(min=1024))
+@click.option("--part-size", type=click.IntRange(min=1024), help="Cap each attached part.")
+@click.option(
+    "--letter-size",
+    type=click.IntRange(min=1024),
+    help="Cap each whole letter at BYTES, as a mail server counts it (base64 and headers).",
+)
 @click.option("--peer", help="Only what this site has not acknowledged.")
 @click.option("--smtp-host", envvar="CCHC_SMTP_HOST", help="Send through this server too.")
 @click.option("--smtp-port", envvar="CCHC_SMTP_PORT", type=int, default=587)
@@ -530,6 +535,7 @@ def sync_email(
     to_addr: str,
     out_dir: str,
     part_size: int | None,
+    letter_size: int | None,
     peer: str | None,
     smtp_host: str | None,
     smtp_port: int,
@@ -542,7 +548,7 @@ def sync_email(
 ) -> None:
     """Write .eml files (one per part) ready to send; send them when an SMTP server is given.
 
-    Example: cchc sync email --to vanphong@haiphong.gov.vn --out ~/thu --part-size 9000000
+    Example: cchc sync email --to vanphong@haiphong.gov.vn --out ~/thu --letter-size 9000000
     """
     if no_encrypt and encrypt_to:
         fail(CLI["encrypt_conflict"], EXIT_BAD_INPUT)
@@ -561,6 +567,7 @@ def sync_email(
             to=to_addr,
             out=Path(out_dir),
             part_size=part_size,
+            letter_size=letter_size,
             peer=peer,
             smtp=config,
             encrypt_to=encrypt_to,
@@ -571,7 +578,7 @@ def sync_email(
         return
     click.echo(CLI["emails_written"].format(count=len(paths), to=to_addr))
     for p in paths:
-        click.echo(str(p))
+        click.echo(f"{p}  ({size_text(p.stat().st_size)})")
     if sent:
         click.echo(CLI["emails_sent"].format(count=sent, to=to_addr))
 

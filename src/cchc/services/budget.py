@@ -78,6 +78,8 @@ class BudgetChoice(BaseModel):
     may_estimate: bool  # estimate, sending date, spending, note: the lead unit's part
     may_allocate: bool  # the amount UBND đặc khu decided, with its decision
     line: BudgetLine | None
+    may_appraise: bool = False  # Phòng Tài chính: appraise the estimate, submit it
+    may_check: bool = False  # Phòng Tài chính: check the spending
 
 
 class Totals(BaseModel):
@@ -310,6 +312,8 @@ def budget_choices(ws: Workspace) -> list[BudgetChoice]:
     found = laptop_authority(ws)
     lines = {line.task_id: line for line in show_budget(ws).lines}
     may_allocate = found.may(Action.BUDGET_ALLOCATE)
+    may_appraise = found.may(Action.BUDGET_APPRAISE)
+    may_check = found.may(Action.BUDGET_CHECK)
     out: list[BudgetChoice] = []
     for task in list_tasks(ws):
         may_estimate = found.may(Action.BUDGET_ESTIMATE, task.lead_unit)
@@ -324,6 +328,8 @@ def budget_choices(ws: Workspace) -> list[BudgetChoice]:
                 may_estimate=may_estimate,
                 may_allocate=may_allocate,
                 line=lines.get(task.id),
+                may_appraise=may_appraise,
+                may_check=may_check,
             )
         )
     return out

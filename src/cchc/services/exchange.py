@@ -8,6 +8,7 @@ database (``<db>.keys/``), never inside it, so a copy of the database never hold
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,7 +19,14 @@ from cchc.domain.email_address import checked_address
 from cchc.domain.errors import CchcError, InvalidInput
 from cchc.domain.roles import ROLES as DOMAIN_ROLES
 from cchc.services.free_names import write_new_files
-from cchc.services.import_summary import arrived_rows, count_by_sender, feed_mark
+from cchc.services.import_summary import (
+    arrived_rows,
+    count_by_sender,
+    feed_mark,
+    task_ids,
+    trust_mark,
+    trust_since,
+)
 from cchc.services.permissions import unit_authority
 from cchc.services.sync_policy import JUDGED_COLUMNS, TRACKED_TABLES, plan_policy
 from cchc.services.tasks import resolve_unit
@@ -31,6 +39,7 @@ from sync.errors import Malformed, SiteTaken, SyncError, TooLarge, UnknownSite, 
 from sync.limits import MAX_JSON_DEPTH, MAX_TRUST_FILE_BYTES
 from sync.signing import public_from_hex
 from sync.transport import (
+    AddResult,
     ClientIdentity,
     HubLimits,
     PartStore,
@@ -49,6 +58,7 @@ from sync.transport import (
 from sync.transport import pull as http_pull
 from sync.transport import push as http_push
 from sync.transport.email import eml_name
+from sync.transport.parts import Part
 
 ROLES = DOMAIN_ROLES
 
@@ -64,6 +74,8 @@ HUB_SETTING = "sync_hub_site:"
 #: This laptop's clock when its data last left it (export, e-mail files, push): what lies above
 #: is the "chưa gửi" queue (``services.send_queue``).
 SENT_MARK_KEY = "sync_sent_clock"
+#: Where the certificates and revocations held here ended when data last left this laptop.
+SENT_TRUST_KEY = "sync_sent_trust"
 HUB_FINGERPRINT_SETTING = "sync_hub_fingerprint:"
 
 
@@ -315,6 +327,16 @@ def remember_sent(ws: Workspace, engine: Engine) -> None:
         "SELECT max(hlc) FROM _sync_cells WHERE origin = ?", (engine.site_id,)
     ).fetchone()
     ws.set_setting(SENT_MARK_KEY, str(int(row[0] or 0)))
+    ws.set_setting(SENT_TRUST_KEY, json.dumps(list(trust_mark(ws))))
+
+
+def sent_trust_mark(ws: Workspace) -> tuple[int, int]:
+    """Where the certificates and revocations held here ended when data last left."""
+    try:
+        certs, revs = json.loads(ws.setting(SENT_TRUST_KEY) or "[0, 0]")
+        return int(certs), int(revs)
+    except (ValueError, TypeError):
+        return 0, 0
 
 
 def export_encrypted(
@@ -336,6 +358,24 @@ def export_bundle(ws: Workspace, peer: str | None = None, encrypt_to: str | None
     return open_engine(ws).export_bundle(peer, encrypt_to=encrypt_to)
 
 
+#: The longest unit part of a bundle's file name (names stay short enough for any USB stick).
+NAME_SLUG_MAX = 48
+
+
+def bundle_prefix(ws: Workspace) -> str:
+    """How this laptop's bundle files begin: its unit as an ASCII slug and the island's date,
+    "cchc-phong-van-hoa-xa-hoi-2026-12-07" (the city: "cchc-thanh-pho-…"); never a raw id."""
+    import re
+
+    from cchc.domain.text import fold
+    from cchc.services.permissions import ALL_UNITS, laptop_authority, scope_names
+
+    found = laptop_authority(ws)
+    words = "thanh pho" if ALL_UNITS in found.scope else scope_names(ws, found)
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(words)).strip("-")[:NAME_SLUG_MAX].strip("-")
+    return f"cchc-{slug or 'may'}-{ws.today().isoformat()}"
+
+
 def export_to(
     ws: Workspace,
     to_dir: Path,
@@ -354,7 +394,7 @@ def export_to(
     data = export_encrypted(engine, peer, encrypt_to, encrypt)
     folder = Path(to_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    prefix = f"cchc-{engine.site_id[:8]}"
+    prefix = bundle_prefix(ws)
     if part_size:
         blobs = split(data, part_size)
         sha = sha256_hex(data)
@@ -368,6 +408,42 @@ def export_to(
     return written
 
 
+@dataclass(frozen=True)
+class PartNote:
+    """Where one part file stands: part ``index`` of ``count``, and how many parts of its
+    bundle this laptop holds now (``count`` once the bundle was whole and imported)."""
+
+    bundle: str  # the bundle's name, as its files are named without the part number
+    index: int
+    count: int
+    have: int
+
+    @property
+    def complete(self) -> bool:
+        return self.have >= self.count
+
+
+class _NotingPartStore(PartStore):
+    """The part store, remembering what became of each part file given to it."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder)
+        self.noted: dict[str, AddResult] = {}
+
+    def add_part(self, part: Part, source: str = "<bytes>") -> AddResult:
+        added = super().add_part(part, source)
+        self.noted[source] = added
+        return added
+
+
+_PART_SUFFIX = re.compile(r"\.part\d+-of-\d+\.(cchc|eml)(#\d+)?$", re.IGNORECASE)
+
+
+def bundle_name(source: str) -> str:
+    """A part file's bundle, named as its files are without the part number."""
+    return _PART_SUFFIX.sub("", Path(source).name)
+
+
 @dataclass
 class FileOutcome:
     """What happened to one input (a bundle file, a part, an .eml): result or refusal."""
@@ -379,6 +455,8 @@ class FileOutcome:
     staged: bool = False
     #: what the bundle's applied segments wrote, per origin: {"reports": 1, "documents": 2…}
     arrivals: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: when the file is one part of a bundle: which, and how many of its parts are here
+    part: PartNote | None = None
 
     @property
     def rejected(self) -> bool:
@@ -430,14 +508,103 @@ def record_exchange(ws: Workspace, site_id: str, how: str) -> None:
         ws.set_setting(EXCHANGE_LOG_PREFIX + site_id, json.dumps({"at": ws.now_iso(), "how": how}))
 
 
+#: How deep "Nhập" looks into the folders of a stick, and how many entries it looks at in all.
+FOLDER_DEPTH = 3
+FOLDER_ENTRIES = 20_000
+_CARRIED = (".cchc", ".eml")
+
+
+def files_to_import(paths: Sequence[Path], cut_short: list[Path] | None = None) -> list[Path]:
+    """What an import reads: the files named, and from each folder named the bundle, part and
+    mail files in it and in its folders down to ``FOLDER_DEPTH`` levels (a USB stick where each
+    unit left its files in a folder of its own), at most ``FOLDER_ENTRIES`` entries looked at.
+
+    Links are never followed, hidden entries (names starting with ".": temporary files,
+    the system's folders) are skipped; a folder that cannot be read is skipped here and named
+    by the reader below when it is the one the officer chose. A folder whose entries ran past
+    the bound is added to ``cut_short``, so the officer is told."""
+    import os
+
+    out: list[Path] = []
+    for top in paths:
+        if not top.is_dir():
+            out.append(top)
+            continue
+        out.append(top)  # its own files: read, bounded and refused by name, as ever
+        budget = FOLDER_ENTRIES
+        level = [top]
+        for _depth in range(FOLDER_DEPTH):
+            below: list[Path] = []
+            for folder in level:
+                try:
+                    with os.scandir(folder) as entries:
+                        found = sorted(entries, key=lambda e: e.name)
+                except OSError:
+                    continue
+                budget -= len(found)
+                for entry in found:
+                    if entry.name.startswith(".") or entry.is_symlink():
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        below.append(Path(entry.path))
+                    elif folder != top and entry.name.lower().endswith(_CARRIED):
+                        out.append(Path(entry.path))
+                if budget <= 0:
+                    if cut_short is not None:
+                        cut_short.append(top)
+                    return out
+            level = below
+    return out
+
+
+def _add_trust(arrivals: dict[str, dict[str, int]], sender: str, trust: dict[str, int]) -> None:
+    """Certificates and revocations a bundle brought count under the laptop that sent it."""
+    if trust:
+        kinds = arrivals.setdefault(sender, {})
+        for kind, n in trust.items():
+            kinds[kind] = kinds.get(kind, 0) + n
+
+
+def message_of(key: str, **params: Any) -> str:
+    """A catalogued message in words (for an outcome that is no exception)."""
+    from cchc.texts.errors import message
+
+    return message(InvalidInput(key, **params))
+
+
+def _refused_rows(result: ImportResult) -> list[tuple[str, str | None, str | None]]:
+    """The rows an import refused, which did not arrive."""
+    return [(r.origin, r.table, r.row_id) for r in result.rejections]
+
+
 def import_paths(ws: Workspace, paths: Sequence[Path]) -> ImportReport:
     """Import bundle files, parts (any order, across calls) and saved .eml files."""
     from cchc.texts.sync import import_refusal, sync_message
 
     engine = open_engine(ws)
-    store = PartStore(parts_dir_for(ws.path))
-    got = gather([Path(p) for p in paths], store)
+    store = _NotingPartStore(parts_dir_for(ws.path))
+    cut_short: list[Path] = []
+    got = gather(files_to_import([Path(p) for p in paths], cut_short), store)
+    whole = {a.sha256 for a in got.bundles}
+    held = {w.bundle_sha256: len(w.have) for w in got.waiting}
+
+    def part_of(source: str) -> PartNote | None:
+        added = store.noted.get(source)
+        if added is None:
+            return None
+        sha, count = added.bundle_sha256, added.count
+        have = count if sha in whole else held.get(sha, count - len(added.missing))
+        return PartNote(bundle_name(source), added.index, count, have)
+
     report = ImportReport()
+    for folder in cut_short:
+        report.files.append(
+            FileOutcome(
+                str(folder),
+                error_code="folder_too_many",
+                error=message_of("folder_too_many", limit=FOLDER_ENTRIES, depth=FOLDER_DEPTH),
+            )
+        )
     for refused in got.refused:
         report.files.append(
             FileOutcome(
@@ -448,21 +615,46 @@ def import_paths(ws: Workspace, paths: Sequence[Path]) -> ImportReport:
         )
     for arrived in got.bundles:
         try:
-            mark = feed_mark(ws)
+            mark, trust_before, tasks_before = feed_mark(ws), trust_mark(ws), task_ids(ws)
             result = engine.import_bundle(arrived.data)
-            arrivals = count_by_sender(ws, arrived_rows(ws, mark))
-            report.files.append(FileOutcome(arrived.source, result=result, arrivals=arrivals))
+            arrivals = count_by_sender(
+                ws, arrived_rows(ws, mark, _refused_rows(result)), tasks_before
+            )
+            _add_trust(
+                arrivals, result.sender, trust_since(ws, trust_before, besides=result.sender)
+            )
+            report.files.append(
+                FileOutcome(
+                    arrived.source,
+                    result=result,
+                    arrivals=arrivals,
+                    part=part_of(arrived.source),
+                )
+            )
             record_exchange(ws, result.sender, "import")  # verified, even if it held nothing new
         except SyncError as exc:
             report.files.append(
-                FileOutcome(arrived.source, error_code=exc.code, error=sync_message(exc))
+                FileOutcome(
+                    arrived.source,
+                    error_code=exc.code,
+                    error=sync_message(exc),
+                    part=part_of(arrived.source),
+                )
             )
     for source in got.duplicates:
-        report.files.append(FileOutcome(source, result=ImportResult(sender="")))
+        report.files.append(
+            FileOutcome(source, result=ImportResult(sender=""), part=part_of(source))
+        )
     for source in got.staged:
-        report.files.append(FileOutcome(source, staged=True))
+        report.files.append(FileOutcome(source, staged=True, part=part_of(source)))
     report.waiting = [
-        {"bundle": w.bundle_sha256[:8], "count": w.count, "missing": list(w.missing)}
+        {
+            "bundle": w.bundle_sha256[:8],
+            "count": w.count,
+            "have": len(w.have),
+            "missing": list(w.missing),
+            "missing_names": list(w.missing_names),
+        }
         for w in got.waiting
     ]
     return report
@@ -499,8 +691,10 @@ def write_email(
     peer: str | None = None,
     encrypt_to: str | None = None,
     encrypt: bool = True,
+    letter_size: int | None = None,
 ) -> list[Path]:
-    """Write ``.eml`` files (one per part) ready to open in a mail client and send."""
+    """Write ``.eml`` files (one per part) ready to open in a mail client and send; with
+    ``letter_size`` no file is larger than that many bytes."""
     return email_bundle(
         ws,
         to=to,
@@ -509,6 +703,7 @@ def write_email(
         peer=peer,
         encrypt_to=encrypt_to,
         encrypt=encrypt,
+        letter_size=letter_size,
     )[0]
 
 
@@ -522,29 +717,58 @@ def email_bundle(
     smtp: SmtpConfig | None = None,
     encrypt_to: str | None = None,
     encrypt: bool = True,
+    letter_size: int | None = None,
 ) -> tuple[list[Path], int]:
     """Write the ``.eml`` files and, when SMTP is given, send the same messages too.
 
-    Encrypted like ``export_to``. Returns the files written and how many messages were sent.
+    ``letter_size`` caps each whole letter (attachment in base64, headers and text included),
+    which is what a mail server measures; ``part_size`` caps the attached part only. Encrypted
+    like ``export_to``. Returns the files written and how many messages were sent.
     """
     address = checked_address(to)
+    if letter_size is not None and letter_size < MIN_LETTER_SIZE:
+        raise InvalidInput("letter_size_small", value=letter_size, limit=MIN_LETTER_SIZE)
     engine = open_engine(ws)
     data = export_encrypted(engine, peer, encrypt_to, encrypt)
-    sender = f"cchc-{engine.site_id[:8]}@localhost"
-    kwargs: dict[str, Any] = {
-        "to": address,
-        "sender": sender,
-        "prefix": f"cchc-{engine.site_id[:8]}",
-    }
+    prefix = bundle_prefix(ws)
+    kwargs: dict[str, Any] = {"to": address, "sender": f"{prefix}@localhost", "prefix": prefix}
     if part_size:
         kwargs["part_size"] = part_size
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
-    messages = build_messages(data, draft=True, **kwargs)
+    if letter_size is not None:
+        messages, kwargs["part_size"] = letters_within(data, letter_size, part_size, kwargs)
+    else:
+        messages = build_messages(data, draft=True, **kwargs)
     paths = write_new_files((folder / eml_name(m), m.as_bytes()) for m in messages)
     sent = send_emails(data, smtp, **kwargs) if smtp is not None else 0
     remember_sent(ws, engine)
     return paths, sent
+
+
+#: The smallest letter cap taken: below it the headers and one minimal part do not fit.
+MIN_LETTER_SIZE = 16 * 1024
+
+
+def letters_within(
+    data: bytes, letter_size: int, part_size: int | None, kwargs: dict[str, Any]
+) -> tuple[list[Any], int]:
+    """The draft letters of ``data`` and the part size they took, each whole letter at most ``letter_size`` bytes as
+    written: parts sized from the cap (base64 grows them by 4/3, plus line ends and MIME
+    headers), then measured, and made smaller until every letter fits."""
+    from sync.transport.email import part_size_for_message_limit
+
+    size = part_size_for_message_limit(letter_size)
+    if part_size:
+        size = min(size, part_size)
+    while True:
+        messages = build_messages(data, draft=True, **{**kwargs, "part_size": size})
+        biggest = max(len(m.as_bytes()) for m in messages)
+        if biggest <= letter_size:
+            return messages, size
+        size -= max(1024, (biggest - letter_size) * 3 // 4 + 1024)
+        if size < 1024:
+            raise InvalidInput("letter_size_small", value=letter_size, limit=MIN_LETTER_SIZE)
 
 
 def _hub_key(url: str) -> str:
@@ -609,9 +833,10 @@ def pull(
     if got.path is None:
         return {"applied": 0, "duplicate": 0, "held": 0, "rejected": 0, "nothing": True}
     try:
-        mark = feed_mark(ws)
+        mark, trust_before, tasks_before = feed_mark(ws), trust_mark(ws), task_ids(ws)
         result = engine.import_bundle(got.path.read_bytes())
-        arrivals = count_by_sender(ws, arrived_rows(ws, mark))
+        arrivals = count_by_sender(ws, arrived_rows(ws, mark, _refused_rows(result)), tasks_before)
+        _add_trust(arrivals, result.sender, trust_since(ws, trust_before, besides=result.sender))
     finally:
         got.path.unlink(missing_ok=True)
     ws.set_setting(_hub_key(url), result.sender)

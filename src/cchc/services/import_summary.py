@@ -2,8 +2,8 @@
 updates, documents, budget lines and proposed changes arrived, and what was refused and why.
 One summary, read by the command line and the Đồng bộ screen alike.
 
-Rows are traced through the engine's bookkeeping: the segments an import applied (those above
-each feed's mark taken before it) and the cells each wrote.
+Rows are read from the segments an import applied (those not applied before it), as they were
+carried, so a summary never counts more than the files held nor anything this laptop wrote.
 """
 
 from __future__ import annotations
@@ -32,9 +32,48 @@ KIND_OF_TABLE: dict[str, tuple[str, str | None]] = {
     "budgets": ("budgets", None),
     "amendments": ("amendments", None),
 }
-KINDS = ("reports", "task_updates", "documents", "budgets", "amendments")
+KINDS = (
+    "new_tasks",
+    "reports",
+    "task_updates",
+    "documents",
+    "budgets",
+    "amendments",
+    "certificates",
+    "revocations",
+)
 
-FeedMark = dict[str, int]
+#: How far the city's certificates and revocations held here go: the last row of each table
+#: (rows are only ever added; a certificate issued again is a new row).
+TrustMark = tuple[int, int]
+
+
+def trust_mark(ws: Workspace) -> TrustMark:
+    """Where the certificates and revocations held here end now."""
+    conn = ws.db.conn
+    certs = conn.execute("SELECT coalesce(max(rowid), 0) FROM _sync_certs").fetchone()[0]
+    revs = conn.execute("SELECT coalesce(max(rowid), 0) FROM _sync_revocations").fetchone()[0]
+    return int(certs), int(revs)
+
+
+def trust_since(
+    ws: Workspace, mark: TrustMark, *, certificates: bool = True, besides: str = ""
+) -> dict[str, int]:
+    """How many certificates and revocations came to be held here after ``mark``:
+    {"certificates": 1, "revocations": 1}, kinds with none left out; certificates of the site
+    ``besides`` are not counted (a bundle's sender always shows its own)."""
+    conn = ws.db.conn
+    counts = {
+        "certificates": conn.execute(
+            "SELECT count(*) FROM _sync_certs WHERE rowid > ? AND site != ?", (mark[0], besides)
+        ).fetchone()[0]
+        if certificates
+        else 0,
+        "revocations": conn.execute(
+            "SELECT count(*) FROM _sync_revocations WHERE rowid > ?", (mark[1],)
+        ).fetchone()[0],
+    }
+    return {kind: int(n) for kind, n in counts.items() if n}
 
 
 @dataclass
@@ -64,48 +103,75 @@ class ImportSummary:
     files_already_imported: int = 0
     parts_waiting: int = 0
     conflicts: int = 0
+    #: what the officer must know that is no refusal (a folder not looked at whole)
+    notes: list[str] = field(default_factory=list)
+    #: bundles that came in parts in this import: (name, parts here, parts in all)
+    bundles_in_parts: list[tuple[str, int, int]] = field(default_factory=list)
 
     @property
     def nothing_new(self) -> bool:
-        return not any(not u.empty for u in self.units) and not self.files_refused
+        return (
+            not any(not u.empty for u in self.units) and not self.files_refused and not self.notes
+        )
+
+
+#: The segments held as applied before an import: (origin, first sequence) of each.
+FeedMark = frozenset[tuple[str, int]]
 
 
 def feed_mark(ws: Workspace) -> FeedMark:
-    """How far each origin's feed was applied, before an import."""
-    return dict(ws.db.conn.execute("SELECT origin, applied_seq FROM _sync_feeds").fetchall())
+    """Which segments were applied here, before an import."""
+    return frozenset(
+        ws.db.conn.execute(
+            "SELECT origin, first_seq FROM _sync_segments WHERE state = 'applied'"
+        ).fetchall()
+    )
 
 
-def arrived_rows(ws: Workspace, before: FeedMark) -> list[tuple[str, str, str]]:
-    """(origin, table, row id) of every row written by segments applied since ``before``.
+def arrived_rows(
+    ws: Workspace,
+    before: FeedMark,
+    refused: Iterable[tuple[str, str | None, str | None]] = (),
+) -> list[tuple[str, str, str]]:
+    """(origin, table, row id) of every row the segments applied since ``before`` carry, read
+    from those segments themselves, less the rows refused (``(origin, table, row id)``).
 
-    An origin's clock only moves forward along its feed, so the new segments of one origin span
-    one clock range: one pass over the cells per origin, however many segments arrived."""
+    Only what the files brought: this laptop's own feed never counts (an import first seals
+    this laptop's unsent changes into its own feed, which is no arrival), nor does any row a
+    segment does not hold."""
+    from sync.feeds import Segment
+
     conn = ws.db.conn
-    spans: dict[str, tuple[int, int]] = {}
-    for origin, first_seq, first_hlc, last_hlc in conn.execute(
-        "SELECT origin, first_seq, first_hlc, last_hlc FROM _sync_segments WHERE state = 'applied'"
-    ):
-        if first_seq <= before.get(origin, 0):
+    me = conn.execute("SELECT site_id FROM _sync_state").fetchone()[0]
+    no = {(o, t, r) for o, t, r in refused if t and r}
+    out: dict[tuple[str, str, str], None] = {}
+    for origin, first_seq, blob in conn.execute(
+        "SELECT origin, first_seq, blob FROM _sync_segments "
+        "WHERE state = 'applied' AND origin != ? ORDER BY origin, first_seq",
+        (me,),
+    ).fetchall():
+        if (origin, first_seq) in before:
             continue
-        low, high = spans.get(origin, (first_hlc, last_hlc))
-        spans[origin] = (min(low, first_hlc), max(high, last_hlc))
-    out: list[tuple[str, str, str]] = []
-    for origin, (low, high) in spans.items():
-        out += [
-            (origin, tbl, row_id)
-            for tbl, row_id in conn.execute(
-                "SELECT DISTINCT tbl, row_id FROM _sync_cells "
-                "WHERE origin = ? AND hlc BETWEEN ? AND ?",
-                (origin, low, high),
-            ).fetchall()
-        ]
-    return out
+        cols = Segment.decode(blob).columns()
+        for table, row_id in zip(cols.tables, cols.rows, strict=True):
+            key = (origin, table, row_id)
+            if key not in no:
+                out[key] = None
+    return list(out)
+
+
+def task_ids(ws: Workspace) -> frozenset[str]:
+    """Every task held here (taken before an import, to tell new tasks from updated ones)."""
+    return frozenset(r[0] for r in ws.db.conn.execute("SELECT id FROM tasks"))
 
 
 def count_by_sender(
-    ws: Workspace, rows: Iterable[tuple[str, str, str]]
+    ws: Workspace,
+    rows: Iterable[tuple[str, str, str]],
+    known_tasks: frozenset[str] | None = None,
 ) -> dict[str, dict[str, int]]:
-    """Distinct reports, tasks, documents… per origin among ``rows``."""
+    """Distinct reports, tasks, documents… per origin among ``rows``; with ``known_tasks``
+    (the tasks held before), a task not among them counts as a new task, not an update."""
     conn = ws.db.conn
     seen: dict[str, dict[str, set[str]]] = {}
     for origin, table, row_id in rows:
@@ -117,6 +183,8 @@ def count_by_sender(
         if parent_sql is not None:
             found = conn.execute(parent_sql, (row_id,)).fetchone()
             owner = str(found[0]) if found else row_id
+        if kind == "task_updates" and known_tasks is not None and owner not in known_tasks:
+            kind = "new_tasks"
         seen.setdefault(origin, {}).setdefault(kind, set()).add(owner)
     return {
         origin: {kind: len(ids) for kind, ids in kinds.items()} for origin, kinds in seen.items()
@@ -147,8 +215,18 @@ def summarise(
             by_sender[site] = UnitArrivals(sender=site, name=site_names.get(site, site[:8]))
         return by_sender[site]
 
+    in_parts: dict[str, tuple[int, int]] = {}
+    for outcome in report.files:
+        if outcome.part is not None:
+            p = outcome.part
+            have, _count = in_parts.get(p.bundle, (0, p.count))
+            in_parts[p.bundle] = (max(have, p.have), p.count)
+    out.bundles_in_parts = [(name, have, n) for name, (have, n) in sorted(in_parts.items())]
     for outcome in report.files:
         name = Path(outcome.source).name
+        if outcome.error_code == "folder_too_many" and outcome.error is not None:
+            out.notes.append(outcome.error)
+            continue
         if outcome.error is not None:
             out.files_refused.append((name, outcome.error))
             continue
@@ -169,7 +247,7 @@ def summarise(
                 unit(why.origin).taken_back += why.changes
             else:
                 unit(why.origin).refused.append(refusal_text(why.code, why.reason))
-    out.parts_waiting = len(report.waiting)
+    out.parts_waiting = max(0, len(report.waiting) - sum(h < n for _, h, n in out.bundles_in_parts))
     out.units = sorted(
         (u for u in by_sender.values() if not u.empty), key=lambda u: (u.name, u.sender)
     )

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cchc.services import exchange
-from cchc.services.import_summary import count_by_sender
+from cchc.services.import_summary import count_by_sender, trust_since
 from cchc.services.workspace import Workspace
 
 EXPORT_KEY = "sync_last_export"
@@ -50,7 +50,12 @@ def unsent(ws: Workspace) -> Queue:
         "SELECT DISTINCT tbl, row_id FROM _sync_cells WHERE origin = ? AND hlc > ?", (me, mark)
     ).fetchall()
     counts = count_by_sender(ws, ((me, tbl, row_id) for tbl, row_id in rows)).get(me, {})
-    return Queue(counts=counts)
+    # the city's certificates and revocations travel in the next bundle too: those the city
+    # made (on its own laptop) and revocations any laptop carries on (a lost laptop must be
+    # refused everywhere); a certificate a laptop merely installed is not its news to tell
+    engine = exchange.open_engine(ws)
+    trust = trust_since(ws, exchange.sent_trust_mark(ws), certificates=engine.is_root())
+    return Queue(counts={**counts, **trust})
 
 
 def remember_where(ws: Workspace, how: str, where: str) -> None:

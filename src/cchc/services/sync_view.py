@@ -153,12 +153,15 @@ def import_files(ws: Workspace, paths: Sequence[Path]) -> exchange.ImportReport:
     return exchange.import_paths(ws, paths)
 
 
-def write_emails(ws: Workspace, *, to: str, folder: Path, part_size: int | None) -> list[Path]:
-    written = exchange.write_email(ws, to=to, out=folder, part_size=part_size)
+def write_emails(
+    ws: Workspace, *, to: str, folder: Path, letter_size: int | None
+) -> list[tuple[Path, int]]:
+    """The e-mail files written, each with its size in bytes (none above ``letter_size``)."""
+    written = exchange.write_email(ws, to=to, out=folder, letter_size=letter_size)
     ws.set_setting(
         EXPORT_KEY, json.dumps({"at": ws.now_iso(), "where": str(folder), "how": "email"})
     )
-    return written
+    return [(p, p.stat().st_size) for p in written]
 
 
 def push(ws: Workspace, url: str, fingerprint: str | None = None) -> dict[str, Any]:

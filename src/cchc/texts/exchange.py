@@ -20,6 +20,12 @@ MESSAGES = {
     "đúng là máy đó vừa đổi khóa, Thành phố cấp lại theo cách đổi khóa: khóa cũ sẽ bị thu hồi.",
     "send_nowhere": "Chưa có nơi gửi: hãy cắm ổ USB hoặc chọn thư mục, hoặc kiểm tra kết nối "
     "tới máy chủ của Thành phố.",
+    "folder_too_many": "Thư mục này có quá nhiều mục: chỉ xem {limit} mục đầu tiên, sâu tới "
+    "{depth} cấp thư mục. Hãy chọn đúng thư mục chứa các gói cần nhập.",
+    "revoke_not_city": "Chỉ máy của Thành phố (giữ khóa gốc) mới thu hồi được một máy.",
+    "revoke_unknown": "Không có máy “{value}” đang được chứng nhận để thu hồi.",
+    "letter_size_small": "Giới hạn mỗi thư quá nhỏ ({value} byte): một thư cần ít nhất "
+    "{limit} byte.",
     "email_invalid": "Địa chỉ thư “{value}” không đúng dạng: cần một tên, dấu @ rồi tên miền của "
     "nơi nhận, viết liền không có dấu cách.",
 }
@@ -27,11 +33,14 @@ register(MESSAGES)
 
 #: How many of each kind came in, as officers count them.
 KIND_WORDS = {
+    "new_tasks": "{n} nhiệm vụ mới được giao",
     "reports": "{n} báo cáo",
     "task_updates": "{n} nhiệm vụ được cập nhật",
     "documents": "{n} văn bản",
     "budgets": "{n} dòng kinh phí",
     "amendments": "{n} đề xuất điều chỉnh",
+    "certificates": "{n} chứng nhận máy",
+    "revocations": "{n} thu hồi chứng nhận máy",
 }
 SUMMARY = {
     "headline": "Đã xem {files} tệp.",
@@ -43,7 +52,9 @@ SUMMARY = {
     "thay đổi này được gửi sau thời điểm thu hồi. Dữ liệu trở lại như trên máy của Thành phố.",
     "file_refused": "Tệp {file} bị từ chối: {reason}",
     "already": "{n} tệp đã nhập từ trước.",
-    "waiting": "{n} gói còn chờ các phần chưa tới.",
+    "waiting": "{n} gói khác nhận từ trước còn chờ các phần chưa tới.",
+    "parts_whole": "Gói {name}: đã đủ {count}/{count} phần.",
+    "parts_some": "Gói {name}: đã có {have}/{count} phần, còn chờ các phần chưa tới.",
     "conflicts": "{n} xung đột cần xem ở mục Xung đột.",
 }
 
@@ -74,6 +85,10 @@ def summary_rows(summary: ImportSummary) -> list[tuple[str, bool]]:
     rows += [
         (SUMMARY["file_refused"].format(file=f, reason=r), True) for f, r in summary.files_refused
     ]
+    rows += [(note, True) for note in summary.notes]
+    for name, have, count in summary.bundles_in_parts:
+        key = "parts_whole" if have >= count else "parts_some"
+        rows.append((SUMMARY[key].format(name=name, have=have, count=count), False))
     for key, n in (
         ("already", summary.files_already_imported if not summary.nothing_new else 0),
         ("waiting", summary.parts_waiting),
@@ -101,3 +116,14 @@ def queue_text(counts: dict[str, int]) -> str:
     """“Chưa gửi: 1 báo cáo, 2 văn bản.”, or that nothing waits."""
     what = arrivals_text(counts)
     return QUEUE["waiting"].format(what=what) if what else QUEUE["empty"]
+
+
+def size_text(n: int) -> str:
+    """A file's size as officers read it (1 MB = 1.000.000 byte, as mail servers count):
+    "8,95 MB", "120 KB", "900 byte"."""
+    if n >= 1_000_000:
+        hundredths = n // 10_000  # cut, never rounded up past a limit
+        return f"{hundredths // 100},{hundredths % 100:02d} MB"
+    if n >= 1000:
+        return f"{n // 1000} KB"
+    return f"{n} byte"

@@ -94,7 +94,10 @@ SYNC = {
     "file_refused": "TỪ CHỐI: {reason}",
     "file_duplicate": "Gói này đã nhập trước đây; không có gì mới.",
     "file_staged": "Đã nhận một phần của gói; đang chờ các phần còn lại.",
-    "waiting": "Gói {bundle} còn thiếu phần số: {missing}",
+    "file_part": "Phần {index}/{count} của gói {name}: {state}.",
+    "part_whole": "đã đủ {count}/{count}",
+    "part_some": "đã có {have}/{count}",
+    "waiting": "Một gói còn thiếu các tệp: {missing}",
     "rejection": "Bị từ chối: {reason}",
     "nothing_found": "Không tìm thấy gói nào để nhập trong các đường dẫn đã nêu.",
     # e-mail
@@ -106,6 +109,9 @@ SYNC = {
     "emails_written": "Đã tạo {count} thư gửi {to} trong {folder}. Hãy gửi chúng từ phần mềm "
     "thư của cơ quan.",
     "email_to_missing": "Hãy nhập địa chỉ thư nhận.",
+    "letter_line": "{name} — {size}",
+    "letter_size_bad": "Giới hạn mỗi thư phải là số MB từ 0,02 đến 2000 (thư điện tử của cơ "
+    "quan thường nhận tới 10 MB): đã nhập “{value}”.",
     # http
     "http_heading": "Đồng bộ qua mạng (máy chủ của Thành phố)",
     "hub_url": "Địa chỉ máy chủ đồng bộ (ví dụ https://10.0.0.5:8443)",

@@ -19,7 +19,9 @@ from cchc.services.permissions import laptop_authority
 from cchc.texts import reports as T
 from cchc.texts.errors import message
 from cchc.texts.ui_reports import PLAN_MONEY
+from cchc.texts.ui_roles import FINANCE_STEPS
 from cchc.ui.context import AppContext
+from cchc.ui.screens.budget_steps import FinanceSteps
 from cchc.ui.widgets import options, section, tagged, vn_date
 
 # Which field shows which refusal (by message key); others go under the form.
@@ -62,6 +64,14 @@ class BudgetPanel:
         self.rights = ft.Text("", size=12, color=ft.Colors.ON_SURFACE_VARIANT)
         self.budget_error = ft.Text("", color=ft.Colors.ERROR)
         self.budget_box = ft.Column(spacing=4, tight=True)
+        self.steps = FinanceSteps(ctx, self.refresh)
+        # hidden as a whole where Phòng Tài chính's steps take the allocation (a hidden field
+        # inside its tag is drawn as a red "Semantics.content must be provided" box)
+        self._allocation_tags = [
+            tagged("budget-approved", self.approved),
+            tagged("budget-approved-on", self.approved_on),
+            tagged("budget-allocation-number", self.allocation_number),
+        ]
 
     def _field(self, key: str, width: int | None) -> ft.TextField:
         # a handler makes the field send each keystroke, so a click on Ghi sees the text
@@ -89,7 +99,7 @@ class BudgetPanel:
             ft.Row(
                 [
                     tagged("budget-estimate", self.estimate),
-                    tagged("budget-approved", self.approved),
+                    self._allocation_tags[0],
                     tagged("budget-spent", self.spent),
                 ],
                 wrap=True,
@@ -97,8 +107,7 @@ class BudgetPanel:
             ft.Row(
                 [
                     tagged("budget-sent-on", self.sent_on),
-                    tagged("budget-approved-on", self.approved_on),
-                    tagged("budget-allocation-number", self.allocation_number),
+                    *self._allocation_tags[1:],
                 ],
                 wrap=True,
             ),
@@ -108,6 +117,7 @@ class BudgetPanel:
                 ft.Button(PLAN_MONEY["budget_save"], icon=ft.Icons.SAVE, on_click=self._save),
             ),
             tagged("budget-error", self.budget_error),
+            self.steps.view(),
             identifier="budget",
         )
 
@@ -156,6 +166,13 @@ class BudgetPanel:
             self.rights.value = PLAN_MONEY["rights_estimate_only"]
         else:
             self.rights.value = ""
+        # Phòng Tài chính records the allocation as its own step, with the decision, below
+        steps = choice is not None and (choice.may_appraise or choice.may_check)
+        for tag in self._allocation_tags:
+            tag.visible = not steps
+        if steps and choice is not None and not choice.may_estimate:
+            self.rights.value = FINANCE_STEPS["rights"]
+        self.steps.show(choice)
 
     def _save(self, e: Any) -> None:
         self.budget_error.value = ""

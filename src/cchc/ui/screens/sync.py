@@ -38,7 +38,7 @@ class SyncScreen:
         self.send = SendPanel(ctx, after=self.refresh, hub=self.hub)
         self.receive = ReceivePanel(ctx, after=self.refresh)
         self.conflicts = ConflictsPanel(ctx, after=self.refresh)
-        self.peers = PeersPanel(ctx)
+        self.peers = PeersPanel(ctx, after=self.refresh)
 
     def show(self, **params: Any) -> None:
         self.refresh()

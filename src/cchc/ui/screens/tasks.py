@@ -16,9 +16,11 @@ from cchc.services.tasks import TaskView
 from cchc.texts.errors import message
 from cchc.texts.tasks import STATE_LABELS
 from cchc.texts.ui import COMMON, NAV, TASKS
+from cchc.texts.ui_roles import ASSIGN
 from cchc.ui.context import AppContext
 from cchc.ui.screens import ScreenSpec
 from cchc.ui.screens.dashboard import STATE_COLORS
+from cchc.ui.screens.task_assign import AssignTaskForm, may_assign
 from cchc.ui.screens.task_detail import documents, facts, history
 from cchc.ui.screens.task_forms import EvidenceForm, UpdateForm
 from cchc.ui.widgets import ALL, heading, options, tagged, unit_filter, vn_date
@@ -38,6 +40,7 @@ class TasksScreen:
         self._row_cache: dict[str, tuple[tuple[str, str, str, bool], ft.Control]] = {}
         self._tmp = Path(tempfile.mkdtemp(prefix="cchc-ui-"))
         self.form: UpdateForm | None = None  # the open task's update form, when it may be edited
+        self.assign_form: AssignTaskForm | None = None  # "Giao nhiệm vụ mới", when open
 
         areas = ctx.call(overview_service.areas)
         units = ctx.call(overview_service.units)
@@ -97,9 +100,19 @@ class TasksScreen:
             wrap=True,  # at 1024 px the search field goes to a second line, its label whole
             run_spacing=8,
         )
+        title: list[ft.Control] = [heading(TASKS["title"])]
+        if may_assign(self):  # the city, and UBND đặc khu's leadership
+            title.append(
+                tagged(
+                    "task-assign-open",
+                    ft.OutlinedButton(
+                        ASSIGN["open"], icon=ft.Icons.ASSIGNMENT_ADD, on_click=self._assign
+                    ),
+                )
+            )
         self.view = ft.Column(
             [
-                heading(TASKS["title"]),
+                ft.Row(title, wrap=True, spacing=16),
                 filters,
                 ft.Row(
                     [
@@ -291,6 +304,16 @@ class TasksScreen:
         self.detail.controls = [
             ft.Column(controls, spacing=12, key=f"detail-{self._detail_builds}")
         ]
+
+    def _assign(self, e: Any) -> None:
+        """The form for a new task, in the detail pane."""
+        self._detail_builds += 1
+        self.assign_form = AssignTaskForm(self)
+        self.detail.controls = [
+            ft.Column([self.assign_form.view], spacing=12, key=f"detail-{self._detail_builds}")
+        ]
+        self._fresh_detail()
+        self.ctx.page.update()
 
     def changed(self, text: str) -> None:
         """After a write: confirm it, and show the new state in the list and the detail."""

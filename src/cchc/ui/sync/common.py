@@ -91,6 +91,25 @@ def part_bytes(field: ft.TextField) -> int | None | Failed:
     return max(1024, int(value * MB))
 
 
+#: A megabyte as mail servers count a letter's size.
+MAIL_MB = 1_000_000
+
+
+def letter_bytes(field: ft.TextField) -> int | None | Failed:
+    """The letter size typed in MB (1 MB = 1.000.000 byte, as mail servers count), in bytes;
+    None when empty."""
+    raw = (field.value or "").strip().replace(",", ".")
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        return Failed(SYNC["letter_size_bad"].format(value=field.value))
+    if not 0.02 <= value <= 2000:
+        return Failed(SYNC["letter_size_bad"].format(value=field.value))
+    return int(value * MAIL_MB)
+
+
 def unless_uncertified(ctx: AppContext, go: Callable[[], None]) -> None:
     """Run ``go`` at once on a certified laptop; otherwise first warn that every receiver will
     refuse what it sends, and run it only if the officer still wants to."""

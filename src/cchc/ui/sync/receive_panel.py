@@ -151,9 +151,7 @@ class ReceivePanel:
         for w in report.waiting:
             rows.append(
                 ft.Text(
-                    SYNC["waiting"].format(
-                        bundle=w["bundle"], missing=", ".join(str(m) for m in w["missing"])
-                    ),
+                    SYNC["waiting"].format(missing=", ".join(w["missing_names"])),
                     color=ft.Colors.AMBER_900,
                 )
             )
@@ -161,13 +159,32 @@ class ReceivePanel:
         self.ctx.notify(" ".join(lines[1:3]) or lines[0], error=refused)
 
 
+def part_line(p: exchange.PartNote) -> str:
+    """“Phần 1/2 của gói …: đã đủ 2/2.” or “…: đã có 1/2.”"""
+    state = (
+        SYNC["part_whole"].format(count=p.count)
+        if p.complete
+        else SYNC["part_some"].format(have=p.have, count=p.count)
+    )
+    return SYNC["file_part"].format(index=p.index, count=p.count, name=p.bundle, state=state)
+
+
 def _outcome(outcome: exchange.FileOutcome) -> tuple[ft.Control, str]:
     """One file's line, and the same said in words (its accessible label)."""
     name = Path(outcome.source).name
     lines: list[str] = []
-    if outcome.error is not None:
+    if outcome.error_code == "folder_too_many" and outcome.error is not None:
+        icon, color = ft.Icons.WARNING_AMBER, ft.Colors.AMBER_900
+        lines.append(outcome.error)  # a folder looked at in part: no refusal
+    elif outcome.error is not None:
         icon, color = ft.Icons.BLOCK, ft.Colors.RED_700
         lines.append(SYNC["file_refused"].format(reason=outcome.error))
+    elif outcome.staged and outcome.part is not None:
+        p = outcome.part
+        whole = p.complete
+        icon = ft.Icons.CHECK_CIRCLE if whole else ft.Icons.HOURGLASS_TOP
+        color = ft.Colors.GREEN_700 if whole else ft.Colors.AMBER_800
+        lines.append(part_line(p))
     elif outcome.staged:
         icon, color = ft.Icons.HOURGLASS_TOP, ft.Colors.AMBER_800
         lines.append(SYNC["file_staged"])
@@ -177,6 +194,8 @@ def _outcome(outcome: exchange.FileOutcome) -> tuple[ft.Control, str]:
             icon, color = ft.Icons.DONE_ALL, ft.Colors.BLUE_GREY_600
             lines.append(SYNC["file_duplicate"])
         else:
+            if outcome.part is not None:
+                lines.append(part_line(outcome.part))
             bad = r.rejected > 0
             icon = ft.Icons.WARNING if bad else ft.Icons.CHECK_CIRCLE
             color = ft.Colors.RED_700 if bad else ft.Colors.GREEN_700

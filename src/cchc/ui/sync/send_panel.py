@@ -14,7 +14,7 @@ from cchc.domain.errors import InvalidInput
 from cchc.services import send_queue, sync_view
 from cchc.services.send_queue import Sent
 from cchc.texts.errors import message
-from cchc.texts.exchange import QUEUE, queue_text
+from cchc.texts.exchange import QUEUE, queue_text, size_text
 from cchc.texts.ui_sync import SYNC
 from cchc.ui.context import AppContext
 from cchc.ui.drive_picker import DrivePicker
@@ -22,6 +22,7 @@ from cchc.ui.sync.common import (
     Failed,
     field,
     guard,
+    letter_bytes,
     part_bytes,
     say_done,
     say_error,
@@ -217,7 +218,7 @@ class SendPanel:
                 self.email_to.error = message(err)
         if not folder_text:
             self.email_folder.error = SYNC["folder_missing"]
-        part = part_bytes(self.email_part)
+        part = letter_bytes(self.email_part)
         if isinstance(part, Failed):
             self.email_part.error = part.text
         if self.email_to.error or self.email_folder.error or self.email_part.error:
@@ -229,7 +230,7 @@ class SendPanel:
         def go() -> None:
             self._busy(self.email_progress)
 
-            def done(result: list[Path] | Failed) -> None:
+            def done(result: list[tuple[Path, int]] | Failed) -> None:
                 self.email_progress.visible = False
                 if isinstance(result, Failed):
                     say_error(self.ctx, self.email_result, result.text)
@@ -237,13 +238,28 @@ class SendPanel:
                 text = SYNC["emails_written"].format(count=len(result), to=to, folder=folder)
                 self.email_result.controls = [
                     ft.Text(text, color=ft.Colors.GREEN_800, selectable=True),
-                    *(ft.Text(p.name, size=12) for p in result),
+                    *(
+                        tagged(
+                            f"sync-letter-{i}",
+                            ft.Text(line, size=12, selectable=True),
+                            label=line,
+                        )
+                        for i, line in enumerate(
+                            (
+                                SYNC["letter_line"].format(name=p.name, size=size_text(n))
+                                for p, n in result
+                            ),
+                            start=1,
+                        )
+                    ),
                 ]
                 self.after()
                 self.ctx.notify(text)
 
             job = guard(
-                lambda: self.ctx.call(sync_view.write_emails, to=to, folder=folder, part_size=size)
+                lambda: self.ctx.call(
+                    sync_view.write_emails, to=to, folder=folder, letter_size=size
+                )
             )
             self.ctx.run_background(job, done)
 
