@@ -18,7 +18,7 @@ from cchc.cli.common import (
     pass_state,
     translate_errors,
 )
-from cchc.domain.dates import format_vn_date, from_iso
+from cchc.domain.dates import format_island_time, format_vn_date, from_iso
 from cchc.domain.figures import FiguresInvalid
 from cchc.services import amendments as amendment_service
 from cchc.services import budget as budget_service
@@ -328,7 +328,9 @@ def _verification_text(v: prov_service.Verification) -> list[str]:
     )
     lines.append(
         L["submitted"].format(
-            by=v.submitted_by, at=v.submitted_at, laptop=_laptop(v.submitted_laptop)
+            by=v.submitted_by,
+            at=format_island_time(v.submitted_at),
+            laptop=_laptop(v.submitted_laptop),
         )
     )
     prov = v.provenance
@@ -336,7 +338,9 @@ def _verification_text(v: prov_service.Verification) -> list[str]:
         return lines
     lines.append(
         L["consolidated"].format(
-            by=prov.consolidated_by, at=prov.consolidated_at, laptop=_laptop(prov.laptop)
+            by=prov.consolidated_by,
+            at=format_island_time(prov.consolidated_at),
+            laptop=_laptop(prov.laptop),
         )
     )
     lines.append(L["sources_head"])
@@ -347,7 +351,7 @@ def _verification_text(v: prov_service.Verification) -> list[str]:
                 revision=s.revision,
                 id=s.report_id[:8],
                 by=s.submitted_by,
-                at=s.submitted_at,
+                at=format_island_time(s.submitted_at),
                 laptop=_laptop(s.laptop),
             )
         )

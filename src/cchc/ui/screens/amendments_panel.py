@@ -128,7 +128,7 @@ class AmendmentsPanel:
             ft.Text(
                 PLAN_MONEY["amend_status"].format(
                     status=T.AMENDMENT_STATUS.get(a.status, a.status),
-                    date=vn_date(a.proposed_at[:10]),
+                    date=vn_date(a.proposed_at),
                     reason=a.reason,
                 ),
                 size=12,

@@ -135,7 +135,7 @@ class ReportEditor:
                 tagged(
                     "report-locked",
                     ft.Text(
-                        REPORTS["locked"].format(date=vn_date((report.submitted_at or "")[:10])),
+                        REPORTS["locked"].format(date=vn_date(report.submitted_at)),
                         color=ft.Colors.GREEN_800,
                         weight=ft.FontWeight.W_500,
                     ),

@@ -156,7 +156,7 @@ class ReportList:
             ),
             subtitle=ft.Text(
                 REPORTS["row_sub"].format(
-                    status=status, revision=v.revision, updated=vn_date(v.updated_at[:10])
+                    status=status, revision=v.revision, updated=vn_date(v.updated_at)
                 ),
                 size=12,
             ),
