@@ -323,7 +323,7 @@ def test_a_decision_dated_before_its_proposal_is_refused_on_the_command_line(db_
                     "--reason", "Chờ hướng dẫn", env=day, check=True).stdout.strip()  # fmt: skip
     run_cchc("--db", str(db_path), "amendment", "forward", prop, env=day, check=True)
     listed = run_cchc("--db", str(db_path), "amendment", "list", env=day, check=True).stdout
-    assert "Thời hạn: Quý I/2026 → Quý II/2026" in listed
+    assert "Thời hạn: từ Quý I/2026 sang Quý II/2026" in listed
     refused = run_cchc("--db", str(db_path), "amendment", "decide", prop, "--approve",
                        "--number", "45/QĐ-UBND", "--date", "09/07/2026", env=day)  # fmt: skip
     assert refused.returncode == 2

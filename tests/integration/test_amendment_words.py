@@ -1,5 +1,5 @@
-"""Amendments read in words: the card says what would change ("Thời hạn: Quý I/2026 → Quý
-II/2026", "Đơn vị chủ trì: A → B", "Bỏ nhiệm vụ khỏi Kế hoạch"), a decision dated before its
+"""Amendments read in words: the card says what would change ("Thời hạn: từ Quý I/2026 sang Quý
+II/2026", "Đơn vị chủ trì: từ A sang B", "Bỏ nhiệm vụ khỏi Kế hoạch"), a decision dated before its
 proposal is refused (service and screen), and the task's history reads in words and dd/mm/yyyy."""
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ def _move_row_4(ws):
 def test_a_change_is_shown_as_old_and_new_values_in_words(ws):
     prop = _move_row_4(ws)
     assert change_lines(prop) == [
-        "Đơn vị chủ trì: Phòng Văn hóa - Xã hội → Văn phòng Ủy ban nhân dân đặc khu",
-        "Thời hạn: Quý I/2026 → Quý II/2026",
+        "Đơn vị chủ trì: từ Phòng Văn hóa - Xã hội sang Văn phòng Ủy ban nhân dân đặc khu",
+        "Thời hạn: từ Quý I/2026 sang Quý II/2026",
     ]
 
 
@@ -42,7 +42,7 @@ def test_the_change_still_reads_old_to_new_once_the_task_has_changed(ws):
     am.forward(ws, prop.id, by="Bình")
     done = am.decide(ws, prop.id, approve=True, number="45/QĐ-UBND", date="10/07/2026", by="C")
     assert get_task(ws, "4").timeframe == "Quý II/2026"
-    assert "Thời hạn: Quý I/2026 → Quý II/2026" in change_lines(done)
+    assert "Thời hạn: từ Quý I/2026 sang Quý II/2026" in change_lines(done)
 
 
 def test_a_drop_and_an_addition_are_said_in_words(ws):
@@ -73,7 +73,7 @@ def test_the_amendment_card_shows_the_change_and_no_raw_code(ws, db_path):
     panel.refresh()
     card = control_tagged(panel.amend_box, f"amendment-{prop.id[:8]}")
     texts = shown_texts(card)
-    assert "Thời hạn: Quý I/2026 → Quý II/2026" in texts
+    assert "Thời hạn: từ Quý I/2026 sang Quý II/2026" in texts
     assert not any(prop.id[:8] in t for t in texts)
 
 
@@ -116,9 +116,10 @@ def test_the_history_of_an_amended_task_reads_in_words_and_dates(ws):
     am.decide(ws, prop.id, approve=True, number="45/QĐ-UBND", date="10/07/2026", by="Cường")
     lines = task_text.history_lines(get_task(ws, "4").history)
     assert lines == [
-        "10/07/2026 12:00 · Cường · điều chỉnh đơn vị chủ trì: “Phòng Văn hóa - Xã hội” → "
+        "10/07/2026 12:00 · Cường · điều chỉnh đơn vị chủ trì từ “Phòng Văn hóa - Xã hội” sang "
         "“Văn phòng Ủy ban nhân dân đặc khu”",
-        "10/07/2026 12:00 · Cường · điều chỉnh thời gian thực hiện: “Quý I/2026” → “Quý II/2026”",
+        "10/07/2026 12:00 · Cường · điều chỉnh thời gian thực hiện từ “Quý I/2026” sang "
+        "“Quý II/2026”",
         "10/07/2026 12:00 · Cường · điều chỉnh theo Quyết định 45/QĐ-UBND (10/07/2026)",
     ]
 
@@ -156,5 +157,5 @@ def test_a_history_written_with_derived_columns_still_reads_in_words(ws):
     ]
     text = "\n".join(task_text.history_lines(entries))
     assert "window_start" not in text and "2026-0" not in text
-    assert "“Quý I/2026” → “Quý II/2026”" in text
+    assert "từ “Quý I/2026” sang “Quý II/2026”" in text
     assert "31/03/2026" in text and "30/06/2026" in text

@@ -1,6 +1,7 @@
 """What an amendment would change, in words, written once for the card on Kinh phí and the
-command line: "Thời hạn: Quý I/2026 → Quý II/2026", "Đơn vị chủ trì: A → B", "Bỏ nhiệm vụ khỏi
-Kế hoạch"; never a column name or a raw value."""
+command line: "Thời hạn: từ Quý I/2026 sang Quý II/2026", "Đơn vị chủ trì: từ A sang B", "Bỏ
+nhiệm vụ khỏi Kế hoạch"; never a column name or a raw value (nor "→": the screen's font has no
+arrow and draws a box)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ def _value(key: str, value: str) -> str:
 
 
 def change_lines(a: AmendmentView) -> list[str]:
-    """One line per change the proposal makes, old value → new value where the old is known
+    """One line per change the proposal makes, from the old value to the new where the old is known
     (kept with the proposal, or, for a proposal still open, the task as it stands)."""
     proposal = a.proposal
     if a.action == "drop":

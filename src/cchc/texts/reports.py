@@ -155,7 +155,7 @@ AMENDMENT_CHANGE: dict[str, str] = {
     "content": "Nội dung",
     "product": "Sản phẩm",
     "area": "Lĩnh vực",
-    "was_new": "{label}: {old} → {new}",
+    "was_new": "{label}: từ {old} sang {new}",  # no "→": the screen font has no arrow
     "only_new": "{label}: {new}",
     "drop": "Bỏ nhiệm vụ khỏi Kế hoạch",
     "add": "Thêm nhiệm vụ mới",

@@ -68,7 +68,7 @@ FIELD_LABELS = {
 HISTORY_AMENDED = {
     "decision": "điều chỉnh theo Quyết định {new}",
     "dropped": "bãi bỏ khỏi Kế hoạch theo Quyết định {new}",
-    "field": "điều chỉnh {field}: “{old}” → “{new}”",
+    "field": "điều chỉnh {field} từ “{old}” sang “{new}”",
 }
 
 CLI = {
