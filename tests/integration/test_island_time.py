@@ -71,3 +71,9 @@ def test_an_amendment_proposed_after_midnight_is_dated_the_islands_day(night, db
     texts = " ".join(shown_texts(panel.amend_box))
     assert "đề xuất ngày 01/07/2026" in texts
     assert "30/06/2026" not in texts
+
+
+def test_a_backup_made_after_midnight_is_named_by_the_islands_date_and_time(night) -> None:
+    from cchc.services.backup import default_backup_name
+
+    assert default_backup_name(night) == "cchc-sao-luu-20260701-003000.sqlite"
