@@ -332,3 +332,11 @@ def test_a_decision_dated_before_its_proposal_is_refused_on_the_command_line(db_
     assert [(a["status"], a["decision_number"]) for a in after] == [("forwarded", None)]
     task = json.loads(_cli(db_path, "task", "show", "4", "--json").stdout)
     assert task["timeframe"] == "Quý I/2026"
+
+
+def test_report_lines_name_the_period_in_words_without_its_code(db_path):
+    _cli(db_path, "init")
+    _cli(db_path, "report", "new", "--unit", "tthcc", "--period", "2026-Q4")
+    listed = _cli(db_path, "report", "list").stdout
+    assert "kỳ Quý IV/2026" in listed
+    assert "2026-Q4" not in listed

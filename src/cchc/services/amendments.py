@@ -159,11 +159,11 @@ def propose(
         if action == "drop":
             proposal = {}
         else:
-            # What the change would replace, kept with the proposal so the card and the history
-            # still say "Quý I/2026 → Quý II/2026" once the task has changed.
-            now = get_task(ws, task)
-            was = {"timeframe": now.timeframe, "lead": now.lead, "content": now.content}
-            was["product"] = now.product or ""
+            # What the change would replace, kept with the proposal so the card still says
+            # "từ Quý I/2026 sang Quý II/2026" once the decision has changed the task.
+            standing = get_task(ws, task)
+            was = {"timeframe": standing.timeframe, "lead": standing.lead}
+            was |= {"content": standing.content, "product": standing.product or ""}
             proposal["was"] = {k: was[k] for k in CHANGEABLE if k in proposal}
     actor = officer_name(ws, by)
     amendment_id = uuid.uuid4().hex
