@@ -96,12 +96,12 @@ def test_a_decided_amendment_reaches_a_third_laptop_through_the_city(
 
     # a consolidator never decides: refused before anything is written
     refused = run_cchc("--db", str(vhxh), "amendment", "decide", ref, "--approve",
-                       "--decision-number", "45/QĐ-UBND", "--decision-date", "15/04/2026",
+                       "--decision-number", "45/QĐ-UBND", "--decision-date", "20/04/2026",
                        env=NOW)  # fmt: skip
     assert refused.returncode == 2 and "không được quyết định" in refused.stderr
 
     run_cchc("--db", str(city), "amendment", "decide", ref, "--approve", "--decision-number",
-             "45/QĐ-UBND", "--decision-date", "15/04/2026", env=NOW, check=True)  # fmt: skip
+             "45/QĐ-UBND", "--decision-date", "20/04/2026", env=NOW, check=True)  # fmt: skip
     got = run_cchc("--db", str(tc), "sync", "import", *export(city, tmp_path / "b"), "--json")
     assert got.returncode == 0, got.stdout + got.stderr
     (held,) = run_json("--db", str(tc), "amendment", "list")  # type: ignore[misc]

@@ -189,8 +189,11 @@ def test_budget_and_amendment_commands(db_path):
     assert bad.returncode == 2 and "-1" in bad.stderr
     shown = json.loads(_cli(db_path, "budget", "show", "--json").stdout)
     assert shown["total"]["estimate"] == 15_000_000
-    prop = _cli(
-        db_path,
+    # the proposal, on 01/07/2026 (island), comes before the decision of the same day
+    day = {"CCHC_NOW": "2026-07-01T09:00:00+07:00"}
+    prop = run_cchc(
+        "--db",
+        str(db_path),
         "amendment",
         "propose",
         "--unit",
@@ -205,10 +208,15 @@ def test_budget_and_amendment_commands(db_path):
         "Lùi hội thi",
         "--by",
         "An",
+        env=day,
+        check=True,
     ).stdout.strip()
-    _cli(db_path, "amendment", "forward", prop, "--by", "Bình")
-    _cli(
-        db_path,
+    run_cchc(
+        "--db", str(db_path), "amendment", "forward", prop, "--by", "Bình", env=day, check=True
+    )
+    run_cchc(
+        "--db",
+        str(db_path),
         "amendment",
         "decide",
         prop,
@@ -219,6 +227,8 @@ def test_budget_and_amendment_commands(db_path):
         "01/07/2026",
         "--by",
         "Cường",
+        env=day,
+        check=True,
     )
     task = json.loads(_cli(db_path, "task", "show", "6", "--json").stdout)
     assert task["timeframe"] == "Quý IV/2026"
@@ -303,3 +313,30 @@ def test_cchc_plan_shows_section_ii_solutions_beside_the_areas_tasks(draft):
     guide = shown.index("Viết phần III theo nhiệm vụ, giải pháp tại mục II.3")
     assert guide < shown.index("[III]")
     assert "b) Rà soát, thống kê và đề xuất phương án đơn giản hóa" in shown
+
+
+def test_a_decision_dated_before_its_proposal_is_refused_on_the_command_line(db_path):
+    _cli(db_path, "init")
+    day = {"CCHC_NOW": "2026-07-10T09:00:00+07:00"}
+    prop = run_cchc("--db", str(db_path), "amendment", "propose", "--unit", "vhxh",
+                    "--action", "change", "--task", "4", "--timeframe", "Quý II/2026",
+                    "--reason", "Chờ hướng dẫn", env=day, check=True).stdout.strip()  # fmt: skip
+    run_cchc("--db", str(db_path), "amendment", "forward", prop, env=day, check=True)
+    listed = run_cchc("--db", str(db_path), "amendment", "list", env=day, check=True).stdout
+    assert "Thời hạn: từ Quý I/2026 sang Quý II/2026" in listed
+    refused = run_cchc("--db", str(db_path), "amendment", "decide", prop, "--approve",
+                       "--number", "45/QĐ-UBND", "--date", "09/07/2026", env=day)  # fmt: skip
+    assert refused.returncode == 2
+    assert "Ngày quyết định 09/07/2026 trước ngày đề xuất 10/07/2026" in refused.stderr
+    after = json.loads(_cli(db_path, "amendment", "list", "--json").stdout)
+    assert [(a["status"], a["decision_number"]) for a in after] == [("forwarded", None)]
+    task = json.loads(_cli(db_path, "task", "show", "4", "--json").stdout)
+    assert task["timeframe"] == "Quý I/2026"
+
+
+def test_report_lines_name_the_period_in_words_without_its_code(db_path):
+    _cli(db_path, "init")
+    _cli(db_path, "report", "new", "--unit", "tthcc", "--period", "2026-Q4")
+    listed = _cli(db_path, "report", "list").stdout
+    assert "kỳ Quý IV/2026" in listed
+    assert "2026-Q4" not in listed

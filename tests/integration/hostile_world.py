@@ -135,7 +135,7 @@ def build(folder: Path, evidence: Path) -> None:
     task_service.update_task(sites["tc"], tc_task, note="Đang lập dự toán chi tiết", by="Minh")
     send(sites["tc"], city)
     amendment_service.decide(
-        city, proposal.id, approve=True, number="45/QĐ-UBND", date="15/04/2026", by="Sở Nội vụ"
+        city, proposal.id, approve=True, number="45/QĐ-UBND", date="20/04/2026", by="Sở Nội vụ"
     )
     for name in ("tc", "vhxh"):
         send(city, sites[name])

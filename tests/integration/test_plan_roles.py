@@ -170,11 +170,11 @@ def test_only_the_leadership_or_the_city_decides_an_amendment(ws: Workspace) -> 
     am.forward(ws, prop.id, by="Hà")
     before = dump(ws)
     with pytest.raises(InvalidInput) as refused:  # the consolidator forwards, never decides
-        am.decide(ws, prop.id, approve=True, number="45/QĐ-UBND", date="15/04/2026", by="Hà")
+        am.decide(ws, prop.id, approve=True, number="45/QĐ-UBND", date="20/04/2026", by="Hà")
     assert refused.value.key == "not_permitted"
     assert dump(ws) == before
     ws.set_setting("unit_code", "vp_ubnd")
-    done = am.decide(ws, prop.id, approve=True, number="45/QĐ-UBND", date="15/04/2026", by="Lan")
+    done = am.decide(ws, prop.id, approve=True, number="45/QĐ-UBND", date="20/04/2026", by="Lan")
     assert (done.status, done.decision_number) == ("approved", "45/QĐ-UBND")
 
 
@@ -323,7 +323,7 @@ def test_the_plans_procedures_sync_between_the_roles_laptops(
     )  # fmt: skip
     am.forward(zone["vhxh"], prop.id, by="Hà")
     relay(zone, "vhxh")
-    am.decide(zone["vp"], prop.id, approve=True, number="45/QĐ-UBND", date="15/04/2026", by="Lan")
+    am.decide(zone["vp"], prop.id, approve=True, number="45/QĐ-UBND", date="20/04/2026", by="Lan")
     relay(zone, "vp")
     for laptop in zone.values():
         (line,) = [x for x in bs.show_budget(laptop).lines if x.task_id == task]

@@ -106,7 +106,7 @@ def _decide(w: World, name: str, pick: int) -> None:
                 a.id,
                 approve=pick % 2 == 0,
                 number=f"{40 + pick % 9}/QĐ-UBND",
-                date="18/03/2026",
+                date="20/03/2026",
                 by="Lãnh đạo",
             )
             return
@@ -293,7 +293,7 @@ def test_a_decided_amendment_relayed_by_the_city_applies_on_a_third_laptop(
         amendments.forward(vhxh, proposal.id, by="Bình")
         _relay(w, "vhxh", "city")
         amendments.decide(
-            city, proposal.id, approve=True, number="45/QĐ-UBND", date="18/03/2026", by="Lãnh đạo"
+            city, proposal.id, approve=True, number="45/QĐ-UBND", date="20/03/2026", by="Lãnh đạo"
         )
         # Phòng Tài chính hears of it only through the city, which relays vhxh's segments too
         _relay(w, "city", "tc")

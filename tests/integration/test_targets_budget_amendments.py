@@ -170,11 +170,11 @@ def test_a_change_applies_only_once_decided_and_history_shows_the_decision(ws):
     fwd = am.forward(ws, prop.id, by="B")
     assert fwd.status == "forwarded"
     assert get_task(ws, "6").timeframe == before.timeframe
-    done = am.decide(ws, prop.id, approve=True, number="45/QĐ-UBND", date="01/07/2026", by="C")
+    done = am.decide(ws, prop.id, approve=True, number="45/QĐ-UBND", date="10/07/2026", by="C")
     assert (done.status, done.decision_number, done.decision_date) == (
         "approved",
         "45/QĐ-UBND",
-        "2026-07-01",
+        "2026-07-10",
     )
     after = get_task(ws, "6")
     assert (after.timeframe, after.due, after.window_start) == (
@@ -186,7 +186,7 @@ def test_a_change_applies_only_once_decided_and_history_shows_the_decision(ws):
     assert ("timeframe", before.timeframe, "Quý IV/2026") in [
         (h.field, h.old_value, h.new_value) for h in amended
     ]
-    assert any(h.new_value == "45/QĐ-UBND (01/07/2026)" for h in amended)
+    assert any(h.new_value == "45/QĐ-UBND (10/07/2026)" for h in amended)
 
 
 def test_an_added_task_joins_the_plan_and_a_dropped_one_leaves_the_reports(ws):
@@ -204,7 +204,7 @@ def test_an_added_task_joins_the_plan_and_a_dropped_one_leaves_the_reports(ws):
     drop = am.propose(ws, unit="vhxh", action="drop", task="6", reason="Thành phố hủy.", by="A")
     for p in (add, drop):
         am.forward(ws, p.id, by="B")
-        am.decide(ws, p.id, approve=True, number="46/QĐ-UBND", date="02/07/2026", by="C")
+        am.decide(ws, p.id, approve=True, number="46/QĐ-UBND", date="10/07/2026", by="C")
     new_task = get_task(ws, "27")
     assert (new_task.content, new_task.area, new_task.lead) == (
         "Tổ chức hội nghị sơ kết",
@@ -224,7 +224,7 @@ def test_a_rejected_amendment_changes_nothing(ws):
         ws, unit="vhxh", action="change", task="2", content="Nội dung khác", reason="Thử.", by="A"
     )
     am.forward(ws, prop.id, by="B")
-    am.decide(ws, prop.id, approve=False, number="47/QĐ-UBND", date="03/07/2026", by="C")
+    am.decide(ws, prop.id, approve=False, number="47/QĐ-UBND", date="10/07/2026", by="C")
     assert get_task(ws, "2").content == before.content
     assert am.get_amendment(ws, prop.id).status == "rejected"
 

@@ -213,7 +213,7 @@ def test_a_task_dropped_by_a_decided_amendment_leaves_the_task_list_but_keeps_it
         ws, unit="vhxh", action="drop", task="6", reason="Thành phố không tổ chức hội thi", by="A"
     )
     amendments.forward(ws, proposal.id, by="A")
-    amendments.decide(ws, proposal.id, approve=True, number="45/QĐ-UBND", date="15/03/2026", by="B")
+    amendments.decide(ws, proposal.id, approve=True, number="45/QĐ-UBND", date="20/03/2026", by="B")
     assert 6 not in {v.stt for v in svc.list_tasks(ws)}
     assert 6 in {v.stt for v in svc.list_tasks(ws, include_dropped=True)}
     assert any(h.action == "amended" for h in svc.get_task(ws, "6").history)

@@ -132,3 +132,13 @@ def test_a_long_note_from_another_laptop_does_not_flood_the_history(ws, db_path)
     assert len(entry.value or "") > 4000
     assert entry.max_lines == HISTORY_LINES
     assert entry.overflow == ft.TextOverflow.ELLIPSIS
+
+
+@pytest.mark.parametrize("unit", ["so_noi_vu", "vhxh", "vp_ubnd"])
+def test_the_city_the_leadership_and_the_consolidator_open_on_every_units_tasks(ws, db_path, unit):
+    """The city's laptop (set to Sở Nội vụ, which leads no task) once opened on 0/26."""
+    overview_service.set_local_profile(ws, unit, "Lê Văn Cường")
+    screen = TasksScreen(ScreenContext(ws, db_path))
+    screen.show()
+    assert screen.unit.value == ALL
+    assert len(screen._views) == 26

@@ -52,7 +52,7 @@ pytestmark = [pytest.mark.ui, pytest.mark.timeout(180)]
 
 OFFICER = "Lê Thị Bình"
 PERIOD = "2026-9M"
-PERIOD_LABEL = "2026-9M — 9 tháng năm 2026"
+PERIOD_LABEL = "9 tháng năm 2026"
 TTHCC = "Trung tâm Phục vụ hành chính công đặc khu"
 
 
@@ -248,7 +248,7 @@ def test_creating_a_report_and_typing_figures_computes_the_rates(world: World, p
     wait_for(by_id(page, "report-new"))
     choose(page, "report-new-period", PERIOD_LABEL)
     click(page, "report-create")
-    wait_text(page, "Đã tạo báo cáo kỳ 2026-9M của Phòng Văn hóa - Xã hội")
+    wait_text(page, "Đã tạo báo cáo kỳ 9 tháng năm 2026 của Phòng Văn hóa - Xã hội")
     wait_for(by_id(page, "report-editor"))
     (created,) = _reports(world.db, "--unit", "vhxh")
     assert (created["period"], created["status"]) == (PERIOD, "draft")
@@ -293,10 +293,12 @@ def test_saving_then_submitting_locks_the_report(world: World, page: Page) -> No
     fill(page, "fig-returned", "0")
     page.wait_for_timeout(500)
     click(page, "report-save")
-    wait_text(page, "Đã lưu dự thảo báo cáo kỳ 2026-9M")
+    wait_text(page, "Đã lưu dự thảo báo cáo kỳ 9 tháng năm 2026")
     click(page, "report-submit")
     click(page, "submit-confirm")
-    wait_text(page, "Đã nộp báo cáo kỳ 2026-9M của Phòng Văn hóa - Xã hội; báo cáo đã khóa")
+    wait_text(
+        page, "Đã nộp báo cáo kỳ 9 tháng năm 2026 của Phòng Văn hóa - Xã hội; báo cáo đã khóa"
+    )
     wait_for(by_id(page, "report-locked"))
     wait_for(by_id(page, "report-revise"))
     screenshot(page, "13-report-submitted")
@@ -458,7 +460,7 @@ def test_consolidation_lists_the_units_that_have_not_submitted(world: World, pag
     wait_for(by_id(page, "report-new"))
     choose(page, "report-consolidate-period", PERIOD_LABEL)
     click(page, "report-consolidate")
-    wait_text(page, "Đã tổng hợp báo cáo kỳ 2026-9M từ 2 đơn vị")
+    wait_text(page, "Đã tổng hợp báo cáo kỳ 9 tháng năm 2026 từ 2 đơn vị")
     missing = shown_text(wait_for(by_id(page, "report-missing")))
     assert TTHCC not in missing and "Phòng Văn hóa - Xã hội" not in missing
     zone = [r for r in _reports(world.db, "--period", PERIOD) if r["scope"] == "zone"]
@@ -516,14 +518,24 @@ def test_an_amendment_needs_a_reason_then_is_proposed_and_forwarded(
     fill(page, "amend-reason", "Chờ tài liệu tuyên truyền của thành phố, dời sang quý IV")
     click(page, "amend-propose")
     wait_text(page, "Đã ghi đề xuất điều chỉnh")
+    # the card says what would change, in words, with no code
+    wait_text(page, "Thời hạn: từ Quý I/2026 sang Quý IV/2026")
     page.get_by_role("button", name="Tổng hợp, trình UBND").first.click()
     wait_text(page, "Đã tổng hợp, trình đề xuất")
-    by_id(page, "amendments").first.scroll_into_view_if_needed()
-    screenshot(page, "24-amendments")
     listed = run_json("--db", str(world.db), "amendment", "list")
     assert isinstance(listed, list) and len(listed) == 1
+    card = by_id(page, f"amendment-{str(listed[0]['id'])[:8]}").first
+    card.scroll_into_view_if_needed()
+    assert "Thời hạn: từ Quý I/2026 sang Quý IV/2026" in shown_text(card)
+    assert str(listed[0]["id"])[:8] not in shown_text(card)
+    screenshot(page, "24-amendments")
     assert listed[0]["status"] == "forwarded"
-    assert listed[0]["proposal"] == {"timeframe": "Quý IV/2026"}
+    # what the change replaces is kept with the proposal (the card still reads from old to new once
+    # the task has changed)
+    assert listed[0]["proposal"] == {
+        "timeframe": "Quý IV/2026",
+        "was": {"timeframe": "Quý I/2026"},
+    }
 
 
 @pytest.fixture
@@ -543,6 +555,46 @@ def test_dashboard_says_when_this_laptop_last_exchanged_with_the_other_unit(
     assert any("Thành phố" in line and "hôm nay" in line for line in lines), lines
     by_id(page, "dashboard-exchange").first.scroll_into_view_if_needed()
     screenshot(page, "22-dashboard-last-exchange")
+
+
+CITY_TASK = "Rà soát, công bố danh mục thủ tục hành chính thực hiện trên Cổng dịch vụ công"
+
+
+@pytest.fixture
+def city_assigned(world: World) -> World:
+    """The city assigned Công an đặc khu a task; its bundle has been applied on this laptop."""
+    with Workspace.open(world.city) as city:
+        task_service.add_task(
+            city,
+            content=CITY_TASK,
+            lead="cong_an",
+            partners=[],
+            due=None,
+            timeframe="Quý IV/2026",
+            source_number="1234/UBND-NC",
+            source_date="18/03/2026",
+            source_issuer="UBND thành phố Hải Phòng",
+            by="Sở Nội vụ",
+        )
+    _apply(world, _from_city(world))
+    return world
+
+
+def test_the_citys_new_task_is_announced_on_the_dashboard_until_seen(
+    city_assigned: World, page: Page
+) -> None:
+    card = wait_for(by_id(page, "new-tasks"))
+    wait_text(page, "Nhiệm vụ mới Thành phố giao")
+    text = shown_text(by_id(page, "new-task-1").first)
+    assert CITY_TASK in text, text
+    screenshot(page, "26-dashboard-new-city-task")
+    click(page, "new-tasks-seen")
+    card.wait_for(state="detached", timeout=15_000)
+    assert by_id(page, "new-tasks").count() == 0
+    # seen stays seen: the next start shows no notice
+    open_app(page, page.url, "dashboard-ready")
+    page.wait_for_timeout(1000)
+    assert by_id(page, "new-tasks").count() == 0
 
 
 def test_revising_a_submitted_report_opens_a_new_draft_and_keeps_the_old(

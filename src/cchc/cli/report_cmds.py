@@ -18,7 +18,7 @@ from cchc.cli.common import (
     pass_state,
     translate_errors,
 )
-from cchc.domain.dates import format_vn_date, from_iso
+from cchc.domain.dates import format_island_time, format_vn_date, from_iso
 from cchc.domain.figures import FiguresInvalid
 from cchc.services import amendments as amendment_service
 from cchc.services import budget as budget_service
@@ -27,6 +27,8 @@ from cchc.services import provenance as prov_service
 from cchc.services import report_output
 from cchc.services import reports as report_service
 from cchc.services import targets as target_service
+from cchc.services.amendment_text import change_lines
+from cchc.services.periods import period_name
 from cchc.services.reports import ReportView
 from cchc.texts import reports as T
 from cchc.texts.plan import NARRATIVE_GUIDE
@@ -55,7 +57,12 @@ def _summary(view: ReportView) -> str:
     status = T.REPORT_STATUS[view.status]
     late = T.CLI["late"].format(due=format_vn_date(from_iso(view.due))) if view.late else ""
     return T.CLI["report_line"].format(
-        id=view.id, who=who, period=view.period, status=status, revision=view.revision, late=late
+        id=view.id,
+        who=who,
+        period=period_name(view.period),
+        status=status,
+        revision=view.revision,
+        late=late,
     )
 
 
@@ -319,7 +326,7 @@ def _verification_text(v: prov_service.Verification) -> list[str]:
     lines.append(
         L["report"].format(
             who=v.unit_name or T.ZONE_BODY,
-            period=v.period,
+            period=period_name(v.period or ""),
             revision=v.revision,
             number=v.number or "…",
             date=format_vn_date(from_iso(v.report_date)),
@@ -328,7 +335,9 @@ def _verification_text(v: prov_service.Verification) -> list[str]:
     )
     lines.append(
         L["submitted"].format(
-            by=v.submitted_by, at=v.submitted_at, laptop=_laptop(v.submitted_laptop)
+            by=v.submitted_by,
+            at=format_island_time(v.submitted_at),
+            laptop=_laptop(v.submitted_laptop),
         )
     )
     prov = v.provenance
@@ -336,7 +345,9 @@ def _verification_text(v: prov_service.Verification) -> list[str]:
         return lines
     lines.append(
         L["consolidated"].format(
-            by=prov.consolidated_by, at=prov.consolidated_at, laptop=_laptop(prov.laptop)
+            by=prov.consolidated_by,
+            at=format_island_time(prov.consolidated_at),
+            laptop=_laptop(prov.laptop),
         )
     )
     lines.append(L["sources_head"])
@@ -347,7 +358,7 @@ def _verification_text(v: prov_service.Verification) -> list[str]:
                 revision=s.revision,
                 id=s.report_id[:8],
                 by=s.submitted_by,
-                at=s.submitted_at,
+                at=format_island_time(s.submitted_at),
                 laptop=_laptop(s.laptop),
             )
         )
@@ -405,7 +416,7 @@ def targets_command(state: State, period: str | None, unit: str | None, as_json:
     click.echo(
         T.CLI["targets_head"].format(
             who=view.scope_name or T.ZONE_BODY,
-            period=view.period,
+            period=period_name(view.period),
             start=format_vn_date(from_iso(view.start)),
             end=format_vn_date(from_iso(view.end)),
         )
@@ -720,6 +731,8 @@ def amendment_list(state: State, as_json: bool) -> None:
             f"{v.id[:8]}  {T.AMENDMENT_ACTIONS[v.action]}{task}  "
             f"{T.AMENDMENT_STATUS[v.status]}  {v.unit}: {v.reason}"
         )
+        for line in change_lines(v):
+            click.echo(f"    {line}")
 
 
 def register(cli: click.Group) -> None:

@@ -108,8 +108,8 @@ def _show_text(detail: TaskDetail) -> None:
             click.echo(f"  {task_text.document_line(doc)}")
     if detail.history:
         click.echo(f"{TASKS['history_heading']}:")
-        for entry in detail.history:
-            click.echo(f"  {task_text.history_line(entry)}")
+        for line in task_text.history_lines(detail.history):
+            click.echo(f"  {line}")
 
 
 @task_group.command("show")

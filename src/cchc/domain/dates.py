@@ -59,6 +59,23 @@ def island_moment(iso_value: str | None) -> dt.datetime | None:
     return moment.astimezone(ZONE)
 
 
+def island_date(iso_value: str | None) -> dt.date | None:
+    """The island's calendar day of an ISO time (a bare date is that day); None when missing or
+    unreadable. A time stored at 2026-06-30T17:30+00:00 is 01/07/2026 on the island."""
+    if iso_value and len(iso_value) == 10:
+        try:
+            return dt.date.fromisoformat(iso_value)
+        except ValueError:
+            return None
+    moment = island_moment(iso_value)
+    return None if moment is None else moment.date()
+
+
+def format_island_date(iso_value: str | None) -> str:
+    """An ISO time's island day as dd/mm/yyyy; "—" when missing or unreadable."""
+    return format_vn_date(island_date(iso_value)) or "—"
+
+
 def format_island_time(iso_value: str | None) -> str:
     """An ISO time as the island reads it, e.g. 26/11/2026 14:05 (the one format of the CLI and
     the screens); "—" when missing, the text as given when it is not a time."""

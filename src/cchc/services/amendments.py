@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from cchc.domain.dates import parse_vn_date
+from cchc.domain.dates import format_vn_date, island_date, parse_vn_date
 from cchc.domain.errors import Conflict, InvalidInput, NotFound
 from cchc.domain.fields import Field
 from cchc.domain.plan import AREA_CODES
@@ -30,6 +30,8 @@ from cchc.store.uow import transaction
 
 ACTIONS = ("add", "change", "drop")
 CHANGEABLE = ("content", "lead", "timeframe", "product")
+#: The task columns an approved change writes to the task's history.
+HISTORY_FIELDS = ("content", "lead_text", "timeframe", "product")
 _DECISION = re.compile(r"^\d+[a-zA-Z]?/(\d{4}/)?QĐ-[0-9A-Za-zĐđ.\-]+$")
 _HEX = re.compile(r"^[0-9a-f]{6,32}$")
 
@@ -54,6 +56,9 @@ class AmendmentView(BaseModel):
     decision_date: str | None
     decided_by: str | None
     decided_at: str | None
+    #: the task's values as they stand now (timeframe, lead, content, product), for the proposals
+    #: recorded before a proposal kept what it would replace
+    current: dict[str, str] = {}
 
 
 def _view(row: dict[str, Any]) -> AmendmentView:
@@ -75,6 +80,16 @@ def _view(row: dict[str, Any]) -> AmendmentView:
         decision_date=row["decision_date"],
         decided_by=row["decided_by"],
         decided_at=row["decided_at"],
+        current={
+            key: row[column]
+            for key, column in (
+                ("timeframe", "task_timeframe"),
+                ("lead", "task_lead"),
+                ("content", "task_content"),
+                ("product", "task_product"),
+            )
+            if row.get(column) is not None
+        },
     )
 
 
@@ -143,6 +158,13 @@ def propose(
             raise InvalidInput("amendment_change_fields")
         if action == "drop":
             proposal = {}
+        else:
+            # What the change would replace, kept with the proposal so the card still says
+            # "từ Quý I/2026 sang Quý II/2026" once the decision has changed the task.
+            standing = get_task(ws, task)
+            was = {"timeframe": standing.timeframe, "lead": standing.lead}
+            was |= {"content": standing.content, "product": standing.product or ""}
+            proposal["was"] = {k: was[k] for k in CHANGEABLE if k in proposal}
     actor = officer_name(ws, by)
     amendment_id = uuid.uuid4().hex
     with transaction(ws.db):
@@ -207,6 +229,14 @@ def decide(
     decided_on = parse_vn_date(date, Field.DECISION_DATE)
     if decided_on > ws.today():
         raise InvalidInput("decision_future", value=date)
+    proposed_on = island_date(amendment.proposed_at)
+    if proposed_on is not None and decided_on < proposed_on:
+        raise InvalidInput(
+            "decision_before_proposal",
+            field=Field.DECISION_DATE,
+            value=format_vn_date(decided_on),
+            proposed=format_vn_date(proposed_on),
+        )
     actor = officer_name(ws, by)
     now = ws.now_iso()
     conn = ws.db.conn
@@ -310,7 +340,13 @@ def _apply(
     changed = {k: v for k, v in changes.items() if row[k] != v}
     if changed:
         tasks_repo.update_task_columns(conn, task_id, {**changed, "updated_at": now})
-    rows = [_history(task_id, now, actor, key, row[key], value) for key, value in changed.items()]
+    # The history says what people read (time frame as written, the lead unit's name); the dates
+    # and ids derived from them change with them and are not repeated there.
+    rows = [
+        _history(task_id, now, actor, key, row[key], value)
+        for key, value in changed.items()
+        if key in HISTORY_FIELDS
+    ]
     rows.append(_history(task_id, now, actor, "decision", None, tag))
     tasks_repo.insert_history(conn, rows)
     return task_id

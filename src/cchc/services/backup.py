@@ -7,7 +7,6 @@ torn. A restore first proves the file is a readable cchc database, then copies i
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import cchc.texts.backup  # noqa: F401  (registers the Vietnamese messages of the errors below)
 from cchc.domain.errors import InvalidInput
+from cchc.domain.status import ZONE
 from cchc.services.workspace import Workspace
 from cchc.store.migrate import available, migrate
 
@@ -32,7 +32,8 @@ class BackupInfo:
 
 
 def default_backup_name(ws: Workspace) -> str:
-    stamp = ws.now().astimezone(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    # the island's date and time, as the officer reads it on the clock (not UTC)
+    stamp = ws.now().astimezone(ZONE).strftime("%Y%m%d-%H%M%S")
     return f"cchc-sao-luu-{stamp}.sqlite"
 
 

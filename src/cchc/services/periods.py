@@ -7,8 +7,8 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
-import cchc.texts.reports  # noqa: F401  (registers the reports area's error messages)
-from cchc.domain.periods import CalendarInvalid, Period, PeriodCalendar
+import cchc.texts.reports  # (registers the reports area's error messages)
+from cchc.domain.periods import CalendarInvalid, Period, PeriodCalendar, PeriodInvalid
 from cchc.paths import resource
 
 CALENDAR_FILE = "db/seeds/report-periods.toml"
@@ -34,6 +34,18 @@ def calendar() -> PeriodCalendar:
 def parse_period(text: str) -> Period:
     """A PERIOD string read with the app's calendar."""
     return calendar().parse(text)
+
+
+def period_name(code: str | Period) -> str:
+    """A period's name in words ("2026-Q4" → "Quý IV/2026"); a string that names no period is
+    given back as it is."""
+    if isinstance(code, str) and code.endswith("-YTD") and code[:4].isdigit():
+        return cchc.texts.reports.year_to_date_name(int(code[:4]))
+    try:
+        per = code if isinstance(code, Period) else parse_period(code)
+    except PeriodInvalid:
+        return str(code)
+    return cchc.texts.reports.period_name(per.kind.value, per.year, per.month)
 
 
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")

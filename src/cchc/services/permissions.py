@@ -63,6 +63,19 @@ def laptop_authority(ws: Workspace) -> Authority:
     return found
 
 
+#: Roles whose work is the whole zone's tasks: their task list opens on every unit.
+WHOLE_ZONE_ROLES = frozenset({Role.CITY.value, Role.LEADERSHIP.value, Role.CONSOLIDATOR.value})
+
+
+def task_list_unit(ws: Workspace) -> str | None:
+    """The unit the task list opens on: a unit's (or Phòng Tài chính's) laptop sees its own
+    tasks first; the city, the leadership and the consolidator see every unit's (None)."""
+    found = laptop_authority(ws)
+    if found.role in WHOLE_ZONE_ROLES:
+        return None
+    return found.own_unit
+
+
 def unit_authority(ws: Workspace) -> Authority | None:
     """The role and scope this laptop's unit setting implies (None before it is set)."""
     code = ws.setting(UNIT_KEY)

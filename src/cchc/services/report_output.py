@@ -14,7 +14,7 @@ from cchc.domain.plan import AREA_CODES
 from cchc.reports import pdf, sheet
 from cchc.reports.document import Block, OfficialReport, TaskRow
 from cchc.services import targets as target_service
-from cchc.services.periods import parse_period
+from cchc.services.periods import parse_period, period_name
 from cchc.services.reports import ReportTaskLine, ReportView, get_report
 from cchc.services.workspace import Workspace
 from cchc.store import reports_repo as repo
@@ -220,7 +220,7 @@ def official_document(ws: Workspace, ref: str) -> OfficialReport:
         metadata={
             "title": f"{T.DOC_TYPE} {T.report_summary(period_words)}",
             "author": who,
-            "subject": report.period,
+            "subject": period_words,
         },
     )
 
@@ -241,7 +241,7 @@ def export_rows(ws: Workspace, ref: str) -> list[tuple[object, ...]]:
     rows: list[tuple[object, ...]] = [T.CSV_HEAD_REPORT]
     meta = {
         "unit": report.unit_name or T.ZONE_BODY,
-        "period": report.period,
+        "period": period_name(report.period),
         "start": format_vn_date(from_iso(report.period_start)),
         "end": format_vn_date(from_iso(report.period_end)),
         "status": T.REPORT_STATUS[report.status],

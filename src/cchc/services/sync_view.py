@@ -16,7 +16,10 @@ from typing import Any
 
 from cchc.domain.dates import island_moment
 from cchc.services import exchange
+from cchc.services.periods import period_name
+from cchc.services.task_text import task_ref
 from cchc.services.workspace import Workspace
+from cchc.texts.sync import UNKNOWN_LAPTOP
 from sync.signing import fingerprint
 from sync.transport import reachable as hub_reachable
 from sync.trust import Certificate
@@ -104,11 +107,12 @@ def peers(ws: Workspace) -> list[PeerView]:
 
 
 def peer_name(peer: PeerView | None, site_id: str, city_label: str) -> str:
+    """A laptop as people name it: its units (or the city), never its site id."""
     if peer is None:
-        return site_id[:8]
+        return UNKNOWN_LAPTOP
     if peer.role == "city" or "*" in peer.units:
         return city_label
-    return ", ".join(peer.units) or site_id[:8]
+    return ", ".join(peer.units) or UNKNOWN_LAPTOP
 
 
 def last_exchanges(ws: Workspace, city_label: str) -> list[ExchangeView]:
@@ -183,22 +187,44 @@ def hub_fingerprint(ws: Workspace, url: str) -> str | None:
     return display_fingerprint(saved) if saved else None
 
 
-def row_label(ws: Workspace, table: str, row_id: str) -> tuple[str, str]:
-    """What a synchronised row is, for people: (kind, which), e.g. ("tasks", "4")."""
+#: Rows people know by the task or the report they belong to: (parent table, its column here).
+_PARENTS = {
+    "task_updates": ("tasks", "task_id"),
+    "documents": ("tasks", "task_id"),
+    "budgets": ("tasks", "task_id"),
+    "amendments": ("tasks", "task_id"),
+    "report_sections": ("reports", "report_id"),
+    "report_tasks": ("reports", "report_id"),
+    "report_figures": ("reports", "report_id"),
+}
+
+
+def _which(ws: Workspace, table: str, row_id: str) -> str | None:
     conn = ws.db.conn
     if table == "tasks":
-        row = conn.execute("SELECT stt FROM tasks WHERE id = ?", (row_id,)).fetchone()
-        if row is not None and row[0] is not None:
-            return table, str(row[0])
+        row = conn.execute("SELECT stt, content FROM tasks WHERE id = ?", (row_id,)).fetchone()
+        return None if row is None else task_ref(row[0], str(row[1]))
     if table == "reports":
         row = conn.execute(
             "SELECT r.period, u.name FROM reports r LEFT JOIN units u ON u.id = r.unit_id "
             "WHERE r.id = ?",
             (row_id,),
         ).fetchone()
-        if row is not None:
-            return table, f"{row[0]} {row[1] or ''}".strip()
-    return table, row_id[:8]
+        if row is None:
+            return None
+        return f"{period_name(str(row[0]))} {row[1] or ''}".strip()
+    if table in _PARENTS:
+        parent, column = _PARENTS[table]
+        found = conn.execute(f"SELECT {column} FROM {table} WHERE id = ?", (row_id,)).fetchone()
+        return None if found is None or found[0] is None else _which(ws, parent, str(found[0]))
+    return None
+
+
+def row_label(ws: Workspace, table: str, row_id: str) -> tuple[str, str]:
+    """What a synchronised row is, for people: (kind, which), e.g. ("tasks", "4"); a task by its
+    row or its content, a report by its period and unit, a row of either by the one it belongs
+    to; never a raw id (a row this laptop no longer holds is named by its kind only)."""
+    return table, _which(ws, table, row_id) or ""
 
 
 def site_names(ws: Workspace, city_label: str) -> dict[str, str]:

@@ -5,12 +5,14 @@ line, with island times, Vietnamese labels for states and fields, and dd/mm/yyyy
 from __future__ import annotations
 
 from cchc.domain.dates import format_island_time, format_vn_date, from_iso
+from cchc.domain.text import shorten
 from cchc.services.tasks import DocumentView, HistoryView, TaskDetail
 from cchc.texts.tasks import (
     CADENCE_LABELS,
     DEADLINE_KIND_LABELS,
     FIELD_LABELS,
     HISTORY_ACTIONS,
+    HISTORY_AMENDED,
     ORIGIN_LABELS,
     STATE_LABELS,
     STATUS_LABELS,
@@ -18,6 +20,16 @@ from cchc.texts.tasks import (
 from cchc.texts.ui import TASKS, size_text
 
 NONE = "—"
+#: how much of a task's content names a task without a row number (one the city assigned)
+REF_WIDTH = 50
+
+
+def task_ref(stt: int | None, content: str) -> str:
+    """How people name a task in a sentence: its row of the plan ("4"), or for a task with no
+    row (assigned later by the city) the start of its content in quotes, never its id."""
+    if stt is not None:
+        return str(stt)
+    return f"“{shorten(content, REF_WIDTH)}”"
 
 
 def _date(iso_value: str | None) -> str:
@@ -68,17 +80,48 @@ def document_line(doc: DocumentView) -> str:
     )
 
 
+#: Columns an amendment derives from the time frame or the lead unit's name. Histories written
+#: before amendments kept to the words people read hold them; the line of the time frame (or of
+#: the lead's name) beside them already says the change, so they are not shown.
+_DERIVED = frozenset(
+    {"lead_unit_id", "deadline_kind", "window_start", "due", "cadence", "timeframe_flagged"}
+)
+_DATE_FIELDS = frozenset({"done_on", "due", "window_start", "source_date"})
+
+
+def history_lines(entries: list[HistoryView]) -> list[str]:
+    """A task's history as lines, oldest first, without the derived columns of an amendment."""
+    return [history_line(e) for e in entries if not (e.action == "amended" and e.field in _DERIVED)]
+
+
+def _in_words(field: str | None, value: str | None) -> str | None:
+    """A stored value as people read it: a state's label, a date as dd/mm/yyyy."""
+    if not value:
+        return None
+    if field == "status":
+        return STATUS_LABELS.get(value, value)
+    if field in _DATE_FIELDS:
+        return _date(value)
+    if field == "deadline_kind":
+        return DEADLINE_KIND_LABELS.get(value, value)
+    if field == "cadence":
+        return CADENCE_LABELS.get(value, value)
+    return value
+
+
 def history_line(entry: HistoryView) -> str:
     """One change as a line: when (island time), who, what, and the field's old and new value
     in words (a state's label, a date as dd/mm/yyyy)."""
     what = HISTORY_ACTIONS.get(entry.action, entry.action)
     field = FIELD_LABELS.get(entry.field or "", entry.field or "")
-    old, new = entry.old_value, entry.new_value
-    if entry.field == "status":
-        old = STATUS_LABELS.get(old or "", old)
-        new = STATUS_LABELS.get(new or "", new)
-    if entry.field in ("done_on", "due"):
-        old, new = (_date(old) if old else None), (_date(new) if new else None)
+    old = _in_words(entry.field, entry.old_value)
+    new = _in_words(entry.field, entry.new_value)
+    if entry.action == "amended":
+        key = entry.field if entry.field in ("decision", "dropped") else "field"
+        what = HISTORY_AMENDED[key].format(field=field, old=old or NONE, new=new or NONE)
+        return TASKS["history_line"].format(
+            at=format_island_time(entry.at), actor=entry.actor, action=what, change=""
+        )
     if field and entry.action != "noted":
         change = " " + TASKS["history_change"].format(field=field, old=old or NONE, new=new or NONE)
     else:

@@ -153,7 +153,8 @@ def budget_of(conn: sqlite3.Connection, task_id: str) -> dict[str, Any] | None:
 def amendments(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     return _dicts(
         conn.execute(
-            "SELECT a.*, u.name AS unit_name, t.stt AS task_stt, t.content AS task_content"
+            "SELECT a.*, u.name AS unit_name, t.stt AS task_stt, t.content AS task_content,"
+            " t.timeframe AS task_timeframe, t.lead_text AS task_lead, t.product AS task_product"
             " FROM amendments a JOIN units u ON u.id = a.unit_id"
             " LEFT JOIN tasks t ON t.id = a.task_id ORDER BY a.proposed_at, a.rowid"
         )

@@ -148,6 +148,18 @@ SUBMISSION_STATUS: dict[str, str] = {
     "submitted": "Đã nộp",
 }
 AMENDMENT_ACTIONS: dict[str, str] = {"add": "Bổ sung", "change": "Điều chỉnh", "drop": "Bãi bỏ"}
+#: What an amendment would change, in words (the card on Kinh phí, `cchc amendment` output).
+AMENDMENT_CHANGE: dict[str, str] = {
+    "timeframe": "Thời hạn",
+    "lead": "Đơn vị chủ trì",
+    "content": "Nội dung",
+    "product": "Sản phẩm",
+    "area": "Lĩnh vực",
+    "was_new": "{label}: từ {old} sang {new}",  # no "→": the screen font has no arrow
+    "only_new": "{label}: {new}",
+    "drop": "Bỏ nhiệm vụ khỏi Kế hoạch",
+    "add": "Thêm nhiệm vụ mới",
+}
 AMENDMENT_STATUS: dict[str, str] = {
     "proposed": "Đơn vị đề xuất",
     "forwarded": "Phòng Văn hóa - Xã hội đã tổng hợp, trình",
@@ -157,6 +169,24 @@ AMENDMENT_STATUS: dict[str, str] = {
 
 
 # ---- periods --------------------------------------------------------------------------------
+_ROMAN = {"Q1": "I", "Q2": "II", "Q3": "III", "Q4": "IV"}
+
+
+def period_name(kind: str, year: int, month: int | None = None) -> str:
+    """A period as officers name it on screens, on the command line and in files: "Quý IV/2026",
+    "6 tháng đầu năm 2026", "9 tháng năm 2026", "Năm 2026", "Tháng 9/2026"."""
+    if kind == "month":
+        return f"Tháng {month}/{year}"
+    if kind in _ROMAN:
+        return f"Quý {_ROMAN[kind]}/{year}"
+    return {"H1": f"6 tháng đầu năm {year}", "9M": f"9 tháng năm {year}"}.get(kind, f"Năm {year}")
+
+
+def year_to_date_name(year: int) -> str:
+    """The year so far, as the targets are judged before the year's report."""
+    return f"Năm {year} (tính đến nay)"
+
+
 def period_title(kind: str, year: int, month: int | None = None) -> str:
     """How a period is named in a report's summary line."""
     if kind == "month":
@@ -341,7 +371,8 @@ CLI: dict[str, str] = {
 VERIFY_LABEL = "Mã xác thực"
 VERIFY_PDF_LINES = (
     "Mã xác thực: {code}",
-    "Kiểm tra nội dung báo cáo: cchc report verify {code} (hoặc quét mã QR).",
+    "Kiểm tra nội dung báo cáo: dùng chức năng “Xác minh báo cáo” của phần mềm theo dõi CCHC, "
+    "nhập mã xác thực trên (hoặc quét mã QR).",
 )
 VERIFY_OUTCOME: dict[str, str] = {
     "verified": "KHỚP: báo cáo mang mã {code} có nội dung đúng như khi ban hành.",
@@ -475,6 +506,10 @@ MESSAGES: dict[str, str] = {
     "amendment_task_dropped": "Nhiệm vụ {value} đã bị bãi bỏ theo quyết định trước đó.",
     "decision_number": "Số quyết định “{value}” không đúng dạng, ví dụ 45/QĐ-UBND.",
     "decision_future": "Ngày quyết định {value} chưa tới.",
+    "decision_before_proposal": (
+        "Ngày quyết định {value} trước ngày đề xuất {proposed}: quyết định không thể ban hành "
+        "trước khi có đề xuất."
+    ),
     "export_format": "Định dạng xuất “{value}” không hỗ trợ: chọn tệp CSV hoặc tệp bảng tính "
     "(XLSX).",
     "out_path": "Không ghi được tệp “{value}”: {cause}.",

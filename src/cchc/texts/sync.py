@@ -85,6 +85,9 @@ def clock_ahead_text(ms: int) -> str:
     return CLOCK_AHEAD.format(ahead=ahead)
 
 
+#: A laptop this one holds no certificate for, named without its site id.
+UNKNOWN_LAPTOP = "máy chưa được Thành phố chứng nhận"
+
 CLOCK_AHEAD = (
     "Có dữ liệu ghi giờ muộn hơn đồng hồ máy này khoảng {ahead}: tạm giữ, chưa áp dụng, sẽ tự áp "
     "dụng khi đến giờ đó. Hãy kiểm tra ngày giờ của máy này, và báo máy gửi kiểm tra ngày giờ."

@@ -56,8 +56,19 @@ FIELD_LABELS = {
     "dropped": "đưa ra khỏi kế hoạch",
     "content": "nội dung",
     "lead_unit_id": "đơn vị chủ trì",
+    "lead_text": "đơn vị chủ trì",
+    "window_start": "ngày bắt đầu",
+    "deadline_kind": "loại thời hạn",
+    "cadence": "kỳ báo cáo",
     "timeframe": "thời gian thực hiện",
     "product": "sản phẩm",
+}
+
+#: An approved amendment in a task's history: the decision, a drop, and each field it changed.
+HISTORY_AMENDED = {
+    "decision": "điều chỉnh theo Quyết định {new}",
+    "dropped": "bãi bỏ khỏi Kế hoạch theo Quyết định {new}",
+    "field": "điều chỉnh {field} từ “{old}” sang “{new}”",
 }
 
 CLI = {

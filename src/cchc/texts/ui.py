@@ -39,6 +39,11 @@ DASHBOARD = {
     "title": "Tổng quan thực hiện Kế hoạch",
     "subtitle": "Kế hoạch {plan}: {total} nhiệm vụ · Hôm nay {today}",
     "profile": "Máy của: {unit} · Cán bộ: {officer}",
+    "new_tasks_heading": "Nhiệm vụ mới Thành phố giao",
+    "new_task_meta": "Chủ trì: {lead} · Thời hạn: {timeframe} · Theo văn bản số {number} ngày "
+    "{date} của {issuer}",
+    "new_task_open": "Mở nhiệm vụ",
+    "new_tasks_seen": "Đã xem",
     "states_heading": "Nhiệm vụ theo tình trạng",
     "by_area": "Tiến độ theo lĩnh vực (I–VII), % trung bình",
     "by_unit": "Tiến độ theo đơn vị chủ trì",

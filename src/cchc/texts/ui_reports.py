@@ -20,19 +20,19 @@ REPORTS = {
     "new_not_reporting": "{unit} không phải đơn vị báo cáo của đặc khu.",
     "new_period": "Kỳ báo cáo mới",
     "create": "Tạo báo cáo",
-    "created": "Đã tạo báo cáo kỳ {period} của {unit} (dự thảo, mã {ref}).",
+    "created": "Đã tạo báo cáo kỳ {period} của {unit} (dự thảo).",
     "consolidate": "Tổng hợp báo cáo của đặc khu",
     "consolidate_period": "Kỳ tổng hợp",
     "consolidated": ("Đã tổng hợp báo cáo kỳ {period} từ {count} đơn vị. Chưa nộp: {missing}."),
     "consolidated_all": "Đã tổng hợp báo cáo kỳ {period} từ {count} đơn vị; tất cả đã nộp.",
     "pick_one": "Chọn một báo cáo trong danh sách, hoặc tạo báo cáo mới.",
     "editor_heading": "Báo cáo kỳ {period} — {who}",
-    "editor_meta": "{status} · lần {revision} · từ {start} đến {end} · hạn gửi {due} · mã {ref}",
+    "editor_meta": "{status} · lần {revision} · từ {start} đến {end} · hạn gửi {due}",
     "locked": (
         "Báo cáo đã nộp ngày {date} nên đã khóa. Muốn sửa, hãy tạo bản sửa đổi "
         "(bản đã nộp vẫn được giữ nguyên)."
     ),
-    "superseded": "Báo cáo này đã có bản sửa đổi mới hơn (mã {ref}).",
+    "superseded": "Báo cáo này đã có bản sửa đổi mới hơn.",
     "zone_note": (
         "Báo cáo chung của đặc khu lấy số liệu từ báo cáo đã nộp của các đơn vị; "
         "bấm “Tổng hợp” để cập nhật."
@@ -71,7 +71,7 @@ REPORTS = {
     "report_date": "Ngày báo cáo (ngày/tháng/năm)",
     "signer": "Người ký",
     "save": "Lưu nháp",
-    "saved": "Đã lưu dự thảo báo cáo kỳ {period} (mã {ref}).",
+    "saved": "Đã lưu dự thảo báo cáo kỳ {period}.",
     "nothing_changed": "Không có gì thay đổi để lưu.",
     "submit": "Nộp báo cáo",
     "submit_title": "Nộp báo cáo?",
@@ -91,7 +91,7 @@ REPORTS = {
     ),
     "consolidate_heading": "Tổng hợp báo cáo của đặc khu",
     "revise": "Tạo bản sửa đổi",
-    "revised": "Đã tạo bản sửa đổi lần {revision} (mã {ref}); bản đã nộp được giữ nguyên.",
+    "revised": "Đã tạo bản sửa đổi lần {revision}; bản đã nộp được giữ nguyên.",
     "output_heading": "Xuất báo cáo",
     "output_folder": "Thư mục lưu tệp",
     "write_pdf": "Ghi PDF vào thư mục",
@@ -166,14 +166,14 @@ PLAN_MONEY = {
     "area": "Lĩnh vực (khi bổ sung)",
     "reason": "Lý do *",
     "propose": "Gửi đề xuất",
-    "proposed": "Đã ghi đề xuất {action} (mã {ref}); chờ Phòng Văn hóa - Xã hội tổng hợp.",
+    "proposed": "Đã ghi đề xuất {action}; chờ Phòng Văn hóa - Xã hội tổng hợp.",
     "forward": "Tổng hợp, trình UBND",
-    "forwarded": "Đã tổng hợp, trình đề xuất {ref}.",
+    "forwarded": "Đã tổng hợp, trình đề xuất lên UBND đặc khu.",
     "approve": "Ghi quyết định đồng ý",
     "reject": "Ghi quyết định không đồng ý",
     "decision_number": "Số quyết định (ví dụ 45/QĐ-UBND)",
     "decision_date": "Ngày quyết định (ngày/tháng/năm)",
     "decide_title": "Ghi quyết định của UBND đặc khu",
-    "decided": "Đã ghi quyết định {number} cho đề xuất {ref}: {status}.",
+    "decided": "Đã ghi Quyết định {number}: {status}.",
     "no_task": "(nhiệm vụ mới)",
 }

@@ -43,7 +43,7 @@ SYNC = {
     "request_file": "Đường dẫn tệp yêu cầu chứng nhận (.yeucau)",
     "request_pick": "Chọn tệp yêu cầu…",
     "request_read": "Đọc tệp",
-    "request_shown": "Máy {site}: cán bộ {officer}, đơn vị {unit}.",
+    "request_shown": "Máy của {unit}, cán bộ {officer}.",
     "request_fp": "Mã nhận dạng khóa trong tệp (phải trùng mã được đọc qua điện thoại):",
     "certify_unit": "Đơn vị được chứng nhận",
     "certify_role": "Vai trò",

@@ -7,7 +7,7 @@ from typing import Any
 
 import flet as ft
 
-from cchc.domain.dates import format_vn_date, from_iso
+from cchc.domain.dates import format_island_date
 
 
 def tagged(identifier: str, control: ft.Control, label: str | None = None) -> ft.Semantics:
@@ -46,7 +46,9 @@ def field_row(label: str, value: str) -> ft.Control:
 
 
 def vn_date(iso_value: str | None) -> str:
-    return format_vn_date(from_iso(iso_value)) or "—"
+    """A stored date ("2026-07-01") or time ("2026-06-30T17:30:00+00:00") as the island's day,
+    dd/mm/yyyy: a time is never cut to its UTC date."""
+    return format_island_date(iso_value)
 
 
 def options(pairs: Sequence[tuple[str, str]]) -> list[ft.DropdownOption]:

@@ -14,6 +14,7 @@ from cchc.domain.text import shorten
 from cchc.services import amendments as amendment_service
 from cchc.services import overview as overview_service
 from cchc.services import tasks as task_service
+from cchc.services.amendment_text import change_lines
 from cchc.services.amendments import AmendmentView
 from cchc.services.permissions import Authority, laptop_authority
 from cchc.texts import reports as T
@@ -125,10 +126,14 @@ class AmendmentsPanel:
                 ),
                 weight=ft.FontWeight.W_500,
             ),
+            *(
+                tagged(f"amendment-change-{a.id[:8]}-{i}", ft.Text(line, size=13))
+                for i, line in enumerate(change_lines(a))
+            ),
             ft.Text(
                 PLAN_MONEY["amend_status"].format(
                     status=T.AMENDMENT_STATUS.get(a.status, a.status),
-                    date=vn_date(a.proposed_at[:10]),
+                    date=vn_date(a.proposed_at),
                     reason=a.reason,
                 ),
                 size=12,
@@ -212,7 +217,7 @@ class AmendmentsPanel:
         self.refresh()
         self.ctx.notify(
             PLAN_MONEY["proposed"].format(
-                action=T.AMENDMENT_ACTIONS.get(view.action, view.action).lower(), ref=view.id[:8]
+                action=T.AMENDMENT_ACTIONS.get(view.action, view.action).lower()
             )
         )
 
@@ -223,7 +228,7 @@ class AmendmentsPanel:
             self.ctx.notify(message(err), error=True)
             return
         self.refresh()
-        self.ctx.notify(PLAN_MONEY["forwarded"].format(ref=ref[:8]))
+        self.ctx.notify(PLAN_MONEY["forwarded"])
 
     def _decide(self, ref: str, approve: bool) -> None:
         number = ft.TextField(label=PLAN_MONEY["decision_number"], width=320)
@@ -248,7 +253,6 @@ class AmendmentsPanel:
             self.ctx.notify(
                 PLAN_MONEY["decided"].format(
                     number=view.decision_number,
-                    ref=ref[:8],
                     status=T.AMENDMENT_STATUS.get(view.status, view.status),
                 )
             )

@@ -14,6 +14,7 @@ from cchc.domain.numbers import format_money, format_number
 from cchc.domain.roles import Role
 from cchc.domain.text import shorten
 from cchc.services import budget as budget_service
+from cchc.services import task_text
 from cchc.services.budget import BudgetChoice, BudgetLine
 from cchc.services.permissions import laptop_authority
 from cchc.texts import reports as T
@@ -190,7 +191,7 @@ class BudgetPanel:
             return
         self.refresh()
         text = PLAN_MONEY["budget_saved"].format(
-            task=line.stt or line.task_id[:8],
+            task=task_text.task_ref(line.stt, line.content),
             estimate=format_money(line.estimate),
             approved=format_money(line.approved),
             spent=format_money(line.spent),

@@ -9,6 +9,7 @@ import flet as ft
 import flet_charts as fch
 
 from cchc.domain.numbers import format_percent
+from cchc.services import arrivals
 from cchc.services import overview as overview_service
 from cchc.services.overview import LocalProfile, Overview
 from cchc.services.tasks import TaskView
@@ -60,6 +61,7 @@ class DashboardScreen:
                 ),
                 color=ft.Colors.ON_SURFACE_VARIANT,
             ),
+            *self._new_tasks(),
             self._counts(data),
             ft.ResponsiveRow(
                 [
@@ -91,6 +93,79 @@ class DashboardScreen:
             *[p for p in panels if p is not None],
         ]
         self.view.controls.append(tagged("dashboard-ready", ft.Text(" ", size=1)))
+
+    def _new_tasks(self) -> list[ft.Control]:
+        """The city's new tasks this laptop received, named, until the officer has seen them."""
+        fresh = self.ctx.call(arrivals.unseen_assigned)
+        if not fresh:
+            return []
+        rows: list[ft.Control] = [
+            ft.Row(
+                [
+                    ft.Icon(ft.Icons.NEW_RELEASES, color=ft.Colors.PRIMARY),
+                    ft.Text(DASHBOARD["new_tasks_heading"], size=16, weight=ft.FontWeight.W_600),
+                ]
+            )
+        ]
+        for i, task in enumerate(fresh, start=1):
+            meta = DASHBOARD["new_task_meta"].format(
+                lead=task.lead_unit_name,
+                timeframe=task.timeframe,
+                number=task.source_number or "—",
+                date=vn_date(task.source_date),
+                issuer=task.source_issuer or "—",
+            )
+            rows.append(
+                tagged(
+                    f"new-task-{i}",
+                    ft.Row(
+                        [
+                            ft.Column(
+                                [
+                                    ft.Text(task.content, weight=ft.FontWeight.W_500),
+                                    ft.Text(meta, size=13, color=ft.Colors.ON_SURFACE_VARIANT),
+                                ],
+                                spacing=2,
+                                tight=True,
+                                expand=True,
+                            ),
+                            ft.OutlinedButton(
+                                DASHBOARD["new_task_open"],
+                                on_click=lambda e, ref=task.id: self._open_new(ref),
+                            ),
+                        ],
+                        vertical_alignment=ft.CrossAxisAlignment.START,
+                    ),
+                    label=f"{DASHBOARD['new_tasks_heading']}: {task.content}",
+                )
+            )
+        rows.append(
+            tagged(
+                "new-tasks-seen",
+                ft.TextButton(
+                    DASHBOARD["new_tasks_seen"],
+                    icon=ft.Icons.DONE,
+                    on_click=lambda e: self._seen([t.id for t in fresh]),
+                ),
+            )
+        )
+        card = ft.Container(
+            ft.Column(rows, spacing=8, tight=True),
+            padding=ft.Padding.all(12),
+            border=ft.Border.all(2, ft.Colors.PRIMARY),
+            border_radius=8,
+            bgcolor=ft.Colors.PRIMARY_CONTAINER,
+        )
+        return [tagged("new-tasks", card)]
+
+    def _seen(self, task_ids: list[str]) -> None:
+        self.ctx.call(arrivals.mark_seen, task_ids)
+        self.show()
+        self.ctx.page.update()
+
+    def _open_new(self, task_id: str) -> None:
+        self.ctx.call(arrivals.mark_seen, [task_id])
+        self.ctx.go("tasks", task=task_id)
 
     def _counts(self, data: Overview) -> ft.Control:
         cards: list[ft.Control] = []

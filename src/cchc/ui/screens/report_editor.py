@@ -14,6 +14,7 @@ from cchc.domain.errors import CchcError
 from cchc.domain.figures import FiguresInvalid
 from cchc.services import reports as report_service
 from cchc.services import targets as target_service
+from cchc.services.periods import period_name
 from cchc.services.reports import ReportView
 from cchc.texts import reports as T
 from cchc.texts.errors import message
@@ -99,7 +100,7 @@ class ReportEditor:
             tagged(
                 "report-editor",
                 ft.Text(
-                    REPORTS["editor_heading"].format(period=report.period, who=who),
+                    REPORTS["editor_heading"].format(period=period_name(report.period), who=who),
                     size=18,
                     weight=ft.FontWeight.W_600,
                 ),
@@ -113,7 +114,6 @@ class ReportEditor:
                         start=vn_date(report.period_start),
                         end=vn_date(report.period_end),
                         due=vn_date(report.due),
-                        ref=report.id[:8],
                     ),
                     color=ft.Colors.ON_SURFACE_VARIANT,
                 ),
@@ -135,16 +135,14 @@ class ReportEditor:
                 tagged(
                     "report-locked",
                     ft.Text(
-                        REPORTS["locked"].format(date=vn_date((report.submitted_at or "")[:10])),
+                        REPORTS["locked"].format(date=vn_date(report.submitted_at)),
                         color=ft.Colors.GREEN_800,
                         weight=ft.FontWeight.W_500,
                     ),
                 )
             )
         if report.superseded_by:
-            controls.append(
-                ft.Text(REPORTS["superseded"].format(ref=report.superseded_by[:8]), size=13)
-            )
+            controls.append(ft.Text(REPORTS["superseded"], size=13))
         if writable:
             controls.append(self._actions(report))
         controls.append(tagged("report-error", self.error))
@@ -222,7 +220,7 @@ class ReportEditor:
 
     def _targets(self, report: ReportView) -> ft.Control:
         who = report.unit_name or REPORTS["zone"]
-        heading = REPORTS["targets_heading"].format(who=who, period=report.period)
+        heading = REPORTS["targets_heading"].format(who=who, period=period_name(report.period))
         try:
             view = self.ctx.call(
                 target_service.measure, period=report.period, unit=report.unit or None
@@ -230,7 +228,9 @@ class ReportEditor:
         except CchcError as err:
             return section(heading, ft.Text(message(err)))
         note = (
-            REPORTS["target_from"].format(periods=", ".join(view.figures_from))
+            REPORTS["target_from"].format(
+                periods=", ".join(period_name(p) for p in view.figures_from)
+            )
             if view.figures_from
             else REPORTS["target_no_figures"]
         )
@@ -313,7 +313,7 @@ class ReportEditor:
             return
         self.on_changed(report.id)
         self.ctx.notify(
-            REPORTS["saved"].format(period=report.period, ref=report.id[:8])
+            REPORTS["saved"].format(period=period_name(report.period))
             if had_changes
             else REPORTS["nothing_changed"]
         )
@@ -338,12 +338,14 @@ class ReportEditor:
                 self.show_error(err)
                 return
             self.on_changed(view.id)
-            self.ctx.notify(REPORTS["submitted"].format(period=view.period, who=who))
+            self.ctx.notify(REPORTS["submitted"].format(period=period_name(view.period), who=who))
 
         dialog = ft.AlertDialog(
             modal=True,
             title=ft.Text(REPORTS["submit_title"]),
-            content=ft.Text(REPORTS["submit_confirm"].format(period=report.period, who=who)),
+            content=ft.Text(
+                REPORTS["submit_confirm"].format(period=period_name(report.period), who=who)
+            ),
             actions=[
                 tagged(
                     "submit-cancel",
@@ -363,7 +365,7 @@ class ReportEditor:
         except CchcError as err:
             self.show_error(err)
             return
-        self.ctx.notify(REPORTS["revised"].format(revision=view.revision, ref=view.id[:8]))
+        self.ctx.notify(REPORTS["revised"].format(revision=view.revision))
         self.on_changed(view.id)
 
 

@@ -13,7 +13,7 @@ from cchc.domain.errors import CchcError, InvalidInput
 from cchc.domain.periods import Period
 from cchc.services import overview as overview_service
 from cchc.services import reports as report_service
-from cchc.services.periods import QUARTERS, calendar, current_period
+from cchc.services.periods import QUARTERS, calendar, current_period, period_name
 from cchc.services.reports import ReportView
 from cchc.texts import reports as T
 from cchc.texts.errors import message
@@ -25,7 +25,8 @@ FILTER_WIDTH = 190  # both filters on one row of the 400 px list column
 
 
 def period_label(per: Period) -> str:
-    return f"{per.code} — {T.period_title(per.kind.value, per.year, per.month)}"
+    """A period in the filters: its name only ("Quý IV/2026"), never its code."""
+    return period_name(per)
 
 
 class ReportList:
@@ -149,14 +150,14 @@ class ReportList:
                 color=ft.Colors.GREEN_700 if v.status == "submitted" else ft.Colors.BLUE_600,
             ),
             title=ft.Text(
-                REPORTS["row"].format(who=who, period=v.period),
+                REPORTS["row"].format(who=who, period=period_name(v.period)),
                 size=14,
                 max_lines=2,
                 overflow=ft.TextOverflow.ELLIPSIS,
             ),
             subtitle=ft.Text(
                 REPORTS["row_sub"].format(
-                    status=status, revision=v.revision, updated=vn_date(v.updated_at[:10])
+                    status=status, revision=v.revision, updated=vn_date(v.updated_at)
                 ),
                 size=12,
             ),
@@ -180,7 +181,7 @@ class ReportList:
             self.ctx.notify(message(err), error=True)
             return
         self.ctx.notify(
-            REPORTS["created"].format(period=view.period, unit=view.unit_name, ref=view.id[:8])
+            REPORTS["created"].format(period=period_name(view.period), unit=view.unit_name)
         )
         self.on_select(view.id)
 
@@ -197,11 +198,13 @@ class ReportList:
             return
         if view.missing_units:
             text = REPORTS["consolidated"].format(
-                period=view.period,
+                period=period_name(view.period),
                 count=len(view.sources),
                 missing=", ".join(view.missing_units),
             )
         else:
-            text = REPORTS["consolidated_all"].format(period=view.period, count=len(view.sources))
+            text = REPORTS["consolidated_all"].format(
+                period=period_name(view.period), count=len(view.sources)
+            )
         self.ctx.notify(text)
         self.on_select(view.id)

@@ -10,6 +10,7 @@ import flet as ft
 from cchc.domain.plan import AREA_CODES
 from cchc.domain.status import status_of_state
 from cchc.services import overview as overview_service
+from cchc.services import task_text
 from cchc.services.reports import ReportTaskLine, ReportView
 from cchc.texts import reports as T
 from cchc.texts.tasks import STATUS_LABELS
@@ -90,7 +91,7 @@ class OutlineForm:
         return field
 
     def _line(self, line: ReportTaskLine, editable: bool) -> ft.Control:
-        ref = str(line.stt) if line.stt is not None else line.task_id[:8]
+        ref = task_text.task_ref(line.stt, line.content)  # a row number, or the words: no id
         status = ft.Dropdown(
             label=REPORTS["task_status"].format(stt=ref),
             value=status_of_state(line.state).value,

@@ -22,7 +22,7 @@ HISTORY_LINES = 4  # lines of one history entry at most
 
 
 def facts(d: TaskDetail) -> ft.Control:
-    ref = d.stt if d.stt is not None else d.id[:8]
+    ref = task_text.task_ref(d.stt, d.content)
     rows: list[ft.Control] = [
         heading(TASKS["detail_heading"].format(ref=ref), 18),
         ft.Text(d.content, size=15),
@@ -83,11 +83,11 @@ def history(d: TaskDetail) -> ft.Control:
         return section(TASKS["history_heading"], ft.Text(TASKS["no_history"]), identifier="history")
     lines = [
         ft.Text(
-            task_text.history_line(entry),
+            line,
             size=13,
             max_lines=HISTORY_LINES,  # a long note (one may arrive from another laptop)
             overflow=ft.TextOverflow.ELLIPSIS,  # ends in "…" instead of flooding the panel
         )
-        for entry in reversed(d.history)
+        for line in reversed(task_text.history_lines(d.history))
     ]
     return section(TASKS["history_heading"], *lines, identifier="history")

@@ -12,6 +12,7 @@ import flet as ft
 from cchc.domain.dates import DATE_ERROR_KEYS
 from cchc.domain.errors import CchcError
 from cchc.services import overview as overview_service
+from cchc.services import task_text
 from cchc.services import tasks as task_service
 from cchc.services.tasks import Evidence, TaskDetail
 from cchc.texts.errors import message
@@ -150,7 +151,7 @@ class UpdateForm:
 
     def _submit(self, e: Any) -> None:
         self._clear_errors()
-        ref = self.detail.stt if self.detail.stt is not None else self.detail.id[:8]
+        ref = task_text.task_ref(self.detail.stt, self.detail.content)
         try:
             result = self.screen.ctx.call(
                 task_service.update_from_form,
@@ -266,7 +267,7 @@ class EvidenceForm:
             date=(self.doc_date.value or "").strip(),
             title=self.doc_title.value or "",
         )
-        ref = self.detail.stt if self.detail.stt is not None else self.detail.id[:8]
+        ref = task_text.task_ref(self.detail.stt, self.detail.content)
         ctx = self.screen.ctx
 
         def job() -> TaskDetail:

@@ -12,6 +12,7 @@ import flet as ft
 from cchc.domain.errors import CchcError
 from cchc.services import overview as overview_service
 from cchc.services import tasks as task_service
+from cchc.services.permissions import task_list_unit
 from cchc.services.tasks import TaskView
 from cchc.texts.errors import message
 from cchc.texts.tasks import STATE_LABELS
@@ -61,8 +62,9 @@ class TasksScreen:
             width=300,
             on_select=self._on_filter,
         )
-        # the list opens on this laptop's own tasks; "Tất cả" is one choice away
-        own = ctx.call(overview_service.local_profile).unit_code
+        # a unit's laptop opens on its own tasks ("Tất cả" is one choice away); the city, the
+        # leadership and the consolidator work on the whole zone's and open on every unit
+        own = ctx.call(task_list_unit)
         if own in {u.code for u in units}:
             self.unit.value = own
         self.state = ft.Dropdown(

@@ -131,7 +131,6 @@ class CertifyPanel:
         self.shown.controls = [
             ft.Text(
                 SYNC["request_shown"].format(
-                    site=request.site_id[:8],
                     officer=request.officer or "—",
                     unit=request.unit_name or "—",
                 )

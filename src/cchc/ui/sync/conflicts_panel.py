@@ -10,6 +10,7 @@ import flet as ft
 
 from cchc.services import exchange, sync_view
 from cchc.services.door import FAILURES
+from cchc.texts.sync import UNKNOWN_LAPTOP
 from cchc.texts.ui import COMMON
 from cchc.texts.ui_sync import COLUMN_LABELS, ROW_LABELS, SYNC
 from cchc.ui.context import AppContext
@@ -32,12 +33,12 @@ class ConflictsPanel:
 
     def _row(self, c: dict[str, Any], names: dict[str, str]) -> ft.Control:
         kind, which = self.ctx.call(sync_view.row_label, c["table"], str(c["row_id"]))
-        what = ROW_LABELS.get(kind, kind + " {which}").format(which=which)
+        what = ROW_LABELS.get(kind, kind + " {which}").format(which=which).strip()
         column = COLUMN_LABELS.get(c["column"], c["column"])
         c = {**c, "what": what, "column_label": column}
 
         def origin(site: object) -> str:
-            return names.get(str(site), str(site)[:8])
+            return names.get(str(site), UNKNOWN_LAPTOP)
 
         return tagged(
             f"conflict-{c['id']}",
