@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from cchc.domain.errors import SeedInvalid
 from cchc.domain.plan import PlanSeed
+from cchc.domain.plan_file import seed_projection
 from cchc.paths import resource
 
 DEFAULT_SEED = "db/seeds/qd-07-2026.toml"
@@ -51,6 +52,8 @@ def parse_seed(text: str) -> PlanSeed:
         if 1 <= number <= len(lines):
             problem = f"{problem}: {lines[number - 1]!r}"
         raise SeedInvalid(where=where, problem=problem) from exc
+    if "format_version" in data:  # a plan file of format 1: the seed reads its older part
+        data = seed_projection(data)
     try:
         return PlanSeed.model_validate(data)
     except ValidationError as exc:

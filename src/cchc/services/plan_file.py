@@ -1,0 +1,75 @@
+"""Checking a plan file (`cchc plan check FILE`): reads the file, lists every problem with its
+line and a Vietnamese reason. Touches no database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from cchc.domain.plan_file import CheckResult, PlanFile, Problem, check_plan_text
+from cchc.texts.plan_file import (
+    PLAN_CHECK_LINE,
+    PLAN_CHECK_NOT_UTF8,
+    PLAN_CHECK_OK,
+    PLAN_CHECK_UNREADABLE,
+    PLAN_PROBLEM_OTHER,
+    PLAN_PROBLEMS,
+)
+
+
+@dataclass(frozen=True)
+class PlanCheckReport:
+    """The outcome for the officer: the lines to show, and whether the file is fit to load."""
+
+    ok: bool
+    lines: tuple[str, ...]
+    problems: tuple[Problem, ...]
+    plan: PlanFile | None
+
+
+class _Blank(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def problem_text(problem: Problem) -> str:
+    """One problem, in Vietnamese, with its line and field."""
+    template = PLAN_PROBLEMS.get(problem.kind, PLAN_PROBLEM_OTHER)
+    reason = template.format_map(_Blank(problem.values))
+    return PLAN_CHECK_LINE.format(line=problem.line, where=problem.where, reason=reason)
+
+
+def summary_text(plan: PlanFile) -> str:
+    return PLAN_CHECK_OK.format(
+        areas=len(plan.areas),
+        tasks=len(plan.tasks),
+        units=len(plan.units),
+        targets=len(plan.targets),
+        zone=f"{plan.zone.kind} {plan.zone.name}",
+        year=plan.plan.year,
+        number=plan.plan.number,
+        date=plan.plan.date.strftime("%d/%m/%Y"),
+    )
+
+
+def check_plan_file(path: Path) -> PlanCheckReport:
+    """Check the plan file at `path`; nothing is stored anywhere."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        line = PLAN_CHECK_UNREADABLE.format(path=path, reason=exc.strerror or str(exc))
+        return PlanCheckReport(False, (line,), (), None)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad_line = raw[: exc.start].count(b"\n") + 1
+        reason = PLAN_CHECK_NOT_UTF8.format(line=bad_line)
+        line = PLAN_CHECK_UNREADABLE.format(path=path, reason=reason)
+        problem = Problem(bad_line, "(tệp)", "not_utf8")
+        return PlanCheckReport(False, (line,), (problem,), None)
+    result: CheckResult = check_plan_text(text)
+    if result.plan is None:
+        return PlanCheckReport(
+            False, tuple(problem_text(p) for p in result.problems), result.problems, None
+        )
+    return PlanCheckReport(True, (summary_text(result.plan),), (), result.plan)
