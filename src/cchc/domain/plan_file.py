@@ -89,6 +89,14 @@ class PlanFile(_Strict):
     tasks: tuple[PlanFileTask, ...] = Field(min_length=1)
     reporting: Reporting
 
+    def unit_names(self) -> dict[str, Unit]:
+        """Every name and alias the plan uses, mapped to its unit."""
+        out: dict[str, Unit] = {}
+        for unit in self.units:
+            for name in (unit.name, *unit.aliases):
+                out[name] = unit
+        return out
+
 
 # Keys format 1 adds to the seed shape of cchc.domain.plan.PlanSeed (dropped when the plan is
 # loaded through that older shape).

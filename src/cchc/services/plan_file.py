@@ -3,10 +3,14 @@ line and a Vietnamese reason. Touches no database."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import cchc.texts.plan_file  # noqa: F401  (registers the plan file's messages)
+from cchc.domain.errors import Conflict, InvalidInput
 from cchc.domain.plan_file import CheckResult, PlanFile, Problem, check_plan_text
+from cchc.store.uow import transaction
 from cchc.texts.plan_file import (
     PLAN_CHECK_LINE,
     PLAN_CHECK_NOT_UTF8,
@@ -73,3 +77,41 @@ def check_plan_file(path: Path) -> PlanCheckReport:
             False, tuple(problem_text(p) for p in result.problems), result.problems, None
         )
     return PlanCheckReport(True, (summary_text(result.plan),), (), result.plan)
+
+
+def init_with_plan_file(db_path: Path, plan_path: Path) -> PlanFile:
+    """Start the database at `db_path` with the plan of `plan_path` (`cchc init --plan FILE`): a
+    laptop of another commune, or of another year. The file must pass the check; a database that
+    already holds another plan is refused; loading the same file twice changes nothing."""
+    from cchc.services.exchange import capture_suppressed, install_capture
+    from cchc.services.plan import PLAN_SOURCE_KEY, SEED_CHECKSUM_KEY, insert_plan
+    from cchc.services.workspace import Workspace
+
+    report = check_plan_file(plan_path)
+    if report.plan is None:
+        raise InvalidInput(
+            "plan_file_invalid", value=str(plan_path), count=max(1, len(report.problems))
+        )
+    plan = report.plan
+    checksum = hashlib.sha256(plan_path.read_bytes()).hexdigest()
+    ws = Workspace.open(db_path, load_plan=False)
+    try:
+        held = ws.setting(SEED_CHECKSUM_KEY)
+        if held == checksum:
+            return plan
+        row = ws.db.conn.execute("SELECT number, year FROM plan").fetchone()
+        if held is not None or row is not None:
+            raise Conflict(
+                "plan_db_taken",
+                value=str(db_path),
+                number=str(row[0]) if row else "?",
+                year=str(row[1]) if row else "?",
+            )
+        with capture_suppressed(ws), transaction(ws.db):
+            insert_plan(ws, plan)
+            ws.set_setting(SEED_CHECKSUM_KEY, checksum)
+            ws.set_setting(PLAN_SOURCE_KEY, "file")
+        install_capture(ws)
+    finally:
+        ws.close()
+    return plan

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from cchc.texts.errors import register
+
 PLAN_CHECK_LINE = "Dòng {line} ({where}): {reason}"
 PLAN_CHECK_FAILED = "Tệp kế hoạch {path} có {count} lỗi; chưa có gì được lưu."
 PLAN_CHECK_OK = (
@@ -56,3 +58,15 @@ PLAN_PROBLEMS: dict[str, str] = {
     "threshold_extra": "Chỉ tiêu “{value}” là “improved” nên không có ngưỡng threshold.",
 }
 PLAN_PROBLEM_OTHER = "Giá trị không hợp lệ ({detail})."
+
+MESSAGES: dict[str, str] = {
+    "plan_file_invalid": (
+        "Tệp kế hoạch {value} có {count} lỗi, chưa nạp: xem từng lỗi bằng lệnh "
+        "cchc plan check {value}."
+    ),
+    "plan_db_taken": (
+        "Cơ sở dữ liệu {value} đã có Kế hoạch số {number} (năm {year}): "
+        "cchc init --plan chỉ dùng cho một cơ sở dữ liệu mới."
+    ),
+}
+register(MESSAGES)
