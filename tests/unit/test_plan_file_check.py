@@ -178,3 +178,11 @@ def test_a_file_that_is_not_utf8_is_refused_with_its_line(tmp_path):
     report = check_plan_file(path)
     assert not report.ok
     assert "không phải văn bản UTF-8" in report.lines[0]
+
+
+def test_a_time_frame_left_in_last_years_words_is_refused_at_its_line():
+    # copying the 2026 plan into 2027 and forgetting one year is the likely slip
+    bad = _replace(_second(), 'timeframe = "Quý II/2027"', 'timeframe = "Quý II/2026"')
+    line, where, text = _only(bad)
+    assert (line, where) == (_line_of(bad, 'timeframe = "Quý II/2026"'), "tasks[1].timeframe")
+    assert "có hạn trong năm 2026, khác năm của Kế hoạch (2027)" in text

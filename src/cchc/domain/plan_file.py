@@ -282,6 +282,10 @@ def _reference_problems(data: dict[str, Any], lines: _Lines) -> list[Problem]:
         if op == TargetOp.IMPROVED.value and threshold is not None:
             add(("targets", i, "threshold"), "threshold_extra", value=str(code))
 
+    header = data.get("plan")
+    year = header.get("year") if isinstance(header, dict) else None
+    if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
+        year = None  # a wrong year is reported once, at its own line, not at every task
     seen_stt: dict[int, int] = {}
     for i, task in _list(data, "tasks"):
         stt = task.get("stt")
@@ -302,12 +306,19 @@ def _reference_problems(data: dict[str, Any], lines: _Lines) -> list[Problem]:
                 if isinstance(name, str) and name.strip() and name not in names:
                     add(("tasks", i, "partners", j), "unknown_partner", value=name)
         frame = task.get("timeframe")
-        if (
-            isinstance(frame, str)
-            and frame.strip()
-            and parse_timeframe(frame).kind is DeadlineKind.UNPARSED
-        ):
-            add(("tasks", i, "timeframe"), "timeframe_unread", value=frame)
+        if isinstance(frame, str) and frame.strip():
+            deadline = parse_timeframe(frame)
+            if deadline.kind is DeadlineKind.UNPARSED:
+                add(("tasks", i, "timeframe"), "timeframe_unread", value=frame)
+            elif year is not None and deadline.due is not None and deadline.due.year != year:
+                # a frame copied from last year's plan and not updated is the likely mistake
+                add(
+                    ("tasks", i, "timeframe"),
+                    "timeframe_other_year",
+                    value=frame,
+                    due_year=str(deadline.due.year),
+                    year=str(year),
+                )
 
     reporting = data.get("reporting")
     if isinstance(reporting, dict):

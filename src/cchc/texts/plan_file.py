@@ -54,6 +54,10 @@ PLAN_PROBLEMS: dict[str, str] = {
         "Không đọc được thời gian thực hiện “{value}” (ví dụ đọc được: “Trước ngày 15/01/2027”, "
         "“Quý II/2027”, “Tháng 6/2027”, “Cả năm 2027”)."
     ),
+    "timeframe_other_year": (
+        "Thời gian thực hiện “{value}” có hạn trong năm {due_year}, khác năm của Kế hoạch "
+        "({year}): kiểm tra lại năm."
+    ),
     "threshold_missing": "Chỉ tiêu “{value}” so sánh “>=” nhưng thiếu ngưỡng threshold.",
     "threshold_extra": "Chỉ tiêu “{value}” là “improved” nên không có ngưỡng threshold.",
 }
