@@ -8,6 +8,9 @@ import re
 import tomllib
 from pathlib import Path
 
+import pytest
+
+from cchc.domain.errors import SeedInvalid
 from cchc.domain.plan import PlanSeed
 from cchc.domain.plan_file import (
     FORMAT_VERSION,
@@ -17,7 +20,7 @@ from cchc.domain.plan_file import (
     seed_projection,
 )
 from cchc.domain.timeframe import DeadlineKind, parse_timeframe
-from cchc.store.seed_file import read_seed
+from cchc.store.seed_file import parse_seed, read_seed
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = ROOT / "db" / "schema" / "plan-file.v1.json"
@@ -77,3 +80,10 @@ def test_the_example_and_time_frames_of_the_officers_page_pass_the_check():
     assert len(frames) >= 10
     for frame in frames:
         assert parse_timeframe(frame).kind is not DeadlineKind.UNPARSED, frame
+
+
+def test_the_seed_loader_refuses_a_format_1_file_whose_own_parts_are_wrong():
+    text = SEED_2026.read_text(encoding="utf-8").replace('doc_suffix = "BC-UBND"\n', "", 1)
+    with pytest.raises(SeedInvalid) as caught:
+        parse_seed(text)
+    assert caught.value.params["where"] == "zone.doc_suffix"
