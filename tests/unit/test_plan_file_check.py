@@ -186,3 +186,16 @@ def test_a_time_frame_left_in_last_years_words_is_refused_at_its_line():
     line, where, text = _only(bad)
     assert (line, where) == (_line_of(bad, 'timeframe = "Quý II/2026"'), "tasks[1].timeframe")
     assert "có hạn trong năm 2026, khác năm của Kế hoạch (2027)" in text
+
+
+def test_a_problem_inside_a_list_written_over_several_lines_points_at_that_element():
+    seed = SEED_2026.read_text(encoding="utf-8")
+    # the third alias of Cổng Thông tin điện tử đặc khu is made to repeat a name of another unit
+    bad = seed.replace(
+        '"Công Thông tin điện tử đặc khu", "Công TTĐT đặc khu"]',
+        '"Công Thông tin điện tử đặc khu",\n    "Văn phòng UBND đặc khu",\n]',
+    )
+    line, where, text = _only(bad)
+    assert where == "units[5].aliases[2]"
+    assert line == _line_of(bad, '    "Văn phòng UBND đặc khu",')
+    assert "“Văn phòng UBND đặc khu” đã dùng cho một đơn vị khác" in text

@@ -163,6 +163,11 @@ def field_path(loc: tuple[str | int, ...]) -> str:
     return out or "(tệp)"
 
 
+def _strings_in(fragment: str) -> int:
+    """How many "…" strings a line of a TOML array holds (escaped quotes do not count)."""
+    return fragment.replace('\\"', "").count('"') // 2
+
+
 class _Lines:
     """Where each table, each element of an array of tables and each key starts in the text."""
 
@@ -170,9 +175,26 @@ class _Lines:
         self.tables: dict[tuple[str, int | None], int] = {}
         self.keys: dict[tuple[str, int | None, str], int] = {}
         self.top_keys: dict[str, int] = {}
+        # (table, index, key, element): the line of each element of a multi-line array
+        self.items: dict[tuple[str, int | None, str, int], int] = {}
         counts: dict[str, int] = {}
         current: tuple[str, int | None] | None = None
+        open_array: tuple[str, int | None, str] | None = None
+        element = 0
         for number, line in enumerate(text.split("\n"), start=1):
+            stripped = line.strip()
+            if open_array is not None:
+                if stripped.startswith('"'):
+                    for _ in range(_strings_in(stripped)):
+                        self.items[(*open_array, element)] = number
+                        element += 1
+                    continue
+                if stripped.startswith("]"):
+                    open_array = None
+                    continue
+                if not stripped or stripped.startswith("#"):
+                    continue
+                open_array = None
             if m := _ARRAY_TABLE.match(line):
                 name = m.group(1)
                 index = counts.get(name, 0)
@@ -187,6 +209,9 @@ class _Lines:
                     self.top_keys.setdefault(m.group(1), number)
                 else:
                     self.keys.setdefault((*current, m.group(1)), number)
+                    value = line.split("=", 1)[1].split("#", 1)[0].strip()
+                    if value.startswith("[") and "]" not in value:
+                        open_array, element = (*current, m.group(1)), _strings_in(value)
 
     def line_of(self, loc: tuple[str | int, ...]) -> int:
         if not loc:
@@ -200,6 +225,10 @@ class _Lines:
         if table not in self.tables:
             return self.tables.get((head, None), 1)
         if rest and isinstance(rest[0], str) and (head, index, rest[0]) in self.keys:
+            if len(rest) > 1 and isinstance(rest[1], int):
+                at = self.items.get((head, index, rest[0], rest[1]))
+                if at is not None:
+                    return at
             return self.keys[(head, index, rest[0])]
         return self.tables[table]
 
