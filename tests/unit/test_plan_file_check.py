@@ -199,3 +199,12 @@ def test_a_problem_inside_a_list_written_over_several_lines_points_at_that_eleme
     assert where == "units[5].aliases[2]"
     assert line == _line_of(bad, '    "Văn phòng UBND đặc khu",')
     assert "“Văn phòng UBND đặc khu” đã dùng cho một đơn vị khác" in text
+
+
+def test_a_file_far_too_large_to_be_a_plan_is_refused_without_reading_it(tmp_path):
+    path = tmp_path / "plan.toml"
+    with path.open("wb") as fh:
+        fh.write(b"# " + b"x" * 2_100_000 + b"\n")
+    report = check_plan_file(path)
+    assert not report.ok and report.plan is None
+    assert "tệp quá lớn (2100003 byte, tối đa 2000000 byte)" in report.lines[0]

@@ -15,10 +15,14 @@ from cchc.texts.plan_file import (
     PLAN_CHECK_LINE,
     PLAN_CHECK_NOT_UTF8,
     PLAN_CHECK_OK,
+    PLAN_CHECK_TOO_BIG,
     PLAN_CHECK_UNREADABLE,
     PLAN_PROBLEM_OTHER,
     PLAN_PROBLEMS,
 )
+
+#: A yearly plan is tens of kilobytes (the 2026 one about 45 kB); anything this large is not one.
+MAX_PLAN_BYTES = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,11 @@ def summary_text(plan: PlanFile) -> str:
 def check_plan_file(path: Path) -> PlanCheckReport:
     """Check the plan file at `path`; nothing is stored anywhere."""
     try:
+        size = path.stat().st_size
+        if size > MAX_PLAN_BYTES:
+            reason = PLAN_CHECK_TOO_BIG.format(size=size, limit=MAX_PLAN_BYTES)
+            line = PLAN_CHECK_UNREADABLE.format(path=path, reason=reason)
+            return PlanCheckReport(False, (line,), (Problem(1, "(tệp)", "too_big"),), None)
         raw = path.read_bytes()
     except OSError as exc:
         line = PLAN_CHECK_UNREADABLE.format(path=path, reason=exc.strerror or str(exc))

@@ -11,6 +11,7 @@ PLAN_CHECK_OK = (
     "— {zone}, năm {year}, Quyết định số {number} ngày {date}."
 )
 PLAN_CHECK_UNREADABLE = "Không đọc được tệp {path}: {reason}"
+PLAN_CHECK_TOO_BIG = "tệp quá lớn ({size} byte, tối đa {limit} byte) để là một kế hoạch"
 PLAN_CHECK_NOT_UTF8 = "tệp không phải văn bản UTF-8 (lỗi ở dòng {line})"
 
 # Per kind of problem (cchc.domain.plan_file.Problem.kind); {value} is the value as written.
