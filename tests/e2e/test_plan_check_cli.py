@@ -53,7 +53,7 @@ def test_a_syntax_error_exits_2_with_its_line_and_creates_no_database(tmp_path):
     proc = run_cchc("--db", str(fresh_db), "plan", "check", str(bad))
 
     assert proc.returncode == 2
-    assert proc.stdout.startswith(f"Dòng {broken + 1} ((tệp)): Sai cú pháp TOML")
+    assert proc.stdout.startswith(f"Dòng {broken + 1}: Sai cú pháp TOML")
     assert not fresh_db.exists()
 
 

@@ -160,7 +160,7 @@ def field_path(loc: tuple[str | int, ...]) -> str:
             out += f"[{part}]"
         else:
             out += f".{part}" if out else str(part)
-    return out or "(tệp)"
+    return out  # "" for the file as a whole
 
 
 def _strings_in(fragment: str) -> int:
@@ -367,7 +367,7 @@ def check_plan_text(text: str) -> CheckResult:
         match = _TOML_WHERE.search(message)
         line = int(match.group(1)) if match and match.group(1) else text.count("\n") + 1
         detail = _TOML_WHERE.sub("", message)
-        return CheckResult((Problem(line, "(tệp)", "toml_syntax", {"detail": detail}),), None)
+        return CheckResult((Problem(line, "", "toml_syntax", {"detail": detail}),), None)
     lines = _Lines(text)
     problems: list[Problem] = []
     plan: PlanFile | None = None

@@ -13,6 +13,7 @@ from cchc.domain.plan_file import CheckResult, PlanFile, Problem, check_plan_tex
 from cchc.store.uow import transaction
 from cchc.texts.plan_file import (
     PLAN_CHECK_LINE,
+    PLAN_CHECK_LINE_FILE,
     PLAN_CHECK_NOT_UTF8,
     PLAN_CHECK_OK,
     PLAN_CHECK_TOO_BIG,
@@ -44,6 +45,8 @@ def problem_text(problem: Problem) -> str:
     """One problem, in Vietnamese, with its line and field."""
     template = PLAN_PROBLEMS.get(problem.kind, PLAN_PROBLEM_OTHER)
     reason = template.format_map(_Blank(problem.values))
+    if not problem.where:  # the file as a whole (its syntax)
+        return PLAN_CHECK_LINE_FILE.format(line=problem.line, reason=reason)
     return PLAN_CHECK_LINE.format(line=problem.line, where=problem.where, reason=reason)
 
 
@@ -67,7 +70,7 @@ def check_plan_file(path: Path) -> PlanCheckReport:
         if size > MAX_PLAN_BYTES:
             reason = PLAN_CHECK_TOO_BIG.format(size=size, limit=MAX_PLAN_BYTES)
             line = PLAN_CHECK_UNREADABLE.format(path=path, reason=reason)
-            return PlanCheckReport(False, (line,), (Problem(1, "(tệp)", "too_big"),), None)
+            return PlanCheckReport(False, (line,), (Problem(1, "", "too_big"),), None)
         raw = path.read_bytes()
     except OSError as exc:
         line = PLAN_CHECK_UNREADABLE.format(path=path, reason=exc.strerror or str(exc))
@@ -78,7 +81,7 @@ def check_plan_file(path: Path) -> PlanCheckReport:
         bad_line = raw[: exc.start].count(b"\n") + 1
         reason = PLAN_CHECK_NOT_UTF8.format(line=bad_line)
         line = PLAN_CHECK_UNREADABLE.format(path=path, reason=reason)
-        problem = Problem(bad_line, "(tệp)", "not_utf8")
+        problem = Problem(bad_line, "", "not_utf8")
         return PlanCheckReport(False, (line,), (problem,), None)
     result: CheckResult = check_plan_text(text)
     if result.plan is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from cchc.texts.errors import register
 
 PLAN_CHECK_LINE = "Dòng {line} ({where}): {reason}"
+PLAN_CHECK_LINE_FILE = "Dòng {line}: {reason}"
 PLAN_CHECK_FAILED = "Tệp kế hoạch {path} có {count} lỗi; chưa có gì được lưu."
 PLAN_CHECK_OK = (
     "Kế hoạch hợp lệ: {areas} lĩnh vực, {tasks} nhiệm vụ, {units} đơn vị, {targets} chỉ tiêu "
