@@ -12,7 +12,7 @@ from tests.conftest import run_cchc
 ROOT = Path(__file__).resolve().parents[2]
 SECOND = ROOT / "tests" / "plans" / "ke-hoach-xa-dong-ha-2027.toml"
 SEED_2026 = ROOT / "db" / "seeds" / "qd-07-2026.toml"
-PLAN_TABLES = ("plan", "areas", "units", "targets", "tasks")
+PLAN_TABLES = ("plan", "areas", "units", "targets", "tasks", "plan_zone", "unit_reporting")
 
 
 def _rows(db: Path, sql: str) -> list[tuple]:
@@ -56,6 +56,14 @@ def test_init_with_a_second_plan_loads_that_plan_only_and_keeps_it_on_every_open
         (3, "II", "vp_xa", "2027-12-31"),
         (4, "III", "kinh_te", "2027-12-31"),
     ]
+    assert _rows(
+        db_path, "SELECT kind, name, body, doc_suffix, reporting_through FROM plan_zone"
+    ) == [("xã", "Đông Hà", "Ủy ban nhân dân xã Đông Hà", "BC-UBND", "Văn phòng HĐND và UBND xã")]
+    assert _rows(
+        db_path,
+        "SELECT u.code, r.doc_suffix, r.signer_title FROM unit_reporting r"
+        " JOIN units u ON u.id = r.unit_id ORDER BY u.code",
+    ) == [("kinh_te", "BC-KT", "TRƯỞNG PHÒNG"), ("vp_xa", "BC-VP", "CHÁNH VĂN PHÒNG")]
     everything = json.dumps(_plan_dump(db_path), ensure_ascii=False)
     assert "Bạch Long Vĩ" not in everything
     assert "07/QĐ-UBND" not in everything

@@ -17,7 +17,7 @@ from cchc.domain.plan_file import PlanArea as PlanFileArea
 from cchc.domain.plan_file import PlanFile
 from cchc.domain.timeframe import parse_timeframe
 from cchc.store import tasks_repo
-from cchc.store.seed_file import default_seed_path, read_seed
+from cchc.store.seed_file import default_seed_path, read_plan_parts, read_seed
 from cchc.store.uow import transaction
 
 if TYPE_CHECKING:
@@ -48,8 +48,11 @@ def ensure_plan_loaded(ws: Workspace, seed_path: Path | None = None) -> bool:
     if ws.setting(SEED_CHECKSUM_KEY) == checksum:
         return False
     seed = read_seed(path)
+    parts = read_plan_parts(path)
     with transaction(ws.db):
         _insert_seed(ws, seed)
+        if parts is not None:
+            insert_plan_zone(ws, parts)
         ws.set_setting(SEED_CHECKSUM_KEY, checksum)
     return True
 
@@ -57,6 +60,40 @@ def ensure_plan_loaded(ws: Workspace, seed_path: Path | None = None) -> bool:
 def insert_plan(ws: Workspace, seed: PlanSeed | PlanFile) -> None:
     """Write the plan's rows (decision, areas, units, targets, tasks); rows present are kept."""
     _insert_seed(ws, seed)
+
+
+def insert_plan_zone(ws: Workspace, plan: PlanFile) -> None:
+    """Write the plan file's zone, reporting duty and units' report suffixes and signers (after
+    the plan's rows); rows present are kept."""
+    number = plan.plan.number
+    zone, reporting = plan.zone, plan.reporting
+    conn = ws.db.conn
+    conn.execute(
+        "INSERT OR IGNORE INTO plan_zone (plan_id, format_version, kind, name, body, parent_body,"
+        " doc_suffix, recipients, reporting_to, reporting_through, reporting_text)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            seed_id(number, "plan", number),
+            plan.format_version,
+            zone.kind,
+            zone.name,
+            zone.body,
+            zone.parent_body,
+            zone.doc_suffix,
+            _json(zone.recipients),
+            reporting.to,
+            reporting.through,
+            reporting.text,
+        ),
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO unit_reporting (unit_id, doc_suffix, signer_title) VALUES (?, ?, ?)",
+        [
+            (seed_id(number, "unit", u.code), u.doc_suffix, u.signer_title)
+            for u in plan.units
+            if u.doc_suffix is not None or u.signer_title is not None
+        ],
+    )
 
 
 def _insert_seed(ws: Workspace, seed: PlanSeed | PlanFile) -> None:

@@ -4,13 +4,20 @@ line and a Vietnamese reason. Touches no database."""
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel
 
 import cchc.texts.plan_file  # noqa: F401  (registers the plan file's messages)
 from cchc.domain.errors import Conflict, InvalidInput
 from cchc.domain.plan_file import CheckResult, PlanFile, Problem, check_plan_text
 from cchc.store.uow import transaction
+
+if TYPE_CHECKING:
+    from cchc.services.workspace import Workspace
 from cchc.texts.plan_file import (
     PLAN_CHECK_LINE,
     PLAN_CHECK_LINE_FILE,
@@ -96,8 +103,13 @@ def init_with_plan_file(db_path: Path, plan_path: Path) -> PlanFile:
     laptop of another commune, or of another year. The file must pass the check; a database that
     already holds another plan is refused; loading the same file twice changes nothing."""
     from cchc.services.exchange import capture_suppressed, install_capture
-    from cchc.services.plan import PLAN_SOURCE_KEY, SEED_CHECKSUM_KEY, insert_plan
-    from cchc.services.workspace import Workspace
+    from cchc.services.plan import (
+        PLAN_SOURCE_KEY,
+        SEED_CHECKSUM_KEY,
+        insert_plan,
+        insert_plan_zone,
+    )
+    from cchc.services.workspace import Workspace as OpenWorkspace
 
     report = check_plan_file(plan_path)
     if report.plan is None:
@@ -106,7 +118,7 @@ def init_with_plan_file(db_path: Path, plan_path: Path) -> PlanFile:
         )
     plan = report.plan
     checksum = hashlib.sha256(plan_path.read_bytes()).hexdigest()
-    ws = Workspace.open(db_path, load_plan=False)
+    ws = OpenWorkspace.open(db_path, load_plan=False)
     try:
         held = ws.setting(SEED_CHECKSUM_KEY)
         if held == checksum:
@@ -121,9 +133,60 @@ def init_with_plan_file(db_path: Path, plan_path: Path) -> PlanFile:
             )
         with capture_suppressed(ws), transaction(ws.db):
             insert_plan(ws, plan)
+            insert_plan_zone(ws, plan)
             ws.set_setting(SEED_CHECKSUM_KEY, checksum)
             ws.set_setting(PLAN_SOURCE_KEY, "file")
         install_capture(ws)
     finally:
         ws.close()
     return plan
+
+
+class PlanZoneView(BaseModel):
+    """The zone of the plan on file and its reporting duty, as its plan file states them: what
+    the reports will name instead of words fixed in the text catalog."""
+
+    plan_number: str
+    year: int
+    kind: str
+    name: str
+    body: str
+    parent_body: str
+    doc_suffix: str
+    recipients: list[str]
+    reporting_to: str
+    reporting_through: str
+    reporting_text: str
+    unit_doc_suffix: dict[str, str]  # unit code → "BC-VHXH"
+    unit_signer_title: dict[str, str]  # unit code → "TRƯỞNG PHÒNG"
+
+
+def plan_zone(ws: Workspace) -> PlanZoneView | None:
+    """The zone of the plan this database holds; None when its plan predates format 1."""
+    conn = ws.db.conn
+    row = conn.execute(
+        "SELECT p.number, p.year, z.kind, z.name, z.body, z.parent_body, z.doc_suffix,"
+        " z.recipients, z.reporting_to, z.reporting_through, z.reporting_text"
+        " FROM plan_zone z JOIN plan p ON p.id = z.plan_id ORDER BY p.year DESC LIMIT 1"
+    ).fetchone()
+    if row is None:
+        return None
+    units = conn.execute(
+        "SELECT u.code, r.doc_suffix, r.signer_title FROM unit_reporting r"
+        " JOIN units u ON u.id = r.unit_id ORDER BY u.code"
+    ).fetchall()
+    return PlanZoneView(
+        plan_number=row[0],
+        year=row[1],
+        kind=row[2],
+        name=row[3],
+        body=row[4],
+        parent_body=row[5],
+        doc_suffix=row[6],
+        recipients=json.loads(row[7]),
+        reporting_to=row[8],
+        reporting_through=row[9],
+        reporting_text=row[10],
+        unit_doc_suffix={str(u[0]): str(u[1]) for u in units if u[1] is not None},
+        unit_signer_title={str(u[0]): str(u[2]) for u in units if u[2] is not None},
+    )

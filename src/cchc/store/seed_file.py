@@ -83,3 +83,12 @@ def read_seed(path: Path) -> PlanSeed:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
         raise SeedInvalid(where=f"line {line}", problem="not UTF-8 text") from exc
     return parse_seed(text)
+
+
+def read_plan_parts(path: Path) -> PlanFile | None:
+    """The whole format-1 plan file at `path` (zone, reporting, units' suffixes), for a file
+    `read_seed` accepted; None for a seed written before format 1 (no `format_version`)."""
+    data = tomllib.loads(path.read_bytes().decode("utf-8"))
+    if "format_version" not in data:
+        return None
+    return PlanFile.model_validate(data)
