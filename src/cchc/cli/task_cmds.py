@@ -10,11 +10,13 @@ import click
 from cchc.cli.common import State, echo_json, pass_state, translate_errors
 from cchc.domain.dates import format_vn_date, from_iso
 from cchc.domain.errors import InvalidInput
+from cchc.paths import resolve_db_path
 from cchc.services import overview as overview_service
 from cchc.services import plan as plan_service
 from cchc.services import task_text
 from cchc.services import tasks as task_service
 from cchc.services.attachments import checked_sha256, materialize
+from cchc.services.plan_file import check_plan_file, init_with_plan_file
 from cchc.services.tasks import TaskDetail, TaskView
 from cchc.texts.tasks import (
     CLI,
@@ -26,13 +28,26 @@ STATUS_CHOICE = click.Choice(["not_started", "in_progress", "done"])
 
 
 @click.command()
+@click.option(
+    "--plan",
+    "plan_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Start a new database with this plan file (docs/plan-format.md) instead of the 2026 plan.",
+)
 @pass_state
 @translate_errors
-def init(state: State) -> None:
+def init(state: State, plan_file: Path | None) -> None:
     """Create or migrate the database and load the plan (safe to run again).
 
     Example: cchc --db ~/cchc.sqlite init
+    Example: cchc --db ~/dong-ha.sqlite init --plan ke-hoach-2027.toml
     """
+    if plan_file is not None:
+        report = check_plan_file(plan_file)
+        if not report.ok:
+            for line in report.lines:
+                click.echo(line)
+        init_with_plan_file(resolve_db_path(state.db_option), plan_file)
     with state.workspace() as ws:
         plan = plan_service.plan_on_file(ws)
         click.echo(CLI["init_done"].format(path=ws.path, plan=plan.number or "?", tasks=plan.tasks))

@@ -12,10 +12,12 @@ from pydantic import BaseModel
 
 import cchc.texts.plan  # noqa: F401  (registers the plan view's messages)
 from cchc.domain.errors import InvalidInput
-from cchc.domain.plan import AREA_CODES, PlanSeed
+from cchc.domain.plan import AREA_CODES, Area, PlanSeed
+from cchc.domain.plan_file import PlanArea as PlanFileArea
+from cchc.domain.plan_file import PlanFile
 from cchc.domain.timeframe import parse_timeframe
 from cchc.store import tasks_repo
-from cchc.store.seed_file import default_seed_path, read_seed
+from cchc.store.seed_file import default_seed_path, read_plan_parts, read_seed
 from cchc.store.uow import transaction
 
 if TYPE_CHECKING:
@@ -23,6 +25,9 @@ if TYPE_CHECKING:
 
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:cchc-bach-long-vi:plan-seed")
 SEED_CHECKSUM_KEY = "plan_seed_sha256"
+#: Set to "file" when the database was started with `cchc init --plan FILE`: the shipped seed is
+#: then never loaded into it.
+PLAN_SOURCE_KEY = "plan_source"
 
 
 def seed_id(plan_number: str, kind: str, key: str | int) -> str:
@@ -36,18 +41,63 @@ def ensure_plan_loaded(ws: Workspace, seed_path: Path | None = None) -> bool:
     Rows already present are left alone (a decided amendment may have changed them), so loading
     twice changes nothing.
     """
+    if seed_path is None and ws.setting(PLAN_SOURCE_KEY) == "file":
+        return False  # this database holds the plan of its own file (`cchc init --plan`)
     path = seed_path or default_seed_path()
     checksum = hashlib.sha256(path.read_bytes()).hexdigest()
     if ws.setting(SEED_CHECKSUM_KEY) == checksum:
         return False
     seed = read_seed(path)
+    parts = read_plan_parts(path)
     with transaction(ws.db):
         _insert_seed(ws, seed)
+        if parts is not None:
+            insert_plan_zone(ws, parts)
         ws.set_setting(SEED_CHECKSUM_KEY, checksum)
     return True
 
 
-def _insert_seed(ws: Workspace, seed: PlanSeed) -> None:
+def insert_plan(ws: Workspace, seed: PlanSeed | PlanFile) -> None:
+    """Write the plan's rows (decision, areas, units, targets, tasks); rows present are kept."""
+    _insert_seed(ws, seed)
+
+
+def insert_plan_zone(ws: Workspace, plan: PlanFile) -> None:
+    """Write the plan file's zone, reporting duty and units' report suffixes and signers (after
+    the plan's rows); rows present are kept."""
+    number = plan.plan.number
+    zone, reporting = plan.zone, plan.reporting
+    conn = ws.db.conn
+    conn.execute(
+        "INSERT OR IGNORE INTO plan_zone (plan_id, format_version, kind, name, body, parent_body,"
+        " doc_suffix, recipients, reporting_to, reporting_through, reporting_text)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            seed_id(number, "plan", number),
+            plan.format_version,
+            zone.kind,
+            zone.name,
+            zone.body,
+            zone.parent_body,
+            zone.doc_suffix,
+            _json(zone.recipients),
+            reporting.to,
+            reporting.through,
+            reporting.text,
+        ),
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO unit_reporting (unit_id, doc_suffix, signer_title) VALUES (?, ?, ?)",
+        [
+            (seed_id(number, "unit", u.code), u.doc_suffix, u.signer_title)
+            for u in plan.units
+            if u.doc_suffix is not None or u.signer_title is not None
+        ],
+    )
+
+
+def _insert_seed(ws: Workspace, seed: PlanSeed | PlanFile) -> None:
+    areas: tuple[Area | PlanFileArea, ...] = seed.areas
     number = seed.plan.number
     now = ws.now_iso()
     conn = ws.db.conn
@@ -79,14 +129,14 @@ def _insert_seed(ws: Workspace, seed: PlanSeed) -> None:
                 i + 1,
                 _json(a.solutions),
             )
-            for i, a in enumerate(seed.areas)
+            for i, a in enumerate(areas)
         ],
     )
     # A database loaded before the solutions were part of the seed gets them now (areas are
     # seed data, identical on every laptop and never edited, so this overwrites nothing).
     conn.executemany(
         "UPDATE areas SET solutions = ? WHERE code = ? AND solutions = '[]'",
-        [(_json(a.solutions), a.code) for a in seed.areas],
+        [(_json(a.solutions), a.code) for a in areas],
     )
     conn.executemany(
         "INSERT OR IGNORE INTO units (id, code, name, aliases, role, duty_clause, duties)"

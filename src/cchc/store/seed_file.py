@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
+from typing import NoReturn
 
 from pydantic import ValidationError
 
 from cchc.domain.errors import SeedInvalid
 from cchc.domain.plan import PlanSeed
+from cchc.domain.plan_file import PlanFile, seed_projection
 from cchc.paths import resource
 
 DEFAULT_SEED = "db/seeds/qd-07-2026.toml"
@@ -51,14 +53,24 @@ def parse_seed(text: str) -> PlanSeed:
         if 1 <= number <= len(lines):
             problem = f"{problem}: {lines[number - 1]!r}"
         raise SeedInvalid(where=where, problem=problem) from exc
+    if "format_version" in data:  # a plan file of format 1: its own parts are checked too,
+        try:  # then the seed reads its older part
+            PlanFile.model_validate(data)
+        except ValidationError as exc:
+            _refuse_first(exc)
+        data = seed_projection(data)
     try:
         return PlanSeed.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        problem = first["msg"]
-        if first["type"] != "missing" and isinstance(first["input"], str | int | float):
-            problem = f"{problem}: {first['input']!r}"
-        raise SeedInvalid(where=field_path(tuple(first["loc"])), problem=problem) from exc
+        _refuse_first(exc)
+
+
+def _refuse_first(exc: ValidationError) -> NoReturn:
+    first = exc.errors(include_url=False)[0]
+    problem = first["msg"]
+    if first["type"] != "missing" and isinstance(first["input"], str | int | float):
+        problem = f"{problem}: {first['input']!r}"
+    raise SeedInvalid(where=field_path(tuple(first["loc"])), problem=problem) from exc
 
 
 def read_seed(path: Path) -> PlanSeed:
@@ -71,3 +83,12 @@ def read_seed(path: Path) -> PlanSeed:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
         raise SeedInvalid(where=f"line {line}", problem="not UTF-8 text") from exc
     return parse_seed(text)
+
+
+def read_plan_parts(path: Path) -> PlanFile | None:
+    """The whole format-1 plan file at `path` (zone, reporting, units' suffixes), for a file
+    `read_seed` accepted; None for a seed written before format 1 (no `format_version`)."""
+    data = tomllib.loads(path.read_bytes().decode("utf-8"))
+    if "format_version" not in data:
+        return None
+    return PlanFile.model_validate(data)
