@@ -101,6 +101,13 @@ class HashMismatch(IntegrityError):
     code = "hash_mismatch"
 
 
+class SeenBackwards(IntegrityError):
+    """A segment claims to have seen less than the segment before it in the same feed (logged,
+    its rows refused, never raised): a writer's view never goes back."""
+
+    code = "seen_backwards"
+
+
 class SignatureInvalid(IntegrityError):
     """An Ed25519 signature does not verify under the key it names."""
 

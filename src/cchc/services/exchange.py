@@ -20,7 +20,12 @@ from cchc.domain.roles import ROLES as DOMAIN_ROLES
 from cchc.services.free_names import write_new_files
 from cchc.services.import_summary import arrived_rows, count_by_sender, feed_mark
 from cchc.services.permissions import unit_authority
-from cchc.services.sync_policy import JUDGED_COLUMNS, TRACKED_TABLES, plan_policy
+from cchc.services.sync_policy import (
+    JUDGED_COLUMNS,
+    TRACKED_TABLES,
+    authority_rank,
+    plan_policy,
+)
 from cchc.services.tasks import resolve_unit
 from cchc.services.workspace import Workspace
 from cchc.store.uow import set_commit_guard
@@ -91,6 +96,7 @@ def open_engine(ws: Workspace) -> Engine:
         if table in present:
             engine.track(TableSpec(table, judged=JUDGED_COLUMNS.get(table, ())))
     engine.set_policy(plan_policy)
+    engine.set_authority(authority_rank)
     ws.engine = engine
     return engine
 
