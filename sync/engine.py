@@ -965,7 +965,10 @@ class Engine:
                     else:
                         signer = maybe_signer
                     # clocks at the type's limit are refused row by row when it applies
-                    newest = max((h for h in seg.columns().hlcs if h < hlcmod.LIMIT), default=0)
+                    hlcs = seg.columns().hlcs
+                    newest = max(hlcs, default=0)
+                    if newest >= hlcmod.LIMIT:
+                        newest = max((h for h in hlcs if h < hlcmod.LIMIT), default=0)
                     if newest > bound:
                         result.clock_ahead_ms = max(
                             result.clock_ahead_ms, hlcmod.to_millis(newest - bound)
