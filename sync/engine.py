@@ -36,6 +36,7 @@ from .errors import (
     ClockAhead,
     FeedBehind,
     NotRoot,
+    Overruled,
     RootFingerprintMismatch,
     SeenBackwards,
     SyncError,
@@ -1213,7 +1214,7 @@ def _report(
 ) -> None:
     """Add a segment's refusals to the result. A segment applied again after an authority
     change it had not seen replaces what it reported before; a row of it refused now that
-    stood before is reported as taken back, with the policy's reason."""
+    stood before is reported as overruled (taken back), with the policy's reason."""
     if redo is not None:
         result.rejections[:] = [
             r
@@ -1230,7 +1231,7 @@ def _report(
         n = 0
         key = (str(ref.table), str(ref.row_id))
         if redo is not None and key not in redo.refused_before:
-            code = TakenBack.code
+            code = Overruled.code
             n = per_row.get(key, 0)
             result.taken_back += n
         result.rejections.append(

@@ -18,6 +18,7 @@ import pytest
 from cchc.services import amendments as amendment_service
 from cchc.services import exchange
 from cchc.services import tasks as task_service
+from cchc.texts.sync import rejection_reason
 from tests.integration.hostile_world import (
     World,
     app_tables,
@@ -229,12 +230,15 @@ def test_a_copy_that_applied_a_change_before_the_decision_takes_it_back(world: W
 
     back = send(world.city, world.vhxh)
     assert back.taken_back > 0
+    assert {r.code for r in back.rejections if r.row_id == task} == {"overruled"}
     assert one(world.vhxh, "SELECT progress FROM tasks WHERE id = ?", task) != 100
     refused = send(world.tc, world.city)
     assert any(r.table == "tasks" and r.row_id == task for r in refused.rejections)
     learned = send(world.city, world.tc)  # the honest laptop that was offline
     told = [r for r in learned.rejections if r.row_id == task]
-    assert told and any("Văn phòng" in r.reason for r in told), told
+    assert [r.code for r in told] == ["overruled"]
+    words = rejection_reason(told[0].code, told[0].reason)
+    assert words.startswith("Đã gỡ thay đổi này vì có quyết định") and "Văn phòng" in words
     everyone_exchanges(world)
     assert app_tables(world.tc) == app_tables(world.city) == app_tables(world.vhxh)
     assert one(world.city, "SELECT progress FROM tasks WHERE id = ?", task) != 100
