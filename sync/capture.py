@@ -114,6 +114,13 @@ CREATE TABLE IF NOT EXISTS _sync_versions (
     value,
     PRIMARY KEY (tbl, row_id, col, hlc, origin)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS _sync_reads (
+    tbl TEXT NOT NULL,
+    row_id TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    first_seq INTEGER NOT NULL,
+    PRIMARY KEY (tbl, row_id, origin, first_seq)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS _sync_base (
     tbl TEXT NOT NULL,
     row_id TEXT NOT NULL,

@@ -12,7 +12,7 @@ import hashlib
 import json
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -21,6 +21,7 @@ from typing import Any
 
 from . import equivocation, history
 from . import hlc as hlcmod
+from .authority import Rewound, record_reads, rewind_concurrent
 from .capture import (
     ADDED_COLUMNS,
     SCHEMA,
@@ -38,7 +39,9 @@ from .errors import (
     FeedForked,
     HeldLimit,
     NotRoot,
+    Overruled,
     RootFingerprintMismatch,
+    SeenBackwards,
     SignerRevoked,
     SiteTaken,
     SyncError,
@@ -136,6 +139,7 @@ class Engine:
         self.policy: Policy = allow_all
         #: fork proofs found while applying the current import (section 4a)
         self._found_forks: list[equivocation.ForkProof] = []
+        self.authority: Callable[[Signer], int] | None = None
         with self._tx():
             for stmt in SCHEMA.split(";"):
                 if stmt.strip():
@@ -258,10 +262,44 @@ class Engine:
         per row of this site's own changes before they are committed (``judge_local``)."""
         self.policy = policy
 
-    def _merger(self) -> Merger:
+    def set_authority(self, rank: Callable[[Signer], int]) -> None:
+        """How the app ranks writers (SPEC section 12): a change must also hold under every
+        value of a judged column written by a writer of higher rank that its own writer had not
+        seen, and a copy that applied it before learning of such a value takes it back."""
+        self.authority = rank
+
+    def _merger(self, view: TrustView | None = None) -> Merger:
+        rank = self.authority
+        rank_of = None
+        if rank is not None:
+            rank_of = self._rank_of(rank, view or self._trust())
         return Merger(
-            self.conn, self._tracked, self.policy, self._seen_lookup(), self._hlc(), self._judged
+            self.conn,
+            self._tracked,
+            self.policy,
+            self._seen_lookup(),
+            self._hlc(),
+            self._judged,
+            rank,
+            rank_of,
         )
+
+    def _rank_of(self, rank: Callable[[Signer], int], view: TrustView) -> Callable[[str], int]:
+        """A site's rank: the highest its standing certificates give it (-1 with none)."""
+        cache: dict[str, int] = {}
+
+        def rank_of(site: str) -> int:
+            if site not in cache:
+                found = -1
+                for key in view.keys_of(site):
+                    try:
+                        found = max(found, rank(view.signer(key, site)))
+                    except TrustError:
+                        continue
+                cache[site] = found
+            return cache[site]
+
+        return rank_of
 
     def pending_mark(self) -> int:
         """Where this site's captured changes end now; ``judge_local`` judges those after it."""
@@ -1071,7 +1109,12 @@ class Engine:
         frozen = equivocation.freeze_points(self.conn)
         self._found_forks = []
         bound = hlcmod.bound()
-        merger = self._merger()
+        merger = self._merger(view)
+        rank_of = merger.rank_of
+        # segments rewound by an authority change they had not seen, applied again below
+        again: dict[tuple[str, int], Rewound] = {}
+        handled: set[tuple[tuple[str, int], tuple[str, int]]] = set()
+        skip = set() if self.my_signer() is not None else {self.site_id}
         max_hlc = 0
         progress = True
         while progress:
@@ -1119,7 +1162,10 @@ class Engine:
                     else:
                         signer = maybe_signer
                     # clocks at the type's limit are refused row by row when it applies
-                    newest = max((h for h in seg.columns().hlcs if h < hlcmod.LIMIT), default=0)
+                    hlcs = seg.columns().hlcs
+                    newest = max(hlcs, default=0)
+                    if newest >= hlcmod.LIMIT:
+                        newest = max((h for h in hlcs if h < hlcmod.LIMIT), default=0)
                     if newest > bound:
                         result.clock_ahead_ms = max(
                             result.clock_ahead_ms, hlcmod.to_millis(newest - bound)
@@ -1149,27 +1195,44 @@ class Engine:
                         break  # its writer had seen changes not applied here yet
                     queue.pop(seq + 1)
                     self._store_segment(seg, "applied")
-                    outcome = merger.apply(seg, signer)
+                    outcome = merger.apply(seg, signer, _seen_backwards(self.conn, seg, cutoffs))
                     self._advance(seg)
                     frontiers[origin] = (seg.last_seq, seg.last_hlc, seg.head)
                     progress = True
                     max_hlc = max(max_hlc, outcome.max_hlc)
-                    result.applied += outcome.applied
-                    result.conflicts += outcome.conflicts
-                    result.segments_applied += 1
-                    for ref in outcome.refused:
-                        result.rejections.append(
-                            Rejection(
-                                ref.origin,
-                                ref.first_seq,
-                                ref.last_seq,
-                                ref.code,
-                                ref.reason,
-                                ref.table,
-                                ref.row_id,
-                            )
-                        )
-                    result.rejected += outcome.refused_changes
+                    redo = again.pop((seg.origin, seg.first_seq), None)
+                    if redo is None:
+                        result.applied += outcome.applied
+                        result.conflicts += outcome.conflicts
+                        result.segments_applied += 1
+                        result.rejected += outcome.refused_changes
+                    _report(result, seg, outcome.refused, redo)
+                    if self.authority is None or rank_of is None:
+                        continue
+                    record_reads(self.conn, seg, outcome.reads)
+                    if not outcome.authority_rows:
+                        continue
+                    refused_now = {
+                        (r.origin, r.first_seq, r.table, r.row_id)
+                        for r in result.rejections
+                        if r.table is not None and r.row_id is not None
+                    }
+                    for back in rewind_concurrent(
+                        self.conn,
+                        merger,
+                        seg,
+                        self.authority(signer),
+                        outcome.authority_rows,
+                        rank_of,
+                        self.site_id,
+                        skip,
+                        refused_now,
+                        handled,
+                    ):
+                        s = back.segment
+                        pending.setdefault(s.origin, {})[s.first_seq] = (s, None)
+                        again[(s.origin, s.first_seq)] = back
+                        frontiers = self._frontiers()
         for origin, queue in pending.items():
             kept, size = 0, 0
             for first in sorted(queue):
@@ -1343,6 +1406,75 @@ def _waits_for(
         for o, h in seg.seen.items()
         if o != seg.origin and isinstance(h, int) and h <= first
     )
+
+
+def _seen_backwards(
+    conn: sqlite3.Connection, seg: Segment, cutoffs: dict[str, int]
+) -> tuple[str, str] | None:
+    """Why every row of ``seg`` is refused when its ``seen`` claims less of some origin than
+    the segment before it in the same feed (a writer's view never goes back; SPEC section 12);
+    None when it does not. Revoked sites, whose work may be taken back, are not compared."""
+    if seg.first_seq <= 1:
+        return None
+    row = conn.execute(
+        "SELECT seen FROM _sync_segments WHERE origin = ? AND last_seq = ? AND state = 'applied'",
+        (seg.origin, seg.first_seq - 1),
+    ).fetchone()
+    if row is None:
+        return None
+    before = json.loads(row[0])
+    back = sorted(
+        o
+        for o, h in before.items()
+        if o not in cutoffs and isinstance(h, int) and h > seg.seen.get(o, 0)
+    )
+    if not back:
+        return None
+    return (
+        SeenBackwards.code,
+        f"segment {seg.origin}:{seg.first_seq}..{seg.last_seq} claims to have seen less of "
+        f"site {back[0]!r} than the segment before it in the same feed: a writer's view never "
+        "goes back, so none of its changes apply",
+    )
+
+
+def _report(
+    result: ImportResult, seg: Segment, refused: list[Refusal], redo: Rewound | None
+) -> None:
+    """Add a segment's refusals to the result. A segment applied again after an authority
+    change it had not seen replaces what it reported before; a row of it refused now that
+    stood before is reported as overruled (taken back), with the policy's reason."""
+    if redo is not None:
+        result.rejections[:] = [
+            r
+            for r in result.rejections
+            if not (r.origin == seg.origin and r.first_seq == seg.first_seq and r.row_id)
+        ]
+    per_row: dict[tuple[str, str], int] = {}
+    if redo is not None and refused:
+        _h, tables, row_ids, _c, _v = seg.columns()
+        for k in zip(tables, row_ids, strict=True):
+            per_row[k] = per_row.get(k, 0) + 1
+    for ref in refused:
+        code = ref.code
+        n = 0
+        key = (str(ref.table), str(ref.row_id))
+        if redo is not None and key not in redo.refused_before:
+            code = Overruled.code
+            n = per_row.get(key, 0)
+            result.taken_back += n
+        result.rejections.append(
+            Rejection(
+                ref.origin,
+                ref.first_seq,
+                ref.last_seq,
+                code,
+                ref.reason,
+                ref.table,
+                ref.row_id,
+                changes=n,
+            )  # fmt: skip
+        )
 
 
 def _revoked_cutoffs(view: TrustView) -> dict[str, int]:

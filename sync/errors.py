@@ -101,6 +101,20 @@ class HashMismatch(IntegrityError):
     code = "hash_mismatch"
 
 
+class Overruled(TrustError):
+    """A change applied here is taken back: an authority change its writer had not seen forbids
+    it (logged with the policy's reason, never raised; SPEC section 12)."""
+
+    code = "overruled"
+
+
+class SeenBackwards(IntegrityError):
+    """A segment claims to have seen less than the segment before it in the same feed (logged,
+    its rows refused, never raised): a writer's view never goes back."""
+
+    code = "seen_backwards"
+
+
 class SignatureInvalid(IntegrityError):
     """An Ed25519 signature does not verify under the key it names."""
 

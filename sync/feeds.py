@@ -184,6 +184,10 @@ def _varints_loop(data: bytes, pos: int, n: int, where: str) -> tuple[list[int],
         if b < 0x80:
             append(b)
             continue
+        if pos < end and 0 < data[pos] < 0x80:  # two bytes, the commonest long form
+            append((b & 0x7F) | (data[pos] << 7))
+            pos += 1
+            continue
         v = b & 0x7F
         shift = 7
         while True:

@@ -53,6 +53,9 @@ def allow_all(
     return None
 
 
+CellKey = tuple[str, str, str]
+
+
 def _saw(seg: Segment, hlc: int, origin: str) -> bool:
     """Whether the writer of ``seg`` had seen the change made at ``hlc`` by ``origin``."""
     return origin == seg.origin or hlc <= seg.seen.get(origin, 0)
@@ -88,6 +91,9 @@ class MergeOutcome:
     refused_changes: int = 0
     conflicts: int = 0
     max_hlc: int = 0
+    #: rows whose judged columns the verdicts read, and rows whose judged columns it wrote
+    reads: set[tuple[str, str]] = field(default_factory=set)
+    authority_rows: set[tuple[str, str]] = field(default_factory=set)
 
 
 class _View:
@@ -99,6 +105,8 @@ class _View:
         befores: dict[tuple[str, str], dict[str, Any] | None] | None = None,
         writer: Segment | None = None,
         judged: dict[str, tuple[str, ...]] | None = None,
+        authority: Authority | None = None,
+        override: dict[CellKey, Value] | None = None,
     ) -> None:
         self.conn = conn
         self.pks = pks
@@ -107,6 +115,13 @@ class _View:
         self.writer = writer
         self.judged = judged or {}
         self.cache: dict[Any, Any] = {}
+        self.authority = authority
+        self.override = override or {}
+        #: the row being judged, the rows whose judged columns its verdict read, and the values
+        #: of those columns written by a higher authority the writer had not seen
+        self.current: tuple[str, str] | None = None
+        self.reads: set[tuple[str, str]] = set()
+        self.alternatives: dict[tuple[str, str], set[tuple[CellKey, Any]]] = {}
 
     def _as_writer_saw(self, table: str, row_id: str, row: dict[str, Any]) -> dict[str, Any]:
         """Judged columns as the segment's writer had them: where the winning value here was
@@ -115,6 +130,11 @@ class _View:
         if seg is None:
             return row
         for col in self.judged.get(table, ()):
+            if (table, row_id, col) in self.override:
+                row[col] = self.override[(table, row_id, col)]
+                continue
+            if self.authority is not None:
+                self._unseen_authority(seg, table, row_id, col)
             cell = self.conn.execute(
                 "SELECT hlc, origin FROM _sync_cells WHERE tbl = ? AND row_id = ? AND col = ?",
                 (table, row_id, col),
@@ -133,6 +153,24 @@ class _View:
             if seen:
                 row[col] = max(seen, key=itemgetter(0, 1))[2]
         return row
+
+    def _unseen_authority(self, seg: Segment, table: str, row_id: str, col: str) -> None:
+        """Note the read, and every value of the column that a writer of higher authority wrote
+        and the segment's writer had not seen (SPEC section 12): the verdict must hold under
+        each of them too."""
+        auth = self.authority
+        assert auth is not None
+        self.reads.add((table, row_id))
+        if self.current is None:
+            return
+        for h, o, v in self.conn.execute(
+            "SELECT hlc, origin, value FROM _sync_versions WHERE tbl = ? AND row_id = ? "
+            "AND col = ? AND origin != ''",
+            (table, row_id, col),
+        ):
+            if not _saw(seg, h, o) and auth.rank_of(o) > auth.writer_rank:
+                key = (table, row_id, col)
+                self.alternatives.setdefault(self.current, set()).add((key, v))
 
     def before(self, table: str, row_id: str) -> dict[str, Any] | None:
         """The row as stored, without the incoming values."""
@@ -177,6 +215,15 @@ class _View:
         return list(self.conn.execute(sql, tuple(params)).fetchall())
 
 
+@dataclass(frozen=True)
+class Authority:
+    """How the app ranks writers (SPEC section 12): ``rank_of(origin)`` for a stored value's
+    writer, ``writer_rank`` for the segment being judged."""
+
+    rank_of: Callable[[str], int]
+    writer_rank: int
+
+
 class Merger:
     """Applies verified, in-order segments to the cells and the app tables, in bulk."""
 
@@ -188,6 +235,8 @@ class Merger:
         seen_of: Callable[[str, int], dict[str, int]],
         now_hlc: int,
         judged: dict[str, tuple[str, ...]] | None = None,
+        rank: Callable[[Signer], int] | None = None,
+        rank_of: Callable[[str], int] | None = None,
     ) -> None:
         self.conn = conn
         self.tracked = tracked
@@ -195,6 +244,8 @@ class Merger:
         self.seen_of = seen_of
         self.now_hlc = now_hlc
         self.judged = {t: cols for t, cols in (judged or {}).items() if cols}
+        self.rank = rank
+        self.rank_of = rank_of
 
     def load_cells(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str, str], Cell]:
         by_table: dict[str, list[str]] = {}
@@ -213,21 +264,23 @@ class Merger:
                     cells[(t, row_id, col)] = Cell(value, hlc, origin)
         return cells
 
-    def apply(self, seg: Segment, signer: Signer) -> MergeOutcome:
+    def apply(
+        self, seg: Segment, signer: Signer, forced: tuple[str, str] | None = None
+    ) -> MergeOutcome:
         """Merge a verified, in-order segment; a row the policy refuses, or whose values break
         a rule of its table, is refused alone (its changes are not merged) and never stops the
         other rows. A row that cannot be built yet (a NOT NULL column whose cell has not
         arrived) keeps its cells and is parked until it can."""
         self.conn.execute("SAVEPOINT sync_segment")
         try:
-            out = self._apply(seg, signer, {}, set())
+            out = self._apply(seg, signer, {}, set(), forced=forced)
         except sqlite3.IntegrityError:
             self.conn.execute("ROLLBACK TO sync_segment")
             failed: dict[tuple[str, str], str] = {}
             incomplete: set[tuple[str, str]] = set()
             self._apply(seg, signer, {}, set(), trial=(failed, incomplete))
             self.conn.execute("ROLLBACK TO sync_segment")
-            out = self._apply(seg, signer, failed, incomplete)
+            out = self._apply(seg, signer, failed, incomplete, forced=forced)
         self.conn.execute("RELEASE sync_segment")
         return out
 
@@ -239,10 +292,16 @@ class Merger:
         row_keys: list[tuple[str, str]],
         failed: dict[tuple[str, str], str],
         befores: dict[tuple[str, str], dict[str, Any] | None] | None = None,
+        reads: set[tuple[str, str]] | None = None,
     ) -> dict[tuple[str, str], tuple[str, str]]:
         """The rows refused, with (code, reason). Later rows are judged against the accepted
         rows only: a refused row never vouches for another, so the policy runs again over the
-        remaining rows until no new refusal appears."""
+        remaining rows until no new refusal appears.
+
+        With an authority ranking (SPEC section 12), a row must also be allowed under every
+        value of a judged column that a writer of higher rank wrote and this segment's writer
+        had not seen: each is tried alone, in a fixed order, and the first refusal stands.
+        ``reads`` collects the rows whose judged columns the verdicts read."""
         refused: dict[tuple[str, str], tuple[str, str]] = {
             k: ("constraint_failed", f"the row breaks a rule of table {k[0]!r}: {why}")
             for k, why in failed.items()
@@ -255,24 +314,47 @@ class Merger:
         for k in overlay:
             if k[0] not in self.tracked and k not in refused:
                 refused[k] = ("untracked_table", f"table {k[0]!r} is not tracked on this site")
+        if self.policy is allow_all:  # nothing to ask, row by row
+            return refused
         pks = {t: pk for t, (pk, _cols) in self.tracked.items()}
         judged = {k: v for k, v in overlay.items() if k not in refused}
+        writer = None if befores is not None else seg
+        authority = None
+        if writer is not None and self.rank is not None and self.rank_of is not None:
+            authority = Authority(self.rank_of, self.rank(signer))
         while True:
-            view = _View(
-                self.conn, pks, judged, befores, None if befores is not None else seg, self.judged
-            )
+            view = _View(self.conn, pks, judged, befores, writer, self.judged, authority)
             new: dict[tuple[str, str], tuple[str, str]] = {}
             for (table, row_id), values in judged.items():
-                try:
-                    reason = self.policy(signer, table, row_id, values, view)
-                except Exception as exc:  # a failing policy refuses, it does not crash import
-                    reason = f"policy failed: {type(exc).__name__}: {exc}"
+                view.current = (table, row_id)
+                reason = self._ask(signer, table, row_id, values, view)
                 if reason is not None:
                     new[(table, row_id)] = ("out_of_scope", reason)
+            if reads is not None:
+                reads |= view.reads
+            if not new:
+                for k, alternatives in view.alternatives.items():
+                    for cell, value in sorted(alternatives, key=repr):
+                        alt = _View(
+                            self.conn, pks, judged, befores, writer, self.judged,
+                            authority, {cell: value},
+                        )  # fmt: skip
+                        reason = self._ask(signer, k[0], k[1], judged[k], alt)
+                        if reason is not None:
+                            new[k] = ("out_of_scope", reason)
+                            break
             if not new:
                 return refused
             refused.update(new)
             judged = {k: v for k, v in judged.items() if k not in new}
+
+    def _ask(
+        self, signer: Signer, table: str, row_id: str, values: dict[str, Value], view: _View
+    ) -> str | None:
+        try:
+            return self.policy(signer, table, row_id, values, view)
+        except Exception as exc:  # a failing policy refuses, it does not crash import
+            return f"policy failed: {type(exc).__name__}: {exc}"
 
     def judge_only(
         self,
@@ -300,6 +382,7 @@ class Merger:
         failed: dict[tuple[str, str], str],
         park: set[tuple[str, str]],
         trial: tuple[dict[tuple[str, str], str], set[tuple[str, str]]] | None = None,
+        forced: tuple[str, str] | None = None,
     ) -> MergeOutcome:
         out = MergeOutcome()
         hlcs, tables, row_ids, col_names, values = seg.columns()
@@ -324,7 +407,10 @@ class Merger:
                     overlay[k] = {c: v}
                 else:
                     found[c] = v
-        refused = self._judge(seg, signer, overlay, row_keys, failed)
+        if forced is not None:
+            refused = dict.fromkeys(overlay, forced)
+        else:
+            refused = self._judge(seg, signer, overlay, row_keys, failed, reads=out.reads)
         refused_rows = set(refused)
         for (table, row_id), (code, reason) in refused.items():
             out.refused.append(
@@ -393,7 +479,7 @@ class Merger:
         changed_rows = {(k[0], k[1]) for k in changed}
         _values_by_row(cells, by_row, changed_rows)
         if self.judged:
-            self._keep_versions(seg, row_keys, refused_rows)
+            out.authority_rows = self._keep_versions(seg, row_keys, refused_rows)
         if park:
             self.park_unbuilt([k for k in by_row if k in park])
             by_row = {k: v for k, v in by_row.items() if k not in park}
@@ -434,7 +520,7 @@ class Merger:
 
     def _keep_versions(
         self, seg: Segment, row_keys: list[tuple[str, str]], refused: set[tuple[str, str]]
-    ) -> None:
+    ) -> set[tuple[str, str]]:
         """Keep every accepted value of a judged column, and, the first time a column of a row
         already here changes, the value it had (the base, at clock 0), before the row is
         rewritten."""
@@ -444,7 +530,7 @@ class Merger:
             if c in self.judged.get(k[0], ()) and k not in refused:
                 kept.append((k[0], k[1], c, h, seg.origin, v))
         if not kept:
-            return
+            return set()
         for t, r, c in {(t, r, c) for t, r, c, _h, _o, _v in kept}:
             pk = self.tracked[t][0]
             self.conn.execute(
@@ -458,6 +544,7 @@ class Merger:
             "VALUES (?, ?, ?, ?, ?, ?)",
             kept,
         )
+        return {(t, r) for t, r, _c, _h, _o, _v in kept}
 
     def _exists(self, key: tuple[str, str]) -> bool:
         t, r = key

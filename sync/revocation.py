@@ -127,19 +127,25 @@ def take_back(
     cells = merger.load_cells(theirs)
     lost = {k for k, cell in cells.items() if (cell.hlc, cell.origin) in theirs[(k[0], k[1])]}
     if lost:
-        _rebuild(conn, merger, lost)
+        rebuild(conn, merger, lost)
     return done
 
 
-def _rebuild(conn: sqlite3.Connection, merger: Merger, lost: set[CellKey]) -> None:
-    """Give each lost cell the best change that remains, then write its rows again."""
+def rebuild(
+    conn: sqlite3.Connection,
+    merger: Merger,
+    lost: set[CellKey],
+    refused_now: set[tuple[str, int, str, str]] | None = None,
+) -> None:
+    """Give each lost cell the best change that remains, then write its rows again.
+    ``refused_now``: rows refused by the open import, not logged yet."""
     rows = {(t, r) for t, r, _c in lost}
     refused = {
         tuple(k)
         for k in conn.execute(
             "SELECT origin, first_seq, tbl, row_id FROM _sync_rejections WHERE row_id IS NOT NULL"
         )
-    }
+    } | set(refused_now or ())
     best: dict[CellKey, tuple[tuple[Any, ...], Value]] = {}
 
     def offer(key: CellKey, rank: tuple[Any, ...], value: Value) -> None:

@@ -28,7 +28,12 @@ from cchc.services.import_summary import (
     trust_since,
 )
 from cchc.services.permissions import unit_authority
-from cchc.services.sync_policy import JUDGED_COLUMNS, TRACKED_TABLES, plan_policy
+from cchc.services.sync_policy import (
+    JUDGED_COLUMNS,
+    TRACKED_TABLES,
+    authority_rank,
+    plan_policy,
+)
 from cchc.services.tasks import resolve_unit
 from cchc.services.workspace import Workspace
 from cchc.store.uow import set_commit_guard
@@ -103,6 +108,7 @@ def open_engine(ws: Workspace) -> Engine:
         if table in present:
             engine.track(TableSpec(table, judged=JUDGED_COLUMNS.get(table, ())))
     engine.set_policy(plan_policy)
+    engine.set_authority(authority_rank)
     ws.engine = engine
     return engine
 

@@ -59,6 +59,22 @@ JUDGED_COLUMNS: dict[str, tuple[str, ...]] = {
     "amendments": ("status",),
 }
 
+#: Who outranks whom when a judged column changed and a writer had not seen it (SPEC section
+#: 12): the decision of a higher rank wins over a change made without knowing of it.
+AUTHORITY_RANKS: dict[str, int] = {
+    Role.CITY: 4,
+    Role.LEADERSHIP: 3,
+    Role.CONSOLIDATOR: 2,
+    Role.FINANCE: 1,
+    Role.UNIT: 0,
+}
+
+
+def authority_rank(signer: Signer) -> int:
+    """A writer's rank by its certified role (an unknown role ranks lowest)."""
+    return AUTHORITY_RANKS.get(signer.role, 0)
+
+
 #: The largest evidence file a laptop stores or relays (the one place this cap is stated).
 MAX_BLOB_BYTES = 25 * 1024 * 1024
 

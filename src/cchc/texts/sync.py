@@ -37,6 +37,8 @@ ERRORS: dict[str, str] = {
     "out_of_scope": "Thay đổi nằm ngoài phạm vi được giao của máy gửi.",
     "taken_back": "Đã gỡ khỏi máy này những thay đổi của một máy đã bị Thành phố thu hồi, gửi sau "
     "thời điểm thu hồi; dữ liệu trở lại như trên máy của Thành phố.",
+    "seen_backwards": "Máy gửi khai đã biết ít hơn so với lần gửi trước của chính nó (dữ liệu bị "
+    "sửa): các thay đổi trong lần gửi này bị từ chối.",
     "certificate_refused": "Một chứng nhận trong gói không do Thành phố hoặc máy được Thành phố "
     "ủy quyền cấp, nên không được nhận và không chuyển tiếp.",
     "clock_ahead": "Dữ liệu của một máy mang giờ muộn hơn đồng hồ máy này quá 1 giờ: tạm giữ, chưa "
@@ -70,9 +72,16 @@ def sync_message(err: SyncError) -> str:
     return ERRORS["sync"]
 
 
+#: A change taken back because a decision its writer had not seen forbids it: the policy's reason
+#: follows.
+OVERRULED = "Đã gỡ thay đổi này vì có quyết định mà máy gửi chưa biết khi sửa: {reason}"
+
+
 def rejection_reason(code: str, reason: str) -> str:
     """A refused row's reason in Vietnamese: the plan's policy already speaks it; the engine's
     own refusals (a clock, a certificate, a table rule) get their message by code."""
+    if code == "overruled":
+        return OVERRULED.format(reason=reason)
     if code == "out_of_scope" or code not in ERRORS:
         return reason
     return ERRORS[code]
