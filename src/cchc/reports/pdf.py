@@ -380,6 +380,7 @@ def render(doc: OfficialReport) -> bytes:
         lang="vi-VN",
         initialFontName=REGULAR,
         initialFontSize=BODY_SIZE,
+        invariant=1,  # no creation time nor random id: the same document gives the same bytes
     )
     template.build(story(doc), onFirstPage=_first_page, onLaterPages=_page_number)
     return buf.getvalue()

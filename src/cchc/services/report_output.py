@@ -13,6 +13,8 @@ from cchc.domain.numbers import format_number, format_percent
 from cchc.domain.plan import AREA_CODES
 from cchc.reports import pdf, sheet
 from cchc.reports.document import Block, OfficialReport, TaskRow
+from cchc.reports.document import to_data as document_data
+from cchc.services import provenance as prov_service
 from cchc.services import targets as target_service
 from cchc.services.periods import parse_period
 from cchc.services.reports import ReportTaskLine, ReportView, get_report
@@ -117,8 +119,26 @@ def _targets(
 
 
 def official_document(ws: Workspace, ref: str) -> OfficialReport:
-    """The report laid out as an official "Báo cáo" (Nghị định 30/2020/NĐ-CP)."""
+    """The report laid out as an official "Báo cáo" (Nghị định 30/2020/NĐ-CP). An issued report
+    is laid out from its signed snapshot, never from the live data: every print of it is the same
+    document, whatever changed since."""
     report = get_report(ws, ref)
+    row = repo.report(ws.db.conn, report.id)
+    issued = prov_service.issued_snapshot(row) if row is not None else None
+    if issued is not None:
+        return prov_service.issued_document(issued)
+    return _live_document(ws, report)
+
+
+def issue(ws: Workspace, report_id: str) -> str:
+    """Fix a report being submitted: its document as laid out now, signed into its snapshot
+    (`provenance.issue`). Returns the verification code."""
+    report = get_report(ws, report_id)
+    doc = _live_document(ws, report)
+    return prov_service.issue(ws, report_id, document_data(doc))
+
+
+def _live_document(ws: Workspace, report: ReportView) -> OfficialReport:
     conn = ws.db.conn
     header = repo.plan_header(conn)
     areas = {a["code"]: a["title"] for a in tasks_repo.all_areas(conn)}
@@ -213,10 +233,8 @@ def official_document(ws: Workspace, ref: str) -> OfficialReport:
             for t in report.tasks
         ),
         draft=report.status == "draft",
-        verification=tuple(line.format(code=report.content_code) for line in T.VERIFY_PDF_LINES)
-        if report.content_code
-        else (),
-        qr_payload=f"CCHC-BLV {report.content_code} {report.id}" if report.content_code else "",
+        # No code on a live document: only an issued snapshot carries one (`issued_document`),
+        # so a code written into a draft's row is never printed as if it were its own.
         metadata={
             "title": f"{T.DOC_TYPE} {T.report_summary(period_words)}",
             "author": who,

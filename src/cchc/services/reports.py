@@ -537,9 +537,11 @@ def submit_report(ws: Workspace, ref: str, *, by: str | None = None) -> ReportVi
                 "updated_at": now,
             },
         )
-        # Issued: its content is fixed from now on, and proved by this code.
-        code = prov_service.code_for(ws, row["id"])
-        repo.update(ws.db.conn, "reports", row["id"], {"content_code": code})
+        # Issued: its content and its document are fixed from now on in a snapshot signed by
+        # this laptop, proved by the code derived from both.
+        from cchc.services.report_output import issue  # builds the document from this module
+
+        issue(ws, row["id"])
     return get_report(ws, row["id"])
 
 
@@ -572,7 +574,7 @@ def revise_report(ws: Workspace, ref: str, *, by: str | None = None) -> ReportVi
                 "status": "draft",
                 "revision": row["revision"] + 1,
                 "supersedes": row["id"],
-                "number": row["number"],
+                # A revision is a new document: it gets its own number when it is signed.
                 "signer_name": row["signer_name"],
                 "sources": row["sources"],
                 "missing_units": row["missing_units"],
@@ -671,7 +673,6 @@ def consolidate(ws: Workspace, *, period: str, by: str | None = None) -> ReportV
                 row.update(
                     revision=newest["revision"] + 1,
                     supersedes=newest["id"],
-                    number=newest["number"],
                     signer_name=newest["signer_name"],
                 )
             repo.insert(conn, "reports", {**row, **extra})

@@ -351,7 +351,13 @@ VERIFY_OUTCOME: dict[str, str] = {
         "không dùng số liệu của bản này."
     ),
     "source_changed": ("KHÔNG KHỚP: báo cáo của đơn vị đã bị thay đổi sau khi tổng hợp: {units}."),
+    "document_differs": (
+        "KHÔNG KHỚP: nội dung tệp PDF khác với báo cáo mang mã {code} như khi ban hành; không "
+        "dùng số liệu của bản này. Những chỗ khác:"
+    ),
 }
+VERIFY_DIFFERENCE = "- Sau “{after}”: bản ban hành ghi “{issued}”, tệp này ghi “{presented}”."
+VERIFY_NOTHING = "(không có)"
 VERIFY_LINES: dict[str, str] = {
     "report": "Báo cáo {who}, kỳ {period}, lần {revision}, số {number}, ngày {date} (mã {id}).",
     "submitted": "Ban hành (gửi) bởi {by} lúc {at}, từ máy {laptop}.",
