@@ -177,3 +177,18 @@ PLAN_MONEY = {
     "decided": "Đã ghi quyết định {number} cho đề xuất {ref}: {status}.",
     "no_task": "(nhiệm vụ mới)",
 }
+
+# ---- Xác minh báo cáo (cchc.ui.screens.report_verify) -----------------------------------------
+VERIFY = {
+    "open": "Xác minh báo cáo",
+    "title": "Xác minh báo cáo",
+    "help": (
+        "Chọn tệp PDF của báo cáo, hoặc gõ mã xác thực in trên báo cáo, hoặc dán nội dung quét "
+        "từ mã QR. Tệp PDF được đọc toàn bộ chữ và so với bản đã ban hành."
+    ),
+    "field": "Tệp PDF, mã xác thực hoặc nội dung mã QR",
+    "pick": "Chọn tệp PDF",
+    "run": "Xác minh",
+    "empty": "Chưa chọn tệp hoặc nhập mã.",
+    "close": "Đóng",
+}
