@@ -54,9 +54,9 @@ def test_tasks_json_lists_26_tasks_with_every_promised_field(db):
         1,
         "I",
         "Trước ngày 15/01/2026",
-        "2026-01-15",
+        "2026-01-14",  # "trước ngày D": by the day before D (issue 19)
     )
-    assert first["state"] == "overdue"
+    assert first["state"] == "done_on_time"  # done by the decision itself, 07/01/2026
     standing = next(t for t in tasks if t["stt"] == 12)
     assert (standing["deadline_kind"], standing["cadence"], standing["due"]) == (
         "standing",

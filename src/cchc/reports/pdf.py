@@ -36,7 +36,6 @@ from reportlab.platypus import (
     TableStyle,
 )
 from reportlab.platypus.doctemplate import BaseDocTemplate
-from reportlab.platypus.flowables import CondPageBreak
 
 from cchc.paths import resource
 from cchc.reports.document import OfficialReport
@@ -325,10 +324,12 @@ def story(doc: OfficialReport) -> list[Flowable]:
         if block.after:
             out.append(Spacer(1, 4))
         out.extend(_p(text, st["body"]) for text in block.after)
-    out.append(_p(doc.closing, st["body"]))
-    out.append(Spacer(1, 8))
-    out.append(CondPageBreak(70 * mm))
-    out.append(_signature(doc, st))
+    # The signature never stands on a page alone: the body's last paragraph and the closing line
+    # go with it (a signature page without body text could be swapped for another).
+    tail = [out.pop()] if isinstance(out[-1], Paragraph) else []
+    out.append(
+        KeepTogether([*tail, _p(doc.closing, st["body"]), Spacer(1, 8), _signature(doc, st)])
+    )
     if doc.verification:
         out.append(Spacer(1, 6 * mm))
         out.append(KeepTogether([_verification(doc, st)]))

@@ -44,7 +44,10 @@ from cchc.store import reports_repo as repo
 from cchc.store import tasks_repo
 from cchc.store.uow import transaction
 
-SECTION_KEYS = (*AREA_CODES, "difficulties", "proposals")
+SECTION_KEYS = (*AREA_CODES, "assessment", "difficulties", "direction", "proposals")
+#: The sections the consolidator writes for the zone as a whole: never pieced from unit texts,
+#: and kept when the zone's draft is consolidated again.
+ZONE_WRITTEN = ("assessment", "direction")
 REPORTING_ROLES = ("unit", "consolidator")
 _HEX = re.compile(r"^[0-9a-f]{6,32}$")
 
@@ -484,6 +487,19 @@ def set_report(
             )
         current = {s["area"]: s for s in repo.sections(conn, row["id"])}
         for key, text in section_texts.items():
+            if key not in current:  # a report opened before this section was in the outline
+                repo.insert(
+                    conn,
+                    "report_sections",
+                    {
+                        "id": uuid.uuid4().hex,
+                        "report_id": row["id"],
+                        "area": key,
+                        "text": text,
+                        "updated_at": now,
+                    },
+                )
+                continue
             repo.update(
                 conn, "report_sections", current[key]["id"], {"text": text, "updated_at": now}
             )
@@ -629,8 +645,16 @@ def consolidate(ws: Workspace, *, period: str, by: str | None = None) -> ReportV
     done_ids = {r["unit_id"] for r in submitted}
     missing = [u["id"] for u in expected_units(ws) if u["id"] not in done_ids]
 
+    zone_rows = repo.reports(conn, period=per.code, scope="zone")
+    newest = latest(zone_rows)
     sections: dict[str, str] = {}
+    if newest is not None:  # what the consolidator wrote stays (a revision starts from it)
+        for s in repo.sections(conn, newest["id"]):
+            if s["area"] in ZONE_WRITTEN:
+                sections[s["area"]] = s["text"]
     for key in SECTION_KEYS:
+        if key in ZONE_WRITTEN:
+            continue
         parts = []
         for r in submitted:
             text = next((s["text"] for s in repo.sections(conn, r["id"]) if s["area"] == key), "")
@@ -650,8 +674,6 @@ def consolidate(ws: Workspace, *, period: str, by: str | None = None) -> ReportV
                 state=reported["state"], progress=reported["progress"], note=reported["note"]
             )
 
-    zone_rows = repo.reports(conn, period=per.code, scope="zone")
-    newest = latest(zone_rows)
     now = ws.now_iso()
     extra = {
         "sources": json.dumps([r["id"] for r in submitted]),

@@ -209,6 +209,32 @@ SECTION_TARGETS = "III. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU CHỦ YẾU"
 SECTION_DIFFICULTIES = "IV. KHÓ KHĂN, VƯỚNG MẮC"
 SECTION_PROPOSALS = "V. ĐỀ XUẤT, KIẾN NGHỊ"
 SECTION_MISSING = "Đơn vị chưa gửi báo cáo kỳ này"
+# The outline of the document, in the order the city asks for it (Roman numerals follow the
+# order). "results", "figures" and "targets" are built from the data; the others are the texts
+# the unit (or, in the zone's report, Phòng Văn hóa - Xã hội) writes. "{next}" names the period
+# to come, by the kind of the report's period (`NEXT_PERIOD`).
+OUTLINE: tuple[tuple[str, str], ...] = (
+    ("results", "KẾT QUẢ THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH CHÍNH"),
+    ("figures", "SỐ LIỆU GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"),
+    ("targets", "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU CHỦ YẾU"),
+    ("assessment", "ĐÁNH GIÁ CHUNG"),
+    ("difficulties", "KHÓ KHĂN, VƯỚNG MẮC"),
+    ("direction", "PHƯƠNG HƯỚNG, NHIỆM VỤ {next}"),
+    ("proposals", "ĐỀ XUẤT, KIẾN NGHỊ"),
+)
+NEXT_PERIOD: dict[str, str] = {
+    "month": "THÁNG TỚI",
+    "Q1": "QUÝ II",
+    "Q2": "QUÝ III",
+    "Q3": "QUÝ IV",
+    "Q4": "NĂM {next_year}",
+    "H1": "6 THÁNG CUỐI NĂM",
+    "9M": "QUÝ IV",
+    "Y": "NĂM {next_year}",
+}
+DOCUMENT_CITED = "{doc_type} số {number} ngày {date}"
+NO_DOCUMENT = "Chưa có văn bản"
+ROMAN_NUMERALS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 INTRO_UNIT = (
     "Thực hiện Kế hoạch cải cách hành chính nhà nước đặc khu Bạch Long Vĩ năm 2026 ban hành kèm "
     "theo Quyết định số 07/QĐ-UBND ngày 07 tháng 01 năm 2026 của Chủ tịch Ủy ban nhân dân đặc "
@@ -224,7 +250,7 @@ FIGURES_HEAD = ("Chỉ tiêu", "Số liệu")
 TARGETS_HEAD = ("Chỉ tiêu", "Yêu cầu", "Kết quả", "Đánh giá")
 TARGET_IMPROVED = "Cải thiện so với năm trước"
 TARGET_MINIMAL = "Hạn chế tối đa"
-TARGET_TASKS_LINE = "Chỉ tiêu {code}): {tally}."
+TARGET_TASKS_LINE = "{label}: {tally}."
 TARGET_READINGS_HEAD = "Cách tính các chỉ tiêu:"
 CLOSING = "Trên đây là báo cáo kết quả thực hiện công tác cải cách hành chính {period}./."
 RECIPIENTS_ZONE: tuple[str, ...] = (
@@ -253,13 +279,21 @@ APPENDIX_HEAD = (
     "Thời hạn",
     "Tình trạng",
     "Tiến độ",
-    "Sản phẩm",
+    "Văn bản đã ban hành",
 )
 DRAFT_MARK = "DỰ THẢO"
 OTHER_TASKS = "Nhiệm vụ khác được Ủy ban nhân dân thành phố, Ủy ban nhân dân đặc khu giao"
 SECTION_MISSING_PART = "VI. ĐƠN VỊ CHƯA GỬI BÁO CÁO"
 NO_FIGURES = "Kỳ này không có số liệu."
 NOT_ENTERED = "–"
+
+
+def target_label(code: str) -> str:
+    """A target named in the plan's own words: "Chỉ tiêu tại điểm a khoản 2 mục I" (section
+    I.2 a–f of the Kế hoạch), "Chỉ tiêu tại dòng 18 Phụ lục" (a row of the Phụ lục)."""
+    if code.startswith("t") and code[1:].isdigit():
+        return f"Chỉ tiêu tại dòng {code[1:]} Phụ lục"
+    return f"Chỉ tiêu tại điểm {code} khoản 2 mục I"
 
 
 def target_mark(code: str) -> str:
