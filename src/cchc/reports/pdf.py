@@ -264,7 +264,7 @@ def _signature(doc: OfficialReport, st: dict[str, ParagraphStyle]) -> Table:
     return table
 
 
-APPENDIX_COLS = (0.05, 0.30, 0.15, 0.16, 0.11, 0.09, 0.14)
+APPENDIX_COLS = (0.05, 0.27, 0.14, 0.13, 0.11, 0.08, 0.22)  # the last: documents cited in full
 QR_SIZE = 24 * mm
 
 
