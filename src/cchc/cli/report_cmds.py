@@ -320,16 +320,26 @@ def report_verify(state: State, code_or_pdf: str, as_json: bool) -> None:
 @click.command("targets")
 @click.option("--period", help="A period; without it, the year to date.")
 @click.option("--unit", help="A unit; without it, the whole zone.")
+@click.option(
+    "--final",
+    "final_year",
+    type=int,
+    help="The final result of a year, once its last day has passed (e.g. --final 2026).",
+)
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
 @translate_errors
-def targets_command(state: State, period: str | None, unit: str | None, as_json: bool) -> None:
+def targets_command(
+    state: State, period: str | None, unit: str | None, final_year: int | None, as_json: bool
+) -> None:
     """The plan's targets against actuals: met, not met, or not enough data.
 
-    Example: cchc targets --period 2026-H1 --json
+    Example: cchc targets --period 2026-H1 --json      cchc targets --final 2026
     """
+    if final_year is not None and period:
+        fail("Lỗi: " + T.CLI["final_with_period"], EXIT_BAD_INPUT)
     with state.workspace() as ws:
-        view = target_service.measure(ws, period=period, unit=unit)
+        view = target_service.measure(ws, period=period, unit=unit, final_year=final_year)
     if as_json:
         echo_json(view.targets)
         return
@@ -361,6 +371,8 @@ def targets_command(state: State, period: str | None, unit: str | None, as_json:
             click.echo("       " + "; ".join(f"{k}: {n}" for k, n in counts.items()))
         for note in t.notes:
             click.echo(f"       {T.CLI['note']}: {note}")
+    for note in view.notes:
+        click.echo(f"  {T.CLI['note']}: {note}")
 
 
 @click.group("budget")

@@ -52,12 +52,16 @@ class TargetStatus(StrEnum):
     AT_RISK = "at_risk"
     NOT_MET = "not_met"
     NO_DATA = "no_data"
+    NOT_STARTED = (
+        "not_started"  # a target of the whole year with nothing done yet, the year running
+    )
 
 
 # Worst first: a target with several measures takes the first of these any measure has.
 _SEVERITY = (
     TargetStatus.NOT_MET,
     TargetStatus.AT_RISK,
+    TargetStatus.NOT_STARTED,
     TargetStatus.NO_DATA,
     TargetStatus.ON_TRACK,
     TargetStatus.MET,

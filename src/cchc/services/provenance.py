@@ -23,7 +23,7 @@ from pydantic import BaseModel
 
 from cchc.domain.dates import format_vn_date, from_iso
 from cchc.domain.errors import InvalidInput
-from cchc.domain.figures import FIGURE_FIELDS, Figures
+from cchc.domain.figures import FIGURE_FIELDS, STOCK_FIELDS, Figures
 from cchc.domain.verification import (
     CODE_PATTERN,
     canonical_bytes,
@@ -532,10 +532,10 @@ def describe(v: Verification) -> list[str]:
         )
     lines.append(L["figures_head"])
     for f in v.figures:
-        parts = " + ".join(f"{_value(p.value)} ({p.unit_name}, lần {p.revision})" for p in f.parts)
+        joiner = "; " if f.figure in STOCK_FIELDS else " + "
+        parts = joiner.join(f"{_value(p.value)} ({p.unit_name}, lần {p.revision})" for p in f.parts)
+        line = L["stock"] if f.figure in STOCK_FIELDS else L["figure"]
         lines.append(
-            L["figure"].format(
-                label=T.FIGURE_LABELS[f.figure], total=_value(f.total), parts=parts or "–"
-            )
+            line.format(label=T.FIGURE_LABELS[f.figure], total=_value(f.total), parts=parts or "–")
         )
     return lines

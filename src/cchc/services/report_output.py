@@ -114,6 +114,7 @@ def _targets(
             tally = "; ".join(f"{k.lower()}: {n}" for k, n in counts.items())
             notes.append(T.TARGET_TASKS_LINE.format(label=T.target_label(t.code), tally=tally))
         notes += t.notes
+    notes += view.notes
     notes.append(T.TARGET_READINGS_HEAD)
     notes += [f"{T.target_label(t.code)}: {t.reading}" for t in view.targets if t.reading]
     return tuple(rows), tuple(dict.fromkeys(notes))

@@ -25,15 +25,17 @@ from cchc.domain.figures import (
     Figures,
     FiguresInvalid,
     Problem,
+    StockConflict,
     check,
+    combine_units,
     parse_value,
     report_problems,
-    sum_parallel,
 )
 from cchc.domain.periods import Period
 from cchc.domain.plan import AREA_CODES
 from cchc.domain.roles import Action
 from cchc.domain.status import Status, derive_state, local_today
+from cchc.domain.targets import metric_of
 from cchc.domain.text import nfc
 from cchc.services import provenance as prov_service
 from cchc.services.periods import parse_period
@@ -612,6 +614,40 @@ def revise_report(ws: Workspace, ref: str, *, by: str | None = None) -> ReportVi
 
 
 # ---- consolidation ------------------------------------------------------------------------------
+#: The figures of each plan measure (a target keyed tNN measures row NN of the Phụ lục), by
+#: metric: their owner is that row's lead unit.
+_METRIC_STOCKS = {
+    "tthc_on_portal_rate": ("tthc_in_force", "tthc_on_portal"),
+}
+#: Zone-wide scores (section I.2 a and f): owned by the consolidating unit, which reports to UBND.
+_ZONE_SCORES = ("par_index", "par_index_previous", "service_satisfaction")
+
+
+def stock_owners(ws: Workspace) -> dict[str, str | None]:
+    """For each stock figure, the unit that owns it, read from the plan: the lead unit of the
+    Phụ lục row whose measure it is (target tNN → row NN); the zone-wide scores belong to the
+    consolidating unit."""
+    conn = ws.db.conn
+    owners: dict[str, str | None] = {}
+    leads = {t["stt"]: t["lead_unit_id"] for t in tasks_repo.all_tasks(conn) if t["stt"]}
+    for target in repo.targets(conn):
+        code = str(target["code"])
+        metric = metric_of(code, target["metric"])
+        if code.startswith("t") and code[1:].isdigit():
+            for name in _METRIC_STOCKS.get(metric, ()):
+                owners[name] = leads.get(int(code[1:]))
+    consolidator = next((u["id"] for u in repo.units(conn) if u["role"] == "consolidator"), None)
+    for name in _ZONE_SCORES:
+        owners[name] = consolidator
+    return owners
+
+
+def zone_figures(ws: Workspace, rows: list[dict[str, Any]]) -> tuple[Figures, list[StockConflict]]:
+    """The zone's figures from the units' report rows: flows summed, stocks from their owner."""
+    conn = ws.db.conn
+    return combine_units({r["unit_id"]: figures_of(conn, r["id"]) for r in rows}, stock_owners(ws))
+
+
 def expected_units(ws: Workspace) -> list[dict[str, Any]]:
     """The units that report each period: the zone's agencies that lead a task or have duties."""
     leads = repo.lead_unit_ids(ws.db.conn)
@@ -661,7 +697,7 @@ def consolidate(ws: Workspace, *, period: str, by: str | None = None) -> ReportV
             if text.strip():
                 parts.append(f"{r['unit_name']}: {text.strip()}")
         sections[key] = "\n\n".join(parts)
-    fig = sum_parallel(figures_of(conn, r["id"]) for r in submitted)
+    fig, _ = zone_figures(ws, submitted)
     lines = _fresh_task_lines(ws, None)
     unit_lines: dict[str, dict[str, Any]] = {}
     for r in submitted:  # a unit's own report of its task beats the live tracking value

@@ -73,7 +73,10 @@ TARGET_STATUS: dict[str, str] = {
     "at_risk": "Có nguy cơ không đạt",
     "not_met": "Không đạt",
     "no_data": "Chưa đủ số liệu",
+    "not_started": "Chưa thực hiện",
 }
+TARGETS_YTD_LABEL = "năm {year} (lũy kế)"
+TARGETS_FINAL_LABEL = "năm {year} (kết quả cuối cùng)"
 # Where a task stands at a period's cut-off, for targets b and c.
 TASK_VERDICTS: dict[str, str] = {
     "done_on_time": "Hoàn thành đúng hạn",
@@ -130,6 +133,13 @@ TARGET_READING: dict[str, str] = {
     "t18": "Giao dịch thanh toán trực tuyến / tổng giao dịch thanh toán: tối thiểu 80%.",
 }
 TARGET_NOTES: dict[str, str] = {
+    "cumulative_differs": (
+        "{field}: báo cáo {one} ghi {a}, cộng các kỳ {other} được {b}; cần đối chiếu lại."
+    ),
+    "stock_conflict": (
+        "{field} do các đơn vị nhập khác nhau ({values}); không cộng dồn, lấy số của đơn vị "
+        "quản lý: {kept}."
+    ),
     "not_yet_due": (
         "{count} nhiệm vụ chưa đến hạn tại ngày chốt số liệu {end}: được tính vào tổng số, "
         "chưa được coi là hoàn thành."
@@ -357,6 +367,9 @@ AREA_OTHER = {"difficulties": "Khó khăn, vướng mắc", "proposals": "Đề 
 
 # ---- command-line output -----------------------------------------------------------------------
 CLI: dict[str, str] = {
+    "final_with_period": (
+        "Kết quả cuối cùng là của cả năm, không của một kỳ báo cáo: chọn một trong hai."
+    ),
     "report_line": "{id}  {who} · kỳ {period} · {status} · lần {revision}{late}",
     "late": " · trễ hạn (hạn {due})",
     "late_short": "trễ hạn",
@@ -399,6 +412,7 @@ VERIFY_LINES: dict[str, str] = {
     "source": "- {unit}, báo cáo lần {revision} (mã {id}), gửi bởi {by} lúc {at}, từ máy {laptop}.",
     "figures_head": "Số liệu tổng hợp và số liệu của từng đơn vị:",
     "figure": "- {label}: {total} = {parts}",
+    "stock": "- {label}: {total} (không cộng dồn, lấy số của đơn vị quản lý; các đơn vị ghi: {parts})",
     "sources_head": "Các báo cáo đơn vị được tổng hợp:",
 }
 LAPTOP_CERTIFIED = "{fingerprint} ({role}; phạm vi: {scope})"
@@ -432,6 +446,10 @@ MESSAGES: dict[str, str] = {
     "verify_pdf_too_big": "Tệp {value} quá lớn để là một báo cáo (giới hạn {limit} MB).",
     "verify_pdf_unreadable": "Không đọc được tệp {value}: tệp không phải PDF hoặc đã hỏng.",
     "verify_pdf_no_code": "Tệp {value} không có mã xác thực của báo cáo.",
+    "targets_final_early": (
+        "Chưa có kết quả cuối cùng năm {value}: năm kết thúc ngày {date}; trước ngày đó chỉ có "
+        "kết quả lũy kế."
+    ),
     "figure_negative": "{field} không được âm: đã nhập {value}.",
     "figure_percent_range": "{field} phải từ 0 đến 100: đã nhập {value}.",
     "figure_not_integer": "{field} phải là số nguyên không âm: đã nhập “{value}”.",
