@@ -21,6 +21,7 @@ from cchc.domain.errors import InvalidInput
 from cchc.services import provenance
 from cchc.services import reports as rs
 from cchc.services import targets as ts
+from cchc.services import tasks as task_service
 from cchc.services.workspace import Workspace
 
 
@@ -131,3 +132,38 @@ def test_a_stock_entered_by_two_units_is_taken_from_its_owner_and_the_conflict_s
     lines = provenance.describe(provenance.verify(july, zone.content_code))
     par = next(line for line in lines if line.startswith("- Chỉ số cải cách hành chính (PAR"))
     assert "82,5 = " not in par and "không cộng dồn" in par
+
+
+def test_standing_duties_are_judged_by_the_product_their_own_words_ask_for(db_path, tmp_path):
+    """Quý I (cut-off 14/03/2026), checked on 17/03/2026. By the decision's words: row 1, the only
+    task due, was done on time (07/01); row 15 asks for "Báo cáo … hàng tháng" and has one for
+    each month since the plan was signed (the month opened on 15/12/2025, before 07/01/2026,
+    owes none); rows 12, 13, 14 and 17 act on each event (none yet: not a failure); row 18 is
+    judged by its own 80% figure. Nothing has failed: target c is not "không đạt"."""
+    ws = _open(db_path, dt.datetime(2026, 3, 17, 5, 0, tzinfo=dt.UTC))
+    try:
+        for number, day in (("05/BC-TTPVHCC", "10/02/2026"), ("09/BC-TTPVHCC", "10/03/2026")):
+            monthly = tmp_path / f"{number.split('/')[0]}.pdf"
+            monthly.write_bytes(f"%PDF-1.4 {number}".encode())
+            task_service.update_task(
+                ws,
+                "15",
+                progress=20,
+                by="A",
+                evidence=task_service.Evidence(
+                    file=monthly, doc_type="Báo cáo", number=number, date=day
+                ),
+            )
+        view = ts.measure(ws, period="2026-Q1")
+        c = _target(view, "c")
+        verdicts = {t.stt: t.verdict for t in c.tasks}
+        assert verdicts[1] == "done_on_time"
+        assert verdicts[15] == "standing_kept"
+        assert {verdicts[n] for n in (12, 13, 14, 17)} == {"on_event"}
+        assert verdicts[18] == "by_figure"
+        assert (c.detail["counted"], c.detail["failed"]) == (25, 0)  # row 18 is not counted
+        assert c.actual == 8.0  # rows 1 and 15 of 25 on time so far
+        assert c.status != "not_met"
+        assert c.status == "at_risk"  # row 4 ("Quý I/2026") is due 31/03, within 30 days
+    finally:
+        ws.close()

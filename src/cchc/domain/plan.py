@@ -121,6 +121,12 @@ class PlanTask(_Strict):
     # done on `done_on`, with these documents as its evidence. Identical on every laptop.
     done_on: dt.date | None = None
     evidence: tuple[SeedDocument, ...] = ()
+    # A standing duty ("Thường xuyên") judged as its own words ask: "monthly", "quarterly",
+    # "half_yearly", "yearly" (a product each reporting slot), "event" (a product on each event)
+    # or "figure" (by the figure of its own target). Without it, monthly.
+    judged_by: str | None = Field(
+        default=None, pattern=r"^(monthly|quarterly|half_yearly|yearly|event|figure)$"
+    )
 
 
 class PlanSeed(_Strict):

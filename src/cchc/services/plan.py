@@ -140,7 +140,7 @@ def _insert_seed(ws: Workspace, seed: PlanSeed) -> None:
                 deadline.kind.value,
                 deadline.window_start.isoformat() if deadline.window_start else None,
                 deadline.due.isoformat() if deadline.due else None,
-                deadline.cadence.value if deadline.cadence else None,
+                (task.judged_by or deadline.cadence.value) if deadline.cadence else None,
                 int(deadline.flagged),
                 task.product,
                 "plan",
@@ -175,6 +175,11 @@ def _insert_seed_facts(ws: Workspace, seed: PlanSeed, folder: Path) -> None:
                 "UPDATE tasks SET status = 'done', progress = 100, done_on = ? "
                 "WHERE id = ? AND status = 'not_started' AND done_on IS NULL",
                 (task.done_on.isoformat(), task_id),
+            )
+        if task.judged_by is not None:  # copies loaded before the plan said how
+            conn.execute(
+                "UPDATE tasks SET cadence = ? WHERE id = ? AND deadline_kind = 'standing'",
+                (task.judged_by, task_id),
             )
         for doc in task.evidence:
             data = (folder / doc.file).read_bytes()

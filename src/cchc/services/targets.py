@@ -424,6 +424,16 @@ def _not_started(results: list[TargetResult]) -> list[TargetResult]:
     return out
 
 
+def _signed_slots(ws: Workspace, slots: dict[str, list[Slot]]) -> dict[str, list[Slot]]:
+    """The reporting slots a standing duty owes a product for: none that opened before the plan
+    was signed (its first month, 15/12→14/01, began before 07/01/2026)."""
+    header = repo.plan_header(ws.db.conn)
+    signed = from_iso(header["date"]) if header else None
+    if signed is None:
+        return slots
+    return {k: [s for s in v if s.start >= signed] for k, v in slots.items()}
+
+
 def _plan_year(ws: Workspace) -> int:
     header = repo.plan_header(ws.db.conn)
     return int(header["year"]) if header else ws.today().year
@@ -488,7 +498,7 @@ def measure(
         as_of,
         unit_id,
         today=today,
-        slots=cadence_slots(cal, start, as_of),
+        slots=_signed_slots(ws, cadence_slots(cal, start, as_of)),
     )
     results = _finalize(results) if final else _not_started(results)
     return TargetsView(

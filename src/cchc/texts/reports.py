@@ -85,6 +85,8 @@ TASK_VERDICTS: dict[str, str] = {
     "not_yet_due": "Chưa đến hạn",
     "no_due_date": "Chưa có thời hạn cụ thể",
     "standing_kept": "Thường xuyên: đủ sản phẩm định kỳ trong kỳ",
+    "on_event": "Thường xuyên, thực hiện khi phát sinh: chưa phát sinh trong kỳ",
+    "by_figure": "Thường xuyên, đánh giá theo chỉ tiêu của nhiệm vụ",
     "standing_missing": "Thường xuyên: thiếu sản phẩm định kỳ",
     "dropped": "Đã bãi bỏ theo quyết định điều chỉnh (không tính)",
 }
