@@ -224,6 +224,8 @@ COLUMN_NAMES: dict[str, str] = {
     "submitted_at": "thời điểm nộp",
     "provenance": "nguồn gốc",
     "content_code": "mã xác thực",
+    "issue_snapshot": "bản ban hành",
+    "issue_signature": "chữ ký bản ban hành",
     "report_id": "báo cáo",
     "text": "nội dung",
     "state": "tình trạng",
