@@ -127,6 +127,19 @@ POLICY: dict[str, str] = {
     "document_sha256": "văn bản có mã tệp không hợp lệ (cần đúng 64 chữ số hệ mười sáu, viết thường)",
     "table_city_only": "chỉ Thành phố được sửa {table}",
     "blob_hash": "nội dung tệp đính kèm {row_id} không khớp mã băm của nó",
+    # values outside their column's domain (domain.value_domains), whoever sends them
+    "value_not_finite": "mục “{column}” của {table} không phải là một số hữu hạn (NaN hoặc vô cực)",
+    "value_not_text": "mục “{column}” của {table} phải là chữ",
+    "value_not_date": "mục “{column}” của {table} phải là một ngày",
+    "value_date_range": "mục “{column}” của {table} là ngày không hợp lệ hoặc nằm ngoài khoảng "
+    "năm {low}–{high}",
+    "value_not_number": "mục “{column}” của {table} phải là một số",
+    "value_not_whole": "mục “{column}” của {table} phải là số nguyên",
+    "value_not_money": "mục “{column}” của {table} phải là số tiền nguyên, tính bằng đồng",
+    "value_range": "mục “{column}” của {table} nằm ngoài khoảng cho phép từ {low} đến {high}",
+    "value_too_long": "mục “{column}” của {table} dài quá {cap} ký tự",
+    "value_hidden_character": "mục “{column}” của {table} chứa ký tự ẩn {char} (ký tự điều khiển "
+    "hoặc đảo chiều chữ), có thể làm sai lệch nội dung hiển thị",
 }
 
 #: What a synchronised table holds, as officers name it (in refusals and lists).
