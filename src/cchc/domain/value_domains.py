@@ -14,6 +14,7 @@ The stated domains:
 - counts: whole, ``0 ≤ x ≤ MAX_COUNT``;
 - dates and timestamps: ISO, within ``DATE_MIN``–``DATE_MAX`` (the plans this app serves and the
   documents they cite, with margin; never year 9999);
+- lists and records kept as JSON text: valid JSON of that shape;
 - text: a string of at most its cap of characters, with no control character other than tab and
   line ends and no invisible format character (bidi overrides and isolates, zero-width marks,
   byte-order marks, tag characters: category Cf), which would reorder or hide what a PDF or a
@@ -28,6 +29,7 @@ value an older copy accepted (flagged) instead of failing on it. Pure: no I/O.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import unicodedata
 from dataclasses import dataclass
@@ -61,7 +63,9 @@ TIMESTAMP = Domain("timestamp")
 FLAG = Domain("flag")
 SHORT = Domain("text", SHORT_TEXT)
 LONG = Domain("text", LONG_TEXT)
-JSON = Domain("text", JSON_TEXT)
+JSON = Domain("json_list", JSON_TEXT)
+JSON_OBJECT = Domain("json_object", JSON_TEXT)
+JSON_ANY = Domain("json_any", JSON_TEXT)
 STT = Domain("stt")
 REVISION = Domain("revision")
 SIZE = Domain("size")
@@ -155,8 +159,8 @@ DOMAINS: dict[str, dict[str, Domain]] = {
         "actor": SHORT,
         "action": SHORT,
         "field": SHORT,
-        "old_value": JSON,
-        "new_value": JSON,
+        "old_value": LONG,
+        "new_value": LONG,
     },
     "reports": {
         "scope": SHORT,
@@ -178,7 +182,7 @@ DOMAINS: dict[str, dict[str, Domain]] = {
         "updated_at": TIMESTAMP,
         "submitted_by": SHORT,
         "submitted_at": TIMESTAMP,
-        "provenance": JSON,
+        "provenance": JSON_ANY,
         "content_code": SHORT,
     },
     "report_sections": {
@@ -226,7 +230,7 @@ DOMAINS: dict[str, dict[str, Domain]] = {
         "unit_id": SHORT,
         "action": SHORT,
         "task_id": SHORT,
-        "proposal": JSON,
+        "proposal": JSON_OBJECT,
         "reason": LONG,
         "status": SHORT,
         "proposed_by": SHORT,
@@ -295,7 +299,13 @@ def judge(table: str, column: str, value: Any) -> OutOfDomain | None:
     """None when ``value`` lies in the domain of ``table.column``, else why not."""
     if value is None:
         return None
-    domain = DOMAINS.get(table, {}).get(column)
+    return judge_in(DOMAINS.get(table, {}).get(column), column, value)
+
+
+def judge_in(domain: Domain | None, column: str, value: Any) -> OutOfDomain | None:
+    """None when ``value`` lies in ``domain`` (None: any finite value, text capped), else why."""
+    if value is None:
+        return None
     if _not_finite(value):
         return OutOfDomain("value_not_finite", {"column": column})
     if domain is None:
@@ -303,10 +313,10 @@ def judge(table: str, column: str, value: Any) -> OutOfDomain | None:
             return _text(column, value, JSON_TEXT)
         return None
     kind = domain.kind
-    if kind == "text":
+    if kind in ("text", "json_list", "json_object", "json_any"):
         if not isinstance(value, str):
             return OutOfDomain("value_not_text", {"column": column})
-        return _text(column, value, domain.cap)
+        return _text(column, value, domain.cap) or _json(kind, column, value)
     if kind in ("date", "timestamp"):
         if not isinstance(value, str):
             return OutOfDomain("value_not_date", {"column": column})
@@ -353,6 +363,19 @@ def _text(column: str, value: str, cap: int) -> OutOfDomain | None:
     return None
 
 
+def _json(kind: str, column: str, value: str) -> OutOfDomain | None:
+    if kind == "text":
+        return None
+    try:
+        found = json.loads(value)
+    except ValueError:
+        found = None
+    shapes = {"json_list": (list,), "json_object": (dict,), "json_any": (list, dict)}[kind]
+    if isinstance(found, shapes):
+        return None
+    return OutOfDomain("value_not_json", {"column": column})
+
+
 def judge_row(table: str, values: dict[str, Any]) -> OutOfDomain | None:
     """The first column of ``values`` outside its domain (the engine's ``~`` marker aside)."""
     for column, value in values.items():
@@ -366,31 +389,62 @@ def judge_row(table: str, values: dict[str, Any]) -> OutOfDomain | None:
 
 # ---------------------------------------------------------------------- readers
 
-
-def readable_whole(table: str, column: str, value: Any) -> tuple[int | None, bool]:
-    """A stored whole number as a reader may use it: (the value, False) when in its domain;
-    (None, True) when an older copy let in something outside it (infinite, 1e308, a string):
-    the reader shows it flagged instead of failing."""
-    if value is None:
-        return None, False
-    if judge(table, column, value) is None and _whole(value):
-        return int(value), False
-    return None, True
-
-
-def readable_real(table: str, column: str, value: Any) -> tuple[float | None, bool]:
-    """A stored real as a reader may use it, flagged when outside its domain (see above)."""
-    if value is None:
-        return None, False
-    if judge(table, column, value) is None and isinstance(value, int | float):
-        return float(value), False
-    return None, True
+#: Each synchronised column's domain by its name alone (no name has two domains), for rows
+#: read through joins.
+_BY_NAME: dict[str, Domain] = {c: d for cols in DOMAINS.values() for c, d in cols.items()}
+#: What a reader shows for a NOT NULL number an older copy let in outside its domain.
+_STAND_IN: dict[str, int | str] = {
+    "progress": 0,
+    "revision": 1,
+    "timeframe_flagged": 0,
+    "size": 0,
+    # NOT NULL dates: the first day of the stated window, which no honest row carries
+    "date": DATE_MIN.isoformat(),
+    "period_start": DATE_MIN.isoformat(),
+    "period_end": DATE_MIN.isoformat(),
+    "due": DATE_MIN.isoformat(),
+}
+#: The key of a row read back that names the columns whose stored value was outside its domain.
+FLAGGED = "_flagged"
 
 
-def readable_date(table: str, column: str, value: Any) -> tuple[str | None, bool]:
-    """A stored ISO date as a reader may use it, flagged when outside its domain."""
-    if value is None:
-        return None, False
-    if judge(table, column, value) is None:
-        return str(value), False
-    return None, True
+def readable_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A stored row as every reader may use it: a value an older copy let in outside its
+    column's domain (+inf, 1e308, 50.5 %, a date in year 9999 or not a date at all) is read as
+    empty (a NOT NULL number as its neutral value, a moment as ""), text loses its invisible format characters,
+    and the row names those columns under ``FLAGGED`` so the screen or command shows them
+    flagged. A row with nothing to flag is returned as it was, without that key."""
+    flagged: list[str] = []
+    for name, value in row.items():
+        domain = _BY_NAME.get(name)
+        if domain is None or value is None:
+            continue
+        if domain.kind == "text":
+            if not isinstance(value, str):
+                row[name] = ""
+                flagged.append(name)
+            elif hidden_character(value) is not None:
+                row[name] = neutralise(value)
+                flagged.append(name)
+            continue
+        if domain.kind in ("json_list", "json_object", "json_any"):
+            if judge_in(domain, name, value) is not None:
+                row[name] = "{}" if domain.kind == "json_object" else "[]"
+                flagged.append(name)
+            continue
+        if judge_in(domain, name, value) is not None:
+            if domain.kind == "timestamp":
+                row[name] = ""
+            elif name == "due" and "deadline_kind" in row:
+                row[name] = None  # a task's due date may be empty; a report's may not
+            else:
+                row[name] = _STAND_IN.get(name)
+            flagged.append(name)
+    if flagged:
+        row[FLAGGED] = tuple(flagged)
+    return row
+
+
+def flagged_columns(row: dict[str, Any]) -> list[str]:
+    """The columns ``readable_row`` flagged in ``row``."""
+    return list(row.get(FLAGGED, ()))

@@ -20,6 +20,7 @@ from cchc.domain.errors import Conflict, InvalidInput
 from cchc.domain.fields import Field
 from cchc.domain.roles import Action, Role
 from cchc.domain.text import nfc
+from cchc.domain.value_domains import flagged_columns
 from cchc.services.permissions import laptop_authority, require
 from cchc.services.tasks import get_task, list_tasks, officer_name, resolve_unit
 from cchc.services.workspace import Workspace
@@ -56,6 +57,9 @@ class BudgetLine(BaseModel):
     allocated_by: str | None = None
     spending_checked_on: str | None = None
     spending_check_note: str | None = None
+    #: Columns whose stored value lay outside their domain (let in by an older copy): shown
+    #: flagged, read as empty (domain.value_domains.readable_row).
+    flagged: list[str] = []
 
     @property
     def over_estimate(self) -> bool:
@@ -354,6 +358,7 @@ def show_budget(ws: Workspace, *, unit: str | None = None) -> BudgetView:
             spent=r["spent"],
             note=r["note"],
             estimate_late=late(r["estimate_sent_on"]),
+            flagged=flagged_columns(r),
             **{k: r.get(k) for k in _PROCEDURE_COLUMNS},
         )
         for r in repo.budgets(ws.db.conn)

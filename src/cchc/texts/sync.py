@@ -137,6 +137,7 @@ POLICY: dict[str, str] = {
     "value_not_whole": "mục “{column}” của {table} phải là số nguyên",
     "value_not_money": "mục “{column}” của {table} phải là số tiền nguyên, tính bằng đồng",
     "value_range": "mục “{column}” của {table} nằm ngoài khoảng cho phép từ {low} đến {high}",
+    "value_not_json": "mục “{column}” của {table} không đúng định dạng danh sách/bản ghi",
     "value_too_long": "mục “{column}” của {table} dài quá {cap} ký tự",
     "value_hidden_character": "mục “{column}” của {table} chứa ký tự ẩn {char} (ký tự điều khiển "
     "hoặc đảo chiều chữ), có thể làm sai lệch nội dung hiển thị",
@@ -247,6 +248,15 @@ COLUMN_NAMES: dict[str, str] = {
     "decided_at": "thời điểm quyết định",
     "data": "nội dung tệp",
 }
+
+
+def flagged_text(columns: list[str]) -> str:
+    """What a reader says of values an older copy let in outside their domain."""
+    names = ", ".join(f"“{column_name(c)}”" for c in columns)
+    return (
+        f"{names}: giá trị đã lưu nằm ngoài khoảng cho phép (do một bản cũ của ứng dụng nhận), "
+        "được hiển thị là trống"
+    )
 
 
 def column_name(column: str) -> str:
