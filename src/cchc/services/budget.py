@@ -18,9 +18,10 @@ from pydantic import BaseModel
 from cchc.domain.dates import parse_vn_date
 from cchc.domain.errors import Conflict, InvalidInput
 from cchc.domain.fields import Field
+from cchc.domain.numbers import format_money
 from cchc.domain.roles import Action, Role
 from cchc.domain.text import nfc
-from cchc.domain.value_domains import flagged_columns
+from cchc.domain.value_domains import MAX_MONEY, flagged_columns
 from cchc.services.permissions import laptop_authority, require
 from cchc.services.tasks import get_task, list_tasks, officer_name, resolve_unit
 from cchc.services.workspace import Workspace
@@ -125,7 +126,10 @@ def parse_money(text: str) -> int:
     raw = (text or "").strip().removesuffix("đ").removesuffix("đồng").strip()
     if not _MONEY.match(raw):
         raise InvalidInput("money_invalid", value=text)
-    return int(re.sub(r"[.,\s]", "", raw))
+    amount = int(re.sub(r"[.,\s]", "", raw))
+    if amount > MAX_MONEY:  # the column's stated domain, which every copy holds to
+        raise InvalidInput("money_too_large", value=text, cap=format_money(MAX_MONEY))
+    return amount
 
 
 def set_budget(
