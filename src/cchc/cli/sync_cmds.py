@@ -361,6 +361,13 @@ _FILE = click.Path(exists=True, dir_okay=False)
     help="Write the access log (JSON lines) to this file, rotated at 10 MB, 10 kept; "
     "default: standard error.",
 )
+@click.option(
+    "--name",
+    "public_names",
+    multiple=True,
+    help="A name the laptops reach this hub by (host or host:port; repeatable). Requests signed "
+    "for any other name are refused, so one captured here cannot be replayed at another copy.",
+)
 @pass_state
 @sync_errors
 def sync_serve(
@@ -371,6 +378,7 @@ def sync_serve(
     tls_cert: str | None,
     tls_key: str | None,
     access_log: str | None,
+    public_names: tuple[str, ...],
 ) -> None:
     """Run the city's hub on this database: certified laptops push to it and pull from it.
 
@@ -398,6 +406,7 @@ def sync_serve(
             data_dir=Path(data_dir) if data_dir else None,
             tls_cert=Path(tls_cert) if tls_cert else None,
             tls_key=Path(tls_key) if tls_key else None,
+            public_names=public_names,
         )
 
 

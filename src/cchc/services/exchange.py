@@ -572,7 +572,7 @@ def push(
         named = info.get("site_id") if info else None
         hub_site = named if isinstance(named, str) and named else None
     data = export_encrypted(engine, hub_site)
-    sent = http_push(url, data, client_identity(engine), **options)
+    sent = http_push(url, data, client_identity(engine), hub_site=hub_site, **options)
     remember_sent(ws, engine)
     result = dict(sent.result)
     if result.get("hub_site_id"):
@@ -590,7 +590,8 @@ def pull(
     options = _carrier_options(ws, url, fingerprint, insecure_http)
     dest = parts_dir_for(ws.path) / "pulled.cchc"
     dest.parent.mkdir(parents=True, exist_ok=True)
-    got = http_pull(url, client_identity(engine), dest, **options)
+    hub_site = ws.setting(_hub_key(url))  # None: the hub's pinned ping names it
+    got = http_pull(url, client_identity(engine), dest, hub_site=hub_site, **options)
     if got.path is None:
         return {"applied": 0, "duplicate": 0, "held": 0, "rejected": 0, "nothing": True}
     try:
@@ -676,8 +677,10 @@ def serve(
     tls_cert: Path | None = None,
     tls_key: Path | None = None,
     limits: HubLimits | None = None,
+    public_names: tuple[str, ...] = (),
 ) -> None:
-    """Run the hub on this database until interrupted (Ctrl+C or SIGTERM)."""
+    """Run the hub on this database until interrupted (Ctrl+C or SIGTERM); ``public_names``
+    are the names laptops reach it by (requests signed for another are refused)."""
     from sync.transport import serve as http_serve
 
     engine = open_engine(ws)  # create keys and tables before the first request
@@ -694,6 +697,7 @@ def serve(
         tls_key=tls_key,
         site_id=engine.site_id,
         ready=ready,
+        public_names=public_names,
     )
 
 
