@@ -345,6 +345,8 @@ TRANSPORT: dict[str, str] = {
     "bad_signature": "Máy chủ không kiểm tra được chữ ký của yêu cầu.",
     "stale_signature": "Đồng hồ của máy này lệch quá nhiều so với máy chủ; hãy chỉnh lại giờ.",
     "replayed": "Máy chủ từ chối một yêu cầu bị gửi lặp lại.",
+    "wrong_hub": "Yêu cầu được ký cho một máy chủ khác, nên máy chủ này từ chối. Hãy kiểm tra "
+    "địa chỉ máy chủ đồng bộ đã nhập.",
     "untrusted_key": "Máy chủ không nhận khóa của máy này: chưa được Thành phố chứng nhận hoặc "
     "đã bị thu hồi. Hãy liên hệ Văn phòng Thành phố.",
     "too_many_uploads": "Máy này đang có quá nhiều lần gửi dở trên máy chủ; hãy thử lại sau.",
