@@ -190,7 +190,12 @@ def sync_group() -> None:
 @click.option(
     "--encrypt-to", help="Encrypt to this site (default: to --peer whenever its key is known)."
 )
-@click.option("--no-encrypt", is_flag=True, help="Leave the bundle readable (signed only).")
+@click.option(
+    "--no-encrypt",
+    is_flag=True,
+    help="Leave the bundle readable by anyone who holds the file (signed only); by default it "
+    "is sealed to --encrypt-to, else --peer, else the city named in the trust file.",
+)
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
 @sync_errors
@@ -213,6 +218,7 @@ def sync_export(
     with _ws(state) as ws:
         if not certification.is_certified(ws):  # every receiver will refuse it: say so first
             click.echo(CLI["export_uncertified"], err=True)
+        _say_if_clear(ws, peer, encrypt_to, not no_encrypt)
         paths = exchange.export_to(
             ws,
             Path(to_dir),
@@ -410,6 +416,13 @@ def sync_serve(
         )
 
 
+def _say_if_clear(ws: Any, peer: str | None, encrypt_to: str | None, encrypt: bool) -> None:
+    """A bundle leaving by hand in the clear is said to be so, on standard error."""
+    engine = exchange.open_engine(ws)
+    if exchange.carried_recipient(engine, peer, encrypt_to, encrypt) is None:
+        click.echo(CLI["export_clear" if not encrypt else "export_clear_no_city"], err=True)
+
+
 def _setup_access_log(path: str | None) -> None:
     import logging
     import logging.handlers
@@ -523,7 +536,12 @@ _COUNTS = ("applied", "duplicate", "held", "rejected")
 @click.option(
     "--encrypt-to", help="Encrypt to this site (default: to --peer whenever its key is known)."
 )
-@click.option("--no-encrypt", is_flag=True, help="Leave the bundle readable (signed only).")
+@click.option(
+    "--no-encrypt",
+    is_flag=True,
+    help="Leave the bundle readable by anyone who holds the file (signed only); by default it "
+    "is sealed to --encrypt-to, else --peer, else the city named in the trust file.",
+)
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
 @sync_errors
@@ -558,6 +576,7 @@ def sync_email(
             security=smtp_security,
         )
     with _ws(state) as ws:
+        _say_if_clear(ws, peer, encrypt_to, not no_encrypt)
         paths, sent = exchange.email_bundle(
             ws,
             to=to_addr,

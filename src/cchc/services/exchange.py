@@ -317,6 +317,42 @@ def export_encrypted(
     return engine.export_bundle(peer)
 
 
+def city_site(engine: Engine) -> str | None:
+    """The city's site, as this laptop's trust file names it (a city certificate not revoked,
+    not this laptop's own): where a bundle leaving by USB stick or e-mail goes sealed to by
+    default. None on the city's own laptop or before the trust file is installed."""
+    from sync.trust import Certificate
+
+    conn = engine.conn
+    revoked = {bytes(k) for (k,) in conn.execute("SELECT key FROM _sync_revocations")}
+    newest: str | None = None
+    for body, sig in conn.execute("SELECT body, sig FROM _sync_certs ORDER BY issued"):
+        try:
+            cert = Certificate.parse(body, sig)
+        except (SyncError, ValueError):
+            continue
+        if cert.role == "city" and cert.key not in revoked and cert.site != engine.site_id:
+            newest = cert.site
+    return newest
+
+
+def carried_recipient(
+    engine: Engine, peer: str | None, encrypt_to: str | None, encrypt: bool
+) -> str | None:
+    """Who a bundle carried by hand (USB, e-mail) is sealed to: the one named, else the peer
+    (whenever its key is known), else the city whenever the trust file names it. None: it goes
+    in the clear (asked for with ``encrypt=False``, or nobody to seal it to)."""
+    if not encrypt:
+        return None
+    return encrypt_to or peer or city_site(engine)
+
+
+def _carried(engine: Engine, peer: str | None, encrypt_to: str | None, encrypt: bool) -> bytes:
+    if encrypt and not encrypt_to and not peer:
+        encrypt_to = city_site(engine)  # leaving by hand: sealed to the city by default
+    return export_encrypted(engine, peer, encrypt_to, encrypt)
+
+
 def export_bundle(ws: Workspace, peer: str | None = None, encrypt_to: str | None = None) -> bytes:
     return open_engine(ws).export_bundle(peer, encrypt_to=encrypt_to)
 
@@ -336,7 +372,7 @@ def export_to(
     ``encrypt=False``.
     """
     engine = open_engine(ws)
-    data = export_encrypted(engine, peer, encrypt_to, encrypt)
+    data = _carried(engine, peer, encrypt_to, encrypt)
     folder = Path(to_dir)
     folder.mkdir(parents=True, exist_ok=True)
     prefix = f"cchc-{engine.site_id[:8]}"
@@ -514,7 +550,7 @@ def email_bundle(
     """
     address = checked_address(to)
     engine = open_engine(ws)
-    data = export_encrypted(engine, peer, encrypt_to, encrypt)
+    data = _carried(engine, peer, encrypt_to, encrypt)
     sender = f"cchc-{engine.site_id[:8]}@localhost"
     kwargs: dict[str, Any] = {
         "to": address,
