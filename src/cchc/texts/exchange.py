@@ -15,6 +15,8 @@ MESSAGES = {
     "hãy xin lại tệp từ máy đó.",
     "folder_missing_on_disk": "Không có thư mục “{value}”. Hãy cắm ổ USB hoặc chọn thư mục khác.",
     "certify_unit_missing": "Hãy chọn đơn vị mà máy này được chứng nhận.",
+    "certify_role_missing": "Hãy chọn vai trò cho máy này: đơn vị “{unit}” trong tệp yêu cầu "
+    "không phải một đơn vị có máy riêng của đặc khu, nên ứng dụng không tự đề xuất vai trò.",
     "send_nowhere": "Chưa có nơi gửi: hãy cắm ổ USB hoặc chọn thư mục, hoặc kiểm tra kết nối "
     "tới máy chủ của Thành phố.",
     "email_invalid": "Địa chỉ thư “{value}” không đúng dạng: cần một tên, dấu @ rồi tên miền của "
