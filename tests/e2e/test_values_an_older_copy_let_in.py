@@ -5,7 +5,6 @@ that copy, says which values it could not use, and never shows a traceback."""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -13,36 +12,12 @@ import pytest
 
 from cchc.texts.sync import column_name
 from tests.conftest import run_cchc
-from tests.integration.hostile_world import build
+from tests.integration.older_copy import poisoned_city
 
 
 @pytest.fixture(scope="module")
 def city_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("older")
-    evidence = folder / "ke-hoach.pdf"
-    evidence.write_bytes(b"%PDF-1.4 ke hoach 12/KH-UBND\n")
-    build(folder / "world", evidence)
-    db = folder / "older-city.sqlite"
-    shutil.copy(folder / "world" / "city.sqlite", db)
-    conn = sqlite3.connect(db, isolation_level=None)
-    for statement in (
-        "UPDATE budgets SET estimate = 9e999, spent = 1e308, appraised = 'nhiều', "
-        "estimate_sent_on = '31/12/2026'",
-        "UPDATE tasks SET done_on = '9999-12-31', progress = 50.5, due = '2026-99-01', "
-        "subitems = 'không phải danh sách', updated_at = 'hôm qua', "
-        "content = content || ' \u202egnp.exe' WHERE stt = 2",
-        "UPDATE tasks SET done_on = 'hôm qua', status = 'done' WHERE stt = 3",
-        "UPDATE report_sections SET text = 'Kết quả \u202eđảo chiều\u202c'",
-        "UPDATE report_tasks SET progress = 50.5",
-        "UPDATE reports SET period_start = '9999-01-01', report_date = 'x', revision = 1e308, "
-        "sources = 'zz', due = '2026-02-30'",
-        "UPDATE task_updates SET date = '9999-12-31', progress = 1e308",
-        "UPDATE documents SET date = 'x', size = 1e308",
-        "UPDATE amendments SET decision_date = '0001-01-01', proposal = '[1'",
-    ):
-        conn.execute(statement)
-    conn.close()
-    return db
+    return poisoned_city(tmp_path_factory.mktemp("older"))
 
 
 def _report_id(db: Path) -> str:
