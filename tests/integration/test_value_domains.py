@@ -128,3 +128,29 @@ def test_a_value_outside_its_columns_domain_is_refused_by_every_copy(
     refused = attack(world, [statement], [params])
     assert [(t, r) for t, r, _ in refused] == [(table, target)]
     assert f"mục “{column_name(column)}”" in refused[0][2]
+
+
+@pytest.mark.parametrize(
+    ("sql", "value", "column"),
+    [
+        ("UPDATE budgets SET estimate = ? WHERE task_id = ?", float("inf"), "estimate"),
+        ("UPDATE budgets SET spent = ? WHERE task_id = ?", 1e308, "spent"),
+        ("UPDATE tasks SET done_on = ? WHERE id = ?", "9999-12-31", "done_on"),
+        ("UPDATE task_updates SET note = ? WHERE task_id = ?", "ghi chú \u202e", "note"),
+    ],
+)
+def test_this_laptops_own_commit_guard_refuses_the_same_values(
+    world: World, sql: str, value: object, column: str
+) -> None:
+    """One rule: what every other copy refuses, the laptop's own commit guard refuses before it
+    is recorded, with the same reason, and nothing is written."""
+    from cchc.services.exchange import ChangeRefused
+    from cchc.store.uow import transaction
+
+    ws = world.tc
+    task = led_by(ws, "tai_chinh")
+    before = ws.db.conn.execute(f"SELECT {column} FROM {sql.split()[1]}").fetchall()
+    with pytest.raises(ChangeRefused) as caught, transaction(ws.db):
+        ws.db.conn.execute(sql, (value, task))
+    assert f"mục “{column_name(column)}”" in str(caught.value.params["reason"])
+    assert ws.db.conn.execute(f"SELECT {column} FROM {sql.split()[1]}").fetchall() == before
