@@ -110,26 +110,35 @@ def test_import_export_attachments_and_backup_are_the_users_alone(
     _private(Path(info.path), Path(info.path).parent)
 
 
-def test_a_bundle_carried_by_hand_is_sealed_to_the_city_unless_asked(
+def test_a_bundle_carried_by_hand_is_sealed_to_its_next_reader_unless_asked(
     world: Path, tmp_path: Path
 ) -> None:
+    """Phòng Tài chính's stick is sealed to Phòng Văn hóa - Xã hội, which consolidates (the
+    plan's flow); the consolidator's stick is sealed to the city. In the clear only with
+    --no-encrypt, and the command says so."""
     copy = tmp_path / "w"
     shutil.copytree(world, copy)
-    tc = copy / "tc.sqlite"
-    sealed, clear = tmp_path / "usb", tmp_path / "usb-clear"
+    tc, vhxh_db = copy / "tc.sqlite", copy / "vhxh.sqlite"
+    sealed, clear, onward = tmp_path / "usb", tmp_path / "usb-clear", tmp_path / "usb-city"
     proc = _cchc("--db", str(tc), "sync", "export", "--to", str(sealed))
     assert proc.returncode == 0 and "KHÔNG được mã hóa" not in proc.stderr
     proc = _cchc("--db", str(tc), "sync", "export", "--to", str(clear), "--no-encrypt")
     assert proc.returncode == 0
     assert "KHÔNG được mã hóa" in proc.stderr  # the clear bundle is said to be so
+    proc = _cchc("--db", str(vhxh_db), "sync", "export", "--to", str(onward))
+    assert proc.returncode == 0 and "không được mã hóa" not in proc.stderr.lower()
     (sealed_file,) = sealed.iterdir()
     (clear_file,) = clear.iterdir()
-    city, vhxh = Workspace.open(copy / "city.sqlite"), Workspace.open(copy / "vhxh.sqlite")
+    (onward_file,) = onward.iterdir()
+    city, vhxh = Workspace.open(copy / "city.sqlite"), Workspace.open(vhxh_db)
     try:
-        with pytest.raises(SyncError):  # the consolidator's laptop cannot open it ...
-            exchange.import_bytes(vhxh, sealed_file.read_bytes())
-        assert exchange.import_bytes(city, sealed_file.read_bytes()).rejected == 0  # the city can
-        assert exchange.import_bytes(vhxh, clear_file.read_bytes()).rejected == 0
+        with pytest.raises(SyncError):  # a stick found on the boat opens for nobody else ...
+            exchange.import_bytes(city, sealed_file.read_bytes())
+        assert exchange.import_bytes(vhxh, sealed_file.read_bytes()).rejected == 0  # ... but it
+        with pytest.raises(SyncError):
+            exchange.import_bytes(vhxh, onward_file.read_bytes())  # the city's, not vhxh's
+        assert exchange.import_bytes(city, onward_file.read_bytes()).rejected == 0
+        assert exchange.import_bytes(city, clear_file.read_bytes()).rejected == 0
     finally:
         city.close()
         vhxh.close()

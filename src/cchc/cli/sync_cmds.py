@@ -194,7 +194,8 @@ def sync_group() -> None:
     "--no-encrypt",
     is_flag=True,
     help="Leave the bundle readable by anyone who holds the file (signed only); by default it "
-    "is sealed to --encrypt-to, else --peer, else the city named in the trust file.",
+    "is sealed to --encrypt-to, else --peer, else its next reader (a unit's laptop: the "
+    "consolidator, else the city; the consolidator: the city).",
 )
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
@@ -540,7 +541,8 @@ _COUNTS = ("applied", "duplicate", "held", "rejected")
     "--no-encrypt",
     is_flag=True,
     help="Leave the bundle readable by anyone who holds the file (signed only); by default it "
-    "is sealed to --encrypt-to, else --peer, else the city named in the trust file.",
+    "is sealed to --encrypt-to, else --peer, else its next reader (a unit's laptop: the "
+    "consolidator, else the city; the consolidator: the city).",
 )
 @click.option("--json", "as_json", is_flag=True)
 @pass_state

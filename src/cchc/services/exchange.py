@@ -317,10 +317,9 @@ def export_encrypted(
     return engine.export_bundle(peer)
 
 
-def city_site(engine: Engine) -> str | None:
-    """The city's site, as this laptop's trust file names it (a city certificate not revoked,
-    not this laptop's own): where a bundle leaving by USB stick or e-mail goes sealed to by
-    default. None on the city's own laptop or before the trust file is installed."""
+def _certified_site(engine: Engine, role: str) -> str | None:
+    """The newest site certified in ``role`` (not revoked, not this laptop), as this laptop's
+    trust file and bundles name it."""
     from sync.trust import Certificate
 
     conn = engine.conn
@@ -331,25 +330,47 @@ def city_site(engine: Engine) -> str | None:
             cert = Certificate.parse(body, sig)
         except (SyncError, ValueError):
             continue
-        if cert.role == "city" and cert.key not in revoked and cert.site != engine.site_id:
+        if cert.role == role and cert.key not in revoked and cert.site != engine.site_id:
             newest = cert.site
     return newest
+
+
+def city_site(engine: Engine) -> str | None:
+    """The city's site, as this laptop's trust file names it; None on the city's own laptop or
+    before the trust file is installed."""
+    return _certified_site(engine, "city")
+
+
+def next_hop(engine: Engine) -> str | None:
+    """Where a bundle carried by hand goes next in the plan's flow (units report to UBND
+    through Phòng Văn hóa - Xã hội, which sends on to the city): from a unit's laptop, the
+    consolidator when one is certified, else the city; from the consolidator, the city; from
+    the city, nobody by default (it names its recipient)."""
+    me = engine.my_signer()
+    role = me.role if me is not None else None
+    if role == "city":
+        return None
+    if role != "consolidator":
+        found = _certified_site(engine, "consolidator")
+        if found is not None:
+            return found
+    return city_site(engine)
 
 
 def carried_recipient(
     engine: Engine, peer: str | None, encrypt_to: str | None, encrypt: bool
 ) -> str | None:
     """Who a bundle carried by hand (USB, e-mail) is sealed to: the one named, else the peer
-    (whenever its key is known), else the city whenever the trust file names it. None: it goes
-    in the clear (asked for with ``encrypt=False``, or nobody to seal it to)."""
+    (whenever its key is known), else the next hop of the plan's flow (``next_hop``). None: it
+    goes in the clear (asked for with ``encrypt=False``, or nobody to seal it to)."""
     if not encrypt:
         return None
-    return encrypt_to or peer or city_site(engine)
+    return encrypt_to or peer or next_hop(engine)
 
 
 def _carried(engine: Engine, peer: str | None, encrypt_to: str | None, encrypt: bool) -> bytes:
     if encrypt and not encrypt_to and not peer:
-        encrypt_to = city_site(engine)  # leaving by hand: sealed to the city by default
+        encrypt_to = next_hop(engine)  # leaving by hand: sealed to its next reader by default
     return export_encrypted(engine, peer, encrypt_to, encrypt)
 
 
