@@ -33,6 +33,7 @@ from cchc.services.reports import ReportView
 from cchc.texts import reports as T
 from cchc.texts.plan import NARRATIVE_GUIDE
 from cchc.texts.roles import CLI as ROLE_CLI
+from cchc.texts.sync import flagged_text
 
 F = TypeVar("F", bound=Callable[..., Any])
 PERIOD_HELP = "2026-01 … 2026-12, 2026-Q1 … 2026-Q4, 2026-H1, 2026-9M, 2026"
@@ -544,6 +545,7 @@ def budget_show(state: State, unit: str | None, as_json: bool) -> None:
             f"{line.stt or '*'} | {line.content[:50]} | {line.unit_name} | "
             f"{_money(line.estimate)} | {_money(line.approved)} | {_money(line.spent)}"
             + (f"  ({T.CLI['estimate_late']})" if line.estimate_late else "")
+            + (f"\n    ⚠ {flagged_text(line.flagged)}" if line.flagged else "")
         )
     for label, group in ((T.CLI["by_area"], view.by_area), (T.CLI["by_unit"], view.by_unit)):
         click.echo(label)

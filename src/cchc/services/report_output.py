@@ -331,12 +331,7 @@ def write_export(ws: Workspace, ref: str, out: Path) -> Path:
     try:
         if suffix == ".xlsx":
             return sheet.write_xlsx(rows, out, T.XLSX_SHEET)
-        # A decimal comma, as Excel and LibreOffice read numbers under a Vietnamese locale.
-        csv_rows = [
-            tuple(str(v).replace(".", ",") if isinstance(v, float) else v for v in row)
-            for row in rows
-        ]
-        return sheet.write_csv(csv_rows, out)
+        return sheet.write_csv(rows, out)
     except OSError as exc:
         raise InvalidInput("out_path", value=str(out), errno=exc.errno) from exc
 

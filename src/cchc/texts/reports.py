@@ -542,6 +542,7 @@ MESSAGES: dict[str, str] = {
         "hoặc người ký báo cáo."
     ),
     "money_invalid": "Số tiền “{value}” không hợp lệ: nhập số đồng, không âm (ví dụ 15000000).",
+    "money_too_large": "Số tiền “{value}” vượt mức tối đa ứng dụng nhận ({cap}).",
     "budget_spent_exceeds": (
         "Số đã chi ({spent}) vượt quá số được duyệt ({approved}) của nhiệm vụ {task}."
     ),
