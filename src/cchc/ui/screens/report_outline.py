@@ -137,14 +137,17 @@ class OutlineForm:
                         size=12,
                         color=ft.Colors.ON_SURFACE_VARIANT,
                     ),
+                    # a wrapping row cannot hold a field that fills the rest of it (Flutter
+                    # draws its grey failure box): status and progress side by side, the note
+                    # on its own full-width row under them
                     ft.Row(
                         [
                             tagged(f"line-status-{ref}", status),
                             tagged(f"line-progress-{ref}", progress),
-                            tagged(f"line-note-{ref}", note),
                         ],
                         wrap=True,
                     ),
+                    ft.Row([tagged(f"line-note-{ref}", note)]),
                 ],
                 spacing=10,
                 tight=True,
