@@ -130,13 +130,17 @@ class FiguresForm:
             tight=True,
         )
 
-    def set_error(self, name: str, text: str | None) -> None:
+    def set_error(self, name: str, text: str | None) -> bool:
+        """Show (or clear) a figure's problem under it; True when what is shown changed."""
         field, error = self.fields.get(name), self.errors.get(name)
         if field is None or error is None:
-            return
+            return False
+        changed = (error.value or "") != (text or "")
         error.value = text or ""
         error.visible = bool(text)
-        field.border_color = ft.Colors.ERROR if text else None
+        # the field's own border is left alone: redrawing its decoration while the officer
+        # types rebuilds it under the cursor and the next keys (and Tab) are lost
+        return changed
 
     def typed(self) -> tuple[Figures, dict[str, str]]:
         """The figures as typed so far, and each field's problem (bad number, negative…)."""
@@ -174,14 +178,23 @@ class FiguresForm:
         return out
 
     def _on_figure(self, name: str) -> None:
+        """A keystroke in a figure: keep it, recompute, and redraw only what shows the result.
+        The page as a whole is not sent again while the officer types on (a fast typist's next
+        keys and Tab are already on their way; redrawing the fields under them loses keys)."""
         self.keep(f"fig:{name}", self.fields[name].value or "")
-        self.recompute()
-        self.ctx.page.update()
+        changed = self.recompute()
+        for control in (self.totals_box, self.rates_box, self.rates_head):
+            control.update()
+        for other in changed:
+            self.errors[other].update()
+            if other != name:
+                self.fields[other].update()
 
-    def recompute(self) -> None:
+    def recompute(self) -> list[str]:
+        """Totals, rates and each figure's problem from what is typed; the figures whose problem
+        shown changed."""
         fig, errors = self.typed()
-        for name in self.fields:
-            self.set_error(name, errors.get(name))
+        changed = [name for name in self.fields if self.set_error(name, errors.get(name))]
         totals = {
             "received": fig.received,
             "to_handle": fig.to_handle,
@@ -215,6 +228,7 @@ class FiguresForm:
                 satisfaction=shown["satisfaction"],
             )
         )
+        return changed
 
     def _rate(self, key: str, value: float | None, invalid: bool = False) -> ft.Control:
         label = T.RATE_LABELS[key]
