@@ -49,7 +49,7 @@ from tests.ui.harness import (
 
 OFFICER = "Lê Thị Bình"
 PERIOD = "2026-9M"
-MAX_PARTS = 14  # screen heights at most per screen while scrolling down to its end
+MAX_PARTS = 30  # screen heights at most per screen while scrolling down to its end
 
 
 class Sweep:
@@ -104,8 +104,8 @@ def _shoot_scrolling(
         seen.add(digest)
         sweep.check(path, data, browsing)
         written.append(path)
-        scroll_panes(page, height * 0.8)
-        page.wait_for_timeout(700)
+        scroll_panes(page, height * 0.9)
+        page.wait_for_timeout(600)
     else:
         sweep.problems.append(f"{name}: not at its end after {MAX_PARTS} screen heights")
     sweep.written += written
