@@ -257,6 +257,7 @@ def fill(page: Page, identifier: str, value: str) -> None:
     is accepted once it has stayed put. Otherwise the field is typed again (counted)."""
     box = wait_for(by_id(page, identifier).locator("input, textarea"))
     for _ in attempts("fill", 5):
+        bring_into_view(page, box)
         box.click()
         page.wait_for_timeout(200)  # let Flutter finish focusing (and scrolling to) the field
         page.keyboard.press("Control+A")
@@ -270,6 +271,24 @@ def fill(page: Page, identifier: str, value: str) -> None:
         if box.input_value() == value:
             return
     raise AssertionError(f"could not type {value!r} into {identifier}")
+
+
+def bring_into_view(page: Page, target: Locator) -> None:
+    """Scroll Flutter's own pane (the wheel over it) until `target` is inside the window.
+    Playwright's click would only move the browser's accessibility boxes, not Flutter's canvas:
+    the click then lands on whatever Flutter draws there (another field), which takes the keys."""
+    size = page.viewport_size or VIEWPORT
+    for _ in range(30):
+        box = target.bounding_box()
+        if box is None:
+            return
+        top, bottom = box["y"], box["y"] + box["height"]
+        if top >= 60 and bottom <= size["height"] - 20:
+            return
+        x = min(max(box["x"] + 5, 5), size["width"] - 5)
+        page.mouse.move(x, size["height"] / 2)
+        page.mouse.wheel(0, (top + bottom) / 2 - size["height"] / 2)
+        page.wait_for_timeout(350)
 
 
 def choose(page: Page, identifier: str, option: str, timeout: float = 10) -> None:
