@@ -216,7 +216,7 @@ def test_the_quarters_report_typed_by_keyboard_kept_submitted_consolidated_and_p
     _box(page, "payments_online").click()
     page.wait_for_timeout(400)
     page.keyboard.press("Enter")
-    wait_text(page, f"Đã lưu dự thảo báo cáo kỳ {PERIOD}")
+    wait_text(page, f"Đã lưu dự thảo báo cáo kỳ {PERIOD_LABEL}")
     click(page, "report-submit")
     click(page, "submit-confirm")
     wait_for(by_id(page, "report-locked"))
@@ -249,7 +249,7 @@ def test_the_quarters_report_typed_by_keyboard_kept_submitted_consolidated_and_p
         fill(desk, "report-date", today)
         fill(desk, "report-signer", SIGNER)
         desk.keyboard.press("Enter")
-        wait_text(desk, f"Đã lưu dự thảo báo cáo kỳ {PERIOD}")
+        wait_text(desk, f"Đã lưu dự thảo báo cáo kỳ {PERIOD_LABEL}")
         zone = _shown(laptops["vhxh"], "zone")
         assert zone["number"] == "15" and zone["signer_name"] == SIGNER
         missing = zone["missing_units"]
