@@ -9,12 +9,15 @@ defect fails once and shows, and a flaky action shows as a rising rerun count.
 Fixtures a test module may use or override:
 - ``ui_db``: the database path the server opens (override it to prepare data before serving);
 - ``server``: the real `cchc ui --web` on that database, on a free loopback port;
-- ``browsing``: a fresh Chromium context that lets only 127.0.0.1 through;
+- ``browsing``: a fresh Chromium context that lets only 127.0.0.1 through; when the test ends,
+  every page it left open must be drawn without Flutter's grey failure box (checked scrolled to
+  the end of each pane) and the console must have reported no error (the gate);
 - ``page``: a new tab in that context (not yet loaded: call ``open_app``).
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,7 +47,8 @@ def screenshot_on_failure(request: pytest.FixtureRequest) -> Iterator[None]:
     if request.node.stash.get(_FAILED, False) and "page" in request.fixturenames:
         from tests.ui.harness import screenshot
 
-        screenshot(request.getfixturevalue("page"), f"FAILED-{request.node.name}")
+        with contextlib.suppress(AssertionError):  # the picture is kept even if it shows grey
+            screenshot(request.getfixturevalue("page"), f"FAILED-{request.node.name}")
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -78,11 +82,16 @@ def server(ui_db: Path) -> Iterator[Server]:
 
 @pytest.fixture
 def browsing(chromium_browser: Browser) -> Iterator[Browsing]:
-    from tests.ui.harness import browse
+    from tests.ui.harness import assert_console_clean, browse, check_drawn
 
     with browse(chromium_browser) as b:
         yield b
         assert b.outside == [], "the app asked for something beyond 127.0.0.1"
+        # the gate: every page the test left open is drawn whole, scrolled to its end, and the
+        # console stayed free of errors all along
+        for number, open_page in enumerate(b.context.pages):
+            check_drawn(open_page, f"page {number + 1} at the end of the test")
+        assert_console_clean(b, "during the test")
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ ends by printing the total ("UI reruns: N", tests/ui/conftest.py). Tests and pyt
 from __future__ import annotations
 
 import contextlib
+import io
 import socket
 import subprocess
 import sys
@@ -17,7 +18,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route, sync_playwright
+from PIL import Image
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Locator,
+    Page,
+    Route,
+    sync_playwright,
+)
 
 from tests.conftest import ROOT, cchc_env
 
@@ -35,6 +45,26 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 VIEWPORT = {"width": 1366, "height": 768}
 SIZES = ((1366, 768), (1024, 700))  # the laptops' screens every page must work on
+
+# Flutter draws a control that failed to build or lay out as a flat box of exactly this colour,
+# with nothing on the console (release build; /work/shared/notes/flet-1.0-offline.md). More of
+# the picture than GREY_LIMIT in that colour is a broken screen; a few pixels of it can be a
+# divider or a disabled border.
+GREY_BOX = (196, 196, 196)
+GREY_LIMIT = 0.015
+# What the page's console says when Flutter or the Flet client fails; any console error or
+# uncaught page error fails the test, whatever its words.
+FLUTTER_FAILURE = (
+    "exception caught by",
+    "renderflex overflowed",
+    "was given an infinite size",
+    "unbounded",
+    "failed assertion",
+    "another exception was thrown",
+)
+# The one error the page is expected to report: the Content-Security-Policy (assets/index.html)
+# stopping Flutter's optional Rive runtime from a CDN, which is how the app stays offline.
+EXPECTED_CONSOLE = ("violates the following Content Security Policy", "rive")
 
 # Every action tried again, by kind; printed at the end of a test run.
 RERUNS: Counter[str] = Counter()
@@ -117,10 +147,24 @@ class Browsing:
     browser: Browser
     context: BrowserContext
     outside: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
 
     def new_page(self) -> Page:
         page = self.context.new_page()
         return page
+
+    def listen(self, page: Page) -> None:
+        """Keep every error the page's console or its scripts report."""
+
+        def on_console(msg: ConsoleMessage) -> None:
+            text = msg.text
+            if all(mark in text for mark in EXPECTED_CONSOLE):
+                return
+            if msg.type == "error" or any(mark in text.lower() for mark in FLUTTER_FAILURE):
+                self.console_errors.append(f"{msg.type}: {text}")
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda exc: self.console_errors.append(f"pageerror: {exc}"))
 
 
 @contextlib.contextmanager
@@ -149,6 +193,7 @@ def browse(browser: Browser, width: int = 1366, height: int = 768) -> Iterator[B
             route.abort()
 
     context.route("**/*", gate)
+    context.on("page", browsing.listen)
     try:
         yield browsing
     finally:
@@ -212,6 +257,7 @@ def fill(page: Page, identifier: str, value: str) -> None:
     is accepted once it has stayed put. Otherwise the field is typed again (counted)."""
     box = wait_for(by_id(page, identifier).locator("input, textarea"))
     for _ in attempts("fill", 5):
+        bring_into_view(page, box)
         box.click()
         page.wait_for_timeout(200)  # let Flutter finish focusing (and scrolling to) the field
         page.keyboard.press("Control+A")
@@ -225,6 +271,24 @@ def fill(page: Page, identifier: str, value: str) -> None:
         if box.input_value() == value:
             return
     raise AssertionError(f"could not type {value!r} into {identifier}")
+
+
+def bring_into_view(page: Page, target: Locator) -> None:
+    """Scroll Flutter's own pane (the wheel over it) until `target` is inside the window.
+    Playwright's click would only move the browser's accessibility boxes, not Flutter's canvas:
+    the click then lands on whatever Flutter draws there (another field), which takes the keys."""
+    size = page.viewport_size or VIEWPORT
+    for _ in range(30):
+        box = target.bounding_box()
+        if box is None:
+            return
+        top, bottom = box["y"], box["y"] + box["height"]
+        if top >= 60 and bottom <= size["height"] - 20:
+            return
+        x = min(max(box["x"] + 5, 5), size["width"] - 5)
+        page.mouse.move(x, size["height"] / 2)
+        page.mouse.wheel(0, (top + bottom) / 2 - size["height"] / 2)
+        page.wait_for_timeout(350)
 
 
 def choose(page: Page, identifier: str, option: str, timeout: float = 10) -> None:
@@ -253,9 +317,62 @@ def click(page: Page, identifier: str) -> None:
     (inner.first if inner.count() else target).click()
 
 
+def grey_share(png: bytes) -> float:
+    """The share of the picture's pixels in Flutter's flat grey failure colour (0…1)."""
+    with Image.open(io.BytesIO(png)) as image:
+        rgb = image.convert("RGB")
+        colours = rgb.getcolors(maxcolors=rgb.width * rgb.height) or []
+        total = rgb.width * rgb.height
+    grey = sum(count for count, colour in colours if colour == GREY_BOX)
+    return grey / total if total else 0.0
+
+
+def assert_no_grey_box(png: bytes, what: str) -> None:
+    share = grey_share(png)
+    assert share <= GREY_LIMIT, (
+        f"{what}: {share:.1%} of the screen is Flutter's grey failure box {GREY_BOX}: "
+        "a control failed to build or lay out"
+    )
+
+
+def assert_console_clean(browsing: Browsing, what: str) -> None:
+    assert not browsing.console_errors, f"{what}: the page reported " + "; ".join(
+        browsing.console_errors[:5]
+    )
+
+
+def scroll_panes(page: Page, dy: float) -> None:
+    """Wheel both panes of the screen (a list and its detail scroll on their own)."""
+    size = page.viewport_size or VIEWPORT
+    for x in (0.35, 0.8):
+        page.mouse.move(size["width"] * x, size["height"] * 0.6)
+        page.mouse.wheel(0, dy)
+
+
+def check_drawn(page: Page, what: str, *, to_the_end: bool = True) -> None:
+    """Fail on Flutter's grey box in what the page shows now and, scrolled to the end of each
+    pane, below it: the gate every browser test passes at its end."""
+    page.wait_for_timeout(800)  # pixels lag the accessibility tree
+    assert_no_grey_box(page.screenshot(), what)
+    if not to_the_end:
+        return
+    size = page.viewport_size or VIEWPORT
+    last = b""
+    for _ in range(8):
+        scroll_panes(page, size["height"] * 0.8)
+        page.wait_for_timeout(500)
+        shot = page.screenshot()
+        assert_no_grey_box(shot, f"{what} (scrolled)")
+        if shot == last:
+            break
+        last = shot
+
+
 def screenshot(page: Page, name: str) -> Path:
+    """A picture of the page for people to look at; fails if Flutter drew its grey box."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.wait_for_timeout(1000)  # pixels lag the accessibility tree
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path))
+    assert_no_grey_box(path.read_bytes(), name)
     return path

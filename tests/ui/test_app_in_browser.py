@@ -149,6 +149,17 @@ def test_updating_a_task_through_the_form_shows_in_the_list_and_in_the_cli(
     assert any(h["field"] == "progress" and h["new_value"] == "60" for h in shown["history"])
 
 
+def test_enter_in_the_task_update_form_saves_it(server: Server, page: Page) -> None:
+    _open_task(page, server, 4)
+    choose(page, "update-status", "Đang thực hiện")
+    fill(page, "update-progress", "35")
+    page.keyboard.press("Enter")  # the cursor is still in the progress field
+    wait_text(page, "Đã cập nhật nhiệm vụ 4")
+    shown = run_json("--db", str(server.db), "task", "show", "4")
+    assert isinstance(shown, dict)
+    assert (shown["status"], shown["progress"]) == ("in_progress", 35)
+
+
 def test_a_progress_of_120_is_refused_in_vietnamese_and_nothing_changes(
     server: Server, page: Page
 ) -> None:

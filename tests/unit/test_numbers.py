@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cchc.domain.numbers import format_money, format_number, format_percent
+from cchc.domain.numbers import format_money, format_number, format_percent, parse_whole
 
 
 @pytest.mark.parametrize(
@@ -51,3 +51,34 @@ def test_shortened_names_are_cut_between_words_never_inside_one(text, limit, exp
 
     assert shorten(text, limit) == expected
     assert len(shorten(text, limit)) <= limit
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [
+        ("1.200", 1200),
+        ("15.000.000", 15_000_000),
+        ("1200", 1200),
+        (" 1 200 ", 1200),
+        ("15,000,000", 15_000_000),
+        ("0", 0),
+        ("-3", -3),
+    ],
+)
+def test_a_whole_number_is_read_with_or_without_thousand_separators(typed, value):
+    assert parse_whole(typed) == value
+
+
+@pytest.mark.parametrize(
+    "typed", ["1,5", "1.20", "12.00.000", "1.200,000", "", "một", "1.2.3", "1e3"]
+)
+def test_a_whole_number_with_misplaced_separators_or_words_is_refused(typed):
+    with pytest.raises(ValueError):
+        parse_whole(typed)
+
+
+def test_report_figures_and_budget_amounts_read_thousand_dots_alike():
+    from cchc.domain.figures import parse_value
+    from cchc.services.budget import parse_money
+
+    assert parse_value("payments_total", "1.200") == parse_money("1.200") == 1200

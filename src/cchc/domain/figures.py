@@ -30,6 +30,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from cchc.domain.errors import InvalidInput
+from cchc.domain.numbers import parse_whole
 
 # The figure names, in the order of the report's table (the CLI's --field NAME).
 DOSSIER_RECEIVED = (
@@ -353,8 +354,8 @@ def parse_value(name: str, raw: str) -> int | float:
     if name not in FIGURE_FIELDS:
         raise FiguresInvalid([Problem(key="figure_unknown", field=name, params={"value": name})])
     text = raw.strip().replace(",", ".") if name in PERCENT_FIELDS else raw.strip()
-    try:
-        value: int | float = float(text) if name in PERCENT_FIELDS else int(text)
+    try:  # a count may carry thousand dots as Vietnamese writes it ("1.200")
+        value: int | float = float(text) if name in PERCENT_FIELDS else parse_whole(text)
     except ValueError:
         key = "figure_not_number" if name in PERCENT_FIELDS else "figure_not_integer"
         raise FiguresInvalid([Problem(key=key, field=name, params={"value": raw})]) from None

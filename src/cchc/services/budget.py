@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from cchc.domain.dates import parse_vn_date
 from cchc.domain.errors import Conflict, InvalidInput
 from cchc.domain.fields import Field
-from cchc.domain.numbers import format_money
+from cchc.domain.numbers import format_money, parse_whole
 from cchc.domain.roles import Action, Role
 from cchc.domain.text import nfc
 from cchc.domain.value_domains import MAX_MONEY, flagged_columns
@@ -28,7 +28,6 @@ from cchc.services.workspace import Workspace
 from cchc.store import reports_repo as repo
 from cchc.store.uow import transaction
 
-_MONEY = re.compile(r"^\d{1,3}([.,\s]\d{3})+$|^\d+$")
 _DECISION = re.compile(r"^\d+[a-zA-Z]?/(\d{4}/)?QĐ-[0-9A-Za-zĐđ.\-]+$")
 
 
@@ -126,12 +125,15 @@ _PROCEDURE_COLUMNS = (
 def parse_money(text: str) -> int:
     """An amount in đồng: "15000000", "15.000.000" or "15,000,000"; never negative."""
     raw = (text or "").strip().removesuffix("đ").removesuffix("đồng").strip()
-    if not _MONEY.match(raw):
+    try:  # the one parser of whole numbers (domain.numbers), as report figures use it
+        value = parse_whole(raw)
+    except ValueError:
+        raise InvalidInput("money_invalid", value=text) from None
+    if value < 0:
         raise InvalidInput("money_invalid", value=text)
-    amount = int(re.sub(r"[.,\s]", "", raw))
-    if amount > MAX_MONEY:  # the column's stated domain, which every copy holds to
+    if value > MAX_MONEY:  # the column's stated domain, which every copy holds to
         raise InvalidInput("money_too_large", value=text, cap=format_money(MAX_MONEY))
-    return amount
+    return value
 
 
 def set_budget(

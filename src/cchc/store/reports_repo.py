@@ -188,3 +188,28 @@ def product_dates(conn: sqlite3.Connection) -> dict[str, list[str]]:
         if judge("documents", "date", date) is None:  # one an older copy let in is left out
             out.setdefault(task_id, []).append(date)
     return out
+
+
+# ---- what is typed on screen and not yet saved (report_drafts, never synced) ---------------------
+
+
+def draft_fields(conn: sqlite3.Connection, report_id: str) -> dict[str, str]:
+    rows = conn.execute(
+        "SELECT field, text FROM report_drafts WHERE report_id = ? ORDER BY field", (report_id,)
+    )
+    return {str(field): str(text) for field, text in rows.fetchall()}
+
+
+def keep_draft_field(
+    conn: sqlite3.Connection, report_id: str, field: str, text: str, now: str
+) -> None:
+    conn.execute(
+        "INSERT INTO report_drafts (report_id, field, text, updated_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (report_id, field) DO UPDATE SET text = excluded.text, "
+        "updated_at = excluded.updated_at",
+        (report_id, field, text, now),
+    )
+
+
+def drop_draft(conn: sqlite3.Connection, report_id: str) -> None:
+    conn.execute("DELETE FROM report_drafts WHERE report_id = ?", (report_id,))

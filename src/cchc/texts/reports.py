@@ -537,6 +537,8 @@ MESSAGES: dict[str, str] = {
         "hiện” hoặc “đã hoàn thành” (quá hạn do ứng dụng tự xác định theo thời hạn)."
     ),
     "task_not_in_report": "Nhiệm vụ “{value}” không có trong báo cáo này.",
+    "draft_field_unknown": "Ô “{value}” không có trong báo cáo nên không giữ nháp được.",
+    "draft_text_too_long": "Nội dung nháp dài quá {limit} ký tự.",
     "nothing_to_set": (
         "Chưa nêu gì để ghi: số liệu, nội dung một mục, trạng thái, tiến độ, ghi chú, số, ngày "
         "hoặc người ký báo cáo."

@@ -57,6 +57,8 @@ REPORTS = {
     "rate_line": "{label}: {value}",
     "rate_target": "{label}: {value} (chỉ tiêu ≥ {target}: {verdict})",
     "rate_none": "chưa tính được",
+    "rate_invalid": "chưa tính được (số liệu đang sai)",
+    "rates_head_invalid": "Tỷ lệ: chưa tính được vì số liệu đang sai (xem các ô báo đỏ).",
     "rates_head": "Đúng hạn: {on_time} · Thanh toán trực tuyến: {payment} · Hài lòng: "
     "{satisfaction}",
     "verdict_met": "đạt",
@@ -82,6 +84,8 @@ REPORTS = {
         "bản sửa đổi. Báo cáo chỉ rời máy này khi được gửi đi ở màn hình Đồng bộ."
     ),
     "submit_yes": "Nộp",
+    "submit_missing_title": "Còn đơn vị chưa nộp báo cáo: vẫn nộp?",
+    "submit_missing": "Báo cáo chung chưa có báo cáo của {count} đơn vị:",
     "submitted": (
         "Đã nộp báo cáo kỳ {period} của {who}; báo cáo đã khóa nhưng chưa rời máy này. "
         "Bước tiếp theo: gửi đi ở màn hình Đồng bộ (hàng chờ “chưa gửi”)."

@@ -1,7 +1,11 @@
-"""Báo cáo: one report on the right: its title, state and actions stay in view while its body
-scrolls (figures, outline, number and signer, output, targets). A draft this laptop may write is
-editable; "Nộp báo cáo" first runs every check and lists every problem at once, then locks the
-report and says that it has not left the laptop yet, offering the send queue."""
+"""Báo cáo: one report on the right: its title, state, actions and a bar with the report's
+number, date, signer and "Ghi PDF" stay in view while its body scrolls (figures, outline,
+output, targets). A draft this laptop may write is editable; what is typed is kept on the laptop
+at each keystroke (services.report_drafts) and put back when the report is opened again, after
+leaving the screen or reloading the page, until it is saved. Enter in a one-line field saves.
+"Nộp báo cáo" first runs every check and lists every problem at once; the zone's report names
+the units that have not reported and asks before going on; then it locks the report and says
+that it has not left the laptop yet, offering the send queue."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ import flet as ft
 
 from cchc.domain.errors import CchcError
 from cchc.domain.figures import FiguresInvalid
+from cchc.services import report_drafts
 from cchc.services import reports as report_service
 from cchc.services import targets as target_service
 from cchc.services.periods import period_name
@@ -44,20 +49,40 @@ class ReportEditor:
         self.figures = FiguresForm(ctx, {})
         self.outline = OutlineForm(ctx)
         self.output = OutputPanel(ctx, self.show_error)
+        for form in (self.figures, self.outline):
+            form.keep = self._keep
+            form.on_submit = self._enter
         self.error = ft.Text("", color=ft.Colors.ERROR)
         self.head = ft.Column(spacing=6, tight=True)
         self.body = ft.Column(scroll=ft.ScrollMode.AUTO, expand=True, spacing=12)
         self.view = ft.Column([self.head, self.body], expand=True, spacing=8)
         # every field reports each change, so a click on Lưu right after typing sees the text
-        self.number = self._field("number", 200)
-        self.report_date = self._field("report_date", 220)
-        self.signer = self._field("signer", 280)
+        self.number = self._field("number", 180)
+        self.report_date = self._field("report_date", 230)
+        self.signer = self._field("signer", 220)
 
     def _field(self, key: str, width: int) -> ft.TextField:
-        return ft.TextField(label=REPORTS[key], width=width, dense=True, on_change=self._on_text)
+        return ft.TextField(
+            label=REPORTS[key],
+            width=width,
+            dense=True,
+            on_change=lambda e: self._keep(f"meta:{key}", str(e.control.value or "")),
+            on_submit=lambda e: self._enter(),
+        )
 
-    def _on_text(self, e: Any) -> None:
-        """Nothing to do: having a handler makes the field send every change as it is typed."""
+    def _keep(self, field: str, text: str) -> None:
+        """Keep what was just typed on this laptop, so nothing is lost before it is saved."""
+        report = self.report
+        if report is None or report.status != "draft":
+            return
+        try:
+            self.ctx.call(report_drafts.keep, report.id, field, text)
+        except CchcError as err:
+            self.show_error(err)
+
+    def _enter(self) -> None:
+        """Enter in a one-line field saves the draft, as Lưu nháp does."""
+        self.save_click(None)
 
     def set_thresholds(self, thresholds: dict[str, float]) -> None:
         self.figures.thresholds = thresholds
@@ -80,20 +105,22 @@ class ReportEditor:
             return
         self.report = self.output.report = report
         editable = report.status == "draft" and writable
-        self.head.controls = self._head(report, writable)
+        typed = self.ctx.call(report_drafts.typed, report.id) if editable else {}
+        self.head.controls = self._head(report, writable, editable, typed)
         body: list[ft.Control] = []
         if report.scope == "zone":
             body.append(_missing(report))
         body += [
-            self.figures.build(report, editable and report.scope == "unit"),
-            self.outline.build(report, editable),
-            self._meta(report, editable),
+            self.figures.build(report, editable and report.scope == "unit", typed),
+            self.outline.build(report, editable, typed),
             self.output.build(),
             self._targets(report),
         ]
         self.body.controls = body
 
-    def _head(self, report: ReportView, writable: bool) -> list[ft.Control]:
+    def _head(
+        self, report: ReportView, writable: bool, editable: bool, typed: dict[str, str]
+    ) -> list[ft.Control]:
         who = report.unit_name or REPORTS["zone"]
         status = T.REPORT_STATUS.get(report.status, report.status)
         controls: list[ft.Control] = [
@@ -145,6 +172,7 @@ class ReportEditor:
             controls.append(ft.Text(REPORTS["superseded"], size=13))
         if writable:
             controls.append(self._actions(report))
+        controls.append(self._meta(report, editable, typed))
         controls.append(tagged("report-error", self.error))
         if report.scope == "unit" or report.figures:
             controls.append(tagged("report-rates-head", self.figures.rates_head))
@@ -199,22 +227,33 @@ class ReportEditor:
                 )
         return ft.Row(buttons, wrap=True)
 
-    def _meta(self, report: ReportView, editable: bool) -> ft.Control:
-        self.number.value = report.number or ""
-        self.report_date.value = vn_date(report.report_date) if report.report_date else ""
-        self.signer.value = report.signer_name or ""
-        for f in (self.number, self.report_date, self.signer):
+    def _meta(self, report: ReportView, editable: bool, typed: dict[str, str]) -> ft.Control:
+        """The bar above the scrolling body: number, date and signer, and "Ghi PDF", always in
+        reach, however far the officer has scrolled."""
+        stored = {
+            "number": report.number or "",
+            "report_date": vn_date(report.report_date) if report.report_date else "",
+            "signer": report.signer_name or "",
+        }
+        for key, f in (
+            ("number", self.number),
+            ("report_date", self.report_date),
+            ("signer", self.signer),
+        ):
+            f.value = typed.get(f"meta:{key}", stored[key]) if editable else stored[key]
             f.read_only = not editable
             f.error = None
-        return section(
-            REPORTS["meta_heading"],
+        return tagged(
+            "report-meta-bar",
             ft.Row(
                 [
                     tagged("report-number", self.number),
                     tagged("report-date", self.report_date),
                     tagged("report-signer", self.signer),
+                    self.output.pdf_button(),
                 ],
                 wrap=True,
+                vertical_alignment=ft.CrossAxisAlignment.CENTER,
             ),
         )
 
@@ -302,6 +341,7 @@ class ReportEditor:
         except CchcError as err:
             self.show_error(err)
             return False
+        self.ctx.call(report_drafts.clear, report.id)  # saved: nothing typed is pending
         return True
 
     def save_click(self, e: Any) -> None:
@@ -328,6 +368,12 @@ class ReportEditor:
             self.show_error(FiguresInvalid(found))
             return
         who = report.unit_name or REPORTS["zone"]
+        # the zone's report is judged again as it stands now: units may have reported since
+        missing = (
+            self.ctx.call(report_service.get_report, report.id).missing_units
+            if report.scope == "zone"
+            else []
+        )
 
         def go(ev: Any) -> None:
             self.ctx.page.pop_dialog()
@@ -340,12 +386,30 @@ class ReportEditor:
             self.on_changed(view.id)
             self.ctx.notify(REPORTS["submitted"].format(period=period_name(view.period), who=who))
 
+        content: ft.Control = ft.Text(
+            REPORTS["submit_confirm"].format(period=period_name(report.period), who=who)
+        )
+        if missing:  # ask first, naming every unit whose report the zone's lacks
+            content = ft.Column(
+                [
+                    tagged(
+                        "submit-missing",
+                        ft.Text(
+                            REPORTS["submit_missing"].format(count=len(missing)),
+                            color=ft.Colors.RED_700,
+                            weight=ft.FontWeight.W_600,
+                        ),
+                    ),
+                    *[ft.Text(f"• {name}", color=ft.Colors.RED_700) for name in missing],
+                    content,
+                ],
+                tight=True,
+                scroll=ft.ScrollMode.AUTO,
+            )
         dialog = ft.AlertDialog(
             modal=True,
-            title=ft.Text(REPORTS["submit_title"]),
-            content=ft.Text(
-                REPORTS["submit_confirm"].format(period=period_name(report.period), who=who)
-            ),
+            title=ft.Text(REPORTS["submit_missing_title"] if missing else REPORTS["submit_title"]),
+            content=content,
             actions=[
                 tagged(
                     "submit-cancel",

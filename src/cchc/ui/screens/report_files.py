@@ -44,16 +44,19 @@ class OutputPanel:
         who = report.unit or "dac-khu"
         return f"bao-cao-cchc-{who}-{report.period}-lan{report.revision}{suffix}"
 
+    def pdf_button(self) -> ft.Control:
+        """ "Ghi PDF": shown in the report's bar that stays in reach (the editor places it)."""
+        return tagged(
+            "report-write-pdf",
+            ft.Button(
+                REPORTS["write_pdf"],
+                icon=ft.Icons.PICTURE_AS_PDF,
+                on_click=lambda e: self._write(".pdf"),
+            ),
+        )
+
     def build(self) -> ft.Control:
         buttons: list[ft.Control] = [
-            tagged(
-                "report-write-pdf",
-                ft.Button(
-                    REPORTS["write_pdf"],
-                    icon=ft.Icons.PICTURE_AS_PDF,
-                    on_click=lambda e: self._write(".pdf"),
-                ),
-            ),
             tagged(
                 "report-write-csv",
                 ft.OutlinedButton(
@@ -117,6 +120,7 @@ class OutputPanel:
         folder_text = (self.out_folder.value or "").strip()
         if not folder_text:
             self.out_folder.error = message(InvalidInput("ui_output_folder_missing"))
+            self.ctx.notify(self.out_folder.error, error=True)  # the field may be scrolled away
             self._update()
             return
         self.out_folder.error = None

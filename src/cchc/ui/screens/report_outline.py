@@ -3,6 +3,7 @@ progress and note, and section II's solutions to write against), difficulties, p
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import flet as ft
@@ -29,11 +30,22 @@ class OutlineForm:
         self.line_status: dict[str, ft.Dropdown] = {}
         self.line_progress: dict[str, ft.TextField] = {}
         self.line_note: dict[str, ft.TextField] = {}
+        self.keep: Callable[[str, str], None] = lambda field, text: None  # set by the editor
+        self.on_submit: Callable[[], None] = lambda: None  # Enter in a one-line field: save
+        self.typed: dict[str, str] = {}
 
-    def _on_text(self, e: Any) -> None:
-        """Nothing to do: having a handler makes the field send every change as it is typed."""
+    def _kept(self, field: str) -> Callable[[Any], None]:
+        """A handler that keeps what the control now holds as `field` (each change is sent as
+        it is typed, so a click on Lưu right after typing sees the text)."""
+        return lambda e: self.keep(field, str(e.control.value or ""))
 
-    def build(self, report: ReportView, editable: bool) -> ft.Control:
+    def _typed(self, field: str, stored: str, editable: bool) -> str:
+        return self.typed.get(field, stored) if editable else stored
+
+    def build(
+        self, report: ReportView, editable: bool, typed: dict[str, str] | None = None
+    ) -> ft.Control:
+        self.typed = typed or {}
         self.section_fields = {}
         self.line_status, self.line_progress, self.line_note = {}, {}, {}
         by_area: dict[str, list[ReportTaskLine]] = {}
@@ -77,7 +89,7 @@ class OutlineForm:
     ) -> ft.TextField:
         field = ft.TextField(
             label=label,
-            value=report.sections.get(key, ""),
+            value=self._typed(f"section:{key}", report.sections.get(key, ""), editable),
             multiline=True,
             min_lines=min_lines,
             max_lines=8,
@@ -85,7 +97,7 @@ class OutlineForm:
             read_only=not editable,
             dense=True,
             expand=True,
-            on_change=self._on_text,
+            on_change=self._kept(f"section:{key}"),
         )
         self.section_fields[key] = field
         return field
@@ -94,28 +106,33 @@ class OutlineForm:
         ref = task_text.task_ref(line.stt, line.content)  # a row number, or the words: no id
         status = ft.Dropdown(
             label=REPORTS["task_status"].format(stt=ref),
-            value=status_of_state(line.state).value,
+            value=self._typed(
+                f"line-status:{line.task_id}", status_of_state(line.state).value, editable
+            ),
             options=options(list(STATUS_LABELS.items())),
             width=210,
             dense=True,
             disabled=not editable,
+            on_select=self._kept(f"line-status:{line.task_id}"),
         )
         progress = ft.TextField(
             label=REPORTS["task_progress"].format(stt=ref),
-            value=str(line.progress),
+            value=self._typed(f"line-progress:{line.task_id}", str(line.progress), editable),
             width=200,
             dense=True,
             read_only=not editable,
-            on_change=self._on_text,
+            on_change=self._kept(f"line-progress:{line.task_id}"),
+            on_submit=lambda e: self.on_submit(),
         )
         note = ft.TextField(
             label=REPORTS["task_note"].format(stt=ref),
-            value=line.note,
+            value=self._typed(f"line-note:{line.task_id}", line.note, editable),
             expand=True,
             dense=True,
             max_length=NOTE_MAX if editable else None,
             read_only=not editable,
-            on_change=self._on_text,
+            on_change=self._kept(f"line-note:{line.task_id}"),
+            on_submit=lambda e: self.on_submit(),
         )
         self.line_status[line.task_id] = status
         self.line_progress[line.task_id] = progress
@@ -138,14 +155,17 @@ class OutlineForm:
                         size=12,
                         color=ft.Colors.ON_SURFACE_VARIANT,
                     ),
+                    # a wrapping row cannot hold a field that fills the rest of it (Flutter
+                    # draws its grey failure box): status and progress side by side, the note
+                    # on its own full-width row under them
                     ft.Row(
                         [
                             tagged(f"line-status-{ref}", status),
                             tagged(f"line-progress-{ref}", progress),
-                            tagged(f"line-note-{ref}", note),
                         ],
                         wrap=True,
                     ),
+                    ft.Row([tagged(f"line-note-{ref}", note)]),
                 ],
                 spacing=10,
                 tight=True,

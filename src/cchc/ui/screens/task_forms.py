@@ -78,6 +78,8 @@ class UpdateForm:
             width=140,
             dense=True,
             keyboard_type=ft.KeyboardType.NUMBER,
+            on_change=_sent,
+            on_submit=self._enter,
         )
         self.done_on = ft.TextField(
             label=self._done_on_label(detail.status),
@@ -85,6 +87,8 @@ class UpdateForm:
             dense=True,
             helper=TASKS["done_on_help"],
             value=vn_date(detail.done_on) if detail.done_on else "",
+            on_change=_sent,
+            on_submit=self._enter,
         )
         self.note = ft.TextField(
             label=TASKS["note"],
@@ -95,7 +99,12 @@ class UpdateForm:
             max_length=task_service.NOTE_MAX,  # Flutter shows a counter under the field
         )
         self.officer = ft.TextField(
-            label=TASKS["officer"], value=profile.officer or "", width=300, dense=True
+            label=TASKS["officer"],
+            value=profile.officer or "",
+            width=300,
+            dense=True,
+            on_change=_sent,
+            on_submit=self._enter,
         )
         self.form_error = ft.Text("", color=ft.Colors.ERROR)
         self.submit = ft.Button(TASKS["submit"], icon=ft.Icons.SAVE, on_click=self._submit)
@@ -118,6 +127,10 @@ class UpdateForm:
             tagged("update-error", self.form_error),
             identifier="update-form",
         )
+
+    def _enter(self, e: Any) -> None:
+        """Enter in a one-line field of the form saves it, as the button does."""
+        self._submit(e)
 
     @staticmethod
     def _done_on_label(status: str | None) -> str:
@@ -292,3 +305,8 @@ class EvidenceForm:
             self.error.value = text
 
         ctx.run_background(job, done, failed)
+
+
+def _sent(e: Any) -> None:
+    """Nothing to do: having a handler makes the field send every change as it is typed, so
+    Enter right after typing saves what is on screen."""
