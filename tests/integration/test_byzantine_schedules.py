@@ -525,3 +525,24 @@ def test_every_honest_copy_ends_holding_the_proof_of_a_fork_the_city_holds(
 ) -> None:
     monkeypatch.setattr(sys.modules[__name__], "event", lambda *_a: None)
     _play(*template, _Tmp(tmp_path), ("tc",), FORK_THEN_THIEF, frozen_alike=True)
+
+
+#: found by the property: Trung tâm PVHCC writes, forks its feed (one branch to Văn phòng UBND,
+#: the other to Phòng Văn hóa - Xã hội), then is revoked while a thief signs from the laptop now
+FORK_THEN_REVOKED = [
+    ("do", "allocate", 0), ("attack", 57, 35), ("carry", 0, "once"), ("send", 3, 0, False),
+    ("carry", 1, "once"), ("attack", 44, 0),
+]  # fmt: skip
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine bug (issue 18, deliverables 3-4): a member that forked its feed and is then "
+    "revoked (cutoff and head from the city) leaves the honest copies with different tasks and "
+    "amendments after a full exchange",
+)
+def test_a_forked_member_revoked_afterwards_leaves_the_honest_copies_alike(
+    template: tuple[Path, dict[str, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "event", lambda *_a: None)
+    _play(*template, _Tmp(tmp_path), ("tthcc",), FORK_THEN_REVOKED)
