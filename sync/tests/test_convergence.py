@@ -7,6 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -46,6 +47,7 @@ def apply_edit(site: Site, row: str, what: str, value: object) -> None:
         site.exec(f"UPDATE tasks SET {what} = ? WHERE id = ?", value, row)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=EXAMPLES,
     deadline=None,

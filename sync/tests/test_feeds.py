@@ -3,6 +3,7 @@ reference chain of SPEC.md section 4."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -42,6 +43,7 @@ def numbered(raw: list[tuple], first: int = 1) -> list[Entry]:
     return [Entry(first + i, h, t, r, c, v) for i, (h, t, r, c, v) in enumerate(raw)]
 
 
+@pytest.mark.slow
 @settings(max_examples=200)
 @given(raw=rows, first=st.integers(1, 1 << 40))
 def test_a_body_decodes_to_the_entries_it_was_made_from(raw: list[tuple], first: int) -> None:

@@ -10,6 +10,7 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -159,6 +160,7 @@ _deliver = st.tuples(st.just("deliver"), st.integers(0, 50), st.integers(0, 2))
 _script = st.lists(st.one_of(_edit, _send, _deliver), min_size=1, max_size=30)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=EXAMPLES,
     deadline=None,

@@ -14,6 +14,7 @@ import pytest
 from sync.tests import fuzzing
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(240)
 def test_ten_thousand_mutated_bundles_parts_and_mails_crash_nothing_and_apply_nothing(
     tmp_path: Path,

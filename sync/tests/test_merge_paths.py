@@ -43,6 +43,7 @@ def _edit(conn, row: str, what: str, value: object) -> None:  # type: ignore[no-
         conn.execute(f"UPDATE tasks SET {what} = ? WHERE id = ?", (value, row))
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     edits=st.lists(edit, min_size=1, max_size=25),

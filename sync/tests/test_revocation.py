@@ -163,6 +163,7 @@ leak = st.tuples(st.just("leak"), edit, st.integers(0, 2))
 script = st.lists(st.one_of(edit, send, deliver, revoke, leak), min_size=1, max_size=30)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=EXAMPLES,
     deadline=None,

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from sync.feeds import Segment
 from sync.format import decode_bundle
 from sync.limits import MAX_HELD_BYTES, MAX_HELD_SEGMENTS
@@ -23,6 +25,7 @@ def held_bytes(site: Site, origin: str) -> int:
     return int(row[0])
 
 
+@pytest.mark.slow
 def test_huge_segments_after_a_gap_are_bounded_per_origin_and_never_relayed(
     tmp_path: Path,
 ) -> None:

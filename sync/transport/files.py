@@ -63,7 +63,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
     tmp = folder / f".{target.name}.{secrets.token_hex(6)}{TEMP_SUFFIX}"
     fd = -1
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # the user's alone
         view = memoryview(data)
         while view:
             written = os.write(fd, view[: 1 << 20])

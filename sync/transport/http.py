@@ -140,8 +140,10 @@ class _Client:
         *,
         hub_fingerprint: str | None = None,
         insecure_http: bool = False,
+        hub_site: str | None = None,
     ) -> None:
         scheme, host, port = check_url(url, insecure_http)
+        self.hub_site = hub_site  # the hub's site id every request is signed for
         self.url = url
         self.identity = identity
         self.base = urlsplit(url).path.rstrip("/")
@@ -150,6 +152,8 @@ class _Client:
         self.fingerprint = hub_fingerprint
         self.scheme = scheme
         self.origin = f"{scheme}://{urlsplit(url).netloc}"
+        # what httpx sends as Host (no userinfo, no default port): the signed `@authority`
+        self.authority = httpx.URL(self.origin).netloc.decode("ascii").lower()
         self._http: httpx.Client | None = None
         self.verify_tls = True
 
@@ -193,6 +197,8 @@ class _Client:
                     query,
                     hdrs,
                     content_digest(view),
+                    authority=self.authority,
+                    hub=self._hub_site(),
                     now=time.time() + self.skew,
                 )
             )
@@ -204,6 +210,20 @@ class _Client:
             content = _slices(view)
         target = full + ("?" + query if query else "")
         return self._client().build_request(method, target, headers=hdrs, content=content)
+
+    def _hub_site(self) -> str:
+        """The hub's site id, as the laptop knows it, else as the hub's ping names it (over the
+        same pinned connection); "" for a hub without a site."""
+        if self.hub_site is None:
+            resp = self._client().get(self.base + "/v1/ping")
+            try:
+                named = resp.json().get("site_id") if resp.status_code == 200 else None
+            except ValueError:
+                named = None
+            finally:
+                resp.close()
+            self.hub_site = named if isinstance(named, str) else ""
+        return self.hub_site
 
     def send(
         self,
@@ -315,6 +335,7 @@ def push(
     max_backoff: float = 8.0,
     hub_fingerprint: str | None = None,
     insecure_http: bool = False,
+    hub_site: str | None = None,
 ) -> PushResult:
     """Upload `data` to the hub at `url`, resuming after cuts; returns the hub's import result.
 
@@ -331,7 +352,12 @@ def push(
     sha = sha256_hex(data)
     total = len(data)
     client = _Client(
-        url, identity, timeout, hub_fingerprint=hub_fingerprint, insecure_http=insecure_http
+        url,
+        identity,
+        timeout,
+        hub_fingerprint=hub_fingerprint,
+        insecure_http=insecure_http,
+        hub_site=hub_site,
     )
     view = memoryview(data)
     path = f"/v1/uploads/{sha}"
@@ -457,6 +483,7 @@ def pull(
     max_backoff: float = 8.0,
     hub_fingerprint: str | None = None,
     insecure_http: bool = False,
+    hub_site: str | None = None,
 ) -> PullResult:
     """Download the bundle the hub prepares for this laptop into `dest_path`, resuming after cuts.
 
@@ -470,7 +497,12 @@ def pull(
     except OSError as exc:
         raise local_write_error(exc, dest.parent, 0) from exc
     client = _Client(
-        url, identity, timeout, hub_fingerprint=hub_fingerprint, insecure_http=insecure_http
+        url,
+        identity,
+        timeout,
+        hub_fingerprint=hub_fingerprint,
+        insecure_http=insecure_http,
+        hub_site=hub_site,
     )
     failures = resumes = received_bytes = hash_restarts = 0
     target: dict[str, Any] | None = None

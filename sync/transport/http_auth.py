@@ -4,7 +4,10 @@ Every request to the hub (except `ping`) carries, besides its own headers:
 
     Content-Digest:  sha-256=:<base64 SHA-256 of the body>:          (RFC 9530; empty body too)
     Sync-Key:        <the laptop's Ed25519 public key, 64 hex digits>
-    Signature-Input: sync=("@method" "@path" "@query" "content-digest" "sync-key" [...]);
+    Sync-Hub:        <the hub's site id, as the laptop knows it (trust file, or the hub's ping);
+                      empty for a hub that has no site>
+    Signature-Input: sync=("@method" "@authority" "@path" "@query" "content-digest" "sync-key"
+                     "sync-hub" [...]);
                      created=<unix seconds>;nonce="<22+ base64url>";keyid="<site id>";
                      alg="ed25519";tag="cchc-hub-v1"
     Signature:       sync=:<base64 Ed25519 signature over the signature base>:
@@ -13,6 +16,10 @@ The signature base is RFC 9421's: one line `"<component>": <value>` per covered 
 `"@signature-params": <the inner list and parameters, exactly as in Signature-Input>`. The hub
 rebuilds it from what it received, so any covered value changed in transit breaks it. Headers
 `upload-offset`, `upload-length` and `range` must be covered whenever they are present.
+
+`@authority` (the Host the laptop addressed) and `sync-hub` (the hub's site id) bind a request to
+one hub: a request captured at one hub and replayed at another copy serving the same trust chain
+names the wrong authority or site there and is refused (401 `wrong_hub`).
 
 The hub refuses, before reading any body byte: a missing or malformed signature (401
 `unsigned`/`bad_signature`), a `created` outside its window or before the hub started (401
@@ -38,7 +45,15 @@ from sync.signing import SigningKey, fingerprint
 
 LABEL = "sync"
 TAG = "cchc-hub-v1"
-ALWAYS_COVERED = ("@method", "@path", "@query", "content-digest", "sync-key")
+ALWAYS_COVERED = (
+    "@method",
+    "@authority",
+    "@path",
+    "@query",
+    "content-digest",
+    "sync-key",
+    "sync-hub",
+)
 COVERED_WHEN_PRESENT = ("upload-offset", "upload-length", "range")
 ALLOWED = frozenset(ALWAYS_COVERED + COVERED_WHEN_PRESENT)
 DEFAULT_WINDOW = 300  # seconds a signed request stays valid either side of the hub's clock
@@ -100,21 +115,32 @@ def sign_request(
     headers: Mapping[str, str],
     digest: str,
     *,
+    authority: str,
+    hub: str = "",
     now: float | None = None,
 ) -> dict[str, str]:
     """The headers that authenticate a request: Content-Digest, Sync-Key, Signature(-Input).
 
     `path` is the raw path as sent, `query` the raw query without `?` (may be empty), `headers`
     the request's other headers (those of `COVERED_WHEN_PRESENT` present get covered), `digest`
-    the body's `Content-Digest`.
+    the body's `Content-Digest`, `authority` the host[:port] the request is addressed to (its
+    Host header), `hub` the hub's site id.
     """
     lower = {k.lower(): v for k, v in headers.items()}
     extra = {
         "content-digest": digest,
         "sync-key": identity.key.public.hex(),
+        "sync-hub": hub,
     }
     covered = list(ALWAYS_COVERED) + [h for h in COVERED_WHEN_PRESENT if h in lower]
-    values = {"@method": method.upper(), "@path": path, "@query": "?" + query, **extra, **lower}
+    values = {
+        "@method": method.upper(),
+        "@authority": authority.lower(),
+        "@path": path,
+        "@query": "?" + query,
+        **extra,
+        **lower,
+    }
     created = int(time.time() if now is None else now)
     nonce = secrets.token_urlsafe(16)
     params = (
@@ -127,6 +153,7 @@ def sign_request(
     return {
         "Content-Digest": digest,
         "Sync-Key": extra["sync-key"],
+        "Sync-Hub": hub,
         "Signature-Input": f"{LABEL}={params}",
         "Signature": f"{LABEL}=:{sig}:",
     }
@@ -150,6 +177,8 @@ class Verified:
     site_id: str
     public_key: bytes
     digest: bytes
+    authority: str = ""  # the Host the request was signed for
+    hub: str = ""  # the hub's site id it was signed for
 
 
 class NonceCache:
@@ -241,7 +270,12 @@ class RequestVerifier:
         digest = parse_content_digest(headers.get("content-digest"))
         if digest is None:
             raise AuthRefused(401, "bad_signature", "Content-Digest must be sha-256=:…:")
-        values = {"@method": method.upper(), "@path": raw_path, "@query": "?" + raw_query}
+        values = {
+            "@method": method.upper(),
+            "@authority": headers.get("host", "").lower(),
+            "@path": raw_path,
+            "@query": "?" + raw_query,
+        }
         for c in covered:
             if c not in values:
                 if c not in headers:
@@ -256,7 +290,8 @@ class RequestVerifier:
             )
         except (InvalidSignature, ValueError):
             raise AuthRefused(401, "bad_signature", "signature does not verify") from None
-        return Verified(m.group("keyid"), public, digest), m.group("nonce"), created
+        who = Verified(m.group("keyid"), public, digest, values["@authority"], values["sync-hub"])
+        return who, m.group("nonce"), created
 
     def admit(self, who: Verified, nonce: str, created: int, now: float) -> None:
         """Record the nonce (a second use is a replay); call only once the key is vouched for."""

@@ -168,8 +168,12 @@ class HubApp:
         data_dir: str | os.PathLike[str],
         limits: HubLimits,
         site_id: str | None = None,
+        authorities: frozenset[str] | None = None,
     ) -> None:
         self.site_id = site_id
+        #: The host[:port] values this hub answers to (None: any, as when it listens on every
+        #: interface and was given no public name).
+        self.authorities = authorities
         self.on_bundle = on_bundle
         self.bundle_for = bundle_for
         self.check_key = check_key
@@ -240,7 +244,13 @@ class HubApp:
         try:
             response = await self._dispatch(request, method, acc)
         except (_Reject, AuthRefused) as rej:
-            response = self._error(rej.status, rej.code, rej.message, method, **rej.extra)
+            message = rej.message
+            if rej.status in (401, 403):
+                # the caller learns the code and a short reason; who it claimed to be, which key
+                # and why the trust chain said no stay in the hub's own log
+                log.warning("refused %s %s: %s %s", method, acc.path, rej.code, rej.message)
+                message = PUBLIC_REASONS.get(rej.code, PUBLIC_REASONS["refused"])
+            response = self._error(rej.status, rej.code, message, method, **rej.extra)
         except TransportError as err:  # the hub's own disk refused: say so, keep serving
             log.error("hub storage error: %s", err)
             status = 507 if isinstance(err, DiskFull) else 500
@@ -331,6 +341,7 @@ class HubApp:
             now,
         )
         request.state.claimed_site = who.site_id
+        self._check_bound_here(who)
         await self._vouch(who)
         self.verifier.admit(who, nonce, created, now)
         active = self._active.get(who.site_id, 0)
@@ -344,6 +355,21 @@ class HubApp:
         self._active[who.site_id] = active + 1
         request.state.counted_site = who.site_id
         return who
+
+    def _check_bound_here(self, who: Verified) -> None:
+        """A request signed for another hub (another site id when this hub has one, another
+        authority when it knows its names) is refused: a request captured at one hub is no good
+        at the next."""
+        if self.site_id and who.hub != self.site_id:
+            raise AuthRefused(
+                401, "wrong_hub", f"signed for hub {who.hub!r}, this is {self.site_id!r}"
+            )
+        if self.authorities is not None and who.authority not in self.authorities:
+            raise AuthRefused(
+                401,
+                "wrong_hub",
+                f"signed for {who.authority!r}, this hub answers {sorted(self.authorities)}",
+            )
 
     async def _vouch(self, who: Verified) -> None:
         """Raise 403 unless the app's trust chain certifies `who.public_key` for `who.site_id`."""
@@ -847,6 +873,7 @@ class HubServer:
         tls_cert: str | os.PathLike[str] | None = None,
         tls_key: str | os.PathLike[str] | None = None,
         site_id: str | None = None,
+        public_names: tuple[str, ...] = (),
     ) -> None:
         self.limits = limits or HubLimits()
         self.app = HubApp(on_bundle, bundle_for, check_key, data_dir, self.limits, site_id)
@@ -865,6 +892,7 @@ class HubServer:
             ) from exc
         self.sock.listen(self.limits.backlog)
         self.sock.set_inheritable(True)
+        self.app.authorities = _authorities(host, self.address[1], public_names)
         protocol = type("HubH11", (_GuardedH11,), {"head_timeout": self.limits.head_timeout})
         config = uvicorn.Config(
             self.app,
@@ -941,6 +969,34 @@ class HubServer:
         self.close()
 
 
+def _authorities(host: str, port: int, public_names: tuple[str, ...]) -> frozenset[str] | None:
+    """What a signed request's `@authority` may name at a hub bound to `host`:`port`: the public
+    names it is given (`name` or `name:port`) and the address it listens on when that is one
+    routable address. A hub on every interface, or on loopback (where port forwarders and test
+    proxies stand in front of it), with no public name, accepts any authority: its site id still
+    binds each request to it."""
+    names: set[str] = set()
+    for name in public_names:
+        name = name.strip().lower()
+        names.add(name if ":" in name.lstrip("[").split("]")[-1] else f"{name}:{port}")
+    if host not in ("0.0.0.0", "::", "", "127.0.0.1", "::1", "localhost"):
+        shown = f"[{host}]" if ":" in host else host
+        names.add(f"{shown}:{port}".lower())
+    return frozenset(names) or None
+
+
+#: What a refused caller is told (its code and this); the detail goes to the hub's log only.
+PUBLIC_REASONS = {
+    "unsigned": "this hub serves only signed requests",
+    "bad_signature": "the request's signature is malformed or does not verify",
+    "stale_signature": "the signature is outside this hub's time window; sign again",
+    "replayed": "this signed request was already used",
+    "wrong_hub": "the request was signed for another hub",
+    "untrusted_key": "the key is not certified for this hub",
+    "refused": "the request is refused",
+}
+
+
 def serve(
     on_bundle: OnBundle,
     bundle_for: BundleFor,
@@ -954,6 +1010,7 @@ def serve(
     tls_key: str | os.PathLike[str] | None = None,
     site_id: str | None = None,
     ready: Callable[[str], None] | None = None,
+    public_names: tuple[str, ...] = (),
 ) -> None:
     """Run a hub in this thread until interrupted (Ctrl+C, SIGTERM); `ready(url)` once bound."""
     hub = HubServer(
@@ -967,6 +1024,7 @@ def serve(
         tls_cert=tls_cert,
         tls_key=tls_key,
         site_id=site_id,
+        public_names=public_names,
     )
     if ready is not None:
         ready(hub.url)

@@ -74,6 +74,7 @@ def world(tmp_path: Path, city_id: str, proposer_id: str) -> dict[str, Path]:
     return dbs
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("city_id", "proposer_id"),
     [

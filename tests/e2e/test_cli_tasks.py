@@ -54,15 +54,18 @@ def test_tasks_json_lists_26_tasks_with_every_promised_field(db):
         1,
         "I",
         "Trước ngày 15/01/2026",
-        "2026-01-15",
+        "2026-01-14",  # "trước ngày D": by the day before D (issue 19)
     )
-    assert first["state"] == "overdue"
-    standing = next(t for t in tasks if t["stt"] == 12)
+    assert first["state"] == "done_on_time"  # done by the decision itself, 07/01/2026
+    # Standing duties are judged as their products ask (issue 19, seed D20): row 15's monthly
+    # reports, row 12's publication on each event.
+    standing = next(t for t in tasks if t["stt"] == 15)
     assert (standing["deadline_kind"], standing["cadence"], standing["due"]) == (
         "standing",
         "monthly",
         None,
     )
+    assert next(t for t in tasks if t["stt"] == 12)["cadence"] == "event"
 
 
 def test_task_show_json_adds_updates_documents_and_history(db, tmp_path):

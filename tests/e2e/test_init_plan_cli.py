@@ -51,7 +51,7 @@ def test_init_with_a_second_plan_loads_that_plan_only_and_keeps_it_on_every_open
         " ORDER BY t.stt",
     )
     assert leads == [
-        (1, "I", "vp_xa", "2027-01-31"),
+        (1, "I", "vp_xa", "2027-01-30"),  # "Trước ngày 31/01/2027": by the day before
         (2, "II", "vp_xa", "2027-06-30"),
         (3, "II", "vp_xa", "2027-12-31"),
         (4, "III", "kinh_te", "2027-12-31"),

@@ -81,12 +81,15 @@ def test_islands_and_city_converge_by_folder_email_and_http(
     city, vp, vhxh = sites["city"], sites["vp"], sites["vhxh"]
     run_cchc("--db", str(vp), "task", "update", "3", "--progress", "30", "--by", "Lan",
              env=NOW, check=True)  # fmt: skip
-    run_cchc("--db", str(vhxh), "task", "update", "1", "--progress", "50", "--by", "Hà",
+    run_cchc("--db", str(vhxh), "task", "update", "4", "--progress", "50", "--by", "Hà",
              env=NOW, check=True)  # fmt: skip
 
-    # 1. by folder (USB stick): vp -> vhxh, then vhxh answers with only what vp lacks
+    # 1. by folder (USB stick): vp -> vhxh, then vhxh answers with only what vp lacks. A stick
+    # is sealed to the city unless the recipient is named (issue 20): vp names vhxh
     usb = tmp_path / "usb"
-    written = run_cchc("--db", str(vp), "sync", "export", "--to", str(usb), check=True)
+    vhxh_id = run_json("--db", str(vhxh), "keys", "show")["site_id"]  # type: ignore[index]
+    written = run_cchc("--db", str(vp), "sync", "export", "--to", str(usb), "--peer", vhxh_id,
+                       check=True)  # fmt: skip
     files = written.stdout.split()
     assert len(files) == 1 and Path(files[0]).exists()
     report = run_json("--db", str(vhxh), "sync", "import", *files)
@@ -101,7 +104,7 @@ def test_islands_and_city_converge_by_folder_email_and_http(
     assert len(parts) > 1
     for part in reversed(parts):  # parts in any order, one import each
         run_cchc("--db", str(vp), "sync", "import", str(part), check=True)
-    assert progress(vp, 1) == 50
+    assert progress(vp, 4) == 50
 
     # 2. by e-mail: vhxh writes .eml files for the city, which imports them as saved
     mail = tmp_path / "mail"
@@ -110,25 +113,26 @@ def test_islands_and_city_converge_by_folder_email_and_http(
     emls = sorted(str(p) for p in mail.glob("*.eml"))
     assert emls
     run_cchc("--db", str(city), "sync", "import", *emls, check=True)
-    assert (progress(city, 1), progress(city, 3)) == (50, 30)
+    assert (progress(city, 4), progress(city, 3)) == (50, 30)
 
     # 3. a change out of the sender's scope: vp's laptop refuses it, as its certificate says;
     # written into its file behind the app's back, the city refuses it and reports it, with a
     # non-zero exit
-    local = run_cchc("--db", str(vp), "task", "update", "1", "--progress", "90", "--by", "Lan",
+    local = run_cchc("--db", str(vp), "task", "update", "4", "--progress", "90", "--by", "Lan",
                      env=NOW)  # fmt: skip
     assert local.returncode == 2 and "do đơn vị khác chủ trì" in local.stderr
-    assert progress(vp, 1) == 50
+    assert progress(vp, 4) == 50
     tamper = sqlite3.connect(vp)
-    tamper.execute("UPDATE tasks SET progress = 90 WHERE stt = 1")
+    tamper.execute("UPDATE tasks SET progress = 90 WHERE stt = 4")
     tamper.commit()
     tamper.close()
-    out_of_scope = tmp_path / "oos"
-    run_cchc("--db", str(vp), "sync", "export", "--to", str(out_of_scope), check=True)
+    out_of_scope = tmp_path / "oos"  # in the clear: both the city and vhxh import it below
+    run_cchc("--db", str(vp), "sync", "export", "--to", str(out_of_scope), "--no-encrypt",
+             check=True)  # fmt: skip
     refused = run_cchc("--db", str(city), "sync", "import", *map(str, out_of_scope.iterdir()))
     assert refused.returncode == 1
     assert "ngoài phạm vi" in refused.stdout
-    assert progress(city, 1) == 50
+    assert progress(city, 4) == 50
 
     # 4. over HTTP: the city serves; vhxh pushes, vp pulls
     port = free_port()

@@ -11,6 +11,7 @@ import sqlite3
 import uuid
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -117,6 +118,7 @@ def _raw(ws: Workspace, table: str, op: str, pick: int, pick2: int) -> str | Non
         ws.db._cchc_commit_guard = guard  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow
 @settings(
     max_examples=int(os.environ.get("CCHC_PROPERTY_EXAMPLES", "20")),
     deadline=None,

@@ -233,6 +233,7 @@ def _settle(w: World) -> None:
                 w.deliver(exchange.export_bundle(w.sites["city"], w.site_id(name)), name)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=int(os.environ.get("CCHC_PROPERTY_EXAMPLES", "20")),
     deadline=None,

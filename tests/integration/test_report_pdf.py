@@ -190,12 +190,22 @@ def test_the_xlsx_is_a_workbook_with_vietnamese_text_and_numbers(annual, ws, tmp
             "xl/worksheets/sheet1.xml",
         } <= set(z.namelist())
         for name in z.namelist():
-            ET.fromstring(z.read(name))  # every part is well-formed XML
+            if name.endswith((".xml", ".rels")):
+                ET.fromstring(z.read(name))  # every part is well-formed XML
         sheet = ET.fromstring(z.read("xl/worksheets/sheet1.xml"))
         assert "Báo cáo" in z.read("xl/workbook.xml").decode("utf-8")
-    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+        ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+        shared = [
+            "".join(t.text or "" for t in si.iterfind(".//m:t", ns))
+            for si in ET.fromstring(z.read("xl/sharedStrings.xml")).iterfind("m:si", ns)
+        ]
+    # XlsxWriter keeps text in the shared-string table (cell type "s"), as Excel itself does
     cells = {
-        c.get("r"): (c.findtext("m:v", namespaces=ns) or c.findtext("m:is/m:t", namespaces=ns))
+        c.get("r"): (
+            shared[int(c.findtext("m:v", namespaces=ns) or 0)]
+            if c.get("t") == "s"
+            else c.findtext("m:v", namespaces=ns)
+        )
         for c in sheet.iterfind(".//m:c", ns)
     }
     row = next(int(ref[1:]) for ref, v in cells.items() if v == "received_direct")

@@ -200,3 +200,29 @@ def test_the_verification_survives_a_fresh_database_connection(net, issued, tmp_
         ).fetchone() == (issued["zone"].content_code,)
     finally:
         conn.close()
+
+
+def test_an_issued_report_prints_the_same_bytes_after_its_sources_are_revised(
+    net, issued, tmp_path
+):
+    """Issued means frozen: the zone report's targets and figures are those of the day it was
+    issued, whatever a unit revises afterwards; a new consolidation is a new revision with its
+    own code, and its number is given anew when it is signed."""
+    first = issued["pdf"].read_bytes()
+    revision = rs.revise_report(net["tthcc"], issued["tthcc"], by="Nguyễn Văn An")
+    rs.set_report(net["tthcc"], revision.id, fields={"payments_online": "3"})
+    rs.submit_report(net["tthcc"], revision.id, by="Nguyễn Văn An")
+    send(net["tthcc"], net["vhxh"])
+    zone = issued["zone"]
+    again = report_output.write_pdf(net["vhxh"], zone.id, tmp_path / "in-lai.pdf")
+    assert again.read_bytes() == first
+    assert provenance.verify(net["vhxh"], str(again)).ok
+
+    newer = rs.consolidate(net["vhxh"], period="2026-Q1", by="Trần Thị Bình")
+    assert (newer.revision, newer.supersedes, newer.number) == (2, zone.id, None)
+    rs.set_report(net["vhxh"], newer.id, number="31")
+    newer = rs.submit_report(net["vhxh"], newer.id, by="Trần Thị Bình")
+    assert newer.content_code not in (None, zone.content_code)
+    assert newer.figures["payments_online"] == 3 and zone.figures["payments_online"] == 27
+    assert provenance.verify(net["vhxh"], newer.content_code).report_id == newer.id
+    assert provenance.verify(net["vhxh"], zone.content_code).report_id == zone.id

@@ -85,7 +85,9 @@ def test_a_new_report_pulls_in_the_units_tasks_with_state_and_progress(ws):
         "V",
         "VI",
         "VII",
+        "assessment",  # issue 19: "đánh giá chung"
         "difficulties",
+        "direction",  # issue 19: "phương hướng, nhiệm vụ kỳ tới"
         "proposals",
     }
 

@@ -72,8 +72,42 @@ def test_a_task_finished_after_its_due_date_is_done_late(ws):
     assert detail.state == "done_late"
 
 
+def city_task(ws: Workspace, timeframe: str) -> str:
+    return svc.add_task(
+        ws,
+        content="Báo cáo kết quả triển khai Đề án 06",
+        lead="Văn phòng UBND đặc khu",
+        partners=[],
+        due=None,
+        timeframe=timeframe,
+        source_number="123/UBND-NC",
+        source_date="02/01/2026",
+        source_issuer="UBND thành phố Hải Phòng",
+        by="Cán bộ thành phố",
+    ).id
+
+
+def test_row_1_is_done_on_time_by_the_decision_itself_with_the_decision_as_evidence(ws):
+    """Issue 19: row 1's product is Quyết định 07/QĐ-UBND of 07/01/2026; "Trước ngày
+    15/01/2026" means by 14/01/2026."""
+    row1 = svc.get_task(ws, "1")
+    assert (row1.status, row1.state, row1.done_on, row1.due) == (
+        "done",
+        "done_on_time",
+        "2026-01-07",
+        "2026-01-14",
+    )
+    [doc] = row1.documents
+    assert (doc.doc_type, doc.number, doc.date) == ("Quyết định", "07/QĐ-UBND", "2026-01-07")
+    stored = ws.db.conn.execute(
+        "SELECT data FROM attachment_blobs WHERE id = ?", (doc.sha256,)
+    ).fetchone()[0]
+    assert "Số: 07/QĐ-UBND" in bytes(stored).decode("utf-8")
+
+
 def test_an_unfinished_task_past_its_due_date_is_overdue_without_anyone_typing_it(ws):
-    assert svc.get_task(ws, "1").state == "overdue"  # due 15/01/2026, today 20/03/2026
+    late = city_task(ws, "Trước ngày 15/03/2026")
+    assert svc.get_task(ws, late).state == "overdue"  # due 14/03/2026, today 20/03/2026
     assert svc.get_task(ws, "4").state == "not_started"  # due 31/03/2026
 
 
@@ -191,17 +225,21 @@ def test_unreadable_timeframe_words_are_kept_and_flagged_and_the_task_still_adde
 def test_filters_by_unit_status_overdue_and_due_within(ws):
     vp = svc.list_tasks(ws, unit="Văn phòng UBND đặc khu")
     assert {v.stt for v in vp} == {3, 7, 8, 9, 10}
-    assert {v.stt for v in svc.list_tasks(ws, overdue=True)} == {1}
+    assert svc.list_tasks(ws, overdue=True) == []  # row 1 was done by the decision itself
+    late = city_task(ws, "Trước ngày 15/03/2026")
+    assert {v.id for v in svc.list_tasks(ws, overdue=True)} == {late}
     assert {v.stt for v in svc.list_tasks(ws, due_within=14)} == {4, 11}
     svc.update_task(ws, "11", status="done", by="A")
     assert {v.stt for v in svc.list_tasks(ws, due_within=14)} == {4}
-    assert {v.stt for v in svc.list_tasks(ws, status="done")} == {11}
+    assert {v.stt for v in svc.list_tasks(ws, status="done")} == {1, 11}
     assert {v.stt for v in svc.list_tasks(ws, search="tap huan")} == {5, 25}
 
 
 def test_due_overview_groups_overdue_and_due_soon_by_unit(ws):
+    late = city_task(ws, "Trước ngày 15/03/2026")
     overview = {e.unit: e for e in svc.due_overview(ws, days=14)}
-    assert [v.stt for v in overview["vhxh"].overdue] == [1]
+    assert [v.id for v in overview["vp_ubnd"].overdue] == [late]
+    assert overview["vhxh"].overdue == []  # row 1 is done (07/01/2026)
     assert [v.stt for v in overview["vhxh"].due_soon] == [4]
     assert [v.stt for v in overview["tthcc"].due_soon] == [11]
 

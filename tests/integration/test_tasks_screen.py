@@ -24,19 +24,20 @@ def _opened(ws: Workspace, db_path, stt: int) -> tuple[ScreenContext, TasksScree
 
 def test_marking_done_with_an_empty_completion_date_is_refused_beside_the_field(ws, db_path):
     overview_service.set_local_profile(ws, "vhxh", "Nguyễn Văn An")
-    ctx, screen = _opened(ws, db_path, 1)
+    # Row 4 (row 1, done by the decision itself since issue 19, is no longer open)
+    ctx, screen = _opened(ws, db_path, 4)
     form = screen.form
     assert form is not None
     form.status.value = "done"
     form.done_on.value = ""
     form._submit(None)
     assert form.done_on.error, "the empty completion date is pointed at"
-    assert task_service.get_task(ws, "1").status == "not_started"
-    assert task_service.get_task(ws, "1").history == []
+    assert task_service.get_task(ws, "4").status == "not_started"
+    assert task_service.get_task(ws, "4").history == []
 
     form.done_on.value = "14/01/2026"
     form._submit(None)
-    done = task_service.get_task(ws, "1")
+    done = task_service.get_task(ws, "4")
     assert (done.status, done.done_on, done.state) == ("done", "2026-01-14", "done_on_time")
 
 

@@ -193,5 +193,8 @@ def test_a_refused_row_is_explained_with_tables_and_columns_in_words(tmp_path: P
                     cap=5,
                     old="đã gửi",
                     new="đã duyệt",
+                    low=0,  # the value-domain refusals (issue 20): the range and the character
+                    high=100,
+                    char="U+202E",
                 )
                 assert problems_in(text) == [], (key, table, column, text)

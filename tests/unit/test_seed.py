@@ -415,3 +415,18 @@ def test_section_ii_solutions_are_data_beside_each_area(seed):
     assert seed.areas[1].solutions[3].endswith("số hóa công tác phổ biến, giáo dục pháp luật.")
     assert seed.areas[6].solutions[-1].startswith("e) Tiếp tục duy trì hiệu quả")
     assert "Danh mục nhiệm vụ" not in seed.areas[6].solutions[-1]
+
+
+def test_row_1_is_done_by_the_decision_itself_on_07_01_2026():
+    """The plan's own fact (issue 19): row 1's product, the Kế hoạch, is issued by this very
+    decision on 07/01/2026; "Trước ngày 15/01/2026" means by 14/01/2026, so it is on time."""
+    row1 = next(t for t in read_seed(default_seed_path()).tasks if t.stt == 1)
+    assert row1.done_on == dt.date(2026, 1, 7)
+    assert [(d.doc_type, d.number, d.date) for d in row1.evidence] == [
+        ("Quyết định", "07/QĐ-UBND", dt.date(2026, 1, 7))
+    ]
+    assert (default_seed_path().parent / row1.evidence[0].file).read_text().count(
+        "Số: 07/QĐ-UBND"
+    ) == 1
+    others = [t.stt for t in read_seed(default_seed_path()).tasks if t.done_on or t.evidence]
+    assert others == [1]

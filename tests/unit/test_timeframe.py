@@ -22,12 +22,19 @@ ROW_19_TIMEFRAME = (
 )
 
 # (words, kind, window_start, due)
+# Issue 19: "Trước ngày D" is met by the day before D (D itself is late); "chậm nhất", "đến
+# hết", "trong" and a bare "ngày" include D. (These rows read D for "trước" before.)
 DATED_FORMS = [
-    ("Trước ngày 15/01/2026", HARD, None, D(2026, 1, 15)),
-    ("Trước 30/06/2026", HARD, None, D(2026, 6, 30)),
-    ("Trước ngày 30/6/2026", HARD, None, D(2026, 6, 30)),
-    ("Trước ngày 29/02/2028", HARD, None, D(2028, 2, 29)),
+    ("Trước ngày 15/01/2026", HARD, None, D(2026, 1, 14)),
+    ("Trước 30/06/2026", HARD, None, D(2026, 6, 29)),
+    ("Trước ngày 30/6/2026", HARD, None, D(2026, 6, 29)),
+    ("Trước ngày 29/02/2028", HARD, None, D(2028, 2, 28)),
+    ("Trước ngày 01/01/2027", HARD, None, D(2026, 12, 31)),
     ("Chậm nhất ngày 15/3/2026", HARD, None, D(2026, 3, 15)),
+    ("Chậm nhất là ngày 15/3/2026", HARD, None, D(2026, 3, 15)),
+    ("Đến hết ngày 30/6/2026", HARD, None, D(2026, 6, 30)),
+    ("Trong ngày 30/6/2026", HARD, None, D(2026, 6, 30)),
+    ("Hoàn thành trước ngày 15 tháng 01 năm 2026", HARD, None, D(2026, 1, 14)),
     ("Quý I/2026", WINDOW, D(2026, 1, 1), D(2026, 3, 31)),
     ("Quý I năm 2026", WINDOW, D(2026, 1, 1), D(2026, 3, 31)),
     ("Quý II/2026", WINDOW, D(2026, 4, 1), D(2026, 6, 30)),
@@ -73,7 +80,7 @@ SET_LATER_FORMS = [
 
 # Every time frame of the plan's 26 rows: (stt, words, kind, window_start, due, cadence).
 PLAN_ROWS = [
-    (1, "Trước ngày 15/01/2026", HARD, None, D(2026, 1, 15), None),
+    (1, "Trước ngày 15/01/2026", HARD, None, D(2026, 1, 14), None),
     (2, "Cả năm 2026", YEAR, D(2026, 1, 1), D(2026, 12, 31), None),
     (3, "Cả năm 2026", YEAR, D(2026, 1, 1), D(2026, 12, 31), None),
     (4, "Quý I/2026", WINDOW, D(2026, 1, 1), D(2026, 3, 31), None),
@@ -226,11 +233,12 @@ def test_near_miss_time_frames_never_raise_and_keep_their_words(words):
 # Time frames as officials write them in other plans: dates in words, a verb before the frame,
 # recurring duties named with "định kỳ", and on-demand duties.
 OFFICIAL_FORMS = [
-    ("Trước ngày 15 tháng 01 năm 2026", HARD, None, D(2026, 1, 15), None),
+    # "trước": the day before the date named (issue 19)
+    ("Trước ngày 15 tháng 01 năm 2026", HARD, None, D(2026, 1, 14), None),
     ("Chậm nhất ngày 30 tháng 6 năm 2026", HARD, None, D(2026, 6, 30), None),
-    ("Hoàn thành trước ngày 20 tháng 3 năm 2026", HARD, None, D(2026, 3, 20), None),
+    ("Hoàn thành trước ngày 20 tháng 3 năm 2026", HARD, None, D(2026, 3, 19), None),
     ("ngày 05 tháng 9 năm 2026", HARD, None, D(2026, 9, 5), None),
-    ("Thực hiện trước ngày 15/01/2026", HARD, None, D(2026, 1, 15), None),
+    ("Thực hiện trước ngày 15/01/2026", HARD, None, D(2026, 1, 14), None),
     ("Hoàn thành trong Quý I/2026", WINDOW, D(2026, 1, 1), D(2026, 3, 31), None),
     ("Hoàn thành trong quý III năm 2026", WINDOW, D(2026, 7, 1), D(2026, 9, 30), None),
     (

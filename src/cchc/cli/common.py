@@ -4,6 +4,7 @@ output, and the command line's one error translator."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,12 +18,13 @@ from cchc.paths import resolve_db_path
 from cchc.services.door import FAILURES, Door, users_to_fix
 from cchc.services.workspace import Workspace
 from cchc.texts.cli import cli_hint
-from cchc.texts.errors import describe, is_link_down
+from cchc.texts.errors import MESSAGES, describe, is_link_down
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 1
+EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a tool whose reader closed
 
 
 class State:
@@ -56,6 +58,17 @@ def fail(text: str, code: int = EXIT_BAD_INPUT) -> None:
     sys.exit(code)
 
 
+def closed_pipe() -> None:
+    """The reader of our output went away (``cchc targets | head -1``): end quietly, as Unix
+    tools do, with 128 + SIGPIPE and nothing on stderr (what is still buffered goes nowhere)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    sys.exit(EXIT_CLOSED_PIPE)
+
+
 def exit_code(err: BaseException) -> int:
     """Bad input (the officer can fix the command) is 2; a failure of the world is 1."""
     return EXIT_BAD_INPUT if users_to_fix(err) else EXIT_FAILURE
@@ -78,8 +91,12 @@ def translate_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except BrokenPipeError:  # a ConnectionError, but only the reader went away (| head)
+            closed_pipe()
         except FAILURES as err:
             fail(error_text(err), exit_code(err))
+        except (OverflowError, ValueError):  # a number or text from the command no part took
+            fail(f"Lỗi: {MESSAGES['value_unusable']}", EXIT_BAD_INPUT)
 
     return wrapper  # type: ignore[return-value]
 

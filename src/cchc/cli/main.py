@@ -6,7 +6,7 @@ import click
 
 from cchc import __version__
 from cchc.cli import plan_cmds, report_cmds, sync_cmds, task_cmds, ui_cmds
-from cchc.cli.common import State
+from cchc.cli.common import State, closed_pipe
 
 # Each module adds its commands with register(cli).
 COMMAND_MODULES = (task_cmds, plan_cmds, report_cmds, ui_cmds, sync_cmds)
@@ -40,5 +40,8 @@ for _module in COMMAND_MODULES:
 
 def main() -> int:
     """Console script entry point."""
-    cli(prog_name="cchc")
+    try:
+        cli(prog_name="cchc")
+    except BrokenPipeError:  # output a command's wrapper did not see (click's own help…)
+        closed_pipe()
     return 0

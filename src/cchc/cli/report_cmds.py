@@ -18,7 +18,7 @@ from cchc.cli.common import (
     pass_state,
     translate_errors,
 )
-from cchc.domain.dates import format_island_time, format_vn_date, from_iso
+from cchc.domain.dates import format_vn_date, from_iso
 from cchc.domain.figures import FiguresInvalid
 from cchc.services import amendments as amendment_service
 from cchc.services import budget as budget_service
@@ -33,6 +33,7 @@ from cchc.services.reports import ReportView
 from cchc.texts import reports as T
 from cchc.texts.plan import NARRATIVE_GUIDE
 from cchc.texts.roles import CLI as ROLE_CLI
+from cchc.texts.sync import flagged_text
 
 F = TypeVar("F", bound=Callable[..., Any])
 PERIOD_HELP = "2026-01 … 2026-12, 2026-Q1 … 2026-Q4, 2026-H1, 2026-9M, 2026"
@@ -300,79 +301,6 @@ def report_export(state: State, report_id: str, out: str) -> None:
     click.echo(T.CLI["written"].format(path=path))
 
 
-def _laptop(laptop: prov_service.Laptop | None) -> str:
-    if laptop is None or laptop.site is None:
-        return T.LAPTOP_UNKNOWN
-    if not laptop.certified:
-        return T.LAPTOP_UNCERTIFIED.format(site=laptop.site[:12])
-    if laptop.revoked:
-        return T.LAPTOP_REVOKED.format(fingerprint=laptop.fingerprint)
-    return T.LAPTOP_CERTIFIED.format(
-        fingerprint=laptop.fingerprint, role=laptop.role, scope=", ".join(laptop.scope)
-    )
-
-
-def _value(value: int | float | None) -> str:
-    if value is None:
-        return "–"
-    return f"{value:g}".replace(".", ",") if isinstance(value, float) else str(value)
-
-
-def _verification_text(v: prov_service.Verification) -> list[str]:
-    lines = [T.VERIFY_OUTCOME[v.outcome].format(code=v.code, units="; ".join(v.changed_sources))]
-    if v.report_id is None:
-        return lines
-    L = T.VERIFY_LINES
-    lines.append(
-        L["report"].format(
-            who=v.unit_name or T.ZONE_BODY,
-            period=period_name(v.period or ""),
-            revision=v.revision,
-            number=v.number or "…",
-            date=format_vn_date(from_iso(v.report_date)),
-            id=v.report_id[:8],
-        )
-    )
-    lines.append(
-        L["submitted"].format(
-            by=v.submitted_by,
-            at=format_island_time(v.submitted_at),
-            laptop=_laptop(v.submitted_laptop),
-        )
-    )
-    prov = v.provenance
-    if prov is None:
-        return lines
-    lines.append(
-        L["consolidated"].format(
-            by=prov.consolidated_by,
-            at=format_island_time(prov.consolidated_at),
-            laptop=_laptop(prov.laptop),
-        )
-    )
-    lines.append(L["sources_head"])
-    for s in prov.sources:
-        lines.append(
-            L["source"].format(
-                unit=s.unit_name,
-                revision=s.revision,
-                id=s.report_id[:8],
-                by=s.submitted_by,
-                at=format_island_time(s.submitted_at),
-                laptop=_laptop(s.laptop),
-            )
-        )
-    lines.append(L["figures_head"])
-    for f in v.figures:
-        parts = " + ".join(f"{_value(p.value)} ({p.unit_name}, lần {p.revision})" for p in f.parts)
-        lines.append(
-            L["figure"].format(
-                label=T.FIGURE_LABELS[f.figure], total=_value(f.total), parts=parts or "–"
-            )
-        )
-    return lines
-
-
 @report_group.command("verify")
 @click.argument("code_or_pdf")
 @click.option("--json", "as_json", is_flag=True)
@@ -391,7 +319,7 @@ def report_verify(state: State, code_or_pdf: str, as_json: bool) -> None:
     if as_json:
         echo_json(result)
     else:
-        for line in _verification_text(result):
+        for line in prov_service.describe(result):
             click.echo(line)
     if not result.ok:
         raise SystemExit(EXIT_FAILURE)
@@ -400,16 +328,26 @@ def report_verify(state: State, code_or_pdf: str, as_json: bool) -> None:
 @click.command("targets")
 @click.option("--period", help="A period; without it, the year to date.")
 @click.option("--unit", help="A unit; without it, the whole zone.")
+@click.option(
+    "--final",
+    "final_year",
+    type=int,
+    help="The final result of a year, once its last day has passed (e.g. --final 2026).",
+)
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
 @translate_errors
-def targets_command(state: State, period: str | None, unit: str | None, as_json: bool) -> None:
+def targets_command(
+    state: State, period: str | None, unit: str | None, final_year: int | None, as_json: bool
+) -> None:
     """The plan's targets against actuals: met, not met, or not enough data.
 
-    Example: cchc targets --period 2026-H1 --json
+    Example: cchc targets --period 2026-H1 --json      cchc targets --final 2026
     """
+    if final_year is not None and period:
+        fail("Lỗi: " + T.CLI["final_with_period"], EXIT_BAD_INPUT)
     with state.workspace() as ws:
-        view = target_service.measure(ws, period=period, unit=unit)
+        view = target_service.measure(ws, period=period, unit=unit, final_year=final_year)
     if as_json:
         echo_json(view.targets)
         return
@@ -441,6 +379,8 @@ def targets_command(state: State, period: str | None, unit: str | None, as_json:
             click.echo("       " + "; ".join(f"{k}: {n}" for k, n in counts.items()))
         for note in t.notes:
             click.echo(f"       {T.CLI['note']}: {note}")
+    for note in view.notes:
+        click.echo(f"  {T.CLI['note']}: {note}")
 
 
 @click.group("budget")
@@ -605,6 +545,7 @@ def budget_show(state: State, unit: str | None, as_json: bool) -> None:
             f"{line.stt or '*'} | {line.content[:50]} | {line.unit_name} | "
             f"{_money(line.estimate)} | {_money(line.approved)} | {_money(line.spent)}"
             + (f"  ({T.CLI['estimate_late']})" if line.estimate_late else "")
+            + (f"\n    ⚠ {flagged_text(line.flagged)}" if line.flagged else "")
         )
     for label, group in ((T.CLI["by_area"], view.by_area), (T.CLI["by_unit"], view.by_unit)):
         click.echo(label)

@@ -197,7 +197,13 @@ def sync_group() -> None:
 @click.option(
     "--encrypt-to", help="Encrypt to this site (default: to --peer whenever its key is known)."
 )
-@click.option("--no-encrypt", is_flag=True, help="Leave the bundle readable (signed only).")
+@click.option(
+    "--no-encrypt",
+    is_flag=True,
+    help="Leave the bundle readable by anyone who holds the file (signed only); by default it "
+    "is sealed to --encrypt-to, else --peer, else its next reader (a unit's laptop: the "
+    "consolidator, else the city; the consolidator: the city).",
+)
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
 @sync_errors
@@ -220,6 +226,7 @@ def sync_export(
     with _ws(state) as ws:
         if not certification.is_certified(ws):  # every receiver will refuse it: say so first
             click.echo(CLI["export_uncertified"], err=True)
+        _say_if_clear(ws, peer, encrypt_to, not no_encrypt)
         paths = exchange.export_to(
             ws,
             Path(to_dir),
@@ -368,6 +375,13 @@ _FILE = click.Path(exists=True, dir_okay=False)
     help="Write the access log (JSON lines) to this file, rotated at 10 MB, 10 kept; "
     "default: standard error.",
 )
+@click.option(
+    "--name",
+    "public_names",
+    multiple=True,
+    help="A name the laptops reach this hub by (host or host:port; repeatable). Requests signed "
+    "for any other name are refused, so one captured here cannot be replayed at another copy.",
+)
 @pass_state
 @sync_errors
 def sync_serve(
@@ -378,6 +392,7 @@ def sync_serve(
     tls_cert: str | None,
     tls_key: str | None,
     access_log: str | None,
+    public_names: tuple[str, ...],
 ) -> None:
     """Run the city's hub on this database: certified laptops push to it and pull from it.
 
@@ -405,7 +420,15 @@ def sync_serve(
             data_dir=Path(data_dir) if data_dir else None,
             tls_cert=Path(tls_cert) if tls_cert else None,
             tls_key=Path(tls_key) if tls_key else None,
+            public_names=public_names,
         )
+
+
+def _say_if_clear(ws: Any, peer: str | None, encrypt_to: str | None, encrypt: bool) -> None:
+    """A bundle leaving by hand in the clear is said to be so, on standard error."""
+    engine = exchange.open_engine(ws)
+    if exchange.carried_recipient(engine, peer, encrypt_to, encrypt) is None:
+        click.echo(CLI["export_clear" if not encrypt else "export_clear_no_city"], err=True)
 
 
 def _setup_access_log(path: str | None) -> None:
@@ -526,7 +549,13 @@ _COUNTS = ("applied", "duplicate", "held", "rejected")
 @click.option(
     "--encrypt-to", help="Encrypt to this site (default: to --peer whenever its key is known)."
 )
-@click.option("--no-encrypt", is_flag=True, help="Leave the bundle readable (signed only).")
+@click.option(
+    "--no-encrypt",
+    is_flag=True,
+    help="Leave the bundle readable by anyone who holds the file (signed only); by default it "
+    "is sealed to --encrypt-to, else --peer, else its next reader (a unit's laptop: the "
+    "consolidator, else the city; the consolidator: the city).",
+)
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
 @sync_errors
@@ -562,6 +591,7 @@ def sync_email(
             security=smtp_security,
         )
     with _ws(state) as ws:
+        _say_if_clear(ws, peer, encrypt_to, not no_encrypt)
         paths, sent = exchange.email_bundle(
             ws,
             to=to_addr,

@@ -24,6 +24,7 @@ Formulas (each a percentage, `None` when its denominator is 0 or an input is mis
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -401,3 +402,46 @@ def sum_sequential(tables: Iterable[Figures]) -> Figures:
         latest = [getattr(t, name) for t in tables if getattr(t, name) is not None]
         summed[name] = latest[-1] if latest else None
     return Figures.model_validate(summed)
+
+
+# ---- stocks: owned by one unit, never summed ----------------------------------------------------
+#: Figures that state a level rather than a flow: the procedures in force and those on the
+#: portal, and the scores. Across units they are never added: the unit that owns the measure
+#: gives it, and two units giving different values is a conflict shown, not resolved.
+STOCK_FIELDS = (
+    "tthc_in_force",
+    "tthc_on_portal",
+    "par_index",
+    "par_index_previous",
+    "service_satisfaction",
+)
+
+
+@dataclass(frozen=True)
+class StockConflict:
+    """Two or more units entered different values of one stock; `kept` is the owner's (or None
+    when no owner's value settles it)."""
+
+    field: str
+    values: tuple[tuple[str, int | float], ...]  # (unit id, value), in the units' order
+    kept: int | float | None
+
+
+def combine_units(
+    tables: Mapping[str, Figures], owners: Mapping[str, str | None]
+) -> tuple[Figures, list[StockConflict]]:
+    """Figures of several units over the same period: flows summed (`sum_parallel`), each stock
+    taken from the unit that owns it (`owners`: field → unit id); without the owner's value, a
+    value every unit agrees on; else none, and the disagreement is returned."""
+    summed = sum_parallel(tables.values()).model_dump()
+    conflicts: list[StockConflict] = []
+    for name in STOCK_FIELDS:
+        given = [(u, getattr(t, name)) for u, t in tables.items() if getattr(t, name) is not None]
+        owner = owners.get(name)
+        owned = next((v for u, v in given if u == owner), None)
+        distinct = {v for _, v in given}
+        kept = owned if owned is not None else (given[0][1] if len(distinct) == 1 else None)
+        summed[name] = kept
+        if len(distinct) > 1:
+            conflicts.append(StockConflict(name, tuple(given), kept))
+    return Figures.model_validate(summed), conflicts

@@ -96,6 +96,16 @@ class Target(_Strict):
     threshold: float | None = None  # percent, or a count; None for IMPROVED
 
 
+class SeedDocument(_Strict):
+    """A document the seed records as a task's evidence: its file ships with the seed."""
+
+    doc_type: Text  # Quyết định, Kế hoạch…
+    number: Text  # 07/QĐ-UBND
+    date: dt.date
+    title: Text = ""
+    file: str = Field(pattern=r"^[a-z0-9][a-z0-9_./-]*$")  # beside the seed file, e.g. source/…
+
+
 class PlanTask(_Strict):
     """One row of the Phụ lục, words as written."""
 
@@ -107,6 +117,16 @@ class PlanTask(_Strict):
     partners: tuple[Text, ...]  # as written; "Các đơn vị có liên quan" is a real value
     timeframe: Text  # verbatim
     product: Text  # verbatim
+    # Facts the plan itself establishes (row 1: the product is this very decision): the task is
+    # done on `done_on`, with these documents as its evidence. Identical on every laptop.
+    done_on: dt.date | None = None
+    evidence: tuple[SeedDocument, ...] = ()
+    # A standing duty ("Thường xuyên") judged as its own words ask: "monthly", "quarterly",
+    # "half_yearly", "yearly" (a product each reporting slot), "event" (a product on each event)
+    # or "figure" (by the figure of its own target). Without it, monthly.
+    judged_by: str | None = Field(
+        default=None, pattern=r"^(monthly|quarterly|half_yearly|yearly|event|figure)$"
+    )
 
 
 class PlanSeed(_Strict):

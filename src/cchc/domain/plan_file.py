@@ -4,6 +4,7 @@ problem of a file with its line (`cchc plan check`). Pure: text in, models and p
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from cchc.domain.plan import PlanHeader, Target, TargetOp, Unit, _nfc
+from cchc.domain.plan import PlanHeader, SeedDocument, Target, TargetOp, Unit, _nfc
 from cchc.domain.timeframe import DeadlineKind, parse_timeframe
 
 FORMAT_VERSION = 1
@@ -67,6 +68,14 @@ class PlanFileTask(_Strict):
     partners: tuple[Text, ...] = ()
     timeframe: Text  # in officials' words: "Trước ngày 15/01/2026", "Quý II/2026", "Cả năm 2026"
     product: Text
+    # What the plan itself establishes (a row whose product is the decision itself is done on
+    # `done_on` with these documents as evidence), and how a standing duty is judged: "monthly",
+    # "quarterly", "half_yearly", "yearly", "event" or "figure" (monthly when absent).
+    done_on: dt.date | None = None
+    evidence: tuple[SeedDocument, ...] = ()
+    judged_by: str | None = Field(
+        default=None, pattern=r"^(monthly|quarterly|half_yearly|yearly|event|figure)$"
+    )
 
 
 class Reporting(_Strict):

@@ -52,12 +52,16 @@ class TargetStatus(StrEnum):
     AT_RISK = "at_risk"
     NOT_MET = "not_met"
     NO_DATA = "no_data"
+    NOT_STARTED = (
+        "not_started"  # a target of the whole year with nothing done yet, the year running
+    )
 
 
 # Worst first: a target with several measures takes the first of these any measure has.
 _SEVERITY = (
     TargetStatus.NOT_MET,
     TargetStatus.AT_RISK,
+    TargetStatus.NOT_STARTED,
     TargetStatus.NO_DATA,
     TargetStatus.ON_TRACK,
     TargetStatus.MET,
@@ -75,11 +79,18 @@ class TaskVerdict(StrEnum):
     STANDING_KEPT = "standing_kept"  # every closed slot has its product
     STANDING_MISSING = "standing_missing"  # a closed slot's product is missing
     DROPPED = "dropped"  # dropped from the plan by an approved amendment: not counted
+    ON_EVENT = "on_event"  # a standing duty done on each event: none recorded in the period
+    BY_FIGURE = "by_figure"  # a standing duty judged by its own figure (a target): not counted
 
 
 ON_TIME = (TaskVerdict.DONE_ON_TIME, TaskVerdict.STANDING_KEPT)
 FAILED = (TaskVerdict.DONE_LATE, TaskVerdict.OVERDUE, TaskVerdict.STANDING_MISSING)
-PENDING = (TaskVerdict.NOT_YET_DUE, TaskVerdict.NO_DUE_DATE)
+PENDING = (TaskVerdict.NOT_YET_DUE, TaskVerdict.NO_DUE_DATE, TaskVerdict.ON_EVENT)
+NOT_COUNTED = (TaskVerdict.DROPPED, TaskVerdict.BY_FIGURE)
+#: How the plan's words ask a standing duty to be judged, beside the reporting cadences: on each
+#: event (a product when something happens: kept if any, never missing), or by a figure.
+ON_EACH_EVENT = "event"
+BY_ITS_FIGURE = "figure"
 
 
 # Metric names, and the metric of each target code of the plan seed.
@@ -252,6 +263,11 @@ def judge_task(
 
     if dropped or task.status == "dropped":
         return out(TaskVerdict.DROPPED)
+    if task.kind == "standing" and task.due is None and task.cadence == BY_ITS_FIGURE:
+        return out(TaskVerdict.BY_FIGURE)
+    if task.kind == "standing" and task.due is None and task.cadence == ON_EACH_EVENT:
+        happened = any(d <= end for d in task.products)
+        return out(TaskVerdict.STANDING_KEPT if happened else TaskVerdict.ON_EVENT)
     if task.kind == "standing" and task.due is None:
         closed = slots.get(task.cadence or "monthly", ())
         verdict, risk, missing = _standing(task, closed, today)
@@ -294,7 +310,7 @@ def task_measure(key: str, judged: Sequence[TaskJudgement], threshold: float) ->
     counts = {v.value: 0 for v in TaskVerdict}
     for j in judged:
         counts[j.verdict.value] += 1
-    counted = sum(1 for j in judged if j.verdict is not TaskVerdict.DROPPED)
+    counted = sum(1 for j in judged if j.verdict not in NOT_COUNTED)
     on_time = sum(1 for j in judged if j.verdict in ON_TIME)
     failed = sum(1 for j in judged if j.verdict in FAILED)
     inputs: dict[str, float | int | None] = {
@@ -322,7 +338,7 @@ def tasks_on_time(
 ) -> tuple[int, int]:
     """(done on time, counted) over every task of `origin`, at the cut-off `end`."""
     judged = judge_tasks(tasks, origin, end, end, {}, unit_id)
-    counted = [j for j in judged if j.verdict is not TaskVerdict.DROPPED]
+    counted = [j for j in judged if j.verdict not in NOT_COUNTED]
     return sum(1 for j in counted if j.verdict in ON_TIME), len(counted)
 
 

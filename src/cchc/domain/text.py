@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import unicodedata
 
+from cchc.domain.value_domains import neutralise
+
 
 def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
+    """Text as the app stores it: NFC, without invisible format characters (a bidi override or
+    a zero-width mark pasted from a web page would reorder or hide what a screen or PDF shows;
+    every other copy refuses them: domain.value_domains)."""
+    return neutralise(unicodedata.normalize("NFC", text))
 
 
 def fold(text: str) -> str:

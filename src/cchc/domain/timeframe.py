@@ -7,8 +7,10 @@ given (in NFC). Words that fit none of the forms below are kept and flagged (kin
 never guessed.
 
 Forms read:
-- hard date:  "Trước ngày 15/01/2026", "Trước 30/06/2026", "Chậm nhất ngày 30/6/2026", and a date
-              in words: "Trước ngày 15 tháng 01 năm 2026", "ngày 30 tháng 6 năm 2026"
+- hard date:  "Trước ngày 15/01/2026" (due 14/01: "trước" excludes the day it names), "Trước
+              30/06/2026", "Chậm nhất ngày 30/6/2026", "Đến hết ngày 30/6/2026", "Trong ngày
+              30/6/2026" (due that day), and a date in words: "Trước ngày 15 tháng 01 năm 2026",
+              "ngày 30 tháng 6 năm 2026"
 - window:     "Quý I/2026", "Quý I năm 2026", "Quý 1/2026", "Quý III,IV/2026", "Quý I và II/2026",
               "6 tháng đầu năm 2026", "6 tháng cuối năm 2026", "Tháng 3/2026"
 - year:       "Cả năm 2026", "Năm 2026"
@@ -39,10 +41,13 @@ _YEAR_TAIL = r"\s*(?:/|,?\s*năm)\s*(?P<year>[0-9]{4})"
 
 _NUMERIC_DATE = r"(?P<day>[0-9]{1,2})\s*/\s*(?P<month>[0-9]{1,2})\s*/\s*(?P<year>[0-9]{4})"
 _WORDS_DATE = r"(?P<wday>[0-9]{1,2}) tháng (?P<wmonth>[0-9]{1,2}),? năm (?P<wyear>[0-9]{4})"
+# "Trước ngày D" (and "trước D") is met by the day before D: D itself is already late. "Chậm nhất
+# (là) ngày D", "hạn chót", "đến (hết) ngày D", "trong ngày D" and a bare "ngày D" are met on D.
 _HARD_DATE = re.compile(
-    r"(?:(?:trước|chậm nhất(?: là)?|hạn chót|đến)(?: ngày)?|ngày)\s+"
+    r"(?:(?P<prep>trước|chậm nhất(?: là)?|hạn chót|đến(?: hết)?|trong)(?: ngày)?|ngày)\s+"
     rf"(?:{_NUMERIC_DATE}|{_WORDS_DATE})"
 )
+_EXCLUSIVE = frozenset({"trước"})  # the prepositions whose date is the first day too late
 # The verb an official writes in front of a time frame; the frame after it is read as usual.
 _VERB = re.compile(
     r"(?:hoàn thành|thực hiện|triển khai(?: thực hiện)?|tổ chức(?: thực hiện)?|ban hành|"
@@ -145,7 +150,11 @@ def _read_frame(text: str, key: str) -> Deadline | None:
             due = _date(int(m["year"]), int(m["month"]), int(m["day"]))
         else:
             due = _date(int(m["wyear"]), int(m["wmonth"]), int(m["wday"]))
-        return Deadline(text=text, kind=DeadlineKind.HARD_DATE, due=due) if due else None
+        if due is None:
+            return None
+        if m["prep"] in _EXCLUSIVE:
+            due -= dt.timedelta(days=1)
+        return Deadline(text=text, kind=DeadlineKind.HARD_DATE, due=due)
     if m := _QUARTERS_RE.fullmatch(key):
         return _quarters(text, m["list"], int(m["year"]))
     if m := _HALF.fullmatch(key):

@@ -5,7 +5,8 @@ The services build it from the store; `cchc.reports.pdf` and `cchc.reports.sheet
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -57,3 +58,28 @@ class OfficialReport:
     metadata: dict[str, str] = field(default_factory=dict)
     verification: tuple[str, ...] = ()  # lines printed beside the QR code (issued reports only)
     qr_payload: str = ""  # what the QR code holds
+
+
+def to_data(doc: OfficialReport) -> dict[str, Any]:
+    """The document as plain data (JSON-ready): what an issued report's snapshot keeps."""
+    return asdict(doc)
+
+
+def from_data(data: dict[str, Any]) -> OfficialReport:
+    """The document back from `to_data` (lists become tuples again)."""
+    blocks = tuple(
+        Block(
+            heading=b["heading"],
+            paragraphs=tuple(b["paragraphs"]),
+            table=tuple(tuple(row) for row in b["table"]),
+            col_widths=tuple(b["col_widths"]),
+            subheading=b["subheading"],
+            after=tuple(b["after"]),
+        )
+        for b in data["blocks"]
+    )
+    tasks = tuple(TaskRow(**t) for t in data["tasks"])
+    plain = {k: v for k, v in data.items() if k not in ("blocks", "tasks")}
+    for key in ("recipients", "verification"):
+        plain[key] = tuple(plain[key])
+    return OfficialReport(**plain, blocks=blocks, tasks=tasks)

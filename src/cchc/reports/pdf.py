@@ -36,7 +36,6 @@ from reportlab.platypus import (
     TableStyle,
 )
 from reportlab.platypus.doctemplate import BaseDocTemplate
-from reportlab.platypus.flowables import CondPageBreak
 
 from cchc.paths import resource
 from cchc.reports.document import OfficialReport
@@ -265,7 +264,7 @@ def _signature(doc: OfficialReport, st: dict[str, ParagraphStyle]) -> Table:
     return table
 
 
-APPENDIX_COLS = (0.05, 0.30, 0.15, 0.16, 0.11, 0.09, 0.14)
+APPENDIX_COLS = (0.05, 0.27, 0.14, 0.13, 0.11, 0.08, 0.22)  # the last: documents cited in full
 QR_SIZE = 24 * mm
 
 
@@ -325,10 +324,12 @@ def story(doc: OfficialReport) -> list[Flowable]:
         if block.after:
             out.append(Spacer(1, 4))
         out.extend(_p(text, st["body"]) for text in block.after)
-    out.append(_p(doc.closing, st["body"]))
-    out.append(Spacer(1, 8))
-    out.append(CondPageBreak(70 * mm))
-    out.append(_signature(doc, st))
+    # The signature never stands on a page alone: the body's last paragraph and the closing line
+    # go with it (a signature page without body text could be swapped for another).
+    tail = [out.pop()] if isinstance(out[-1], Paragraph) else []
+    out.append(
+        KeepTogether([*tail, _p(doc.closing, st["body"]), Spacer(1, 8), _signature(doc, st)])
+    )
     if doc.verification:
         out.append(Spacer(1, 6 * mm))
         out.append(KeepTogether([_verification(doc, st)]))
@@ -380,6 +381,7 @@ def render(doc: OfficialReport) -> bytes:
         lang="vi-VN",
         initialFontName=REGULAR,
         initialFontSize=BODY_SIZE,
+        invariant=1,  # no creation time nor random id: the same document gives the same bytes
     )
     template.build(story(doc), onFirstPage=_first_page, onLaterPages=_page_number)
     return buf.getvalue()

@@ -1,119 +1,106 @@
-"""Spreadsheet export: CSV in UTF-8 with a byte-order mark, which Excel and LibreOffice both open
-with Vietnamese intact (without the BOM, Excel reads the file as the local ANSI code page), and a
-plain one-sheet XLSX written with the standard library (no extra dependency)."""
+"""Spreadsheet export that cannot carry formulas.
+
+CSV in UTF-8 with a byte-order mark, which Excel and LibreOffice both open with Vietnamese intact
+(without the BOM, Excel reads the file as the local ANSI code page). Text that another laptop
+typed reaches these files, so a text cell beginning with a character a spreadsheet reads as the
+start of a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return, or their full-width forms)
+is neutralised by a leading apostrophe, as OWASP's CSV-injection rule says; numbers stay numbers
+(written with a decimal comma, as a Vietnamese locale reads them).
+
+XLSX through XlsxWriter (a maintained writer): every text is written as a string cell (never a
+formula, a link or a number guessed from text), numbers as numbers with Vietnamese formats
+(thousands by a dot, decimals by a comma, under the vi-VN locale tag ``[$-42A]``).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-import zipfile
+import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from xml.sax.saxutils import escape
+
+import xlsxwriter
 
 BOM = "\ufeff"
+#: What a spreadsheet may read as the start of a formula or a DDE command.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+#: Excel number formats under the Vietnamese locale: 1.234.567 and 1.234,5.
+WHOLE_FORMAT = "[$-42A]#,##0"
+DECIMAL_FORMAT = "[$-42A]#,##0.0##"
+
+
+def safe_text(text: str) -> str:
+    """A text cell no spreadsheet runs: one starting like a formula gets a leading apostrophe."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _csv_cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return safe_text(str(value))
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return ""
+        return str(value).replace(".", ",")
+    return safe_text(str(value))
 
 
 def csv_text(rows: Iterable[Sequence[object]]) -> str:
-    """The CSV text (with BOM): comma-separated, quoted as needed, CRLF line ends."""
+    """The CSV text (with BOM): comma-separated, quoted as needed, CRLF line ends; text cells
+    neutralised, numbers as numbers with a decimal comma."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow([_csv_cell(v) for v in row])
     return BOM + buf.getvalue()
 
 
 def write_csv(rows: Iterable[Sequence[object]], path: Path) -> Path:
     """Write atomically: a temporary file renamed into place."""
-    data = csv_text(rows).encode("utf-8")
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-    return path
-
-
-# ---- XLSX: the smallest valid Office Open XML workbook, written with the standard library ------
-_CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-    "</Types>"
-)
-_ROOT_RELS = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" '
-    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
-    'Target="xl/workbook.xml"/></Relationships>'
-)
-_WORKBOOK_RELS = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" '
-    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
-    'Target="worksheets/sheet1.xml"/></Relationships>'
-)
-
-
-def _workbook(sheet_name: str) -> str:
-    return (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-        f'<sheets><sheet name="{escape(sheet_name[:31], {chr(34): "&quot;"})}" sheetId="1" '
-        'r:id="rId1"/></sheets></workbook>'
-    )
-
-
-def _column(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        name = chr(65 + rem) + name
-    return name
-
-
-def _cell(ref: str, value: object) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, bool):
-        value = str(value)
-    if isinstance(value, int | float):
-        return f'<c r="{ref}"><v>{value}</v></c>'
-    text = escape(str(value))
-    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+    return _atomic(csv_text(rows).encode("utf-8"), path)
 
 
 def xlsx_bytes(rows: Iterable[Sequence[object]], sheet_name: str = "Sheet1") -> bytes:
-    """A one-sheet workbook holding `rows`: numbers as numbers, text as inline strings."""
-    body = []
-    for r, row in enumerate(rows, start=1):
-        cells = "".join(_cell(f"{_column(c)}{r}", v) for c, v in enumerate(row))
-        body.append(f'<row r="{r}">{cells}</row>')
-    sheet = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        f"<sheetData>{''.join(body)}</sheetData></worksheet>"
-    )
+    """A one-sheet workbook holding `rows`: numbers as numbers, text as string cells only."""
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        z.writestr("_rels/.rels", _ROOT_RELS)
-        z.writestr("xl/workbook.xml", _workbook(sheet_name))
-        z.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
-        z.writestr("xl/worksheets/sheet1.xml", sheet)
+    book = xlsxwriter.Workbook(
+        buf,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    whole = book.add_format({"num_format": WHOLE_FORMAT})
+    decimal = book.add_format({"num_format": DECIMAL_FORMAT})
+    sheet = book.add_worksheet(sheet_name[:31])
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value is None or value == "":
+                continue
+            if isinstance(value, int) and not isinstance(value, bool):
+                sheet.write_number(r, c, value, whole)
+            elif isinstance(value, float) and math.isfinite(value):
+                sheet.write_number(r, c, value, decimal)
+            elif isinstance(value, float):
+                continue
+            else:
+                sheet.write_string(r, c, str(value))
+    book.close()
     return buf.getvalue()
 
 
 def write_xlsx(rows: Iterable[Sequence[object]], path: Path, sheet_name: str = "Sheet1") -> Path:
     """Write atomically: a temporary file renamed into place."""
-    data = xlsx_bytes(rows, sheet_name)
+    return _atomic(xlsx_bytes(rows, sheet_name), path)
+
+
+def _atomic(data: bytes, path: Path) -> Path:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_bytes(data)
     tmp.replace(path)

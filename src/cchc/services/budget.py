@@ -18,8 +18,10 @@ from pydantic import BaseModel
 from cchc.domain.dates import parse_vn_date
 from cchc.domain.errors import Conflict, InvalidInput
 from cchc.domain.fields import Field
+from cchc.domain.numbers import format_money
 from cchc.domain.roles import Action, Role
 from cchc.domain.text import nfc
+from cchc.domain.value_domains import MAX_MONEY, flagged_columns
 from cchc.services.permissions import laptop_authority, require
 from cchc.services.tasks import get_task, list_tasks, officer_name, resolve_unit
 from cchc.services.workspace import Workspace
@@ -56,6 +58,9 @@ class BudgetLine(BaseModel):
     allocated_by: str | None = None
     spending_checked_on: str | None = None
     spending_check_note: str | None = None
+    #: Columns whose stored value lay outside their domain (let in by an older copy): shown
+    #: flagged, read as empty (domain.value_domains.readable_row).
+    flagged: list[str] = []
 
     @property
     def over_estimate(self) -> bool:
@@ -123,7 +128,10 @@ def parse_money(text: str) -> int:
     raw = (text or "").strip().removesuffix("đ").removesuffix("đồng").strip()
     if not _MONEY.match(raw):
         raise InvalidInput("money_invalid", value=text)
-    return int(re.sub(r"[.,\s]", "", raw))
+    amount = int(re.sub(r"[.,\s]", "", raw))
+    if amount > MAX_MONEY:  # the column's stated domain, which every copy holds to
+        raise InvalidInput("money_too_large", value=text, cap=format_money(MAX_MONEY))
+    return amount
 
 
 def set_budget(
@@ -360,6 +368,7 @@ def show_budget(ws: Workspace, *, unit: str | None = None) -> BudgetView:
             spent=r["spent"],
             note=r["note"],
             estimate_late=late(r["estimate_sent_on"]),
+            flagged=flagged_columns(r),
             **{k: r.get(k) for k in _PROCEDURE_COLUMNS},
         )
         for r in repo.budgets(ws.db.conn)

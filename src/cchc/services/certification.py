@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cchc.domain.errors import InvalidInput
 from cchc.domain.roles import ROLES, Role, can_own_laptop, role_for_unit
+from cchc.domain.text import fold
 from cchc.services import exchange, overview
 from cchc.services.free_names import free_path
 from cchc.services.permissions import laptop_authority, unit_authority
@@ -121,6 +122,40 @@ def suggested_role(ws: Workspace, unit_code: str | None) -> str:
     return role_for_unit(str(unit["code"]), str(unit["role"])).value
 
 
+def offered_role(ws: Workspace, unit_code: str | None) -> str | None:
+    """The role the city is offered for a laptop whose request names ``unit_code``, judged by
+    the unit table alone: the plan's role of a unit that runs a laptop of its own; None for a
+    code the table does not hold, and for a group, an outside body or a city body (Sở Nội vụ,
+    UBND thành phố): a request file, which anyone can write, never preselects ``city``."""
+    unit = next((u for u in reports_repo.units(ws.db.conn) if u["code"] == unit_code), None)
+    if unit is None or not can_own_laptop(str(unit["role"])):
+        return None
+    return role_for_unit(str(unit["code"]), str(unit["role"])).value
+
+
+class RequestUnit(BaseModel):
+    """The unit a key request names, as the unit table knows it, beside the requester's words."""
+
+    code: str | None
+    name: str | None  # the unit table's name for the code (None: the table has no such code)
+    claimed: str | None  # the name the request itself carries (the requester's own words)
+    differs: bool  # the request's words are not the table's name for its code
+    role: str | None  # the role offered (offered_role)
+
+
+def judge_request(ws: Workspace, request: KeyRequest) -> RequestUnit:
+    """What the certifying screen shows of a request's unit: the table's name beside the
+    requester's words, flagged when they differ, and the role the table offers."""
+    code = request.unit_code
+    unit = next((u for u in reports_repo.units(ws.db.conn) if u["code"] == code), None)
+    name = str(unit["name"]) if unit is not None else None
+    claimed = request.unit_name
+    differs = bool(code) and (name is None or (claimed is not None and fold(claimed) != fold(name)))
+    return RequestUnit(
+        code=code, name=name, claimed=claimed, differs=differs, role=offered_role(ws, code)
+    )
+
+
 def certify_request(
     ws: Workspace,
     request: KeyRequest,
@@ -130,12 +165,15 @@ def certify_request(
     role: str | None = None,
 ) -> Path:
     """The city certifies the laptop of ``request`` for ``unit_code`` (default: the unit the
-    request names) in ``role`` (default: the role the plan gives that unit); the certificate
+    request names) in ``role`` (default: the role the unit table offers, ``offered_role``; none
+    for a city body, whose role the city must choose itself); the certificate
     file is written into ``folder`` under a new name, never over an existing file."""
     code = unit_code or request.unit_code
     if not code:
         raise InvalidInput("certify_unit_missing")
-    chosen = role or suggested_role(ws, code)
+    chosen = role or offered_role(ws, code)
+    if chosen is None:  # a city body, a group or an unknown code: the city chooses the role
+        raise InvalidInput("certify_role_missing", unit=code)
     if chosen not in ROLES:
         raise InvalidInput("invalid_input", value=chosen)
     target = Path(folder)

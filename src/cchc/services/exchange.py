@@ -360,6 +360,63 @@ def export_encrypted(
     return engine.export_bundle(peer)
 
 
+def _certified_site(engine: Engine, role: str) -> str | None:
+    """The newest site certified in ``role`` (not revoked, not this laptop), as this laptop's
+    trust file and bundles name it."""
+    from sync.trust import Certificate
+
+    conn = engine.conn
+    revoked = {bytes(k) for (k,) in conn.execute("SELECT key FROM _sync_revocations")}
+    newest: str | None = None
+    for body, sig in conn.execute("SELECT body, sig FROM _sync_certs ORDER BY issued"):
+        try:
+            cert = Certificate.parse(body, sig)
+        except (SyncError, ValueError):
+            continue
+        if cert.role == role and cert.key not in revoked and cert.site != engine.site_id:
+            newest = cert.site
+    return newest
+
+
+def city_site(engine: Engine) -> str | None:
+    """The city's site, as this laptop's trust file names it; None on the city's own laptop or
+    before the trust file is installed."""
+    return _certified_site(engine, "city")
+
+
+def next_hop(engine: Engine) -> str | None:
+    """Where a bundle carried by hand goes next in the plan's flow (units report to UBND
+    through Phòng Văn hóa - Xã hội, which sends on to the city): from a unit's laptop, the
+    consolidator when one is certified, else the city; from the consolidator, the city; from
+    the city, nobody by default (it names its recipient)."""
+    me = engine.my_signer()
+    role = me.role if me is not None else None
+    if role == "city":
+        return None
+    if role != "consolidator":
+        found = _certified_site(engine, "consolidator")
+        if found is not None:
+            return found
+    return city_site(engine)
+
+
+def carried_recipient(
+    engine: Engine, peer: str | None, encrypt_to: str | None, encrypt: bool
+) -> str | None:
+    """Who a bundle carried by hand (USB, e-mail) is sealed to: the one named, else the peer
+    (whenever its key is known), else the next hop of the plan's flow (``next_hop``). None: it
+    goes in the clear (asked for with ``encrypt=False``, or nobody to seal it to)."""
+    if not encrypt:
+        return None
+    return encrypt_to or peer or next_hop(engine)
+
+
+def _carried(engine: Engine, peer: str | None, encrypt_to: str | None, encrypt: bool) -> bytes:
+    if encrypt and not encrypt_to and not peer:
+        encrypt_to = next_hop(engine)  # leaving by hand: sealed to its next reader by default
+    return export_encrypted(engine, peer, encrypt_to, encrypt)
+
+
 def export_bundle(ws: Workspace, peer: str | None = None, encrypt_to: str | None = None) -> bytes:
     return open_engine(ws).export_bundle(peer, encrypt_to=encrypt_to)
 
@@ -397,7 +454,7 @@ def export_to(
     ``encrypt=False``.
     """
     engine = open_engine(ws)
-    data = export_encrypted(engine, peer, encrypt_to, encrypt)
+    data = _carried(engine, peer, encrypt_to, encrypt)
     folder = Path(to_dir)
     folder.mkdir(parents=True, exist_ok=True)
     prefix = bundle_prefix(ws)
@@ -735,7 +792,7 @@ def email_bundle(
     if letter_size is not None and letter_size < MIN_LETTER_SIZE:
         raise InvalidInput("letter_size_small", value=letter_size, limit=MIN_LETTER_SIZE)
     engine = open_engine(ws)
-    data = export_encrypted(engine, peer, encrypt_to, encrypt)
+    data = _carried(engine, peer, encrypt_to, encrypt)
     prefix = bundle_prefix(ws)
     kwargs: dict[str, Any] = {"to": address, "sender": f"{prefix}@localhost", "prefix": prefix}
     if part_size:
@@ -817,7 +874,7 @@ def push(
         named = info.get("site_id") if info else None
         hub_site = named if isinstance(named, str) and named else None
     data = export_encrypted(engine, hub_site)
-    sent = http_push(url, data, client_identity(engine), **options)
+    sent = http_push(url, data, client_identity(engine), hub_site=hub_site, **options)
     remember_sent(ws, engine)
     result = dict(sent.result)
     if result.get("hub_site_id"):
@@ -835,7 +892,8 @@ def pull(
     options = _carrier_options(ws, url, fingerprint, insecure_http)
     dest = parts_dir_for(ws.path) / "pulled.cchc"
     dest.parent.mkdir(parents=True, exist_ok=True)
-    got = http_pull(url, client_identity(engine), dest, **options)
+    hub_site = ws.setting(_hub_key(url))  # None: the hub's pinned ping names it
+    got = http_pull(url, client_identity(engine), dest, hub_site=hub_site, **options)
     if got.path is None:
         return {"applied": 0, "duplicate": 0, "held": 0, "rejected": 0, "nothing": True}
     try:
@@ -922,8 +980,10 @@ def serve(
     tls_cert: Path | None = None,
     tls_key: Path | None = None,
     limits: HubLimits | None = None,
+    public_names: tuple[str, ...] = (),
 ) -> None:
-    """Run the hub on this database until interrupted (Ctrl+C or SIGTERM)."""
+    """Run the hub on this database until interrupted (Ctrl+C or SIGTERM); ``public_names``
+    are the names laptops reach it by (requests signed for another are refused)."""
     from sync.transport import serve as http_serve
 
     engine = open_engine(ws)  # create keys and tables before the first request
@@ -940,6 +1000,7 @@ def serve(
         tls_key=tls_key,
         site_id=engine.site_id,
         ready=ready,
+        public_names=public_names,
     )
 
 

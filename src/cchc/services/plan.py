@@ -51,6 +51,7 @@ def ensure_plan_loaded(ws: Workspace, seed_path: Path | None = None) -> bool:
     parts = read_plan_parts(path)
     with transaction(ws.db):
         _insert_seed(ws, seed)
+        _insert_seed_facts(ws, seed, path.parent)
         if parts is not None:
             insert_plan_zone(ws, parts)
         ws.set_setting(SEED_CHECKSUM_KEY, checksum)
@@ -189,7 +190,7 @@ def _insert_seed(ws: Workspace, seed: PlanSeed | PlanFile) -> None:
                 deadline.kind.value,
                 deadline.window_start.isoformat() if deadline.window_start else None,
                 deadline.due.isoformat() if deadline.due else None,
-                deadline.cadence.value if deadline.cadence else None,
+                (task.judged_by or deadline.cadence.value) if deadline.cadence else None,
                 int(deadline.flagged),
                 task.product,
                 "plan",
@@ -208,6 +209,53 @@ def _insert_seed(ws: Workspace, seed: PlanSeed | PlanFile) -> None:
         " ?, ?, ?, ?)",
         rows,
     )
+
+
+def _insert_seed_facts(ws: Workspace, seed: PlanSeed, folder: Path) -> None:
+    """What the plan itself establishes about its tasks (row 1 is done by this very decision):
+    the task done on its date, its evidence documents with their files. A task someone has
+    already tracked is left as it stands."""
+    number = seed.plan.number
+    conn = ws.db.conn
+    now = ws.now_iso()
+    for task in seed.tasks:
+        task_id = seed_id(number, "task", task.stt)
+        if task.done_on is not None:
+            conn.execute(
+                "UPDATE tasks SET status = 'done', progress = 100, done_on = ? "
+                "WHERE id = ? AND status = 'not_started' AND done_on IS NULL",
+                (task.done_on.isoformat(), task_id),
+            )
+        if task.judged_by is not None:  # copies loaded before the plan said how
+            conn.execute(
+                "UPDATE tasks SET cadence = ? WHERE id = ? AND deadline_kind = 'standing'",
+                (task.judged_by, task_id),
+            )
+        for doc in task.evidence:
+            data = (folder / doc.file).read_bytes()
+            digest = hashlib.sha256(data).hexdigest()
+            conn.execute(
+                "INSERT OR IGNORE INTO attachment_blobs (id, size, data) VALUES (?, ?, ?)",
+                (digest, len(data), data),
+            )
+            conn.execute(
+                "INSERT OR IGNORE INTO documents (id, task_id, doc_type, number, date, title,"
+                " sha256, file_name, size, added_by, created_at) VALUES"
+                " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    seed_id(number, "document", f"{task.stt}|{doc.number}"),
+                    task_id,
+                    doc.doc_type,
+                    doc.number,
+                    doc.date.isoformat(),
+                    doc.title,
+                    digest,
+                    Path(doc.file).name,
+                    len(data),
+                    seed.plan.issuer,
+                    now,
+                ),
+            )
 
 
 def _json(values: tuple[str, ...] | list[str]) -> str:

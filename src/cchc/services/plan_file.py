@@ -102,6 +102,7 @@ def init_with_plan_file(db_path: Path, plan_path: Path) -> PlanFile:
     """Start the database at `db_path` with the plan of `plan_path` (`cchc init --plan FILE`): a
     laptop of another commune, or of another year. The file must pass the check; a database that
     already holds another plan is refused; loading the same file twice changes nothing."""
+    from cchc.services.door import Door
     from cchc.services.exchange import capture_suppressed, install_capture
     from cchc.services.plan import (
         PLAN_SOURCE_KEY,
@@ -109,7 +110,6 @@ def init_with_plan_file(db_path: Path, plan_path: Path) -> PlanFile:
         insert_plan,
         insert_plan_zone,
     )
-    from cchc.services.workspace import Workspace as OpenWorkspace
 
     report = check_plan_file(plan_path)
     if report.plan is None:
@@ -118,7 +118,8 @@ def init_with_plan_file(db_path: Path, plan_path: Path) -> PlanFile:
         )
     plan = report.plan
     checksum = hashlib.sha256(plan_path.read_bytes()).hexdigest()
-    ws = OpenWorkspace.open(db_path, load_plan=False)
+    door = Door.open(db_path, load_plan=False)  # the one way in, without the 2026 plan
+    ws = door.workspace
     try:
         held = ws.setting(SEED_CHECKSUM_KEY)
         if held == checksum:
@@ -138,7 +139,7 @@ def init_with_plan_file(db_path: Path, plan_path: Path) -> PlanFile:
             ws.set_setting(PLAN_SOURCE_KEY, "file")
         install_capture(ws)
     finally:
-        ws.close()
+        door.close()
     return plan
 
 

@@ -12,20 +12,39 @@ was issued (or a unit report changed after it was summed) no longer verifies.
 
 from __future__ import annotations
 
+import io
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
+from cchc.domain.dates import format_island_time, format_vn_date, from_iso
 from cchc.domain.errors import InvalidInput
-from cchc.domain.figures import FIGURE_FIELDS, Figures
-from cchc.domain.verification import CODE_PATTERN, code_of, normalize_code
+from cchc.domain.figures import FIGURE_FIELDS, STOCK_FIELDS, Figures
+from cchc.domain.verification import (
+    CODE_PATTERN,
+    canonical_bytes,
+    code_in_text,
+    code_of,
+    differences,
+    issue_code,
+    issue_message,
+    qr_payload,
+    words,
+)
+from cchc.reports import pdf
+from cchc.reports.document import OfficialReport
+from cchc.reports.document import from_data as document_from_data
+from cchc.services.periods import period_name
 from cchc.services.workspace import Workspace
 from cchc.store import provenance_repo as prov_repo
 from cchc.store import reports_repo as repo
+from cchc.texts import reports as T
 from sync.signing import fingerprint
+from sync.signing import verify as check_signature
 from sync.trust import Certificate
 
 MAX_PDF_BYTES = 50 * 1024 * 1024
@@ -80,12 +99,20 @@ class FigureBehind(BaseModel):
     parts: list[FigurePart]
 
 
+class TextDifference(BaseModel):
+    """Where a presented document's words differ from the issued document's."""
+
+    issued: str  # the words as issued ("" when the PDF added words)
+    presented: str  # the words in the PDF ("" when the PDF lost words)
+    after: str  # the issued words just before, to find the place
+
+
 class Verification(BaseModel):
     """The answer of `cchc report verify`."""
 
     code: str
     ok: bool
-    outcome: str  # verified, unknown_code, changed, source_changed
+    outcome: str  # verified, unknown_code, changed, source_changed, document_differs
     report_id: str | None = None
     scope: str | None = None
     unit_name: str | None = None
@@ -99,6 +126,7 @@ class Verification(BaseModel):
     provenance: Provenance | None = None
     figures: list[FigureBehind] = []
     changed_sources: list[str] = []  # unit names whose report changed after it was summed
+    differences: list[TextDifference] = []  # a PDF's words that are not the words issued
 
 
 # ---- laptops ---------------------------------------------------------------------------------
@@ -227,9 +255,86 @@ def code_for(ws: Workspace, report_id: str) -> str:
     return code_of(canonical_content(ws, report_id))
 
 
+# ---- issuing: the signed snapshot ---------------------------------------------------------------
+def issue(ws: Workspace, report_id: str, document: dict[str, Any]) -> str:
+    """Fix a report as issued: its data and its document (`document`, as laid out, every figure,
+    text, task line and verdict in words) in one snapshot, signed with this laptop's key; the
+    code is derived from both. Called inside the submission's transaction. Returns the code."""
+    from cchc.services.exchange import open_engine
+
+    engine = open_engine(ws)
+    snapshot = {
+        "v": 2,
+        "report_id": report_id,
+        "content": canonical_content(ws, report_id),
+        "document": document,
+        "issuer": {"site": engine.site_id, "key": engine.key.public.hex()},
+    }
+    body = canonical_bytes(snapshot)
+    signature = engine.key.sign(issue_message(body))
+    code = issue_code(body, signature)
+    repo.update(
+        ws.db.conn,
+        "reports",
+        report_id,
+        {
+            "issue_snapshot": body.decode("utf-8"),
+            "issue_signature": signature.hex(),
+            "content_code": code,
+        },
+    )
+    return code
+
+
+class Issued(BaseModel):
+    """A report's issued snapshot, its signature checked and its code derived."""
+
+    report_id: str
+    code: str
+    snapshot: dict[str, Any]
+    site: str | None
+    key: str
+
+
+def issued_snapshot(row: dict[str, Any]) -> Issued | None:
+    """The snapshot a report row carries, if it is whole: it parses, it names this report, its
+    signature verifies under the key it names. None for a draft or anything forged or damaged."""
+    if row.get("status") != "submitted" or not row.get("issue_snapshot"):
+        return None
+    try:
+        body = str(row["issue_snapshot"]).encode("utf-8")
+        signature = bytes.fromhex(str(row["issue_signature"] or ""))
+        snapshot = json.loads(body)
+        issuer = snapshot["issuer"]
+        key = bytes.fromhex(issuer["key"])
+        if snapshot.get("report_id") != row["id"] or canonical_bytes(snapshot) != body:
+            return None
+        check_signature(key, signature, issue_message(body), "issued report")
+    except Exception:  # whatever is wrong with it, it proves nothing
+        return None
+    return Issued(
+        report_id=row["id"],
+        code=issue_code(body, signature),
+        snapshot=snapshot,
+        site=issuer.get("site"),
+        key=issuer["key"],
+    )
+
+
+def issued_document(issued: Issued) -> OfficialReport:
+    """The document exactly as issued, with its code and QR: what every print lays out."""
+    doc = document_from_data(issued.snapshot["document"])
+    return replace(
+        doc,
+        draft=False,
+        verification=tuple(line.format(code=issued.code) for line in T.VERIFY_PDF_LINES),
+        qr_payload=qr_payload(issued.code, issued.report_id),
+    )
+
+
 # ---- verifying ---------------------------------------------------------------------------------
-def code_in_pdf(path: Path) -> str:
-    """The verification code printed in a report's PDF, read back from its text."""
+def _pdf_text(path: Path) -> str:
+    """A PDF's text as a reader extracts it, bounded; raises InvalidInput for anything else."""
     from pypdf import PdfReader
 
     try:
@@ -243,19 +348,28 @@ def code_in_pdf(path: Path) -> str:
         pages = reader.pages
         if len(pages) > MAX_PDF_PAGES:
             raise InvalidInput("verify_pdf_too_big", value=str(path), limit=MAX_PDF_BYTES // 2**20)
-        for page in pages:
-            found = _CODE_IN_TEXT.search(" ".join((page.extract_text() or "").split()))
-            if found:
-                return found.group(1)
+        return "\n".join(page.extract_text() or "" for page in pages)
     except InvalidInput:
         raise
     except Exception as exc:  # hostile bytes: pypdf may fail in any way; say so, echo nothing
         raise InvalidInput("verify_pdf_unreadable", value=str(path)) from exc
+
+
+def _bytes_text(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def code_in_pdf(path: Path) -> str:
+    """The verification code printed in a report's PDF, read back from its text."""
+    found = _CODE_IN_TEXT.search(" ".join(_pdf_text(path).split()))
+    if found:
+        return found.group(1)
     raise InvalidInput("verify_pdf_no_code", value=str(path))
 
 
-def _figures_behind(ws: Workspace, report_id: str, prov: Provenance) -> list[FigureBehind]:
-    totals = _figures(ws, report_id).model_dump()
+def _figures_behind(totals: dict[str, Any], prov: Provenance) -> list[FigureBehind]:
     out = []
     for name in FIGURE_FIELDS:
         parts = [
@@ -263,47 +377,82 @@ def _figures_behind(ws: Workspace, report_id: str, prov: Provenance) -> list[Fig
             for s in prov.sources
             if name in s.figures
         ]
-        if parts or totals[name] is not None:
-            out.append(FigureBehind(figure=name, total=totals[name], parts=parts))
+        if parts or totals.get(name) is not None:
+            out.append(FigureBehind(figure=name, total=totals.get(name), parts=parts))
     return out
 
 
+def _genuine(ws: Workspace, code: str) -> Issued | None:
+    """The one report whose signed snapshot derives `code`. A code written into any other row
+    (a draft, another unit's report) derives nothing and is passed over."""
+    for report_id in prov_repo.reports_with_code(ws.db.conn, code):
+        row = repo.report(ws.db.conn, report_id)
+        found = issued_snapshot(row) if row is not None else None
+        if found is not None and found.code == code:
+            return found
+    return None
+
+
 def verify(ws: Workspace, ref: str) -> Verification:
-    """Whether a report held here has exactly the content of code (or PDF) `ref`."""
+    """Whether the report of code (or QR payload, or PDF) `ref` is genuine: a report held here was
+    issued under that code by a signed snapshot, its data still is that snapshot, the unit
+    reports it summed are unchanged, and (for a PDF) the document's own words are the words
+    issued, every figure, text, task line and verdict."""
     text = (ref or "").strip()
-    code = normalize_code(text)
+    code = code_in_text(text)
+    pdf_text: str | None = None
     if code is None:
         path = Path(text)
         if not (text.lower().endswith(".pdf") or path.is_file()):
             raise InvalidInput("verify_code_invalid", value=text[:40])
-        code = code_in_pdf(path)
-    conn = ws.db.conn
-    ids = prov_repo.reports_with_code(conn, code)
-    if not ids:
+        pdf_text = _pdf_text(path)
+        found = _CODE_IN_TEXT.search(" ".join(pdf_text.split()))
+        if not found:
+            raise InvalidInput("verify_pdf_no_code", value=str(path))
+        code = found.group(1)
+    issued = _genuine(ws, code)
+    if issued is None:
         return Verification(code=code, ok=False, outcome="unknown_code")
-    report_id = ids[0]
+    conn = ws.db.conn
+    report_id = issued.report_id
     row = repo.report(conn, report_id)
     assert row is not None
-    prov = provenance_of(row)
+    content = issued.snapshot["content"]
+    prov = provenance_of({"provenance": json.dumps(content.get("provenance"))})
+    laptop = laptop_of(ws, issued.site)
+    if laptop.fingerprint not in (None, fingerprint(bytes.fromhex(issued.key))):
+        laptop = Laptop(site=issued.site, fingerprint=fingerprint(bytes.fromhex(issued.key)))
     answer = Verification(
         code=code,
         ok=False,
         outcome="changed",
         report_id=report_id,
-        scope=row["scope"],
+        scope=content.get("scope"),
         unit_name=row["unit_name"],
-        period=row["period"],
-        revision=row["revision"],
-        number=row["number"],
-        report_date=row["report_date"],
-        submitted_by=row["submitted_by"],
-        submitted_at=row["submitted_at"],
-        submitted_laptop=_writer(ws, "reports", report_id, "submitted_by"),
+        period=content.get("period"),
+        revision=content.get("revision"),
+        number=content.get("number"),
+        report_date=content.get("report_date"),
+        submitted_by=content.get("submitted_by"),
+        submitted_at=content.get("submitted_at"),
+        submitted_laptop=laptop,
         provenance=prov,
-        figures=_figures_behind(ws, report_id, prov) if prov else [],
+        figures=_figures_behind(content.get("figures") or {}, prov) if prov else [],
     )
-    if code_for(ws, report_id) != code:
-        return answer  # the content held here is not what was issued under this code
+    if pdf_text is not None:
+        issued_words = words(_bytes_text(pdf.render(issued_document(issued))))
+        found_diffs = differences(issued_words, words(pdf_text))
+        if found_diffs:
+            return answer.model_copy(
+                update={
+                    "outcome": "document_differs",
+                    "differences": [
+                        TextDifference(issued=a, presented=b, after=c) for a, b, c in found_diffs
+                    ],
+                }
+            )
+    if canonical_content(ws, report_id) != content:
+        return answer  # the data held here is no longer what was issued under this code
     changed = []
     for source in prov.sources if prov else []:
         held = repo.report(conn, source.report_id)
@@ -312,3 +461,86 @@ def verify(ws: Workspace, ref: str) -> Verification:
     if changed:
         return answer.model_copy(update={"outcome": "source_changed", "changed_sources": changed})
     return answer.model_copy(update={"ok": True, "outcome": "verified"})
+
+
+# ---- the answer in words -----------------------------------------------------------------------
+def _laptop(laptop: Laptop | None) -> str:
+    if laptop is None or laptop.site is None:
+        return T.LAPTOP_UNKNOWN
+    if not laptop.certified:
+        return T.LAPTOP_UNCERTIFIED.format(site=laptop.site[:12])
+    if laptop.revoked:
+        return T.LAPTOP_REVOKED.format(fingerprint=laptop.fingerprint)
+    return T.LAPTOP_CERTIFIED.format(
+        fingerprint=laptop.fingerprint, role=laptop.role, scope=", ".join(laptop.scope)
+    )
+
+
+def _value(value: int | float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:g}".replace(".", ",") if isinstance(value, float) else str(value)
+
+
+def describe(v: Verification) -> list[str]:
+    """The answer in words, as `cchc report verify` prints it and the screen shows it."""
+    lines = [T.VERIFY_OUTCOME[v.outcome].format(code=v.code, units="; ".join(v.changed_sources))]
+    for d in v.differences:
+        lines.append(
+            T.VERIFY_DIFFERENCE.format(
+                after=d.after or "…",
+                issued=d.issued or T.VERIFY_NOTHING,
+                presented=d.presented or T.VERIFY_NOTHING,
+            )
+        )
+    if v.report_id is None:
+        return lines
+    L = T.VERIFY_LINES
+    lines.append(
+        L["report"].format(
+            who=v.unit_name or T.ZONE_BODY,
+            period=period_name(v.period or ""),
+            revision=v.revision,
+            number=v.number or "…",
+            date=format_vn_date(from_iso(v.report_date)),
+            id=v.report_id[:8],
+        )
+    )
+    lines.append(
+        L["submitted"].format(
+            by=v.submitted_by,
+            at=format_island_time(v.submitted_at),
+            laptop=_laptop(v.submitted_laptop),
+        )
+    )
+    prov = v.provenance
+    if prov is None:
+        return lines
+    lines.append(
+        L["consolidated"].format(
+            by=prov.consolidated_by,
+            at=format_island_time(prov.consolidated_at),
+            laptop=_laptop(prov.laptop),
+        )
+    )
+    lines.append(L["sources_head"])
+    for s in prov.sources:
+        lines.append(
+            L["source"].format(
+                unit=s.unit_name,
+                revision=s.revision,
+                id=s.report_id[:8],
+                by=s.submitted_by,
+                at=format_island_time(s.submitted_at),
+                laptop=_laptop(s.laptop),
+            )
+        )
+    lines.append(L["figures_head"])
+    for f in v.figures:
+        joiner = "; " if f.figure in STOCK_FIELDS else " + "
+        parts = joiner.join(f"{_value(p.value)} ({p.unit_name}, lần {p.revision})" for p in f.parts)
+        line = L["stock"] if f.figure in STOCK_FIELDS else L["figure"]
+        lines.append(
+            line.format(label=T.FIGURE_LABELS[f.figure], total=_value(f.total), parts=parts or "–")
+        )
+    return lines

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from cchc.domain.dates import format_vn_date, from_iso
 from cchc.domain.errors import InvalidInput
@@ -13,6 +14,8 @@ from cchc.domain.numbers import format_number, format_percent
 from cchc.domain.plan import AREA_CODES
 from cchc.reports import pdf, sheet
 from cchc.reports.document import Block, OfficialReport, TaskRow
+from cchc.reports.document import to_data as document_data
+from cchc.services import provenance as prov_service
 from cchc.services import targets as target_service
 from cchc.services.periods import parse_period, period_name
 from cchc.services.reports import ReportTaskLine, ReportView, get_report
@@ -109,16 +112,105 @@ def _targets(
             for line in t.tasks:
                 counts[line.verdict_text] = counts.get(line.verdict_text, 0) + 1
             tally = "; ".join(f"{k.lower()}: {n}" for k, n in counts.items())
-            notes.append(T.TARGET_TASKS_LINE.format(code=t.code, tally=tally))
+            notes.append(T.TARGET_TASKS_LINE.format(label=T.target_label(t.code), tally=tally))
         notes += t.notes
+    notes += view.notes
     notes.append(T.TARGET_READINGS_HEAD)
-    notes += [f"{t.code}) {t.reading}" for t in view.targets if t.reading]
+    notes += [f"{T.target_label(t.code)}: {t.reading}" for t in view.targets if t.reading]
     return tuple(rows), tuple(dict.fromkeys(notes))
 
 
+def _results(report: ReportView, areas: dict[str, str], heading: str) -> list[Block]:
+    blocks: list[Block] = [Block(heading)]
+    by_area: dict[str | None, list[ReportTaskLine]] = {}
+    for line in report.tasks:
+        by_area.setdefault(line.area, []).append(line)
+    for code in AREA_CODES:
+        paragraphs = _paragraphs(report.sections.get(code, ""))
+        paragraphs += tuple(_task_line(line) for line in by_area.get(code, []))
+        if paragraphs:  # an area with neither text nor task of this report is left out
+            blocks.append(
+                Block(f"{ROMAN[code]}. {areas.get(code, code)}", paragraphs, subheading=True)
+            )
+    others = by_area.get(None, [])
+    if others:
+        blocks.append(
+            Block(f"8. {T.OTHER_TASKS}", tuple(_task_line(o) for o in others), subheading=True)
+        )
+    if len(blocks) == 1:
+        blocks[0] = Block(heading, (T.NO_TEXT,))
+    return blocks
+
+
+def _issued_documents(conn: Any, task_id: str, day: dt.date) -> str:
+    """The documents a task has issued by the report's date, cited by number and date
+    ("Quyết định số 07/QĐ-UBND ngày 07/01/2026"); the appendix states what exists, not what the
+    plan expects."""
+    cited = [
+        T.DOCUMENT_CITED.format(
+            doc_type=d["doc_type"], number=d["number"], date=format_vn_date(from_iso(d["date"]))
+        )
+        for d in tasks_repo.documents_of(conn, task_id)
+        if d["date"] <= day.isoformat()
+    ]
+    return ";\n".join(dict.fromkeys(cited)) if cited else T.NO_DOCUMENT
+
+
+def _next_words(report: ReportView) -> str:
+    per = parse_period(report.period)
+    return T.NEXT_PERIOD[per.kind.value].format(next_year=per.year + 1)
+
+
+def _outline(ws: Workspace, report: ReportView, areas: dict[str, str]) -> list[Block]:
+    """The document's parts in the order of the outline (`T.OUTLINE`). The list of units that
+    have not reported is an internal matter of the consolidation: it is shown on screen, never
+    printed in the outgoing report."""
+    blocks: list[Block] = []
+    for i, (key, words) in enumerate(T.OUTLINE):
+        heading = f"{T.ROMAN_NUMERALS[i]}. {words.format(next=_next_words(report))}"
+        if key == "results":
+            blocks += _results(report, areas, heading)
+        elif key == "figures":
+            if any(v is not None for v in report.figures.values()):
+                blocks.append(Block(heading, table=_figure_rows(report), col_widths=(0.8, 0.2)))
+            else:
+                blocks.append(Block(heading, (T.NO_FIGURES,)))
+        elif key == "targets":
+            target_table, target_notes = _targets(ws, report)
+            blocks.append(
+                Block(
+                    heading,
+                    after=target_notes,
+                    table=target_table,
+                    col_widths=(0.5, 0.17, 0.13, 0.2),
+                )
+            )
+        else:
+            blocks.append(Block(heading, _paragraphs(report.sections.get(key, "")) or (T.NO_TEXT,)))
+    return blocks
+
+
 def official_document(ws: Workspace, ref: str) -> OfficialReport:
-    """The report laid out as an official "Báo cáo" (Nghị định 30/2020/NĐ-CP)."""
+    """The report laid out as an official "Báo cáo" (Nghị định 30/2020/NĐ-CP). An issued report
+    is laid out from its signed snapshot, never from the live data: every print of it is the same
+    document, whatever changed since."""
     report = get_report(ws, ref)
+    row = repo.report(ws.db.conn, report.id)
+    issued = prov_service.issued_snapshot(row) if row is not None else None
+    if issued is not None:
+        return prov_service.issued_document(issued)
+    return _live_document(ws, report)
+
+
+def issue(ws: Workspace, report_id: str) -> str:
+    """Fix a report being submitted: its document as laid out now, signed into its snapshot
+    (`provenance.issue`). Returns the verification code."""
+    report = get_report(ws, report_id)
+    doc = _live_document(ws, report)
+    return prov_service.issue(ws, report_id, document_data(doc))
+
+
+def _live_document(ws: Workspace, report: ReportView) -> OfficialReport:
     conn = ws.db.conn
     header = repo.plan_header(conn)
     areas = {a["code"]: a["title"] for a in tasks_repo.all_areas(conn)}
@@ -144,46 +236,7 @@ def official_document(ws: Workspace, ref: str) -> OfficialReport:
     start = format_vn_date(dt.date.fromisoformat(report.period_start))
     end = format_vn_date(dt.date.fromisoformat(report.period_end))
 
-    blocks: list[Block] = [Block(T.SECTION_RESULTS)]
-    by_area: dict[str | None, list[ReportTaskLine]] = {}
-    for line in report.tasks:
-        by_area.setdefault(line.area, []).append(line)
-    for code in AREA_CODES:
-        paragraphs = _paragraphs(report.sections.get(code, ""))
-        paragraphs += tuple(_task_line(line) for line in by_area.get(code, []))
-        if paragraphs:  # an area with neither text nor task of this report is left out
-            blocks.append(
-                Block(f"{ROMAN[code]}. {areas.get(code, code)}", paragraphs, subheading=True)
-            )
-    others = by_area.get(None, [])
-    if others:
-        blocks.append(
-            Block(f"8. {T.OTHER_TASKS}", tuple(_task_line(o) for o in others), subheading=True)
-        )
-    if len(blocks) == 1:
-        blocks[0] = Block(T.SECTION_RESULTS, (T.NO_TEXT,))
-    if any(v is not None for v in report.figures.values()):
-        blocks.append(Block(T.SECTION_FIGURES, table=_figure_rows(report), col_widths=(0.8, 0.2)))
-    else:
-        blocks.append(Block(T.SECTION_FIGURES, (T.NO_FIGURES,)))
-    target_table, target_notes = _targets(ws, report)
-    blocks.append(
-        Block(
-            T.SECTION_TARGETS,
-            after=target_notes,
-            table=target_table,
-            col_widths=(0.5, 0.17, 0.13, 0.2),
-        )
-    )
-    blocks.append(
-        Block(T.SECTION_DIFFICULTIES, _paragraphs(report.sections["difficulties"]) or (T.NO_TEXT,))
-    )
-    blocks.append(
-        Block(T.SECTION_PROPOSALS, _paragraphs(report.sections["proposals"]) or (T.NO_TEXT,))
-    )
-    if zone and report.missing_units:
-        blocks.append(Block(T.SECTION_MISSING_PART, ("; ".join(report.missing_units) + ".",)))
-
+    blocks = _outline(ws, report, areas)
     number_ref = number_line.removeprefix("Số: ")
     return OfficialReport(
         parent_body=parent,
@@ -208,15 +261,13 @@ def official_document(ws: Workspace, ref: str) -> OfficialReport:
                 deadline=t.timeframe,
                 state=T.TASK_STATES.get(t.state, t.state),
                 progress=f"{t.progress}%",
-                product=t.product,
+                product=_issued_documents(conn, t.task_id, day),
             )
             for t in report.tasks
         ),
         draft=report.status == "draft",
-        verification=tuple(line.format(code=report.content_code) for line in T.VERIFY_PDF_LINES)
-        if report.content_code
-        else (),
-        qr_payload=f"CCHC-BLV {report.content_code} {report.id}" if report.content_code else "",
+        # No code on a live document: only an issued snapshot carries one (`issued_document`),
+        # so a code written into a draft's row is never printed as if it were its own.
         metadata={
             "title": f"{T.DOC_TYPE} {T.report_summary(period_words)}",
             "author": who,
@@ -280,12 +331,7 @@ def write_export(ws: Workspace, ref: str, out: Path) -> Path:
     try:
         if suffix == ".xlsx":
             return sheet.write_xlsx(rows, out, T.XLSX_SHEET)
-        # A decimal comma, as Excel and LibreOffice read numbers under a Vietnamese locale.
-        csv_rows = [
-            tuple(str(v).replace(".", ",") if isinstance(v, float) else v for v in row)
-            for row in rows
-        ]
-        return sheet.write_csv(csv_rows, out)
+        return sheet.write_csv(rows, out)
     except OSError as exc:
         raise InvalidInput("out_path", value=str(out), errno=exc.errno) from exc
 

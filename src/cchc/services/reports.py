@@ -25,15 +25,17 @@ from cchc.domain.figures import (
     Figures,
     FiguresInvalid,
     Problem,
+    StockConflict,
     check,
+    combine_units,
     parse_value,
     report_problems,
-    sum_parallel,
 )
 from cchc.domain.periods import Period
 from cchc.domain.plan import AREA_CODES
 from cchc.domain.roles import Action
 from cchc.domain.status import Status, derive_state, local_today
+from cchc.domain.targets import metric_of
 from cchc.domain.text import nfc
 from cchc.services import provenance as prov_service
 from cchc.services.periods import parse_period
@@ -44,7 +46,10 @@ from cchc.store import reports_repo as repo
 from cchc.store import tasks_repo
 from cchc.store.uow import transaction
 
-SECTION_KEYS = (*AREA_CODES, "difficulties", "proposals")
+SECTION_KEYS = (*AREA_CODES, "assessment", "difficulties", "direction", "proposals")
+#: The sections the consolidator writes for the zone as a whole: never pieced from unit texts,
+#: and kept when the zone's draft is consolidated again.
+ZONE_WRITTEN = ("assessment", "direction")
 REPORTING_ROLES = ("unit", "consolidator")
 _HEX = re.compile(r"^[0-9a-f]{6,32}$")
 
@@ -484,6 +489,19 @@ def set_report(
             )
         current = {s["area"]: s for s in repo.sections(conn, row["id"])}
         for key, text in section_texts.items():
+            if key not in current:  # a report opened before this section was in the outline
+                repo.insert(
+                    conn,
+                    "report_sections",
+                    {
+                        "id": uuid.uuid4().hex,
+                        "report_id": row["id"],
+                        "area": key,
+                        "text": text,
+                        "updated_at": now,
+                    },
+                )
+                continue
             repo.update(
                 conn, "report_sections", current[key]["id"], {"text": text, "updated_at": now}
             )
@@ -537,9 +555,11 @@ def submit_report(ws: Workspace, ref: str, *, by: str | None = None) -> ReportVi
                 "updated_at": now,
             },
         )
-        # Issued: its content is fixed from now on, and proved by this code.
-        code = prov_service.code_for(ws, row["id"])
-        repo.update(ws.db.conn, "reports", row["id"], {"content_code": code})
+        # Issued: its content and its document are fixed from now on in a snapshot signed by
+        # this laptop, proved by the code derived from both.
+        from cchc.services.report_output import issue  # builds the document from this module
+
+        issue(ws, row["id"])
     return get_report(ws, row["id"])
 
 
@@ -572,7 +592,7 @@ def revise_report(ws: Workspace, ref: str, *, by: str | None = None) -> ReportVi
                 "status": "draft",
                 "revision": row["revision"] + 1,
                 "supersedes": row["id"],
-                "number": row["number"],
+                # A revision is a new document: it gets its own number when it is signed.
                 "signer_name": row["signer_name"],
                 "sources": row["sources"],
                 "missing_units": row["missing_units"],
@@ -594,6 +614,40 @@ def revise_report(ws: Workspace, ref: str, *, by: str | None = None) -> ReportVi
 
 
 # ---- consolidation ------------------------------------------------------------------------------
+#: The figures of each plan measure (a target keyed tNN measures row NN of the Phụ lục), by
+#: metric: their owner is that row's lead unit.
+_METRIC_STOCKS = {
+    "tthc_on_portal_rate": ("tthc_in_force", "tthc_on_portal"),
+}
+#: Zone-wide scores (section I.2 a and f): owned by the consolidating unit, which reports to UBND.
+_ZONE_SCORES = ("par_index", "par_index_previous", "service_satisfaction")
+
+
+def stock_owners(ws: Workspace) -> dict[str, str | None]:
+    """For each stock figure, the unit that owns it, read from the plan: the lead unit of the
+    Phụ lục row whose measure it is (target tNN → row NN); the zone-wide scores belong to the
+    consolidating unit."""
+    conn = ws.db.conn
+    owners: dict[str, str | None] = {}
+    leads = {t["stt"]: t["lead_unit_id"] for t in tasks_repo.all_tasks(conn) if t["stt"]}
+    for target in repo.targets(conn):
+        code = str(target["code"])
+        metric = metric_of(code, target["metric"])
+        if code.startswith("t") and code[1:].isdigit():
+            for name in _METRIC_STOCKS.get(metric, ()):
+                owners[name] = leads.get(int(code[1:]))
+    consolidator = next((u["id"] for u in repo.units(conn) if u["role"] == "consolidator"), None)
+    for name in _ZONE_SCORES:
+        owners[name] = consolidator
+    return owners
+
+
+def zone_figures(ws: Workspace, rows: list[dict[str, Any]]) -> tuple[Figures, list[StockConflict]]:
+    """The zone's figures from the units' report rows: flows summed, stocks from their owner."""
+    conn = ws.db.conn
+    return combine_units({r["unit_id"]: figures_of(conn, r["id"]) for r in rows}, stock_owners(ws))
+
+
 def expected_units(ws: Workspace) -> list[dict[str, Any]]:
     """The units that report each period: the zone's agencies that lead a task or have duties."""
     leads = repo.lead_unit_ids(ws.db.conn)
@@ -627,15 +681,23 @@ def consolidate(ws: Workspace, *, period: str, by: str | None = None) -> ReportV
     done_ids = {r["unit_id"] for r in submitted}
     missing = [u["id"] for u in expected_units(ws) if u["id"] not in done_ids]
 
+    zone_rows = repo.reports(conn, period=per.code, scope="zone")
+    newest = latest(zone_rows)
     sections: dict[str, str] = {}
+    if newest is not None:  # what the consolidator wrote stays (a revision starts from it)
+        for s in repo.sections(conn, newest["id"]):
+            if s["area"] in ZONE_WRITTEN:
+                sections[s["area"]] = s["text"]
     for key in SECTION_KEYS:
+        if key in ZONE_WRITTEN:
+            continue
         parts = []
         for r in submitted:
             text = next((s["text"] for s in repo.sections(conn, r["id"]) if s["area"] == key), "")
             if text.strip():
                 parts.append(f"{r['unit_name']}: {text.strip()}")
         sections[key] = "\n\n".join(parts)
-    fig = sum_parallel(figures_of(conn, r["id"]) for r in submitted)
+    fig, _ = zone_figures(ws, submitted)
     lines = _fresh_task_lines(ws, None)
     unit_lines: dict[str, dict[str, Any]] = {}
     for r in submitted:  # a unit's own report of its task beats the live tracking value
@@ -648,8 +710,6 @@ def consolidate(ws: Workspace, *, period: str, by: str | None = None) -> ReportV
                 state=reported["state"], progress=reported["progress"], note=reported["note"]
             )
 
-    zone_rows = repo.reports(conn, period=per.code, scope="zone")
-    newest = latest(zone_rows)
     now = ws.now_iso()
     extra = {
         "sources": json.dumps([r["id"] for r in submitted]),
@@ -671,7 +731,6 @@ def consolidate(ws: Workspace, *, period: str, by: str | None = None) -> ReportV
                 row.update(
                     revision=newest["revision"] + 1,
                     supersedes=newest["id"],
-                    number=newest["number"],
                     signer_name=newest["signer_name"],
                 )
             repo.insert(conn, "reports", {**row, **extra})

@@ -31,6 +31,7 @@ from typing import Any
 from cchc.domain.errors import InvalidInput
 from cchc.domain.roles import Role
 from cchc.domain.text import fold
+from cchc.domain.value_domains import judge_row
 from cchc.services.attachments import checked_sha256
 from cchc.texts.sync import policy_reason
 from sync import ReadView, Signer
@@ -340,7 +341,11 @@ def _referenced_blob(view: ReadView, sha256: str) -> bool:
 
 
 def _validity(c: Change) -> str | None:
-    """What no signer may do, the city included."""
+    """What no signer may do, the city included: a value outside its column's domain
+    (domain.value_domains), history rewritten, a blob or a document hash malformed."""
+    outside = judge_row(c.table, c.values)
+    if outside is not None:
+        return c.refuse(outside.key, **outside.params)
     if c.table == "history":
         if c.deletes:
             return c.refuse("history_append_only")

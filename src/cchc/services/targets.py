@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from pydantic import BaseModel
 
 from cchc.domain.dates import format_vn_date, from_iso
-from cchc.domain.figures import Figures, sum_parallel, sum_sequential
-from cchc.domain.periods import CUMULATIVE, QUARTERS, Period, PeriodCalendar, PeriodKind
+from cchc.domain.errors import InvalidInput
+from cchc.domain.figures import (
+    Figures,
+    StockConflict,
+    combine_units,
+    sum_sequential,
+    with_values,
+)
+from cchc.domain.numbers import format_number
+from cchc.domain.periods import QUARTERS, Period, PeriodCalendar, PeriodKind
 from cchc.domain.targets import (
     Note,
     Slot,
     TargetResult,
     TargetSpec,
+    TargetStatus,
     TaskFact,
     TaskVerdict,
     evaluate,
@@ -26,6 +36,10 @@ from cchc.services.workspace import Workspace
 from cchc.store import reports_repo as repo
 from cchc.store import tasks_repo
 from cchc.texts import reports as T
+
+#: Targets of the whole year counted in events, and their figures: judged on the year so far.
+YEAR_COUNTS = ("inspections_held",)
+YEAR_COUNT_FIELDS = ("inspections_held",)
 
 
 class MeasureRow(BaseModel):
@@ -79,6 +93,8 @@ class TargetsView(BaseModel):
     end: str
     figures_from: list[str]  # the periods whose figures were used
     as_of: str = ""  # the day tasks were judged at: the cut-off, or today if it comes first
+    final: bool = False  # the year is over: the verdicts are final
+    notes: list[str] = []  # conflicting stocks, cumulative reports that disagree with their parts
     targets: list[TargetRow]
 
 
@@ -210,77 +226,271 @@ def target_rows(results: list[TargetResult], per: Period | None, end: dt.date) -
     return rows
 
 
-def figures_for(ws: Workspace, period: Period, unit_id: str | None) -> Figures | None:
-    """A unit's figures of a period (its newest revision, draft or not), or the zone's: the sum
-    of every unit's newest submitted report. None when nothing was reported."""
+def _rows_by_unit(ws: Workspace, period: Period, unit_id: str | None) -> dict[str, dict[str, Any]]:
+    """The report row each unit stands by for a period: a unit's newest revision (draft or not)
+    when one unit is asked for; for the zone, every unit's newest submitted one."""
     conn = ws.db.conn
     if unit_id is not None:
-        rows = repo.reports(conn, period=period.code, scope="unit", unit_id=unit_id)
-        row = report_service.latest(rows)
-        return None if row is None else report_service.figures_of(conn, row["id"])
-    rows = repo.reports(conn, period=period.code, scope="unit")
+        row = report_service.latest(
+            repo.reports(conn, period=period.code, scope="unit", unit_id=unit_id)
+        )
+        return {} if row is None else {unit_id: row}
     by_unit: dict[str, list[dict[str, Any]]] = {}
-    for r in rows:
+    for r in repo.reports(conn, period=period.code, scope="unit"):
         by_unit.setdefault(r["unit_id"], []).append(r)
-    chosen = [report_service.latest(v, submitted_only=True) for v in by_unit.values()]
-    picked = [c for c in chosen if c is not None]
-    if not picked:
+    chosen = {u: report_service.latest(v, submitted_only=True) for u, v in by_unit.items()}
+    return {u: r for u, r in chosen.items() if r is not None}
+
+
+def figures_for(ws: Workspace, period: Period, unit_id: str | None) -> Figures | None:
+    """A unit's figures of a period, or the zone's (flows summed, stocks from the unit that owns
+    them). None when nothing was reported."""
+    rows = _rows_by_unit(ws, period, unit_id)
+    if not rows:
         return None
-    return sum_parallel(report_service.figures_of(conn, r["id"]) for r in picked)
+    if unit_id is not None:
+        return report_service.figures_of(ws.db.conn, rows[unit_id]["id"])
+    fig, _ = report_service.zone_figures(ws, list(rows.values()))
+    return fig
+
+
+class YearToDate(BaseModel):
+    """The figures of the year so far, and how they were put together."""
+
+    figures: Figures
+    periods: list[str]  # the periods whose figures were used, per unit in order
+    end: dt.date | None  # the last day covered
+    differences: list[str] = []  # where a cumulative report and its parts disagree (notes)
+    conflicts: list[str] = []  # stocks two units gave differently (notes)
+
+
+def _chains(
+    pieces: list[tuple[Period, Figures]], start: dt.date
+) -> list[list[tuple[Period, Figures]]]:
+    """Every run of reported periods laid end to end from `start` (15/12 of the year before)."""
+    out: list[list[tuple[Period, Figures]]] = []
+
+    def walk(day: dt.date, chain: list[tuple[Period, Figures]]) -> None:
+        if chain:
+            out.append(chain)
+        for per, fig in pieces:
+            if per.start == day:
+                walk(per.end + dt.timedelta(days=1), [*chain, (per, fig)])
+
+    walk(start, [])
+    return out
+
+
+_FLOW_CHECKED = (
+    "received_direct",
+    "received_online_full",
+    "resolved_on_time",
+    "payments_total",
+    "payments_online",
+    "inspections_held",
+)
+
+
+def _unit_year(
+    ws: Workspace, year: int, unit_id: str, until: dt.date, rows_of: Any
+) -> tuple[Figures, list[str], dt.date | None, list[str]]:
+    """One unit's year so far (to `until`): the run of its reports covering the most days, a
+    cumulative report preferred to the sum of its parts; a part-sum that disagrees with the
+    cumulative report covering the same days is named."""
+    cal = calendar()
+    pieces: list[tuple[Period, Figures]] = []
+    for per in cal.year_periods(year):
+        if per.end > until:
+            continue
+        row = rows_of(per).get(unit_id)
+        if row is not None:
+            pieces.append((per, report_service.figures_of(ws.db.conn, row["id"])))
+    year_start = cal.period(year, PeriodKind.YEAR).start
+    chains = _chains(pieces, year_start)
+    if not chains:
+        return Figures(), [], None, []
+    best_end = max(c[-1][0].end for c in chains)
+    reaching = sorted((c for c in chains if c[-1][0].end == best_end), key=len)
+    chosen = reaching[0]
+    fig = sum_sequential(f for _, f in chosen)
+    differences: list[str] = []
+    for other in reaching[1:]:
+        alt = sum_sequential(f for _, f in other)
+        for name in _FLOW_CHECKED:
+            a, b = getattr(fig, name), getattr(alt, name)
+            if a is not None and b is not None and a != b:
+                differences.append(
+                    T.TARGET_NOTES["cumulative_differs"].format(
+                        field=T.FIGURE_LABELS[name],
+                        one="+".join(p.code for p, _ in chosen),
+                        a=a,
+                        other="+".join(p.code for p, _ in other),
+                        b=b,
+                    )
+                )
+    return fig, [p.code for p, _ in chosen], best_end, list(dict.fromkeys(differences))
 
 
 def year_to_date(
-    ws: Workspace, year: int, unit_id: str | None
-) -> tuple[Figures, list[str], dt.date | None]:
-    """The figures covering the most days of the year so far: the latest cumulative report
-    (year, 9 months, 6 months, Q1) or the run of monthly reports from January, whichever ends
-    later. Returns the figures, the periods used and the last day they cover."""
+    ws: Workspace, year: int, unit_id: str | None, until: dt.date | None = None
+) -> YearToDate:
+    """The figures of the year so far (to `until`, the year's cut-off by default), per unit: the
+    run of its reports (months, quarters, 6 and 9 months, the year) laid end to end from the
+    year's first day that covers the most days; for the zone, the units' runs combined (flows
+    summed, stocks from their owner)."""
     cal = calendar()
-    best: tuple[Figures, list[str], dt.date | None] = (Figures(), [], None)
-    for kind in reversed(CUMULATIVE):
-        per = cal.period(year, kind)
-        fig = figures_for(ws, per, unit_id)
-        if fig is not None:
-            best = (fig, [per.code], per.end)
-            break
-    months: list[tuple[Period, Figures]] = []
-    for m in range(1, 13):
-        per = cal.period(year, PeriodKind.MONTH, m)
-        fig = figures_for(ws, per, unit_id)
-        if fig is None:
-            break
-        months.append((per, fig))
-    if months and (best[2] is None or months[-1][0].end > best[2]):
-        best = (
-            sum_sequential(f for _, f in months),
-            [p.code for p, _ in months],
-            months[-1][0].end,
+    until = until or cal.period(year, PeriodKind.YEAR).end
+    cache: dict[str, dict[str, dict[str, Any]]] = {}
+
+    def rows_of(per: Period) -> dict[str, dict[str, Any]]:
+        if per.code not in cache:
+            cache[per.code] = _rows_by_unit(ws, per, unit_id)
+        return cache[per.code]
+
+    units = (
+        [unit_id]
+        if unit_id is not None
+        else [
+            u["id"] for u in repo.units(ws.db.conn) if u["role"] in report_service.REPORTING_ROLES
+        ]
+    )
+    per_unit: dict[str, Figures] = {}
+    used: list[str] = []
+    ends: list[dt.date] = []
+    differences: list[str] = []
+    for u in units:
+        fig, codes, end, diffs = _unit_year(ws, year, u, until, rows_of)
+        if end is None:
+            continue
+        per_unit[u] = fig
+        used += [c for c in codes if c not in used]
+        ends.append(end)
+        differences += diffs
+    if not per_unit:
+        return YearToDate(figures=Figures(), periods=[], end=None)
+    if unit_id is not None:
+        return YearToDate(
+            figures=per_unit[unit_id], periods=used, end=max(ends), differences=differences
         )
-    return best
+    fig, conflicts = combine_units(per_unit, report_service.stock_owners(ws))
+    return YearToDate(
+        figures=fig,
+        periods=used,
+        end=max(ends),
+        differences=differences,
+        conflicts=[conflict_note(ws, c) for c in conflicts],
+    )
 
 
-def measure(ws: Workspace, *, period: str | None = None, unit: str | None = None) -> TargetsView:
-    """Each target for a unit (or the zone), for a period (or the year to date)."""
+def conflict_note(ws: Workspace, conflict: StockConflict) -> str:
+    """A stock two units entered differently, in words."""
+    names = {u["id"]: u["name"] for u in repo.units(ws.db.conn)}
+    values = "; ".join(
+        f"{names.get(u, u)}: {format_number(v, decimals=2)}" for u, v in conflict.values
+    )
+    return T.TARGET_NOTES["stock_conflict"].format(
+        field=T.FIGURE_LABELS[conflict.field],
+        values=values,
+        kept=T.NOT_ENTERED if conflict.kept is None else format_number(conflict.kept, decimals=2),
+    )
+
+
+def _finalize(results: list[TargetResult]) -> list[TargetResult]:
+    """After the year's last day nothing is pending: what is not met is not met."""
+    pending = (TargetStatus.ON_TRACK, TargetStatus.AT_RISK, TargetStatus.NOT_STARTED)
+
+    def final(status: TargetStatus) -> TargetStatus:
+        return TargetStatus.NOT_MET if status in pending else status
+
+    return [
+        replace(
+            r,
+            status=final(r.status),
+            measures=tuple(replace(m, status=final(m.status)) for m in r.measures),
+        )
+        for r in results
+    ]
+
+
+def _not_started(results: list[TargetResult]) -> list[TargetResult]:
+    """A target of the whole year counted in events (inspections held) is "chưa thực hiện"
+    while the year runs and nothing has happened yet: not failed before the year is over."""
+    out = []
+    for r in results:
+        if r.metric in YEAR_COUNTS and r.status in (TargetStatus.NOT_MET, TargetStatus.NO_DATA):
+            measures = tuple(replace(m, status=TargetStatus.NOT_STARTED) for m in r.measures)
+            r = replace(r, status=TargetStatus.NOT_STARTED, measures=measures)
+        out.append(r)
+    return out
+
+
+def _signed_slots(ws: Workspace, slots: dict[str, list[Slot]]) -> dict[str, list[Slot]]:
+    """The reporting slots a standing duty owes a product for: none that opened before the plan
+    was signed (its first month, 15/12→14/01, began before 07/01/2026)."""
+    header = repo.plan_header(ws.db.conn)
+    signed = from_iso(header["date"]) if header else None
+    if signed is None:
+        return slots
+    return {k: [s for s in v if s.start >= signed] for k, v in slots.items()}
+
+
+def _plan_year(ws: Workspace) -> int:
+    header = repo.plan_header(ws.db.conn)
+    return int(header["year"]) if header else ws.today().year
+
+
+def measure(
+    ws: Workspace,
+    *,
+    period: str | None = None,
+    unit: str | None = None,
+    final_year: int | None = None,
+) -> TargetsView:
+    """Each target for a unit (or the zone), for a period (or the year to date).
+
+    Targets of the whole year are judged on the year so far: the year's figures laid end to end
+    from every kind of report (`year_to_date`), and, within a period's report, the year up to
+    that period's cut-off for the targets counted in events (inspections). After the year's last
+    day the year to date is the final verdict (`final_year` asks for it and refuses it before):
+    the tasks judged at 31/12, nothing left "on track" or "at risk"."""
     unit_row = resolve_unit(ws, unit) if unit else None
     unit_id = unit_row["id"] if unit_row else None
+    cal = calendar()
+    today = ws.today()
     per: Period | None = None
+    notes: list[str] = []
+    final = False
     if period:
         per = parse_period(period)
+        rows = _rows_by_unit(ws, per, unit_id)
         fig = figures_for(ws, per, unit_id) or Figures()
-        used = [per.code] if fig != Figures() else []
+        if unit_id is None and rows:
+            _, conflicts = report_service.zone_figures(ws, list(rows.values()))
+            notes += [conflict_note(ws, c) for c in conflicts]
+        year_so_far = year_to_date(ws, per.year, unit_id, until=per.end)
+        counts = {n: getattr(year_so_far.figures, n) for n in YEAR_COUNT_FIELDS}
+        fig = with_values(fig, counts)
+        used = [per.code] if rows else []
         start, end, label = per.start, per.end, per.code
+        as_of = min(end, today) if today >= start else end
     else:
-        header = repo.plan_header(ws.db.conn)
-        today = ws.today()
-        year = int(header["year"]) if header else today.year
-        year_period = calendar().period(year, PeriodKind.YEAR)
-        fig, used, _ = year_to_date(ws, year, unit_id)
+        year = final_year or _plan_year(ws)
+        last_day = dt.date(year, 12, 31)
+        if final_year is not None and today <= last_day:
+            raise InvalidInput(
+                "targets_final_early", value=str(year), date=format_vn_date(last_day)
+            )
+        year_period = cal.period(year, PeriodKind.YEAR)
+        ytd = year_to_date(ws, year, unit_id)
+        fig, used = ytd.figures, ytd.periods
+        notes += ytd.differences + ytd.conflicts
         start = year_period.start
-        end = min(today, year_period.end)
-        label = f"{year}-YTD"
-    # Tasks are judged at the cut-off, or today while the period is still running.
-    today = ws.today()
-    as_of = min(end, today) if today >= start else end
+        final = today > last_day
+        if final:
+            end, label = last_day, T.TARGETS_FINAL_LABEL.format(year=year)
+        else:
+            end, label = min(today, year_period.end), T.TARGETS_YTD_LABEL.format(year=year)
+        as_of = end if final else (min(end, today) if today >= start else end)
     results = evaluate(
         specs(ws),
         fig,
@@ -288,8 +498,9 @@ def measure(ws: Workspace, *, period: str | None = None, unit: str | None = None
         as_of,
         unit_id,
         today=today,
-        slots=cadence_slots(calendar(), start, as_of),
+        slots=_signed_slots(ws, cadence_slots(cal, start, as_of)),
     )
+    results = _finalize(results) if final else _not_started(results)
     return TargetsView(
         scope=unit_row["code"] if unit_row else "zone",
         scope_name=unit_row["name"] if unit_row else None,
@@ -298,5 +509,7 @@ def measure(ws: Workspace, *, period: str | None = None, unit: str | None = None
         end=end.isoformat(),
         figures_from=used,
         as_of=as_of.isoformat(),
+        final=final,
+        notes=list(dict.fromkeys(notes)),
         targets=target_rows(results, per, as_of),
     )

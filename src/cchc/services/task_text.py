@@ -7,6 +7,7 @@ from __future__ import annotations
 from cchc.domain.dates import format_island_time, format_vn_date, from_iso
 from cchc.domain.text import shorten
 from cchc.services.tasks import DocumentView, HistoryView, TaskDetail
+from cchc.texts.sync import flagged_text
 from cchc.texts.tasks import (
     CADENCE_LABELS,
     DEADLINE_KIND_LABELS,
@@ -67,6 +68,8 @@ def facts(d: TaskDetail) -> list[tuple[str, str]]:
             number=d.source_number, date=_date(d.source_date), issuer=d.source_issuer or ""
         )
         rows.append((TASKS["source"], f"{ORIGIN_LABELS[d.origin]}: {source}"))
+    if d.flagged:
+        rows.append((TASKS["flagged"], flagged_text(d.flagged)))
     return rows
 
 

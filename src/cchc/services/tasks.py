@@ -20,6 +20,7 @@ from cchc.domain.roles import Action
 from cchc.domain.status import State, Status, days_left, derive_state
 from cchc.domain.text import fold, matches, nfc
 from cchc.domain.timeframe import parse_timeframe
+from cchc.domain.value_domains import flagged_columns
 from cchc.services.attachments import StoredFile, save_blob, store_file
 from cchc.services.permissions import laptop_authority, require, scope_names
 from cchc.services.workspace import Workspace
@@ -62,6 +63,9 @@ class TaskView(BaseModel):
     source_date: str | None
     source_issuer: str | None
     updated_at: str
+    #: Columns whose stored value lay outside their domain (let in by an older copy): shown
+    #: flagged, read as empty (domain.value_domains.readable_row).
+    flagged: list[str] = []
 
 
 class UpdateView(BaseModel):
@@ -143,6 +147,7 @@ def _view(row: dict[str, Any], today: dt.date) -> TaskView:
         source_date=row["source_date"],
         source_issuer=row["source_issuer"],
         updated_at=row["updated_at"],
+        flagged=flagged_columns(row),
     )
 
 

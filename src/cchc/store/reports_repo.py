@@ -6,6 +6,8 @@ import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
+from cchc.domain.value_domains import MAX_STT, judge, readable_row
+
 TABLES = frozenset(
     {"reports", "report_sections", "report_tasks", "report_figures", "budgets", "amendments"}
 )
@@ -13,7 +15,7 @@ TABLES = frozenset(
 
 def _dicts(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
     names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return [readable_row(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
 
 
 def _table(name: str) -> str:
@@ -175,13 +177,14 @@ def dropped_task_ids(conn: sqlite3.Connection) -> set[str]:
 
 
 def max_stt(conn: sqlite3.Connection) -> int:
-    row = conn.execute("SELECT MAX(stt) FROM tasks").fetchone()
-    return int(row[0] or 0)
+    row = conn.execute("SELECT MAX(stt) FROM tasks WHERE stt BETWEEN 1 AND ?", (MAX_STT,))
+    return int(row.fetchone()[0] or 0)
 
 
 def product_dates(conn: sqlite3.Connection) -> dict[str, list[str]]:
     """The dates (ISO) of every task's evidence documents, by task id, oldest first."""
     out: dict[str, list[str]] = {}
     for task_id, date in conn.execute("SELECT task_id, date FROM documents ORDER BY date, rowid"):
-        out.setdefault(task_id, []).append(date)
+        if judge("documents", "date", date) is None:  # one an older copy let in is left out
+            out.setdefault(task_id, []).append(date)
     return out

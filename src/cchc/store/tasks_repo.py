@@ -6,6 +6,8 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from cchc.domain.value_domains import readable_row
+
 _TASK_SELECT = (
     "SELECT t.*, a.title AS area_title, u.name AS lead_name, u.code AS lead_code"
     " FROM tasks t LEFT JOIN areas a ON a.code = t.area JOIN units u ON u.id = t.lead_unit_id"
@@ -14,7 +16,7 @@ _TASK_SELECT = (
 
 def _dicts(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
     names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return [readable_row(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
 
 
 def all_tasks(conn: sqlite3.Connection) -> list[dict[str, Any]]:

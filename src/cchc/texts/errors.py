@@ -82,6 +82,8 @@ MESSAGES: dict[str, str] = {
     "system_error": "Máy tính không làm được việc này: {cause}.",
     "link_down": "Không kết nối được tới máy chủ đồng bộ: đường truyền đang mất hoặc máy chủ "
     "chưa chạy. Hãy thử lại sau, hoặc gửi bằng USB hay thư điện tử.",
+    "value_unusable": "Một giá trị đã nhập quá lớn hoặc không đúng dạng nên không dùng được. "
+    "Không có gì bị thay đổi; hãy kiểm tra lại các số và ngày trong lệnh.",
     "unexpected": "Có lỗi ngoài dự kiến nên việc này chưa làm được. Không có gì bị thay đổi. "
     "Hãy thử lại; nếu vẫn lỗi, báo cho cán bộ phụ trách kỹ thuật.",
 }

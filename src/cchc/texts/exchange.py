@@ -18,6 +18,8 @@ MESSAGES = {
     "site_taken": "Không cấp chứng nhận: mã máy {site_id} đã thuộc về một máy khác đang được chứng "
     "nhận (mã nhận dạng khóa {fingerprint}, đơn vị: {units}). Tệp yêu cầu này có thể là giả. Nếu "
     "đúng là máy đó vừa đổi khóa, Thành phố cấp lại theo cách đổi khóa: khóa cũ sẽ bị thu hồi.",
+    "certify_role_missing": "Hãy chọn vai trò cho máy này: đơn vị “{unit}” trong tệp yêu cầu "
+    "không phải một đơn vị có máy riêng của đặc khu, nên ứng dụng không tự đề xuất vai trò.",
     "send_nowhere": "Chưa có nơi gửi: hãy cắm ổ USB hoặc chọn thư mục, hoặc kiểm tra kết nối "
     "tới máy chủ của Thành phố.",
     "folder_too_many": "Thư mục này có quá nhiều mục: chỉ xem {limit} mục đầu tiên, sâu tới "

@@ -73,7 +73,10 @@ TARGET_STATUS: dict[str, str] = {
     "at_risk": "Có nguy cơ không đạt",
     "not_met": "Không đạt",
     "no_data": "Chưa đủ số liệu",
+    "not_started": "Chưa thực hiện",
 }
+TARGETS_YTD_LABEL = "năm {year} (lũy kế)"
+TARGETS_FINAL_LABEL = "năm {year} (kết quả cuối cùng)"
 # Where a task stands at a period's cut-off, for targets b and c.
 TASK_VERDICTS: dict[str, str] = {
     "done_on_time": "Hoàn thành đúng hạn",
@@ -82,6 +85,8 @@ TASK_VERDICTS: dict[str, str] = {
     "not_yet_due": "Chưa đến hạn",
     "no_due_date": "Chưa có thời hạn cụ thể",
     "standing_kept": "Thường xuyên: đủ sản phẩm định kỳ trong kỳ",
+    "on_event": "Thường xuyên, thực hiện khi phát sinh: chưa phát sinh trong kỳ",
+    "by_figure": "Thường xuyên, đánh giá theo chỉ tiêu của nhiệm vụ",
     "standing_missing": "Thường xuyên: thiếu sản phẩm định kỳ",
     "dropped": "Đã bãi bỏ theo quyết định điều chỉnh (không tính)",
 }
@@ -130,6 +135,13 @@ TARGET_READING: dict[str, str] = {
     "t18": "Giao dịch thanh toán trực tuyến / tổng giao dịch thanh toán: tối thiểu 80%.",
 }
 TARGET_NOTES: dict[str, str] = {
+    "cumulative_differs": (
+        "{field}: báo cáo {one} ghi {a}, cộng các kỳ {other} được {b}; cần đối chiếu lại."
+    ),
+    "stock_conflict": (
+        "{field} do các đơn vị nhập khác nhau ({values}); không cộng dồn, lấy số của đơn vị "
+        "quản lý: {kept}."
+    ),
     "not_yet_due": (
         "{count} nhiệm vụ chưa đến hạn tại ngày chốt số liệu {end}: được tính vào tổng số, "
         "chưa được coi là hoàn thành."
@@ -239,6 +251,32 @@ SECTION_TARGETS = "III. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU CHỦ YẾU"
 SECTION_DIFFICULTIES = "IV. KHÓ KHĂN, VƯỚNG MẮC"
 SECTION_PROPOSALS = "V. ĐỀ XUẤT, KIẾN NGHỊ"
 SECTION_MISSING = "Đơn vị chưa gửi báo cáo kỳ này"
+# The outline of the document, in the order the city asks for it (Roman numerals follow the
+# order). "results", "figures" and "targets" are built from the data; the others are the texts
+# the unit (or, in the zone's report, Phòng Văn hóa - Xã hội) writes. "{next}" names the period
+# to come, by the kind of the report's period (`NEXT_PERIOD`).
+OUTLINE: tuple[tuple[str, str], ...] = (
+    ("results", "KẾT QUẢ THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH CHÍNH"),
+    ("figures", "SỐ LIỆU GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"),
+    ("targets", "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU CHỦ YẾU"),
+    ("assessment", "ĐÁNH GIÁ CHUNG"),
+    ("difficulties", "KHÓ KHĂN, VƯỚNG MẮC"),
+    ("direction", "PHƯƠNG HƯỚNG, NHIỆM VỤ {next}"),
+    ("proposals", "ĐỀ XUẤT, KIẾN NGHỊ"),
+)
+NEXT_PERIOD: dict[str, str] = {
+    "month": "THÁNG TỚI",
+    "Q1": "QUÝ II",
+    "Q2": "QUÝ III",
+    "Q3": "QUÝ IV",
+    "Q4": "NĂM {next_year}",
+    "H1": "6 THÁNG CUỐI NĂM",
+    "9M": "QUÝ IV",
+    "Y": "NĂM {next_year}",
+}
+DOCUMENT_CITED = "{doc_type} số {number} ngày {date}"
+NO_DOCUMENT = "Chưa có văn bản"
+ROMAN_NUMERALS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 INTRO_UNIT = (
     "Thực hiện Kế hoạch cải cách hành chính nhà nước đặc khu Bạch Long Vĩ năm 2026 ban hành kèm "
     "theo Quyết định số 07/QĐ-UBND ngày 07 tháng 01 năm 2026 của Chủ tịch Ủy ban nhân dân đặc "
@@ -254,7 +292,7 @@ FIGURES_HEAD = ("Chỉ tiêu", "Số liệu")
 TARGETS_HEAD = ("Chỉ tiêu", "Yêu cầu", "Kết quả", "Đánh giá")
 TARGET_IMPROVED = "Cải thiện so với năm trước"
 TARGET_MINIMAL = "Hạn chế tối đa"
-TARGET_TASKS_LINE = "Chỉ tiêu {code}): {tally}."
+TARGET_TASKS_LINE = "{label}: {tally}."
 TARGET_READINGS_HEAD = "Cách tính các chỉ tiêu:"
 CLOSING = "Trên đây là báo cáo kết quả thực hiện công tác cải cách hành chính {period}./."
 RECIPIENTS_ZONE: tuple[str, ...] = (
@@ -283,13 +321,21 @@ APPENDIX_HEAD = (
     "Thời hạn",
     "Tình trạng",
     "Tiến độ",
-    "Sản phẩm",
+    "Văn bản đã ban hành",
 )
 DRAFT_MARK = "DỰ THẢO"
 OTHER_TASKS = "Nhiệm vụ khác được Ủy ban nhân dân thành phố, Ủy ban nhân dân đặc khu giao"
 SECTION_MISSING_PART = "VI. ĐƠN VỊ CHƯA GỬI BÁO CÁO"
 NO_FIGURES = "Kỳ này không có số liệu."
 NOT_ENTERED = "–"
+
+
+def target_label(code: str) -> str:
+    """A target named in the plan's own words: "Chỉ tiêu tại điểm a khoản 2 mục I" (section
+    I.2 a–f of the Kế hoạch), "Chỉ tiêu tại dòng 18 Phụ lục" (a row of the Phụ lục)."""
+    if code.startswith("t") and code[1:].isdigit():
+        return f"Chỉ tiêu tại dòng {code[1:]} Phụ lục"
+    return f"Chỉ tiêu tại điểm {code} khoản 2 mục I"
 
 
 def target_mark(code: str) -> str:
@@ -353,6 +399,9 @@ AREA_OTHER = {"difficulties": "Khó khăn, vướng mắc", "proposals": "Đề 
 
 # ---- command-line output -----------------------------------------------------------------------
 CLI: dict[str, str] = {
+    "final_with_period": (
+        "Kết quả cuối cùng là của cả năm, không của một kỳ báo cáo: chọn một trong hai."
+    ),
     "report_line": "{id}  {who} · kỳ {period} · {status} · lần {revision}{late}",
     "late": " · trễ hạn (hạn {due})",
     "late_short": "trễ hạn",
@@ -382,7 +431,13 @@ VERIFY_OUTCOME: dict[str, str] = {
         "không dùng số liệu của bản này."
     ),
     "source_changed": ("KHÔNG KHỚP: báo cáo của đơn vị đã bị thay đổi sau khi tổng hợp: {units}."),
+    "document_differs": (
+        "KHÔNG KHỚP: nội dung tệp PDF khác với báo cáo mang mã {code} như khi ban hành; không "
+        "dùng số liệu của bản này. Những chỗ khác:"
+    ),
 }
+VERIFY_DIFFERENCE = "- Sau “{after}”: bản ban hành ghi “{issued}”, tệp này ghi “{presented}”."
+VERIFY_NOTHING = "(không có)"
 VERIFY_LINES: dict[str, str] = {
     "report": "Báo cáo {who}, kỳ {period}, lần {revision}, số {number}, ngày {date} (mã {id}).",
     "submitted": "Ban hành (gửi) bởi {by} lúc {at}, từ máy {laptop}.",
@@ -390,6 +445,7 @@ VERIFY_LINES: dict[str, str] = {
     "source": "- {unit}, báo cáo lần {revision} (mã {id}), gửi bởi {by} lúc {at}, từ máy {laptop}.",
     "figures_head": "Số liệu tổng hợp và số liệu của từng đơn vị:",
     "figure": "- {label}: {total} = {parts}",
+    "stock": "- {label}: {total} (không cộng dồn, lấy số của đơn vị quản lý; các đơn vị ghi: {parts})",
     "sources_head": "Các báo cáo đơn vị được tổng hợp:",
 }
 LAPTOP_CERTIFIED = "{fingerprint} ({role}; phạm vi: {scope})"
@@ -423,6 +479,10 @@ MESSAGES: dict[str, str] = {
     "verify_pdf_too_big": "Tệp {value} quá lớn để là một báo cáo (giới hạn {limit} MB).",
     "verify_pdf_unreadable": "Không đọc được tệp {value}: tệp không phải PDF hoặc đã hỏng.",
     "verify_pdf_no_code": "Tệp {value} không có mã xác thực của báo cáo.",
+    "targets_final_early": (
+        "Chưa có kết quả cuối cùng năm {value}: năm kết thúc ngày {date}; trước ngày đó chỉ có "
+        "kết quả lũy kế."
+    ),
     "figure_negative": "{field} không được âm: đã nhập {value}.",
     "figure_percent_range": "{field} phải từ 0 đến 100: đã nhập {value}.",
     "figure_not_integer": "{field} phải là số nguyên không âm: đã nhập “{value}”.",
@@ -482,6 +542,7 @@ MESSAGES: dict[str, str] = {
         "hoặc người ký báo cáo."
     ),
     "money_invalid": "Số tiền “{value}” không hợp lệ: nhập số đồng, không âm (ví dụ 15000000).",
+    "money_too_large": "Số tiền “{value}” vượt mức tối đa ứng dụng nhận ({cap}).",
     "budget_spent_exceeds": (
         "Số đã chi ({spent}) vượt quá số được duyệt ({approved}) của nhiệm vụ {task}."
     ),

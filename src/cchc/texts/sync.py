@@ -146,6 +146,20 @@ POLICY: dict[str, str] = {
     "document_sha256": "văn bản có mã tệp không hợp lệ (cần đúng 64 chữ số hệ mười sáu, viết thường)",
     "table_city_only": "chỉ Thành phố được sửa {table}",
     "blob_hash": "nội dung tệp đính kèm {row_id} không khớp mã băm của nó",
+    # values outside their column's domain (domain.value_domains), whoever sends them
+    "value_not_finite": "mục “{column}” của {table} không phải là một số hữu hạn (NaN hoặc vô cực)",
+    "value_not_text": "mục “{column}” của {table} phải là chữ",
+    "value_not_date": "mục “{column}” của {table} phải là một ngày",
+    "value_date_range": "mục “{column}” của {table} là ngày không hợp lệ hoặc nằm ngoài khoảng "
+    "năm {low}–{high}",
+    "value_not_number": "mục “{column}” của {table} phải là một số",
+    "value_not_whole": "mục “{column}” của {table} phải là số nguyên",
+    "value_not_money": "mục “{column}” của {table} phải là số tiền nguyên, tính bằng đồng",
+    "value_range": "mục “{column}” của {table} nằm ngoài khoảng cho phép từ {low} đến {high}",
+    "value_not_json": "mục “{column}” của {table} không đúng định dạng danh sách/bản ghi",
+    "value_too_long": "mục “{column}” của {table} dài quá {cap} ký tự",
+    "value_hidden_character": "mục “{column}” của {table} chứa ký tự ẩn {char} (ký tự điều khiển "
+    "hoặc đảo chiều chữ), có thể làm sai lệch nội dung hiển thị",
 }
 
 #: What a synchronised table holds, as officers name it (in refusals and lists).
@@ -224,6 +238,8 @@ COLUMN_NAMES: dict[str, str] = {
     "submitted_at": "thời điểm nộp",
     "provenance": "nguồn gốc",
     "content_code": "mã xác thực",
+    "issue_snapshot": "bản ban hành",
+    "issue_signature": "chữ ký bản ban hành",
     "report_id": "báo cáo",
     "text": "nội dung",
     "state": "tình trạng",
@@ -255,6 +271,15 @@ COLUMN_NAMES: dict[str, str] = {
 }
 
 
+def flagged_text(columns: list[str]) -> str:
+    """What a reader says of values an older copy let in outside their domain."""
+    names = ", ".join(f"“{column_name(c)}”" for c in columns)
+    return (
+        f"{names}: giá trị đã lưu nằm ngoài khoảng cho phép (do một bản cũ của ứng dụng nhận), "
+        "được hiển thị là trống"
+    )
+
+
 def column_name(column: str) -> str:
     from cchc.texts.reports import FIGURE_LABELS
 
@@ -276,6 +301,11 @@ def policy_reason(key: str, *, table: str, row_id: str, scope: list[str], **fiel
 
 
 CLI: dict[str, str] = {
+    "export_clear": "Lưu ý: gói này KHÔNG được mã hóa (đã chọn --no-encrypt): ai cầm được tệp "
+    "(USB, hộp thư) cũng đọc được nội dung.",
+    "export_clear_no_city": "Lưu ý: gói này không được mã hóa vì chưa rõ nơi nhận (máy chưa cài "
+    "tệp tin cậy của Thành phố, hoặc đây là máy của Thành phố mà chưa nêu --peer): ai cầm được "
+    "tệp cũng đọc được nội dung.",
     "export_uncertified": "Cảnh báo: máy này chưa được Thành phố chứng nhận, nên các máy nhận sẽ "
     "từ chối gói này. Hãy gửi tệp yêu cầu chứng nhận (màn hình Đồng bộ) cho Thành phố.",
     "root_made": "Máy này đã trở thành máy gốc của Thành phố.\nMã nhận dạng khóa gốc (đọc cho "
@@ -341,6 +371,8 @@ TRANSPORT: dict[str, str] = {
     "bad_signature": "Máy chủ không kiểm tra được chữ ký của yêu cầu.",
     "stale_signature": "Đồng hồ của máy này lệch quá nhiều so với máy chủ; hãy chỉnh lại giờ.",
     "replayed": "Máy chủ từ chối một yêu cầu bị gửi lặp lại.",
+    "wrong_hub": "Yêu cầu được ký cho một máy chủ khác, nên máy chủ này từ chối. Hãy kiểm tra "
+    "địa chỉ máy chủ đồng bộ đã nhập.",
     "untrusted_key": "Máy chủ không nhận khóa của máy này: chưa được Thành phố chứng nhận hoặc "
     "đã bị thu hồi. Hãy liên hệ Văn phòng Thành phố.",
     "too_many_uploads": "Máy này đang có quá nhiều lần gửi dở trên máy chủ; hãy thử lại sau.",

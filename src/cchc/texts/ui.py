@@ -68,6 +68,7 @@ DASHBOARD = {
 
 TASKS = {
     "title": "Nhiệm vụ",
+    "flagged": "⚠ Giá trị không hợp lệ",
     "filter_area": "Lĩnh vực",
     "filter_unit": "Đơn vị chủ trì",
     "filter_state": "Tình trạng",

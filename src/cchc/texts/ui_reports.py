@@ -46,7 +46,9 @@ REPORTS = {
     "task_progress": "Tiến độ nhiệm vụ {stt} (%)",
     "task_note": "Ghi chú nhiệm vụ {stt}",
     "task_state_now": "Tình trạng: {state}",
+    "assessment": "Đánh giá chung",
     "difficulties": "Khó khăn, vướng mắc",
+    "direction": "Phương hướng, nhiệm vụ kỳ tới",
     "proposals": "Đề xuất, kiến nghị",
     "figures_heading": "Số liệu giải quyết thủ tục hành chính",
     "figures_hint": "Để trống ô chưa có số liệu. Tổng và tỷ lệ được tính ngay khi nhập.",
@@ -176,4 +178,19 @@ PLAN_MONEY = {
     "decide_title": "Ghi quyết định của UBND đặc khu",
     "decided": "Đã ghi Quyết định {number}: {status}.",
     "no_task": "(nhiệm vụ mới)",
+}
+
+# ---- Xác minh báo cáo (cchc.ui.screens.report_verify) -----------------------------------------
+VERIFY = {
+    "open": "Xác minh báo cáo",
+    "title": "Xác minh báo cáo",
+    "help": (
+        "Chọn tệp PDF của báo cáo, hoặc gõ mã xác thực in trên báo cáo, hoặc dán nội dung quét "
+        "từ mã QR. Tệp PDF được đọc toàn bộ chữ và so với bản đã ban hành."
+    ),
+    "field": "Tệp PDF, mã xác thực hoặc nội dung mã QR",
+    "pick": "Chọn tệp PDF",
+    "run": "Xác minh",
+    "empty": "Chưa chọn tệp hoặc nhập mã.",
+    "close": "Đóng",
 }

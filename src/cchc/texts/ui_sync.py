@@ -43,7 +43,15 @@ SYNC = {
     "request_file": "Đường dẫn tệp yêu cầu chứng nhận (.yeucau)",
     "request_pick": "Chọn tệp yêu cầu…",
     "request_read": "Đọc tệp",
-    "request_shown": "Máy của {unit}, cán bộ {officer}.",
+    "request_shown": "Yêu cầu chứng nhận của cán bộ {officer}.",
+    "request_unit": "Đơn vị theo danh mục: {name} (mã {code}). Máy yêu cầu tự ghi: “{claimed}”.",
+    "request_unit_unknown": "Mã đơn vị “{code}” trong tệp yêu cầu không có trong danh mục đơn vị "
+    "của kế hoạch. Máy yêu cầu tự ghi: “{claimed}”.",
+    "request_unit_none": "Tệp yêu cầu không nêu đơn vị: hãy chọn đơn vị bên dưới.",
+    "request_unit_differs": "⚠ Tên máy yêu cầu tự ghi khác tên trong danh mục: hãy gọi điện "
+    "hỏi lại trước khi chứng nhận.",
+    "request_role_none": "Vai trò chưa được chọn sẵn: đơn vị này không có máy riêng (cơ quan của "
+    "Thành phố, nhóm hoặc đơn vị ngoài đặc khu). Hãy tự chọn vai trò.",
     "request_fp": "Mã nhận dạng khóa trong tệp (phải trùng mã được đọc qua điện thoại):",
     "certify_unit": "Đơn vị được chứng nhận",
     "certify_role": "Vai trò",

@@ -18,6 +18,7 @@ STATUS_COLORS = {
     "at_risk": ft.Colors.ORANGE_800,
     "not_met": ft.Colors.RED_700,
     "no_data": ft.Colors.BLUE_GREY_400,
+    "not_started": ft.Colors.BLUE_GREY_600,
 }
 STATUS_ICONS = {
     "met": ft.Icons.CHECK_CIRCLE,
@@ -25,6 +26,7 @@ STATUS_ICONS = {
     "at_risk": ft.Icons.WARNING_AMBER,
     "not_met": ft.Icons.CANCEL,
     "no_data": ft.Icons.HELP_OUTLINE,
+    "not_started": ft.Icons.HOURGLASS_EMPTY,
 }
 # Every target is a percentage except the count of inspections and the PAR Index score.
 _NOT_PERCENT = {"inspections_held", "par_index"}

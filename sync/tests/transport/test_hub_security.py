@@ -27,7 +27,7 @@ import pytest
 
 from sync import Engine, TableSpec
 from sync.errors import DecryptionFailed
-from sync.signing import SigningKey
+from sync.signing import SigningKey, fingerprint
 from sync.tests.netkit import APP_SCHEMA, TRACKED
 from sync.transport import (
     ClientIdentity,
@@ -136,7 +136,10 @@ def _raw(
     hdrs = dict(headers or {})
     if ident is not None:
         p, _, q = path.partition("?")
-        hdrs.update(sign_request(ident, method, p, q, hdrs, content_digest(body), now=now))
+        auth = f"{host}:{port}"
+        hdrs.update(
+            sign_request(ident, method, p, q, hdrs, content_digest(body), authority=auth, now=now)
+        )
     return _send(host, int(port), method, path, body, hdrs)
 
 
@@ -233,12 +236,13 @@ def test_a_replayed_stale_or_altered_signed_request_is_refused(
 ) -> None:
     host, port = city.hub.address
     ident = city.island.ident
-    headers = sign_request(ident, "GET", "/v1/outbox", "", {}, content_digest(b""))
+    auth = f"{host}:{port}"
+    headers = sign_request(ident, "GET", "/v1/outbox", "", {}, content_digest(b""), authority=auth)
     assert _send(host, port, "GET", "/v1/outbox", b"", headers)[0] == 200
     status, body, _ = _send(host, port, "GET", "/v1/outbox", b"", headers)
     assert status == 401 and json.loads(body)["error"] == "replayed"
     # the same signature on another path, or with a body it did not sign
-    fresh = sign_request(ident, "GET", "/v1/outbox", "", {}, content_digest(b""))
+    fresh = sign_request(ident, "GET", "/v1/outbox", "", {}, content_digest(b""), authority=auth)
     status, body, _ = _send(host, port, "GET", f"/v1/uploads/{'a' * 64}", b"", fresh)
     assert status == 401 and json.loads(body)["error"] == "bad_signature"
     old = time.time() - 3600
@@ -288,8 +292,11 @@ def test_a_body_that_does_not_match_its_signed_digest_is_dropped(make_hub) -> No
     data = os.urandom(40_000)
     path = f"/v1/uploads/{sha256_hex(data)}"
     headers = {"Upload-Offset": "0", "Upload-Length": str(len(data))}
-    headers.update(sign_request(owner, "PUT", path, "", headers, content_digest(data[:20_000])))
     host, port = hub.address
+    digest = content_digest(data[:20_000])
+    headers.update(
+        sign_request(owner, "PUT", path, "", headers, digest, authority=f"{host}:{port}")
+    )
     status, body, _ = _send(host, port, "PUT", path, b"\0" * 20_000, headers)
     assert status == 400 and json.loads(body)["error"] == "digest_mismatch"
     assert json.loads(_raw(hub.url, "GET", path, ident=owner)[1])["received"] == 0
@@ -493,11 +500,14 @@ def test_one_site_cannot_take_all_of_the_hubs_attention(make_hub) -> None:  # ty
             data = os.urandom(10_000)
             path = f"/v1/uploads/{sha256_hex(data)}"
             headers = {"Upload-Offset": "0", "Upload-Length": "10000"}
-            headers.update(sign_request(greedy, "PUT", path, "", headers, content_digest(data)))
+            auth = f"{host}:{port}"
+            headers.update(
+                sign_request(greedy, "PUT", path, "", headers, content_digest(data), authority=auth)
+            )
             s = socket.create_connection((host, port), timeout=10)
             head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
             s.sendall(
-                f"PUT {path} HTTP/1.1\r\nHost: hub\r\nContent-Length: 10000\r\n{head}\r\n".encode()
+                f"PUT {path} HTTP/1.1\r\nHost: {auth}\r\nContent-Length: 10000\r\n{head}\r\n".encode()
                 + data[:10]
             )
             held.append(s)
@@ -530,3 +540,114 @@ def test_every_request_leaves_one_structured_access_log_line(
     refused = [(x["status"], x["error"], x["site"]) for x in lines if x["status"] >= 400]
     assert refused == [(401, "unsigned", None), (403, "untrusted_key", "island")]
     assert all({"t", "client", "path", "out", "ms"} <= set(x) for x in lines)
+
+
+# --- issue 20: a signature names its hub; refusals tell a stranger nothing ----------------------
+
+
+def _hub_of(c: Laptop, folder: Path, *, site_id: str | None, port: int) -> HubServer:
+    return HubServer(
+        lambda path, sender: c.engine.import_bundle(path.read_bytes()).as_dict(),
+        lambda peer: c.engine.export_bundle(peer, encrypt_to=peer),
+        c.engine.signer_of,
+        folder,
+        limits=HubLimits(key_cache_seconds=0),
+        site_id=site_id,
+        port=port,
+        public_names=(f"127.0.0.1:{port}",) if port else (),  # the name laptops address it by
+    ).start()
+
+
+@pytest.mark.parametrize("second_site", ["same", "other"])
+def test_a_request_signed_for_one_hub_is_refused_by_a_second_hub(
+    city: City, tmp_path: Path, second_site: str
+) -> None:
+    """Two hubs on loopback serve the same trust chain (a second copy of the city, with the same
+    site id or another): a request captured at the first and replayed at the second within the
+    window names the first hub's authority (and site) and is refused there."""
+    site = city.city.engine.site_id
+    ports = []
+    for _ in range(2):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            ports.append(s.getsockname()[1])
+    first = _hub_of(city.city, tmp_path / "hub-a", site_id=site, port=ports[0])
+    second = _hub_of(
+        city.city,
+        tmp_path / "hub-b",
+        site_id=site if second_site == "same" else "copy-b",
+        port=ports[1],
+    )
+    try:
+        host, port = first.address
+        ident = city.island.ident
+        signed = sign_request(
+            ident, "GET", "/v1/outbox", "", {}, content_digest(b""),
+            authority=f"{host}:{port}", hub=site,
+        )  # fmt: skip
+        # captured on its way to the first hub, replayed at the second
+        b_host, b_port = second.address
+        headers = {**signed, "Host": f"{host}:{port}"}
+        status, body, _ = _send(b_host, b_port, "GET", "/v1/outbox", b"", headers)
+        assert status == 401 and json.loads(body)["error"] == "wrong_hub"
+        # with the Host rewritten to the second hub, the signature no longer verifies
+        headers = {**signed, "Host": f"{b_host}:{b_port}"}
+        status, body, _ = _send(b_host, b_port, "GET", "/v1/outbox", b"", headers)
+        assert status == 401 and json.loads(body)["error"] in ("bad_signature", "wrong_hub")
+        # the first hub takes the request it was signed for
+        assert _send(host, port, "GET", "/v1/outbox", b"", dict(signed))[0] == 200
+        # and the honest client, signing for each hub, is served by both
+        assert pull(first.url, ident, tmp_path / "a.cchc").path is not None
+        assert pull(second.url, ident, tmp_path / "b.cchc").path is not None
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_request_signed_for_another_site_is_refused(city: City, tmp_path: Path) -> None:
+    hub = _hub_of(city.city, tmp_path / "hub-s", site_id=city.city.engine.site_id, port=0)
+    try:
+        host, port = hub.address
+        signed = sign_request(
+            city.island.ident, "GET", "/v1/outbox", "", {}, content_digest(b""),
+            authority=f"{host}:{port}", hub="another-city-copy",
+        )  # fmt: skip
+        status, body, _ = _send(host, port, "GET", "/v1/outbox", b"", signed)
+        assert status == 401 and json.loads(body)["error"] == "wrong_hub"
+    finally:
+        hub.close()
+
+
+def test_refusals_carry_a_code_and_a_reason_but_no_fingerprint_key_or_site(
+    city: City, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = city.hub.url
+    root_fp = city.city.engine.root_fingerprint()
+    island = city.island.engine.site_id
+    stranger = Ident(island, SigningKey.generate())
+    borrowed = Ident(island, city.other.engine.key)
+    unknown = Ident("no-such-site", SigningKey.generate())
+    secrets_ = [
+        root_fp, island, city.other.engine.site_id, "no-such-site",
+        stranger.key.public.hex(), city.other.engine.key.public.hex(),
+        *(fingerprint(k) for k in (stranger.key.public, city.other.engine.key.public)),
+        *(fingerprint(k)[:16] for k in (stranger.key.public, city.other.engine.key.public)),
+    ]  # fmt: skip
+    with caplog.at_level(logging.WARNING, logger="sync.hub"):
+        answers = [
+            _raw(url, "GET", "/v1/outbox"),  # anonymous
+            _raw(url, "GET", "/v1/outbox", ident=stranger),  # a key nobody certified
+            _raw(url, "GET", "/v1/outbox", ident=borrowed),  # another site's key
+            _raw(url, "GET", "/v1/outbox", ident=unknown),  # a site nobody knows
+        ]
+    assert [status for status, _, _ in answers] == [401, 403, 403, 403]
+    for _, body, _ in answers:
+        answer = json.loads(body)
+        assert set(answer) == {"error", "message"}
+        assert answer["error"] in ("unsigned", "untrusted_key") and answer["message"]
+        text = body.decode("utf-8").lower()
+        for secret in secrets_:
+            assert secret is not None and secret.lower() not in text
+    # the hub's own log keeps the detail, for the city's technician
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert "untrusted_key" in logged and island in logged

@@ -45,7 +45,8 @@ def _request(
     hdrs = dict(headers or {})
     if ident is not None:
         raw_path, _, query = path.partition("?")
-        hdrs.update(sign_request(ident, method, raw_path, query, hdrs, content_digest(body)))
+        digest, auth = content_digest(body), f"{host}:{port}"
+        hdrs.update(sign_request(ident, method, raw_path, query, hdrs, digest, authority=auth))
     conn = http.client.HTTPConnection(host, int(port), timeout=10)
     try:
         conn.request(method, path, body=body, headers=hdrs)

@@ -76,6 +76,7 @@ def test_a_part_given_twice_is_a_duplicate_and_counted_once(tmp_path: Path) -> N
     assert again.status == "duplicate" and again.missing == [2, 3]
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(
     size=st.integers(min_value=1, max_value=20_000),

@@ -67,7 +67,7 @@ class OutlineForm:
             blocks += [self._line(line, editable) for line in by_area.get(code, [])]
             text = self._text(REPORTS["section_text"].format(code=code), report, code, editable)
             blocks.append(ft.Row([tagged(f"section-{code}", text)]))
-        for key in ("difficulties", "proposals"):
+        for key in ("assessment", "difficulties", "direction", "proposals"):
             field = self._text(REPORTS[key], report, key, editable, min_lines=2)
             blocks.append(ft.Row([tagged(f"section-{key}", field)]))
         return section(REPORTS["outline_heading"], *blocks, identifier="report-outline")

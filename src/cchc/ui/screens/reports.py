@@ -10,12 +10,13 @@ import flet as ft
 
 from cchc.services import targets as target_service
 from cchc.texts.ui import NAV
-from cchc.texts.ui_reports import REPORTS
+from cchc.texts.ui_reports import REPORTS, VERIFY
 from cchc.ui.context import AppContext
 from cchc.ui.screens import ScreenSpec
 from cchc.ui.screens.report_editor import ReportEditor
 from cchc.ui.screens.report_list import ReportList
-from cchc.ui.widgets import heading
+from cchc.ui.screens.report_verify import open_dialog
+from cchc.ui.widgets import heading, tagged
 
 LIST_WIDTH = 400  # the list column; the report takes the rest (1024 px windows included)
 
@@ -27,7 +28,20 @@ class ReportsScreen:
         self.editor = ReportEditor(ctx, on_changed=self.select, on_consolidate=self._reconsolidate)
         self.view = ft.Column(
             [
-                heading(REPORTS["title"]),
+                ft.Row(
+                    [
+                        heading(REPORTS["title"]),
+                        tagged(
+                            "report-verify-open",
+                            ft.TextButton(
+                                VERIFY["open"],
+                                icon=ft.Icons.VERIFIED_OUTLINED,
+                                on_click=lambda e: open_dialog(ctx),
+                            ),
+                        ),
+                    ],
+                    alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
+                ),
                 ft.Row(
                     [
                         ft.Container(self.listing.view, width=LIST_WIDTH),

@@ -128,13 +128,10 @@ class CertifyPanel:
             self.ctx.page.update()
             return None
         self.request = request
+        judged = self.ctx.call(certification.judge_request, request)
         self.shown.controls = [
-            ft.Text(
-                SYNC["request_shown"].format(
-                    officer=request.officer or "—",
-                    unit=request.unit_name or "—",
-                )
-            ),
+            ft.Text(SYNC["request_shown"].format(officer=request.officer or "—")),
+            *self._unit_lines(judged),
             ft.Text(SYNC["request_fp"], size=13, color=ft.Colors.ON_SURFACE_VARIANT),
             tagged(
                 "certify-request-fp",
@@ -150,9 +147,33 @@ class CertifyPanel:
         ]
         if request.unit_code and any(o.key == request.unit_code for o in self.unit.options or []):
             self.unit.value = request.unit_code
-            self.role.value = self.ctx.call(certification.suggested_role, request.unit_code)
+        # judged by the unit table: a city body's code never preselects a role (least of all city)
+        self.role.value = judged.role
         self.ctx.page.update()
         return request
+
+    def _unit_lines(self, judged: certification.RequestUnit) -> list[ft.Control]:
+        """The unit table's name for the request's code beside the requester's own words,
+        flagged when they differ; and why no role is preselected, when none is."""
+        claimed = judged.claimed or "—"
+        if not judged.code:
+            lines: list[ft.Control] = [ft.Text(SYNC["request_unit_none"])]
+        elif judged.name is None:
+            text = SYNC["request_unit_unknown"].format(code=judged.code, claimed=claimed)
+            lines = [ft.Text(text)]
+        else:
+            text = SYNC["request_unit"].format(name=judged.name, code=judged.code, claimed=claimed)
+            lines = [tagged("certify-request-unit", ft.Text(text), label=judged.name)]
+        if judged.differs:
+            lines.append(
+                tagged(
+                    "certify-request-unit-differs",
+                    ft.Text(SYNC["request_unit_differs"], color=ft.Colors.RED_800),
+                )
+            )
+        if judged.code and judged.role is None:
+            lines.append(tagged("certify-request-no-role", ft.Text(SYNC["request_role_none"])))
+        return lines
 
     def _certify(self, e: Any) -> None:
         request = self.request or self._read()

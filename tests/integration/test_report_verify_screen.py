@@ -1,0 +1,65 @@
+"""The "Xác minh báo cáo" dialog of the Báo cáo destination: a PDF path, a typed code or a
+scanned QR payload gives the same answer as `cchc report verify`, and a changed copy is named
+as changed, with what differs."""
+
+from __future__ import annotations
+
+from cchc.services import overview as overview_service
+from cchc.services import report_output
+from cchc.services import reports as report_service
+from cchc.ui.screens.reports import ReportsScreen
+from tests.integration.pdf_tamper import replace_text
+from tests.integration.screen_ctx import ScreenContext, control_tagged
+
+
+def _issued(ws, tmp_path):
+    overview_service.set_local_profile(ws, "tthcc", "Trần Thị Bình")
+    view = report_service.new_report(ws, unit="tthcc", period="2026-Q2")
+    report_service.set_report(
+        ws,
+        view.id,
+        fields={"received_direct": "12", "resolved_on_time": "12"},
+        sections={"III": "Đã tiếp nhận."},
+    )
+    view = report_service.submit_report(ws, view.id)
+    return view, report_output.write_pdf(ws, view.id, tmp_path / "bao-cao.pdf")
+
+
+def _dialog(ws, db_path):
+    ctx = ScreenContext(ws, db_path)
+    screen = ReportsScreen(ctx)
+    screen.show()
+    control_tagged(screen.view, "report-verify-open").content.on_click(None)
+    dialog = ctx.page.dialogs[-1]
+    return ctx, dialog.content
+
+
+def _run(ctx, panel_view, text: str) -> tuple[str, str, list[str]]:
+    source = control_tagged(panel_view, "verify-source").content
+    source.value = text
+    control_tagged(panel_view, "verify-run").content.on_click(None)
+    verdict = control_tagged(panel_view, "verify-verdict").content
+    column = panel_view.controls[-1].content
+    return verdict.value, str(verdict.color), [c.value for c in column.controls]
+
+
+def test_the_dialog_verifies_a_pdf_a_code_and_a_scanned_qr_payload(ws, db_path, tmp_path):
+    view, pdf = _issued(ws, tmp_path)
+    ctx, panel = _dialog(ws, db_path)
+    for text in (str(pdf), view.content_code, f"CCHC-BLV {view.content_code} {view.id}"):
+        verdict, color, lines = _run(ctx, panel, text)
+        assert verdict.startswith("KHỚP") and "GREEN" in color
+        assert any("Trung tâm Phục vụ hành chính công đặc khu" in line for line in lines)
+
+
+def test_the_dialog_names_what_a_changed_copy_altered(ws, db_path, tmp_path):
+    view, pdf = _issued(ws, tmp_path)
+    forged = replace_text(pdf, tmp_path / "sua.pdf", "Đã tiếp nhận.", "Đã tiếp nhận hết.")
+    ctx, panel = _dialog(ws, db_path)
+    verdict, color, lines = _run(ctx, panel, str(forged))
+    assert verdict.startswith("KHÔNG KHỚP: nội dung tệp PDF khác") and "RED" in color
+    assert lines[0] == (
+        "- Sau “thủ tục hành chính Đã tiếp”: bản ban hành ghi “nhận.”, tệp này ghi “nhận hết.”."
+    )
+    verdict, _, _ = _run(ctx, panel, "not a code")
+    assert "không phải mã xác thực" in verdict

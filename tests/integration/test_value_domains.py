@@ -1,0 +1,156 @@
+"""Every synchronised column has a domain (issue 20): a tampered laptop writes, raw into its own
+file, a value outside one column's domain (+inf or 1e308 where money goes, a date in year 9999,
+a bidi override in a name, text past its cap) and exports. The city and Phòng Văn hóa - Xã hội
+refuse that row alone with the reason in words naming the column; their tables stay as they
+were, `integrity_check` stays ok, and the laptop's next honest bundle applies (``attack``)."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cchc.domain import value_domains as vd
+from cchc.texts.sync import column_name
+from tests.integration.hostile_world import World, build, copy_world, led_by
+from tests.integration.test_hostile_laptop import attack
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("domains")
+    evidence = folder / "ke-hoach.pdf"
+    evidence.write_bytes(b"%PDF-1.4 ke hoach 12/KH-UBND\n")
+    build(folder / "world", evidence)
+    return folder / "world"
+
+
+@pytest.fixture
+def world(template: Path, tmp_path: Path) -> Iterator[World]:
+    found = copy_world(template, tmp_path / "world")
+    yield found
+    found.close()
+
+
+def _candidates(domain: vd.Domain) -> list[object]:
+    """Values outside the domain, the most hostile first; the first one the table's own CHECK
+    lets through is the one written."""
+    if domain.kind == "money":
+        return [float("inf"), 1e308, 10**13 + 1, 1.5, "mười triệu"]
+    if domain.kind == "percent":
+        return [50.5, float("inf"), 101, "năm mươi"]
+    if domain.kind == "percent_real":
+        return [float("inf"), 101, -1, "năm mươi"]
+    if domain.kind in ("count", "size", "stt", "revision"):
+        return [1e308, float("inf"), 10**12, 2.5, "nhiều"]
+    if domain.kind == "flag":
+        return [2, float("inf")]
+    if domain.kind == "date":
+        return ["9999-12-31", "1899-01-01", "31/12/2026", 20261231]
+    if domain.kind == "timestamp":
+        return ["9999-12-31T23:59:59+07:00", "hôm qua"]
+    return ["\u202egnp.exe", "Phòng\u200b Tài chính", "x" * (domain.cap + 1)]
+
+
+#: Columns whose CHECK constraint alone keeps every out-of-domain value out of the file.
+SCHEMA_GUARDED = {
+    "tasks.status",
+    "tasks.origin",
+    "reports.scope",
+    "reports.status",
+    "report_sections.area",
+    "report_figures.par_index",
+    "report_figures.par_index_previous",
+    "report_figures.service_satisfaction",
+    "amendments.action",
+    "amendments.status",
+}
+
+COLUMNS = [(t, c, d) for t, cols in vd.DOMAINS.items() for c, d in cols.items()]
+
+
+def _target(world: World, conn: sqlite3.Connection, table: str) -> str | None:
+    """A row of ``table`` on the tampered laptop: not one of its own tasks (its next honest
+    change is on that one)."""
+    own = led_by(world.tc, "tai_chinh")
+    row = conn.execute(f"SELECT id FROM {table} WHERE id != ? ORDER BY id LIMIT 1", (own,))
+    found = row.fetchone()
+    return None if found is None else str(found[0])
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "domain"), COLUMNS, ids=[f"{t}.{c}" for t, c, _ in COLUMNS]
+)
+def test_a_value_outside_its_columns_domain_is_refused_by_every_copy(
+    world: World, table: str, column: str, domain: vd.Domain
+) -> None:
+    statement, params = None, None
+    with world.tampering("tc") as conn:
+        row_id = _target(world, conn, table)
+        if row_id is None:
+            pytest.fail(f"the hostile world holds no {table} row to tamper with")
+        for bad in _candidates(domain):
+            assert vd.judge(table, column, bad) is not None, bad
+            if table == "history":  # append-only: the tamperer adds a row instead
+                new_id = uuid.uuid4().hex
+                cols = [r[1] for r in conn.execute("PRAGMA table_info(history)") if r[1] != "id"]
+                sql = (
+                    f"INSERT INTO history (id, {', '.join(cols)}) SELECT ?, "
+                    + ", ".join("?" if c == column else c for c in cols)
+                    + " FROM history WHERE id = ?"
+                )
+                args: tuple = (new_id, bad, row_id)
+                target = new_id
+            else:
+                sql, args, target = (
+                    f"UPDATE {table} SET {column} = ? WHERE id = ?",
+                    (bad, row_id),
+                    row_id,
+                )
+            try:
+                conn.execute("SAVEPOINT probe")
+                conn.execute(sql, args)
+                conn.execute("ROLLBACK TO probe")
+                conn.execute("RELEASE probe")
+            except sqlite3.IntegrityError:
+                conn.execute("ROLLBACK TO probe")
+                conn.execute("RELEASE probe")
+                continue
+            statement, params = sql, args
+            break
+    if statement is None:
+        # the table's own CHECK already refuses every out-of-domain value, on every copy
+        assert f"{table}.{column}" in SCHEMA_GUARDED
+        return
+    refused = attack(world, [statement], [params])
+    assert [(t, r) for t, r, _ in refused] == [(table, target)]
+    assert f"mục “{column_name(column)}”" in refused[0][2]
+
+
+@pytest.mark.parametrize(
+    ("sql", "value", "column"),
+    [
+        ("UPDATE budgets SET estimate = ? WHERE task_id = ?", float("inf"), "estimate"),
+        ("UPDATE budgets SET spent = ? WHERE task_id = ?", 1e308, "spent"),
+        ("UPDATE tasks SET done_on = ? WHERE id = ?", "9999-12-31", "done_on"),
+        ("UPDATE task_updates SET note = ? WHERE task_id = ?", "ghi chú \u202e", "note"),
+    ],
+)
+def test_this_laptops_own_commit_guard_refuses_the_same_values(
+    world: World, sql: str, value: object, column: str
+) -> None:
+    """One rule: what every other copy refuses, the laptop's own commit guard refuses before it
+    is recorded, with the same reason, and nothing is written."""
+    from cchc.services.exchange import ChangeRefused
+    from cchc.store.uow import transaction
+
+    ws = world.tc
+    task = led_by(ws, "tai_chinh")
+    before = ws.db.conn.execute(f"SELECT {column} FROM {sql.split()[1]}").fetchall()
+    with pytest.raises(ChangeRefused) as caught, transaction(ws.db):
+        ws.db.conn.execute(sql, (value, task))
+    assert f"mục “{column_name(column)}”" in str(caught.value.params["reason"])
+    assert ws.db.conn.execute(f"SELECT {column} FROM {sql.split()[1]}").fetchall() == before
