@@ -975,10 +975,12 @@ class Engine:
                     "INSERT OR REPLACE INTO _sync_peer_trust (peer, digest) VALUES (?, ?)",
                     (bundle.sender, bundle.trust_digest),
                 )
+            # the peer's acknowledgements are its vector as it is now (section 9): an origin it
+            # no longer names (a whole feed taken back) is acknowledged at 0 and sent again
+            self.conn.execute("DELETE FROM _sync_peers WHERE peer = ?", (bundle.sender,))
             for origin, seq in bundle.acks.items():
                 self.conn.execute(
-                    "INSERT INTO _sync_peers (peer, origin, acked_seq) VALUES (?, ?, ?) "
-                    "ON CONFLICT(peer, origin) DO UPDATE SET acked_seq = excluded.acked_seq",
+                    "INSERT INTO _sync_peers (peer, origin, acked_seq) VALUES (?, ?, ?)",
                     (bundle.sender, origin, seq),
                 )
             self._log(result.rejections)

@@ -535,13 +535,6 @@ FORK_THEN_REVOKED = [
 ]  # fmt: skip
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug (issue 18, deliverables 3-4): a member that forked its feed and is then "
-    "revoked (cutoff and head from the city) leaves the honest copies with different tasks and "
-    "amendments after a full exchange: Phòng Văn hóa - Xã hội, which got the other branch, holds "
-    "Văn phòng UBND's honest segment 1..50 for good (it waits on the branch Văn phòng UBND saw)",
-)
 def test_a_forked_member_revoked_afterwards_leaves_the_honest_copies_alike(
     template: tuple[Path, dict[str, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
