@@ -514,12 +514,6 @@ FORK_THEN_THIEF = [
 ]  # fmt: skip
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug (issue 18, deliverable 3): after a fork and a revocation whose thief "
-    "signs from an old backup, the city holds a proof of the fork that it never relays to "
-    "Trung tâm PVHCC; the rows agree, the frozen feeds do not",
-)
 def test_every_honest_copy_ends_holding_the_proof_of_a_fork_the_city_holds(
     template: tuple[Path, dict[str, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -540,3 +534,18 @@ def test_a_forked_member_revoked_afterwards_leaves_the_honest_copies_alike(
 ) -> None:
     monkeypatch.setattr(sys.modules[__name__], "event", lambda *_a: None)
     _play(*template, _Tmp(tmp_path), ("tthcc",), FORK_THEN_REVOKED)
+
+
+#: found by the property: Trung tâm PVHCC forks with one branch to the city, which freezes it;
+#: then it is revoked (a thief signs from an old backup): the revocation, not the proof, decides
+FORK_TO_CITY_THEN_REVOKED = [
+    ("do", "allocate", 0), ("do", "estimate", 0), ("do", "allocate", 0), ("attack", 12, 2),
+    ("carry", 1, "once"), ("attack", 44, 1),
+]  # fmt: skip
+
+
+def test_a_member_forked_to_the_city_then_revoked_leaves_the_honest_copies_alike(
+    template: tuple[Path, dict[str, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "event", lambda *_a: None)
+    _play(*template, _Tmp(tmp_path), ("tthcc", "tc"), FORK_TO_CITY_THEN_REVOKED, frozen_alike=True)
