@@ -80,7 +80,13 @@ def test_import_export_attachments_and_backup_are_the_users_alone(
     shutil.copytree(world, copy)
     city, tc = copy / "city.sqlite", copy / "tc.sqlite"
     usb = tmp_path / "usb"
-    proc = _cchc("--db", str(tc), "sync", "export", "--to", str(usb))
+    # sealed to the city, which imports it here (by default a unit's stick goes to the consolidator)
+    city_ws = Workspace.open(city)
+    try:
+        city_site = exchange.identity(city_ws)["site_id"]
+    finally:
+        city_ws.close()
+    proc = _cchc("--db", str(tc), "sync", "export", "--to", str(usb), "--encrypt-to", city_site)
     assert proc.returncode == 0, proc.stderr
     bundles = list(usb.iterdir())
     assert bundles

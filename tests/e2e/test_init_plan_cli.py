@@ -95,5 +95,5 @@ def test_init_with_a_bad_plan_lists_its_problems_and_creates_no_database(db_path
     proc = run_cchc("--db", str(db_path), "init", "--plan", str(bad))
     assert proc.returncode == 2
     assert "(tasks[3].lead): Cơ quan chủ trì “Phòng Tài chính”" in proc.stdout
-    assert "có 1 lỗi, chưa nạp" in proc.stderr
+    assert "có 1 lỗi nên chưa được nạp" in proc.stderr
     assert not db_path.exists()

@@ -152,7 +152,7 @@ def test_an_import_counts_only_what_the_files_brought_not_this_laptops_unsent_wo
     for task in led[:2]:
         task_service.update_task(tthcc, str(task.stt), progress=40, by="Trần Văn C")
     usb = tmp_path / "usb"
-    exchange.export_to(tthcc, usb)
+    exchange.export_to(tthcc, usb, encrypt=False)  # in the clear: the test reads what it carries
     # the consolidating laptop has work of its own, not sent yet
     own = next(
         t

@@ -13,6 +13,7 @@ import pytest
 
 import cchc.texts.backup
 import cchc.texts.plan
+import cchc.texts.plan_file
 import cchc.texts.reports
 import cchc.texts.roles
 import cchc.texts.ui

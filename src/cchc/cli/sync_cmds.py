@@ -202,7 +202,7 @@ def sync_group() -> None:
     is_flag=True,
     help="Leave the bundle readable by anyone who holds the file (signed only); by default it "
     "is sealed to --encrypt-to, else --peer, else its next reader (a unit's laptop: the "
-    "consolidator, else the city; the consolidator: the city).",
+    "consolidator once its key is known; the consolidator: the city).",
 )
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
@@ -554,7 +554,7 @@ _COUNTS = ("applied", "duplicate", "held", "rejected")
     is_flag=True,
     help="Leave the bundle readable by anyone who holds the file (signed only); by default it "
     "is sealed to --encrypt-to, else --peer, else its next reader (a unit's laptop: the "
-    "consolidator, else the city; the consolidator: the city).",
+    "consolidator once its key is known; the consolidator: the city).",
 )
 @click.option("--json", "as_json", is_flag=True)
 @pass_state

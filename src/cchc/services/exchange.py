@@ -387,16 +387,18 @@ def city_site(engine: Engine) -> str | None:
 def next_hop(engine: Engine) -> str | None:
     """Where a bundle carried by hand goes next in the plan's flow (units report to UBND
     through Phòng Văn hóa - Xã hội, which sends on to the city): from a unit's laptop, the
-    consolidator when one is certified, else the city; from the consolidator, the city; from
-    the city, nobody by default (it names its recipient)."""
+    consolidator when this laptop knows its certificate; from the consolidator, the city; from
+    the city, nobody by default (it names its recipient).
+
+    A unit's laptop that does not yet know the consolidator's key does not fall back to the
+    city: its stick goes to the consolidator (JOURNEYS 3), who could not open a bundle sealed to
+    the city, so it leaves in the clear and the officer is told (``export_clear_no_city``)."""
     me = engine.my_signer()
     role = me.role if me is not None else None
     if role == "city":
         return None
     if role != "consolidator":
-        found = _certified_site(engine, "consolidator")
-        if found is not None:
-            return found
+        return _certified_site(engine, "consolidator")
     return city_site(engine)
 
 

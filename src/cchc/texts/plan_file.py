@@ -67,12 +67,12 @@ PLAN_PROBLEM_OTHER = "Giá trị không hợp lệ ({detail})."
 
 MESSAGES: dict[str, str] = {
     "plan_file_invalid": (
-        "Tệp kế hoạch {value} có {count} lỗi, chưa nạp: xem từng lỗi bằng lệnh "
-        "cchc plan check {value}."
+        "Tệp kế hoạch {value} có {count} lỗi nên chưa được nạp: hãy kiểm tra tệp để xem từng lỗi "
+        "và dòng của lỗi."
     ),
     "plan_db_taken": (
-        "Cơ sở dữ liệu {value} đã có Kế hoạch số {number} (năm {year}): "
-        "cchc init --plan chỉ dùng cho một cơ sở dữ liệu mới."
+        "Cơ sở dữ liệu {value} đã có Kế hoạch số {number} (năm {year}): chỉ nạp kế hoạch từ tệp "
+        "vào một cơ sở dữ liệu mới."
     ),
 }
 register(MESSAGES)
