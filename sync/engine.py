@@ -486,6 +486,14 @@ class Engine:
             (rev.key, rev.body, rev.sig),
         )
 
+    def _forget_revoked_proofs(self, view: TrustView) -> None:
+        """Drop the kept fork proofs a revocation now decides (section 4a: segments of a
+        revoked key are never a proof), as a copy that learned of the revocation first would
+        have refused them: every copy ends with the same proofs, whatever the order."""
+        for proof in equivocation.load(self.conn):
+            if not _proof_stands(view, proof):
+                equivocation.forget(self.conn, proof)
+
     def identity(self) -> dict[str, str]:
         """This site's public identity: site id, signing key, encryption key, fingerprint."""
         return {
@@ -652,6 +660,7 @@ class Engine:
             for r in new_revs:
                 self._store_revocation(r)
             if new_revs:
+                self._forget_revoked_proofs(view)
                 self.conn.execute("UPDATE _sync_state SET capture_off = capture_off + 1")
                 self.conn.execute("PRAGMA defer_foreign_keys = ON")
                 taken = ImportResult(sender=self.site_id)
@@ -690,6 +699,7 @@ class Engine:
             raise UnknownSite(f"no certificate known for site {site_id!r}", site=site_id)
         with self._tx():
             self._revoke_keys(root, site_id, keys)
+            self._forget_revoked_proofs(self._trust())
         return len(keys)
 
     def _revoke_keys(self, root: SigningKey, site_id: str, keys: list[bytes]) -> None:
@@ -937,12 +947,14 @@ class Engine:
             self.conn.execute("PRAGMA defer_foreign_keys = ON")
             new_proofs = [p for p in proofs if equivocation.store(self.conn, p)]
             if new_revs or new_proofs:
+                self._forget_revoked_proofs(view)
                 self._take_back(view, result, links)
             max_hlc = self._apply_ready(fresh, view, result)
             if self._found_forks:
                 # a fork found while applying: freeze, then apply what no longer waits for it
                 for proof in self._found_forks:
                     equivocation.store(self.conn, proof)
+                self._forget_revoked_proofs(view)
                 self._take_back(view, result)
                 max_hlc = max(max_hlc, self._apply_ready([], view, result))
                 fresh_keys = [(s.origin, s.first_seq) for s, _ in fresh]
@@ -975,10 +987,12 @@ class Engine:
                     "INSERT OR REPLACE INTO _sync_peer_trust (peer, digest) VALUES (?, ?)",
                     (bundle.sender, bundle.trust_digest),
                 )
+            # the peer's acknowledgements are its vector as it is now (section 9): an origin it
+            # no longer names (a whole feed taken back) is acknowledged at 0 and sent again
+            self.conn.execute("DELETE FROM _sync_peers WHERE peer = ?", (bundle.sender,))
             for origin, seq in bundle.acks.items():
                 self.conn.execute(
-                    "INSERT INTO _sync_peers (peer, origin, acked_seq) VALUES (?, ?, ?) "
-                    "ON CONFLICT(peer, origin) DO UPDATE SET acked_seq = excluded.acked_seq",
+                    "INSERT INTO _sync_peers (peer, origin, acked_seq) VALUES (?, ?, ?)",
                     (bundle.sender, origin, seq),
                 )
             self._log(result.rejections)
@@ -1406,6 +1420,16 @@ def _waits_for(
         for o, h in seg.seen.items()
         if o != seg.origin and isinstance(h, int) and h <= first
     )
+
+
+def _proof_stands(view: TrustView, proof: equivocation.ForkProof) -> bool:
+    """Whether a fork proof holds under the revocations known: as ``_check_proofs`` judges a
+    received one, a segment a revocation covers or fixes is never part of a proof."""
+    for seg in (proof.a, proof.b):
+        rev = view.revoked.get(seg.signer)
+        if rev is not None and (rev.fixes(seg.last_seq) or rev.covers(seg.last_seq)):
+            return False
+    return True
 
 
 def _seen_backwards(

@@ -130,6 +130,10 @@ def store(conn: sqlite3.Connection, proof: ForkProof) -> bool:
     return True
 
 
+def forget(conn: sqlite3.Connection, proof: ForkProof) -> None:
+    conn.execute("DELETE FROM _sync_forks WHERE id = ?", (proof.id,))
+
+
 def known_ids(conn: sqlite3.Connection) -> set[bytes]:
     return {bytes(i) for (i,) in conn.execute("SELECT id FROM _sync_forks")}
 

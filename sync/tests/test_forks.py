@@ -231,3 +231,28 @@ def test_a_laptop_signing_many_branches_leaves_one_proof_per_copy(tmp_path: Path
     assert city.conn.execute("SELECT count(*) FROM _sync_forks").fetchone() == (1,)
     assert city.engine.status()["forked"] == {m.id: 5}
     assert len(decode_bundle(city.engine.export_bundle())[0].forks) == 1
+
+
+def test_once_the_forking_laptop_is_revoked_no_copy_keeps_or_sends_a_proof_of_its_fork(
+    tmp_path: Path,
+) -> None:
+    """The revocation decides which history stands (section 4a): a proof the city found before
+    it revoked is dropped there, so copies that learn of the revocation first end alike."""
+    city, p, m, _twin, lead = _forked_world(tmp_path)
+    send(p, city)  # branch A reaches the city: it holds a proof and freezes m
+    assert city.engine.status()["forked"] == {m.id: 5}
+    city.engine.revoke(m.id)
+    assert city.engine.status()["forked"] == {}
+    assert decode_bundle(city.engine.export_bundle(lead.id))[0].forks == []
+    honest = [city, p, lead]
+    for _ in range(3):
+        for src in honest:
+            for dst in honest:
+                if src is not dst:
+                    send(src, dst)
+    for s in honest:
+        assert s.engine.status()["forked"] == {}, s.name
+        assert held(s) == [], s.name
+        assert s.snapshot() == city.snapshot(), s.name
+        assert cells_snapshot(s.conn) == cells_snapshot(city.conn), s.name
+    assert [r[0] for r in city.rows()] == ["t1"]

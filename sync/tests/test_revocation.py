@@ -271,3 +271,30 @@ def test_a_copy_that_held_part_of_the_genuine_history_gets_it_back_once_all_of_i
     a.engine.import_bundle(city.engine.export_bundle(a.id))
     assert [r[0] for r in a.rows()] == ["g0", "g1"]
     _same(city, a)
+
+
+def test_a_copy_that_took_back_a_whole_feed_is_sent_the_genuine_history_again(
+    tmp_path: Path,
+) -> None:
+    """A take-back that empties an origin's feed removes it from the copy's vector; the peers
+    must read that as "acknowledged nothing" (SPEC.md section 9), not keep the old number."""
+    city, (b, m) = network(tmp_path, 2)
+    thief = _thief(tmp_path, m, "thief")
+    m.exec("INSERT INTO tasks (id, unit, title) VALUES ('g0', 'u1', 'genuine')")
+    city.engine.import_bundle(m.engine.export_bundle(city.id))
+    # the thief's forged past, longer than the genuine one, reaches b first
+    thief.exec("INSERT INTO tasks (id, unit, title) VALUES ('x1', 'u1', 'forged')")
+    thief.exec("INSERT INTO tasks (id, unit, title) VALUES ('x2', 'u1', 'forged')")
+    b.engine.import_bundle(thief.engine.export_bundle(b.id))
+    forged_seq = b.engine.vector()[m.id]
+    assert forged_seq > city.engine.vector()[m.id]
+    # b tells the city what it holds (its vector), without relaying the forged segments
+    city.engine.import_bundle(b.engine.export_bundle(city.id, since={m.id: forged_seq}))
+    city.engine.revoke(m.id)
+    back = b.engine.import_bundle(city.engine.export_bundle(b.id))
+    assert back.taken_back > 0 and m.id not in b.engine.vector()
+    for _ in range(2):
+        city.engine.import_bundle(b.engine.export_bundle(city.id))
+        b.engine.import_bundle(city.engine.export_bundle(b.id))
+    assert [r[0] for r in b.rows()] == ["g0"]
+    _same(city, b)
