@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from .feeds import Segment
 from .merge import Merger
-from .revocation import CellKey, RowKey, rebuild
+from .revocation import CellKey, RowKey, forget_versions, rebuild, rewind_feed
 
 SegKey = tuple[str, int]
 
@@ -152,30 +152,8 @@ def _unapply(
             conn.execute(
                 "UPDATE _sync_segments SET state = 'held' WHERE origin = ? AND first_seq = ?", key
             )
-        prev = conn.execute(
-            "SELECT last_seq, last_hlc, head FROM _sync_segments WHERE origin = ? "
-            "AND state = 'applied' AND first_seq < ? ORDER BY first_seq DESC LIMIT 1",
-            (origin, first),
-        ).fetchone()
-        if prev is None:
-            conn.execute("DELETE FROM _sync_feeds WHERE origin = ?", (origin,))
-        else:
-            conn.execute(
-                "UPDATE _sync_feeds SET applied_seq = ?, applied_hlc = ?, head = ? "
-                "WHERE origin = ?",
-                (*prev, origin),
-            )
-    conn.executemany(
-        "DELETE FROM _sync_versions WHERE tbl = ? AND row_id = ? AND col = ? AND hlc = ? "
-        "AND origin = ?",
-        entries,
-    )
-    conn.executemany(
-        "UPDATE _sync_conflicts SET resolved = 'taken_back' WHERE resolved IS NULL AND tbl = ? "
-        "AND row_id = ? AND col = ? AND ((kept_hlc = ? AND kept_origin = ?) "
-        "OR (lost_hlc = ? AND lost_origin = ?))",
-        [(t, r, c, h, o, h, o) for t, r, c, h, o in entries],
-    )
+        rewind_feed(conn, origin, first)
+    forget_versions(conn, entries)
     cells = merger.load_cells(theirs)
     lost: set[CellKey] = {
         k for k, cell in cells.items() if (cell.hlc, cell.origin) in theirs[(k[0], k[1])]

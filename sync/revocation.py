@@ -99,36 +99,46 @@ def take_back(
                     (origin, seg.first_seq),
                 )
             done.append(TakenBack(origin, seg.first_seq, seg.last_seq, len(hlcs), held))
-        prev = conn.execute(
-            "SELECT last_seq, last_hlc, head FROM _sync_segments WHERE origin = ? "
-            "AND state = 'applied' AND first_seq < ? ORDER BY first_seq DESC LIMIT 1",
-            (origin, first),
-        ).fetchone()
-        if prev is None:
-            conn.execute("DELETE FROM _sync_feeds WHERE origin = ?", (origin,))
-        else:
-            conn.execute(
-                "UPDATE _sync_feeds SET applied_seq = ?, applied_hlc = ?, head = ? "
-                "WHERE origin = ?",
-                (*prev, origin),
-            )
+        rewind_feed(conn, origin, first)
+    forget_versions(conn, entries)
+    cells = merger.load_cells(theirs)
+    lost = {k for k, cell in cells.items() if (cell.hlc, cell.origin) in theirs[(k[0], k[1])]}
+    if lost:
+        rebuild(conn, merger, lost)
+    return done
+
+
+def rewind_feed(conn: sqlite3.Connection, origin: str, first: int) -> None:
+    """The origin's applied head goes back to its last applied segment before ``first`` (its
+    feed row goes when none is left): what a take-back and an authority rewind both do."""
+    prev = conn.execute(
+        "SELECT last_seq, last_hlc, head FROM _sync_segments WHERE origin = ? "
+        "AND state = 'applied' AND first_seq < ? ORDER BY first_seq DESC LIMIT 1",
+        (origin, first),
+    ).fetchone()
+    if prev is None:
+        conn.execute("DELETE FROM _sync_feeds WHERE origin = ?", (origin,))
+    else:
+        conn.execute(
+            "UPDATE _sync_feeds SET applied_seq = ?, applied_hlc = ?, head = ? WHERE origin = ?",
+            (*prev, origin),
+        )
+
+
+def forget_versions(conn: sqlite3.Connection, entries: list[tuple[Any, ...]]) -> None:
+    """The versions of changes taken back are dropped, and a conflict with one of them is no
+    longer a choice anyone has to make."""
     conn.executemany(
         "DELETE FROM _sync_versions WHERE tbl = ? AND row_id = ? AND col = ? AND hlc = ? "
         "AND origin = ?",
         entries,
     )
-    # a conflict with a change taken back is no longer a choice anyone has to make
     conn.executemany(
         "UPDATE _sync_conflicts SET resolved = 'taken_back' WHERE resolved IS NULL AND tbl = ? "
         "AND row_id = ? AND col = ? AND ((kept_hlc = ? AND kept_origin = ?) "
         "OR (lost_hlc = ? AND lost_origin = ?))",
         [(t, r, c, h, o, h, o) for t, r, c, h, o in entries],
     )
-    cells = merger.load_cells(theirs)
-    lost = {k for k, cell in cells.items() if (cell.hlc, cell.origin) in theirs[(k[0], k[1])]}
-    if lost:
-        rebuild(conn, merger, lost)
-    return done
 
 
 def rebuild(

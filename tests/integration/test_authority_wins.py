@@ -90,7 +90,7 @@ def decide(world: World, amendment: str, *, approve: bool) -> None:
         amendment,
         approve=approve,
         number="60/QĐ-UBND",
-        date="18/04/2026",
+        date="20/04/2026",  # the proposal's day: a decision is never dated before it
         by="Sở Nội vụ",
     )
 
