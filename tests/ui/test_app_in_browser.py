@@ -27,6 +27,7 @@ from tests.ui.harness import (
     fill,
     open_app,
     screenshot,
+    scroll_panes,
     shown_text,
     wait_for,
     wait_text,
@@ -117,8 +118,18 @@ def test_filtering_by_unit_and_by_words_without_diacritics_shows_what_the_cli_li
     wait_text(page, "Đang hiển thị 26/26 nhiệm vụ")
     choose(page, "filter-unit", UNIT)
     wait_text(page, f"Đang hiển thị {len(expected)}/26 nhiệm vụ")
-    for view in expected:
-        assert by_id(page, f"task-row-{view['stt']}").count() == 1
+    # Flutter leaves rows scrolled out of the list out of the accessibility tree: scroll down
+    # the list, gathering the rows it shows, until every one the CLI lists has been seen
+    wanted = {view["stt"] for view in expected}
+    seen: set[int] = set()
+    for _ in range(15):
+        seen |= {stt for stt in wanted if by_id(page, f"task-row-{stt}").count() == 1}
+        if seen == wanted:
+            break
+        scroll_panes(page, 250)
+        page.wait_for_timeout(400)
+    assert seen == wanted
+    scroll_panes(page, -5000)
     screenshot(page, "03-tasks-filtered-by-unit")
 
     choose(page, "filter-unit", "Tất cả")
