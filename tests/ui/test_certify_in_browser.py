@@ -18,6 +18,7 @@ from cchc.services.workspace import Workspace
 from tests.ui.harness import (
     Browsing,
     by_id,
+    check_drawn,
     click,
     fill,
     open_app,
@@ -79,6 +80,11 @@ def test_a_laptop_is_certified_from_the_screens_alone(
             for other in browsing.context.pages[1:]:
                 screenshot(other, "FAILED-certify-city")
             raise
+        # the gate, while both servers still answer; then the pages go before their servers do,
+        # so a page left talking to a stopped server is not read as the app's failure
+        for n, open_page in enumerate(list(browsing.context.pages)):
+            check_drawn(open_page, f"certification page {n + 1}")
+            open_page.close()
 
 
 def _journey(page: Page, browsing: Browsing, place: Place, city_url: str, laptop_url: str) -> None:
