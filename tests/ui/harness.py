@@ -105,6 +105,10 @@ class Server:
         return f"http://127.0.0.1:{self.port}/"
 
 
+#: the browser contexts open now, so a stopping server can leave the pages showing it
+_LIVE: list[Browsing] = []
+
+
 @contextlib.contextmanager
 def serve(db: Path, log: Path) -> Iterator[Server]:
     port = free_port()
@@ -127,7 +131,13 @@ def serve(db: Path, log: Path) -> Iterator[Server]:
                     if time.monotonic() > deadline:
                         raise AssertionError("cchc ui did not listen within 60 s") from None
                     time.sleep(0.2)
-            yield Server(db=db, port=port, proc=proc, log=log)
+            server = Server(db=db, port=port, proc=proc, log=log)
+            try:
+                yield server
+            except BaseException:
+                _leave_pages_of(server.url, check=False)
+                raise
+            _leave_pages_of(server.url, check=True)
         finally:
             proc.terminate()
             try:
@@ -135,6 +145,18 @@ def serve(db: Path, log: Path) -> Iterator[Server]:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+def _leave_pages_of(url: str, *, check: bool) -> None:
+    """Before a server stops, the pages still showing it are checked as drawn (the gate every
+    test passes at its end) and closed: a page left talking to a stopped server reports its lost
+    connection on the console, which is not the app's failure."""
+    for browsing in list(_LIVE):
+        for page in list(browsing.context.pages):
+            if page.url.startswith(url):
+                if check:
+                    check_drawn(page, f"the page of {url}")
+                page.close()
 
 
 @dataclass
@@ -194,9 +216,11 @@ def browse(browser: Browser, width: int = 1366, height: int = 768) -> Iterator[B
 
     context.route("**/*", gate)
     context.on("page", browsing.listen)
+    _LIVE.append(browsing)
     try:
         yield browsing
     finally:
+        _LIVE.remove(browsing)
         context.close()
 
 
