@@ -23,7 +23,15 @@ from dataclasses import dataclass, field
 
 from .feeds import Segment
 from .merge import Merger
-from .revocation import CellKey, RowKey, forget_versions, rebuild, rewind_feed
+from .revocation import (
+    CellKey,
+    RowKey,
+    applied_from,
+    forget_versions,
+    note_changes,
+    rebuild,
+    rewind_feed,
+)
 
 SegKey = tuple[str, int]
 
@@ -122,16 +130,8 @@ def _unapply(
     theirs: dict[RowKey, set[tuple[int, str]]] = {}
     entries: list[tuple[str, str, str, int, str]] = []
     for origin, first in sorted(start.items()):
-        for (blob,) in conn.execute(
-            "SELECT blob FROM _sync_segments WHERE origin = ? AND first_seq >= ? "
-            "AND state = 'applied' ORDER BY first_seq",
-            (origin, first),
-        ).fetchall():
-            seg = Segment.decode(blob)
-            hlcs, tables, row_ids, cols, _values = seg.columns()
-            for h, t, r, c in zip(hlcs, tables, row_ids, cols, strict=True):
-                theirs.setdefault((t, r), set()).add((h, origin))
-                entries.append((t, r, c, h, origin))
+        for seg in applied_from(conn, origin, first):
+            note_changes(seg, theirs, entries)
             key = (origin, seg.first_seq)
             before = {
                 (str(t), str(r))

@@ -72,16 +72,8 @@ def take_back(
     theirs: dict[RowKey, set[tuple[int, str]]] = {}
     entries: list[tuple[str, str, str, int, str]] = []
     for origin, first in sorted(start.items()):
-        for (blob,) in conn.execute(
-            "SELECT blob FROM _sync_segments WHERE origin = ? AND first_seq >= ? "
-            "AND state = 'applied' ORDER BY first_seq",
-            (origin, first),
-        ).fetchall():
-            seg = Segment.decode(blob)
-            hlcs, tables, row_ids, cols, _values = seg.columns()
-            for h, t, r, c in zip(hlcs, tables, row_ids, cols, strict=True):
-                theirs.setdefault((t, r), set()).add((h, origin))
-                entries.append((t, r, c, h, origin))
+        for seg in applied_from(conn, origin, first):
+            count = note_changes(seg, theirs, entries)
             rev = view.revoked.get(seg.signer)
             beyond = (
                 seg.last_seq > frozen.get(origin, seg.last_seq)
@@ -98,7 +90,7 @@ def take_back(
                     "DELETE FROM _sync_segments WHERE origin = ? AND first_seq = ?",
                     (origin, seg.first_seq),
                 )
-            done.append(TakenBack(origin, seg.first_seq, seg.last_seq, len(hlcs), held))
+            done.append(TakenBack(origin, seg.first_seq, seg.last_seq, count, held))
         rewind_feed(conn, origin, first)
     forget_versions(conn, entries)
     cells = merger.load_cells(theirs)
@@ -106,6 +98,33 @@ def take_back(
     if lost:
         rebuild(conn, merger, lost)
     return done
+
+
+def applied_from(conn: sqlite3.Connection, origin: str, first: int) -> list[Segment]:
+    """The origin's applied segments from ``first`` on, in order: what a take-back (or an
+    authority rewind) undoes."""
+    return [
+        Segment.decode(blob)
+        for (blob,) in conn.execute(
+            "SELECT blob FROM _sync_segments WHERE origin = ? AND first_seq >= ? "
+            "AND state = 'applied' ORDER BY first_seq",
+            (origin, first),
+        ).fetchall()
+    ]
+
+
+def note_changes(
+    seg: Segment,
+    theirs: dict[RowKey, set[tuple[int, str]]],
+    entries: list[tuple[str, str, str, int, str]],
+) -> int:
+    """Record the segment's changes as undone: by row (``theirs``) and by cell (``entries``).
+    Returns how many changes it carried."""
+    hlcs, tables, row_ids, cols, _values = seg.columns()
+    for h, t, r, c in zip(hlcs, tables, row_ids, cols, strict=True):
+        theirs.setdefault((t, r), set()).add((h, seg.origin))
+        entries.append((t, r, c, h, seg.origin))
+    return len(hlcs)
 
 
 def rewind_feed(conn: sqlite3.Connection, origin: str, first: int) -> None:
