@@ -6,6 +6,7 @@ were, `integrity_check` stays ok, and the laptop's next honest bundle applies (`
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -52,6 +53,10 @@ def _candidates(domain: vd.Domain) -> list[object]:
         return ["9999-12-31", "1899-01-01", "31/12/2026", 20261231]
     if domain.kind == "timestamp":
         return ["9999-12-31T23:59:59+07:00", "hôm qua"]
+    if domain.kind == "blob":
+        return ["không phải tệp", 12345]
+    if domain.kind == "hex":
+        return ["\u202e" + "ab" * 10, "G" * 128, "ab" * 65]
     return ["\u202egnp.exe", "Phòng\u200b Tài chính", "x" * (domain.cap + 1)]
 
 
@@ -70,6 +75,27 @@ SCHEMA_GUARDED = {
 }
 
 COLUMNS = [(t, c, d) for t, cols in vd.DOMAINS.items() for c, d in cols.items()]
+
+
+def test_every_column_the_engine_tracks_has_a_stated_domain_and_a_hostile_case(
+    template: Path,
+) -> None:
+    """The list above is the domains' own; this reads what the engine really tracks on a laptop
+    of the hostile world (``_sync_tracked``: every table and column its triggers capture) and
+    fails naming any column without a stated domain, so a migration that adds a synchronised
+    column cannot leave it to the catch-all rule nor out of the attack above."""
+    conn = sqlite3.connect(template / "tc.sqlite")
+    try:
+        tracked = conn.execute("SELECT tbl, pk, columns FROM _sync_tracked").fetchall()
+    finally:
+        conn.close()
+    from cchc.services.sync_policy import TRACKED_TABLES
+
+    assert sorted(t for t, _pk, _cols in tracked) == sorted(TRACKED_TABLES)
+    columns = {(t, c) for t, pk, cols in tracked for c in json.loads(cols) if c != pk}
+    attacked = {(t, c) for t, c, _d in COLUMNS}
+    assert sorted(columns - attacked) == []
+    assert sorted(attacked - columns) == []  # no stale domain names a column no longer there
 
 
 def _target(world: World, conn: sqlite3.Connection, table: str) -> str | None:

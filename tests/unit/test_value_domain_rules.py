@@ -31,6 +31,12 @@ from cchc.domain.text import nfc
         ("task_updates", "note", "ghi chú\x00"),
         ("documents", "title", b"bytes"),
         ("some_later_table", "amount", float("-inf")),
+        ("attachment_blobs", "data", "không phải tệp"),
+        ("attachment_blobs", "data", b"x" * (vd.MAX_FILE_BYTES + 1)),
+        ("attachment_blobs", "size", vd.MAX_FILE_BYTES + 1),
+        ("reports", "issue_signature", "ab" * 65),
+        ("reports", "issue_signature", "AB" * 64),
+        ("reports", "issue_snapshot", "[]"),
     ],
 )
 def test_a_value_outside_its_domain_is_named_with_a_reason(table, column, value) -> None:
@@ -50,6 +56,9 @@ def test_a_value_outside_its_domain_is_named_with_a_reason(table, column, value)
         ("tasks", "subitems", '["a", "b"]'),
         ("report_sections", "text", "Dòng một\nDòng hai\tcột"),
         ("task_updates", "officer", "Nguyễn Văn Minh"),
+        ("attachment_blobs", "data", b"%PDF-1.4"),
+        ("reports", "issue_signature", "ab" * 64),
+        ("reports", "issue_snapshot", '{"report_id": "r1"}'),
     ],
 )
 def test_honest_values_lie_in_their_domain(table, column, value) -> None:

@@ -69,6 +69,11 @@ JSON_ANY = Domain("json_any", JSON_TEXT)
 STT = Domain("stt")
 REVISION = Domain("revision")
 SIZE = Domain("size")
+#: a file's bytes as they travel (attachment_blobs.data): bytes, at most MAX_FILE_BYTES
+BLOB = Domain("blob")
+#: an Ed25519 signature in hex (128 characters)
+SIGNATURE_HEX = Domain("hex", 128)
+MAX_FILE_BYTES = 25 * 1024 * 1024
 
 _FIGURE_REALS = ("par_index", "par_index_previous", "service_satisfaction")
 _FIGURE_COUNTS = (
@@ -184,6 +189,8 @@ DOMAINS: dict[str, dict[str, Domain]] = {
         "submitted_at": TIMESTAMP,
         "provenance": JSON_ANY,
         "content_code": SHORT,
+        "issue_snapshot": JSON_OBJECT,
+        "issue_signature": SIGNATURE_HEX,
     },
     "report_sections": {
         "report_id": SHORT,
@@ -241,6 +248,10 @@ DOMAINS: dict[str, dict[str, Domain]] = {
         "decision_date": DATE,
         "decided_by": SHORT,
         "decided_at": TIMESTAMP,
+    },
+    "attachment_blobs": {
+        "size": SIZE,
+        "data": BLOB,
     },
 }
 
@@ -313,6 +324,18 @@ def judge_in(domain: Domain | None, column: str, value: Any) -> OutOfDomain | No
             return _text(column, value, JSON_TEXT)
         return None
     kind = domain.kind
+    if kind == "blob":
+        if not isinstance(value, bytes):
+            return OutOfDomain("value_not_file", {"column": column})
+        if len(value) > MAX_FILE_BYTES:
+            return OutOfDomain("value_range", _limits(column, 0, MAX_FILE_BYTES))
+        return None
+    if kind == "hex":
+        if not isinstance(value, str):
+            return OutOfDomain("value_not_text", {"column": column})
+        if len(value) > domain.cap or any(ch not in "0123456789abcdef" for ch in value):
+            return OutOfDomain("value_not_hex", {"column": column})
+        return None
     if kind in ("text", "json_list", "json_object", "json_any"):
         if not isinstance(value, str):
             return OutOfDomain("value_not_text", {"column": column})
@@ -339,7 +362,7 @@ def judge_in(domain: Domain | None, column: str, value: Any) -> OutOfDomain | No
         "flag": 1,
         "stt": MAX_STT,
         "revision": MAX_REVISION,
-        "size": 25 * 1024 * 1024,
+        "size": MAX_FILE_BYTES,
     }[kind]
     low = 1 if kind in ("stt", "revision") else 0
     if not _whole(value):

@@ -157,6 +157,9 @@ POLICY: dict[str, str] = {
     "value_not_money": "mục “{column}” của {table} phải là số tiền nguyên, tính bằng đồng",
     "value_range": "mục “{column}” của {table} nằm ngoài khoảng cho phép từ {low} đến {high}",
     "value_not_json": "mục “{column}” của {table} không đúng định dạng danh sách/bản ghi",
+    "value_not_file": "mục “{column}” của {table} phải là nội dung một tệp",
+    "value_not_hex": "mục “{column}” của {table} phải là chữ ký số viết bằng chữ số hệ mười sáu "
+    "(viết thường)",
     "value_too_long": "mục “{column}” của {table} dài quá {cap} ký tự",
     "value_hidden_character": "mục “{column}” của {table} chứa ký tự ẩn {char} (ký tự điều khiển "
     "hoặc đảo chiều chữ), có thể làm sai lệch nội dung hiển thị",
