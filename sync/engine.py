@@ -12,7 +12,7 @@ import hashlib
 import json
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -53,7 +53,15 @@ from .errors import (
     UsageError,
 )
 from .feeds import CODEC_LZMA, CODEC_ZLIB, TOMBSTONE, ZERO_HASH, Columns, Segment, seal_columns
-from .format import CAP_LZMA, CAP_ZLIB, Bundle, decode_bundle, encode_bundle, verify_sender
+from .format import (
+    CAP_LZMA,
+    CAP_ZLIB,
+    Bundle,
+    Recipient,
+    decode_bundle,
+    encode_bundle,
+    verify_sender,
+)
 from .limits import MAX_HELD_BYTES, MAX_HELD_SEGMENTS, MAX_JSON_DEPTH, MAX_TRUST_FILE_BYTES
 from .merge import Merger, Policy, Refusal, allow_all, seen_json
 from .revocation import take_back
@@ -737,13 +745,15 @@ class Engine:
         self,
         peer_site_id: str | None = None,
         *,
-        encrypt_to: str | None = None,
+        encrypt_to: str | Sequence[str] | None = None,
         since: dict[str, int] | None = None,
     ) -> bytes:
         """Everything ``peer_site_id`` has not acknowledged (None: everything held here).
 
         ``since`` overrides the acknowledgements with an explicit vector (origin -> seq).
+        ``encrypt_to``: the site, or sites, it is sealed to (section 7, "Encryption").
         """
+        readers = [encrypt_to] if isinstance(encrypt_to, str) else list(encrypt_to or ())
         with self._tx():
             self._seal_pending()
             acks: dict[str, int] = {}
@@ -796,7 +806,7 @@ class Engine:
                 sender_key=self.key.public,
                 created=self._hlc(),
                 caps=caps,
-                recipient=encrypt_to or peer_site_id,
+                recipient=readers[0] if readers else peer_site_id,
                 certs=certs,
                 revocations=revs,
                 acks=self.vector(),
@@ -805,14 +815,13 @@ class Engine:
                 forks=forks,
             )
         self._mark_feed()
-        rpk = None
-        if encrypt_to is not None:
-            rpk = view.enc_key_of(encrypt_to)
-            if rpk is None:
-                raise UnknownSite(
-                    f"no encryption key certified for site {encrypt_to!r}", site=encrypt_to
-                )
-        return encode_bundle(bundle, self.key, encrypt_to=rpk)
+        sealed = [Recipient(site, view.enc_key_of(site) or b"") for site in readers]
+        for r in sealed:
+            if not r.key:
+                raise UnknownSite(f"no encryption key certified for site {r.site!r}", site=r.site)
+        if len(sealed) == 1:  # one reader: format 1.0, which every reader of 1.x opens
+            return encode_bundle(bundle, self.key, encrypt_to=sealed[0].key)
+        return encode_bundle(bundle, self.key, seal_to=sealed or None)
 
     # ------------------------------------------------------------------ import
 

@@ -6,7 +6,9 @@
 The header (canonical JSON) comes first and names the capabilities the bundle uses; the manifest
 comes second and lists type, size and SHA-256 of every later section except the signature; the
 sender's Ed25519 signature over every preceding byte comes last. An encrypted bundle carries one
-ENCRYPTED section in place of the certificate, revocation, acknowledgement and segment sections.
+ENCRYPTED section in place of the certificate, revocation, acknowledgement and segment sections:
+sealed to one recipient (capability ``x25519-chacha20poly1305``, version 1.0) or, with
+``x25519-chacha20poly1305-multi``, under one content key wrapped for each of its recipients.
 """
 
 from __future__ import annotations
@@ -35,7 +37,13 @@ from .errors import (
     UnknownMajorVersion,
 )
 from .feeds import Segment
-from .limits import MAX_BUNDLE_BODY, MAX_BUNDLE_BYTES, MAX_SECTIONS, MAX_TRUST_ITEMS
+from .limits import (
+    MAX_BUNDLE_BODY,
+    MAX_BUNDLE_BYTES,
+    MAX_RECIPIENTS,
+    MAX_SECTIONS,
+    MAX_TRUST_ITEMS,
+)
 from .signing import SigningKey, public_from_hex, verify, x25519_from_public, x25519_public
 from .trust import Certificate, Revocation
 
@@ -60,12 +68,25 @@ T_FORK = OPTIONAL_BIT | 0x08
 CAP_ZLIB = "zlib"
 CAP_LZMA = "lzma"
 CAP_ENCRYPTION = "x25519-chacha20poly1305"
-KNOWN_CAPS = {CAP_ZLIB, CAP_LZMA, CAP_ENCRYPTION}
+#: sealed to several recipients: one content key, wrapped for each (section 7, "Encryption")
+CAP_ENCRYPTION_MULTI = "x25519-chacha20poly1305-multi"
+KNOWN_CAPS = {CAP_ZLIB, CAP_LZMA, CAP_ENCRYPTION, CAP_ENCRYPTION_MULTI}
 BUNDLE_CONTEXT = b"sync-bundle-v1\x00"
 #: names from a bundle that are quoted in messages only when they look like names
 _CAP_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{0,63}")
 _SITE_NAME = re.compile(r"[0-9A-Za-z_.-]{1,64}")
 ENC_INFO = b"sync-bundle-v1 x25519-chacha20poly1305"
+WRAP_INFO = b"sync-bundle-v1 x25519-chacha20poly1305-multi wrap"
+#: each wrapping key seals one content key once: a fixed nonce is safe
+WRAP_NONCE = bytes(12)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One reader a bundle is sealed to: its site id (shown in messages) and X25519 key."""
+
+    site: str | None
+    key: bytes
 
 
 @dataclass
@@ -77,6 +98,8 @@ class Bundle:
     created: int
     caps: list[str]
     recipient: str | None = None
+    #: every site the bundle is sealed to, as its header names them (one for a 1.0 bundle)
+    recipients: list[str] = field(default_factory=list)
     certs: list[Certificate] = field(default_factory=list)
     revocations: list[Revocation] = field(default_factory=list)
     acks: dict[str, int] = field(default_factory=dict)
@@ -144,29 +167,52 @@ def _derive(shared: bytes, epk: bytes, rpk: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=epk + rpk, info=ENC_INFO).derive(shared)
 
 
+def _wrap_key(shared: bytes, epk: bytes, rpk: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=epk + rpk, info=WRAP_INFO).derive(shared)
+
+
 def encode_bundle(
     b: Bundle,
     key: SigningKey,
     *,
     encrypt_to: bytes | None = None,
+    seal_to: Sequence[Recipient] | None = None,
     ephemeral: X25519PrivateKey | None = None,
     nonce: bytes | None = None,
+    content_key: bytes | None = None,
 ) -> bytes:
-    """Serialize and sign. With ``encrypt_to`` (an X25519 public key), seal the content."""
+    """Serialize and sign. With ``encrypt_to`` (an X25519 public key), seal the content to it
+    (format 1.0); with ``seal_to``, under one content key wrapped for each recipient."""
+    if encrypt_to is not None and seal_to is not None:
+        raise ValueError("encrypt_to and seal_to exclude each other")
     content = _content_sections(b)
     caps = set(b.caps)
     extra: dict[str, object] = {}
-    if encrypt_to is not None:
-        caps.add(CAP_ENCRYPTION)
+    k = b""
+    if encrypt_to is not None or seal_to is not None:
         eph = ephemeral or X25519PrivateKey.generate()
         epk = x25519_public(eph)
+    if encrypt_to is not None:
+        caps.add(CAP_ENCRYPTION)
         extra = {"enc": {"epk": epk.hex(), "rpk": encrypt_to.hex(), "to": b.recipient}}
+        k = _derive(eph.exchange(x25519_from_public(encrypt_to)), epk, encrypt_to)
+    elif seal_to is not None:
+        readers = {r.key: r for r in seal_to}  # one wrap per key, in the order of the keys
+        if not 1 <= len(readers) <= MAX_RECIPIENTS:
+            raise ValueError(f"a bundle is sealed to 1 to {MAX_RECIPIENTS} recipients")
+        caps.add(CAP_ENCRYPTION_MULTI)
+        k = content_key or os.urandom(32)
+        wraps = []
+        for rpk in sorted(readers):
+            kek = _wrap_key(eph.exchange(x25519_from_public(rpk)), epk, rpk)
+            wrapped = ChaCha20Poly1305(kek).encrypt(WRAP_NONCE, k, None)
+            wraps.append({"rpk": rpk.hex(), "to": readers[rpk].site, "wrap": wrapped.hex()})
+        b.recipients = [str(w["to"]) for w in wraps if w["to"] is not None]
+        extra = {"enc": {"epk": epk.hex(), "recipients": wraps}}
     b.caps = sorted(caps)
     header = _header(b, extra)
     prefix = MAGIC + bytes([MAJOR, MINOR]) + _section(T_HEADER, header)
-    if encrypt_to is not None:
-        shared = eph.exchange(x25519_from_public(encrypt_to))
-        k = _derive(shared, epk, encrypt_to)
+    if k:
         n = nonce or os.urandom(12)
         plain = b"".join(_section(t, p) for t, p in content)
         content = [(T_ENCRYPTED, n + ChaCha20Poly1305(k).encrypt(n, plain, prefix))]
@@ -293,39 +339,27 @@ def decode_bundle(
     bundle = Bundle(sender=sender, sender_key=sender_key, created=created, caps=required)
     if isinstance(header.get("trust"), str):
         bundle.trust_digest = str(header["trust"])
+    sealed = CAP_ENCRYPTION in required or CAP_ENCRYPTION_MULTI in required
     if content and content[0][0] == T_ENCRYPTED:
-        if CAP_ENCRYPTION not in required or len(content) != 1:
-            raise Malformed("bundle: encrypted section without the encryption capability")
+        multi = CAP_ENCRYPTION_MULTI in required
+        if multi == (CAP_ENCRYPTION in required) or len(content) != 1:
+            raise Malformed("bundle: encrypted section without exactly one encryption capability")
         enc = header.get("enc")
         if not isinstance(enc, dict):
             raise Malformed("bundle header: encrypted bundle without 'enc' parameters")
-        to = enc.get("to")
-        bundle.recipient = to if isinstance(to, str) else None
-        shown = to if isinstance(to, str) and _SITE_NAME.fullmatch(to) else "(unnamed)"
-        if decrypt_with is None:
-            raise DecryptionFailed(
-                f"bundle is encrypted to site {shown!r}; this site has no key to open it"
-            )
-        epk = public_from_hex(str(enc.get("epk")), "ephemeral key")
-        rpk = public_from_hex(str(enc.get("rpk")), "recipient key")
         keys = [decrypt_with] if isinstance(decrypt_with, X25519PrivateKey) else decrypt_with
-        mine = next((k for k in keys if x25519_public(k) == rpk), None)
-        if mine is None:
-            raise DecryptionFailed(
-                f"bundle is encrypted to site {shown!r} (key {rpk.hex()[:16]}…), not to this site"
-            )
+        prefix = data[: sections[1][1]]
+        k = _unwrap(enc, keys or [], bundle) if multi else _open_single(enc, keys, bundle)
         payload = content[0][2]
         if len(payload) < 12 + 16:
             raise Truncated("encrypted section shorter than nonce and tag")
-        k = _derive(mine.exchange(x25519_from_public(epk)), epk, rpk)
-        prefix = data[: sections[1][1]]
         try:
             plain = ChaCha20Poly1305(k).decrypt(payload[:12], payload[12:], prefix)
         except InvalidTag as exc:
             raise DecryptionFailed("encrypted section does not authenticate") from exc
         inner = [(t, p) for t, _s, p in _read_sections(Reader(plain, "decrypted content"))]
     else:
-        if CAP_ENCRYPTION in required:
+        if sealed:
             raise Malformed("bundle: encryption capability without an encrypted section")
         inner = [(t, p) for t, _s, p in content]
     trust_items = sum(1 for t, _p in inner if t in (T_CERT, T_REVOKE, T_FORK))
@@ -374,6 +408,79 @@ def decode_bundle(
             limit=MAX_BUNDLE_BODY,
         )
     return bundle, data[:sig_start], sig
+
+
+def _shown(site: object) -> str:
+    """A site id from a header as a message may quote it (only when it looks like one)."""
+    return site if isinstance(site, str) and _SITE_NAME.fullmatch(site) else "(unnamed)"
+
+
+def _open_single(
+    enc: dict[str, object], keys: Sequence[X25519PrivateKey] | None, bundle: Bundle
+) -> bytes:
+    """The content key of a bundle sealed to one recipient (format 1.0)."""
+    to = enc.get("to")
+    bundle.recipient = to if isinstance(to, str) else None
+    bundle.recipients = [to] if isinstance(to, str) else []
+    shown = _shown(to)
+    if keys is None:
+        raise DecryptionFailed(
+            f"bundle is encrypted to site {shown!r}; this site has no key to open it"
+        )
+    epk = public_from_hex(str(enc.get("epk")), "ephemeral key")
+    rpk = public_from_hex(str(enc.get("rpk")), "recipient key")
+    mine = next((k for k in keys if x25519_public(k) == rpk), None)
+    if mine is None:
+        raise DecryptionFailed(
+            f"bundle is encrypted to site {shown!r} (key {rpk.hex()[:16]}…), not to this site"
+        )
+    return _derive(mine.exchange(x25519_from_public(epk)), epk, rpk)
+
+
+def _unwrap(enc: dict[str, object], keys: Sequence[X25519PrivateKey], bundle: Bundle) -> bytes:
+    """The content key of a bundle sealed to several recipients: the wrap for one of ``keys``,
+    opened. The list is read whole first: 1 to MAX_RECIPIENTS entries, keys strictly
+    ascending (so none twice), each wrap 48 bytes."""
+    wraps = enc.get("recipients")
+    if not isinstance(wraps, list) or not 1 <= len(wraps) <= MAX_RECIPIENTS:
+        raise Malformed(
+            f"bundle header: 'enc.recipients' must list 1 to {MAX_RECIPIENTS} recipients"
+        )
+    epk = public_from_hex(str(enc.get("epk")), "ephemeral key")
+    found: list[tuple[bytes, object, bytes]] = []
+    for i, w in enumerate(wraps):
+        if not isinstance(w, dict):
+            raise Malformed(f"bundle header: recipient {i} is not an object")
+        rpk = public_from_hex(str(w.get("rpk")), f"recipient {i} key")
+        try:
+            wrapped = bytes.fromhex(str(w.get("wrap")))
+        except ValueError as exc:
+            raise Malformed(f"bundle header: recipient {i}: wrapped key is not hex") from exc
+        if len(wrapped) != 32 + 16:
+            raise Malformed(f"bundle header: recipient {i}: wrapped key of {len(wrapped)} bytes")
+        if found and rpk <= found[-1][0]:
+            raise Malformed(f"bundle header: recipients not in ascending key order at {i}")
+        found.append((rpk, w.get("to"), wrapped))
+    bundle.recipients = [to for _k, to, _w in found if isinstance(to, str)]
+    bundle.recipient = bundle.recipients[0] if bundle.recipients else None
+    shown = ", ".join(repr(_shown(to)) for _k, to, _w in found)
+    by_key = {x25519_public(k): k for k in keys}
+    for rpk, _to, wrapped in found:
+        mine = by_key.get(rpk)
+        if mine is None:
+            continue
+        kek = _wrap_key(mine.exchange(x25519_from_public(epk)), epk, rpk)
+        try:
+            return ChaCha20Poly1305(kek).decrypt(WRAP_NONCE, wrapped, None)
+        except InvalidTag as exc:
+            raise DecryptionFailed(
+                "the content key wrapped for this site does not authenticate"
+            ) from exc
+    if not keys:
+        raise DecryptionFailed(
+            f"bundle is encrypted to sites {shown}; this site has no key to open it"
+        )
+    raise DecryptionFailed(f"bundle is encrypted to sites {shown}, not to this site")
 
 
 def verify_sender(bundle: Bundle, signed: bytes, sig: bytes) -> None:

@@ -16,6 +16,9 @@ MAX_SECTIONS = 100_000
 #: certificates and revocations in one bundle together: a zone has a few dozen laptops, and
 #: each one costs a signature check before anything else is read
 MAX_TRUST_ITEMS = 4096
+#: recipients one bundle is sealed to (section 7, "Encryption"): the city seals its stick to
+#: every laptop of a zone, a few dozen; each costs ~250 bytes of header
+MAX_RECIPIENTS = 256
 #: the uncompressed body of one segment (its declared ``raw_len``)
 MAX_SEGMENT_BODY = 64 * MiB
 #: the uncompressed bodies of all segments of one bundle, together

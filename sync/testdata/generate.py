@@ -26,6 +26,7 @@ from sync.format import (  # noqa: E402
     CAP_ZLIB,
     T_SIGNATURE,
     Bundle,
+    Recipient,
     encode_bundle,
 )
 from sync.signing import SigningKey, x25519_public  # noqa: E402
@@ -39,6 +40,10 @@ EPHEMERAL_X = X25519PrivateKey.from_private_bytes(bytes(range(129, 161)))
 NONCE = bytes(range(12))
 SITE_ID = "a1" * 16
 RECIPIENT_ID = "b2" * 16
+#: a second reader of the sealed cases, and their fixed content key
+CITY_X = X25519PrivateKey.from_private_bytes(bytes(range(161, 193)))
+CITY_ID = "c3" * 16
+CONTENT_KEY = bytes(range(193, 225))
 CLOCK = 1_767_225_600_000 << 16  # 2026-01-01T00:00:00Z
 
 
@@ -72,6 +77,13 @@ def recipient_cert() -> Certificate:
         ROOT, site=RECIPIENT_ID, key=STRANGER.public, role="unit", scope=["u2"],
         issued=CLOCK, enc_key=x25519_public(RECIPIENT_X),
     )
+
+
+def sealed_readers() -> list[Recipient]:
+    return [
+        Recipient(RECIPIENT_ID, x25519_public(RECIPIENT_X)),
+        Recipient(CITY_ID, x25519_public(CITY_X)),
+    ]
 
 
 def base_bundle(segments: list | None = None, certs: list | None = None) -> Bundle:
@@ -128,6 +140,49 @@ def cases() -> dict[str, tuple[dict[str, str], bytes]]:
          "comment": "encrypted to the recipient's X25519 key; the signature covers the ciphertext"},
         encode_bundle(enc, SITE, encrypt_to=x25519_public(RECIPIENT_X), ephemeral=EPHEMERAL_X,
                       nonce=NONCE),
+    )
+
+    # sealed to two readers under one content key wrapped for each (SPEC.md section 7,
+    # "Encryption"): each of them opens it, a third site is told it is not a recipient
+    two = base_bundle(certs=[site_cert(), recipient_cert()])
+    sealed_two = encode_bundle(two, SITE, seal_to=sealed_readers(), ephemeral=EPHEMERAL_X,
+                               nonce=NONCE, content_key=CONTENT_KEY)
+    out["bundle_valid_sealed_two"] = (
+        {**common, "expect": "success", "applied": "7",
+         "recipient_x25519": RECIPIENT_X.private_bytes_raw().hex(),
+         "comment": "sealed to two sites (capability x25519-chacha20poly1305-multi); opened "
+         "with the key of the one whose wrap comes first"},
+        sealed_two,
+    )
+    out["bundle_valid_sealed_two_other"] = (
+        {**common, "expect": "success", "applied": "7",
+         "recipient_x25519": CITY_X.private_bytes_raw().hex(),
+         "comment": "the same bytes, opened with the other recipient's key"},
+        sealed_two,
+    )
+    out["sealed_not_a_recipient"] = (
+        {**common, "expect": "decryption_failed",
+         "comment": "the same bytes at a site holding neither recipient's key"},
+        sealed_two,
+    )
+    mine = x25519_public(RECIPIENT_X).hex().encode()
+    at = sealed_two.index(b'"wrap":"', sealed_two.index(mine)) + len(b'"wrap":"')
+    swapped = b"0" if sealed_two[at : at + 1] != b"0" else b"1"
+    out["sealed_wrap_altered"] = (
+        {**common, "expect": "decryption_failed",
+         "recipient_x25519": RECIPIENT_X.private_bytes_raw().hex(),
+         "comment": "one hex digit of this recipient's wrapped key changed, bundle re-signed"},
+        resign(sealed_two[:at] + swapped + sealed_two[at + 1 :]),
+    )
+    first = sealed_two.index(b'{"rpk":')
+    middle = sealed_two.index(b',{"rpk":', first)
+    end = sealed_two.index(b"}]", middle) + 1
+    out["sealed_recipients_unsorted"] = (
+        {**common, "expect": "malformed",
+         "recipient_x25519": RECIPIENT_X.private_bytes_raw().hex(),
+         "comment": "the two recipients swapped (keys must ascend), bundle re-signed"},
+        resign(sealed_two[:first] + sealed_two[middle + 1 : end] + b","
+               + sealed_two[first:middle] + sealed_two[end:]),
     )
 
     out["header_unknown_major"] = (

@@ -99,6 +99,58 @@ def test_an_encrypted_bundle_opens_only_for_its_recipient(tmp_path: Path) -> Non
     assert b.rows() == [("t1", None, "secret plan", None, None)]
 
 
+def test_a_bundle_sealed_to_two_sites_opens_for_each_and_tells_a_third_it_is_not_one(
+    tmp_path: Path,
+) -> None:
+    import pytest
+
+    from sync.errors import DecryptionFailed
+    from sync.format import CAP_ENCRYPTION_MULTI, decode_bundle
+
+    city, (a, b, c) = network(tmp_path, 3)
+    a.engine.import_bundle(city.engine.export_bundle())  # a holds every certificate
+    a.exec("INSERT INTO tasks (id, title) VALUES ('t1', 'secret plan')")
+    sealed = a.engine.export_bundle(encrypt_to=[b.id, city.id])
+    assert b"secret plan" not in sealed
+    with pytest.raises(DecryptionFailed) as refused:
+        c.engine.import_bundle(sealed)
+    assert "not to this site" in str(refused.value)
+    assert b.id in str(refused.value) and city.id in str(refused.value)
+    assert c.rows() == []
+    with pytest.raises(DecryptionFailed, match="no key to open it"):
+        decode_bundle(sealed)
+    for reader in (b, city):
+        assert reader.engine.import_bundle(sealed).applied == 5
+        assert reader.rows() == [("t1", None, "secret plan", None, None)]
+    opened, _signed, _sig = decode_bundle(sealed, decrypt_with=[b.engine.enc_key])
+    assert CAP_ENCRYPTION_MULTI in opened.caps
+    assert sorted(opened.recipients) == sorted([b.id, city.id])
+
+
+def test_a_bundle_sealed_to_one_site_stays_in_the_single_recipient_format(
+    tmp_path: Path,
+) -> None:
+    """One reader: format 1.0 (capability x25519-chacha20poly1305), which a copy of the
+    engine from before several recipients still opens."""
+    from sync.format import CAP_ENCRYPTION, CAP_ENCRYPTION_MULTI, peek_header
+
+    city, (a,) = network(tmp_path, 1)
+    sealed = a.engine.export_bundle(encrypt_to=[city.id])
+    required = peek_header(sealed)["required"]
+    assert CAP_ENCRYPTION in required and CAP_ENCRYPTION_MULTI not in required  # type: ignore[operator]
+    assert city.engine.import_bundle(sealed).rejected == 0
+
+
+def test_sealing_to_a_site_without_a_known_key_is_refused_naming_it(tmp_path: Path) -> None:
+    import pytest
+
+    from sync.errors import UnknownSite
+
+    city, (a,) = network(tmp_path, 1)
+    with pytest.raises(UnknownSite, match="'nowhere'"):
+        a.engine.export_bundle(encrypt_to=[city.id, "nowhere"])
+
+
 def test_certificates_travel_until_the_peer_reports_holding_the_same_set(tmp_path: Path) -> None:
     from sync.format import decode_bundle
 

@@ -86,3 +86,20 @@ def test_the_encrypted_vector_decrypts_and_re_encrypts_to_the_same_bytes() -> No
     )
     assert again == data
     assert header["expect"] == "success"
+
+
+def test_the_sealed_vector_opens_for_each_recipient_and_re_seals_to_the_same_bytes() -> None:
+    _header, data = generate.parse((DATA / "bundle_valid_sealed_two").read_bytes())
+    for reader in (generate.RECIPIENT_X, generate.CITY_X):
+        bundle, _signed, _sig = decode_bundle(data, decrypt_with=reader)
+        assert bundle.recipients == [generate.RECIPIENT_ID, generate.CITY_ID]
+        assert len(bundle.segments) == 1
+    again = encode_bundle(
+        bundle,
+        generate.SITE,
+        seal_to=generate.sealed_readers(),
+        ephemeral=generate.EPHEMERAL_X,
+        nonce=generate.NONCE,
+        content_key=generate.CONTENT_KEY,
+    )
+    assert again == data
