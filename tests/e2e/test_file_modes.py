@@ -80,7 +80,7 @@ def test_import_export_attachments_and_backup_are_the_users_alone(
     shutil.copytree(world, copy)
     city, tc = copy / "city.sqlite", copy / "tc.sqlite"
     usb = tmp_path / "usb"
-    # sealed to the city, which imports it here (by default a unit's stick goes to the consolidator)
+    # sealed to the city alone (by default a unit's stick goes to the consolidator and the city)
     city_ws = Workspace.open(city)
     try:
         city_site = exchange.identity(city_ws)["site_id"]
@@ -120,14 +120,16 @@ def test_a_bundle_carried_by_hand_is_sealed_to_its_next_reader_unless_asked(
     world: Path, tmp_path: Path
 ) -> None:
     """Phòng Tài chính's stick is sealed to Phòng Văn hóa - Xã hội, which consolidates (the
-    plan's flow); the consolidator's stick is sealed to the city. In the clear only with
-    --no-encrypt, and the command says so."""
+    plan's flow), and to the city, each of which opens it; the consolidator's stick is sealed
+    to the city. The command names who can open it; in the clear only with --no-encrypt, and
+    the command says so."""
     copy = tmp_path / "w"
     shutil.copytree(world, copy)
     tc, vhxh_db = copy / "tc.sqlite", copy / "vhxh.sqlite"
     sealed, clear, onward = tmp_path / "usb", tmp_path / "usb-clear", tmp_path / "usb-city"
     proc = _cchc("--db", str(tc), "sync", "export", "--to", str(sealed))
     assert proc.returncode == 0 and "KHÔNG được mã hóa" not in proc.stderr
+    assert "Gói được mã hóa: chỉ máy của" in proc.stderr and "Thành phố" in proc.stderr
     proc = _cchc("--db", str(tc), "sync", "export", "--to", str(clear), "--no-encrypt")
     assert proc.returncode == 0
     assert "KHÔNG được mã hóa" in proc.stderr  # the clear bundle is said to be so
@@ -137,10 +139,13 @@ def test_a_bundle_carried_by_hand_is_sealed_to_its_next_reader_unless_asked(
     (clear_file,) = clear.iterdir()
     (onward_file,) = onward.iterdir()
     city, vhxh = Workspace.open(copy / "city.sqlite"), Workspace.open(vhxh_db)
+    stranger = Workspace.open(tmp_path / "nguoi-la.sqlite")
     try:
-        with pytest.raises(SyncError):  # a stick found on the boat opens for nobody else ...
-            exchange.import_bytes(city, sealed_file.read_bytes())
-        assert exchange.import_bytes(vhxh, sealed_file.read_bytes()).rejected == 0  # ... but it
+        with pytest.raises(SyncError) as refused:  # a stick found on the boat opens for
+            exchange.import_bytes(stranger, sealed_file.read_bytes())  # nobody else ...
+        assert refused.value.code == "decryption_failed"
+        assert exchange.import_bytes(vhxh, sealed_file.read_bytes()).rejected == 0  # ... but
+        assert exchange.import_bytes(city, sealed_file.read_bytes()).rejected == 0  # its two
         with pytest.raises(SyncError):
             exchange.import_bytes(vhxh, onward_file.read_bytes())  # the city's, not vhxh's
         assert exchange.import_bytes(city, onward_file.read_bytes()).rejected == 0
@@ -148,3 +153,4 @@ def test_a_bundle_carried_by_hand_is_sealed_to_its_next_reader_unless_asked(
     finally:
         city.close()
         vhxh.close()
+        stranger.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -13,7 +13,7 @@ import click
 
 from cchc.cli.common import EXIT_BAD_INPUT, EXIT_FAILURE, State, echo_json, fail, pass_state
 from cchc.cli.common import translate_errors as sync_errors
-from cchc.services import certification, exchange, hub_tls
+from cchc.services import certification, exchange, hub_tls, sync_view
 from cchc.services.import_summary import summary_of
 from cchc.texts.exchange import size_text, summary_lines
 from cchc.texts.sync import CLI, clock_ahead_text
@@ -195,14 +195,18 @@ def sync_group() -> None:
 @click.option("--peer", help="Only what this site has not acknowledged.")
 @click.option("--part-size", type=click.IntRange(min=1024), help="Split into parts of BYTES.")
 @click.option(
-    "--encrypt-to", help="Encrypt to this site (default: to --peer whenever its key is known)."
+    "--encrypt-to",
+    multiple=True,
+    help="Seal to this site (repeat for several; default: --peer whenever its key is known, "
+    "else the next readers).",
 )
 @click.option(
     "--no-encrypt",
     is_flag=True,
     help="Leave the bundle readable by anyone who holds the file (signed only); by default it "
-    "is sealed to --encrypt-to, else --peer, else its next reader (a unit's laptop: the "
-    "consolidator once its key is known; the consolidator: the city).",
+    "is sealed to --encrypt-to, else --peer, else its next readers as the trust file names "
+    "them (a unit's laptop: the consolidator and the city; the consolidator: the city; the "
+    "city: every laptop it certified).",
 )
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
@@ -212,21 +216,21 @@ def sync_export(
     to_dir: str,
     peer: str | None,
     part_size: int | None,
-    encrypt_to: str | None,
+    encrypt_to: tuple[str, ...],
     no_encrypt: bool,
     as_json: bool,
 ) -> None:
     """Write a bundle into a folder (a USB stick); prints the paths written.
 
-    The bundle is encrypted to the recipient (--encrypt-to, else --peer) whenever its key is
-    known. Example: cchc sync export --to /media/usb --peer 3f… --part-size 9000000
+    The bundle is sealed to --encrypt-to, else --peer when its key is known, else to its next
+    readers (a unit's laptop: the consolidator and the city); stderr says to whom, or that it
+    is in the clear (--no-encrypt). Example: cchc sync export --to /media/usb --part-size 9000000
     """
     if no_encrypt and encrypt_to:
         fail(CLI["encrypt_conflict"], EXIT_BAD_INPUT)
     with _ws(state) as ws:
         if not certification.is_certified(ws):  # every receiver will refuse it: say so first
             click.echo(CLI["export_uncertified"], err=True)
-        _say_if_clear(ws, peer, encrypt_to, not no_encrypt)
         paths = exchange.export_to(
             ws,
             Path(to_dir),
@@ -235,6 +239,7 @@ def sync_export(
             encrypt_to=encrypt_to,
             encrypt=not no_encrypt,
         )
+        _say_if_clear(ws, peer, encrypt_to, not no_encrypt)
     if as_json:
         echo_json({"paths": [str(p) for p in paths]})
         return
@@ -424,11 +429,20 @@ def sync_serve(
         )
 
 
-def _say_if_clear(ws: Any, peer: str | None, encrypt_to: str | None, encrypt: bool) -> None:
-    """A bundle leaving by hand in the clear is said to be so, on standard error."""
+def _say_if_clear(
+    ws: Any, peer: str | None, encrypt_to: Sequence[str] | None, encrypt: bool
+) -> None:
+    """Who a bundle leaving by hand is sealed to, or that it goes in the clear, on stderr."""
     engine = exchange.open_engine(ws)
-    if exchange.carried_recipient(engine, peer, encrypt_to, encrypt) is None:
-        click.echo(CLI["export_clear" if not encrypt else "export_clear_no_city"], err=True)
+    readers = exchange.carried_recipients(engine, peer, encrypt_to, encrypt)
+    if readers:
+        click.echo(
+            CLI["export_sealed"].format(readers=sync_view.reader_names(ws, readers)), err=True
+        )
+    elif not encrypt:
+        click.echo(CLI["export_clear"], err=True)
+    elif engine.root_fingerprint() is None:
+        click.echo(CLI["export_clear_no_city"], err=True)
 
 
 def _setup_access_log(path: str | None) -> None:
@@ -547,14 +561,18 @@ _COUNTS = ("applied", "duplicate", "held", "rejected")
 @click.option("--smtp-password", envvar="CCHC_SMTP_PASSWORD")
 @click.option("--smtp-security", type=click.Choice(["starttls", "ssl", "none"]), default="starttls")
 @click.option(
-    "--encrypt-to", help="Encrypt to this site (default: to --peer whenever its key is known)."
+    "--encrypt-to",
+    multiple=True,
+    help="Seal to this site (repeat for several; default: --peer whenever its key is known, "
+    "else the next readers).",
 )
 @click.option(
     "--no-encrypt",
     is_flag=True,
     help="Leave the bundle readable by anyone who holds the file (signed only); by default it "
-    "is sealed to --encrypt-to, else --peer, else its next reader (a unit's laptop: the "
-    "consolidator once its key is known; the consolidator: the city).",
+    "is sealed to --encrypt-to, else --peer, else its next readers as the trust file names "
+    "them (a unit's laptop: the consolidator and the city; the consolidator: the city; the "
+    "city: every laptop it certified).",
 )
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
@@ -571,7 +589,7 @@ def sync_email(
     smtp_user: str | None,
     smtp_password: str | None,
     smtp_security: str,
-    encrypt_to: str | None,
+    encrypt_to: tuple[str, ...],
     no_encrypt: bool,
     as_json: bool,
 ) -> None:
@@ -591,7 +609,6 @@ def sync_email(
             security=smtp_security,
         )
     with _ws(state) as ws:
-        _say_if_clear(ws, peer, encrypt_to, not no_encrypt)
         paths, sent = exchange.email_bundle(
             ws,
             to=to_addr,
@@ -603,6 +620,7 @@ def sync_email(
             encrypt_to=encrypt_to,
             encrypt=not no_encrypt,
         )
+        _say_if_clear(ws, peer, encrypt_to, not no_encrypt)
     if as_json:
         echo_json({"paths": [str(p) for p in paths], "sent": sent})
         return

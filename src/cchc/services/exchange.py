@@ -41,7 +41,7 @@ from sync import Engine, ImportResult, Signer, TableSpec
 from sync.encoding import json_depth
 from sync.engine import TRUST_MAGIC
 from sync.errors import Malformed, SiteTaken, SyncError, TooLarge, UnknownSite, UsageError
-from sync.limits import MAX_JSON_DEPTH, MAX_TRUST_FILE_BYTES
+from sync.limits import MAX_JSON_DEPTH, MAX_RECIPIENTS, MAX_TRUST_FILE_BYTES
 from sync.signing import public_from_hex
 from sync.transport import (
     AddResult,
@@ -360,22 +360,30 @@ def export_encrypted(
     return engine.export_bundle(peer)
 
 
-def _certified_site(engine: Engine, role: str) -> str | None:
-    """The newest site certified in ``role`` (not revoked, not this laptop), as this laptop's
-    trust file and bundles name it."""
+def _certified_sites(engine: Engine) -> dict[str, str]:
+    """Every other site certified here (not revoked, not this laptop), with its role as its
+    newest certificate says, in the order they were certified: what this laptop's trust file
+    and bundles named."""
     from sync.trust import Certificate
 
     conn = engine.conn
     revoked = {bytes(k) for (k,) in conn.execute("SELECT key FROM _sync_revocations")}
-    newest: str | None = None
+    sites: dict[str, str] = {}
     for body, sig in conn.execute("SELECT body, sig FROM _sync_certs ORDER BY issued"):
         try:
             cert = Certificate.parse(body, sig)
         except (SyncError, ValueError):
             continue
-        if cert.role == role and cert.key not in revoked and cert.site != engine.site_id:
-            newest = cert.site
-    return newest
+        if cert.key not in revoked and cert.site != engine.site_id:
+            sites.pop(cert.site, None)
+            sites[cert.site] = cert.role
+    return sites
+
+
+def _certified_site(engine: Engine, role: str) -> str | None:
+    """The newest site certified in ``role`` (not revoked, not this laptop)."""
+    found = [site for site, r in _certified_sites(engine).items() if r == role]
+    return found[-1] if found else None
 
 
 def city_site(engine: Engine) -> str | None:
@@ -384,39 +392,58 @@ def city_site(engine: Engine) -> str | None:
     return _certified_site(engine, "city")
 
 
-def next_hop(engine: Engine) -> str | None:
-    """Where a bundle carried by hand goes next in the plan's flow (units report to UBND
-    through Phòng Văn hóa - Xã hội, which sends on to the city): from a unit's laptop, the
-    consolidator when this laptop knows its certificate; from the consolidator, the city; from
-    the city, nobody by default (it names its recipient).
+def next_hop(engine: Engine) -> list[str]:
+    """Who a bundle carried by hand (USB, e-mail) is sealed to by default, in the plan's flow
+    (units report to UBND through Phòng Văn hóa - Xã hội, which sends on to the city):
 
-    A unit's laptop that does not yet know the consolidator's key does not fall back to the
-    city: its stick goes to the consolidator (JOURNEYS 3), who could not open a bundle sealed to
-    the city, so it leaves in the clear and the officer is told (``export_clear_no_city``)."""
+    - from a unit's laptop (or Phòng Tài chính's, or the leadership's): the consolidator and the
+      city, both named in the trust file the city handed out, so whichever of them the stick
+      reaches opens it, and nobody else on the boat can;
+    - from the consolidator: the city;
+    - from the city: every laptop it certified (its stick goes to the island, to any of them).
+
+    Empty before a trust file is installed (nobody is known; such a laptop's bundles are
+    refused everywhere anyway) or on a city that has certified nobody yet."""
     me = engine.my_signer()
     role = me.role if me is not None else None
+    sites = _certified_sites(engine)
     if role == "city":
-        return None
-    if role != "consolidator":
-        return _certified_site(engine, "consolidator")
-    return city_site(engine)
+        return list(sites)[:MAX_RECIPIENTS]
+    wanted = ("city",) if role == "consolidator" else ("consolidator", "city")
+    return [site for site, r in sites.items() if r in wanted][:MAX_RECIPIENTS]
 
 
-def carried_recipient(
-    engine: Engine, peer: str | None, encrypt_to: str | None, encrypt: bool
-) -> str | None:
-    """Who a bundle carried by hand (USB, e-mail) is sealed to: the one named, else the peer
-    (whenever its key is known), else the next hop of the plan's flow (``next_hop``). None: it
-    goes in the clear (asked for with ``encrypt=False``, or nobody to seal it to)."""
+def carried_recipients(
+    engine: Engine, peer: str | None, encrypt_to: str | Sequence[str] | None, encrypt: bool
+) -> list[str]:
+    """Who a bundle carried by hand is sealed to: those named, else the peer, else the next
+    readers of the plan's flow (``next_hop``). Empty: it goes in the clear (asked for with
+    ``encrypt=False``, or nobody known)."""
     if not encrypt:
-        return None
-    return encrypt_to or peer or next_hop(engine)
+        return []
+    if encrypt_to:
+        return [encrypt_to] if isinstance(encrypt_to, str) else list(encrypt_to)
+    if peer:
+        return [peer]
+    return next_hop(engine)
 
 
-def _carried(engine: Engine, peer: str | None, encrypt_to: str | None, encrypt: bool) -> bytes:
-    if encrypt and not encrypt_to and not peer:
-        encrypt_to = next_hop(engine)  # leaving by hand: sealed to its next reader by default
-    return export_encrypted(engine, peer, encrypt_to, encrypt)
+def _carried(
+    engine: Engine, peer: str | None, encrypt_to: str | Sequence[str] | None, encrypt: bool
+) -> bytes:
+    """A bundle leaving by hand: sealed to ``carried_recipients``; in the clear only when asked
+    (``encrypt=False``) or before any trust file names a reader. Refused rather than written
+    readable unasked, or sealed to others than the one named: a laptop that holds a trust file
+    and still has nobody to seal to (a city that has certified no laptop), and a reader named
+    (``peer``, ``encrypt_to``) whose key this laptop does not know."""
+    readers = carried_recipients(engine, peer, encrypt_to, encrypt)
+    if encrypt and not readers and engine.root_fingerprint() is not None:
+        raise InvalidInput("export_nobody_to_seal")
+    known = _certified_sites(engine)
+    unknown = [site for site in readers if site not in known]
+    if unknown:  # a reader named whose key this laptop has not learnt: never sealed to others
+        raise InvalidInput("export_reader_unknown", value=", ".join(unknown))
+    return engine.export_bundle(peer, encrypt_to=readers or None)
 
 
 def export_bundle(ws: Workspace, peer: str | None = None, encrypt_to: str | None = None) -> bytes:
@@ -447,13 +474,14 @@ def export_to(
     *,
     peer: str | None = None,
     part_size: int | None = None,
-    encrypt_to: str | None = None,
+    encrypt_to: str | Sequence[str] | None = None,
     encrypt: bool = True,
 ) -> list[Path]:
     """Write a bundle (atomically; in numbered parts with ``part_size``) into ``to_dir``.
 
-    Encrypted to ``encrypt_to``, else to ``peer`` whenever its key is known, unless
-    ``encrypt=False``.
+    Sealed to ``encrypt_to``, else to ``peer`` whenever its key is known, else to its next
+    readers (``next_hop``: a unit's stick to the consolidator and the city); in the clear only
+    with ``encrypt=False``.
     """
     engine = open_engine(ws)
     data = _carried(engine, peer, encrypt_to, encrypt)
@@ -754,7 +782,7 @@ def write_email(
     out: Path,
     part_size: int | None = None,
     peer: str | None = None,
-    encrypt_to: str | None = None,
+    encrypt_to: str | Sequence[str] | None = None,
     encrypt: bool = True,
     letter_size: int | None = None,
 ) -> list[Path]:
@@ -780,7 +808,7 @@ def email_bundle(
     part_size: int | None = None,
     peer: str | None = None,
     smtp: SmtpConfig | None = None,
-    encrypt_to: str | None = None,
+    encrypt_to: str | Sequence[str] | None = None,
     encrypt: bool = True,
     letter_size: int | None = None,
 ) -> tuple[list[Path], int]:

@@ -115,6 +115,34 @@ def peer_name(peer: PeerView | None, site_id: str, city_label: str) -> str:
     return ", ".join(peer.units) or UNKNOWN_LAPTOP
 
 
+def reader_names(ws: Workspace, sites: Sequence[str]) -> str:
+    """The laptops a bundle is sealed to, as people name them ("Phòng Văn hóa - Xã hội (máy
+    tổng hợp), Thành phố"), each once, never a site id."""
+    from cchc.texts.roles import ROLE_NAMES
+
+    known = {p.site_id: p for p in peers(ws)}
+    names: list[str] = []
+    for site in sites:
+        name = peer_name(known.get(site), site, ROLE_NAMES["city"])
+        if name not in names:
+            names.append(name)
+    return ", ".join(names)
+
+
+def export_readers(ws: Workspace) -> list[str]:
+    """Who a bundle written from the Đồng bộ screen (USB or e-mail) is sealed to by default;
+    empty: it would go in the clear (no trust file installed yet)."""
+    engine = exchange.open_engine(ws)
+    return exchange.carried_recipients(engine, None, None, True)
+
+
+def sealed_for(ws: Workspace) -> str:
+    """The names of the laptops a bundle written from the screen opens for; "" when it would
+    go in the clear."""
+    readers = export_readers(ws)
+    return reader_names(ws, readers) if readers else ""
+
+
 def last_exchanges(ws: Workspace, city_label: str) -> list[ExchangeView]:
     """When this laptop last exchanged with each peer, newest first."""
     known = {p.site_id: p for p in peers(ws)}

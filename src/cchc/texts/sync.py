@@ -306,10 +306,11 @@ def policy_reason(key: str, *, table: str, row_id: str, scope: list[str], **fiel
 CLI: dict[str, str] = {
     "export_clear": "Lưu ý: gói này KHÔNG được mã hóa (đã chọn --no-encrypt): ai cầm được tệp "
     "(USB, hộp thư) cũng đọc được nội dung.",
-    "export_clear_no_city": "Lưu ý: gói này không được mã hóa vì máy chưa biết khóa của nơi nhận "
-    "(máy tổng hợp của Phòng Văn hóa - Xã hội, hoặc Thành phố; máy của Thành phố thì cần nêu "
-    "--peer): ai cầm được tệp cũng đọc được nội dung. Gói sẽ được mã hóa khi máy đã nhận một gói "
-    "từ nơi nhận.",
+    "export_clear_no_city": "Lưu ý: gói này không được mã hóa vì máy chưa cài tệp tin cậy của "
+    "Thành phố nên chưa biết nơi nhận: ai cầm được tệp cũng đọc được nội dung. Sau khi cài tệp "
+    "tin cậy, gói được mã hóa cho máy của đơn vị tổng hợp và của Thành phố.",
+    "export_sealed": "Gói được mã hóa: chỉ máy của {readers} mở được (nếu cần ghi gói không "
+    "mã hóa, dùng --no-encrypt).",
     "export_uncertified": "Cảnh báo: máy này chưa được Thành phố chứng nhận, nên các máy nhận sẽ "
     "từ chối gói này. Hãy gửi tệp yêu cầu chứng nhận (màn hình Đồng bộ) cho Thành phố.",
     "root_made": "Máy này đã trở thành máy gốc của Thành phố.\nMã nhận dạng khóa gốc (đọc cho "

@@ -85,6 +85,9 @@ SYNC = {
     "export": "Xuất gói",
     "exporting": "Đang xuất gói…",
     "exported": "Đã ghi {count} tệp vào {folder}: {names}",
+    "sealed_for": "Gói được mã hóa: chỉ máy của {readers} mở được.",
+    "sealed_clear": "Lưu ý: gói KHÔNG được mã hóa vì máy chưa cài tệp tin cậy của Thành phố: ai "
+    "cầm được tệp cũng đọc được nội dung.",
     "folder_missing": "Hãy nhập thư mục.",
     "part_size_bad": "Kích thước phần phải là số MB lớn hơn 0: đã nhập “{value}”.",
     # import

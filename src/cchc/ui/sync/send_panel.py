@@ -130,6 +130,11 @@ class SendPanel:
             self.export_folder.value = chosen
             self.ctx.page.update()
 
+    def _sealed_line(self) -> str:
+        """Who can open what was just written (or that it is readable by anyone)."""
+        names = self.ctx.call(sync_view.sealed_for)
+        return SYNC["sealed_for"].format(readers=names) if names else SYNC["sealed_clear"]
+
     def _busy(self, bar: ft.ProgressBar) -> None:
         bar.visible = True
         self.ctx.page.update()
@@ -155,7 +160,10 @@ class SendPanel:
                     if result.how == "push"
                     else QUEUE["sent_folder"].format(where=result.where)
                 )
-                say_done(self.queue_result, said)
+                if result.how == "push":
+                    say_done(self.queue_result, said)
+                else:
+                    say_done(self.queue_result, said, self._sealed_line())
                 self.after()
                 self.ctx.notify(said)
 
@@ -194,7 +202,7 @@ class SendPanel:
                 text = SYNC["exported"].format(
                     count=len(result), folder=folder, names=", ".join(p.name for p in result)
                 )
-                say_done(self.export_result, text)
+                say_done(self.export_result, text, self._sealed_line())
                 self.after()
                 self.ctx.notify(text)
 
@@ -238,6 +246,7 @@ class SendPanel:
                 text = SYNC["emails_written"].format(count=len(result), to=to, folder=folder)
                 self.email_result.controls = [
                     ft.Text(text, color=ft.Colors.GREEN_800, selectable=True),
+                    ft.Text(self._sealed_line(), color=ft.Colors.GREEN_800, selectable=True),
                     *(
                         tagged(
                             f"sync-letter-{i}",
