@@ -29,11 +29,11 @@ MESSAGES = {
     "letter_size_small": "Giới hạn mỗi thư quá nhỏ ({value} byte): một thư cần ít nhất "
     "{limit} byte.",
     "export_nobody_to_seal": "Không ghi gói: máy này chưa chứng nhận máy nào khác nên chưa có "
-    "nơi nhận để mã hóa gói. Hãy chọn máy nhận (--peer), hoặc nếu thật sự cần, ghi gói không mã "
-    "hóa (--no-encrypt): ai cầm được tệp cũng đọc được.",
+    "nơi nhận để mã hóa gói. Hãy chứng nhận máy nhận trước; chỉ khi thật sự cần mới ghi gói "
+    "không mã hóa (ai cầm được tệp cũng đọc được).",
     "export_reader_unknown": "Không ghi gói: máy này chưa biết khóa của máy nhận “{value}” nên "
     "không mã hóa được cho máy đó. Hãy nhập một gói từ máy đó (hoặc tệp tin cậy mới của Thành "
-    "phố) trước, hoặc nếu thật sự cần, ghi gói không mã hóa (--no-encrypt).",
+    "phố) trước; chỉ khi thật sự cần mới ghi gói không mã hóa (ai cầm được tệp cũng đọc được).",
     "email_invalid": "Địa chỉ thư “{value}” không đúng dạng: cần một tên, dấu @ rồi tên miền của "
     "nơi nhận, viết liền không có dấu cách.",
 }
