@@ -234,6 +234,8 @@ def report_show(state: State, report_id: str, solutions: bool, as_json: bool) ->
                 click.echo(f"    {item}")
         if text or area is not None:
             click.echo(f"[{key}] {text}")
+    if view.flagged:
+        click.echo(f"⚠ {flagged_text(view.flagged)}")
 
 
 @report_group.command("list")

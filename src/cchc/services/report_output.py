@@ -23,6 +23,7 @@ from cchc.services.workspace import Workspace
 from cchc.store import reports_repo as repo
 from cchc.store import tasks_repo
 from cchc.texts import reports as T
+from cchc.texts.sync import flagged_text
 
 ROMAN = dict(zip(AREA_CODES, range(1, 8), strict=True))
 
@@ -237,6 +238,10 @@ def _live_document(ws: Workspace, report: ReportView) -> OfficialReport:
     end = format_vn_date(dt.date.fromisoformat(report.period_end))
 
     blocks = _outline(ws, report, areas)
+    if report.flagged:  # what an older copy let in outside its domain is read as empty: said so
+        blocks.insert(
+            0, Block(heading=T.FLAGGED_HEADING, paragraphs=(flagged_text(report.flagged),))
+        )
     number_ref = number_line.removeprefix("Số: ")
     return OfficialReport(
         parent_body=parent,
@@ -315,9 +320,12 @@ def export_rows(ws: Workspace, ref: str) -> list[tuple[object, ...]]:
                 T.CSV_SECTION_TASKS,
                 line.stt if line.stt is not None else line.task_id,
                 line.content,
-                f"{T.TASK_STATES.get(line.state, line.state)}; {line.progress}%",
+                f"{T.TASK_STATES.get(line.state, line.state)}; {line.progress}%"
+                + (" ⚠" if line.flagged else ""),
             )
         )
+    if report.flagged:
+        rows.append((T.CSV_SECTION_FLAGGED, "", "", flagged_text(report.flagged)))
     return rows
 
 

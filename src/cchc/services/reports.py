@@ -37,6 +37,7 @@ from cchc.domain.roles import Action
 from cchc.domain.status import Status, derive_state, local_today
 from cchc.domain.targets import metric_of
 from cchc.domain.text import nfc
+from cchc.domain.value_domains import flagged_columns
 from cchc.services import provenance as prov_service
 from cchc.services.periods import parse_period
 from cchc.services.permissions import laptop_authority, require, scope_names
@@ -69,6 +70,9 @@ class ReportTaskLine(BaseModel):
     state: str
     progress: int
     note: str
+    #: columns of this line whose stored value lay outside their domain (an older copy let it
+    #: in): read as empty, shown flagged (domain.value_domains.readable_row)
+    flagged: list[str] = []
 
 
 class ReportView(BaseModel):
@@ -104,6 +108,9 @@ class ReportView(BaseModel):
     late: bool  # submitted after its due date, or still not submitted once it has passed
     content_code: str | None = None  # verification code, fixed when the report was issued
     provenance: prov_service.Provenance | None = None  # consolidated: what each figure came from
+    #: every column of the report, its sections, figures and task lines whose stored value lay
+    #: outside its domain: read as empty, every reader shows it flagged
+    flagged: list[str] = []
 
     def figures_model(self) -> Figures:
         return Figures.model_validate(self.figures)
@@ -141,8 +148,14 @@ def get_report(ws: Workspace, ref: str) -> ReportView:
     conn = ws.db.conn
     fig = figures_of(conn, row["id"])
     sections = {key: "" for key in SECTION_KEYS}
+    flagged = flagged_columns(row)
     for s in repo.sections(conn, row["id"]):
         sections[s["area"]] = s["text"]
+        flagged += flagged_columns(s)
+    flagged += flagged_columns(repo.figures(conn, row["id"]) or {})
+    lines = repo.task_lines(conn, row["id"])
+    for t in lines:
+        flagged += flagged_columns(t)
     return ReportView(
         id=row["id"],
         scope=row["scope"],
@@ -174,8 +187,9 @@ def get_report(ws: Workspace, ref: str) -> ReportView:
                 state=t["state"],
                 progress=t["progress"],
                 note=t["note"],
+                flagged=flagged_columns(t),
             )
-            for t in repo.task_lines(conn, row["id"])
+            for t in lines
         ],
         figures=fig.model_dump(),
         totals={
@@ -196,6 +210,7 @@ def get_report(ws: Workspace, ref: str) -> ReportView:
         late=_late(row, ws.today()),
         content_code=row["content_code"],
         provenance=prov_service.provenance_of(row),
+        flagged=list(dict.fromkeys(flagged)),
     )
 
 

@@ -387,6 +387,10 @@ CSV_SECTION_FIGURES = "Số liệu"
 CSV_SECTION_RATES = "Tỷ lệ"
 CSV_SECTION_TEXT = "Nội dung"
 CSV_SECTION_TASKS = "Nhiệm vụ"
+#: values an older copy let in outside their domain, read as empty (domain.value_domains)
+CSV_SECTION_FLAGGED = "⚠ Giá trị không hợp lệ"
+#: the same on the PDF, whose serif font has no ⚠ sign
+FLAGGED_HEADING = "LƯU Ý VỀ DỮ LIỆU"
 CSV_META = {
     "unit": "Đơn vị",
     "period": "Kỳ báo cáo",

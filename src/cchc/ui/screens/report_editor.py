@@ -23,6 +23,7 @@ from cchc.services.periods import period_name
 from cchc.services.reports import ReportView
 from cchc.texts import reports as T
 from cchc.texts.errors import message
+from cchc.texts.sync import flagged_text
 from cchc.texts.ui import COMMON
 from cchc.texts.ui_reports import REPORTS
 from cchc.ui.context import AppContext
@@ -146,6 +147,13 @@ class ReportEditor:
                 ),
             ),
         ]
+        if report.flagged:  # values an older copy let in outside their domain, read as empty
+            controls.append(
+                tagged(
+                    "report-flagged",
+                    ft.Text(f"⚠ {flagged_text(report.flagged)}", color=ft.Colors.AMBER_900),
+                )
+            )
         if not writable:
             controls.append(
                 tagged(
