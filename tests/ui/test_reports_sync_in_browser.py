@@ -354,6 +354,7 @@ def test_export_to_a_folder_writes_a_bundle(world: World, page: Page) -> None:
     fill(page, "sync-export-folder", str(target))
     click(page, "sync-export")
     wait_text(page, f"Đã ghi 1 tệp vào {target}")
+    wait_text(page, "Gói được mã hóa: chỉ máy của Thành phố mở được.")  # the consolidator's
     bundles = list(target.glob("*.cchc"))
     assert len(bundles) == 1 and bundles[0].stat().st_size > 0
     screenshot(page, "15-sync-exported")

@@ -163,7 +163,9 @@ class SendPanel:
                 if result.how == "push":
                     say_done(self.queue_result, said)
                 else:
-                    say_done(self.queue_result, said, self._sealed_line())
+                    sealed = self._sealed_line()
+                    say_done(self.queue_result, said, sealed)
+                    said = f"{said}\n{sealed}"
                 self.after()
                 self.ctx.notify(said)
 
@@ -202,9 +204,10 @@ class SendPanel:
                 text = SYNC["exported"].format(
                     count=len(result), folder=folder, names=", ".join(p.name for p in result)
                 )
-                say_done(self.export_result, text, self._sealed_line())
+                sealed = self._sealed_line()
+                say_done(self.export_result, text, sealed)
                 self.after()
-                self.ctx.notify(text)
+                self.ctx.notify(f"{text}\n{sealed}")
 
             job = guard(lambda: self.ctx.call(sync_view.export_folder, folder, part_size=size))
             self.ctx.run_background(job, done)
@@ -244,9 +247,10 @@ class SendPanel:
                     say_error(self.ctx, self.email_result, result.text)
                     return
                 text = SYNC["emails_written"].format(count=len(result), to=to, folder=folder)
+                sealed = self._sealed_line()
                 self.email_result.controls = [
                     ft.Text(text, color=ft.Colors.GREEN_800, selectable=True),
-                    ft.Text(self._sealed_line(), color=ft.Colors.GREEN_800, selectable=True),
+                    ft.Text(sealed, color=ft.Colors.GREEN_800, selectable=True),
                     *(
                         tagged(
                             f"sync-letter-{i}",
@@ -263,7 +267,7 @@ class SendPanel:
                     ),
                 ]
                 self.after()
-                self.ctx.notify(text)
+                self.ctx.notify(f"{text}\n{sealed}")
 
             job = guard(
                 lambda: self.ctx.call(
