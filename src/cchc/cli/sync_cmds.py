@@ -15,6 +15,7 @@ from cchc.cli.common import EXIT_BAD_INPUT, EXIT_FAILURE, State, echo_json, fail
 from cchc.cli.common import translate_errors as sync_errors
 from cchc.services import certification, exchange, hub_tls
 from cchc.services.import_summary import summary_of
+from cchc.texts.errors import describe
 from cchc.texts.exchange import size_text, summary_lines
 from cchc.texts.sync import CLI, clock_ahead_text
 
@@ -256,7 +257,7 @@ def sync_import(state: State, paths: tuple[str, ...], as_json: bool) -> None:
         report = exchange.import_paths(ws, [Path(p) for p in paths])
         summary = summary_of(ws, report)  # the same summary the Đồng bộ screen shows
     if as_json:
-        out = report.as_dict()
+        out = report.as_dict(describe)
         out["by_unit"] = [dataclasses.asdict(u) for u in summary.units]
         echo_json(out)
     else:

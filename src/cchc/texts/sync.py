@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import cchc.texts.exchange  # noqa: F401  (registers the exchange's error messages)
 from sync.errors import SyncError
 
 #: Messages for the sync engine's error codes (`SyncError.code`). The engine's English detail
