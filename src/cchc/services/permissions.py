@@ -33,11 +33,13 @@ class Authority:
     def covers(self, unit_code: str | None) -> bool:
         return unit_code is not None and (ALL_UNITS in self.scope or unit_code in self.scope)
 
-    def may(self, action: Action, unit_code: str | None = None) -> bool:
-        """Whether this laptop may carry out ``action`` (for the unit ``unit_code``)."""
+    def may(self, action: Action, *unit_codes: str | None) -> bool:
+        """Whether this laptop may carry out ``action`` for a row whose unit concerned (as the
+        statement ``domain.roles.GRANTS`` names it: a task's lead, its lead or partners, the
+        row's own unit) is one of ``unit_codes``."""
         if self.source == "unset":
             return True
-        return allows(self.role, action, in_scope=self.covers(unit_code))
+        return allows(self.role, action, in_scope=any(self.covers(u) for u in unit_codes))
 
     @property
     def own_unit(self) -> str | None:

@@ -9,7 +9,7 @@ import flet as ft
 
 from cchc.domain.errors import CchcError
 from cchc.domain.plan import AREA_CODES
-from cchc.domain.roles import Action
+from cchc.domain.roles import Action, takes_step
 from cchc.domain.text import shorten
 from cchc.services import amendments as amendment_service
 from cchc.services import overview as overview_service
@@ -151,13 +151,13 @@ class AmendmentsPanel:
                 )
             )
         buttons: list[ft.Control] = []
-        if forwarder and a.status == "proposed":
+        if forwarder and takes_step(Action.AMENDMENT_FORWARD, a.status):
             buttons.append(
                 ft.OutlinedButton(
                     PLAN_MONEY["forward"], on_click=lambda e, ref=a.id: self._forward(ref)
                 )
             )
-        if decider and a.status == "forwarded":
+        if decider and takes_step(Action.AMENDMENT_DECIDE, a.status):
             buttons += [
                 ft.OutlinedButton(
                     PLAN_MONEY["approve"], on_click=lambda e, ref=a.id: self._decide(ref, True)
