@@ -15,6 +15,7 @@ from cchc.services import exchange
 from cchc.services import tasks as svc
 from cchc.services.workspace import Workspace
 from cchc.texts.errors import describe
+from cchc.texts.sync import rejection_reason
 from tests.integration.worlds import certified_net
 
 NOW = dt.datetime.fromisoformat("2026-03-20T09:00:00+07:00")
@@ -74,7 +75,7 @@ def test_a_unit_site_cannot_write_a_task_another_unit_leads(net: dict[str, Works
     )
     result = send(net["vp"], net["city"])
     assert result.rejected > 0 and result.applied == 0
-    reasons = {r.reason for r in result.rejections}
+    reasons = {rejection_reason(r.code, r.reason) for r in result.rejections}
     assert (
         "nhiệm vụ do đơn vị Phòng Văn hóa - Xã hội chủ trì, ngoài phạm vi Văn phòng Ủy ban nhân dân "
         "đặc khu của máy gửi" in reasons

@@ -259,3 +259,28 @@ def test_a_refused_row_is_explained_with_tables_and_columns_in_words(tmp_path: P
                     char="U+202E",
                 )
                 assert problems_in(text) == [], (key, table, column, text)
+
+
+def test_a_policy_refusal_travels_as_its_key_and_is_put_in_words_by_the_reader():
+    """The policy hands the engine a key with parameters, never a sentence; the entry points'
+    one door puts it in words, tables and columns by their Vietnamese names."""
+    from cchc.domain import refusals
+
+    reason = refusals.encode(
+        "task_plan_fields", table="tasks", row_id="t1", scope=["Công an đặc khu"], columns="due"
+    )
+    assert refusals.decode(reason) == (
+        "task_plan_fields",
+        {"table": "tasks", "row_id": "t1", "scope": ["Công an đặc khu"], "columns": "due"},
+    )
+    words = sync_texts.rejection_reason("out_of_scope", reason)
+    assert words == sync_texts.policy_reason(
+        "task_plan_fields", table="tasks", row_id="t1", scope=["Công an đặc khu"], columns="due"
+    )
+    assert "due" not in words and problems_in(words) == []
+    overruled = sync_texts.rejection_reason("overruled", reason)
+    assert overruled.startswith("Đã gỡ thay đổi này") and words in overruled
+    refused = CchcError("change_refused", reasons=[reason])
+    assert words in catalog.describe(refused)
+    # a reason that is no encoded refusal (an engine's own) is left as it is
+    assert sync_texts.policy_text("signature does not verify") == "signature does not verify"

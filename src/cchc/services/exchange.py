@@ -132,8 +132,7 @@ def install_capture(ws: Workspace) -> None:
             refused = engine.judge_local(mark, signer)
             if refused:
                 raise ChangeRefused(
-                    "change_refused",
-                    reason="; ".join(dict.fromkeys(r.reason for r in refused)),
+                    "change_refused", reasons=list(dict.fromkeys(r.reason for r in refused))
                 )
 
         return check

@@ -20,8 +20,8 @@ document's sha256 is 64 lowercase hex digits. Rules of authority spare the city,
 anything. Who may carry out which procedure (its columns, roles, the unit that puts a row in a
 signer's scope, the status steps it takes) is not restated here: it is read from the one
 statement ``domain.roles.GRANTS``, which the screens and the CLI offer from too
-(tests/integration/test_one_statement.py). A refusal returns the Vietnamese reason that is
-logged and shown to the user.
+(tests/integration/test_one_statement.py). A refusal returns its key and parameters
+(``domain.refusals``), which the engine logs and relays and the entry points put in words.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from cchc.domain import refusals
 from cchc.domain.errors import InvalidInput
 from cchc.domain.roles import (
     AMENDED_COLUMNS,
@@ -51,7 +52,6 @@ from cchc.domain.roles import (
 from cchc.domain.text import fold
 from cchc.domain.value_domains import judge_row
 from cchc.services.attachments import checked_sha256
-from cchc.texts.sync import policy_reason
 from sync import ReadView, Signer
 from sync.encoding import Value
 
@@ -198,13 +198,14 @@ class Change:
         return list(self.signer.scope)
 
     def refuse(self, key: str, **fields: Any) -> str:
-        """The refusal in words: units by their names (the rule works on codes)."""
+        """The refusal as its key and parameters (`domain.refusals`; the entry points put it in
+        words): units by their names (the rule works on codes)."""
         for name in ("unit", "units"):
             if name in fields:
                 codes = str(fields[name]).split(", ")
                 fields[name] = ", ".join(_unit_display(self.view, c) for c in codes)
         scope = [_unit_display(self.view, c) for c in self.scope]
-        return policy_reason(key, table=self.table, row_id=self.row_id, scope=scope, **fields)
+        return refusals.encode(key, table=self.table, row_id=self.row_id, scope=scope, **fields)
 
 
 # ---------------------------------------------------------------------- lookups

@@ -18,7 +18,7 @@ import httpx
 
 from cchc.domain.errors import CchcError
 from cchc.texts import catalog, general
-from cchc.texts.sync import sync_message, transport_message
+from cchc.texts.sync import policy_text, sync_message, transport_message
 from sync.errors import SyncError
 from sync.transport import TransportError
 
@@ -41,6 +41,8 @@ def os_cause(errno: int | None) -> str:
 
 def _fill(template: str, params: dict[str, Any]) -> str:
     values = dict(params)
+    if "reasons" in values:  # policy refusals (`domain.refusals`), put in words here
+        values["reason"] = "; ".join(policy_text(str(r)) for r in values["reasons"])
     if "field" in values:
         values["field"] = label(str(values["field"]))
     values.setdefault("cause", os_cause(values.get("errno")))

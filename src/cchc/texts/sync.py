@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cchc.domain import refusals
 from sync.errors import SyncError
 
 #: Messages for the sync engine's error codes (`SyncError.code`). The engine's English detail
@@ -77,13 +78,26 @@ OVERRULED = "Đã gỡ thay đổi này vì có quyết định mà máy gửi c
 
 
 def rejection_reason(code: str, reason: str) -> str:
-    """A refused row's reason in Vietnamese: the plan's policy already speaks it; the engine's
-    own refusals (a clock, a certificate, a table rule) get their message by code."""
+    """A refused row's reason in Vietnamese: the plan's policy gives its key and parameters
+    (`domain.refusals`); the engine's own refusals (a clock, a certificate, a table rule) get
+    their message by code."""
     if code == "overruled":
-        return OVERRULED.format(reason=reason)
+        return OVERRULED.format(reason=policy_text(reason))
     if code == "out_of_scope" or code not in ERRORS:
-        return reason
+        return policy_text(reason)
     return ERRORS[code]
+
+
+def policy_text(reason: str) -> str:
+    """The words of a policy refusal (`domain.refusals`); any other reason as it is given."""
+    found = refusals.decode(reason)
+    if found is None or found[0] not in POLICY:
+        return reason
+    key, params = found
+    try:
+        return policy_reason(key, **params)
+    except (KeyError, IndexError, TypeError):
+        return POLICY[key]
 
 
 def clock_ahead_text(ms: int) -> str:
