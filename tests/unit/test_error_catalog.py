@@ -17,7 +17,7 @@ import pytest
 
 import cchc.texts.reports
 from cchc.domain.dates import parse_vn_date
-from cchc.domain.errors import CchcError, InvalidInput
+from cchc.domain.errors import CchcError, Conflict, InvalidInput
 from cchc.domain.fields import Field
 from cchc.texts import catalog as whole
 from cchc.texts import errors as catalog
@@ -284,3 +284,28 @@ def test_a_policy_refusal_travels_as_its_key_and_is_put_in_words_by_the_reader()
     assert words in catalog.describe(refused)
     # a reason that is no encoded refusal (an engine's own) is left as it is
     assert sync_texts.policy_text("signature does not verify") == "signature does not verify"
+
+
+@pytest.mark.parametrize(
+    ("key", "params"),
+    [
+        (
+            "amendment_state",
+            {"ref": "12345678", "status": "forwarded", "action": "amendment_decide"},
+        ),
+        (
+            "amendment_state",
+            {"ref": "12345678", "status": "approved", "action": "amendment_forward"},
+        ),
+        (
+            "not_permitted",
+            {"action": "budget_appraise", "role": "unit", "units": "Công an đặc khu"},
+        ),
+    ],
+)
+def test_a_code_a_service_passes_is_named_in_words_by_the_catalog(key: str, params: dict):
+    """Services pass a procedure, a role or a status by its code; the issue's reading found
+    "không thể decide" and "trạng thái “forwarded”" on screen. The catalog names them."""
+    text = catalog.describe(Conflict(key, **params))
+    assert problems_in(text) == [], text
+    assert params["action"] not in text and params.get("status", params["action"]) not in text

@@ -192,7 +192,10 @@ def forward(ws: Workspace, ref: str, *, by: str | None = None) -> AmendmentView:
     amendment = get_amendment(ws, ref)
     if not takes_step(Action.AMENDMENT_FORWARD, amendment.status):
         raise Conflict(
-            "amendment_state", ref=amendment.id[:8], status=amendment.status, action="forward"
+            "amendment_state",
+            ref=amendment.id[:8],
+            status=amendment.status,
+            action=Action.AMENDMENT_FORWARD.value,
         )
     require(ws, Action.AMENDMENT_FORWARD)
     actor = officer_name(ws, by)
@@ -221,7 +224,10 @@ def decide(
     amendment = get_amendment(ws, ref)
     if not takes_step(Action.AMENDMENT_DECIDE, amendment.status):
         raise Conflict(
-            "amendment_state", ref=amendment.id[:8], status=amendment.status, action="decide"
+            "amendment_state",
+            ref=amendment.id[:8],
+            status=amendment.status,
+            action=Action.AMENDMENT_DECIDE.value,
         )
     decision_number = nfc((number or "").strip())
     if not _DECISION.match(decision_number):

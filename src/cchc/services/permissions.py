@@ -16,7 +16,6 @@ from cchc.domain.errors import InvalidInput
 from cchc.domain.roles import Action, Role, allows, role_for_unit
 from cchc.services.workspace import Workspace
 from cchc.store import reports_repo
-from cchc.texts.roles import ACTION_NAMES, ROLE_NAMES
 
 UNIT_KEY = "unit_code"
 ALL_UNITS = "*"
@@ -106,8 +105,8 @@ def require(ws: Workspace, action: Action, unit_code: str | None = None) -> Auth
     if not found.may(action, unit_code):
         raise InvalidInput(
             "not_permitted",
-            action=ACTION_NAMES[action.value],
-            role=ROLE_NAMES.get(found.role, found.role),
+            action=action.value,  # a procedure and a role by code: the catalog names them
+            role=found.role,
             units=scope_names(ws, found),
             unit=f" ({unit_code})" if unit_code else "",
         )

@@ -67,3 +67,12 @@ TABLES: dict[str, Mapping[str, str]] = {
 
 #: The Vietnamese label of every field an error can name: the app's fields and a report's figures.
 LABELS: dict[str, str] = {**general.FIELD_LABELS, **reports.FIGURE_LABELS}
+
+#: Parameters a service passes as a code (a field, a role, a procedure, a status), each put in
+#: words by its table when the message is filled in; a value no table lists is shown as given.
+CODED_PARAMS: dict[str, Mapping[str, str]] = {
+    "field": LABELS,
+    "role": roles.ROLE_NAMES,
+    "action": roles.ACTION_NAMES,
+    "status": reports.AMENDMENT_STATUS,
+}

@@ -43,8 +43,9 @@ def _fill(template: str, params: dict[str, Any]) -> str:
     values = dict(params)
     if "reasons" in values:  # policy refusals (`domain.refusals`), put in words here
         values["reason"] = "; ".join(policy_text(str(r)) for r in values["reasons"])
-    if "field" in values:
-        values["field"] = label(str(values["field"]))
+    for name, words in catalog.CODED_PARAMS.items():
+        if name in values:
+            values[name] = words.get(str(values[name]), values[name])
     values.setdefault("cause", os_cause(values.get("errno")))
     try:
         text = template.format(**values)

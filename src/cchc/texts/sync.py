@@ -416,9 +416,3 @@ def transport_message(err: Exception) -> str | None:
     code = params.get("remote_code") or getattr(err, "code", None)
     text = TRANSPORT.get(str(code))
     return text
-
-
-def import_refusal(err: Exception) -> str:
-    """The Vietnamese message of a carrier refusal met on one input of an import (a file, a
-    part, a mail): the file is named, its bytes never quoted."""
-    return transport_message(err) or TRANSPORT["transport_error"]
