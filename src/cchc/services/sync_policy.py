@@ -437,12 +437,12 @@ def _task_children(c: Change) -> str | None:
     if c.deletes and c.table != "history" and not c.city:
         return c.refuse("delete_city_only")
     task_id = c.owner("task_id")
-    if task_id is None:
-        if c.signer.role in (Role.CONSOLIDATOR, Role.LEADERSHIP):
+    if task_id is None:  # a record tied to no task: those who forward and decide keep them
+        if c.may(Action.AMENDMENT_FORWARD) or c.may(Action.AMENDMENT_DECIDE):
             return None
         return c.refuse("no_task")
-    if c.table == "history" and c.signer.role == Role.LEADERSHIP:
-        return None  # the leadership records its decisions in any task's history
+    if c.table == "history" and c.may(Action.AMENDMENT_DECIDE):
+        return None  # the decider records its decisions in any task's history
     lead, partners = _task_units(c.view, task_id)
     involved = [u for u in (lead, *partners) if u]
     if not c.may(Action.TASK_NOTES, *involved):
