@@ -309,3 +309,16 @@ def test_a_code_a_service_passes_is_named_in_words_by_the_catalog(key: str, para
     text = catalog.describe(Conflict(key, **params))
     assert problems_in(text) == [], text
     assert params["action"] not in text and params.get("status", params["action"]) not in text
+
+
+def test_the_clis_json_answers_give_a_refused_rows_reason_in_words():
+    from cchc.cli.sync_cmds import _reasons_in_words
+    from cchc.domain import refusals
+
+    reason = refusals.encode(
+        "task_plan_fields", table="tasks", row_id="t1", scope=["Công an đặc khu"], columns="due"
+    )
+    answer = {"files": [{"rejections": [{"code": "out_of_scope", "reason": reason}]}]}
+    (why,) = _reasons_in_words(answer)["files"][0]["rejections"]
+    assert why["reason"] == sync_texts.rejection_reason("out_of_scope", reason)
+    assert not why["reason"].startswith("policy:") and problems_in(why["reason"]) == []
