@@ -14,6 +14,10 @@ whether the key is certified for the site it names, before it reads a body byte 
     GET    /v1/outbox[?have=SHA]        -> {"sha256", "size"} of a bundle prepared for the caller
     GET    /v1/blobs/<sha256>           [Range: bytes=N-] -> 200/206, the caller's bundle only
 
+The app is Starlette's own: its router matches the path and method (404 and 405 come before any
+signature is read), `SignedOnly` is the authentication middleware of every route but ping, and
+`AccessLog` writes one line per request. The upload state machine lives in `hub_uploads`.
+
 Uploads and bundles prepared for a site live under that site's own folder, so no one else can
 read, append to or finish them. Bytes are appended to disk as they arrive; nothing is held whole
 in memory except by the app's own `on_bundle`/`bundle_for`, which run one at a time.
@@ -38,29 +42,44 @@ from typing import Any
 
 import anyio
 import uvicorn
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
-from starlette.types import Receive, Scope, Send
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from sync.transport.errors import DiskFull, HashMismatch, NotABundle, TransportError
+from sync.transport.errors import DiskFull, TransportError
 from sync.transport.files import local_write_error
-from sync.transport.http_auth import (
-    DEFAULT_WINDOW,
-    AuthRefused,
-    KeyCheck,
-    RequestVerifier,
-    Verified,
-    untrusted,
+from sync.transport.http_auth import AuthRefused, KeyCheck, RequestVerifier, Verified, untrusted
+from sync.transport.hub_uploads import (
+    DEFAULT_MAX_BUNDLE_SIZE,
+    HubLimits,
+    Reject,
+    Uploads,
+    is_sha,
+    replace_file,
+    sha_param,
+    site_dir_name,
 )
+
+__all__ = [
+    "DEFAULT_MAX_BUNDLE_SIZE",
+    "PROTOCOL_VERSION",
+    "HubApp",
+    "HubCannotStart",
+    "HubLimits",
+    "HubServer",
+    "serve",
+]
 
 log = logging.getLogger("sync.hub")
 access_log = logging.getLogger("sync.hub.access")
 
 PROTOCOL_VERSION = 2
-DEFAULT_MAX_BUNDLE_SIZE = 512 * 1024 * 1024
 _BLOCK = 64 * 1024
-_SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 
 OnBundle = Callable[[Path, str], dict[str, Any]]
 """`on_bundle(path, sender)`: import the verified bundle at `path` pushed by site `sender`."""
@@ -68,57 +87,10 @@ BundleFor = Callable[[str], bytes]
 """`bundle_for(site)`: the bytes to serve to `site` (encrypted to it by the app), b"" if none."""
 
 
-@dataclass(frozen=True)
-class HubLimits:
-    """What one hub allows; every size and count bounded before anything is allocated."""
-
-    max_bundle_size: int = DEFAULT_MAX_BUNDLE_SIZE
-    max_open_uploads: int = 4  # unfinished uploads per site
-    max_site_requests: int = 8  # requests of one site being handled at once
-    max_site_bytes: int = 1024 * 1024 * 1024  # declared bytes of a site's unfinished uploads
-    idle_evict_seconds: float = 600.0  # a site's upload idle this long may make room for a new one
-    keep_seconds: float = 7 * 24 * 3600  # unfinished uploads, results and blobs are swept after
-    signature_window: float = DEFAULT_WINDOW
-    key_cache_seconds: float = 10.0  # how long "this key is certified" is remembered
-    limit_concurrency: int = 2048  # connections + requests; beyond: 503
-    timeout_keep_alive: float = 15.0  # idle keep-alive connection closed after
-    head_timeout: float = 10.0  # a connection must send a whole request head within this
-    body_idle_timeout: float = 60.0  # a request body silent this long is cut (bytes kept)
-    backlog: int = 2048
-
-
 class HubCannotStart(TransportError):
     """The hub cannot listen (address in use, no permission) or read its TLS files."""
 
     code = "hub_cannot_start"
-
-
-class _Reject(Exception):
-    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.extra = extra
-
-
-def _int_header(value: str | None, name: str) -> int:
-    if value is None:
-        raise _Reject(400, "bad_request", f"header {name} is required")
-    v = value.strip()
-    if not v.isdigit() or len(v) > 15:
-        raise _Reject(400, "bad_request", f"header {name} must be a whole number, got {value!r}")
-    return int(v)
-
-
-def _sha(value: str) -> str:
-    if not _SHA_RE.match(value):
-        raise _Reject(400, "bad_request", f"{value!r} is not a sha256 in lowercase hex")
-    return value
-
-
-def _site_dir_name(site: str) -> str:
-    return hashlib.sha256(b"sync-hub-site\x00" + site.encode()).hexdigest()[:32]
 
 
 @dataclass
@@ -157,6 +129,130 @@ class _Access:
         )
 
 
+def _access(request: Request) -> _Access:
+    acc: _Access = request.scope["state"]["access"]
+    return acc
+
+
+class AccessLog:
+    """Middleware: one access-log line per request, counting the bytes that went in and out."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return  # the hub speaks HTTP only (no lifespan, no websockets)
+        client = scope.get("client")
+        acc = _Access(f"{client[0]}:{client[1]}" if client else "?", scope["method"], scope["path"])
+        scope.setdefault("state", {})["access"] = acc
+
+        async def counted_receive() -> Message:
+            message = await receive()
+            if message["type"] == "http.request":
+                acc.bytes_in += len(message.get("body", b""))
+            return message
+
+        async def counted_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                acc.status = message["status"]
+            elif message["type"] == "http.response.body":
+                acc.bytes_out += len(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, counted_receive, counted_send)
+        finally:
+            acc.emit()
+
+
+class SignedOnly:
+    """Middleware of every route but ping: the request must be signed by a key the app certifies
+    for the site it names, fresh, never seen before, and bound to this hub; and that site may have
+    only so many requests in hand at once. The verified caller is `request.state.who`."""
+
+    def __init__(self, app: ASGIApp, hub: HubApp) -> None:
+        self.app = app
+        self.hub = hub
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        who = await self.hub.authenticate(request)
+        site = who.site_id
+        active = self.hub.active.get(site, 0)
+        if active >= self.hub.limits.max_site_requests:
+            # one laptop (perhaps tampered with) must not take every connection the hub has
+            raise Reject(
+                429,
+                "too_many_requests",
+                f"site already has {active} requests in progress; try again shortly",
+            )
+        self.hub.active[site] = active + 1
+        request.state.who = who
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            left = self.hub.active.get(site, 1) - 1
+            if left > 0:
+                self.hub.active[site] = left
+            else:
+                self.hub.active.pop(site, None)
+
+
+#: What a refused caller is told (its code and this); the detail goes to the hub's log only.
+PUBLIC_REASONS = {
+    "unsigned": "this hub serves only signed requests",
+    "bad_signature": "the request's signature is malformed or does not verify",
+    "stale_signature": "the signature is outside this hub's time window; sign again",
+    "replayed": "this signed request was already used",
+    "wrong_hub": "the request was signed for another hub",
+    "untrusted_key": "the key is not certified for this hub",
+    "refused": "the request is refused",
+}
+
+
+def _error(request: Request, status: int, code: str, message: str, **extra: Any) -> JSONResponse:
+    """Every error the hub gives: JSON {"error": code, "message", ...}, noted in the access log."""
+    acc = _access(request)
+    if acc.error is None:
+        acc.error = code
+    resp = JSONResponse({"error": code, "message": message, **extra}, status_code=status)
+    if request.method == "HEAD":
+        resp.body = b""
+    return resp
+
+
+async def _refused(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Reject | AuthRefused)
+    message = exc.message
+    if exc.status in (401, 403):
+        # the caller learns the code and a short reason; who it claimed to be, which key and why
+        # the trust chain said no stay in the hub's own log
+        log.warning("refused %s %s: %s %s", request.method, request.url.path, exc.code, message)
+        message = PUBLIC_REASONS.get(exc.code, PUBLIC_REASONS["refused"])
+    return _error(request, exc.status, exc.code, message, **exc.extra)
+
+
+async def _storage_failed(request: Request, exc: Exception) -> Response:
+    """The hub's own disk refused: say so, keep serving."""
+    assert isinstance(exc, TransportError)
+    log.error("hub storage error: %s", exc)
+    status = 507 if isinstance(exc, DiskFull) else 500
+    resp = _error(request, status, exc.code, f"the hub cannot store data: {exc.message}")
+    resp.headers["Connection"] = "close"
+    return resp
+
+
+async def _no_route(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    path, method = request.url.path, request.method
+    if exc.status_code == 405:
+        return _error(request, 405, "method_not_allowed", f"{method} is not allowed on {path!r}")
+    if exc.status_code == 404:
+        return _error(request, 404, "not_found", f"no such endpoint {method} {path!r}")
+    return _error(request, exc.status_code, "bad_request", exc.detail)
+
+
 class HubApp:
     """The ASGI application; see the module docstring for the protocol."""
 
@@ -181,147 +277,54 @@ class HubApp:
         self.data_dir = Path(data_dir)
         self.uploads_dir = self.data_dir / "uploads"
         self.outbox_dir = self.data_dir / "outbox"
-        self.uploads_dir.mkdir(parents=True, exist_ok=True)
         self.outbox_dir.mkdir(parents=True, exist_ok=True)
+        self.uploads = Uploads(self.uploads_dir, limits, self._import)
         self.verifier = RequestVerifier(limits.signature_window)
+        self.active: dict[str, int] = {}  # requests in hand per site
         self._app_lock = threading.Lock()  # the app's callables run one at a time
         self._keys: dict[tuple[str, bytes], tuple[float, str | None]] = {}
-        self._owners: dict[tuple[str, str], object] = {}
-        self._active: dict[str, int] = {}  # requests in hand per site
-        self._finishing: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}
         self._next_sweep = 0.0
+        signed = [Middleware(SignedOnly, hub=self)]
+        self.asgi = Starlette(
+            routes=[
+                Route("/v1/ping", self.ping, methods=["GET"]),
+                Route(
+                    "/v1/uploads/{sha}",
+                    self.upload,
+                    methods=["GET", "PUT", "POST", "DELETE"],
+                    middleware=signed,
+                ),
+                Route("/v1/outbox", self.outbox, methods=["GET"], middleware=signed),
+                Route("/v1/blobs/{sha}", self.blob, methods=["GET"], middleware=signed),
+            ],
+            middleware=[Middleware(AccessLog)],
+            exception_handlers={
+                HTTPException: _no_route,
+                Reject: _refused,
+                AuthRefused: _refused,
+                TransportError: _storage_failed,
+            },
+        )
+        self.asgi.router.redirect_slashes = False  # a signed path is answered as signed
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.asgi(scope, receive, send)
 
     # --- paths --------------------------------------------------------------------------------
 
     def site_uploads(self, site: str) -> Path:
-        return self.uploads_dir / _site_dir_name(site)
+        return self.uploads.site_folder(site)
 
     def site_outbox(self, site: str) -> Path:
-        return self.outbox_dir / _site_dir_name(site)
-
-    def upload_path(self, site: str, sha: str) -> Path:
-        return self.site_uploads(site) / f"{sha}.upload"
-
-    def meta_path(self, site: str, sha: str) -> Path:
-        return self.site_uploads(site) / f"{sha}.meta"
-
-    def result_path(self, site: str, sha: str) -> Path:
-        return self.site_uploads(site) / f"{sha}.result.json"
+        return self.outbox_dir / site_dir_name(site)
 
     def blob_path(self, site: str, sha: str) -> Path:
         return self.site_outbox(site) / f"{sha}.blob"
 
-    # --- ASGI ---------------------------------------------------------------------------------
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            return
-        method = scope["method"]
-        client = scope.get("client")
-        acc = _Access(f"{client[0]}:{client[1]}" if client else "?", method, scope["path"])
-        request = Request(scope, receive)
-        try:
-            await self._handle(request, scope, receive, send, method, acc)
-        finally:
-            counted = getattr(request.state, "counted_site", None)
-            if counted is not None:
-                left = self._active.get(counted, 1) - 1
-                if left > 0:
-                    self._active[counted] = left
-                else:
-                    self._active.pop(counted, None)
-            acc.emit()
-
-    async def _handle(
-        self,
-        request: Request,
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        method: str,
-        acc: _Access,
-    ) -> None:
-        try:
-            response = await self._dispatch(request, method, acc)
-        except (_Reject, AuthRefused) as rej:
-            message = rej.message
-            if rej.status in (401, 403):
-                # the caller learns the code and a short reason; who it claimed to be, which key
-                # and why the trust chain said no stay in the hub's own log
-                log.warning("refused %s %s: %s %s", method, acc.path, rej.code, rej.message)
-                message = PUBLIC_REASONS.get(rej.code, PUBLIC_REASONS["refused"])
-            response = self._error(rej.status, rej.code, message, method, **rej.extra)
-        except TransportError as err:  # the hub's own disk refused: say so, keep serving
-            log.error("hub storage error: %s", err)
-            status = 507 if isinstance(err, DiskFull) else 500
-            msg = f"the hub cannot store data: {err.message}"
-            response = self._error(status, err.code, msg, method)
-            response.headers["Connection"] = "close"
-        acc.status = response.status_code
-        if acc.site is None:
-            acc.site = getattr(request.state, "claimed_site", None)
-        if not isinstance(response, StreamingResponse):
-            acc.bytes_out = len(response.body)
-        if acc.status >= 400 and acc.error is None:
-            acc.error = getattr(response, "error_code", None)
-        await response(scope, receive, send)
-
-    def _error(
-        self, status: int, code: str, message: str, method: str, **extra: Any
-    ) -> JSONResponse:
-        body = {"error": code, "message": message, **extra}
-        resp = JSONResponse(body, status_code=status)
-        resp.error_code = code  # type: ignore[attr-defined]
-        if method == "HEAD":
-            resp.body = b""
-        return resp
-
-    async def _dispatch(self, request: Request, method: str, acc: _Access) -> Response:
-        path = request.scope["path"].rstrip("/")
-        segs = path.split("/")[1:]
-        if segs[:1] != ["v1"]:
-            raise _Reject(404, "not_found", f"no such endpoint {request.scope['path']!r}")
-        rest = segs[1:]
-        if rest == ["ping"]:
-            if method not in ("GET", "HEAD"):
-                raise _Reject(405, "method_not_allowed", f"{method} is not allowed on {path!r}")
-            info: dict[str, Any] = {
-                "ok": True,
-                "protocol": PROTOCOL_VERSION,
-                "max_bundle_size": self.limits.max_bundle_size,
-            }
-            if self.site_id:
-                info["site_id"] = self.site_id  # public: lets a laptop encrypt its first push
-            return JSONResponse(info)
-        if len(rest) == 2 and rest[0] == "uploads":
-            allowed: tuple[str, ...] = ("GET", "HEAD", "PUT", "POST", "DELETE")
-        elif rest == ["outbox"]:
-            allowed = ("GET",)
-        elif len(rest) == 2 and rest[0] == "blobs":
-            allowed = ("GET", "HEAD")
-        else:
-            raise _Reject(404, "not_found", f"no such endpoint {method} {request.scope['path']!r}")
-        if method not in allowed:
-            raise _Reject(405, "method_not_allowed", f"{method} is not allowed on {path!r}")
-        who = await self._authenticate(request, method)
-        acc.site = who.site_id
-        if rest[0] == "uploads":
-            sha = _sha(rest[1])
-            if method in ("GET", "HEAD"):
-                return self._upload_status(who.site_id, sha, method == "HEAD")
-            if method == "DELETE":
-                return self._upload_delete(who.site_id, sha)
-            return await self._upload_chunk(request, who, sha, acc)
-        if rest[0] == "outbox":
-            have = request.query_params.get("have")
-            if have is not None and not _SHA_RE.match(have):
-                raise _Reject(400, "bad_request", f"have must be a sha256 in hex, got {have!r}")
-            return JSONResponse(await self._prepare(who.site_id, have))
-        return self._blob(request, who.site_id, _sha(rest[1]), method == "HEAD", acc)
-
     # --- authentication -----------------------------------------------------------------------
 
-    async def _authenticate(self, request: Request, method: str) -> Verified:
+    async def authenticate(self, request: Request) -> Verified:
+        """The caller a signed request proves to be; raises `AuthRefused` otherwise."""
         scope = request.scope
         headers: dict[str, str] = {}
         for k, v in scope["headers"]:
@@ -334,26 +337,16 @@ class HubApp:
         raw_path = scope.get("raw_path") or scope["path"].encode()
         now = time.time()
         who, nonce, created = self.verifier.parse(
-            method,
+            request.method,
             raw_path.decode("latin-1"),
             scope["query_string"].decode("latin-1"),
             headers,
             now,
         )
-        request.state.claimed_site = who.site_id
+        _access(request).site = who.site_id
         self._check_bound_here(who)
         await self._vouch(who)
         self.verifier.admit(who, nonce, created, now)
-        active = self._active.get(who.site_id, 0)
-        if active >= self.limits.max_site_requests:
-            # one laptop (perhaps tampered with) must not take every connection the hub has
-            raise _Reject(
-                429,
-                "too_many_requests",
-                f"site already has {active} requests in progress; try again shortly",
-            )
-        self._active[who.site_id] = active + 1
-        request.state.counted_site = who.site_id
         return who
 
     def _check_bound_here(self, who: Verified) -> None:
@@ -397,42 +390,23 @@ class HubApp:
         """Drop remembered key checks (an imported bundle may have carried a revocation)."""
         self._keys.clear()
 
-    # --- uploads ------------------------------------------------------------------------------
+    # --- endpoints ----------------------------------------------------------------------------
 
-    def _result(self, site: str, sha: str) -> dict[str, Any] | None:
-        try:
-            return dict(json.loads(self.result_path(site, sha).read_text("utf-8")))
-        except (OSError, ValueError):
-            return None
+    async def ping(self, request: Request) -> Response:
+        info: dict[str, Any] = {
+            "ok": True,
+            "protocol": PROTOCOL_VERSION,
+            "max_bundle_size": self.limits.max_bundle_size,
+        }
+        if self.site_id:
+            info["site_id"] = self.site_id  # public: lets a laptop encrypt its first push
+        return JSONResponse(info)
 
-    def _meta(self, site: str, sha: str) -> dict[str, Any] | None:
-        try:
-            return dict(json.loads(self.meta_path(site, sha).read_text("utf-8")))
-        except (OSError, ValueError):
-            return None
-
-    def upload_state(self, site: str, sha: str) -> dict[str, Any]:
-        result = self._result(site, sha)
-        if result is not None:
-            size = result["size"]
-            return {
-                "sha256": sha,
-                "size": size,
-                "received": size,
-                "done": True,
-                "result": result["result"],
-            }
-        meta = self._meta(site, sha)
-        try:
-            received = self.upload_path(site, sha).stat().st_size
-        except OSError:
-            received = 0
-        size = meta["size"] if meta else None
-        return {"sha256": sha, "size": size, "received": received, "done": False, "result": None}
-
-    def _upload_status(self, site: str, sha: str, head: bool) -> Response:
-        state = self.upload_state(site, sha)
-        if head:
+    async def upload(self, request: Request) -> Response:
+        site = request.state.who.site_id
+        sha = sha_param(request.path_params["sha"])
+        if request.method == "HEAD":
+            state = self.uploads.state(site, sha)
             return Response(
                 status_code=200,
                 headers={
@@ -440,297 +414,86 @@ class HubApp:
                     "Upload-Done": "1" if state["done"] else "0",
                 },
             )
-        return JSONResponse(state)
-
-    def _upload_delete(self, site: str, sha: str) -> Response:
-        existed = self.meta_path(site, sha).exists() or self.upload_path(site, sha).exists()
-        self._owners.pop((site, sha), None)
-        self._drop_upload(site, sha)
-        return JSONResponse({"sha256": sha, "deleted": existed})
-
-    def _drop_upload(self, site: str, sha: str) -> None:
-        self.upload_path(site, sha).unlink(missing_ok=True)
-        self.meta_path(site, sha).unlink(missing_ok=True)
-
-    def _open_uploads(self, site: str) -> list[tuple[float, str, int]]:
-        """This site's unfinished uploads: (last written, sha, declared size), oldest first."""
-        out = []
-        folder = self.site_uploads(site)
-        if not folder.is_dir():
-            return []
-        for meta in folder.glob("*.meta"):
-            sha = meta.name[: -len(".meta")]
-            info = self._meta(site, sha)
-            if info is None:
-                continue
-            try:
-                touched = self.upload_path(site, sha).stat().st_mtime
-            except OSError:
-                touched = meta.stat().st_mtime
-            out.append((touched, sha, int(info.get("size", 0))))
-        return sorted(out)
-
-    def _admit_new_upload(self, site: str, sha: str, total: int) -> None:
-        """Check the site's quotas for one more upload, evicting its idle ones if need be."""
-        lim = self.limits
-        opened = self._open_uploads(site)
-        idle_before = time.time() - lim.idle_evict_seconds
-        while opened and (
-            len(opened) + 1 > lim.max_open_uploads
-            or sum(s for _, _, s in opened) + total > lim.max_site_bytes
-        ):
-            touched, old, _ = opened[0]
-            if touched > idle_before or (site, old) in self._owners:
-                break
-            log.info("dropping idle upload %s of site %s to make room", old[:8], site)
-            self._drop_upload(site, old)
-            opened.pop(0)
-        if len(opened) + 1 > lim.max_open_uploads:
-            raise _Reject(
-                429,
-                "too_many_uploads",
-                f"site already has {len(opened)} unfinished uploads (limit "
-                f"{lim.max_open_uploads}); finish or delete one first",
-            )
-        in_flight = sum(s for _, _, s in opened)
-        if in_flight + total > lim.max_site_bytes:
-            raise _Reject(
-                429,
-                "quota_exceeded",
-                f"{in_flight} bytes already in unfinished uploads; {total} more exceeds this "
-                f"site's limit of {lim.max_site_bytes}",
-            )
-        folder = self.site_uploads(site)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            _replace_file(
-                self.meta_path(site, sha),
-                json.dumps({"size": total, "site": site, "at": time.time()}).encode(),
-            )
-        except OSError as exc:
-            raise local_write_error(exc, folder, total) from exc
-
-    async def _upload_chunk(
-        self, request: Request, who: Verified, sha: str, acc: _Access
-    ) -> Response:
-        site = who.site_id
-        lim = self.limits
-        h = request.headers
-        total = _int_header(h.get("upload-length"), "Upload-Length")
-        offset = _int_header(h.get("upload-offset"), "Upload-Offset")
-        if h.get("content-length") is None:
-            raise _Reject(411, "length_required", "a PUT needs a Content-Length")
-        length = _int_header(h.get("content-length"), "Content-Length")
-        if total == 0:
-            raise _Reject(400, NotABundle.code, "Upload-Length 0: an empty bundle is not a bundle")
-        if total > lim.max_bundle_size:
-            raise _Reject(
-                413,
-                "too_large",
-                f"bundle of {total} bytes exceeds this hub's limit of {lim.max_bundle_size}",
-            )
-        if offset + length > total:
-            raise _Reject(
-                400,
-                "bad_request",
-                f"Upload-Offset {offset} + Content-Length {length} runs past Upload-Length {total}",
-            )
-        state = self.upload_state(site, sha)
-        if state["done"]:
-            return JSONResponse(state)
-        meta = self._meta(site, sha)
-        if meta is None:
-            if offset != 0:
-                raise _Reject(
-                    409,
-                    "offset_mismatch",
-                    f"Upload-Offset {offset} is not where this upload stands (0)",
-                    received=0,
-                )
-            self._drop_upload(site, sha)  # bytes without a record of their size: start clean
-            self._admit_new_upload(site, sha, total)
-        elif int(meta["size"]) != total:
-            raise _Reject(
-                400,
-                "bad_request",
-                f"Upload-Length {total} differs from the {meta['size']} this upload started with",
-            )
-        path = self.upload_path(site, sha)
-        received = state["received"]
-        if offset != received:
-            raise _Reject(
-                409,
-                "offset_mismatch",
-                f"Upload-Offset {offset} is not where this upload stands ({received})",
-                received=received,
-            )
-        token = object()
-        self._owners[(site, sha)] = token  # a newer request takes over one stuck on a dead link
-        digest = hashlib.sha256()
-        got = 0
-        complete = length == 0
-        try:
-            f = open(path, "ab")  # noqa: SIM115 - closed below
-        except OSError as exc:
-            raise local_write_error(exc, path, total) from exc
-        try:
-            receive = request.receive
-            while not complete:
-                try:
-                    message = await asyncio.wait_for(receive(), lim.body_idle_timeout)
-                except TimeoutError:
-                    acc.error = "body_timeout"
-                    break
-                if message["type"] == "http.disconnect":
-                    acc.error = "disconnected"
-                    break
-                block = message.get("body", b"")
-                if block:
-                    if got + len(block) > length:
-                        raise _Reject(400, "bad_request", "body longer than its Content-Length")
-                    if self._owners.get((site, sha)) is not token:
-                        acc.error = "taken_over"
-                        break
-                    try:
-                        f.write(block)
-                    except OSError as exc:
-                        raise local_write_error(exc, path, total) from exc
-                    digest.update(block)
-                    got += len(block)
-                    acc.bytes_in = got
-                if not message.get("more_body", False):
-                    complete = True
-            try:
-                f.flush()  # to the OS: a hub process restart loses nothing; see TRANSPORT.md
-            except OSError as exc:
-                raise local_write_error(exc, path, total) from exc
-        finally:
-            # everything was flushed above, or a write or the flush already failed and says so:
-            # closing must not replace that error with its own (a full disk fails both)
-            with contextlib.suppress(OSError):
-                f.close()
-            if self._owners.get((site, sha)) is token:
-                del self._owners[(site, sha)]
-        if not complete or got != length:
-            # the link dropped or stalled: what arrived is kept for the resume
-            resp = JSONResponse({"sha256": sha, "received": offset + got}, status_code=408)
+        if request.method == "GET":
+            return JSONResponse(self.uploads.state(site, sha))
+        if request.method == "DELETE":
+            return JSONResponse({"sha256": sha, "deleted": self.uploads.delete(site, sha)})
+        answer = await self.uploads.put(
+            site, sha, request.headers, request.receive, request.state.who.digest
+        )
+        if answer.cut is not None:
+            _access(request).error = answer.cut
+        resp = JSONResponse(answer.body, status_code=answer.status)
+        if answer.status == 408:
             resp.headers["Connection"] = "close"
-            return resp
-        if digest.digest() != who.digest:
-            with contextlib.suppress(OSError), open(path, "r+b") as trunc:
-                trunc.truncate(offset)
-            raise _Reject(
-                400,
-                "digest_mismatch",
-                "the body does not match its signed Content-Digest; those bytes were dropped",
-                received=offset,
-            )
-        received = offset + got
-        if received < total:
-            return JSONResponse({"sha256": sha, "received": received, "done": False}, 202)
-        return JSONResponse(await self._finish(site, sha, total))
+        elif answer.body.get("done"):
+            await self._maybe_sweep()
+        return resp
 
-    async def _finish(self, site: str, sha: str, total: int) -> dict[str, Any]:
-        """Verify a complete upload, import it once, remember the result, drop the bytes."""
-        key = (site, sha)
-        lock, users = self._finishing.get(key, (asyncio.Lock(), 0))
-        self._finishing[key] = (lock, users + 1)
-        try:
-            async with lock:
-                state = self.upload_state(site, sha)
-                if state["done"]:
-                    return state
-                path = self.upload_path(site, sha)
-                size, got_sha = await anyio.to_thread.run_sync(_file_sha256, path)
-                if size != total or got_sha != sha:
-                    self._drop_upload(site, sha)
-                    raise _Reject(
-                        422,
-                        HashMismatch.code,
-                        f"received {size} bytes whose sha256 is {got_sha[:8]}, not the "
-                        f"announced {sha[:8]}; upload discarded, start again",
-                        received=0,
-                    )
-                try:
-                    result = await anyio.to_thread.run_sync(self._import, path, site)
-                except Exception as exc:  # the app's import failed: report it, keep the bytes
-                    log.exception("on_bundle failed for %s from %s", sha, site)
-                    raise _Reject(
-                        500, "import_failed", f"import of {sha[:8]} failed: {exc}"
-                    ) from exc
-                self.forget_keys()
-                try:
-                    _replace_file(
-                        self.result_path(site, sha),
-                        json.dumps({"size": total, "result": result, "at": time.time()}).encode(),
-                    )
-                except OSError as exc:
-                    raise local_write_error(exc, self.result_path(site, sha), total) from exc
-                self._drop_upload(site, sha)
-                await self._maybe_sweep()
-                return self.upload_state(site, sha)
-        finally:
-            lock, users = self._finishing[key]
-            if users <= 1:
-                del self._finishing[key]
-            else:
-                self._finishing[key] = (lock, users - 1)
+    async def _import(self, path: Path, site: str) -> dict[str, Any]:
+        result = await anyio.to_thread.run_sync(self._import_now, path, site)
+        self.forget_keys()
+        return result
 
-    def _import(self, path: Path, site: str) -> dict[str, Any]:
+    def _import_now(self, path: Path, site: str) -> dict[str, Any]:
         with self._app_lock:
             return self.on_bundle(path, site)
 
-    # --- outbox -------------------------------------------------------------------------------
-
-    async def _prepare(self, site: str, have: str | None) -> dict[str, Any]:
+    async def outbox(self, request: Request) -> Response:
+        site = request.state.who.site_id
+        have = request.query_params.get("have")
+        if have is not None and not is_sha(have):
+            raise Reject(400, "bad_request", f"have must be a sha256 in hex, got {have!r}")
         if have:
             p = self.blob_path(site, have)
             if p.is_file():
-                return {"sha256": have, "size": p.stat().st_size}
+                return JSONResponse({"sha256": have, "size": p.stat().st_size})
         try:
             data = await anyio.to_thread.run_sync(self._export, site)
         except Exception as exc:
             log.exception("bundle_for failed for %s", site)
-            raise _Reject(500, "export_failed", f"export failed: {exc}") from exc
+            raise Reject(500, "export_failed", f"export failed: {exc}") from exc
         if not data:
-            return {"sha256": None, "size": 0}
+            return JSONResponse({"sha256": None, "size": 0})
         sha = hashlib.sha256(data).hexdigest()
         folder = self.site_outbox(site)
         try:
             folder.mkdir(parents=True, exist_ok=True)
             if not self.blob_path(site, sha).is_file():
-                _replace_file(self.blob_path(site, sha), data)
+                replace_file(self.blob_path(site, sha), data)
         except OSError as exc:
             raise local_write_error(exc, folder, len(data)) from exc
         for old in folder.glob("*.blob"):  # only the newest bundle per site is kept
             if old.name != f"{sha}.blob":
                 old.unlink(missing_ok=True)
         await self._maybe_sweep()
-        return {"sha256": sha, "size": len(data)}
+        return JSONResponse({"sha256": sha, "size": len(data)})
 
     def _export(self, site: str) -> bytes:
         with self._app_lock:
             return self.bundle_for(site)
 
-    def _blob(self, request: Request, site: str, sha: str, head: bool, acc: _Access) -> Response:
+    async def blob(self, request: Request) -> Response:
+        site = request.state.who.site_id
+        sha = sha_param(request.path_params["sha"])
         path = self.blob_path(site, sha)
         try:
             size = path.stat().st_size
         except OSError:
-            raise _Reject(404, "not_found", f"no bundle {sha[:8]} is waiting here") from None
+            raise Reject(404, "not_found", f"no bundle {sha[:8]} is waiting here") from None
         start, end = 0, size - 1
         rng = request.headers.get("range")
         if rng is not None:
             m = re.fullmatch(r"bytes=(\d{1,15})-(\d{0,15})", rng.strip())
             if not m:
-                raise _Reject(400, "bad_request", f"Range must be 'bytes=N-', got {rng!r}")
+                raise Reject(400, "bad_request", f"Range must be 'bytes=N-', got {rng!r}")
             start = int(m.group(1))
             if start >= size:
-                raise _Reject(416, "bad_range", f"Range start {start} is past the end ({size})")
+                raise Reject(416, "bad_range", f"Range start {start} is past the end ({size})")
             if m.group(2):
                 end = min(end, int(m.group(2)))
                 if end < start:
-                    raise _Reject(416, "bad_range", f"Range {rng!r} is empty")
+                    raise Reject(416, "bad_range", f"Range {rng!r} is empty")
         headers = {
             "Content-Length": str(end - start + 1),
             "Accept-Ranges": "bytes",
@@ -739,7 +502,7 @@ class HubApp:
         if rng is not None:
             headers["Content-Range"] = f"bytes {start}-{end}/{size}"
         status = 206 if rng is not None else 200
-        if head:
+        if request.method == "HEAD":
             return Response(status_code=status, headers=headers)
 
         async def chunks() -> AsyncIterator[bytes]:
@@ -751,7 +514,6 @@ class HubApp:
                     if not block:
                         break
                     left -= len(block)
-                    acc.bytes_out += len(block)
                     yield block
 
         return StreamingResponse(
@@ -781,37 +543,6 @@ class HubApp:
                             p.unlink()
                             n += 1
         return n
-
-
-def _replace_file(path: Path, data: bytes) -> None:
-    """Write `data` under a hidden temporary name, then rename it over `path`.
-
-    Not fsynced: the hub's files are re-creatable (a lost result means a re-import, which the
-    engine treats as a duplicate; a lost blob is prepared again), and an fsync per request would
-    queue every laptop behind the disk.
-    """
-    tmp = path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")
-    try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise local_write_error(exc, path, len(data)) from exc
-
-
-def _file_sha256(path: Path) -> tuple[int, str]:
-    digest = hashlib.sha256()
-    size = 0
-    try:
-        with open(path, "rb") as f:
-            while block := f.read(1 << 20):
-                digest.update(block)
-                size += len(block)
-    except FileNotFoundError:
-        pass
-    return size, digest.hexdigest()
 
 
 class _GuardedH11(H11Protocol):
@@ -983,18 +714,6 @@ def _authorities(host: str, port: int, public_names: tuple[str, ...]) -> frozens
         shown = f"[{host}]" if ":" in host else host
         names.add(f"{shown}:{port}".lower())
     return frozenset(names) or None
-
-
-#: What a refused caller is told (its code and this); the detail goes to the hub's log only.
-PUBLIC_REASONS = {
-    "unsigned": "this hub serves only signed requests",
-    "bad_signature": "the request's signature is malformed or does not verify",
-    "stale_signature": "the signature is outside this hub's time window; sign again",
-    "replayed": "this signed request was already used",
-    "wrong_hub": "the request was signed for another hub",
-    "untrusted_key": "the key is not certified for this hub",
-    "refused": "the request is refused",
-}
 
 
 def serve(

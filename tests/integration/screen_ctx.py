@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from cchc.domain.errors import CchcError
 from cchc.services.workspace import Workspace
-from cchc.texts.errors import message
+from cchc.texts.errors import describe
 
 T = TypeVar("T")
 
@@ -71,7 +71,7 @@ class ScreenContext:
             if on_error is not None:
                 on_error(err)
             else:
-                self.notify(message(err), error=True)
+                self.notify(describe(err), error=True)
             return
         on_done(result)
 

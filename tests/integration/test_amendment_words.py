@@ -11,7 +11,7 @@ from cchc.services import amendments as am
 from cchc.services import task_text
 from cchc.services.amendment_text import change_lines
 from cchc.services.tasks import get_task
-from cchc.texts.errors import message
+from cchc.texts.errors import describe
 from cchc.ui.screens.amendments_panel import AmendmentsPanel
 from tests.integration.screen_ctx import ScreenContext, control_tagged, shown_texts
 
@@ -83,7 +83,7 @@ def test_a_decision_dated_before_the_proposal_is_refused_and_changes_nothing(ws)
     with pytest.raises(InvalidInput) as caught:
         am.decide(ws, prop.id, approve=True, number="45/QĐ-UBND", date="09/07/2026", by="C")
     assert caught.value.key == "decision_before_proposal"
-    assert message(caught.value) == (
+    assert describe(caught.value) == (
         "Ngày quyết định 09/07/2026 trước ngày đề xuất 10/07/2026: quyết định không thể ban "
         "hành trước khi có đề xuất."
     )

@@ -138,7 +138,7 @@ def refused_everywhere(world: World, data: bytes, table: str, row_id: str) -> li
         assert app_tables(receiver) == before
         assert integrity(receiver) == "ok"
         if receiver is world.city:
-            reasons = [r.reason for r in mine]
+            reasons = [rejection_reason(r.code, r.reason) for r in mine]
     return reasons
 
 

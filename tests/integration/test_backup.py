@@ -11,7 +11,7 @@ from cchc.domain.errors import InvalidInput
 from cchc.services import backup, overview
 from cchc.services import tasks as task_service
 from cchc.services.workspace import Workspace
-from cchc.texts.errors import message
+from cchc.texts.errors import describe
 
 
 def _status_of(ws: Workspace, stt: str) -> tuple[str, int]:
@@ -69,7 +69,7 @@ def test_restore_refuses_a_file_that_is_not_a_cchc_database_and_changes_nothing(
         with pytest.raises(InvalidInput) as caught:
             backup.restore_from(ws, bad)
         assert caught.value.key == key
-        text = message(caught.value)
+        text = describe(caught.value)
         assert "bad.sqlite" in text and "không thay đổi" in text
         assert _status_of(ws, "4") == ("in_progress", 40)
 

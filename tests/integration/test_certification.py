@@ -16,7 +16,7 @@ import pytest
 from cchc.domain.errors import InvalidInput
 from cchc.services import certification, exchange, overview
 from cchc.services.workspace import Workspace
-from cchc.texts.errors import message
+from cchc.texts.errors import describe
 from tests.integration.worlds import NOW, template
 
 
@@ -120,7 +120,7 @@ def test_a_hostile_request_file_is_refused_without_quoting_it_and_certifies_noth
     certs_before = city.db.conn.execute("SELECT count(*) FROM _sync_certs").fetchone()
     with pytest.raises(InvalidInput) as caught:
         certification.read_key_request(bad)
-    text = message(caught.value)
+    text = describe(caught.value)
     assert bad.name in text
     assert "DROP" not in text and "abab" not in text
     assert city.db.conn.execute("SELECT count(*) FROM _sync_certs").fetchone() == certs_before
@@ -177,7 +177,7 @@ def test_a_request_naming_another_laptops_site_id_is_refused_and_says_which_lapt
         files_before = sorted(p.name for p in usb.iterdir())
         with pytest.raises(InvalidInput) as info:
             certification.certify_request(city, forged, usb)
-        text = message(info.value)
+        text = describe(info.value)
         assert real.fingerprint in text and "Phòng Tài chính" in text
         assert real.site_id in text
         assert sorted(p.name for p in usb.iterdir()) == files_before  # no certificate written

@@ -16,6 +16,7 @@ from cchc.domain.errors import InvalidInput
 from cchc.services import exchange
 from cchc.services import tasks as task_service
 from cchc.services.attachments import materialize
+from cchc.texts.sync import rejection_reason
 from tests.integration.hostile_world import (
     World,
     app_tables,
@@ -62,7 +63,9 @@ def attack(world: World, sql: list[str], params: list[tuple] | None = None) -> l
         assert app_tables(receiver) == before
         assert integrity(receiver) == "ok"
         if receiver is world.city:
-            refusals = [(r.table, r.row_id, r.reason) for r in result.rejections]
+            refusals = [
+                (r.table, r.row_id, rejection_reason(r.code, r.reason)) for r in result.rejections
+            ]
     honest_afterwards(world)
     return refusals
 

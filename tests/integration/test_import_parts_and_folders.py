@@ -14,6 +14,7 @@ from cchc.services import exchange
 from cchc.services import tasks as task_service
 from cchc.services.import_summary import summary_of
 from cchc.services.workspace import Workspace
+from cchc.texts.errors import describe
 from cchc.texts.exchange import summary_lines
 from cchc.ui.sync.receive_panel import part_line
 from tests.integration.worlds import certified_net
@@ -122,7 +123,7 @@ def test_a_stick_with_more_entries_than_looked_at_is_said_so_not_silently_cut(
 
     (said,) = [f for f in report.files if f.error_code == "folder_too_many"]
     assert said.source == str(stick)
-    assert said.error is not None and "chỉ xem 5 mục đầu tiên" in said.error
+    assert said.error is not None and "chỉ xem 5 mục đầu tiên" in describe(said.error)
     lines = summary_lines(summary_of(net["vhxh"], report))
     # said as what it is (not all was looked at), not as a file refused
     assert any(line.startswith("Thư mục này có quá nhiều mục") for line in lines), lines

@@ -14,6 +14,8 @@ from cchc.domain.errors import InvalidInput
 from cchc.services import exchange
 from cchc.services import tasks as svc
 from cchc.services.workspace import Workspace
+from cchc.texts.errors import describe
+from cchc.texts.sync import rejection_reason
 from tests.integration.worlds import certified_net
 
 NOW = dt.datetime.fromisoformat("2026-03-20T09:00:00+07:00")
@@ -73,7 +75,7 @@ def test_a_unit_site_cannot_write_a_task_another_unit_leads(net: dict[str, Works
     )
     result = send(net["vp"], net["city"])
     assert result.rejected > 0 and result.applied == 0
-    reasons = {r.reason for r in result.rejections}
+    reasons = {rejection_reason(r.code, r.reason) for r in result.rejections}
     assert (
         "nhiệm vụ do đơn vị Phòng Văn hóa - Xã hội chủ trì, ngoài phạm vi Văn phòng Ủy ban nhân dân "
         "đặc khu của máy gửi" in reasons
@@ -149,7 +151,7 @@ def test_a_bundle_encrypted_to_the_city_opens_there_and_nowhere_else(
     refused = exchange.import_paths(tc, [path])
     assert refused.rejected
     assert refused.files[0].error_code == "decryption_failed"
-    assert "mã hóa cho máy khác" in (refused.files[0].error or "")
+    assert "mã hóa cho máy khác" in describe(refused.files[0].error or Exception())
     report = exchange.import_paths(city, [path])
     assert not report.rejected
     assert task_row(city, task)["progress"] == 35

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from cchc.domain import value_domains as vd
-from cchc.texts.sync import column_name
+from cchc.texts.errors import describe
+from cchc.texts.sync import column_name, rejection_reason
 from tests.integration.hostile_world import World, build, copy_world, led_by
 from tests.integration.test_hostile_laptop import attack
 
@@ -153,7 +154,7 @@ def test_a_value_outside_its_columns_domain_is_refused_by_every_copy(
         return
     refused = attack(world, [statement], [params])
     assert [(t, r) for t, r, _ in refused] == [(table, target)]
-    assert f"mục “{column_name(column)}”" in refused[0][2]
+    assert f"mục “{column_name(column)}”" in rejection_reason("out_of_scope", refused[0][2])
 
 
 @pytest.mark.parametrize(
@@ -178,5 +179,5 @@ def test_this_laptops_own_commit_guard_refuses_the_same_values(
     before = ws.db.conn.execute(f"SELECT {column} FROM {sql.split()[1]}").fetchall()
     with pytest.raises(ChangeRefused) as caught, transaction(ws.db):
         ws.db.conn.execute(sql, (value, task))
-    assert f"mục “{column_name(column)}”" in str(caught.value.params["reason"])
+    assert f"mục “{column_name(column)}”" in describe(caught.value)
     assert ws.db.conn.execute(f"SELECT {column} FROM {sql.split()[1]}").fetchall() == before

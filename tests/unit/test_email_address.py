@@ -8,7 +8,7 @@ import pytest
 import cchc.texts.exchange  # noqa: F401  (registers the messages)
 from cchc.domain.email_address import checked_address
 from cchc.domain.errors import InvalidInput
-from cchc.texts.errors import message
+from cchc.texts.errors import describe
 
 
 @pytest.mark.parametrize(
@@ -31,7 +31,7 @@ from cchc.texts.errors import message
 def test_a_malformed_address_is_refused_with_a_vietnamese_message(typed: str) -> None:
     with pytest.raises(InvalidInput) as caught:
         checked_address(typed)
-    text = message(caught.value)
+    text = describe(caught.value)
     assert text.startswith("Địa chỉ thư")
     assert "string index" not in text
 

@@ -4,24 +4,22 @@ and the text a user sees for a real error names the field in Vietnamese."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import sqlite3
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
 import pytest
 
-import cchc.texts.backup
-import cchc.texts.plan
-import cchc.texts.plan_file
 import cchc.texts.reports
-import cchc.texts.roles
-import cchc.texts.ui
-import cchc.texts.ui_reports
-import cchc.texts.ui_sync  # noqa: F401  (each registers its messages with the one catalog)
 from cchc.domain.dates import parse_vn_date
-from cchc.domain.errors import CchcError, InvalidInput
+from cchc.domain.errors import CchcError, Conflict, InvalidInput
 from cchc.domain.fields import Field
+from cchc.texts import catalog as whole
 from cchc.texts import errors as catalog
 from cchc.texts import sync as sync_texts
 from sync.errors import Malformed, SyncError
@@ -89,7 +87,7 @@ def test_every_field_a_service_names_has_a_vietnamese_label():
     assert set(catalog.FIELD_LABELS) == {f.value for f in Field}
 
 
-def test_every_error_key_raised_in_the_code_has_a_message():
+def _keys_raised_in_the_code() -> set[str]:
     raised = re.compile(
         r"(?:CchcError|InvalidInput|Conflict|NotFound|SeedInvalid|ChangeRefused|Problem)\(\s*"
         r'(?:key=)?"([a-z_0-9]+)"'
@@ -97,14 +95,76 @@ def test_every_error_key_raised_in_the_code_has_a_message():
     keys: set[str] = set()
     for path in SRC.rglob("*.py"):
         keys |= set(raised.findall(path.read_text(encoding="utf-8")))
+    return keys
+
+
+def test_every_error_key_raised_in_the_code_has_a_message():
+    keys = _keys_raised_in_the_code()
     assert len(keys) > 50
     assert sorted(k for k in keys if k not in catalog.MESSAGES) == []
+
+
+#: Run in a fresh interpreter that imports nothing but the function the entry points call.
+_FRESH = """
+import json, sys
+from cchc.domain.errors import InvalidInput
+from cchc.texts.errors import describe
+from cchc.texts import catalog
+json.dump({
+    "tables": {name: dict(t) for name, t in catalog.TABLES.items()},
+    "labels": catalog.LABELS,
+    "backup_onto_live": describe(InvalidInput("backup_onto_live", value="/tmp/x.db")),
+    "figure": describe(InvalidInput("figure_negative", field="returned", value=-1)),
+    "loaded": sorted(m for m in sys.modules if m.startswith("cchc.services")),
+}, sys.stdout, ensure_ascii=False)
+"""
+
+
+def _fresh_catalog() -> dict[str, object]:
+    root = SRC.parents[1]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root / "src"), str(root)])}
+    out = subprocess.run(
+        [sys.executable, "-c", _FRESH], capture_output=True, text=True, env=env, check=True
+    )
+    found: dict[str, object] = json.loads(out.stdout)
+    return found
+
+
+def test_a_fresh_interpreter_holds_the_whole_table_whatever_was_imported_before():
+    """The issue saw the generic "Giá trị không hợp lệ" for a backup refusal until two more
+    modules were imported. The table is declared whole: a fresh interpreter that imports only
+    `describe` already has every message and label, and it is the same table as this process
+    (which has imported most of the app) holds, so nothing adds to it as a side effect."""
+    fresh = _fresh_catalog()
+    tables = fresh["tables"]
+    assert isinstance(tables, dict)
+    assert tables == {name: dict(t) for name, t in whole.TABLES.items()}
+    assert fresh["labels"] == whole.LABELS
+    assert str(fresh["backup_onto_live"]).startswith("Không thể sao lưu hay phục hồi đè lên")
+    assert str(fresh["figure"]).startswith(cchc.texts.reports.FIGURE_LABELS["returned"])
+    assert fresh["loaded"] == []  # the catalog stands without the services
+    # every key the code raises is in the fresh table; every text there is plain Vietnamese, NFC
+    assert sorted(_keys_raised_in_the_code() - set(tables["errors"])) == []
+    for name, texts in tables.items():
+        for key, text in texts.items():
+            assert unicodedata.normalize("NFC", text) == text, (name, key)
+            assert problems_in(text) == [], (name, key, text)
+
+
+def test_no_text_module_adds_to_the_table_at_import():
+    """Only `cchc.texts.catalog` names the areas' tables; no module registers more."""
+    for path in (SRC / "texts").glob("*.py"):
+        code = path.read_text(encoding="utf-8")
+        assert not re.search(r"^\s*register(_labels)?\(", code, re.MULTILINE), path.name
+    for path in SRC.rglob("*.py"):
+        code = path.read_text(encoding="utf-8")
+        assert "# noqa: F401  (registers" not in code, path
 
 
 def test_a_bad_date_names_the_field_in_vietnamese_not_its_identifier():
     with pytest.raises(InvalidInput) as caught:
         parse_vn_date("5-1-2026", Field.DONE_ON)
-    text = catalog.message(caught.value)
+    text = catalog.describe(caught.value)
     assert "Ngày hoàn thành" in text
     assert "done_on" not in text
 
@@ -113,7 +173,7 @@ def test_a_date_that_is_not_on_the_calendar_is_not_called_a_wrong_format():
     with pytest.raises(InvalidInput) as caught:
         parse_vn_date("31/02/2026", Field.DONE_ON)
     assert caught.value.key == "date_not_on_calendar"
-    text = catalog.message(caught.value)
+    text = catalog.describe(caught.value)
     assert "31/02/2026" in text
     assert "28" in text  # February 2026 has 28 days
     assert "dạng" not in text
@@ -199,3 +259,66 @@ def test_a_refused_row_is_explained_with_tables_and_columns_in_words(tmp_path: P
                     char="U+202E",
                 )
                 assert problems_in(text) == [], (key, table, column, text)
+
+
+def test_a_policy_refusal_travels_as_its_key_and_is_put_in_words_by_the_reader():
+    """The policy hands the engine a key with parameters, never a sentence; the entry points'
+    one door puts it in words, tables and columns by their Vietnamese names."""
+    from cchc.domain import refusals
+
+    reason = refusals.encode(
+        "task_plan_fields", table="tasks", row_id="t1", scope=["Công an đặc khu"], columns="due"
+    )
+    assert refusals.decode(reason) == (
+        "task_plan_fields",
+        {"table": "tasks", "row_id": "t1", "scope": ["Công an đặc khu"], "columns": "due"},
+    )
+    words = sync_texts.rejection_reason("out_of_scope", reason)
+    assert words == sync_texts.policy_reason(
+        "task_plan_fields", table="tasks", row_id="t1", scope=["Công an đặc khu"], columns="due"
+    )
+    assert "due" not in words and problems_in(words) == []
+    overruled = sync_texts.rejection_reason("overruled", reason)
+    assert overruled.startswith("Đã gỡ thay đổi này") and words in overruled
+    refused = CchcError("change_refused", reasons=[reason])
+    assert words in catalog.describe(refused)
+    # a reason that is no encoded refusal (an engine's own) is left as it is
+    assert sync_texts.policy_text("signature does not verify") == "signature does not verify"
+
+
+@pytest.mark.parametrize(
+    ("key", "params"),
+    [
+        (
+            "amendment_state",
+            {"ref": "12345678", "status": "forwarded", "action": "amendment_decide"},
+        ),
+        (
+            "amendment_state",
+            {"ref": "12345678", "status": "approved", "action": "amendment_forward"},
+        ),
+        (
+            "not_permitted",
+            {"action": "budget_appraise", "role": "unit", "units": "Công an đặc khu"},
+        ),
+    ],
+)
+def test_a_code_a_service_passes_is_named_in_words_by_the_catalog(key: str, params: dict):
+    """Services pass a procedure, a role or a status by its code; the issue's reading found
+    "không thể decide" and "trạng thái “forwarded”" on screen. The catalog names them."""
+    text = catalog.describe(Conflict(key, **params))
+    assert problems_in(text) == [], text
+    assert params["action"] not in text and params.get("status", params["action"]) not in text
+
+
+def test_the_clis_json_answers_give_a_refused_rows_reason_in_words():
+    from cchc.cli.sync_cmds import _reasons_in_words
+    from cchc.domain import refusals
+
+    reason = refusals.encode(
+        "task_plan_fields", table="tasks", row_id="t1", scope=["Công an đặc khu"], columns="due"
+    )
+    answer = {"files": [{"rejections": [{"code": "out_of_scope", "reason": reason}]}]}
+    (why,) = _reasons_in_words(answer)["files"][0]["rejections"]
+    assert why["reason"] == sync_texts.rejection_reason("out_of_scope", reason)
+    assert not why["reason"].startswith("policy:") and problems_in(why["reason"]) == []

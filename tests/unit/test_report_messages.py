@@ -13,7 +13,7 @@ import cchc.services.reports
 import cchc.services.targets  # noqa: F401
 from cchc.domain.errors import InvalidInput
 from cchc.texts import reports as T
-from cchc.texts.errors import MESSAGES, message
+from cchc.texts.errors import MESSAGES, describe
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "cchc"
 FILES = [
@@ -41,7 +41,7 @@ def test_messages_are_nfc_and_quote_the_value():
     for text in T.MESSAGES.values():
         assert unicodedata.normalize("NFC", text) == text
     err = InvalidInput("money_invalid", value="-5")
-    assert message(err) == "Số tiền “-5” không hợp lệ: nhập số đồng, không âm (ví dụ 15000000)."
+    assert describe(err) == "Số tiền “-5” không hợp lệ: nhập số đồng, không âm (ví dụ 15000000)."
 
 
 def test_a_figure_problem_names_the_figure_in_vietnamese_and_as_typed():

@@ -133,11 +133,11 @@ def test_the_calendar_file_names_its_legal_source():
 
 
 def test_an_unknown_period_gets_a_message_listing_the_valid_forms():
-    from cchc.texts.errors import message
+    from cchc.texts.errors import describe
 
     with pytest.raises(PeriodInvalid) as info:
         calendar().parse("2026-Q5")
-    text = message(info.value)
+    text = describe(info.value)
     assert "2026-Q5" in text
     for form in ("2026-01", "2026-12", "2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4", "2026-H1"):
         assert form in text

@@ -15,8 +15,9 @@ from cchc.cli.common import EXIT_BAD_INPUT, EXIT_FAILURE, State, echo_json, fail
 from cchc.cli.common import translate_errors as sync_errors
 from cchc.services import certification, exchange, hub_tls, sync_view
 from cchc.services.import_summary import summary_of
+from cchc.texts.errors import describe
 from cchc.texts.exchange import size_text, summary_lines
-from cchc.texts.sync import CLI, clock_ahead_text
+from cchc.texts.sync import CLI, clock_ahead_text, rejection_reason
 
 F = TypeVar("F", bound=Callable[..., Any])
 ROLE_CHOICE = click.Choice(list(exchange.ROLES))
@@ -247,6 +248,21 @@ def sync_export(
         click.echo(str(p))
 
 
+def _reasons_in_words(found: Any) -> Any:
+    """Every refused row's reason in an answer put in words (the policy gives a key with its
+    parameters, `cchc.domain.refusals`), so the JSON a person reads says why in Vietnamese."""
+    if isinstance(found, dict):
+        for why in found.get("rejections") or []:
+            if isinstance(why, dict) and "reason" in why:
+                why["reason"] = rejection_reason(str(why.get("code")), str(why["reason"]))
+        for value in found.values():
+            _reasons_in_words(value)
+    elif isinstance(found, list):
+        for item in found:
+            _reasons_in_words(item)
+    return found
+
+
 @sync_group.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--json", "as_json", is_flag=True)
@@ -261,9 +277,9 @@ def sync_import(state: State, paths: tuple[str, ...], as_json: bool) -> None:
         report = exchange.import_paths(ws, [Path(p) for p in paths])
         summary = summary_of(ws, report)  # the same summary the Đồng bộ screen shows
     if as_json:
-        out = report.as_dict()
+        out = report.as_dict(describe)
         out["by_unit"] = [dataclasses.asdict(u) for u in summary.units]
-        echo_json(out)
+        echo_json(_reasons_in_words(out))
     else:
         for line in summary_lines(summary):
             click.echo(line)
@@ -503,7 +519,7 @@ def sync_push(
     with _ws(state) as ws:
         out = exchange.push(ws, url, fingerprint=hub_fingerprint, insecure_http=insecure_http)
     if as_json:
-        echo_json(out)
+        echo_json(_reasons_in_words(out))
     else:
         click.echo(
             CLI["pushed"].format(
@@ -533,7 +549,7 @@ def sync_pull(
     with _ws(state) as ws:
         out = exchange.pull(ws, url, fingerprint=hub_fingerprint, insecure_http=insecure_http)
     if as_json:
-        echo_json(out)
+        echo_json(_reasons_in_words(out))
     elif out.get("nothing"):
         click.echo(CLI["pulled_nothing"].format(url=url))
     else:

@@ -1,6 +1,7 @@
 """The plan's roles (QĐ 07/QĐ-UBND, section IV and seed lines 179, 207–211, 229) and which
-procedure each may carry out. Pure data: the sync policy (services/sync_policy.py) and the
-question "what may this laptop do" (services/permissions.py) both read it, so they agree.
+procedure each may carry out: the one statement of who may write what (``GRANTS``). Pure data:
+the sync policy (services/sync_policy.py) and the question "what may this laptop do"
+(services/permissions.py) both read it, so they agree.
 
 - ``city``: the root (Sở Nội vụ / UBND thành phố); assigns city tasks; may do anything.
 - ``leadership``: UBND đặc khu's leadership, its office Văn phòng UBND đặc khu: decides
@@ -15,6 +16,7 @@ Every role also acts as a unit for the units its certificate's scope lists.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -47,33 +49,149 @@ class Action(StrEnum):
     REPORT_CONSOLIDATE = "report_consolidate"
 
 
-#: The roles that carry out each procedure whatever the unit (the city may do anything).
-BY_ROLE: dict[Action, frozenset[Role]] = {
-    Action.TASK_PROGRESS: frozenset({Role.CITY}),
-    Action.TASK_NOTES: frozenset({Role.CITY}),
-    Action.TASK_ADD: frozenset({Role.CITY, Role.LEADERSHIP}),
-    Action.TASK_PLAN: frozenset({Role.CITY}),
-    Action.BUDGET_ESTIMATE: frozenset({Role.CITY}),
-    Action.BUDGET_APPRAISE: frozenset({Role.CITY, Role.FINANCE}),
-    Action.BUDGET_ALLOCATE: frozenset({Role.CITY, Role.LEADERSHIP, Role.FINANCE}),
-    Action.BUDGET_CHECK: frozenset({Role.CITY, Role.FINANCE}),
-    Action.AMENDMENT_PROPOSE: frozenset({Role.CITY}),
-    Action.AMENDMENT_FORWARD: frozenset({Role.CITY, Role.CONSOLIDATOR}),
-    Action.AMENDMENT_DECIDE: frozenset({Role.CITY, Role.LEADERSHIP}),
-    Action.REPORT_WRITE: frozenset({Role.CITY}),
-    Action.REPORT_CONSOLIDATE: frozenset({Role.CITY, Role.CONSOLIDATOR}),
-}
+# ---------------------------------------------------------------------- who may write what
+# The one statement, per procedure: the table and columns it writes, the roles that carry it out
+# whatever the unit, whether any role also carries it out for the units in its scope (and which
+# unit of the row that is), and the steps of the row's status it may take. The sync policy
+# (services/sync_policy.py) judges every copy's rows by it, the commit guard refuses this
+# laptop's own by that policy, and the screens and CLI offer what ``allows`` says
+# (services/permissions.py); tests/integration/test_one_statement.py checks that the two agree.
 
-#: Procedures any role carries out for the units in its scope.
-SCOPED: frozenset[Action] = frozenset(
+#: A task's columns the lead unit tracks, and the plan's (changed only by the city, or by the
+#: leadership applying a decided amendment).
+TASK_TRACKING = frozenset({"status", "progress", "done_on", "updated_at"})
+TASK_PLAN = frozenset(
     {
-        Action.TASK_PROGRESS,
-        Action.TASK_NOTES,
-        Action.BUDGET_ESTIMATE,
-        Action.AMENDMENT_PROPOSE,
-        Action.REPORT_WRITE,
+        "stt",
+        "area",
+        "content",
+        "subitems",
+        "lead_unit_id",
+        "lead_text",
+        "partners",
+        "partner_unit_ids",
+        "timeframe",
+        "deadline_kind",
+        "window_start",
+        "due",
+        "cadence",
+        "timeframe_flagged",
+        "product",
+        "origin",
+        "source_number",
+        "source_date",
+        "source_issuer",
+        "created_at",
     }
 )
+#: The task columns an approved amendment's proposal key may change.
+AMENDED_COLUMNS: dict[str, frozenset[str]] = {
+    "content": frozenset({"content"}),
+    "product": frozenset({"product"}),
+    "lead": frozenset({"lead_unit_id", "lead_text"}),
+    "timeframe": frozenset(
+        {"timeframe", "deadline_kind", "window_start", "due", "cadence", "timeframe_flagged"}
+    ),
+}
+#: Budget columns by the step that writes them.
+BUDGET_UNIT = frozenset({"task_id", "estimate", "estimate_sent_on", "spent", "note"})
+BUDGET_APPRAISAL = frozenset(
+    {"appraised", "appraised_on", "appraised_by", "appraisal_note", "submitted_on"}
+)
+BUDGET_ALLOCATION = frozenset(
+    {"approved", "approved_on", "decision_number", "decision_date", "allocated_by"}
+)
+BUDGET_CHECK = frozenset({"spending_checked_on", "spending_check_note"})
+#: Amendment columns by step of the procedure.
+AMENDMENT_PROPOSAL = frozenset(
+    {"unit_id", "action", "task_id", "proposal", "reason", "proposed_by", "proposed_at"}
+)
+AMENDMENT_FORWARD = frozenset({"forwarded_by", "forwarded_at"})
+AMENDMENT_DECISION = frozenset({"decision_number", "decision_date", "decided_by", "decided_at"})
+#: Any column of the table (a row the procedure makes whole).
+ANY = frozenset({"*"})
+
+
+@dataclass(frozen=True)
+class Grant:
+    """Who may carry out one procedure, and what it writes."""
+
+    tables: tuple[str, ...]
+    columns: frozenset[str]
+    roles: frozenset[Role]  # carry it out whatever the unit (the city carries out everything)
+    #: which unit of the row makes it "in scope" for any other role: "lead" (the task's lead
+    #: unit), "involved" (its lead or a partner), "own" (the row's own unit); "" for none
+    unit: str = ""
+    #: the steps of the row's status it takes, (before, after); None before: a new row
+    steps: tuple[tuple[str | None, str], ...] = ()
+
+    @property
+    def scoped(self) -> bool:
+        return bool(self.unit)
+
+
+GRANTS: dict[Action, Grant] = {
+    Action.TASK_PROGRESS: Grant(("tasks",), TASK_TRACKING, frozenset({Role.CITY}), "lead"),
+    Action.TASK_NOTES: Grant(
+        ("task_updates", "documents", "history"), ANY, frozenset({Role.CITY}), "involved"
+    ),
+    Action.TASK_ADD: Grant(("tasks",), TASK_PLAN, frozenset({Role.CITY, Role.LEADERSHIP})),
+    Action.TASK_PLAN: Grant(("tasks",), TASK_PLAN, frozenset({Role.CITY})),
+    Action.BUDGET_ESTIMATE: Grant(("budgets",), BUDGET_UNIT, frozenset({Role.CITY}), "lead"),
+    Action.BUDGET_APPRAISE: Grant(
+        ("budgets",), BUDGET_APPRAISAL, frozenset({Role.CITY, Role.FINANCE})
+    ),
+    Action.BUDGET_ALLOCATE: Grant(
+        ("budgets",), BUDGET_ALLOCATION, frozenset({Role.CITY, Role.LEADERSHIP, Role.FINANCE})
+    ),
+    Action.BUDGET_CHECK: Grant(("budgets",), BUDGET_CHECK, frozenset({Role.CITY, Role.FINANCE})),
+    Action.AMENDMENT_PROPOSE: Grant(
+        ("amendments",),
+        AMENDMENT_PROPOSAL,
+        frozenset({Role.CITY}),
+        "own",
+        ((None, "proposed"),),
+    ),
+    Action.AMENDMENT_FORWARD: Grant(
+        ("amendments",),
+        AMENDMENT_FORWARD,
+        frozenset({Role.CITY, Role.CONSOLIDATOR}),
+        steps=(("proposed", "forwarded"),),
+    ),
+    Action.AMENDMENT_DECIDE: Grant(
+        ("amendments",),
+        AMENDMENT_DECISION,
+        frozenset({Role.CITY, Role.LEADERSHIP}),
+        steps=(("forwarded", "approved"), ("forwarded", "rejected")),
+    ),
+    Action.REPORT_WRITE: Grant(
+        ("reports", "report_sections", "report_tasks", "report_figures"),
+        ANY,
+        frozenset({Role.CITY}),
+        "own",
+        ((None, "draft"), ("draft", "draft"), ("draft", "submitted")),
+    ),
+    Action.REPORT_CONSOLIDATE: Grant(
+        ("reports", "report_sections", "report_tasks", "report_figures"),
+        ANY,
+        frozenset({Role.CITY, Role.CONSOLIDATOR}),
+        steps=((None, "draft"), ("draft", "draft"), ("draft", "submitted")),
+    ),
+}
+
+#: The roles that carry out each procedure whatever the unit (read from ``GRANTS``).
+BY_ROLE: dict[Action, frozenset[Role]] = {a: g.roles for a, g in GRANTS.items()}
+
+#: Procedures any role carries out for the units in its scope (read from ``GRANTS``).
+SCOPED: frozenset[Action] = frozenset(a for a, g in GRANTS.items() if g.scoped)
+
+
+def takes_step(action: Action, status: str | None) -> bool:
+    """Whether ``action`` applies to a row whose status is ``status`` (to any row, for a
+    procedure that moves no status)."""
+    steps = GRANTS[action].steps
+    return not steps or any(before == status for before, _ in steps)
+
 
 #: A laptop without a certificate acts in the role its unit setting implies (the role the city
 #: is expected to certify it for): by the unit's code first, else by the unit's role in the seed.
@@ -105,7 +223,9 @@ def role_for_unit(code: str, unit_role: str) -> Role:
 
 
 def allows(role: str, action: Action, *, in_scope: bool) -> bool:
-    """Whether ``role`` may carry out ``action`` (``in_scope``: the unit concerned is its own)."""
-    if role in {r.value for r in BY_ROLE[action]}:
+    """Whether ``role`` may carry out ``action`` (``in_scope``: the unit concerned, as the
+    procedure's ``Grant.unit`` names it, is one its scope covers)."""
+    grant = GRANTS[action]
+    if role == Role.CITY or role in {r.value for r in grant.roles}:
         return True
-    return action in SCOPED and in_scope
+    return grant.scoped and in_scope

@@ -18,7 +18,7 @@ from cchc.domain.dates import format_vn_date, island_date, parse_vn_date
 from cchc.domain.errors import Conflict, InvalidInput, NotFound
 from cchc.domain.fields import Field
 from cchc.domain.plan import AREA_CODES
-from cchc.domain.roles import Action
+from cchc.domain.roles import Action, takes_step
 from cchc.domain.text import nfc
 from cchc.domain.timeframe import parse_timeframe
 from cchc.services.permissions import require
@@ -190,9 +190,12 @@ def forward(ws: Workspace, ref: str, *, by: str | None = None) -> AmendmentView:
     """Phòng Văn hóa - Xã hội forwards a proposal to UBND đặc khu. Refused on a laptop set up
     for another unit."""
     amendment = get_amendment(ws, ref)
-    if amendment.status != "proposed":
+    if not takes_step(Action.AMENDMENT_FORWARD, amendment.status):
         raise Conflict(
-            "amendment_state", ref=amendment.id[:8], status=amendment.status, action="forward"
+            "amendment_state",
+            ref=amendment.id[:8],
+            status=amendment.status,
+            action=Action.AMENDMENT_FORWARD.value,
         )
     require(ws, Action.AMENDMENT_FORWARD)
     actor = officer_name(ws, by)
@@ -219,9 +222,12 @@ def decide(
     decision is written first, so every copy reads it before the task changes it allows."""
     require(ws, Action.AMENDMENT_DECIDE)
     amendment = get_amendment(ws, ref)
-    if amendment.status != "forwarded":
+    if not takes_step(Action.AMENDMENT_DECIDE, amendment.status):
         raise Conflict(
-            "amendment_state", ref=amendment.id[:8], status=amendment.status, action="decide"
+            "amendment_state",
+            ref=amendment.id[:8],
+            status=amendment.status,
+            action=Action.AMENDMENT_DECIDE.value,
         )
     decision_number = nfc((number or "").strip())
     if not _DECISION.match(decision_number):

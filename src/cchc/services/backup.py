@@ -12,7 +12,6 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-import cchc.texts.backup  # noqa: F401  (registers the Vietnamese messages of the errors below)
 from cchc.domain.errors import InvalidInput
 from cchc.domain.status import ZONE
 from cchc.services.workspace import Workspace

@@ -132,8 +132,7 @@ def install_capture(ws: Workspace) -> None:
             refused = engine.judge_local(mark, signer)
             if refused:
                 raise ChangeRefused(
-                    "change_refused",
-                    reason="; ".join(dict.fromkeys(r.reason for r in refused)),
+                    "change_refused", reasons=list(dict.fromkeys(r.reason for r in refused))
                 )
 
         return check
@@ -544,7 +543,8 @@ class FileOutcome:
     source: str
     result: ImportResult | None = None
     error_code: str | None = None
-    error: str | None = None
+    #: why the input was refused or looked at in part, for the entry point to put in words
+    error: Exception | None = None
     staged: bool = False
     #: what the bundle's applied segments wrote, per origin: {"reports": 1, "documents": 2…}
     arrivals: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -555,7 +555,8 @@ class FileOutcome:
     def rejected(self) -> bool:
         return self.error is not None or (self.result is not None and self.result.rejected > 0)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, words: Callable[[BaseException], str]) -> dict[str, Any]:
+        """The outcome as JSON; ``words`` puts a refusal in words (`texts.errors.describe`)."""
         out: dict[str, Any] = {"source": self.source}
         if self.result is not None:
             out.update(self.result.as_dict())
@@ -567,7 +568,7 @@ class FileOutcome:
                     "held": 0,
                     "rejected": 1,
                     "error_code": self.error_code,
-                    "reason": self.error,
+                    "reason": words(self.error),
                 }
             )
         else:
@@ -587,8 +588,8 @@ class ImportReport:
     def rejected(self) -> bool:
         return any(f.rejected for f in self.files)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"files": [f.as_dict() for f in self.files], "waiting": self.waiting}
+    def as_dict(self, words: Callable[[BaseException], str]) -> dict[str, Any]:
+        return {"files": [f.as_dict(words) for f in self.files], "waiting": self.waiting}
 
 
 EXCHANGE_LOG_PREFIX = "sync_last_exchange:"
@@ -658,22 +659,14 @@ def _add_trust(arrivals: dict[str, dict[str, int]], sender: str, trust: dict[str
             kinds[kind] = kinds.get(kind, 0) + n
 
 
-def message_of(key: str, **params: Any) -> str:
-    """A catalogued message in words (for an outcome that is no exception)."""
-    from cchc.texts.errors import message
-
-    return message(InvalidInput(key, **params))
-
-
 def _refused_rows(result: ImportResult) -> list[tuple[str, str | None, str | None]]:
     """The rows an import refused, which did not arrive."""
     return [(r.origin, r.table, r.row_id) for r in result.rejections]
 
 
 def import_paths(ws: Workspace, paths: Sequence[Path]) -> ImportReport:
-    """Import bundle files, parts (any order, across calls) and saved .eml files."""
-    from cchc.texts.sync import import_refusal, sync_message
-
+    """Import bundle files, parts (any order, across calls) and saved .eml files. A refused input
+    carries the refusal itself (a key with its parameters); the entry point puts it in words."""
     engine = open_engine(ws)
     store = _NotingPartStore(parts_dir_for(ws.path))
     cut_short: list[Path] = []
@@ -695,7 +688,7 @@ def import_paths(ws: Workspace, paths: Sequence[Path]) -> ImportReport:
             FileOutcome(
                 str(folder),
                 error_code="folder_too_many",
-                error=message_of("folder_too_many", limit=FOLDER_ENTRIES, depth=FOLDER_DEPTH),
+                error=InvalidInput("folder_too_many", limit=FOLDER_ENTRIES, depth=FOLDER_DEPTH),
             )
         )
     for refused in got.refused:
@@ -703,7 +696,7 @@ def import_paths(ws: Workspace, paths: Sequence[Path]) -> ImportReport:
             FileOutcome(
                 refused.source,
                 error_code=refused.error.code,
-                error=import_refusal(refused.error),
+                error=refused.error,
             )
         )
     for arrived in got.bundles:
@@ -730,7 +723,7 @@ def import_paths(ws: Workspace, paths: Sequence[Path]) -> ImportReport:
                 FileOutcome(
                     arrived.source,
                     error_code=exc.code,
-                    error=sync_message(exc),
+                    error=exc,
                     part=part_of(arrived.source),
                 )
             )
@@ -965,8 +958,8 @@ class Hub:
             ws.close()
 
     def on_bundle(self, path: Path, sender: str) -> dict[str, Any]:
-        from cchc.texts.sync import sync_message
-
+        """Import a pushed bundle; a refusal is answered by its code, which the laptop that
+        pushed puts in words."""
         data = Path(path).read_bytes()
         ws = self._open()
         try:
@@ -980,7 +973,6 @@ class Hub:
                     "held": 0,
                     "rejected": 1,
                     "error_code": exc.code,
-                    "reason": sync_message(exc),
                 }
             result["hub_site_id"] = engine.site_id
             return result

@@ -194,19 +194,22 @@ def count_by_sender(
 def summary_of(ws: Workspace, report: ImportReport) -> ImportSummary:
     """The summary of an import, each sending laptop named by its units."""
     from cchc.services.sync_view import site_names
+    from cchc.texts.errors import describe
     from cchc.texts.sync import rejection_reason
     from cchc.texts.ui_sync import SYNC
 
-    return summarise(report, site_names(ws, SYNC["city"]), rejection_reason)
+    return summarise(report, site_names(ws, SYNC["city"]), rejection_reason, describe)
 
 
 def summarise(
     report: ImportReport,
     site_names: dict[str, str],
     refusal_text: Callable[[str, str], str],
+    describe: Callable[[BaseException], str],
 ) -> ImportSummary:
     """The summary of an ``exchange.ImportReport``; ``site_names`` names each known laptop,
-    ``refusal_text(code, reason)`` turns a refused row's reason into words."""
+    ``refusal_text(code, reason)`` turns a refused row's reason into words, ``describe`` a
+    refused file's (`cchc.texts.errors.describe`)."""
     out = ImportSummary(files_seen=len(report.files))
     by_sender: dict[str, UnitArrivals] = {}
 
@@ -225,10 +228,10 @@ def summarise(
     for outcome in report.files:
         name = Path(outcome.source).name
         if outcome.error_code == "folder_too_many" and outcome.error is not None:
-            out.notes.append(outcome.error)
+            out.notes.append(describe(outcome.error))
             continue
         if outcome.error is not None:
-            out.files_refused.append((name, outcome.error))
+            out.files_refused.append((name, describe(outcome.error)))
             continue
         if outcome.staged:
             continue

@@ -7,7 +7,7 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
-import cchc.texts.reports  # (registers the reports area's error messages)
+import cchc.texts.reports
 from cchc.domain.periods import CalendarInvalid, Period, PeriodCalendar, PeriodInvalid
 from cchc.paths import resource
 

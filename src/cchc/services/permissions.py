@@ -16,7 +16,6 @@ from cchc.domain.errors import InvalidInput
 from cchc.domain.roles import Action, Role, allows, role_for_unit
 from cchc.services.workspace import Workspace
 from cchc.store import reports_repo
-from cchc.texts.roles import ACTION_NAMES, ROLE_NAMES
 
 UNIT_KEY = "unit_code"
 ALL_UNITS = "*"
@@ -33,11 +32,13 @@ class Authority:
     def covers(self, unit_code: str | None) -> bool:
         return unit_code is not None and (ALL_UNITS in self.scope or unit_code in self.scope)
 
-    def may(self, action: Action, unit_code: str | None = None) -> bool:
-        """Whether this laptop may carry out ``action`` (for the unit ``unit_code``)."""
+    def may(self, action: Action, *unit_codes: str | None) -> bool:
+        """Whether this laptop may carry out ``action`` for a row whose unit concerned (as the
+        statement ``domain.roles.GRANTS`` names it: a task's lead, its lead or partners, the
+        row's own unit) is one of ``unit_codes``."""
         if self.source == "unset":
             return True
-        return allows(self.role, action, in_scope=self.covers(unit_code))
+        return allows(self.role, action, in_scope=any(self.covers(u) for u in unit_codes))
 
     @property
     def own_unit(self) -> str | None:
@@ -104,8 +105,8 @@ def require(ws: Workspace, action: Action, unit_code: str | None = None) -> Auth
     if not found.may(action, unit_code):
         raise InvalidInput(
             "not_permitted",
-            action=ACTION_NAMES[action.value],
-            role=ROLE_NAMES.get(found.role, found.role),
+            action=action.value,  # a procedure and a role by code: the catalog names them
+            role=found.role,
             units=scope_names(ws, found),
             unit=f" ({unit_code})" if unit_code else "",
         )

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-import cchc.texts.plan  # noqa: F401  (registers the plan view's messages)
 from cchc.domain.errors import InvalidInput
 from cchc.domain.plan import AREA_CODES, Area, PlanSeed
 from cchc.domain.plan_file import PlanArea as PlanFileArea

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-import cchc.texts.plan_file  # noqa: F401  (registers the plan file's messages)
 from cchc.domain.errors import Conflict, InvalidInput
 from cchc.domain.plan_file import CheckResult, PlanFile, Problem, check_plan_text
 from cchc.store.uow import transaction

@@ -17,7 +17,11 @@ whatever the order it receives things in:
 Rules of validity hold for every signer, the city included: history is append-only, blobs are
 never deleted and must be referenced by a document and stay under ``MAX_BLOB_BYTES``, a
 document's sha256 is 64 lowercase hex digits. Rules of authority spare the city, which may do
-anything. A refusal returns the Vietnamese reason that is logged and shown to the user.
+anything. Who may carry out which procedure (its columns, roles, the unit that puts a row in a
+signer's scope, the status steps it takes) is not restated here: it is read from the one
+statement ``domain.roles.GRANTS``, which the screens and the CLI offer from too
+(tests/integration/test_one_statement.py). A refusal returns its key and parameters
+(``domain.refusals``), which the engine logs and relays and the entry points put in words.
 """
 
 from __future__ import annotations
@@ -28,12 +32,26 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from cchc.domain import refusals
 from cchc.domain.errors import InvalidInput
-from cchc.domain.roles import Role
+from cchc.domain.roles import (
+    AMENDED_COLUMNS,
+    AMENDMENT_DECISION,
+    AMENDMENT_FORWARD,
+    AMENDMENT_PROPOSAL,
+    BUDGET_ALLOCATION,
+    BUDGET_APPRAISAL,
+    BUDGET_CHECK,
+    BUDGET_UNIT,
+    GRANTS,
+    TASK_PLAN,
+    Action,
+    Role,
+    allows,
+)
 from cchc.domain.text import fold
 from cchc.domain.value_domains import judge_row
 from cchc.services.attachments import checked_sha256
-from cchc.texts.sync import policy_reason
 from sync import ReadView, Signer
 from sync.encoding import Value
 
@@ -105,61 +123,9 @@ ACTOR_COLUMNS: dict[str, tuple[str, ...]] = {
     "reports": ("created_by", "submitted_by", "signer_name"),
 }
 
-#: A task's own columns: what the lead unit tracks, and the plan's (changed only by the city, or
-#: by the leadership applying a decided amendment).
-TASK_TRACKING = frozenset({"status", "progress", "done_on", "updated_at"})
-TASK_PLAN = frozenset(
-    {
-        "stt",
-        "area",
-        "content",
-        "subitems",
-        "lead_unit_id",
-        "lead_text",
-        "partners",
-        "partner_unit_ids",
-        "timeframe",
-        "deadline_kind",
-        "window_start",
-        "due",
-        "cadence",
-        "timeframe_flagged",
-        "product",
-        "origin",
-        "source_number",
-        "source_date",
-        "source_issuer",
-        "created_at",
-    }
-)
-#: The task columns an approved amendment's proposal key may change.
-AMENDED_COLUMNS: dict[str, frozenset[str]] = {
-    "content": frozenset({"content"}),
-    "product": frozenset({"product"}),
-    "lead": frozenset({"lead_unit_id", "lead_text"}),
-    "timeframe": frozenset(
-        {"timeframe", "deadline_kind", "window_start", "due", "cadence", "timeframe_flagged"}
-    ),
-}
-
-#: Budget columns by who writes them.
-BUDGET_UNIT = frozenset({"task_id", "estimate", "estimate_sent_on", "spent", "note"})
-BUDGET_APPRAISAL = frozenset(
-    {"appraised", "appraised_on", "appraised_by", "appraisal_note", "submitted_on"}
-)
-BUDGET_ALLOCATION = frozenset(
-    {"approved", "approved_on", "decision_number", "decision_date", "allocated_by"}
-)
-BUDGET_CHECK = frozenset({"spending_checked_on", "spending_check_note"})
-BUDGET_COMMON = frozenset({"updated_by", "updated_at"})
-
-#: Amendment columns by step of the procedure.
-AMENDMENT_PROPOSAL = frozenset(
-    {"unit_id", "action", "task_id", "proposal", "reason", "proposed_by", "proposed_at"}
-)
-AMENDMENT_FORWARD = frozenset({"forwarded_by", "forwarded_at"})
-AMENDMENT_DECISION = frozenset({"decision_number", "decision_date", "decided_by", "decided_at"})
-DECIDED = ("approved", "rejected")
+#: The column sets, roles and status steps of the procedures are the statement's
+#: (``domain.roles.GRANTS``); the rules below read them from there.
+DECIDED = tuple(after for _, after in GRANTS[Action.AMENDMENT_DECIDE].steps)
 
 #: Rows only the city deletes (the plan's records); blobs and history nobody deletes.
 CITY_DELETES = frozenset({"tasks", "reports", "budgets", "amendments", "documents", "task_updates"})
@@ -222,18 +188,24 @@ class Change:
     def covers(self, unit_code: str | None) -> bool:
         return unit_code is not None and self.signer.covers_unit(unit_code)
 
+    def may(self, action: Action, *units: str | None) -> bool:
+        """Whether the signer carries out ``action`` (``domain.roles.GRANTS``) for a row whose
+        unit concerned is one of ``units``."""
+        return allows(self.signer.role, action, in_scope=any(self.covers(u) for u in units))
+
     @property
     def scope(self) -> list[str]:
         return list(self.signer.scope)
 
     def refuse(self, key: str, **fields: Any) -> str:
-        """The refusal in words: units by their names (the rule works on codes)."""
+        """The refusal as its key and parameters (`domain.refusals`; the entry points put it in
+        words): units by their names (the rule works on codes)."""
         for name in ("unit", "units"):
             if name in fields:
                 codes = str(fields[name]).split(", ")
                 fields[name] = ", ".join(_unit_display(self.view, c) for c in codes)
         scope = [_unit_display(self.view, c) for c in self.scope]
-        return policy_reason(key, table=self.table, row_id=self.row_id, scope=scope, **fields)
+        return refusals.encode(key, table=self.table, row_id=self.row_id, scope=scope, **fields)
 
 
 # ---------------------------------------------------------------------- lookups
@@ -399,7 +371,7 @@ def _amendment_gets_its_new_task(c: Change, column: str) -> bool:
         and before.get("task_id") is None
         and before.get("action") == "add"
         and c.after.get("status") == "approved"
-        and c.signer.role in (Role.LEADERSHIP, Role.CITY)
+        and c.may(Action.AMENDMENT_DECIDE)
     )
 
 
@@ -424,15 +396,16 @@ def _tasks(c: Change) -> str | None:
         return c.refuse("delete_city_only")
     lead = _unit_code(c.view, c.owner("lead_unit_id"))
     plan = c.written(TASK_PLAN)
-    if c.signer.role == Role.LEADERSHIP and plan:
-        if c.inserts and c.before is None and c.after.get("origin") == "zone":
-            return None  # a task UBND đặc khu assigns outside the plan
-        return _task_amended(c, plan)
+    adds = plan and c.may(Action.TASK_ADD) and c.inserts and c.before is None
+    if adds and c.after.get("origin") == "zone":
+        return None  # a task UBND đặc khu assigns outside the plan
+    if plan and c.may(Action.AMENDMENT_DECIDE):
+        return _task_amended(c, plan)  # the decider applies what its decision says
     if plan:
         return c.refuse("task_plan_fields", columns=", ".join(sorted(plan)))
     if c.before is None:
         return c.refuse("row_unknown")
-    if not c.covers(lead):
+    if not c.may(Action.TASK_PROGRESS, lead):
         return c.refuse("task_not_led", units=lead or "?")
     return None
 
@@ -464,15 +437,15 @@ def _task_children(c: Change) -> str | None:
     if c.deletes and c.table != "history" and not c.city:
         return c.refuse("delete_city_only")
     task_id = c.owner("task_id")
-    if task_id is None:
-        if c.signer.role in (Role.CONSOLIDATOR, Role.LEADERSHIP):
+    if task_id is None:  # a record tied to no task: those who forward and decide keep them
+        if c.may(Action.AMENDMENT_FORWARD) or c.may(Action.AMENDMENT_DECIDE):
             return None
         return c.refuse("no_task")
-    if c.table == "history" and c.signer.role == Role.LEADERSHIP:
-        return None  # the leadership records its decisions in any task's history
+    if c.table == "history" and c.may(Action.AMENDMENT_DECIDE):
+        return None  # the decider records its decisions in any task's history
     lead, partners = _task_units(c.view, task_id)
     involved = [u for u in (lead, *partners) if u]
-    if not any(c.covers(u) for u in involved):
+    if not c.may(Action.TASK_NOTES, *involved):
         return c.refuse("task_not_involved", units=", ".join(involved) or "?")
     if c.table == "task_updates" and "unit_id" in c.cols and c.values["unit_id"] is not None:
         unit = _unit_code(c.view, c.values["unit_id"])
@@ -487,23 +460,30 @@ def _budgets(c: Change) -> str | None:
     if c.before is None and not c.inserts:
         return c.refuse("row_unknown")
     lead, _ = _task_units(c.view, c.owner("task_id"))
-    role = c.signer.role
     refused: set[str] = set()
     unit_part = c.written(BUDGET_UNIT)
-    if unit_part and not c.covers(lead):
+    if unit_part and not c.may(Action.BUDGET_ESTIMATE, lead):
         refused |= unit_part
-    appraisal = c.written(BUDGET_APPRAISAL) | c.written(BUDGET_CHECK)
-    if appraisal and role != Role.FINANCE:
+    appraisal = c.written(BUDGET_APPRAISAL)
+    if appraisal and not c.may(Action.BUDGET_APPRAISE):
         refused |= appraisal
+    check = c.written(BUDGET_CHECK)
+    if check and not c.may(Action.BUDGET_CHECK):
+        refused |= check
+    appraisal |= check
     allocation = c.written(BUDGET_ALLOCATION)
     if allocation:
-        if role not in (Role.FINANCE, Role.LEADERSHIP):
+        if not c.may(Action.BUDGET_ALLOCATE):
             refused |= allocation
         elif not (c.after.get("decision_number") and c.after.get("decision_date")):
             return c.refuse("budget_no_decision")
     if refused:
         return c.refuse("budget_columns", columns=", ".join(sorted(refused)), unit=lead or "?")
-    if not (unit_part or appraisal or allocation) and not c.covers(lead) and role == Role.UNIT:
+    if (
+        not (unit_part or appraisal or allocation)
+        and not c.covers(lead)
+        and c.signer.role == Role.UNIT
+    ):
         return c.refuse("budget_not_led", unit=lead or "?")
     return None
 
@@ -513,7 +493,7 @@ def _amendments(c: Change) -> str | None:
         return c.refuse("delete_city_only")
     before = c.before or {}
     unit = _unit_code(c.view, c.owner("unit_id"))
-    own = c.covers(unit)
+    own = c.may(Action.AMENDMENT_PROPOSE, unit)
     if c.inserts and c.before is None:
         # a proposal, possibly forwarded or decided within the same segment; each step is
         # then judged as it would be alone
@@ -538,12 +518,12 @@ def _amendment_steps(c: Change, old: str) -> str | None:
     forwarding = c.written(AMENDMENT_FORWARD)
     deciding = c.written(AMENDMENT_DECISION)
     step = (old, new)
-    if step == ("proposed", "forwarded"):
-        if c.signer.role != Role.CONSOLIDATOR:
+    if step in GRANTS[Action.AMENDMENT_FORWARD].steps:
+        if not c.may(Action.AMENDMENT_FORWARD):
             return c.refuse("amendment_forwarder")
         return c.refuse("amendment_decision") if deciding else None
-    if old == "forwarded" and new in DECIDED:
-        if c.signer.role != Role.LEADERSHIP:
+    if step in GRANTS[Action.AMENDMENT_DECIDE].steps:
+        if not c.may(Action.AMENDMENT_DECIDE):
             return c.refuse("amendment_decision")
         if forwarding:
             return c.refuse("amendment_forwarder")
@@ -576,9 +556,8 @@ def _reports(c: Change) -> str | None:
 
 def _report_author(c: Change, scope: Any, unit: str | None) -> str | None:
     if scope == "zone":
-        ok = c.signer.role == Role.CONSOLIDATOR
-        return None if ok else c.refuse("zone_report")
-    if c.covers(unit):
+        return None if c.may(Action.REPORT_CONSOLIDATE) else c.refuse("zone_report")
+    if c.may(Action.REPORT_WRITE, unit):
         return None
     return c.refuse("report_not_own", unit=unit or "?")
 

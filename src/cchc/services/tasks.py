@@ -472,12 +472,20 @@ def _laptop_unit(ws: Workspace) -> dict[str, Any] | None:
     return resolve_unit(ws, code) if code else None
 
 
-def may_change_task(ws: Workspace, lead_code: str | None, *, tracking: bool = True) -> bool:
+def may_change_task(
+    ws: Workspace,
+    lead_code: str | None,
+    *,
+    tracking: bool = True,
+    partners: tuple[str, ...] = (),
+) -> bool:
     """Whether this laptop may change a task led by ``lead_code``: its status and progress
-    (``tracking``), else only add notes and documents. The same rule as the sync policy's, from
-    this laptop's certificate or unit setting (services.permissions)."""
+    (``tracking``), else only add notes and documents (a partner may). The same statement as the
+    sync policy's (``domain.roles.GRANTS``), from this laptop's certificate or unit setting."""
     found = laptop_authority(ws)
-    return found.may(Action.TASK_PROGRESS if tracking else Action.TASK_NOTES, lead_code)
+    if tracking:
+        return found.may(Action.TASK_PROGRESS, lead_code)
+    return found.may(Action.TASK_NOTES, lead_code, *partners)
 
 
 def _check_scope(ws: Workspace, row: dict[str, Any], *, changes_task: bool) -> None:
@@ -486,13 +494,14 @@ def _check_scope(ws: Workspace, row: dict[str, Any], *, changes_task: bool) -> N
     leads, and adds notes and documents to those it partners on; the city, and a laptop not yet
     set to a unit, change any."""
     found = laptop_authority(ws)
-    if found.may(Action.TASK_PROGRESS, row["lead_code"]):
-        return
     partner_ids = json.loads(row["partner_unit_ids"] or "[]")
     partner_codes = {u["code"] for u in reports_repo.units(ws.db.conn) if u["id"] in partner_ids}
-    partner = any(found.covers(c) for c in partner_codes)
-    if partner and not changes_task:
+    if changes_task:
+        if found.may(Action.TASK_PROGRESS, row["lead_code"]):
+            return
+    elif found.may(Action.TASK_NOTES, row["lead_code"], *partner_codes):
         return
+    partner = any(found.covers(c) for c in partner_codes)
     raise InvalidInput(
         "task_partner_notes_only" if partner else "task_not_led",
         value=row["stt"] if row["stt"] is not None else row["id"][:8],

@@ -1,7 +1,5 @@
 """Vietnamese messages of backup and restore."""
 
-from cchc.texts.errors import register
-
 MESSAGES = {
     "backup_onto_live": "Không thể sao lưu hay phục hồi đè lên chính cơ sở dữ liệu đang dùng "
     "(“{value}”). Hãy chọn tệp khác.",
@@ -13,5 +11,3 @@ MESSAGES = {
     "backup_newer": "Tệp “{value}” được tạo bởi phiên bản mới hơn của ứng dụng (cấu trúc số "
     "{version}); hãy cập nhật ứng dụng trước khi phục hồi. Dữ liệu hiện tại không thay đổi.",
 }
-
-register(MESSAGES)

@@ -1,5 +1,5 @@
-"""The one catalog of error texts, and the one function that turns any failure into the sentence
-an officer reads (`describe`). Entry points add only their own framing: the CLI a "Lỗi:" prefix,
+"""The one function that turns any failure into the sentence an officer reads (`describe`), over
+the one table of messages (`cchc.texts.catalog`, loaded whole). Entry points add only their own framing: the CLI a "Lỗi:" prefix,
 a command-line hint (`cchc.texts.cli.CLI_HINTS`) and an exit code; the UI a notice.
 
 Rules for every text here: Vietnamese with full diacritics, NFC; no identifier, no command-line
@@ -14,132 +14,38 @@ import sqlite3
 import unicodedata
 from typing import Any
 
+import httpx
+
 from cchc.domain.errors import CchcError
-from cchc.domain.fields import Field
+from cchc.texts import catalog, general
+from cchc.texts.sync import policy_text, sync_message, transport_message
+from sync.errors import SyncError
+from sync.transport import TransportError
 
-MESSAGES: dict[str, str] = {
-    "error": "Không thực hiện được yêu cầu.",
-    "invalid_input": "Giá trị không hợp lệ: {value}.",
-    "not_found": "Không tìm thấy: {value}.",
-    "conflict": "Yêu cầu mâu thuẫn với dữ liệu hiện có.",
-    "seed_invalid": "Tệp dữ liệu kế hoạch không hợp lệ tại mục “{where}”: {problem}",
-    "bad_date": "{field}: “{value}” không phải một ngày. Hãy nhập theo dạng ngày/tháng/năm, "
-    "ví dụ 05/01/2026.",
-    "date_not_on_calendar": "{field}: ngày “{value}” không có trên lịch, vì tháng {month}/{year} "
-    "chỉ có {days} ngày.",
-    "month_not_on_calendar": "{field}: “{value}” không có trên lịch, vì tháng phải từ 1 đến 12 "
-    "(đã nhập tháng {month}).",
-    "task_unknown": "Không có nhiệm vụ “{value}”. Hãy dùng số thứ tự 1–26 của Phụ lục hoặc mã "
-    "nhiệm vụ.",
-    "task_ambiguous": "Mã “{value}” trùng với nhiều nhiệm vụ; hãy nhập thêm ký tự.",
-    "unit_unknown": "Không có đơn vị “{value}” trong kế hoạch.",
-    "status_unknown": "Trạng thái “{value}” không hợp lệ; chọn “chưa bắt đầu”, “đang thực hiện” "
-    "hoặc “đã hoàn thành”.",
-    "state_unknown": "Tình trạng “{value}” không hợp lệ.",
-    "days_negative": "Số ngày phải từ 0 trở lên (đã nhập {value}).",
-    "progress_range": "Tiến độ phải từ 0 đến 100% (đã nhập {value}).",
-    "done_needs_full_progress": "Nhiệm vụ đã hoàn thành thì tiến độ phải là 100% (đã nhập {value}).",
-    "full_progress_needs_done": "Tiến độ 100% nghĩa là đã hoàn thành: hãy chọn trạng thái "
-    "“đã hoàn thành”.",
-    "done_in_future": "Ngày hoàn thành {value} chưa tới.",
-    "done_on_required": "Hãy nhập ngày hoàn thành (ngày/tháng/năm) khi đánh dấu đã hoàn thành.",
-    "note_too_long": "Ghi chú dài {value} ký tự, quá giới hạn {limit} ký tự; hãy rút gọn.",
-    "done_on_needs_done": "Chỉ ghi ngày hoàn thành ({value}) khi nhiệm vụ đã hoàn thành.",
-    "due_fixed_by_plan": "Thời hạn của nhiệm vụ này do kế hoạch quy định, không sửa được ở đây "
-    "({value}).",
-    "nothing_to_update": "Không có gì thay đổi cho nhiệm vụ {value}.",
-    "task_not_led": "Máy này thuộc {unit}: nhiệm vụ {value} do đơn vị khác chủ trì ({lead}), nên "
-    "không cập nhật được từ máy này; các máy khác cũng sẽ từ chối thay đổi đó khi đồng bộ.",
-    "change_refused": "Không ghi thay đổi này: các máy khác và Thành phố sẽ từ chối nó khi đồng "
-    "bộ, vì {reason}. Không có gì được lưu.",
-    "task_add_not_led": "Máy này thuộc {unit}: chỉ thêm được nhiệm vụ do {unit} chủ trì, không "
-    "thêm thay {lead} được; hãy báo {lead} nhập từ máy của đơn vị đó.",
-    "task_partner_notes_only": "Máy này thuộc {unit}, đơn vị phối hợp của nhiệm vụ {value}: chỉ "
-    "ghi được ghi chú và văn bản; trạng thái và tiến độ do đơn vị chủ trì ({lead}) cập nhật.",
-    "officer_missing": "Hãy cho biết tên cán bộ cập nhật, hoặc đặt tên cán bộ của máy này "
-    "trong Cài đặt.",
-    "profile_nothing": "Hãy cho biết đơn vị của máy này hoặc tên cán bộ.",
-    "doc_type_missing": "Hãy cho biết loại văn bản (Kế hoạch, Báo cáo, Quyết định…).",
-    "doc_number_bad": "Số văn bản “{value}” không đúng dạng, ví dụ 12/KH-UBND.",
-    "doc_date_future": "Ngày văn bản {value} chưa tới.",
-    "file_missing": "Không tìm thấy tệp “{value}”.",
-    "file_unwritable": "Không ghi được tệp “{value}”: {cause}.",
-    "content_missing": "Hãy nhập nội dung nhiệm vụ.",
-    "due_or_timeframe": "Hãy cho một trong hai: hạn hoàn thành, hoặc thời gian thực hiện như "
-    "văn bản ghi.",
-    "issuer_missing": "Hãy cho biết cơ quan ban hành văn bản giao nhiệm vụ.",
-    "origin_unknown": "Nguồn giao nhiệm vụ “{value}” không hợp lệ; chọn Thành phố hoặc đặc khu.",
-    "attach_incomplete": "Đính kèm văn bản cần đủ: tệp, loại văn bản, số văn bản và ngày văn bản.",
-    "sha256_invalid": "Mã tệp “{value}” không hợp lệ: cần đúng 64 chữ số hệ mười sáu (từ 0 đến 9 và từ A đến F).",
-    "attachment_missing": "Chưa có tệp văn bản {value} trên máy này: tệp sẽ tới cùng gói đồng bộ "
-    "của máy đã đính kèm.",
-    "db_locked": "Cơ sở dữ liệu đang bận; hãy thử lại sau ít phút.",
-    "disk_full": "Ổ đĩa đã đầy; không có gì được ghi. Hãy giải phóng dung lượng rồi thử lại.",
-    "db_unreadable": "Không mở được cơ sở dữ liệu “{value}”: tệp bị hỏng hoặc không phải cơ sở dữ "
-    "liệu của ứng dụng. Không có gì bị thay đổi.",
-    "db_damaged": "Cơ sở dữ liệu bị hỏng hoặc không phải của ứng dụng. Không có gì bị thay đổi.",
-    "file_error": "Không đọc hoặc ghi được tệp “{value}”: {cause}.",
-    "system_error": "Máy tính không làm được việc này: {cause}.",
-    "link_down": "Không kết nối được tới máy chủ đồng bộ: đường truyền đang mất hoặc máy chủ "
-    "chưa chạy. Hãy thử lại sau, hoặc gửi bằng USB hay thư điện tử.",
-    "value_unusable": "Một giá trị đã nhập quá lớn hoặc không đúng dạng nên không dùng được. "
-    "Không có gì bị thay đổi; hãy kiểm tra lại các số và ngày trong lệnh.",
-    "unexpected": "Có lỗi ngoài dự kiến nên việc này chưa làm được. Không có gì bị thay đổi. "
-    "Hãy thử lại; nếu vẫn lỗi, báo cho cán bộ phụ trách kỹ thuật.",
-}
+#: The one table (`cchc.texts.catalog`), re-exported for the entry points that quote a message.
+MESSAGES = catalog.MESSAGES
+FIELD_LABELS = general.FIELD_LABELS
 
-#: The Vietnamese label of every field a service names in an error (`cchc.domain.fields`).
-FIELD_LABELS: dict[str, str] = {
-    Field.DATE: "Ngày",
-    Field.DONE_ON: "Ngày hoàn thành",
-    Field.DUE: "Hạn hoàn thành",
-    Field.DOC_DATE: "Ngày văn bản",
-    Field.SOURCE_DATE: "Ngày văn bản giao nhiệm vụ",
-    Field.SENT_ON: "Ngày gửi dự toán",
-    Field.APPROVED_ON: "Ngày duyệt kinh phí",
-    Field.REPORT_DATE: "Ngày báo cáo",
-    Field.DECISION_DATE: "Ngày quyết định",
-    Field.APPRAISED_ON: "Ngày thẩm định",
-    Field.SUBMITTED_ON: "Ngày trình",
-    Field.CHECKED_ON: "Ngày kiểm tra",
-}
-
-#: Labels other areas name fields by (a report's figures), added with `register_labels`.
-_MORE_LABELS: dict[str, str] = {}
-
-#: Why the operating system refused a file, by errno; anything else is `_OS_OTHER`.
-_OS_CAUSES: dict[int, str] = {
-    errno_codes.ENOENT: "không có tệp hoặc thư mục này",
-    errno_codes.EACCES: "không có quyền truy cập",
-    errno_codes.EPERM: "không có quyền truy cập",
-    errno_codes.ENOSPC: "ổ đĩa đã đầy",
-    errno_codes.EROFS: "ổ đĩa chỉ cho đọc (có thể USB đang khóa ghi)",
-    errno_codes.EISDIR: "đây là một thư mục, không phải tệp",
-    errno_codes.ENOTDIR: "một phần của đường dẫn không phải thư mục",
-    errno_codes.EEXIST: "tệp đã có",
-    errno_codes.ENAMETOOLONG: "tên tệp quá dài",
-    errno_codes.EIO: "ổ đĩa bị lỗi đọc ghi (có thể USB đã bị rút)",
-}
-_OS_OTHER = "hệ điều hành từ chối thao tác này"
-
-# Import modules whose texts register with the catalog lazily: avoid import cycles at start-up.
 _LINK_DOWN_CODES = {"transfer_aborted"}
 
 
 def label(field: str) -> str:
     """The Vietnamese name of a field, or the text as given when the code names none."""
-    return FIELD_LABELS.get(field) or _MORE_LABELS.get(field) or field
+    return catalog.LABELS.get(field) or field
 
 
 def os_cause(errno: int | None) -> str:
     """Why the operating system refused, in Vietnamese."""
-    return _OS_CAUSES.get(errno or 0, _OS_OTHER)
+    return general.OS_CAUSES.get(errno or 0, general.OS_OTHER)
 
 
 def _fill(template: str, params: dict[str, Any]) -> str:
     values = dict(params)
-    if "field" in values:
-        values["field"] = label(str(values["field"]))
+    if "reasons" in values:  # policy refusals (`domain.refusals`), put in words here
+        values["reason"] = "; ".join(policy_text(str(r)) for r in values["reasons"])
+    for name, words in catalog.CODED_PARAMS.items():
+        if name in values:
+            values[name] = words.get(str(values[name]), values[name])
     values.setdefault("cause", os_cause(values.get("errno")))
     try:
         text = template.format(**values)
@@ -148,21 +54,19 @@ def _fill(template: str, params: dict[str, Any]) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def message(err: CchcError) -> str:
-    """The Vietnamese text for an app error, with its parameters filled in."""
+def _message(err: CchcError) -> str:
+    """The Vietnamese text for an app error (its key and parameters), filled in."""
     template = MESSAGES.get(err.key) or MESSAGES.get(type(err).key) or MESSAGES["error"]
     return _fill(template, err.params)
 
 
 def describe(exc: BaseException) -> str:
     """The sentence an officer reads for any failure: app, engine, carrier, database, disk, or
-    one nobody foresaw. Never quotes an exception's English text or the bytes of a file."""
-    from cchc.texts.sync import sync_message, transport_message
-    from sync.errors import SyncError
-    from sync.transport import TransportError
-
+    one nobody foresaw. Never quotes an exception's English text or the bytes of a file. A
+    service that has a message to give without failing hands over a `CchcError` (its key and
+    parameters) and the entry point describes it like any other."""
     if isinstance(exc, CchcError):
-        return message(exc)
+        return _message(exc)
     if isinstance(exc, SyncError):
         return sync_message(exc)
     if is_link_down(exc):
@@ -188,23 +92,6 @@ def describe(exc: BaseException) -> str:
 def is_link_down(exc: BaseException) -> bool:
     """Whether a failure means the network link (or the hub) is not there, judged by the error's
     type and code, never by its words."""
-    import httpx
-
-    from sync.transport import TransportError
-
     if isinstance(exc, TransportError):
         return exc.code in _LINK_DOWN_CODES
     return isinstance(exc, ConnectionError | TimeoutError | httpx.TransportError)
-
-
-def register(messages: dict[str, str]) -> None:
-    """Let another area's text module add its error messages to the one table."""
-    clash = set(messages) & set(MESSAGES)
-    if clash:
-        raise ValueError(f"error keys defined twice: {sorted(clash)}")
-    MESSAGES.update(messages)
-
-
-def register_labels(labels: dict[str, str]) -> None:
-    """Let another area's text module name its fields (a report's figures) in Vietnamese."""
-    _MORE_LABELS.update(labels)

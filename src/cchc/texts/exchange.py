@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cchc.texts.errors import register
-
 if TYPE_CHECKING:
     from cchc.services.import_summary import ImportSummary
 
@@ -37,7 +35,6 @@ MESSAGES = {
     "email_invalid": "Địa chỉ thư “{value}” không đúng dạng: cần một tên, dấu @ rồi tên miền của "
     "nơi nhận, viết liền không có dấu cách.",
 }
-register(MESSAGES)
 
 #: How many of each kind came in, as officers count them.
 KIND_WORDS = {

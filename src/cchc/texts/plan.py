@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from cchc.texts.errors import register
-
 PLAN_CLI: dict[str, str] = {
     "area": "{code}. {title}",
     "solutions": "Nhiệm vụ, giải pháp (mục {section}. {section_title}):",
@@ -16,4 +14,3 @@ NARRATIVE_GUIDE = "Viết phần {code} theo nhiệm vụ, giải pháp tại m�
 MESSAGES: dict[str, str] = {
     "area_unknown": "Không có lĩnh vực “{value}”: dùng I, II, III, IV, V, VI hoặc VII.",
 }
-register(MESSAGES)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from cchc.texts.errors import register
-
 PLAN_CHECK_LINE = "Dòng {line} ({where}): {reason}"
 PLAN_CHECK_LINE_FILE = "Dòng {line}: {reason}"
 PLAN_CHECK_FAILED = "Tệp kế hoạch {path} có {count} lỗi; chưa có gì được lưu."
@@ -75,4 +73,3 @@ MESSAGES: dict[str, str] = {
         "vào một cơ sở dữ liệu mới."
     ),
 }
-register(MESSAGES)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from cchc.texts.errors import register, register_labels
-
 # ---- figures ----------------------------------------------------------------------------------
 FIGURE_LABELS: dict[str, str] = {
     "received_direct": "Hồ sơ tiếp nhận trực tiếp",
@@ -461,9 +459,9 @@ BUDGET_TOTAL = "Tổng cộng"
 BUDGET_HEAD = ("Stt", "Nhiệm vụ", "Đơn vị", "Dự trù", "Được duyệt", "Đã chi")
 TARGETS_CLI_HEAD = ("Mã", "Chỉ tiêu", "Yêu cầu", "Thực tế", "Đánh giá")
 
-# ---- errors (registered with cchc.texts.errors so every front end shows them) ------------------
+# ---- errors (part of the one table, `cchc.texts.catalog`) ---------------------------------------
 # In figure messages "{field}" is the figure's Vietnamese label (`problem_text`, and
-# `cchc.texts.errors.message` through `register_labels`).
+# `cchc.texts.errors.describe` through the catalog's labels).
 MESSAGES: dict[str, str] = {
     "report_empty": (
         "Báo cáo chưa có nội dung: chưa nhập số liệu nào và chưa viết kết quả ở mục nào."
@@ -582,10 +580,6 @@ MESSAGES: dict[str, str] = {
     "out_path": "Không ghi được tệp “{value}”: {cause}.",
     "out_dir_missing": "Không ghi được tệp “{value}”: thư mục chứa tệp không tồn tại.",
 }
-register(MESSAGES)
-
-
-register_labels(FIGURE_LABELS)
 
 
 def label(field: str) -> str:

@@ -3,8 +3,6 @@ laptop may not carry out. NFC, full diacritics."""
 
 from __future__ import annotations
 
-from cchc.texts.errors import register
-
 ROLE_NAMES: dict[str, str] = {
     "city": "Thành phố",
     "leadership": "lãnh đạo UBND đặc khu",
@@ -39,7 +37,6 @@ MESSAGES: dict[str, str] = {
     "not_permitted": "Máy này (vai trò {role}, đơn vị {units}) không được {action}{unit}. "
     "Không có gì được ghi; các máy khác cũng sẽ từ chối thay đổi đó khi đồng bộ.",
 }
-register(MESSAGES)
 
 #: Command-line confirmations of the plan's procedures.
 CLI: dict[str, str] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import cchc.texts.exchange  # noqa: F401  (registers the exchange's error messages)
+from cchc.domain import refusals
 from sync.errors import SyncError
 
 #: Messages for the sync engine's error codes (`SyncError.code`). The engine's English detail
@@ -78,13 +78,26 @@ OVERRULED = "Đã gỡ thay đổi này vì có quyết định mà máy gửi c
 
 
 def rejection_reason(code: str, reason: str) -> str:
-    """A refused row's reason in Vietnamese: the plan's policy already speaks it; the engine's
-    own refusals (a clock, a certificate, a table rule) get their message by code."""
+    """A refused row's reason in Vietnamese: the plan's policy gives its key and parameters
+    (`domain.refusals`); the engine's own refusals (a clock, a certificate, a table rule) get
+    their message by code."""
     if code == "overruled":
-        return OVERRULED.format(reason=reason)
+        return OVERRULED.format(reason=policy_text(reason))
     if code == "out_of_scope" or code not in ERRORS:
-        return reason
+        return policy_text(reason)
     return ERRORS[code]
+
+
+def policy_text(reason: str) -> str:
+    """The words of a policy refusal (`domain.refusals`); any other reason as it is given."""
+    found = refusals.decode(reason)
+    if found is None or found[0] not in POLICY:
+        return reason
+    key, params = found
+    try:
+        return policy_reason(key, **params)
+    except (KeyError, IndexError, TypeError):
+        return POLICY[key]
 
 
 def clock_ahead_text(ms: int) -> str:
@@ -407,9 +420,3 @@ def transport_message(err: Exception) -> str | None:
     code = params.get("remote_code") or getattr(err, "code", None)
     text = TRANSPORT.get(str(code))
     return text
-
-
-def import_refusal(err: Exception) -> str:
-    """The Vietnamese message of a carrier refusal met on one input of an import (a file, a
-    part, a mail): the file is named, its bytes never quoted."""
-    return transport_message(err) or TRANSPORT["transport_error"]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from cchc.texts.errors import register
-
 APP_TITLE = "Cải cách hành chính 2026 - Đặc khu Bạch Long Vĩ"
 
 NAV = {
@@ -183,8 +181,6 @@ DESKTOP_FALLBACK = {
 UI_ERRORS = {
     "ui_progress_not_number": TASKS["progress_not_number"],
 }
-
-register(UI_ERRORS)
 
 
 def size_text(size: int) -> str:

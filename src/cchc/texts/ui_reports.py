@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from cchc.domain.numbers import format_percent
-from cchc.texts.errors import register
 
 REPORTS = {
     "title": "Báo cáo cải cách hành chính",
@@ -123,7 +122,6 @@ MESSAGES = {
     "ui_no_local_unit": "Máy này chưa chọn đơn vị; hãy vào Cài đặt để chọn đơn vị trước.",
     "ui_output_folder_missing": "Hãy nhập thư mục để lưu tệp.",
 }
-register(MESSAGES)
 
 
 def percent(value: float | None) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import cchc.texts.exchange  # noqa: F401  (registers the exchange's error messages)
-
 SYNC = {
     "title": "Đồng bộ dữ liệu",
     "intro": (

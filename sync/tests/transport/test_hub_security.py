@@ -195,6 +195,26 @@ def test_an_anonymous_client_gets_nothing_and_a_site_gets_only_what_decodes_with
     assert all("uploads" not in p.parts for p in _uploaded_files(city.hub))
 
 
+def test_the_router_answers_unknown_paths_and_methods_before_any_signature_is_read(
+    city: City,
+) -> None:
+    """Starlette's router decides 404 and 405 for anyone; every route but ping then demands a
+    signature, so an anonymous caller learns nothing more than the protocol's public shape."""
+    url = city.hub.url
+    sha = "ab" * 32
+    status, body, _ = _raw(url, "GET", "/v1/nothing-here")
+    assert (status, json.loads(body)["error"]) == (404, "not_found")
+    status, body, _ = _raw(url, "DELETE", f"/v1/blobs/{sha}")
+    assert (status, json.loads(body)["error"]) == (405, "method_not_allowed")
+    status, body, _ = _raw(url, "POST", "/v1/ping")
+    assert (status, json.loads(body)["error"]) == (405, "method_not_allowed")
+    assert _raw(url, "GET", "/v1/ping")[0] == 200
+    assert _raw(url, "HEAD", "/v1/ping")[0] == 200
+    # a path that differs from a route only by a trailing slash is not that route
+    assert _raw(url, "GET", "/v1/outbox/", ident=city.island.ident)[0] == 404
+    assert _uploaded_files(city.hub) == []
+
+
 def test_a_revoked_laptop_is_refused_before_anything_is_stored(city: City, tmp_path: Path) -> None:
     url = city.hub.url
     city.island.conn.execute(

@@ -9,7 +9,7 @@ import flet as ft
 
 from cchc.domain.errors import CchcError
 from cchc.domain.plan import AREA_CODES
-from cchc.domain.roles import Action
+from cchc.domain.roles import Action, takes_step
 from cchc.domain.text import shorten
 from cchc.services import amendments as amendment_service
 from cchc.services import overview as overview_service
@@ -18,7 +18,7 @@ from cchc.services.amendment_text import change_lines
 from cchc.services.amendments import AmendmentView
 from cchc.services.permissions import Authority, laptop_authority
 from cchc.texts import reports as T
-from cchc.texts.errors import message
+from cchc.texts.errors import describe
 from cchc.texts.ui import COMMON
 from cchc.texts.ui_reports import PLAN_MONEY
 from cchc.ui.context import AppContext
@@ -151,13 +151,13 @@ class AmendmentsPanel:
                 )
             )
         buttons: list[ft.Control] = []
-        if forwarder and a.status == "proposed":
+        if forwarder and takes_step(Action.AMENDMENT_FORWARD, a.status):
             buttons.append(
                 ft.OutlinedButton(
                     PLAN_MONEY["forward"], on_click=lambda e, ref=a.id: self._forward(ref)
                 )
             )
-        if decider and a.status == "forwarded":
+        if decider and takes_step(Action.AMENDMENT_DECIDE, a.status):
             buttons += [
                 ft.OutlinedButton(
                     PLAN_MONEY["approve"], on_click=lambda e, ref=a.id: self._decide(ref, True)
@@ -200,7 +200,7 @@ class AmendmentsPanel:
                 area=self.area.value if self.action.value == "add" else None,
             )
         except CchcError as err:
-            text = message(err)
+            text = describe(err)
             target = _AMEND_FIELD.get(err.key)
             if target == "reason":
                 self.reason.error = text
@@ -225,7 +225,7 @@ class AmendmentsPanel:
         try:
             self.ctx.call(amendment_service.forward, ref)
         except CchcError as err:
-            self.ctx.notify(message(err), error=True)
+            self.ctx.notify(describe(err), error=True)
             return
         self.refresh()
         self.ctx.notify(PLAN_MONEY["forwarded"])
@@ -245,7 +245,7 @@ class AmendmentsPanel:
                     date=date.value or "",
                 )
             except CchcError as err:
-                error.value = message(err)
+                error.value = describe(err)
                 self.ctx.page.update()
                 return
             self.ctx.page.pop_dialog()

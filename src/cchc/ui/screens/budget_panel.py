@@ -18,7 +18,7 @@ from cchc.services import task_text
 from cchc.services.budget import BudgetChoice, BudgetLine
 from cchc.services.permissions import laptop_authority
 from cchc.texts import reports as T
-from cchc.texts.errors import message
+from cchc.texts.errors import describe
 from cchc.texts.ui_reports import PLAN_MONEY
 from cchc.texts.ui_roles import FINANCE_STEPS
 from cchc.ui.context import AppContext
@@ -201,7 +201,7 @@ class BudgetPanel:
         self.ctx.notify(text)
 
     def _show_error(self, err: CchcError) -> None:
-        text = message(err)
+        text = describe(err)
         target = _BUDGET_FIELD.get(err.key)
         if target == "money":
             bad = str(err.params.get("value", ""))

@@ -15,7 +15,7 @@ from cchc.domain.errors import CchcError
 from cchc.domain.numbers import format_money
 from cchc.services import budget as budget_service
 from cchc.services.budget import BudgetChoice, BudgetLine
-from cchc.texts.errors import message
+from cchc.texts.errors import describe
 from cchc.texts.ui_roles import FINANCE_STEPS as S
 from cchc.ui.context import AppContext
 from cchc.ui.widgets import tagged, vn_date
@@ -201,7 +201,7 @@ class FinanceSteps:
         try:
             line: BudgetLine = job()
         except CchcError as err:
-            text = message(err)
+            text = describe(err)
             self._place(err, text, fields)
             self.error.value = text
             self.ctx.notify(text, error=True)

@@ -22,7 +22,7 @@ from cchc.services import targets as target_service
 from cchc.services.periods import period_name
 from cchc.services.reports import ReportView
 from cchc.texts import reports as T
-from cchc.texts.errors import message
+from cchc.texts.errors import describe
 from cchc.texts.sync import flagged_text
 from cchc.texts.ui import COMMON
 from cchc.texts.ui_reports import REPORTS
@@ -101,7 +101,7 @@ class ReportEditor:
             report = self.ctx.call(report_service.get_report, self.selected)
             writable = self.ctx.call(report_service.may_write, report.id)
         except CchcError as err:
-            self.head.controls = [ft.Text(message(err), color=ft.Colors.ERROR)]
+            self.head.controls = [ft.Text(describe(err), color=ft.Colors.ERROR)]
             self.body.controls = []
             return
         self.report = self.output.report = report
@@ -273,7 +273,7 @@ class ReportEditor:
                 target_service.measure, period=report.period, unit=report.unit or None
             )
         except CchcError as err:
-            return section(heading, ft.Text(message(err)))
+            return section(heading, ft.Text(describe(err)))
         note = (
             REPORTS["target_from"].format(
                 periods=", ".join(period_name(p) for p in view.figures_from)
@@ -320,7 +320,7 @@ class ReportEditor:
             self.error.value = REPORTS["errors_heading"] + "\n" + "\n".join(lines)
             self.ctx.notify(lines[0], error=True)
         else:
-            text = message(err)
+            text = describe(err)
             if err.key == "bad_date" or "date" in err.key:
                 self.report_date.error = text
             self.error.value = text

@@ -13,7 +13,7 @@ import flet as ft
 from cchc.domain.errors import CchcError, InvalidInput
 from cchc.services import report_output
 from cchc.services.reports import ReportView
-from cchc.texts.errors import message
+from cchc.texts.errors import describe
 from cchc.texts.ui import size_text
 from cchc.texts.ui_reports import REPORTS
 from cchc.ui.context import AppContext
@@ -119,7 +119,7 @@ class OutputPanel:
             return
         folder_text = (self.out_folder.value or "").strip()
         if not folder_text:
-            self.out_folder.error = message(InvalidInput("ui_output_folder_missing"))
+            self.out_folder.error = describe(InvalidInput("ui_output_folder_missing"))
             self.ctx.notify(self.out_folder.error, error=True)  # the field may be scrolled away
             self._update()
             return
@@ -129,8 +129,8 @@ class OutputPanel:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             err = InvalidInput("out_path", value=str(folder), errno=exc.errno)
-            self.out_folder.error = message(err)
-            self.ctx.notify(message(err), error=True)
+            self.out_folder.error = describe(err)
+            self.ctx.notify(describe(err), error=True)
             return
         target = folder / self._file_name(suffix)
 

@@ -16,7 +16,7 @@ from cchc.services import reports as report_service
 from cchc.services.periods import QUARTERS, calendar, current_period, period_name
 from cchc.services.reports import ReportView
 from cchc.texts import reports as T
-from cchc.texts.errors import message
+from cchc.texts.errors import describe
 from cchc.texts.ui_reports import REPORTS
 from cchc.ui.context import AppContext
 from cchc.ui.widgets import ALL, options, section, tagged, unit_filter, vn_date
@@ -171,14 +171,14 @@ class ReportList:
         profile = self.ctx.call(overview_service.local_profile)
         period = self.new_period.value
         if not profile.unit_code:
-            self.ctx.notify(message(InvalidInput("ui_no_local_unit")), error=True)
+            self.ctx.notify(describe(InvalidInput("ui_no_local_unit")), error=True)
             return
         if not period:
             return
         try:
             view = self.ctx.call(report_service.new_report, unit=profile.unit_code, period=period)
         except CchcError as err:
-            self.ctx.notify(message(err), error=True)
+            self.ctx.notify(describe(err), error=True)
             return
         self.ctx.notify(
             REPORTS["created"].format(period=period_name(view.period), unit=view.unit_name)
@@ -194,7 +194,7 @@ class ReportList:
         try:
             view = self.ctx.call(report_service.consolidate, period=period)
         except CchcError as err:
-            self.ctx.notify(message(err), error=True)
+            self.ctx.notify(describe(err), error=True)
             return
         if view.missing_units:
             text = REPORTS["consolidated"].format(

@@ -11,7 +11,7 @@ import flet as ft
 
 from cchc.domain.errors import CchcError
 from cchc.services import provenance
-from cchc.texts.errors import message
+from cchc.texts.errors import describe
 from cchc.texts.ui_reports import VERIFY
 from cchc.ui.context import AppContext
 from cchc.ui.widgets import heading, tagged
@@ -82,7 +82,7 @@ class VerifyPanel:
         try:
             result = self.ctx.call(provenance.verify, ref)
         except CchcError as err:
-            self._say(message(err), ok=False)
+            self._say(describe(err), ok=False)
             return
         first, *rest = provenance.describe(result)
         self.lines.controls = [ft.Text(line, size=13, selectable=True) for line in rest]

@@ -13,7 +13,7 @@ from cchc.services import backup as backup_service
 from cchc.services import certification
 from cchc.services import overview as overview_service
 from cchc.services.backup import BackupInfo
-from cchc.texts.errors import message
+from cchc.texts.errors import describe
 from cchc.texts.ui import COMMON, FIRST_START, NAV, SETTINGS, size_text
 from cchc.ui.context import AppContext
 from cchc.ui.drive_picker import DrivePicker
@@ -69,7 +69,7 @@ class ProfileForm:
                 overview_service.set_local_profile, self.unit.value, self.officer.value or ""
             )
         except CchcError as err:
-            text = message(err)
+            text = describe(err)
             if err.key == "officer_missing":
                 self.officer.error = text
             else:
@@ -176,8 +176,8 @@ class SettingsScreen:
 
     def _fail(self, err: CchcError) -> None:
         self.progress.visible = False
-        self.error.value = message(err)
-        self.ctx.notify(message(err), error=True)
+        self.error.value = describe(err)
+        self.ctx.notify(describe(err), error=True)
 
     # ---- backup -----------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from cchc.domain.text import shorten
 from cchc.services import overview as overview_service
 from cchc.services import tasks as task_service
 from cchc.services.permissions import laptop_authority
-from cchc.texts.errors import message
+from cchc.texts.errors import describe
 from cchc.texts.ui_roles import ASSIGN
 from cchc.ui.widgets import options, section, tagged
 
@@ -147,7 +147,7 @@ class AssignTaskForm:
                 product=self.product.value or "",
             )
         except CchcError as err:
-            text = message(err)
+            text = describe(err)
             target = _FIELD_OF.get(err.key)
             if target is None and err.key in DATE_ERROR_KEYS:
                 target = "source_date"

@@ -12,7 +12,7 @@ from cchc.domain.errors import CchcError
 from cchc.services import overview as overview_service
 from cchc.services import task_text
 from cchc.services.tasks import DocumentView, TaskDetail
-from cchc.texts.errors import message
+from cchc.texts.errors import describe
 from cchc.texts.ui import TASKS
 from cchc.ui.context import AppContext
 from cchc.ui.system_open import open_with_system
@@ -58,7 +58,7 @@ async def open_doc(ctx: AppContext, doc: DocumentView, tmp: Path) -> None:
     try:
         stored = ctx.call(overview_service.document_file, doc.sha256)
     except CchcError as err:
-        ctx.notify(message(err), error=True)
+        ctx.notify(describe(err), error=True)
         return
     try:
         if ctx.desktop:

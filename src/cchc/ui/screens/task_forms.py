@@ -15,7 +15,7 @@ from cchc.services import overview as overview_service
 from cchc.services import task_text
 from cchc.services import tasks as task_service
 from cchc.services.tasks import Evidence, TaskDetail
-from cchc.texts.errors import message
+from cchc.texts.errors import describe
 from cchc.texts.tasks import STATE_LABELS, STATUS_LABELS
 from cchc.texts.ui import TASKS, size_text
 from cchc.ui.context import AppContext
@@ -148,7 +148,7 @@ class UpdateForm:
         self.form_error.value = ""
 
     def _show_error(self, err: CchcError) -> None:
-        text = message(err)
+        text = describe(err)
         target = {
             "status": None,
             "progress": self.progress,
@@ -294,7 +294,7 @@ class EvidenceForm:
             )
 
         def failed(err: CchcError) -> None:
-            text = message(err)
+            text = describe(err)
             target = {
                 "doc_type": self.doc_type,
                 "doc_number": self.doc_number,

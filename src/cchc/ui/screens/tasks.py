@@ -14,7 +14,7 @@ from cchc.services import overview as overview_service
 from cchc.services import tasks as task_service
 from cchc.services.permissions import task_list_unit
 from cchc.services.tasks import TaskView
-from cchc.texts.errors import message
+from cchc.texts.errors import describe
 from cchc.texts.tasks import STATE_LABELS
 from cchc.texts.ui import COMMON, NAV, TASKS
 from cchc.texts.ui_roles import ASSIGN
@@ -273,7 +273,7 @@ class TasksScreen:
         try:
             detail = self.ctx.call(task_service.get_task, self.selected)
         except CchcError as err:
-            self.detail.controls = [ft.Text(message(err), color=ft.Colors.ERROR)]
+            self.detail.controls = [ft.Text(describe(err), color=ft.Colors.ERROR)]
             return
         controls: list[ft.Control] = [tagged("task-detail", facts(detail))]
         self.form = None

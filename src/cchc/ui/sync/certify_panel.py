@@ -13,7 +13,7 @@ import flet as ft
 from cchc.domain.errors import CchcError
 from cchc.services import certification
 from cchc.services.certification import KeyRequest
-from cchc.texts.errors import message
+from cchc.texts.errors import describe
 from cchc.texts.ui_sync import ROLE_LABELS, SYNC, group_fingerprint
 from cchc.ui.context import AppContext
 from cchc.ui.drive_picker import DrivePicker
@@ -123,8 +123,8 @@ class CertifyPanel:
         try:
             request = certification.read_key_request(Path(text).expanduser())
         except CchcError as err:
-            self.request_file.error = message(err)
-            say_error(self.ctx, self.result, message(err))
+            self.request_file.error = describe(err)
+            say_error(self.ctx, self.result, describe(err))
             self.ctx.page.update()
             return None
         self.request = request

@@ -13,6 +13,7 @@ import flet as ft
 from cchc.services import exchange, sync_view
 from cchc.services.exchange import ImportReport
 from cchc.services.import_summary import ImportSummary, summary_of
+from cchc.texts.errors import describe
 from cchc.texts.exchange import arrivals_text, summary_rows
 from cchc.texts.sync import clock_ahead_text, rejection_reason
 from cchc.texts.ui_sync import SYNC
@@ -175,10 +176,10 @@ def _outcome(outcome: exchange.FileOutcome) -> tuple[ft.Control, str]:
     lines: list[str] = []
     if outcome.error_code == "folder_too_many" and outcome.error is not None:
         icon, color = ft.Icons.WARNING_AMBER, ft.Colors.AMBER_900
-        lines.append(outcome.error)  # a folder looked at in part: no refusal
+        lines.append(describe(outcome.error))  # a folder looked at in part: no refusal
     elif outcome.error is not None:
         icon, color = ft.Icons.BLOCK, ft.Colors.RED_700
-        lines.append(SYNC["file_refused"].format(reason=outcome.error))
+        lines.append(SYNC["file_refused"].format(reason=describe(outcome.error)))
     elif outcome.staged and outcome.part is not None:
         p = outcome.part
         whole = p.complete

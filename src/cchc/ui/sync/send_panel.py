@@ -13,7 +13,7 @@ from cchc.domain.email_address import checked_address
 from cchc.domain.errors import InvalidInput
 from cchc.services import send_queue, sync_view
 from cchc.services.send_queue import Sent
-from cchc.texts.errors import message
+from cchc.texts.errors import describe
 from cchc.texts.exchange import QUEUE, queue_text, size_text
 from cchc.texts.ui_sync import SYNC
 from cchc.ui.context import AppContext
@@ -226,7 +226,7 @@ class SendPanel:
             try:
                 to = checked_address(to)
             except InvalidInput as err:
-                self.email_to.error = message(err)
+                self.email_to.error = describe(err)
         if not folder_text:
             self.email_folder.error = SYNC["folder_missing"]
         part = letter_bytes(self.email_part)
