@@ -55,7 +55,8 @@ class Engine(Reporting):
         )
         new_certs, new_revs = v.new_certs, v.new_revs
 
-        with self._tx():
+        changes = sum(s.last_seq - s.first_seq + 1 for s, _signer in fresh)
+        with self._page_cache_for(changes), self._tx():
             behind = self._behind()
             if behind is None:
                 self._seal_pending()
