@@ -433,10 +433,19 @@ class Merger:
         fresh_cells: Iterable[tuple[Any, ...]] = ()
         written: list[tuple[Any, ...]] = []
         if runs is not None and all(map(le, hlcs, islice(hlcs, 1, None))):
-            fresh = sorted(  # key order: the b-tree fills page by page
-                (row_keys[i], i, j)
-                for i, j in runs
-                if row_keys[i] not in stored and row_keys[i] not in refused_rows
+            # key order: the b-tree fills page by page. Each row has one run, so the order of
+            # the keys alone decides; sorted by row id, then (stable) by table, that is the
+            # (table, row id) order without comparing a tuple per step
+            fresh = sorted(
+                sorted(
+                    (
+                        (row_keys[i], i, j)
+                        for i, j in runs
+                        if row_keys[i] not in stored and row_keys[i] not in refused_rows
+                    ),
+                    key=_row_id_of,
+                ),
+                key=_table_of,
             )
             fresh_cells = self._fresh_rows(seg, row_keys, fresh, overlay, by_row, written)
         fresh_set = set(by_row)
@@ -806,6 +815,14 @@ def _values_by_row(
     for (t, r, c), cell in cells.items():
         if rows is None or (t, r) in rows:
             into.setdefault((t, r), {})[c] = cell.value
+
+
+def _row_id_of(item: tuple[tuple[str, str], int, int]) -> str:
+    return item[0][1]
+
+
+def _table_of(item: tuple[tuple[str, str], int, int]) -> str:
+    return item[0][0]
 
 
 def _row_runs(row_keys: list[tuple[str, str]]) -> list[tuple[int, int]] | None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from sync.tests.netkit import exchange, network
 
@@ -201,3 +204,40 @@ def test_a_site_certified_without_an_encryption_key_receives_to_its_derived_key(
     sealed = a.engine.export_bundle(encrypt_to=b.id)
     assert b"for b only" not in sealed
     assert b.engine.import_bundle(sealed).applied == 5
+
+
+def test_a_large_import_gets_a_page_cache_while_it_runs_and_gives_the_connection_its_own_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sync.engine_state as engine_state
+    from sync import merge
+
+    _city, (a, b) = network(tmp_path, 2)
+    b.conn.execute("PRAGMA cache_size = -3000")
+    during: list[int] = []
+
+    def watching(signer: Any, table: str, row_id: str, values: Any, view: Any) -> str | None:
+        during.append(int(b.conn.execute("PRAGMA cache_size").fetchone()[0]))
+        return None
+
+    b.engine.set_policy(watching)
+    a.exec("INSERT INTO tasks (id, title) VALUES ('t1', 'Plan')")
+    b.engine.import_bundle(a.engine.export_bundle())  # 5 changes: below the bulk mark
+    assert during == [-3000]
+    monkeypatch.setattr(engine_state, "BULK_CHANGES", 5)
+    a.exec("INSERT INTO tasks (id, title) VALUES ('t2', 'More')")
+    r = b.engine.import_bundle(a.engine.export_bundle(b.id))
+    assert r.applied == 5
+    assert during[1:] == [-engine_state.BULK_CACHE_KIB]
+    assert b.conn.execute("PRAGMA cache_size").fetchone()[0] == -3000
+
+    def failing(*_args: Any) -> None:
+        raise RuntimeError("the disk broke mid-import")
+
+    monkeypatch.setattr(merge.Merger, "_materialize", failing)
+    a.exec("INSERT INTO tasks (id, title) VALUES ('t3', 'x')")
+    before = b.snapshot()
+    with pytest.raises(RuntimeError):
+        b.engine.import_bundle(a.engine.export_bundle(b.id))
+    assert b.snapshot() == before
+    assert b.conn.execute("PRAGMA cache_size").fetchone()[0] == -3000

@@ -10,6 +10,7 @@ import json
 from cchc.services import exchange
 from cchc.services.tasks import TaskView, list_tasks
 from cchc.services.workspace import Workspace
+from sync import reading
 
 SEEN_KEY = "seen_assigned_tasks"
 
@@ -25,13 +26,9 @@ def _seen(ws: Workspace) -> set[str]:
 def arrived_task_ids(ws: Workspace) -> set[str]:
     """Tasks of the city whose creation another laptop wrote."""
     me = exchange.identity(ws)["site_id"]
-    rows = ws.db.conn.execute(
-        "SELECT t.id FROM tasks t JOIN _sync_cells c"
-        " ON c.tbl = 'tasks' AND c.row_id = t.id AND c.col = 'created_at'"
-        " WHERE t.origin = 'city' AND c.origin != ?",
-        (me,),
-    ).fetchall()
-    return {str(r[0]) for r in rows}
+    written = reading.column_origins(ws.db.conn, "tasks", "created_at")
+    rows = ws.db.conn.execute("SELECT id FROM tasks WHERE origin = 'city'").fetchall()
+    return {str(r[0]) for r in rows if written.get(str(r[0]), me) != me}
 
 
 def unseen_assigned(ws: Workspace) -> list[TaskView]:

@@ -38,6 +38,7 @@ from cchc.services.tasks import resolve_unit
 from cchc.services.workspace import Workspace
 from cchc.store.uow import set_commit_guard
 from sync import Engine, ImportResult, Signer, TableSpec
+from sync import reading as sync_reading
 from sync.encoding import json_depth
 from sync.engine import TRUST_MAGIC
 from sync.errors import Malformed, SiteTaken, SyncError, TooLarge, UnknownSite, UsageError
@@ -161,26 +162,8 @@ def capture_suppressed(ws: Workspace) -> Iterator[None]:
     Works whether or not the engine was ever opened on this database; runs inside the caller's
     transaction if one is open.
     """
-    conn = ws.db.conn
-    has_engine = conn.execute("SELECT 1 FROM sqlite_master WHERE name = '_sync_state'").fetchone()
-    if not has_engine:
+    with sync_reading.capture_suppressed(ws.db.conn):
         yield
-        return
-    own = not conn.in_transaction
-    if own:
-        conn.execute("BEGIN IMMEDIATE")
-    conn.execute("UPDATE _sync_state SET capture_off = capture_off + 1")
-    try:
-        yield
-    except BaseException:
-        if own:
-            conn.execute("ROLLBACK")
-        else:
-            conn.execute("UPDATE _sync_state SET capture_off = capture_off - 1")
-        raise
-    conn.execute("UPDATE _sync_state SET capture_off = capture_off - 1")
-    if own:
-        conn.execute("COMMIT")
 
 
 # ---------------------------------------------------------------------- keys and trust
@@ -328,10 +311,8 @@ def revoke(ws: Workspace, site_id: str) -> int:
 
 def remember_sent(ws: Workspace, engine: Engine) -> None:
     """Everything this laptop wrote so far has left it (the send queue starts empty again)."""
-    row = ws.db.conn.execute(
-        "SELECT max(hlc) FROM _sync_cells WHERE origin = ?", (engine.site_id,)
-    ).fetchone()
-    ws.set_setting(SENT_MARK_KEY, str(int(row[0] or 0)))
+    newest = sync_reading.newest_clock_of(ws.db.conn, engine.site_id)
+    ws.set_setting(SENT_MARK_KEY, str(newest))
     ws.set_setting(SENT_TRUST_KEY, json.dumps(list(trust_mark(ws))))
 
 
@@ -363,16 +344,9 @@ def _certified_sites(engine: Engine) -> dict[str, str]:
     """Every other site certified here (not revoked, not this laptop), with its role as its
     newest certificate says, in the order they were certified: what this laptop's trust file
     and bundles named."""
-    from sync.trust import Certificate
-
-    conn = engine.conn
-    revoked = {bytes(k) for (k,) in conn.execute("SELECT key FROM _sync_revocations")}
+    revoked = sync_reading.revoked_keys(engine.conn)
     sites: dict[str, str] = {}
-    for body, sig in conn.execute("SELECT body, sig FROM _sync_certs ORDER BY issued"):
-        try:
-            cert = Certificate.parse(body, sig)
-        except (SyncError, ValueError):
-            continue
+    for cert in sync_reading.certificates(engine.conn):
         if cert.key not in revoked and cert.site != engine.site_id:
             sites.pop(cert.site, None)
             sites[cert.site] = cert.role

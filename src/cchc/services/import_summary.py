@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cchc.services.workspace import Workspace
+from sync import reading
 
 if TYPE_CHECKING:
     from cchc.services.exchange import ImportReport
@@ -50,10 +51,7 @@ TrustMark = tuple[int, int]
 
 def trust_mark(ws: Workspace) -> TrustMark:
     """Where the certificates and revocations held here end now."""
-    conn = ws.db.conn
-    certs = conn.execute("SELECT coalesce(max(rowid), 0) FROM _sync_certs").fetchone()[0]
-    revs = conn.execute("SELECT coalesce(max(rowid), 0) FROM _sync_revocations").fetchone()[0]
-    return int(certs), int(revs)
+    return reading.trust_mark(ws.db.conn)
 
 
 def trust_since(
@@ -62,17 +60,8 @@ def trust_since(
     """How many certificates and revocations came to be held here after ``mark``:
     {"certificates": 1, "revocations": 1}, kinds with none left out; certificates of the site
     ``besides`` are not counted (a bundle's sender always shows its own)."""
-    conn = ws.db.conn
-    counts = {
-        "certificates": conn.execute(
-            "SELECT count(*) FROM _sync_certs WHERE rowid > ? AND site != ?", (mark[0], besides)
-        ).fetchone()[0]
-        if certificates
-        else 0,
-        "revocations": conn.execute(
-            "SELECT count(*) FROM _sync_revocations WHERE rowid > ?", (mark[1],)
-        ).fetchone()[0],
-    }
+    certs, revs = reading.trust_added_since(ws.db.conn, mark, besides)
+    counts = {"certificates": certs if certificates else 0, "revocations": revs}
     return {kind: int(n) for kind, n in counts.items() if n}
 
 
@@ -121,11 +110,7 @@ FeedMark = frozenset[tuple[str, int]]
 
 def feed_mark(ws: Workspace) -> FeedMark:
     """Which segments were applied here, before an import."""
-    return frozenset(
-        ws.db.conn.execute(
-            "SELECT origin, first_seq FROM _sync_segments WHERE state = 'applied'"
-        ).fetchall()
-    )
+    return reading.feed_mark(ws.db.conn)
 
 
 def arrived_rows(
@@ -139,25 +124,8 @@ def arrived_rows(
     Only what the files brought: this laptop's own feed never counts (an import first seals
     this laptop's unsent changes into its own feed, which is no arrival), nor does any row a
     segment does not hold."""
-    from sync.feeds import Segment
-
-    conn = ws.db.conn
-    me = conn.execute("SELECT site_id FROM _sync_state").fetchone()[0]
     no = {(o, t, r) for o, t, r in refused if t and r}
-    out: dict[tuple[str, str, str], None] = {}
-    for origin, first_seq, blob in conn.execute(
-        "SELECT origin, first_seq, blob FROM _sync_segments "
-        "WHERE state = 'applied' AND origin != ? ORDER BY origin, first_seq",
-        (me,),
-    ).fetchall():
-        if (origin, first_seq) in before:
-            continue
-        cols = Segment.decode(blob).columns()
-        for table, row_id in zip(cols.tables, cols.rows, strict=True):
-            key = (origin, table, row_id)
-            if key not in no:
-                out[key] = None
-    return list(out)
+    return [key for key in reading.arrived_rows(ws.db.conn, before) if key not in no]
 
 
 def task_ids(ws: Workspace) -> frozenset[str]:

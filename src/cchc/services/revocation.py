@@ -10,6 +10,7 @@ from cchc.domain.errors import InvalidInput
 from cchc.services import exchange
 from cchc.services.import_summary import arrived_rows, count_by_sender
 from cchc.services.workspace import Workspace
+from sync import reading
 
 
 @dataclass(frozen=True)
@@ -38,15 +39,12 @@ def preview(ws: Workspace, site_id: str) -> RevokePreview:
     found = next((p for p in peers(ws) if p.site_id == site_id and not p.me), None)
     if found is None or found.revoked:
         raise InvalidInput("revoke_unknown", value=site_id[:8])
-    row = ws.db.conn.execute(
-        "SELECT applied_seq FROM _sync_feeds WHERE origin = ?", (site_id,)
-    ).fetchone()
     rows = [r for r in arrived_rows(ws, frozenset()) if r[0] == site_id]
     return RevokePreview(
         site_id=site_id,
         units=found.units,
         role=found.role,
-        upto=int(row[0]) if row else 0,
+        upto=reading.applied_seq(ws.db.conn, site_id),
         stands=count_by_sender(ws, rows).get(site_id, {}),
         last_at=found.last_at,
     )

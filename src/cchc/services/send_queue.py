@@ -17,6 +17,7 @@ from typing import Any
 from cchc.services import exchange
 from cchc.services.import_summary import count_by_sender, trust_since
 from cchc.services.workspace import Workspace
+from sync import reading
 
 EXPORT_KEY = "sync_last_export"
 
@@ -46,9 +47,7 @@ def unsent(ws: Workspace) -> Queue:
     """What this laptop wrote after its data last left it."""
     me = exchange.open_engine(ws).site_id
     mark = int(ws.setting(exchange.SENT_MARK_KEY) or 0)
-    rows = ws.db.conn.execute(
-        "SELECT DISTINCT tbl, row_id FROM _sync_cells WHERE origin = ? AND hlc > ?", (me, mark)
-    ).fetchall()
+    rows = reading.rows_written_by(ws.db.conn, me, mark)
     counts = count_by_sender(ws, ((me, tbl, row_id) for tbl, row_id in rows)).get(me, {})
     # the city's certificates and revocations travel in the next bundle too: those the city
     # made (on its own laptop) and revocations any laptop carries on (a lost laptop must be

@@ -20,6 +20,7 @@ from cchc.services.periods import period_name
 from cchc.services.task_text import task_ref
 from cchc.services.workspace import Workspace
 from cchc.texts.sync import UNKNOWN_LAPTOP
+from sync import reading
 from sync.signing import fingerprint
 from sync.transport import reachable as hub_reachable
 from sync.trust import Certificate
@@ -75,16 +76,13 @@ def _log(ws: Workspace) -> dict[str, dict[str, str]]:
 
 def _certificates(ws: Workspace) -> list[Certificate]:
     exchange.open_engine(ws)  # creates the engine's tables on a fresh database
-    rows = ws.db.conn.execute("SELECT body, sig FROM _sync_certs ORDER BY issued").fetchall()
-    return [Certificate.parse(body, sig) for body, sig in rows]
+    return reading.certificates(ws.db.conn)
 
 
 def peers(ws: Workspace) -> list[PeerView]:
     """Every certified laptop (newest certificate per site), this one first."""
     me = exchange.identity(ws)["site_id"]
-    revoked = {
-        bytes(k) for (k,) in ws.db.conn.execute("SELECT key FROM _sync_revocations").fetchall()
-    }
+    revoked = reading.revoked_keys(ws.db.conn)
     latest: dict[str, Certificate] = {}
     for cert in _certificates(ws):
         latest[cert.site] = cert
