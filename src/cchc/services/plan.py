@@ -358,6 +358,16 @@ def default_year(ws: Workspace) -> int:
     return years[-1]
 
 
+def plan_in_force(ws: Workspace, year: int) -> int:
+    """The year of the plan that governs `year`: its own plan, else the latest earlier one, else
+    the first plan held (`year` itself when none is)."""
+    years = plan_years(ws)
+    if not years or year in years:
+        return year
+    earlier = [y for y in years if y < year]
+    return earlier[-1] if earlier else years[0]
+
+
 def checked_year(ws: Workspace, year: int | None) -> int:
     """`year` when a plan of that year is held (the default year when None); else refused."""
     if year is None:
