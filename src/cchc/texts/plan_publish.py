@@ -44,7 +44,8 @@ PLAN_LIST_CARRIED = ", {count} chuyển tiếp"
 PLAN_LIST_PUBLISHED = "; do thành phố ban hành"
 PLAN_LIST_NONE = "Máy này chưa có Kế hoạch nào."
 PLAN_LIST_DEFAULT = "Năm làm việc mặc định: {year}."
-CARRIED_MARK = "Chuyển tiếp từ dòng {stt} năm {year}"
+CARRIED_MARK = "Chuyển tiếp từ dòng {stt} Kế hoạch năm {year}"
+CARRIED_LABEL = "Chuyển tiếp"
 CARRY_TIMEFRAME = "Cả năm {year}"
 
 #: The Kế hoạch screen (city role only).
