@@ -23,7 +23,7 @@ MESSAGES: dict[str, str] = {
     ),
     "plan_carry_twice": "Dòng {value} của năm {year} được chuyển tiếp hai lần.",
     "plan_file_evidence": (
-        "Dòng {value} của tệp kèm tài liệu (evidence): kế hoạch gửi đi không mang tệp kèm; "
+        "Dòng {value} của tệp có kèm tài liệu: kế hoạch gửi đi không mang tệp kèm theo; "
         "hãy đính kèm tài liệu vào nhiệm vụ sau khi nạp."
     ),
 }
