@@ -50,6 +50,7 @@ CARRY_TIMEFRAME = "Cả năm {year}"
 
 #: The Kế hoạch screen (city role only).
 PLAN_SCREEN: dict[str, str] = {
+    "nav": "Các năm",
     "title": "Kế hoạch các năm",
     "held": "Các Kế hoạch trên máy này",
     "load_title": "Nạp Kế hoạch năm mới",
