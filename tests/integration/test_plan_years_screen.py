@@ -13,6 +13,7 @@ from cchc.services.overview import set_local_profile
 from cchc.services.plan import plan_years
 from cchc.services.workspace import Workspace
 from cchc.ui.screens.plan_years import PlanYearsScreen
+from cchc.ui.screens.tasks import TasksScreen
 from tests.integration.screen_ctx import ScreenContext, control_tagged, shown_texts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,5 +86,26 @@ def test_a_unit_laptop_sees_the_plans_held_but_cannot_load_one(tmp_path):
         assert control_tagged(screen.view, "plan-load-section") is None
         assert control_tagged(screen.view, "plan-city-only") is not None
         assert any("Năm 2026" in t for t in shown_texts(screen.view))
+    finally:
+        ws.close()
+
+
+def test_the_task_list_offers_a_year_once_two_plans_are_held_and_each_year_lists_its_own(tmp_path):
+    ws, ctx, _ = _screen(tmp_path)
+    try:
+        before = TasksScreen(ctx)  # type: ignore[arg-type]
+        assert before.year is None  # one plan: no picker
+        plan_publish.load_plan(ws, PLAN_2027, carry=[8])
+        screen = TasksScreen(ctx)  # type: ignore[arg-type]
+        screen.show()
+        assert screen.year is not None and screen.year.value == "2027"
+        assert [v.stt for v in screen._views] == [1, 2, 3, 4, 5, 6]
+        assert "6" in screen.count.value and "26" not in screen.count.value
+        screen.year.value = "2026"
+        screen._on_year()
+        assert len(screen._views) == 26
+        assert screen._views[3].content.startswith("Ban hành, triển khai thực hiện Kế hoạch")
+        screen.open_task(screen._views[3].id)
+        assert ctx.errors == []
     finally:
         ws.close()
