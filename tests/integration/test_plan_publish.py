@@ -7,6 +7,7 @@ one straight into its file is refused by every other copy."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -241,8 +242,6 @@ def _forged_plan_row(ws: Workspace) -> tuple[str, tuple]:
         "tasks": [],
     }
     source = "format_version = 1\n"
-    import hashlib
-
     values = (
         body["plan"]["id"],
         2028,

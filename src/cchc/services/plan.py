@@ -334,10 +334,10 @@ class PlanOnFile(BaseModel):
 
 
 def plan_on_file(ws: Workspace) -> PlanOnFile:
-    row = ws.db.conn.execute("SELECT number FROM plan ORDER BY year DESC LIMIT 1").fetchone()
-    return PlanOnFile(
-        number=None if row is None else str(row[0]), tasks=len(tasks_repo.all_tasks(ws.db.conn))
-    )
+    row = ws.db.conn.execute("SELECT number, year FROM plan ORDER BY year DESC LIMIT 1").fetchone()
+    if row is None:
+        return PlanOnFile(number=None, tasks=len(tasks_repo.all_tasks(ws.db.conn)))
+    return PlanOnFile(number=str(row[0]), tasks=len(tasks_repo.all_tasks(ws.db.conn, row[1])))
 
 
 # ---- years side by side --------------------------------------------------------------------------
