@@ -13,6 +13,7 @@ from cchc.services.overview import set_local_profile
 from cchc.services.plan import plan_years
 from cchc.services.workspace import Workspace
 from cchc.ui.screens.plan_years import PlanYearsScreen
+from cchc.ui.screens.report_list import ReportList
 from cchc.ui.screens.tasks import TasksScreen
 from tests.integration.screen_ctx import ScreenContext, control_tagged, shown_texts
 
@@ -107,5 +108,22 @@ def test_the_task_list_offers_a_year_once_two_plans_are_held_and_each_year_lists
         assert screen._views[3].content.startswith("Ban hành, triển khai thực hiện Kế hoạch")
         screen.open_task(screen._views[3].id)
         assert ctx.errors == []
+    finally:
+        ws.close()
+
+
+def test_the_report_list_offers_a_year_whose_periods_every_picker_then_holds(tmp_path):
+    ws, ctx, _ = _screen(tmp_path)
+    try:
+        assert ReportList(ctx, lambda ref: None).year is None  # type: ignore[arg-type]
+        plan_publish.load_plan(ws, PLAN_2027)
+        listing = ReportList(ctx, lambda ref: None)  # type: ignore[arg-type]
+        assert listing.year is not None and listing.year.value == "2027"
+        assert listing.new_period.value == "2027-01"
+        listing.year.value = "2026"
+        listing._on_year()
+        keys = {o.key for o in listing.consolidate_period.options or []}
+        assert "2026-Q4" in keys and not any(k.startswith("2027") for k in keys)
+        assert listing.new_period.value == "2026-12"  # January 2027: the year's last month
     finally:
         ws.close()
