@@ -70,6 +70,9 @@ def _line(view: TaskView) -> str:
 @click.option("--overdue", is_flag=True, help="Only overdue tasks.")
 @click.option("--due-within", type=int, metavar="DAYS", help="Only tasks due within DAYS days.")
 @click.option("--search", help="Words to find in content, lead or product; diacritics optional.")
+@click.option(
+    "--year", type=int, help="The plan of this year (default: this year's, or the latest)."
+)
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
 @translate_errors
@@ -82,12 +85,14 @@ def tasks_command(
     overdue: bool,
     due_within: int | None,
     search: str | None,
+    year: int | None,
     as_json: bool,
 ) -> None:
-    """List tasks. Example: cchc tasks --unit "Văn phòng UBND" --due-within 30"""
+    """List the tasks of a year's plan. Example: cchc tasks --unit "Văn phòng UBND" --due-within 30"""
     with state.workspace() as ws:
         views = task_service.list_tasks(
             ws,
+            year=plan_service.checked_year(ws, year),
             unit=unit,
             status=status,
             state=state_,
@@ -129,13 +134,17 @@ def _show_text(detail: TaskDetail) -> None:
 
 @task_group.command("show")
 @click.argument("ref")
+@click.option(
+    "--year", type=int, help="The plan of this year (default: this year's, or the latest)."
+)
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
 @translate_errors
-def task_show(state: State, ref: str, as_json: bool) -> None:
-    """Show one task: REF is the plan's row 1–26 or a task id. Example: cchc task show 4"""
+def task_show(state: State, ref: str, year: int | None, as_json: bool) -> None:
+    """Show one task: REF is a row of the year's plan or a task id.
+    Example: cchc task show 4 --year 2026"""
     with state.workspace() as ws:
-        detail = task_service.get_task(ws, ref)
+        detail = task_service.get_task(ws, ref, plan_service.checked_year(ws, year))
     if as_json:
         echo_json(detail)
     else:
@@ -155,6 +164,9 @@ def task_show(state: State, ref: str, as_json: bool) -> None:
 @click.option("--doc-title")
 @click.option("--done-on", help="DD/MM/YYYY the task was completed (default today).")
 @click.option("--due", help="DD/MM/YYYY, for a task whose deadline is set later.")
+@click.option(
+    "--year", type=int, help="The plan of this year (default: this year's, or the latest)."
+)
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
 @translate_errors
@@ -172,6 +184,7 @@ def task_update(
     doc_title: str | None,
     done_on: str | None,
     due: str | None,
+    year: int | None,
     as_json: bool,
 ) -> None:
     """Record progress. Example:
@@ -201,6 +214,7 @@ def task_update(
             done_on=done_on,
             due=due,
             evidence=evidence,
+            year=plan_service.checked_year(ws, year),
         )
     if as_json:
         echo_json(detail)

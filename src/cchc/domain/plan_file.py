@@ -76,6 +76,9 @@ class PlanFileTask(_Strict):
     judged_by: str | None = Field(
         default=None, pattern=r"^(monthly|quarterly|half_yearly|yearly|event|figure)$"
     )
+    # A task carried over from last year's plan: its row there. The task keeps its history and
+    # evidence, and is marked as carried over from that row (`cchc plan load`).
+    carried_from: int | None = Field(default=None, ge=1, le=999)
 
 
 class Reporting(_Strict):
@@ -111,6 +114,7 @@ class PlanFile(_Strict):
 # loaded through that older shape).
 _FILE_ONLY_KEYS = ("format_version", "zone", "reporting")
 _UNIT_FILE_ONLY_KEYS = ("doc_suffix", "signer_title")
+_TASK_FILE_ONLY_KEYS = ("carried_from",)
 
 
 def seed_projection(data: dict[str, Any]) -> dict[str, Any]:
@@ -123,6 +127,14 @@ def seed_projection(data: dict[str, Any]) -> dict[str, Any]:
             if isinstance(u, dict)
             else u
             for u in units
+        ]
+    tasks = out.get("tasks")
+    if isinstance(tasks, list):
+        out["tasks"] = [
+            {k: v for k, v in t.items() if k not in _TASK_FILE_ONLY_KEYS}
+            if isinstance(t, dict)
+            else t
+            for t in tasks
         ]
     return out
 

@@ -82,6 +82,8 @@ TASK_PLAN = frozenset(
         "source_date",
         "source_issuer",
         "created_at",
+        "plan_year",
+        "carried_from",
     }
 )
 #: The task columns an approved amendment's proposal key may change.

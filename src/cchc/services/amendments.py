@@ -22,6 +22,7 @@ from cchc.domain.roles import Action, takes_step
 from cchc.domain.text import nfc
 from cchc.domain.timeframe import parse_timeframe
 from cchc.services.permissions import require
+from cchc.services.plan import default_year
 from cchc.services.tasks import get_task, history_row, officer_name, resolve_unit
 from cchc.services.workspace import Workspace
 from cchc.store import reports_repo as repo
@@ -290,7 +291,7 @@ def _apply(
             "tasks",
             {
                 "id": task_id,
-                "stt": repo.max_stt(conn) + 1,
+                "stt": repo.max_stt(conn, default_year(ws)) + 1,
                 "area": proposal["area"],
                 "content": proposal["content"],
                 "subitems": "[]",
@@ -313,6 +314,7 @@ def _apply(
                 "source_issuer": None,
                 "created_at": now,
                 "updated_at": now,
+                "plan_year": default_year(ws),
             },
         )
         tasks_repo.insert_history(conn, [_history(task_id, now, actor, "decision", None, tag)])

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from cchc.domain.errors import InvalidInput
-from cchc.domain.plan import AREA_CODES, Area, PlanSeed
+from cchc.domain.errors import InvalidInput, NotFound
+from cchc.domain.plan import Area, PlanSeed
 from cchc.domain.plan_file import PlanArea as PlanFileArea
 from cchc.domain.plan_file import PlanFile
 from cchc.domain.timeframe import parse_timeframe
@@ -117,12 +117,14 @@ def _insert_seed(ws: Workspace, seed: PlanSeed | PlanFile) -> None:
             header.signer_name,
         ),
     )
+    year = header.year
     conn.executemany(
-        "INSERT OR IGNORE INTO areas (id, code, title, section_title, position, solutions)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT OR IGNORE INTO areas (id, plan_year, code, title, section_title, position,"
+        " solutions) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 seed_id(number, "area", a.code),
+                year,
                 a.code,
                 a.title,
                 a.section_title,
@@ -135,8 +137,8 @@ def _insert_seed(ws: Workspace, seed: PlanSeed | PlanFile) -> None:
     # A database loaded before the solutions were part of the seed gets them now (areas are
     # seed data, identical on every laptop and never edited, so this overwrites nothing).
     conn.executemany(
-        "UPDATE areas SET solutions = ? WHERE code = ? AND solutions = '[]'",
-        [(_json(a.solutions), a.code) for a in areas],
+        "UPDATE areas SET solutions = ? WHERE plan_year = ? AND code = ? AND solutions = '[]'",
+        [(_json(a.solutions), year, a.code) for a in areas],
     )
     conn.executemany(
         "INSERT OR IGNORE INTO units (id, code, name, aliases, role, duty_clause, duties)"
@@ -155,11 +157,12 @@ def _insert_seed(ws: Workspace, seed: PlanSeed | PlanFile) -> None:
         ],
     )
     conn.executemany(
-        "INSERT OR IGNORE INTO targets (id, code, source, text, metric, op, threshold)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT OR IGNORE INTO targets (id, plan_year, code, source, text, metric, op, threshold)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 seed_id(number, "target", t.code),
+                year,
                 t.code,
                 t.source,
                 t.text,
@@ -198,14 +201,15 @@ def _insert_seed(ws: Workspace, seed: PlanSeed | PlanFile) -> None:
                 header.issuer,
                 now,
                 now,
+                year,
             )
         )
     conn.executemany(
         "INSERT OR IGNORE INTO tasks (id, stt, area, content, subitems, lead_unit_id, lead_text,"
         " partners, partner_unit_ids, timeframe, deadline_kind, window_start, due, cadence,"
         " timeframe_flagged, product, origin, source_number, source_date, source_issuer,"
-        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-        " ?, ?, ?, ?)",
+        " created_at, updated_at, plan_year) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+        " ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
 
@@ -283,15 +287,18 @@ class PlanArea(BaseModel):
     tasks: list[AreaTask]
 
 
-def plan_areas(ws: Workspace, area: str | None = None) -> list[PlanArea]:
-    """The plan by area: section II's solutions beside the appendix's tasks of each area."""
-    wanted = area.strip().upper() if area else None
-    if wanted is not None and wanted not in AREA_CODES:
-        raise InvalidInput("area_unknown", value=area)
+def plan_areas(ws: Workspace, area: str | None = None, year: int | None = None) -> list[PlanArea]:
+    """The plan of `year` (the default year) by area: section II's solutions beside the
+    appendix's tasks of each area."""
+    year = year if year is not None else default_year(ws)
     conn = ws.db.conn
-    tasks = tasks_repo.all_tasks(conn)
+    areas = tasks_repo.all_areas(conn, year)
+    wanted = area.strip().upper() if area else None
+    if wanted is not None and wanted not in {a["code"] for a in areas}:
+        raise InvalidInput("area_unknown", value=area)
+    tasks = tasks_repo.all_tasks(conn, year)
     out = []
-    for row in tasks_repo.all_areas(conn):
+    for row in areas:
         if wanted is not None and row["code"] != wanted:
             continue
         out.append(
@@ -326,7 +333,44 @@ class PlanOnFile(BaseModel):
 
 
 def plan_on_file(ws: Workspace) -> PlanOnFile:
-    row = ws.db.conn.execute("SELECT number FROM plan").fetchone()
-    return PlanOnFile(
-        number=None if row is None else str(row[0]), tasks=len(tasks_repo.all_tasks(ws.db.conn))
-    )
+    row = ws.db.conn.execute("SELECT number, year FROM plan ORDER BY year DESC LIMIT 1").fetchone()
+    if row is None:
+        return PlanOnFile(number=None, tasks=len(tasks_repo.all_tasks(ws.db.conn)))
+    return PlanOnFile(number=str(row[0]), tasks=len(tasks_repo.all_tasks(ws.db.conn, row[1])))
+
+
+# ---- years side by side --------------------------------------------------------------------------
+
+
+def plan_years(ws: Workspace) -> list[int]:
+    """The years of the plans this database holds, oldest first."""
+    return [int(r[0]) for r in ws.db.conn.execute("SELECT DISTINCT year FROM plan ORDER BY year")]
+
+
+def default_year(ws: Workspace) -> int:
+    """The year a command or screen works on when none is asked for: this year on the island
+    when a plan covers it, else the latest plan held (the current year before any plan)."""
+    years = plan_years(ws)
+    today = ws.today().year
+    if not years or today in years:
+        return today
+    return years[-1]
+
+
+def plan_in_force(ws: Workspace, year: int) -> int:
+    """The year of the plan that governs `year`: its own plan, else the latest earlier one, else
+    the first plan held (`year` itself when none is)."""
+    years = plan_years(ws)
+    if not years or year in years:
+        return year
+    earlier = [y for y in years if y < year]
+    return earlier[-1] if earlier else years[0]
+
+
+def checked_year(ws: Workspace, year: int | None) -> int:
+    """`year` when a plan of that year is held (the default year when None); else refused."""
+    if year is None:
+        return default_year(ws)
+    if year not in plan_years(ws):
+        raise NotFound("plan_year_unknown", value=str(year))
+    return year

@@ -18,6 +18,7 @@ from cchc.reports.document import to_data as document_data
 from cchc.services import provenance as prov_service
 from cchc.services import targets as target_service
 from cchc.services.periods import parse_period, period_name
+from cchc.services.plan import plan_in_force
 from cchc.services.reports import ReportTaskLine, ReportView, get_report
 from cchc.services.workspace import Workspace
 from cchc.store import reports_repo as repo
@@ -213,8 +214,9 @@ def issue(ws: Workspace, report_id: str) -> str:
 
 def _live_document(ws: Workspace, report: ReportView) -> OfficialReport:
     conn = ws.db.conn
-    header = repo.plan_header(conn)
-    areas = {a["code"]: a["title"] for a in tasks_repo.all_areas(conn)}
+    year = plan_in_force(ws, parse_period(report.period).year)
+    header = repo.plan_header(conn, year)
+    areas = {a["code"]: a["title"] for a in tasks_repo.all_areas(conn, year)}
     period_words = _period_words(report)
     day = from_iso(report.report_date) or ws.today()
     zone = report.scope == "zone"

@@ -41,6 +41,7 @@ from cchc.domain.value_domains import flagged_columns
 from cchc.services import provenance as prov_service
 from cchc.services.periods import parse_period
 from cchc.services.permissions import laptop_authority, require, scope_names
+from cchc.services.plan import default_year, plan_in_force
 from cchc.services.tasks import officer_name, resolve_unit
 from cchc.services.workspace import Workspace
 from cchc.store import reports_repo as repo
@@ -238,9 +239,11 @@ def latest(rows: list[dict[str, Any]], *, submitted_only: bool = False) -> dict[
 
 
 # ---- writing ----------------------------------------------------------------------------------
-def _task_rows(ws: Workspace, unit_id: str | None) -> list[dict[str, Any]]:
+def _task_rows(ws: Workspace, unit_id: str | None, year: int) -> list[dict[str, Any]]:
+    """The tasks of the plan in force in `year` (of one lead unit when given)."""
     dropped = repo.dropped_task_ids(ws.db.conn)
-    rows = [t for t in tasks_repo.all_tasks(ws.db.conn) if t["id"] not in dropped]
+    tasks = tasks_repo.all_tasks(ws.db.conn, plan_in_force(ws, year))
+    rows = [t for t in tasks if t["id"] not in dropped]
     if unit_id is not None:
         rows = [t for t in rows if t["lead_unit_id"] == unit_id]
     return rows
@@ -295,7 +298,7 @@ def _insert_children(
     )
 
 
-def _fresh_task_lines(ws: Workspace, unit_id: str | None) -> list[dict[str, Any]]:
+def _fresh_task_lines(ws: Workspace, unit_id: str | None, year: int) -> list[dict[str, Any]]:
     today = ws.today()
     return [
         {
@@ -304,14 +307,14 @@ def _fresh_task_lines(ws: Workspace, unit_id: str | None) -> list[dict[str, Any]
             "progress": t["progress"],
             "note": "",
         }
-        for t in _task_rows(ws, unit_id)
+        for t in _task_rows(ws, unit_id, year)
     ]
 
 
 def plan_year(ws: Workspace) -> int:
-    """The year of the plan the reports follow (this year before a plan is loaded)."""
-    header = repo.plan_header(ws.db.conn)
-    return int(header["year"]) if header and header.get("year") else ws.today().year
+    """The year the reports open on: this year when a plan covers it, else the latest plan's
+    (this year before a plan is loaded)."""
+    return default_year(ws)
 
 
 def reporting_unit(ws: Workspace, unit: str) -> dict[str, Any]:
@@ -339,7 +342,9 @@ def new_report(ws: Workspace, *, unit: str, period: str, by: str | None = None) 
         repo.insert(
             ws.db.conn, "reports", _report_row(report_id, "unit", unit_row["id"], per, actor, now)
         )
-        _insert_children(ws, report_id, now, {}, _fresh_task_lines(ws, unit_row["id"]), Figures())
+        _insert_children(
+            ws, report_id, now, {}, _fresh_task_lines(ws, unit_row["id"], per.year), Figures()
+        )
     return get_report(ws, report_id)
 
 
@@ -638,14 +643,15 @@ _METRIC_STOCKS = {
 _ZONE_SCORES = ("par_index", "par_index_previous", "service_satisfaction")
 
 
-def stock_owners(ws: Workspace) -> dict[str, str | None]:
-    """For each stock figure, the unit that owns it, read from the plan: the lead unit of the
-    Phụ lục row whose measure it is (target tNN → row NN); the zone-wide scores belong to the
-    consolidating unit."""
+def stock_owners(ws: Workspace, year: int | None = None) -> dict[str, str | None]:
+    """For each stock figure, the unit that owns it, read from the plan (of the year in force
+    in `year`, the default year when not given): the lead unit of the Phụ lục row whose measure
+    it is (target tNN → row NN); the zone-wide scores belong to the consolidating unit."""
     conn = ws.db.conn
+    year = plan_in_force(ws, year if year is not None else default_year(ws))
     owners: dict[str, str | None] = {}
-    leads = {t["stt"]: t["lead_unit_id"] for t in tasks_repo.all_tasks(conn) if t["stt"]}
-    for target in repo.targets(conn):
+    leads = {t["stt"]: t["lead_unit_id"] for t in tasks_repo.all_tasks(conn, year) if t["stt"]}
+    for target in repo.targets(conn, year):
         code = str(target["code"])
         metric = metric_of(code, target["metric"])
         if code.startswith("t") and code[1:].isdigit():
@@ -657,15 +663,21 @@ def stock_owners(ws: Workspace) -> dict[str, str | None]:
     return owners
 
 
-def zone_figures(ws: Workspace, rows: list[dict[str, Any]]) -> tuple[Figures, list[StockConflict]]:
-    """The zone's figures from the units' report rows: flows summed, stocks from their owner."""
+def zone_figures(
+    ws: Workspace, rows: list[dict[str, Any]], year: int | None = None
+) -> tuple[Figures, list[StockConflict]]:
+    """The zone's figures from the units' report rows: flows summed, stocks from their owner
+    (as the plan in force in `year` says)."""
     conn = ws.db.conn
-    return combine_units({r["unit_id"]: figures_of(conn, r["id"]) for r in rows}, stock_owners(ws))
+    figures = {r["unit_id"]: figures_of(conn, r["id"]) for r in rows}
+    return combine_units(figures, stock_owners(ws, year))
 
 
-def expected_units(ws: Workspace) -> list[dict[str, Any]]:
-    """The units that report each period: the zone's agencies that lead a task or have duties."""
-    leads = repo.lead_unit_ids(ws.db.conn)
+def expected_units(ws: Workspace, year: int | None = None) -> list[dict[str, Any]]:
+    """The units that report each period: the zone's agencies that lead a task (of the plan in
+    force in `year`, the default year when not given) or have duties."""
+    year = plan_in_force(ws, year if year is not None else default_year(ws))
+    leads = repo.lead_unit_ids(ws.db.conn, year)
     return [
         u
         for u in repo.units(ws.db.conn)
@@ -694,7 +706,7 @@ def consolidate(ws: Workspace, *, period: str, by: str | None = None) -> ReportV
         if chosen is not None:
             submitted.append(chosen)
     done_ids = {r["unit_id"] for r in submitted}
-    missing = [u["id"] for u in expected_units(ws) if u["id"] not in done_ids]
+    missing = [u["id"] for u in expected_units(ws, per.year) if u["id"] not in done_ids]
 
     zone_rows = repo.reports(conn, period=per.code, scope="zone")
     newest = latest(zone_rows)
@@ -712,8 +724,8 @@ def consolidate(ws: Workspace, *, period: str, by: str | None = None) -> ReportV
             if text.strip():
                 parts.append(f"{r['unit_name']}: {text.strip()}")
         sections[key] = "\n\n".join(parts)
-    fig, _ = zone_figures(ws, submitted)
-    lines = _fresh_task_lines(ws, None)
+    fig, _ = zone_figures(ws, submitted, per.year)
+    lines = _fresh_task_lines(ws, None, per.year)
     unit_lines: dict[str, dict[str, Any]] = {}
     for r in submitted:  # a unit's own report of its task beats the live tracking value
         for line in repo.task_lines(conn, r["id"]):
@@ -770,7 +782,7 @@ def period_overview(ws: Workspace, *, period: str) -> list[UnitSubmission]:
     conn = ws.db.conn
     today = ws.today()
     out = []
-    for unit in expected_units(ws):
+    for unit in expected_units(ws, per.year):
         rows = repo.reports(conn, period=per.code, scope="unit", unit_id=unit["id"])
         newest = latest(rows)
         if newest is None:

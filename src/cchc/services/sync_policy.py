@@ -68,6 +68,7 @@ TRACKED_TABLES = (
     "budgets",
     "amendments",
     "attachment_blobs",
+    "plan_files",
 )
 #: The columns the policy judges other rows by that may change after the row is made (a task's
 #: lead and partners, a status). The engine keeps every value they had, so a change is judged
@@ -325,6 +326,8 @@ def _validity(c: Change) -> str | None:
             return c.refuse("history_append_only")
     if c.table == "attachment_blobs":
         return _blob(c)
+    if c.table == "plan_files":
+        return _published_plan(c)
     if c.table == "documents" and "sha256" in c.cols:
         try:
             checked_sha256(c.values["sha256"])
@@ -344,6 +347,25 @@ def _blob(c: Change) -> str | None:
         return c.refuse("blob_size", size=len(data), cap=MAX_BLOB_BYTES)
     if not _referenced_blob(c.view, c.row_id):
         return c.refuse("blob_unreferenced")
+    return None
+
+
+def _published_plan(c: Change) -> str | None:
+    """A published plan (``services.plan_publish``) is written once, by the city, whole: no
+    signer changes or deletes it after, and nobody but the city writes one (every table
+    without a rule of its own is the city's)."""
+    if not c.city:
+        return c.refuse("table_city_only")
+    if c.deletes or c.before is not None or not c.inserts:
+        return c.refuse("plan_file_written")
+    missing = {"year", "number", "source", "source_sha256", "body"} - c.cols
+    if missing:
+        return c.refuse("plan_file_written")
+    source = c.values["source"]
+    if not isinstance(source, str) or (
+        hashlib.sha256(source.encode("utf-8")).hexdigest() != c.values["source_sha256"]
+    ):
+        return c.refuse("plan_file_written")
     return None
 
 

@@ -31,6 +31,7 @@ from cchc.domain.targets import (
 )
 from cchc.services import reports as report_service
 from cchc.services.periods import calendar, parse_period
+from cchc.services.plan import default_year, plan_in_force
 from cchc.services.tasks import resolve_unit
 from cchc.services.workspace import Workspace
 from cchc.store import reports_repo as repo
@@ -98,8 +99,9 @@ class TargetsView(BaseModel):
     targets: list[TargetRow]
 
 
-def specs(ws: Workspace) -> list[TargetSpec]:
-    """The targets as the plan states them."""
+def specs(ws: Workspace, year: int | None = None) -> list[TargetSpec]:
+    """The targets as the plan in force in `year` states them (the default year's)."""
+    year = plan_in_force(ws, year if year is not None else default_year(ws))
     return [
         TargetSpec(
             code=t["code"],
@@ -108,13 +110,15 @@ def specs(ws: Workspace) -> list[TargetSpec]:
             op=t["op"],
             threshold=t["threshold"],
         )
-        for t in repo.targets(ws.db.conn)
+        for t in repo.targets(ws.db.conn, year)
     ]
 
 
-def task_facts(ws: Workspace) -> list[TaskFact]:
-    """Every task as the target formulas see it, with the dates of its products."""
+def task_facts(ws: Workspace, year: int | None = None) -> list[TaskFact]:
+    """Every task of the plan in force in `year` (the default year's) as the target formulas
+    see it, with the dates of its products."""
     conn = ws.db.conn
+    year = plan_in_force(ws, year if year is not None else default_year(ws))
     dropped = repo.dropped_task_ids(conn)
     products = repo.product_dates(conn)
     return [
@@ -131,7 +135,7 @@ def task_facts(ws: Workspace) -> list[TaskFact]:
             stt=t["stt"],
             task_id=t["id"],
         )
-        for t in tasks_repo.all_tasks(conn)
+        for t in tasks_repo.all_tasks(conn, year)
     ]
 
 
@@ -250,7 +254,7 @@ def figures_for(ws: Workspace, period: Period, unit_id: str | None) -> Figures |
         return None
     if unit_id is not None:
         return report_service.figures_of(ws.db.conn, rows[unit_id]["id"])
-    fig, _ = report_service.zone_figures(ws, list(rows.values()))
+    fig, _ = report_service.zone_figures(ws, list(rows.values()), period.year)
     return fig
 
 
@@ -372,7 +376,7 @@ def year_to_date(
         return YearToDate(
             figures=per_unit[unit_id], periods=used, end=max(ends), differences=differences
         )
-    fig, conflicts = combine_units(per_unit, report_service.stock_owners(ws))
+    fig, conflicts = combine_units(per_unit, report_service.stock_owners(ws, year))
     return YearToDate(
         figures=fig,
         periods=used,
@@ -424,10 +428,10 @@ def _not_started(results: list[TargetResult]) -> list[TargetResult]:
     return out
 
 
-def _signed_slots(ws: Workspace, slots: dict[str, list[Slot]]) -> dict[str, list[Slot]]:
+def _signed_slots(ws: Workspace, slots: dict[str, list[Slot]], year: int) -> dict[str, list[Slot]]:
     """The reporting slots a standing duty owes a product for: none that opened before the plan
-    was signed (its first month, 15/12→14/01, began before 07/01/2026)."""
-    header = repo.plan_header(ws.db.conn)
+    in force in `year` was signed (its first month, 15/12→14/01, began before 07/01/2026)."""
+    header = repo.plan_header(ws.db.conn, plan_in_force(ws, year))
     signed = from_iso(header["date"]) if header else None
     if signed is None:
         return slots
@@ -435,8 +439,7 @@ def _signed_slots(ws: Workspace, slots: dict[str, list[Slot]]) -> dict[str, list
 
 
 def _plan_year(ws: Workspace) -> int:
-    header = repo.plan_header(ws.db.conn)
-    return int(header["year"]) if header else ws.today().year
+    return default_year(ws)
 
 
 def measure(
@@ -465,8 +468,9 @@ def measure(
         rows = _rows_by_unit(ws, per, unit_id)
         fig = figures_for(ws, per, unit_id) or Figures()
         if unit_id is None and rows:
-            _, conflicts = report_service.zone_figures(ws, list(rows.values()))
+            _, conflicts = report_service.zone_figures(ws, list(rows.values()), per.year)
             notes += [conflict_note(ws, c) for c in conflicts]
+        year = per.year
         year_so_far = year_to_date(ws, per.year, unit_id, until=per.end)
         counts = {n: getattr(year_so_far.figures, n) for n in YEAR_COUNT_FIELDS}
         fig = with_values(fig, counts)
@@ -492,13 +496,13 @@ def measure(
             end, label = min(today, year_period.end), T.TARGETS_YTD_LABEL.format(year=year)
         as_of = end if final else (min(end, today) if today >= start else end)
     results = evaluate(
-        specs(ws),
+        specs(ws, year),
         fig,
-        task_facts(ws),
+        task_facts(ws, year),
         as_of,
         unit_id,
         today=today,
-        slots=_signed_slots(ws, cadence_slots(cal, start, as_of)),
+        slots=_signed_slots(ws, cadence_slots(cal, start, as_of), year),
     )
     results = _finalize(results) if final else _not_started(results)
     return TargetsView(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from cchc.domain.dates import format_island_time, format_vn_date, from_iso
 from cchc.domain.text import shorten
 from cchc.services.tasks import DocumentView, HistoryView, TaskDetail
+from cchc.texts.plan_publish import CARRIED_LABEL, CARRIED_MARK
 from cchc.texts.sync import flagged_text
 from cchc.texts.tasks import (
     CADENCE_LABELS,
@@ -68,6 +69,9 @@ def facts(d: TaskDetail) -> list[tuple[str, str]]:
             number=d.source_number, date=_date(d.source_date), issuer=d.source_issuer or ""
         )
         rows.append((TASKS["source"], f"{ORIGIN_LABELS[d.origin]}: {source}"))
+    if d.carried_from_stt is not None and d.carried_from_year is not None:
+        mark = CARRIED_MARK.format(stt=d.carried_from_stt, year=d.carried_from_year)
+        rows.append((CARRIED_LABEL, mark))
     if d.flagged:
         rows.append((TASKS["flagged"], flagged_text(d.flagged)))
     return rows

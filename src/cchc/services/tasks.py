@@ -23,6 +23,7 @@ from cchc.domain.timeframe import parse_timeframe
 from cchc.domain.value_domains import flagged_columns
 from cchc.services.attachments import StoredFile, save_blob, store_file
 from cchc.services.permissions import laptop_authority, require, scope_names
+from cchc.services.plan import default_year
 from cchc.services.workspace import Workspace
 from cchc.store import reports_repo
 from cchc.store import tasks_repo as repo
@@ -63,6 +64,12 @@ class TaskView(BaseModel):
     source_date: str | None
     source_issuer: str | None
     updated_at: str
+    #: The year of the plan the task belongs to; for a task carried over from last year's plan,
+    #: the task it continues, with its row and year there.
+    year: int | None = None
+    carried_from: str | None = None
+    carried_from_stt: int | None = None
+    carried_from_year: int | None = None
     #: Columns whose stored value lay outside their domain (let in by an older copy): shown
     #: flagged, read as empty (domain.value_domains.readable_row).
     flagged: list[str] = []
@@ -147,6 +154,10 @@ def _view(row: dict[str, Any], today: dt.date) -> TaskView:
         source_date=row["source_date"],
         source_issuer=row["source_issuer"],
         updated_at=row["updated_at"],
+        year=row.get("plan_year"),
+        carried_from=row.get("carried_from"),
+        carried_from_stt=row.get("carried_from_stt"),
+        carried_from_year=row.get("carried_from_year"),
         flagged=flagged_columns(row),
     )
 
@@ -176,11 +187,14 @@ def list_tasks(
     due_within: int | None = None,
     search: str | None = None,
     include_dropped: bool = False,
+    year: int | None = None,
 ) -> list[TaskView]:
-    """Tasks filtered as asked; every filter narrows. Derived states use today on the island.
+    """Tasks of the plan of `year` (the default year: `services.plan.default_year`) filtered as
+    asked; every filter narrows. Derived states use today on the island.
 
     Tasks a decided amendment dropped from the plan are left out unless `include_dropped`.
     """
+    year = year if year is not None else default_year(ws)
     today = ws.today()
     dropped = set() if include_dropped else reports_repo.dropped_task_ids(ws.db.conn)
     if status is not None:
@@ -191,7 +205,7 @@ def list_tasks(
         raise InvalidInput("days_negative", value=due_within)
     unit_id = resolve_unit(ws, unit)["id"] if unit else None
     out = []
-    for row in repo.all_tasks(ws.db.conn):
+    for row in repo.all_tasks(ws.db.conn, year):
         if row["id"] in dropped:
             continue
         view = _view(row, today)
@@ -239,11 +253,11 @@ def due_overview(ws: Workspace, days: int = 14, unit: str | None = None) -> list
     return sorted(out.values(), key=lambda e: e.unit_name)
 
 
-def _find_row(ws: Workspace, ref: str) -> dict[str, Any]:
+def _find_row(ws: Workspace, ref: str, year: int | None = None) -> dict[str, Any]:
     ref = ref.strip()
     conn = ws.db.conn
     if ref.isdigit() and len(ref) <= 3:
-        row = repo.task_by_stt(conn, int(ref))
+        row = repo.task_by_stt(conn, int(ref), year if year is not None else default_year(ws))
         if row is None:
             raise NotFound("task_unknown", value=ref)
         return row
@@ -257,9 +271,10 @@ def _find_row(ws: Workspace, ref: str) -> dict[str, Any]:
     return row
 
 
-def get_task(ws: Workspace, ref: str) -> TaskDetail:
-    """One task with its updates, documents and history. REF: row 1–26, or an id (or prefix)."""
-    row = _find_row(ws, ref)
+def get_task(ws: Workspace, ref: str, year: int | None = None) -> TaskDetail:
+    """One task with its updates, documents and history. REF: a row of the plan of `year` (the
+    default year when not given), or an id (or prefix)."""
+    row = _find_row(ws, ref, year)
     conn = ws.db.conn
     view = _view(row, ws.today())
     return TaskDetail(
@@ -319,13 +334,14 @@ def update_task(
     due: str | None = None,
     evidence: Evidence | None = None,
     done_on_required: bool = False,
+    year: int | None = None,
 ) -> TaskDetail:
     """Record progress on a task. Everything is checked before anything is written.
 
     Marking a task done without ``done_on`` takes the day it was already done, else today;
     with ``done_on_required`` (the screen, whose empty field must never mean today) it is
     refused instead, so no task becomes "done late" without a word."""
-    row = _find_row(ws, ref)
+    row = _find_row(ws, ref, year)
     if note is not None and len(note.strip()) > NOTE_MAX:
         raise InvalidInput("note_too_long", value=len(note.strip()), limit=NOTE_MAX)
     today = ws.today()
@@ -641,6 +657,7 @@ def add_task(
                 "source_issuer": issuer,
                 "created_at": now,
                 "updated_at": now,
+                "plan_year": default_year(ws),
             },
         )
         repo.insert_history(

@@ -17,6 +17,7 @@ from cchc.domain.status import local_today
 from cchc.services.plan import ensure_plan_loaded
 from cchc.store.db import open_db
 from cchc.store.migrate import migrate
+from cchc.store.plan_files import install_materialiser
 
 if TYPE_CHECKING:
     from sync import Engine
@@ -72,6 +73,7 @@ class Workspace:
                 with capture_suppressed(ws):
                     ensure_plan_loaded(ws)
                 install_capture(ws)
+                install_materialiser(ws.db.conn)  # published plans: needs the engine's tables
         except sqlite3.DatabaseError as err:
             ws.close()
             text = str(err)

@@ -121,17 +121,36 @@ def units(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     return _dicts(conn.execute("SELECT * FROM units ORDER BY rowid"))
 
 
-def lead_unit_ids(conn: sqlite3.Connection) -> set[str]:
-    return {r[0] for r in conn.execute("SELECT DISTINCT lead_unit_id FROM tasks")}
+def lead_unit_ids(conn: sqlite3.Connection, year: int | None = None) -> set[str]:
+    """The units leading a task (of the plan of `year` when given)."""
+    if year is None:
+        return {r[0] for r in conn.execute("SELECT DISTINCT lead_unit_id FROM tasks")}
+    cursor = conn.execute(
+        "SELECT DISTINCT lead_unit_id FROM tasks"
+        " WHERE coalesce(plan_year, (SELECT min(year) FROM plan)) = ?",
+        (year,),
+    )
+    return {r[0] for r in cursor}
 
 
-def plan_header(conn: sqlite3.Connection) -> dict[str, Any] | None:
-    rows = _dicts(conn.execute("SELECT * FROM plan LIMIT 1"))
+def plan_header(conn: sqlite3.Connection, year: int | None = None) -> dict[str, Any] | None:
+    """The decision of the plan of `year`; of the latest plan when not given, or when no plan
+    covers that year (a period before the first plan)."""
+    rows = _dicts(
+        conn.execute("SELECT * FROM plan ORDER BY year = ? DESC, year DESC LIMIT 1", (year,))
+    )
     return rows[0] if rows else None
 
 
-def targets(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    return _dicts(conn.execute("SELECT * FROM targets ORDER BY rowid"))
+def targets(conn: sqlite3.Connection, year: int | None = None) -> list[dict[str, Any]]:
+    """The targets of the plan of `year` (of the latest plan when not given)."""
+    return _dicts(
+        conn.execute(
+            "SELECT * FROM targets WHERE plan_year IS coalesce(?, (SELECT max(year) FROM plan))"
+            " ORDER BY rowid",
+            (year,),
+        )
+    )
 
 
 def budgets(conn: sqlite3.Connection) -> list[dict[str, Any]]:
@@ -176,8 +195,12 @@ def dropped_task_ids(conn: sqlite3.Connection) -> set[str]:
     return {r[0] for r in cursor}
 
 
-def max_stt(conn: sqlite3.Connection) -> int:
-    row = conn.execute("SELECT MAX(stt) FROM tasks WHERE stt BETWEEN 1 AND ?", (MAX_STT,))
+def max_stt(conn: sqlite3.Connection, year: int | None = None) -> int:
+    """The highest row number of the plan of `year` (of any plan when not given)."""
+    row = conn.execute(
+        "SELECT MAX(stt) FROM tasks WHERE stt BETWEEN 1 AND ? AND (? IS NULL OR plan_year = ?)",
+        (MAX_STT, year, year),
+    )
     return int(row.fetchone()[0] or 0)
 
 

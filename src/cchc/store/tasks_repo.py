@@ -9,9 +9,18 @@ from typing import Any
 from cchc.domain.value_domains import readable_row
 
 _TASK_SELECT = (
-    "SELECT t.*, a.title AS area_title, u.name AS lead_name, u.code AS lead_code"
-    " FROM tasks t LEFT JOIN areas a ON a.code = t.area JOIN units u ON u.id = t.lead_unit_id"
+    "SELECT t.*, a.title AS area_title, u.name AS lead_name, u.code AS lead_code,"
+    " c.stt AS carried_from_stt, c.plan_year AS carried_from_year"
+    " FROM tasks t LEFT JOIN areas a ON a.code = t.area AND a.plan_year IS t.plan_year"
+    " JOIN units u ON u.id = t.lead_unit_id LEFT JOIN tasks c ON c.id = t.carried_from"
 )
+#: A task and the tasks of earlier years it carries over (their history and evidence are its).
+_CHAIN = (
+    "(WITH RECURSIVE chain(id) AS (SELECT ? UNION SELECT t.carried_from FROM tasks t"
+    " JOIN chain ON t.id = chain.id WHERE t.carried_from IS NOT NULL) SELECT id FROM chain)"
+)
+#: A task's year: its plan's, or for a row rebuilt without one, the first plan's.
+_TASK_YEAR = "coalesce(t.plan_year, (SELECT min(year) FROM plan))"
 
 
 def _dicts(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
@@ -19,9 +28,13 @@ def _dicts(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
     return [readable_row(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
 
 
-def all_tasks(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    """Every task, plan rows first in their order, then added tasks by creation."""
-    return _dicts(conn.execute(_TASK_SELECT + " ORDER BY t.stt IS NULL, t.stt, t.created_at, t.id"))
+def all_tasks(conn: sqlite3.Connection, year: int | None = None) -> list[dict[str, Any]]:
+    """Every task (of the plan of `year` when given), plan rows first in their order, then
+    added tasks by creation."""
+    order = " ORDER BY t.stt IS NULL, t.stt, t.created_at, t.id"
+    if year is None:
+        return _dicts(conn.execute(_TASK_SELECT + order))
+    return _dicts(conn.execute(_TASK_SELECT + f" WHERE {_TASK_YEAR} = ?" + order, (year,)))
 
 
 def task_by_id(conn: sqlite3.Connection, task_id: str) -> dict[str, Any] | None:
@@ -29,8 +42,16 @@ def task_by_id(conn: sqlite3.Connection, task_id: str) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
-def task_by_stt(conn: sqlite3.Connection, stt: int) -> dict[str, Any] | None:
-    rows = _dicts(conn.execute(_TASK_SELECT + " WHERE t.stt = ?", (stt,)))
+def task_by_stt(
+    conn: sqlite3.Connection, stt: int, year: int | None = None
+) -> dict[str, Any] | None:
+    """Row `stt` of the plan of `year` (of the latest plan when not given)."""
+    if year is None:
+        found = conn.execute("SELECT max(year) FROM plan").fetchone()
+        year = None if found is None else found[0]
+    rows = _dicts(
+        conn.execute(_TASK_SELECT + f" WHERE t.stt = ? AND {_TASK_YEAR} IS ?", (stt, year))
+    )
     return rows[0] if rows else None
 
 
@@ -48,8 +69,15 @@ def unit_name(conn: sqlite3.Connection, code: str) -> str | None:
     return None if row is None else str(row[0])
 
 
-def all_areas(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    return _dicts(conn.execute("SELECT * FROM areas ORDER BY position"))
+def all_areas(conn: sqlite3.Connection, year: int | None = None) -> list[dict[str, Any]]:
+    """The areas of the plan of `year` (of the latest plan when not given)."""
+    return _dicts(
+        conn.execute(
+            "SELECT * FROM areas WHERE plan_year IS coalesce(?, (SELECT max(year) FROM plan))"
+            " ORDER BY position",
+            (year,),
+        )
+    )
 
 
 def update_task_columns(conn: sqlite3.Connection, task_id: str, values: Mapping[str, Any]) -> None:
@@ -76,8 +104,9 @@ def updates_of(conn: sqlite3.Connection, task_id: str) -> list[dict[str, Any]]:
     return _dicts(
         conn.execute(
             "SELECT tu.*, u.name AS unit_name FROM task_updates tu"
-            " LEFT JOIN units u ON u.id = tu.unit_id WHERE tu.task_id = ?"
-            " ORDER BY tu.created_at, tu.id",
+            " LEFT JOIN units u ON u.id = tu.unit_id WHERE tu.task_id IN "
+            + _CHAIN
+            + " ORDER BY tu.created_at, tu.id",
             (task_id,),
         )
     )
@@ -86,12 +115,15 @@ def updates_of(conn: sqlite3.Connection, task_id: str) -> list[dict[str, Any]]:
 def documents_of(conn: sqlite3.Connection, task_id: str) -> list[dict[str, Any]]:
     return _dicts(
         conn.execute(
-            "SELECT * FROM documents WHERE task_id = ? ORDER BY date, created_at, id", (task_id,)
+            "SELECT * FROM documents WHERE task_id IN " + _CHAIN + " ORDER BY date, created_at, id",
+            (task_id,),
         )
     )
 
 
 def history_of(conn: sqlite3.Connection, task_id: str) -> list[dict[str, Any]]:
     return _dicts(
-        conn.execute("SELECT * FROM history WHERE task_id = ? ORDER BY at, rowid", (task_id,))
+        conn.execute(
+            "SELECT * FROM history WHERE task_id IN " + _CHAIN + " ORDER BY at, rowid", (task_id,)
+        )
     )

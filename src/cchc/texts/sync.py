@@ -158,6 +158,8 @@ POLICY: dict[str, str] = {
     "blob_unreferenced": "tệp đính kèm {row_id} không thuộc văn bản nào",
     "document_sha256": "văn bản có mã tệp không hợp lệ (cần đúng 64 chữ số hệ mười sáu, viết thường)",
     "table_city_only": "chỉ Thành phố được sửa {table}",
+    "plan_file_written": "Kế hoạch đã ban hành được Thành phố ghi một lần, trọn vẹn; không ai "
+    "được sửa hay xóa",
     "blob_hash": "nội dung tệp đính kèm {row_id} không khớp mã băm của nó",
     # values outside their column's domain (domain.value_domains), whoever sends them
     "value_not_finite": "mục “{column}” của {table} không phải là một số hữu hạn (NaN hoặc vô cực)",
@@ -191,6 +193,7 @@ TABLE_NAMES: dict[str, str] = {
     "budgets": "kinh phí",
     "amendments": "đề xuất điều chỉnh",
     "attachment_blobs": "tệp đính kèm",
+    "plan_files": "Kế hoạch đã ban hành",
 }
 
 #: Columns of the synchronised tables as officers name them (a report's figures are named by
@@ -214,6 +217,17 @@ COLUMN_NAMES: dict[str, str] = {
     "product": "sản phẩm",
     "status": "trạng thái",
     "progress": "tiến độ",
+    "plan_year": "năm của Kế hoạch",
+    "carried_from": "nhiệm vụ chuyển tiếp từ năm trước",
+    # a published plan (plan_files)
+    "year": "năm",
+    "zone": "đặc khu, xã",
+    "source": "nội dung tệp kế hoạch",
+    "source_sha256": "mã băm tệp kế hoạch",
+    "body": "các dòng của Kế hoạch",
+    "carried": "nhiệm vụ chuyển tiếp",
+    "loaded_at": "thời điểm nạp",
+    "loaded_by": "người nạp",
     "done_on": "ngày hoàn thành",
     "origin": "nguồn giao",
     "source_number": "số văn bản giao",

@@ -32,6 +32,7 @@ from cchc.ui.screens import (
     dashboard,
     panels,
     plan_money,
+    plan_years,
     reports,
     settings,
     sync,
@@ -49,6 +50,7 @@ SCREENS: list[ScreenSpec] = [
     sync.SPEC,
     settings.SPEC,
     plan_money.SPEC,
+    plan_years.SPEC,
 ]
 
 # Dashboard panels from other areas, in order (sync's "last exchange per peer" goes here too).

@@ -12,11 +12,13 @@ import flet as ft
 from cchc.domain.errors import CchcError, InvalidInput
 from cchc.domain.periods import Period
 from cchc.services import overview as overview_service
+from cchc.services import plan as plan_service
 from cchc.services import reports as report_service
 from cchc.services.periods import QUARTERS, calendar, current_period, period_name
 from cchc.services.reports import ReportView
 from cchc.texts import reports as T
 from cchc.texts.errors import describe
+from cchc.texts.plan_publish import PLAN_SCREEN
 from cchc.texts.ui_reports import REPORTS
 from cchc.ui.context import AppContext
 from cchc.ui.widgets import ALL, options, section, tagged, unit_filter, vn_date
@@ -68,6 +70,19 @@ class ReportList:
             width=300,
             dense=True,
         )
+        # Years side by side: a picker once the laptop holds more than one year's plan; the
+        # periods offered are the chosen year's.
+        years = ctx.call(plan_service.plan_years)
+        self.year: ft.Dropdown | None = None
+        if len(years) > 1:
+            self.year = ft.Dropdown(
+                label=PLAN_SCREEN["year"],
+                value=str(year),
+                options=options([(str(y), str(y)) for y in years]),
+                width=110,
+                dense=True,
+                on_select=self._on_year,
+            )
         # the list is a fresh ListView at each refresh (replacing its controls in place left a
         # stale row on screen now and then)
         self.rows = ft.Container(expand=True)
@@ -76,6 +91,7 @@ class ReportList:
             [
                 ft.Row(
                     [
+                        *([tagged("report-filter-year", self.year)] if self.year else []),
                         tagged("report-filter-period", self.filter_period),
                         tagged("report-filter-unit", self.filter_unit),
                     ],
@@ -90,6 +106,24 @@ class ReportList:
         )
 
     def _on_filter(self, e: Any = None) -> None:
+        self.refresh()
+        self.ctx.page.update()
+
+    def _on_year(self, e: Any = None) -> None:
+        """Another year: its periods in every period picker, its reports listed."""
+        if self.year is None or not self.year.value:
+            return
+        year = int(self.year.value)
+        today = self.ctx.call(lambda ws: ws.today())
+        period_opts = [(p.code, period_label(p)) for p in calendar().year_periods(year)]
+        self.filter_period.options = options([(ALL, REPORTS["all"]), *period_opts])
+        codes = {code for code, _ in period_opts}
+        if self.filter_period.value not in codes:
+            self.filter_period.value = ALL
+        self.new_period.options = options(period_opts)
+        self.new_period.value = current_period(year, today)
+        self.consolidate_period.options = options(period_opts)
+        self.consolidate_period.value = current_period(year, today, QUARTERS)
         self.refresh()
         self.ctx.page.update()
 

@@ -11,10 +11,12 @@ import flet as ft
 
 from cchc.domain.errors import CchcError
 from cchc.services import overview as overview_service
+from cchc.services import plan as plan_service
 from cchc.services import tasks as task_service
 from cchc.services.permissions import task_list_unit
 from cchc.services.tasks import TaskView
 from cchc.texts.errors import describe
+from cchc.texts.plan_publish import PLAN_SCREEN
 from cchc.texts.tasks import STATE_LABELS
 from cchc.texts.ui import COMMON, NAV, TASKS
 from cchc.texts.ui_roles import ASSIGN
@@ -83,6 +85,18 @@ class TasksScreen:
             on_change=self._on_filter,
             on_submit=self._on_filter,
         )
+        # Years side by side: a picker once the laptop holds more than one year's plan.
+        years = ctx.call(plan_service.plan_years)
+        self.year: ft.Dropdown | None = None
+        if len(years) > 1:
+            self.year = ft.Dropdown(
+                label=PLAN_SCREEN["year"],
+                value=str(ctx.call(plan_service.default_year)),
+                options=options([(str(y), str(y)) for y in years]),
+                width=120,
+                dense=True,
+                on_select=self._on_year,
+            )
         self.count = ft.Text()
         self.rows = ft.ListView(expand=True, spacing=2)
         # What a filter change redraws: the count and the rows, not the filters themselves.
@@ -91,6 +105,7 @@ class TasksScreen:
         self.detail_host = ft.Container(self.detail, expand=True, padding=ft.Padding.only(left=8))
         filters = ft.Row(
             [
+                *([tagged("filter-year", self.year)] if self.year is not None else []),
                 tagged("filter-area", self.area),
                 tagged("filter-unit", self.unit),
                 tagged("filter-state", self.state),
@@ -149,6 +164,14 @@ class TasksScreen:
         self.refresh_list(recount=False)
         self.listing.update()
 
+    def _on_year(self, e: Any = None) -> None:
+        """Another year's plan: its tasks, counted afresh; its areas are its own."""
+        self.area.value = ALL
+        self.selected = None
+        self.refresh_list()
+        self.refresh_detail()
+        self.ctx.page.update()
+
     def _clear(self, e: Any) -> None:
         self.area.value = self.unit.value = self.state.value = ALL
         self.search.value = ""
@@ -160,6 +183,7 @@ class TasksScreen:
             return None if dropdown.value in (None, ALL) else dropdown.value
 
         return {
+            "year": int(self.year.value) if self.year is not None and self.year.value else None,
             "area": chosen(self.area),
             "unit": chosen(self.unit),
             "state": chosen(self.state),
@@ -326,8 +350,8 @@ class TasksScreen:
 
 def _filtered_and_total(ws: Any, filters: dict[str, Any]) -> tuple[list[TaskView], int]:
     """The tasks the filters keep and how many tasks there are, from one read of the list."""
-    every = task_service.list_tasks(ws)
-    if not any(filters.values()):
+    every = task_service.list_tasks(ws, year=filters.get("year"))
+    if not any(v for k, v in filters.items() if k != "year"):
         return every, len(every)
     return task_service.list_tasks(ws, **filters), len(every)
 
