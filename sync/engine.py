@@ -660,6 +660,8 @@ class Engine:
             for r in new_revs:
                 self._store_revocation(r)
             if new_revs:
+                if self._behind() is None:  # unsealed changes keep the view they were made with
+                    self._seal_pending()
                 self._forget_revoked_proofs(view)
                 self.conn.execute("UPDATE _sync_state SET capture_off = capture_off + 1")
                 self.conn.execute("PRAGMA defer_foreign_keys = ON")
@@ -668,6 +670,7 @@ class Engine:
                 self._merger().settle_foreign_keys()
                 self._log(taken.rejections)
                 self.conn.execute("UPDATE _sync_state SET capture_off = capture_off - 1")
+        self._mark_feed()
         me = self.my_signer()
         return {
             "root_fingerprint": got,
