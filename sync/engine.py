@@ -19,7 +19,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from . import equivocation, history
+from . import equivocation, history, rejudge
 from . import hlc as hlcmod
 from .authority import Rewound, record_reads, rewind_concurrent
 from .capture import (
@@ -139,6 +139,8 @@ class Engine:
         self.policy: Policy = allow_all
         #: fork proofs found while applying the current import (section 4a)
         self._found_forks: list[equivocation.ForkProof] = []
+        #: segments rewound to be judged again by the next apply pass (``rejudge``)
+        self._rewound: dict[tuple[str, int], Rewound] = {}
         self.authority: Callable[[Signer], int] | None = None
         with self._tx():
             for stmt in SCHEMA.split(";"):
@@ -654,19 +656,24 @@ class Engine:
             )
             view = self._trust()
             added, _refused = view.add_certs(certs)
+            roles = rejudge.role_changes(self.conn, added)
             for c in added:
                 self._store_cert(c)
             new_revs = [r for r in revs if view.add_revocation(r)]
             for r in new_revs:
                 self._store_revocation(r)
-            if new_revs:
+            if new_revs or roles:
                 if self._behind() is None:  # unsealed changes keep the view they were made with
                     self._seal_pending()
                 self._forget_revoked_proofs(view)
                 self.conn.execute("UPDATE _sync_state SET capture_off = capture_off + 1")
                 self.conn.execute("PRAGMA defer_foreign_keys = ON")
                 taken = ImportResult(sender=self.site_id)
+                self._rewound.update(
+                    rejudge.after_role_change(self.conn, self._merger(view), roles)
+                )
                 self._take_back(view, taken)
+                self._apply_ready([], view, taken)  # what it took back the grounds of, again
                 self._merger().settle_foreign_keys()
                 self._log(taken.rejections)
                 self.conn.execute("UPDATE _sync_state SET capture_off = capture_off - 1")
@@ -942,12 +949,14 @@ class Engine:
             behind = self._behind()
             if behind is None:
                 self._seal_pending()
+            roles = rejudge.role_changes(self.conn, new_certs)
             for c in new_certs:
                 self._store_cert(c)
             for r in new_revs:
                 self._store_revocation(r)
             self.conn.execute("UPDATE _sync_state SET capture_off = capture_off + 1")
             self.conn.execute("PRAGMA defer_foreign_keys = ON")
+            self._rewound.update(rejudge.after_role_change(self.conn, self._merger(view), roles))
             new_proofs = [p for p in proofs if equivocation.store(self.conn, p)]
             if new_revs or new_proofs:
                 self._forget_revoked_proofs(view)
@@ -1028,7 +1037,9 @@ class Engine:
         transaction), so this copy ends where the others stand."""
         frozen = equivocation.freeze_points(self.conn)
         off = history.not_standing(self.conn, view, links or [])
-        for tb in take_back(self.conn, self._merger(), view, self.site_id, frozen, off):
+        done = take_back(self.conn, self._merger(), view, self.site_id, frozen, off)
+        self._rewound.update(rejudge.after_take_back(self.conn, self._merger(view), done, off))
+        for tb in done:
             if tb.held:
                 result.held += tb.changes
                 continue
@@ -1129,7 +1140,7 @@ class Engine:
         merger = self._merger(view)
         rank_of = merger.rank_of
         # segments rewound by an authority change they had not seen, applied again below
-        again: dict[tuple[str, int], Rewound] = {}
+        again, self._rewound = self._rewound, {}
         handled: set[tuple[tuple[str, int], tuple[str, int]]] = set()
         skip = set() if self.my_signer() is not None else {self.site_id}
         max_hlc = 0

@@ -115,3 +115,57 @@ def test_changes_made_before_a_trust_file_took_back_what_they_saw_are_sealed_wit
     lead.engine.import_bundle(city.engine.export_bundle(lead.id))
     assert [r[0] for r in city.rows("updates")] == ["up1"]
     _same(city, lead)
+
+
+def test_a_change_refused_because_of_a_revoked_leaders_move_is_accepted_once_it_is_taken_back(
+    tmp_path: Path,
+) -> None:
+    """A stolen leadership laptop moves the task away from unit 0 after the root's cutoff; a
+    copy that applied the move refuses unit 0's concurrent update by it. When the revocation
+    takes the move back, the update is judged again and stands there, as on the city, which
+    never had the move."""
+    w = _world(tmp_path, ("m", "u0", "unit"), ("boss", "*", "leadership"), ("x", "u2", "unit"))
+    city, m, boss, x = w["city"], w["m"], w["boss"], w["x"]
+    boss.exec("UPDATE tasks SET unit = 'u1' WHERE id = 't1'")
+    x.engine.import_bundle(boss.engine.export_bundle(x.id))
+    m.exec("INSERT INTO updates (id, task_id, body) VALUES ('up1', 't1', 'in scope')")
+    refused = x.engine.import_bundle(m.engine.export_bundle(x.id))
+    assert [(r.code, r.row_id) for r in refused.rejections] == [("out_of_scope", "up1")]
+    city.engine.revoke(boss.id)  # the city never had the move: nothing of it stands
+    city.engine.import_bundle(m.engine.export_bundle(city.id))
+    assert [r[0] for r in city.rows("updates")] == ["up1"]
+    back = x.engine.import_bundle(city.engine.export_bundle(x.id))
+    assert back.taken_back > 0
+    city.engine.import_bundle(x.engine.export_bundle(city.id))
+    x.engine.import_bundle(city.engine.export_bundle(x.id))
+    assert [r[0] for r in x.rows("updates")] == ["up1"]
+    assert x.rows()[0][1] == "u0"
+    _same(city, x)
+
+
+def test_a_certificate_reissued_with_another_role_rejudges_what_its_key_signed_before(
+    tmp_path: Path,
+) -> None:
+    """A unit laptop writes a task (only the city and the leadership may); a copy refuses it.
+    The root then certifies the same key with role leadership: every copy judges the key's
+    segments by the certificate that stands, so the copy that refused the task takes it, as a
+    copy that received the new certificate first does."""
+    w = _world(tmp_path, ("p", "u0", "unit"), ("x", "u2", "unit"), ("y", "u3", "unit"))
+    city, p, x, y = w["city"], w["p"], w["x"], w["y"]
+    p.exec("INSERT INTO tasks (id, unit, title) VALUES ('t9', 'u0', 'by p')")
+    from_p = p.engine.export_bundle()
+    refused = x.engine.import_bundle(from_p)
+    assert [(r.code, r.row_id) for r in refused.rejections] == [("out_of_scope", "t9")]
+    ident = p.engine.identity()
+    city.engine.certify(p.id, bytes.fromhex(ident["public_key"]), ["*"], "leadership")
+    y.engine.import_bundle(city.engine.export_bundle(y.id))  # the new role first
+    assert y.engine.import_bundle(from_p).rejections == []
+    x.engine.import_bundle(city.engine.export_bundle(x.id))  # the new role after
+    assert [r[0] for r in x.rows()] == ["t1", "t9"]
+    _same(x, y)
+    # and back: the root demotes the key again; what it signed as leadership is refused now
+    city.engine.certify(p.id, bytes.fromhex(ident["public_key"]), ["u0"], "unit")
+    for s in (x, y):
+        s.engine.import_bundle(city.engine.export_bundle(s.id))
+        assert [r[0] for r in s.rows()] == ["t1"], s.name
+    _same(x, y)
