@@ -662,7 +662,7 @@ class Engine:
             new_revs = [r for r in revs if view.add_revocation(r)]
             for r in new_revs:
                 self._store_revocation(r)
-            if new_revs or roles:
+            if new_revs or roles or view.displaced:
                 if self._behind() is None:  # unsealed changes keep the view they were made with
                     self._seal_pending()
                 self._forget_revoked_proofs(view)
@@ -958,7 +958,7 @@ class Engine:
             self.conn.execute("PRAGMA defer_foreign_keys = ON")
             self._rewound.update(rejudge.after_role_change(self.conn, self._merger(view), roles))
             new_proofs = [p for p in proofs if equivocation.store(self.conn, p)]
-            if new_revs or new_proofs:
+            if new_revs or new_proofs or view.displaced:
                 self._forget_revoked_proofs(view)
                 self._take_back(view, result, links)
             max_hlc = self._apply_ready(fresh, view, result)
@@ -1037,6 +1037,7 @@ class Engine:
         transaction), so this copy ends where the others stand."""
         frozen = equivocation.freeze_points(self.conn)
         off = history.not_standing(self.conn, view, links or [])
+        off |= rejudge.displaced_segments(self.conn, view.displaced)
         done = take_back(self.conn, self._merger(), view, self.site_id, frozen, off)
         self._rewound.update(rejudge.after_take_back(self.conn, self._merger(view), done, off))
         for tb in done:

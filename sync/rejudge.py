@@ -150,3 +150,19 @@ def after_role_change(
     if not sites:
         return {}
     return rewind(conn, merger, rows_written_by(conn, sites), {}, sites, _skip(conn))
+
+
+def displaced_segments(conn: sqlite3.Connection, certs: Iterable[Certificate]) -> set[SegKey]:
+    """Stored segments signed by keys that lost their site id to a holder of higher rank
+    (``TrustView.displaced``): they never stood on a copy that had the holder first, and are
+    taken back like a revoked key's work off its named history."""
+    out: set[SegKey] = set()
+    for cert in certs:
+        out.update(
+            (str(o), int(f))
+            for o, f in conn.execute(
+                "SELECT origin, first_seq FROM _sync_segments WHERE signer = ? AND origin = ?",
+                (cert.key, cert.site),
+            )
+        )
+    return out
