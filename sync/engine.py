@@ -19,7 +19,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from . import equivocation, history, rejudge
+from . import equivocation, history, rejudge, waiting
 from . import hlc as hlcmod
 from .authority import Rewound, record_reads, rewind_concurrent
 from .capture import (
@@ -982,6 +982,10 @@ class Engine:
             Merger(
                 self.conn, self._tracked, self.policy, self._seen_lookup(), self._hlc()
             ).settle_foreign_keys()
+            parked_by = [(s.origin, s.first_seq) for s, _ in fresh]  # bounds on what waits
+            waiting.bound_parked(
+                self.conn, self._merger(view), view, self.site_id, parked_by, result
+            )
             own = self._frontiers().get(self.site_id)
             if own is not None:  # this site's own segments, recovered from a peer
                 self.conn.execute(
