@@ -949,6 +949,7 @@ class Engine:
             behind = self._behind()
             if behind is None:
                 self._seal_pending()
+            self._rewound = {}  # none left from an import that failed
             roles = rejudge.role_changes(self.conn, new_certs)
             for c in new_certs:
                 self._store_cert(c)
