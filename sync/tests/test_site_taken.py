@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from sync import Engine, TableSpec
 from sync.errors import SignerUntrusted
 from sync.trust import Certificate, TrustView
 
-from .netkit import Site, certify, network, open_site
+from .netkit import TRACKED, Site, certify, network, open_site
 
 
 def _forged(city_laptop: Site, site_id: str, key: bytes) -> Certificate:
@@ -28,13 +29,15 @@ def _forged(city_laptop: Site, site_id: str, key: bytes) -> Certificate:
     )
 
 
-def _altered(city_laptop: Site, forged: Certificate) -> None:
-    """Altered software on the ``city`` laptop: its view holds (and so sends) the forged one."""
+def _altered(city_laptop: Site, forged: Certificate, drop: bytes | None = None) -> None:
+    """Altered software: the laptop's view holds (and so sends) the forged certificate, and not
+    the certificate of key ``drop``."""
     honest = city_laptop.engine._trust
 
     def view() -> TrustView:
         v = honest()
         v.certs[forged.key] = forged
+        v.certs.pop(drop or b"", None)
         return v
 
     city_laptop.engine._trust = view  # type: ignore[method-assign]
@@ -111,3 +114,36 @@ def test_the_roots_key_change_still_replaces_the_old_key_everywhere(tmp_path: Pa
     city.engine.certify(a.id, new, ["u0"], "unit", replace_key=True)
     b.engine.import_bundle(city.engine.export_bundle(b.id))
     assert b.engine._trust().signer(new, a.id).site == a.id
+
+
+def test_what_a_key_signed_before_it_lost_the_site_id_is_taken_back(tmp_path: Path) -> None:
+    """A copy that took the forged certificate, and the intruder's work under the real laptop's
+    id with it, before it heard of the root's certificate for that id, takes the work back
+    when it does: it ends as a copy that had the root's certificate first."""
+    city, a, _b, c2, key, forged = _intruder_world(tmp_path)
+    intruder = open_site(tmp_path, "intruder")
+    intruder.conn.execute("UPDATE _sync_state SET site_id = ?", (a.id,))
+    intruder = Site(
+        "intruder", intruder.path, intruder.conn, Engine(intruder.conn, tmp_path / "intruder.keys")
+    )
+    for t in TRACKED:
+        intruder.engine.track(TableSpec(t))
+    assert intruder.engine.key.public == key and intruder.id == a.id
+    _altered(c2, forged)
+    fp = city.engine.root_fingerprint()
+    assert fp is not None
+    trust = c2.engine.trust_file()  # the root, c2's chain and the forged certificate
+    late = open_site(tmp_path, "late")
+    certify(city, late, ["u9"])
+    late.conn.execute("DELETE FROM _sync_certs WHERE key = ?", (a.engine.key.public,))
+    intruder.engine.install_trust(trust, fp)
+    _altered(intruder, forged, drop=a.engine.key.public)
+    intruder.exec("INSERT INTO tasks (id, unit, title) VALUES ('x1', 'u0', 'the intruder')")
+    got = late.engine.import_bundle(intruder.engine.export_bundle(late.id))
+    assert got.applied > 0 and [r[0] for r in late.rows()] == ["x1"]
+    back = late.engine.import_bundle(city.engine.export_bundle(late.id))  # a's root certificate
+    assert back.taken_back > 0
+    assert any("lost the site id" in r.reason for r in back.rejections)
+    assert late.rows() == []
+    with pytest.raises(SignerUntrusted):
+        late.engine._trust().signer(key, a.id)

@@ -302,6 +302,8 @@ def _revoke_and_steal(w: Byzantine, name: str, pick: int) -> bool:
         return False
     exchange.revoke(w.sites["city"], w.site_id(name))
     w.revoked.add(name)
+    if name in w.forked:
+        event("a member that forked its feed is revoked too")
     old = pick % 2 == 1
     thief = _second_copy(w, name, "thief", old=old)
     unit = w.units[name]
