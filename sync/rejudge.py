@@ -127,15 +127,16 @@ def after_take_back(
     pending: set[SegKey] = frozenset(),  # type: ignore[assignment]
 ) -> dict[SegKey, Rewound]:
     """Rewind what verdicts given here may have rested on the segments just taken back: what
-    read the rows they wrote, and what saw them. ``pending``: segments taken back because this
-    copy cannot link them to the history a revocation names *yet* (the genuine history comes
-    with the rest of the feed): what saw one of them is not rewound for it, as it would then
-    wait for that history; what read its rows is."""
+    read the rows they wrote, and what saw one dropped for good (a segment put back on hold
+    may apply again, and what saw it would only wait for it). ``pending``: segments taken back
+    because this copy cannot link them to the history a revocation names *yet* (the genuine
+    history comes with the rest of the feed): what saw one of them is not rewound for it, as it
+    would then wait for that history; what read its rows is."""
     rows: set[RowKey] = set()
     saw: dict[str, int] = {}
     for tb in done:
         rows |= tb.rows
-        if (tb.origin, tb.first_seq) not in pending:
+        if not tb.held and (tb.origin, tb.first_seq) not in pending:  # gone for good
             saw[tb.origin] = min(saw.get(tb.origin, tb.first_hlc), tb.first_hlc)
     if not rows and not saw:
         return {}
