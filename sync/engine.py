@@ -18,7 +18,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from . import equivocation
+from . import equivocation, rejudge, waiting
 from . import hlc as hlcmod
 from .capture import TableSpec
 from .errors import SyncError
@@ -60,14 +60,17 @@ class Engine(Reporting):
             behind = self._behind()
             if behind is None:
                 self._seal_pending()
+            self._rewound = {}  # none left from an import that failed
+            roles = rejudge.role_changes(self.conn, new_certs)
             for c in new_certs:
                 self._store_cert(c)
             for r in new_revs:
                 self._store_revocation(r)
             self.conn.execute("UPDATE _sync_state SET capture_off = capture_off + 1")
             self.conn.execute("PRAGMA defer_foreign_keys = ON")
+            self._rewound.update(rejudge.after_role_change(self.conn, self._merger(view), roles))
             new_proofs = [p for p in proofs if equivocation.store(self.conn, p)]
-            if new_revs or new_proofs:
+            if new_revs or new_proofs or view.displaced:
                 self._forget_revoked_proofs(view)
                 self._take_back(view, result, links)
             max_hlc = self._apply_ready(fresh, view, result)
@@ -91,6 +94,10 @@ class Engine(Reporting):
             Merger(
                 self.conn, self._tracked, self.policy, self._seen_lookup(), self._hlc()
             ).settle_foreign_keys()
+            parked_by = [(s.origin, s.first_seq) for s, _ in fresh]  # bounds on what waits
+            waiting.bound_parked(
+                self.conn, self._merger(view), view, self.site_id, parked_by, result
+            )
             own = self._frontiers().get(self.site_id)
             if own is not None:  # this site's own segments, recovered from a peer
                 self.conn.execute(

@@ -14,6 +14,7 @@ from typing import Any
 
 from . import equivocation
 from . import hlc as hlcmod
+from .authority import Rewound
 from .capture import ADDED_COLUMNS, SCHEMA
 from .errors import TrustError, UsageError
 from .feeds import ZERO_HASH
@@ -37,6 +38,8 @@ class EngineState:
         self.policy: Policy = allow_all
         #: fork proofs found while applying the current import (section 4a)
         self._found_forks: list[equivocation.ForkProof] = []
+        #: segments rewound to be judged again by the next apply pass (``rejudge``)
+        self._rewound: dict[tuple[str, int], Rewound] = {}
         self.authority: Callable[[Signer], int] | None = None
         with self._tx():
             for stmt in SCHEMA.split(";"):

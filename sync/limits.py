@@ -37,3 +37,10 @@ MAX_TRUST_FILE_BYTES = 4 * MiB
 #: acknowledgements do not move past them. An honest laptop waits for one or two segments.
 MAX_HELD_SEGMENTS = 64
 MAX_HELD_BYTES = 24 * MiB
+#: Rows of one origin parked here (their cells kept, out of the app table, because a parent is
+#: missing or a required column has no value here): rows, and the bytes of their cells. What
+#: an import would park beyond these is taken back in the same transaction and refused
+#: (``held_limit``): it is not kept, so it is not relayed, and it comes again with the sender's
+#: next bundle. An honest laptop parks a child only until its parent arrives.
+MAX_PARKED_ROWS = 10_000
+MAX_PARKED_BYTES = 24 * MiB

@@ -168,7 +168,7 @@ class _View:
             "AND col = ? AND origin != ''",
             (table, row_id, col),
         ):
-            if not _saw(seg, h, o) and auth.rank_of(o) > auth.writer_rank:
+            if auth.rank_of(o) > auth.writer_rank and auth.concurrent(seg, h, o):
                 key = (table, row_id, col)
                 self.alternatives.setdefault(self.current, set()).add((key, v))
 
@@ -218,10 +218,24 @@ class _View:
 @dataclass(frozen=True)
 class Authority:
     """How the app ranks writers (SPEC section 12): ``rank_of(origin)`` for a stored value's
-    writer, ``writer_rank`` for the segment being judged."""
+    writer, ``writer_rank`` for the segment being judged; ``seen_of(origin, hlc)`` the ``seen``
+    of the segment that carried a stored value (to tell a value written after the judged change,
+    by a writer that had seen it, from a concurrent one)."""
 
     rank_of: Callable[[str], int]
     writer_rank: int
+    seen_of: Callable[[str, int], dict[str, int]] | None = None
+
+    def concurrent(self, seg: Segment, hlc: int, origin: str) -> bool:
+        """Whether the value written at ``hlc`` by ``origin`` lies outside the causal past of
+        ``seg`` **and** ``seg`` outside its own: only such a value is an authority change the
+        judged change did not see. One whose writer had seen ``seg`` came after it and cannot
+        forbid it (it matters when ``seg`` is applied again after a take-back)."""
+        if _saw(seg, hlc, origin):
+            return False
+        if self.seen_of is None:
+            return True
+        return self.seen_of(origin, hlc).get(seg.origin, 0) < seg.first_hlc
 
 
 class Merger:
@@ -321,7 +335,7 @@ class Merger:
         writer = None if befores is not None else seg
         authority = None
         if writer is not None and self.rank is not None and self.rank_of is not None:
-            authority = Authority(self.rank_of, self.rank(signer))
+            authority = Authority(self.rank_of, self.rank(signer), self.seen_of)
         while True:
             view = _View(self.conn, pks, judged, befores, writer, self.judged, authority)
             new: dict[tuple[str, str], tuple[str, str]] = {}

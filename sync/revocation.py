@@ -34,6 +34,10 @@ class TakenBack:
     last_seq: int
     changes: int
     held: bool
+    #: the rows its changes wrote, and its first clock: what verdicts given here may have rested
+    #: on (``rejudge.rewind``)
+    rows: frozenset[RowKey] = frozenset()
+    first_hlc: int = 0
 
 
 def take_back(
@@ -90,7 +94,11 @@ def take_back(
                     "DELETE FROM _sync_segments WHERE origin = ? AND first_seq = ?",
                     (origin, seg.first_seq),
                 )
-            done.append(TakenBack(origin, seg.first_seq, seg.last_seq, count, held))
+            cols = seg.columns()
+            rows = frozenset(zip(cols.tables, cols.rows, strict=True))
+            done.append(
+                TakenBack(origin, seg.first_seq, seg.last_seq, count, held, rows, seg.first_hlc)
+            )
         rewind_feed(conn, origin, first)
     forget_versions(conn, entries)
     cells = merger.load_cells(theirs)

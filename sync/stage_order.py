@@ -57,7 +57,7 @@ class Ordering(Verifying):
         merger = self._merger(view)
         rank_of = merger.rank_of
         # segments rewound by an authority change they had not seen, applied again below
-        again: dict[tuple[str, int], Rewound] = {}
+        again, self._rewound = self._rewound, {}
         handled: set[tuple[tuple[str, int], tuple[str, int]]] = set()
         skip = set() if self.my_signer() is not None else {self.site_id}
         max_hlc = 0

@@ -4,7 +4,7 @@ revocation decides."""
 
 from __future__ import annotations
 
-from . import equivocation, history
+from . import equivocation, history, rejudge
 from .errors import FeedForked, TakenBack
 from .results import ImportResult, Rejection
 from .revocation import take_back
@@ -30,13 +30,19 @@ class TakingBack(Sealing):
         origin's freeze point, that this site had applied (capture off, in the import's
         transaction), so this copy ends where the others stand."""
         frozen = equivocation.freeze_points(self.conn)
-        off = history.not_standing(self.conn, view, links or [])
-        for tb in take_back(self.conn, self._merger(), view, self.site_id, frozen, off):
+        lost = rejudge.displaced_segments(self.conn, view.displaced)
+        off = history.not_standing(self.conn, view, links or []) | lost
+        done = take_back(self.conn, self._merger(), view, self.site_id, frozen, off)
+        self._rewound.update(rejudge.after_take_back(self.conn, self._merger(view), done, off))
+        for tb in done:
             if tb.held:
                 result.held += tb.changes
                 continue
             result.taken_back += tb.changes
-            if (tb.origin, tb.first_seq) in off:
+            if (tb.origin, tb.first_seq) in lost:
+                why = "was signed by a key that lost the site id to a key of higher rank"
+                code = TakenBack.code
+            elif (tb.origin, tb.first_seq) in off:
                 why = (
                     "was signed by a key the root revoked and is not on the history the "
                     "revocation names"

@@ -245,6 +245,8 @@ class TrustView:
         self.max_issued = max_issued
         self.certs: dict[bytes, Certificate] = {}
         self.revoked: dict[bytes, Revocation] = {}
+        #: certificates that stood here and lost their site id to a higher-ranked holder
+        self.displaced: list[Certificate] = []
         for r in revocations:
             self.add_revocation(r)
         self.add_certs(certs)
@@ -281,6 +283,15 @@ class TrustView:
                 f"certificate for site {cert.site!r} is dated after this site's clock bound "
                 f"({cert.issued} > {self.max_issued})"
             )
+        holder = self.holder(cert.site, but=cert.key)
+        if holder is not None and self._rank(holder) >= self._rank(cert):
+            # a site id belongs to one key: another takes it over only by a key change, which
+            # revokes the key holding it (section 6)
+            return (
+                f"certificate for site {cert.site!r} names key {fingerprint(cert.key)}, but the "
+                f"site is already certified to another key {fingerprint(holder.key)} (role "
+                f"{holder.role!r}, units {list(holder.scope)!r}) that is not revoked"
+            )
         if cert.issuer == self.root:
             return None
         try:
@@ -301,8 +312,26 @@ class TrustView:
         old = self.certs.get(cert.key)
         if old is not None and self._rank(old) >= self._rank(cert):
             return False
+        holder = self.holder(cert.site, but=cert.key)
+        if holder is not None and self._rank(holder) >= self._rank(cert):
+            return False
+        if holder is not None:  # ranked below ``cert``: it loses the site id
+            del self.certs[holder.key]
+            self.displaced.append(holder)
         self.certs[cert.key] = cert
         return True
+
+    def holder(self, site: str, but: bytes) -> Certificate | None:
+        """The standing certificate of a key other than ``but`` for ``site`` that is not
+        revoked, if any. A site id belongs to one key: of two such certificates the one of
+        higher rank (the root's word, then the latest, then the bytes) holds it, whatever the
+        order they arrived in; a revoked key never holds it against a new one."""
+        found = [
+            c
+            for k, c in self.certs.items()
+            if c.site == site and k != but and k not in self.revoked
+        ]
+        return max(found, key=self._rank) if found else None
 
     def _rank(self, cert: Certificate) -> tuple[int, int, bytes]:
         """The root's own word first, then the latest date, then the bytes (a total order)."""

@@ -7,20 +7,28 @@ import hashlib
 import json
 from typing import Any
 
+from . import rejudge
 from .encoding import json_depth
 from .errors import NotRoot, RootFingerprintMismatch, SiteTaken, TooLarge, UnknownSite, UsageError
-from .feeds import ZERO_HASH
+from .feeds import ZERO_HASH, Segment
 from .limits import MAX_JSON_DEPTH, MAX_TRUST_FILE_BYTES
 from .results import ImportResult
 from .signing import SigningKey, fingerprint, normalize_fingerprint, x25519_public
 from .stage_take_back import TakingBack
-from .trust import Certificate, Revocation, valid_role
+from .trust import Certificate, Revocation, Signer, TrustView, valid_role
 
 TRUST_MAGIC = b"SYNCTRST"
 
 
 class TrustOperations(TakingBack):
     """Identity, certification, revocation and key rotation."""
+
+    def _apply_ready(
+        self, fresh: list[tuple[Segment, Signer]], view: TrustView, result: ImportResult
+    ) -> int:
+        """Apply what is ready (the ordering stage, ``stage_order``): a trust change that took
+        back the grounds of applied segments applies them again, judged anew."""
+        raise NotImplementedError
 
     def identity(self) -> dict[str, str]:
         """This site's public identity: site id, signing key, encryption key, fingerprint."""
@@ -182,20 +190,28 @@ class TrustOperations(TakingBack):
             )
             view = self._trust()
             added, _refused = view.add_certs(certs)
+            roles = rejudge.role_changes(self.conn, added)
             for c in added:
                 self._store_cert(c)
             new_revs = [r for r in revs if view.add_revocation(r)]
             for r in new_revs:
                 self._store_revocation(r)
-            if new_revs:
+            if new_revs or roles or view.displaced:
+                if self._behind() is None:  # unsealed changes keep the view they were made with
+                    self._seal_pending()
                 self._forget_revoked_proofs(view)
                 self.conn.execute("UPDATE _sync_state SET capture_off = capture_off + 1")
                 self.conn.execute("PRAGMA defer_foreign_keys = ON")
                 taken = ImportResult(sender=self.site_id)
+                self._rewound.update(
+                    rejudge.after_role_change(self.conn, self._merger(view), roles)
+                )
                 self._take_back(view, taken)
+                self._apply_ready([], view, taken)  # what it took back the grounds of, again
                 self._merger().settle_foreign_keys()
                 self._log(taken.rejections)
                 self.conn.execute("UPDATE _sync_state SET capture_off = capture_off - 1")
+        self._mark_feed()
         me = self.my_signer()
         return {
             "root_fingerprint": got,
