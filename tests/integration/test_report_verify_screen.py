@@ -57,7 +57,8 @@ def test_the_dialog_names_what_a_changed_copy_altered(ws, db_path, tmp_path):
     forged = replace_text(pdf, tmp_path / "sua.pdf", "Đã tiếp nhận.", "Đã tiếp nhận hết.")
     ctx, panel = _dialog(ws, db_path)
     verdict, color, lines = _run(ctx, panel, str(forged))
-    assert verdict.startswith("KHÔNG KHỚP: nội dung tệp PDF khác") and "RED" in color
+    # the copy keeps the signed snapshot the PDF carries, which no longer says what the page shows
+    assert verdict.startswith("KHÔNG KHỚP: chữ in trong tệp PDF khác") and "RED" in color
     assert lines[0] == (
         "- Sau “thủ tục hành chính Đã tiếp”: bản ban hành ghi “nhận.”, tệp này ghi “nhận hết.”."
     )

@@ -49,6 +49,7 @@ from sync.trust import Certificate
 
 MAX_PDF_BYTES = 50 * 1024 * 1024
 MAX_PDF_PAGES = 300
+EMBEDDED_FORMAT = "cchc-issued-report-v1"
 _CODE_IN_TEXT = re.compile(rf"Mã xác thực:\s*({CODE_PATTERN})")
 
 
@@ -294,6 +295,8 @@ class Issued(BaseModel):
     snapshot: dict[str, Any]
     site: str | None
     key: str
+    body: str = ""  # the snapshot's canonical text, as signed
+    signature: str = ""  # hex
 
 
 def issued_snapshot(row: dict[str, Any]) -> Issued | None:
@@ -318,6 +321,8 @@ def issued_snapshot(row: dict[str, Any]) -> Issued | None:
         snapshot=snapshot,
         site=issuer.get("site"),
         key=issuer["key"],
+        body=body.decode("utf-8"),
+        signature=signature.hex(),
     )
 
 
@@ -329,12 +334,22 @@ def issued_document(issued: Issued) -> OfficialReport:
         draft=False,
         verification=tuple(line.format(code=issued.code) for line in T.VERIFY_PDF_LINES),
         qr_payload=qr_payload(issued.code, issued.report_id),
+        embedded=embedded_copy(issued),
     )
 
 
 # ---- verifying ---------------------------------------------------------------------------------
-def _pdf_text(path: Path) -> str:
-    """A PDF's text as a reader extracts it, bounded; raises InvalidInput for anything else."""
+class PresentedPdf(BaseModel):
+    """What a presented PDF holds: the text a reader sees and the copy of the signed snapshot
+    it carries as an attached file (None when it carries none)."""
+
+    text: str
+    embedded: bytes | None = None
+
+
+def _read_pdf(path: Path) -> PresentedPdf:
+    """A PDF's text as a reader extracts it, and its embedded snapshot, bounded; raises
+    InvalidInput for anything else."""
     from pypdf import PdfReader
 
     try:
@@ -348,17 +363,64 @@ def _pdf_text(path: Path) -> str:
         pages = reader.pages
         if len(pages) > MAX_PDF_PAGES:
             raise InvalidInput("verify_pdf_too_big", value=str(path), limit=MAX_PDF_BYTES // 2**20)
-        return "\n".join(page.extract_text() or "" for page in pages)
+        text = "\n".join(page.extract_text() or "" for page in pages)
+        copies = reader.attachments.get(pdf.EMBEDDED_NAME) or []
+        embedded = bytes(copies[0]) if copies else None
+        if embedded is not None and len(embedded) > MAX_PDF_BYTES:
+            raise InvalidInput("verify_pdf_too_big", value=str(path), limit=MAX_PDF_BYTES // 2**20)
+        return PresentedPdf(text=text, embedded=embedded)
     except InvalidInput:
         raise
     except Exception as exc:  # hostile bytes: pypdf may fail in any way; say so, echo nothing
         raise InvalidInput("verify_pdf_unreadable", value=str(path)) from exc
 
 
+def _pdf_text(path: Path) -> str:
+    return _read_pdf(path).text
+
+
 def _bytes_text(data: bytes) -> str:
     from pypdf import PdfReader
 
     return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def embedded_copy(issued: Issued) -> str:
+    """The machine-readable copy of an issued report that its PDF carries: the signed snapshot
+    as issued, its signature and its code."""
+    return json.dumps(
+        {
+            "format": EMBEDDED_FORMAT,
+            "snapshot": issued.body,
+            "signature": issued.signature,
+            "code": issued.code,
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+
+
+def read_embedded(data: bytes, report_id_hint: str | None = None) -> Issued | None:
+    """The signed snapshot an embedded copy holds, if it is whole: its snapshot's signature
+    verifies under the key it names and the code is the one derived from both. None for
+    anything else."""
+    try:
+        copy = json.loads(data.decode("utf-8"))
+        if not isinstance(copy, dict) or copy.get("format") != EMBEDDED_FORMAT:
+            return None
+        snapshot = json.loads(str(copy["snapshot"]))
+        row = {
+            "id": snapshot["report_id"],
+            "status": "submitted",
+            "issue_snapshot": copy["snapshot"],
+            "issue_signature": copy["signature"],
+        }
+    except Exception:  # whatever is wrong with it, it proves nothing
+        return None
+    found = issued_snapshot(row)
+    if found is None or found.code != copy.get("code"):
+        return None
+    return found
 
 
 def code_in_pdf(path: Path) -> str:
@@ -382,6 +444,11 @@ def _figures_behind(totals: dict[str, Any], prov: Provenance) -> list[FigureBehi
     return out
 
 
+def _document_words(issued: Issued) -> list[str]:
+    """The words of the document `issued` lays out, as a reader extracts them from its PDF."""
+    return words(_bytes_text(pdf.render(issued_document(issued))))
+
+
 def _genuine(ws: Workspace, code: str) -> Issued | None:
     """The one report whose signed snapshot derives `code`. A code written into any other row
     (a draft, another unit's report) derives nothing and is passed over."""
@@ -400,19 +467,38 @@ def verify(ws: Workspace, ref: str) -> Verification:
     issued, every figure, text, task line and verdict."""
     text = (ref or "").strip()
     code = code_in_text(text)
-    pdf_text: str | None = None
+    presented: PresentedPdf | None = None
     if code is None:
         path = Path(text)
         if not (text.lower().endswith(".pdf") or path.is_file()):
             raise InvalidInput("verify_code_invalid", value=text[:40])
-        pdf_text = _pdf_text(path)
-        found = _CODE_IN_TEXT.search(" ".join(pdf_text.split()))
+        presented = _read_pdf(path)
+        found = _CODE_IN_TEXT.search(" ".join(presented.text.split()))
         if not found:
             raise InvalidInput("verify_pdf_no_code", value=str(path))
         code = found.group(1)
+    embedded: Issued | None = None
+    failed: dict[str, Any] | None = None  # the embedded copy's verdict, when it fails
+    if presented is not None and presented.embedded is not None:
+        # The PDF's own machine-readable copy: it must be signed, carry the printed code, and
+        # say word for word what the page shows; a mismatch fails, whatever this laptop holds.
+        embedded = read_embedded(presented.embedded)
+        if embedded is None or embedded.code != code:
+            embedded, failed = None, {"outcome": "embedded_invalid"}
+        else:
+            found_diffs = differences(_document_words(embedded), words(presented.text))
+            if found_diffs:
+                failed = {
+                    "outcome": "embedded_differs",
+                    "differences": [
+                        TextDifference(issued=a, presented=b, after=c) for a, b, c in found_diffs
+                    ],
+                }
     issued = _genuine(ws, code)
     if issued is None:
-        return Verification(code=code, ok=False, outcome="unknown_code")
+        return Verification(code=code, ok=False, outcome="unknown_code").model_copy(
+            update=failed or {}
+        )
     conn = ws.db.conn
     report_id = issued.report_id
     row = repo.report(conn, report_id)
@@ -439,9 +525,10 @@ def verify(ws: Workspace, ref: str) -> Verification:
         provenance=prov,
         figures=_figures_behind(content.get("figures") or {}, prov) if prov else [],
     )
-    if pdf_text is not None:
-        issued_words = words(_bytes_text(pdf.render(issued_document(issued))))
-        found_diffs = differences(issued_words, words(pdf_text))
+    if failed is not None:
+        return answer.model_copy(update=failed)
+    if presented is not None and (embedded is None or embedded.body != issued.body):
+        found_diffs = differences(_document_words(issued), words(presented.text))
         if found_diffs:
             return answer.model_copy(
                 update={

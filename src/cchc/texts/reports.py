@@ -435,6 +435,15 @@ VERIFY_OUTCOME: dict[str, str] = {
         "KHÔNG KHỚP: nội dung tệp PDF khác với báo cáo mang mã {code} như khi ban hành; không "
         "dùng số liệu của bản này. Những chỗ khác:"
     ),
+    "embedded_differs": (
+        "KHÔNG KHỚP: chữ in trong tệp PDF khác với bản dữ liệu có chữ ký số đính kèm trong chính "
+        "tệp này (mã {code}): tệp đã bị sửa sau khi ban hành; không dùng số liệu của bản này. "
+        "Những chỗ khác:"
+    ),
+    "embedded_invalid": (
+        "KHÔNG KHỚP: bản dữ liệu đính kèm trong tệp PDF không mang chữ ký số hợp lệ hoặc không "
+        "ứng với mã {code} in trên tệp: tệp đã bị sửa sau khi ban hành."
+    ),
 }
 VERIFY_DIFFERENCE = "- Sau “{after}”: bản ban hành ghi “{issued}”, tệp này ghi “{presented}”."
 VERIFY_NOTHING = "(không có)"
