@@ -569,6 +569,12 @@ def _value(value: int | float | None) -> str:
     return f"{value:g}".replace(".", ",") if isinstance(value, float) else str(value)
 
 
+def _year_of(period: str | None) -> int | None:
+    """The year a report's period belongs to ("2026-Q1" → 2026), the year its scores measure."""
+    head = (period or "")[:4]
+    return int(head) if head.isdigit() else None
+
+
 def describe(v: Verification) -> list[str]:
     """The answer in words, as `cchc report verify` prints it and the screen shows it."""
     lines = [T.VERIFY_OUTCOME[v.outcome].format(code=v.code, units="; ".join(v.changed_sources))]
@@ -627,7 +633,6 @@ def describe(v: Verification) -> list[str]:
         joiner = "; " if f.figure in STOCK_FIELDS else " + "
         parts = joiner.join(f"{_value(p.value)} ({p.unit_name}, lần {p.revision})" for p in f.parts)
         line = L["stock"] if f.figure in STOCK_FIELDS else L["figure"]
-        lines.append(
-            line.format(label=T.FIGURE_LABELS[f.figure], total=_value(f.total), parts=parts or "–")
-        )
+        label = T.figure_label(f.figure, _year_of(v.period))
+        lines.append(line.format(label=label, total=_value(f.total), parts=parts or "–"))
     return lines

@@ -58,8 +58,9 @@ def _paragraphs(text: str) -> tuple[str, ...]:
 def _figure_rows(report: ReportView) -> tuple[tuple[str, ...], ...]:
     rows: list[tuple[str, ...]] = [T.FIGURES_HEAD]
     figures = report.figures
+    year = parse_period(report.period).year  # the year each score measures
     for name in FIGURE_FIELDS:
-        rows.append((T.FIGURE_LABELS[name], _number(figures.get(name))))
+        rows.append((T.figure_label(name, year), _number(figures.get(name))))
         if name == "received_postal":
             rows.append((T.TOTAL_LABELS["received"], _number(report.totals["received"])))
         if name == "carried_over":
@@ -76,9 +77,9 @@ def _figure_rows(report: ReportView) -> tuple[tuple[str, ...], ...]:
 _COUNTS = {"inspections_held", "par_index"}
 
 
-def _wanted(op: str, threshold: float | None, percent: bool) -> str:
+def _wanted(op: str, threshold: float | None, percent: bool, year: int | None) -> str:
     if op == "improved":
-        return T.TARGET_IMPROVED
+        return T.improved_text(year)
     if op == "minimal":
         return T.TARGET_MINIMAL
     return ("≥ " + _number(threshold, percent)) if threshold is not None else ""
@@ -93,7 +94,7 @@ def _targets(
     rows: list[tuple[str, ...]] = [T.TARGETS_HEAD]
     notes: list[str] = []
     for t in view.targets:
-        short = T.TARGET_SHORT.get(t.code, t.title)
+        short = t.short or T.TARGET_SHORT.get(t.code, t.title)
         for i, m in enumerate(t.measures):
             percent = m.key not in _COUNTS
             label = short if len(t.measures) == 1 else f"{short}: {m.label.lower()}"
@@ -102,7 +103,7 @@ def _targets(
             rows.append(
                 (
                     label,
-                    _wanted(m.op, m.threshold, percent),
+                    _wanted(m.op, m.threshold, percent, t.year),
                     _number(m.actual, percent),
                     T.TARGET_STATUS[m.status],
                 )
@@ -300,8 +301,10 @@ def export_rows(ws: Workspace, ref: str) -> list[tuple[object, ...]]:
     }
     for key, value in meta.items():
         rows.append((T.CSV_SECTION_META, key, T.CSV_META[key], value))
+    year = parse_period(report.period).year
     for name in FIGURE_FIELDS:
-        rows.append((T.CSV_SECTION_FIGURES, name, T.FIGURE_LABELS[name], report.figures[name]))
+        label = T.figure_label(name, year)
+        rows.append((T.CSV_SECTION_FIGURES, name, label, report.figures[name]))
     for key, value in report.totals.items():
         rows.append((T.CSV_SECTION_FIGURES, key, T.TOTAL_LABELS.get(key, key), value))
     for key, rate in report.rates.items():

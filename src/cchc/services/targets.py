@@ -78,6 +78,8 @@ class TargetRow(BaseModel):
     status: str  # met, on_track, at_risk, not_met, no_data
     detail: dict[str, float | int | None]
     reading: str = ""  # how the target is read (its formula in words)
+    short: str = ""  # the target's short title; a target on scores names the year they measure
+    year: int | None = None  # the year the target's figures measure
     measures: list[MeasureRow] = []
     tasks: list[TaskStanding] = []
     notes: list[str] = []
@@ -179,8 +181,12 @@ def _annual_note(result: TargetResult, per: Period | None, end: dt.date) -> list
     return [_note_text(note)]
 
 
-def target_rows(results: list[TargetResult], per: Period | None, end: dt.date) -> list[TargetRow]:
-    """The domain's results as the rows the CLI, the UI and the report show."""
+def target_rows(
+    results: list[TargetResult], per: Period | None, end: dt.date, year: int | None = None
+) -> list[TargetRow]:
+    """The domain's results as the rows the CLI, the UI and the report show; `year` is the year
+    the figures measure (the period's, or the year asked), named beside every score."""
+    year = per.year if per is not None else year
     rows = []
     for r in results:
         rows.append(
@@ -192,11 +198,13 @@ def target_rows(results: list[TargetResult], per: Period | None, end: dt.date) -
                 actual=r.actual,
                 status=r.status.value,
                 detail=r.detail,
-                reading=T.TARGET_READING.get(r.code, ""),
+                reading=T.target_reading(r.code, year),
+                short=T.target_title(r.code, r.title, year),
+                year=year,
                 measures=[
                     MeasureRow(
                         key=m.key,
-                        label=T.MEASURE_LABELS.get(m.key, m.key),
+                        label=T.measure_label(m.key, year),
                         op=m.op,
                         threshold=m.threshold,
                         actual=m.actual,
@@ -462,6 +470,7 @@ def measure(
     final = False
     if period:
         per = parse_period(period)
+        year = per.year
         rows = _rows_by_unit(ws, per, unit_id)
         fig = figures_for(ws, per, unit_id) or Figures()
         if unit_id is None and rows:
@@ -511,5 +520,5 @@ def measure(
         as_of=as_of.isoformat(),
         final=final,
         notes=list(dict.fromkeys(notes)),
-        targets=target_rows(results, per, as_of),
+        targets=target_rows(results, per, as_of, year),
     )

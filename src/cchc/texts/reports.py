@@ -42,6 +42,59 @@ FIGURE_LABELS: dict[str, str] = {
         "cùng Sở Nội vụ)"
     ),
 }
+#: The scores carry the year they measure (issue 19): the report's year, and for the PAR Index
+#: also the year it is compared with. Used wherever a report's year is known.
+SCORE_LABELS: dict[str, str] = {
+    "par_index": "Chỉ số cải cách hành chính (PAR Index) năm {year}",
+    "par_index_previous": "Chỉ số cải cách hành chính (PAR Index) năm {previous}",
+    "service_satisfaction": (
+        "Mức độ hài lòng về sự phục vụ của Ủy ban nhân dân đặc khu năm {year} (%, kết quả đo "
+        "lường cùng Sở Nội vụ)"
+    ),
+}
+SCORE_MEASURES: dict[str, str] = {
+    "par_index": "Chỉ số PAR Index năm {year} so với năm {previous}",
+    "satisfaction_service": "Hài lòng về sự phục vụ của Ủy ban nhân dân đặc khu năm {year}",
+}
+SCORE_TARGET_YEARS: dict[str, str] = {"a": "năm {year} so với năm {previous}", "f": "năm {year}"}
+SCORE_IMPROVED = "Cao hơn năm {previous}"
+SCORE_READINGS: dict[str, str] = {"a": "Đạt khi chỉ số năm {year} cao hơn chỉ số năm {previous}."}
+
+
+def improved_text(year: int | None = None) -> str:
+    """What target a asks, naming the year it is compared with when the year is known."""
+    return TARGET_IMPROVED if year is None else SCORE_IMPROVED.format(previous=year - 1)
+
+
+def target_reading(code: str, year: int | None = None) -> str:
+    """How a target is read; a target on scores names the years it compares."""
+    if year is not None and code in SCORE_READINGS:
+        return SCORE_READINGS[code].format(year=year, previous=year - 1)
+    return TARGET_READING.get(code, "")
+
+
+def figure_label(name: str, year: int | None = None) -> str:
+    """A figure's label; a score's names the year it measures when the year is known."""
+    if year is not None and name in SCORE_LABELS:
+        return SCORE_LABELS[name].format(year=year, previous=year - 1)
+    return FIGURE_LABELS.get(name, name)
+
+
+def measure_label(key: str, year: int | None = None) -> str:
+    """A target measure's label; a score's names the year it measures when the year is known."""
+    if year is not None and key in SCORE_MEASURES:
+        return SCORE_MEASURES[key].format(year=year, previous=year - 1)
+    return MEASURE_LABELS.get(key, key)
+
+
+def target_title(code: str, title: str, year: int | None = None) -> str:
+    """A target's short title; a target on scores names the year they measure."""
+    short = TARGET_SHORT.get(code, title)
+    if year is not None and code in SCORE_TARGET_YEARS:
+        return f"{short} ({SCORE_TARGET_YEARS[code].format(year=year, previous=year - 1)})"
+    return short
+
+
 TOTAL_LABELS: dict[str, str] = {
     "received": "Tổng hồ sơ tiếp nhận mới",
     "to_handle": "Tổng hồ sơ phải giải quyết",
