@@ -90,7 +90,9 @@ def _targets(
 ) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
     """The targets table (one row per measure: target f and e have two) and the paragraphs under
     it: how each target is read, where the tasks stand, and the cut-off remarks."""
-    view = target_service.measure(ws, period=report.period, unit=report.unit)
+    view = target_service.measure(
+        ws, period=report.period, unit=report.unit, as_of=from_iso(report.as_of)
+    )
     rows: list[tuple[str, ...]] = [T.TARGETS_HEAD]
     notes: list[str] = []
     for t in view.targets:
@@ -122,7 +124,9 @@ def _targets(
 
 
 def _results(report: ReportView, areas: dict[str, str], heading: str) -> list[Block]:
-    blocks: list[Block] = [Block(heading)]
+    # One date for every task line, here and in the appendix, and for the targets' verdicts.
+    as_of = (T.TASKS_AS_OF.format(date=format_vn_date(from_iso(report.as_of))),)
+    blocks: list[Block] = [Block(heading, as_of)]
     by_area: dict[str | None, list[ReportTaskLine]] = {}
     for line in report.tasks:
         by_area.setdefault(line.area, []).append(line)
@@ -139,12 +143,12 @@ def _results(report: ReportView, areas: dict[str, str], heading: str) -> list[Bl
             Block(f"8. {T.OTHER_TASKS}", tuple(_task_line(o) for o in others), subheading=True)
         )
     if len(blocks) == 1:
-        blocks[0] = Block(heading, (T.NO_TEXT,))
+        blocks[0] = Block(heading, (*as_of, T.NO_TEXT))
     return blocks
 
 
 def _issued_documents(conn: Any, task_id: str, day: dt.date) -> str:
-    """The documents a task has issued by the report's date, cited by number and date
+    """The documents a task has issued by the report's reference date, cited by number and date
     ("Quyết định số 07/QĐ-UBND ngày 07/01/2026"); the appendix states what exists, not what the
     plan expects."""
     cited = [
@@ -238,6 +242,7 @@ def _live_document(ws: Workspace, report: ReportView) -> OfficialReport:
     end = format_vn_date(dt.date.fromisoformat(report.period_end))
 
     blocks = _outline(ws, report, areas)
+    as_of = from_iso(report.as_of) or day  # the appendix cites what existed on that one day
     number_ref = number_line.removeprefix("Số: ")
     return OfficialReport(
         parent_body=parent,
@@ -262,7 +267,7 @@ def _live_document(ws: Workspace, report: ReportView) -> OfficialReport:
                 deadline=t.timeframe,
                 state=T.TASK_STATES.get(t.state, t.state),
                 progress=f"{t.progress}%",
-                product=_issued_documents(conn, t.task_id, day),
+                product=_issued_documents(conn, t.task_id, as_of),
             )
             for t in report.tasks
         ),

@@ -453,6 +453,7 @@ def measure(
     period: str | None = None,
     unit: str | None = None,
     final_year: int | None = None,
+    as_of: dt.date | None = None,
 ) -> TargetsView:
     """Each target for a unit (or the zone), for a period (or the year to date).
 
@@ -460,7 +461,8 @@ def measure(
     from every kind of report (`year_to_date`), and, within a period's report, the year up to
     that period's cut-off for the targets counted in events (inspections). After the year's last
     day the year to date is the final verdict (`final_year` asks for it and refuses it before):
-    the tasks judged at 31/12, nothing left "on track" or "at risk"."""
+    the tasks judged at 31/12, nothing left "on track" or "at risk". `as_of`, for a period,
+    is a report's reference date: the targets judge its tasks on the day its lines state."""
     unit_row = resolve_unit(ws, unit) if unit else None
     unit_id = unit_row["id"] if unit_row else None
     cal = calendar()
@@ -481,7 +483,7 @@ def measure(
         fig = with_values(fig, counts)
         used = [per.code] if rows else []
         start, end, label = per.start, per.end, per.code
-        as_of = min(end, today) if today >= start else end
+        as_of = as_of or (min(end, today) if today >= start else end)
     else:
         year = final_year or _plan_year(ws)
         last_day = dt.date(year, 12, 31)

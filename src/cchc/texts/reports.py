@@ -57,6 +57,11 @@ SCORE_MEASURES: dict[str, str] = {
     "satisfaction_service": "Hài lòng về sự phục vụ của Ủy ban nhân dân đặc khu năm {year}",
 }
 SCORE_TARGET_YEARS: dict[str, str] = {"a": "năm {year} so với năm {previous}", "f": "năm {year}"}
+#: The one date a report states every task line at (its cut-off, or its date if earlier).
+TASKS_AS_OF = (
+    "Tình hình thực hiện nhiệm vụ nêu trong báo cáo này và tại Phụ lục được tính đến hết ngày "
+    "{date}."
+)
 SCORE_IMPROVED = "Cao hơn năm {previous}"
 SCORE_READINGS: dict[str, str] = {"a": "Đạt khi chỉ số năm {year} cao hơn chỉ số năm {previous}."}
 
@@ -599,6 +604,10 @@ MESSAGES: dict[str, str] = {
         "hiện” hoặc “đã hoàn thành” (quá hạn do ứng dụng tự xác định theo thời hạn)."
     ),
     "task_not_in_report": "Nhiệm vụ “{value}” không có trong báo cáo này.",
+    "report_done_after_cutoff": (
+        "Nhiệm vụ {stt} hoàn thành ngày {done}, sau ngày {date} mà báo cáo này tính tình hình "
+        "nhiệm vụ: kết quả này thuộc báo cáo kỳ sau."
+    ),
     "draft_field_unknown": "Ô “{value}” không có trong báo cáo nên không giữ nháp được.",
     "draft_text_too_long": "Nội dung nháp dài quá {limit} ký tự.",
     "nothing_to_set": (
