@@ -33,7 +33,7 @@ class YearPanel:
             dense=True,
             on_submit=self.run,
         )
-        self.verdict = ft.Text("", weight=ft.FontWeight.W_600, selectable=True)
+        self.verdict = ft.Text("", weight=ft.FontWeight.W_600)  # read aloud, so not selectable
         self.lines = ft.Column(spacing=6, tight=True)
         self.view = ft.Column(
             [
