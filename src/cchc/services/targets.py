@@ -433,13 +433,19 @@ def _not_started(results: list[TargetResult]) -> list[TargetResult]:
 
 
 def _signed_slots(ws: Workspace, slots: dict[str, list[Slot]]) -> dict[str, list[Slot]]:
-    """The reporting slots a standing duty owes a product for: none that opened before the plan
-    was signed (its first month, 15/12→14/01, began before 07/01/2026)."""
+    """The reporting slots a standing duty owes a product for: those the plan was in force for
+    at least half of. The first month (15/12/2025→14/01/2026) began before the plan was signed
+    on 07/01/2026 and owes nothing; the year's slot (15/12/2025→14/12/2026), which row 16's
+    yearly "Báo cáo kết quả thực hiện" answers, does."""
     header = repo.plan_header(ws.db.conn)
     signed = from_iso(header["date"]) if header else None
     if signed is None:
         return slots
-    return {k: [s for s in v if s.start >= signed] for k, v in slots.items()}
+
+    def owed(slot: Slot) -> bool:
+        return (slot.end - signed).days * 2 >= (slot.end - slot.start).days
+
+    return {k: [s for s in v if owed(s)] for k, v in slots.items()}
 
 
 def _plan_year(ws: Workspace) -> int:
