@@ -87,6 +87,8 @@ def test_the_command_line_names_the_year_of_every_score(zone, db_path):
     shown = run_cchc("--db", str(db_path), "report", "show", view.id, env=env, check=True).stdout
     assert f"{PAR_2026} (par_index): 82.5" in shown
     assert f"{PAR_2025} (par_index_previous): 80" in shown
+    # the one date the report states its tasks at (issue 19): its cut-off, 14/06/2026
+    assert "được tính đến hết ngày 14/06/2026." in shown
     listed = run_cchc("--db", str(db_path), "targets", "--period", "2026-Q2", env=env, check=True)
     assert "được cải thiện (năm 2026 so với năm 2025)" in listed.stdout
     assert "Ủy ban nhân dân đặc khu năm 2026" in listed.stdout

@@ -220,6 +220,7 @@ def report_show(state: State, report_id: str, solutions: bool, as_json: bool) ->
         echo_json(view)
         return
     click.echo(_summary(view))
+    click.echo("  " + T.TASKS_AS_OF.format(date=format_vn_date(from_iso(view.as_of))))
     year = parse_period(view.period).year  # the year each score measures
     for name, value in view.figures.items():
         if value is not None:
