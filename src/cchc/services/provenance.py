@@ -4,10 +4,12 @@ When Phòng Văn hóa - Xã hội consolidates, the zone report records a snapsh
 it summed: which revision, submitted by whom and when, from which laptop (the site whose signed
 write of the submission stands on this copy, with its certificate's fingerprint, role and scope),
 and the unit's figures. When a report is issued (submitted) its canonical content gets a short
-verification code, printed in the PDF with a QR code. `verify` takes a code (or a PDF, whose code
-it reads from the text) and says whether a report held here has exactly that content, who
-submitted and consolidated it, and which unit figures make each total. A report changed after it
-was issued (or a unit report changed after it was summed) no longer verifies.
+verification code, printed in the PDF with a QR code; the PDF also carries the signed snapshot
+as an attached file. `verify` takes a code (or a PDF, whose code it reads from the text, and
+whose words it checks against its attached snapshot and the issued one) and says whether a report
+held here has exactly that content, who submitted and consolidated it, and which unit figures
+make each total. A report changed after it was issued (or a unit report changed after it was
+summed) no longer verifies.
 """
 
 from __future__ import annotations
