@@ -227,8 +227,17 @@ def test_a_forged_copy_fails_on_its_own_embedded_copy_where_the_report_is_not_he
     result = provenance.verify(vp, str(forged))
     assert (result.ok, result.outcome) == (False, "embedded_differs")
     assert [(d.issued, d.presented) for d in result.differences] == [("tốt.", "đạt.")]
+    # The genuine copy is whole against its own signed copy, but not held here: not "KHỚP", and
+    # the answer names the certified laptop that signed it.
     genuine = provenance.verify(vp, str(issued["pdf"]))
-    assert (genuine.ok, genuine.outcome) == (False, "unknown_code")
+    assert (genuine.ok, genuine.outcome) == (False, "signed_not_held")
+    assert genuine.submitted_laptop is not None and genuine.submitted_laptop.certified
+    assert genuine.submitted_laptop.scope == ["tthcc"]
+    lines = provenance.describe(genuine)
+    assert lines[0].startswith("CHƯA XÁC MINH ĐƯỢC: máy này chưa giữ báo cáo mang mã")
+    assert any("Trung tâm Phục vụ hành chính công đặc khu, kỳ Quý I/2026" in line for line in lines)
+    # Its code alone proves nothing here.
+    assert provenance.verify(vp, issued["report"].content_code).outcome == "unknown_code"
 
 
 def test_an_edited_embedded_copy_matching_the_edited_page_fails_on_its_signature(

@@ -446,6 +446,35 @@ def _figures_behind(totals: dict[str, Any], prov: Provenance) -> list[FigureBehi
     return out
 
 
+def _signer(ws: Workspace, issued: Issued) -> Laptop:
+    """The laptop that signed a snapshot, as the certificates held here describe its key."""
+    laptop = laptop_of(ws, issued.site)
+    key_print = fingerprint(bytes.fromhex(issued.key))
+    if laptop.fingerprint not in (None, key_print):
+        return Laptop(site=issued.site, fingerprint=key_print)
+    return laptop
+
+
+def _signed_elsewhere(ws: Workspace, code: str, embedded: Issued) -> Verification:
+    content = embedded.snapshot.get("content") or {}
+    names = {u["code"]: u["name"] for u in repo.units(ws.db.conn)}
+    return Verification(
+        code=code,
+        ok=False,
+        outcome="signed_not_held",
+        report_id=embedded.report_id,
+        scope=content.get("scope"),
+        unit_name=names.get(content.get("unit_code") or ""),
+        period=content.get("period"),
+        revision=content.get("revision"),
+        number=content.get("number"),
+        report_date=content.get("report_date"),
+        submitted_by=content.get("submitted_by"),
+        submitted_at=content.get("submitted_at"),
+        submitted_laptop=_signer(ws, embedded),
+    )
+
+
 def _document_words(issued: Issued) -> list[str]:
     """The words of the document `issued` lays out, as a reader extracts them from its PDF."""
     return words(_bytes_text(pdf.render(issued_document(issued))))
@@ -497,6 +526,10 @@ def verify(ws: Workspace, ref: str) -> Verification:
                     ],
                 }
     issued = _genuine(ws, code)
+    if issued is None and embedded is not None and failed is None:
+        # Not held here, but the PDF is whole against the signed copy it carries: say who signed
+        # it, and that the figures behind it cannot be checked until its data arrives.
+        return _signed_elsewhere(ws, code, embedded)
     if issued is None:
         return Verification(code=code, ok=False, outcome="unknown_code").model_copy(
             update=failed or {}
@@ -507,9 +540,7 @@ def verify(ws: Workspace, ref: str) -> Verification:
     assert row is not None
     content = issued.snapshot["content"]
     prov = provenance_of({"provenance": json.dumps(content.get("provenance"))})
-    laptop = laptop_of(ws, issued.site)
-    if laptop.fingerprint not in (None, fingerprint(bytes.fromhex(issued.key))):
-        laptop = Laptop(site=issued.site, fingerprint=fingerprint(bytes.fromhex(issued.key)))
+    laptop = _signer(ws, issued)
     answer = Verification(
         code=code,
         ok=False,

@@ -498,6 +498,11 @@ VERIFY_OUTCOME: dict[str, str] = {
         "tệp này (mã {code}): tệp đã bị sửa sau khi ban hành; không dùng số liệu của bản này. "
         "Những chỗ khác:"
     ),
+    "signed_not_held": (
+        "CHƯA XÁC MINH ĐƯỢC: máy này chưa giữ báo cáo mang mã {code}. Chữ in trong tệp PDF "
+        "đúng với bản dữ liệu có chữ ký số đính kèm trong tệp, nhưng chỉ đối chiếu được số liệu "
+        "khi đã nhận dữ liệu của nơi ban hành: nhập gói dữ liệu rồi xác minh lại."
+    ),
     "embedded_invalid": (
         "KHÔNG KHỚP: bản dữ liệu đính kèm trong tệp PDF không mang chữ ký số hợp lệ hoặc không "
         "ứng với mã {code} in trên tệp: tệp đã bị sửa sau khi ban hành."
