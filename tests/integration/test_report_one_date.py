@@ -99,3 +99,29 @@ def test_the_pdf_names_its_one_date_and_cites_only_what_existed_then(quarter, tm
     rows = {row.stt: row for row in report_output.official_document(ws, zone.id).tasks}
     assert rows["4"].product == "Kế hoạch số 12/KH-UBND ngày 10/03/2026"
     assert (rows["11"].product, rows["11"].state) == ("Chưa có văn bản", "Đang thực hiện")
+
+
+def test_a_task_a_units_report_says_was_done_is_counted_done_by_that_reports_targets(db_path):
+    """On 10/03/2026 the centre's Q1 draft says row 11 is done (tracking has not recorded it):
+    the report's own targets count it done as its line says, never a line "đã hoàn thành"
+    above a target c that counts it undone. Rows 11, 12, 14, 15, 16 and 17 are the centre's
+    counted tasks (row 18 is judged by its figure): 1 of 6 on time = 16,7%."""
+    ws = Workspace.open(db_path, clock=lambda: dt.datetime(2026, 3, 10, 3, 0, tzinfo=dt.UTC))
+    try:
+        view = rs.new_report(ws, unit="tthcc", period="2026-Q1", by="A")
+        view = rs.set_report(ws, view.id, statuses={"11": "done"})
+        assert _states(view)[11] == "done_on_time" and view.as_of == "2026-03-10"
+        lines = {t.task_id: t.state for t in view.tasks}
+        day = dt.date(2026, 3, 10)
+        tracked = ts.measure(ws, period="2026-Q1", unit="tthcc", as_of=day)
+        stated = ts.measure(ws, period="2026-Q1", unit="tthcc", as_of=day, lines=lines)
+        c_tracked = next(t for t in tracked.targets if t.code == "c")
+        c_stated = next(t for t in stated.targets if t.code == "c")
+        assert {t.stt: t.verdict for t in c_tracked.tasks}[11] == "not_yet_due"
+        assert {t.stt: t.verdict for t in c_stated.tasks}[11] == "done_on_time"
+        doc = report_output.official_document(ws, view.id)
+        table = next(b.table for b in doc.blocks if b.table and b.table[0][0] == "Chỉ tiêu")
+        row_c = next(r for r in table if r[0].startswith("Hoàn thành nhiệm vụ của Kế hoạch"))
+        assert row_c[2] == "16,7%"
+    finally:
+        ws.close()

@@ -91,7 +91,11 @@ def _targets(
     """The targets table (one row per measure: target f and e have two) and the paragraphs under
     it: how each target is read, where the tasks stand, and the cut-off remarks."""
     view = target_service.measure(
-        ws, period=report.period, unit=report.unit, as_of=from_iso(report.as_of)
+        ws,
+        period=report.period,
+        unit=report.unit,
+        as_of=from_iso(report.as_of),
+        lines={line.task_id: line.state for line in report.tasks},
     )
     rows: list[tuple[str, ...]] = [T.TARGETS_HEAD]
     notes: list[str] = []

@@ -114,6 +114,15 @@ def specs(ws: Workspace) -> list[TargetSpec]:
     ]
 
 
+def _claimed(fact: TaskFact, state: str | None, day: dt.date) -> TaskFact:
+    """A task as a report's line states it on the report's date `day`: a line may say a task was
+    done that tracking has not recorded as done (the unit's own word in its report); the targets
+    of that report then count it done, as its line says (late if the line says late)."""
+    if state not in ("done_on_time", "done_late") or fact.status in ("done", "dropped"):
+        return fact
+    return replace(fact, status="done", done_on=day if state == "done_late" else None)
+
+
 def task_facts(ws: Workspace) -> list[TaskFact]:
     """Every task as the target formulas see it, with the dates of its products."""
     conn = ws.db.conn
@@ -460,6 +469,7 @@ def measure(
     unit: str | None = None,
     final_year: int | None = None,
     as_of: dt.date | None = None,
+    lines: dict[str, str] | None = None,
 ) -> TargetsView:
     """Each target for a unit (or the zone), for a period (or the year to date).
 
@@ -468,7 +478,9 @@ def measure(
     that period's cut-off for the targets counted in events (inspections). After the year's last
     day the year to date is the final verdict (`final_year` asks for it and refuses it before):
     the tasks judged at 31/12, nothing left "on track" or "at risk". `as_of`, for a period,
-    is a report's reference date: the targets judge its tasks on the day its lines state."""
+    is a report's reference date: the targets judge its tasks on the day its lines state;
+    `lines` (task id → state) are that report's task lines: a task its line says was done is
+    counted done."""
     unit_row = resolve_unit(ws, unit) if unit else None
     unit_id = unit_row["id"] if unit_row else None
     cal = calendar()
@@ -511,7 +523,7 @@ def measure(
     results = evaluate(
         specs(ws),
         fig,
-        task_facts(ws),
+        [_claimed(f, (lines or {}).get(f.task_id), as_of) for f in task_facts(ws)],
         as_of,
         unit_id,
         today=today,
