@@ -125,3 +125,26 @@ def test_a_task_a_units_report_says_was_done_is_counted_done_by_that_reports_tar
         assert row_c[2] == "16,7%"
     finally:
         ws.close()
+
+
+def test_a_units_own_word_done_late_stays_late_in_the_zones_report(db_path):
+    """On 10/06/2026 the centre's Q2 report says row 11 (due 31/03/2026) is done: done late.
+    The zone consolidates on 20/06: its line for row 11 says done late too, and its targets
+    count it late."""
+    now = [dt.datetime(2026, 6, 10, 3, 0, tzinfo=dt.UTC)]
+    ws = Workspace.open(db_path, clock=lambda: now[0])
+    try:
+        view = rs.new_report(ws, unit="tthcc", period="2026-Q2", by="A")
+        fields = {"received_direct": "1", "resolved_on_time": "1"}
+        view = rs.set_report(ws, view.id, statuses={"11": "done"}, fields=fields)
+        assert _states(view)[11] == "done_late"
+        rs.submit_report(ws, view.id, by="A")
+        now[0] = dt.datetime(2026, 6, 20, 3, 0, tzinfo=dt.UTC)
+        zone = rs.consolidate(ws, period="2026-Q2", by="B")
+        assert zone.as_of == "2026-06-14" and _states(zone)[11] == "done_late"
+        lines = {t.task_id: t.state for t in zone.tasks}
+        view_c = ts.measure(ws, period="2026-Q2", as_of=dt.date(2026, 6, 14), lines=lines)
+        c = next(t for t in view_c.targets if t.code == "c")
+        assert {t.stt: t.verdict for t in c.tasks}[11] == "done_late"
+    finally:
+        ws.close()

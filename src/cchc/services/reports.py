@@ -258,7 +258,7 @@ def _task_state(row: Mapping[str, Any], day: dt.date, claimed: Status | None = N
 def restate_lines(ws: Workspace, report_id: str) -> None:
     """Every task line of a report stated at the report's reference date: the status each line
     claims, its due date and the day the task was done, judged on that one day. Called inside
-    the caller's transaction (before a report is issued, and after each edit)."""
+    the caller's transaction (before a report is issued, and when its date is changed)."""
     conn = ws.db.conn
     row = repo.report(conn, report_id)
     assert row is not None
@@ -765,8 +765,9 @@ def consolidate(ws: Workspace, *, period: str, by: str | None = None) -> ReportV
         if reported is not None:
             claimed = status_of_state(reported["state"])
             task = tasks_by_id[line["task_id"]]
+            own_word = claimed is Status.DONE and not task["done_on"]  # kept as the unit judged it
             line.update(
-                state=_task_state(task, day, claimed),
+                state=reported["state"] if own_word else _task_state(task, day, claimed),
                 progress=reported["progress"],
                 note=reported["note"],
             )
