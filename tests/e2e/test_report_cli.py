@@ -287,6 +287,15 @@ def test_report_verify_reads_the_code_from_the_pdf_and_a_changed_report_fails(dr
     assert "Hồ sơ tiếp nhận trực tiếp: 40 = 40 (Trung tâm Phục vụ hành chính công" in ok.stdout
     as_json = json.loads(_cli(db, "report", "verify", code, "--json").stdout)
     assert (as_json["ok"], as_json["report_id"]) == (True, zone_id)
+    # A copy edited with pypdf keeps the signed snapshot the PDF carries: its page no longer
+    # says what that snapshot says, and the command names the change.
+    from tests.integration.pdf_tamper import replace_text
+
+    forged = replace_text(pdf, tmp_path / "ban-sua.pdf", "Đã tiếp nhận.", "Đã tiếp nhận đủ.")
+    edited = _cli(db, "report", "verify", str(forged), check=False)
+    assert edited.returncode == 1
+    assert "KHÔNG KHỚP: chữ in trong tệp PDF khác với bản dữ liệu có chữ ký số" in edited.stdout
+    assert "bản ban hành ghi “nhận.”, tệp này ghi “nhận đủ.”" in edited.stdout
     conn = sqlite3.connect(str(db))
     with conn:
         conn.execute(

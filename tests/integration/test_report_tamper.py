@@ -10,12 +10,14 @@ the genuine PDF passes, on the issuing laptop and at the city."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
@@ -68,9 +70,12 @@ def issued(net, tmp_path) -> dict[str, object]:
     return {"report": view, "pdf": out}
 
 
-def _fails(ws: Workspace, path: Path) -> provenance.Verification:
+def _fails(ws: Workspace, path: Path, outcome: str = "embedded_differs") -> provenance.Verification:
+    """A copy edited with pypdf keeps the signed snapshot the PDF carries, which no longer says
+    what the page shows ("embedded_differs"); a PDF without that copy is read against the
+    snapshot held here ("document_differs")."""
     result = provenance.verify(ws, str(path))
-    assert (result.ok, result.outcome) == (False, "document_differs"), result.outcome
+    assert (result.ok, result.outcome) == (False, outcome), result.outcome
     return result
 
 
@@ -136,7 +141,7 @@ def test_a_pdf_made_from_scratch_around_a_genuine_code_fails(net, issued, tmp_pa
     page.drawString(80, 720, f"Mã xác thực: {code}")
     page.save()
     assert provenance.code_in_pdf(scratch) == code
-    result = _fails(net["city"], scratch)
+    result = _fails(net["city"], scratch, "document_differs")
     assert result.differences and result.report_id == issued["report"].id
 
 
@@ -177,6 +182,97 @@ def test_the_qr_payload_is_accepted_as_scanned(net, issued):
 def test_the_answer_in_words_names_each_difference(net, issued, tmp_path):
     forged = replace_text(issued["pdf"], tmp_path / "f.pdf", "85", "95", line_has="85")
     lines = provenance.describe(provenance.verify(net["city"], str(forged)))
-    assert lines[0].startswith("KHÔNG KHỚP: nội dung tệp PDF khác với báo cáo mang mã")
+    assert lines[0].startswith(
+        "KHÔNG KHỚP: chữ in trong tệp PDF khác với bản dữ liệu có chữ ký số đính kèm"
+    )
     assert any("bản ban hành ghi “85”, tệp này ghi “95”" in line for line in lines)
     assert "Giao dịch thanh toán trực tuyến" in next(line for line in lines if "“95”" in line)
+
+
+# ---- the machine-readable copy the PDF carries -------------------------------------------------
+def _attached(path: Path) -> bytes:
+    copies = PdfReader(str(path)).attachments[pdf_layout.EMBEDDED_NAME]
+    assert len(copies) == 1
+    return bytes(copies[0])
+
+
+def _rewrap(src: Path, dst: Path, attachment: bytes | None) -> Path:
+    """The pages of `src` in a new PDF, with `attachment` as its embedded copy (or none)."""
+    writer = PdfWriter()
+    for page in PdfReader(str(src)).pages:
+        writer.add_page(page)
+    if attachment is not None:
+        writer.add_attachment(pdf_layout.EMBEDDED_NAME, attachment)
+    writer.write(str(dst))
+    return dst
+
+
+def test_the_issued_pdf_carries_its_signed_snapshot_whose_code_is_the_printed_one(issued):
+    copy = provenance.read_embedded(_attached(issued["pdf"]))
+    assert copy is not None
+    assert (copy.report_id, copy.code) == (issued["report"].id, issued["report"].content_code)
+    # The copy is the document as issued: laid out again it reads as the page does, word for word.
+    page_words = provenance.words(provenance._pdf_text(issued["pdf"]))
+    assert provenance.differences(provenance._document_words(copy), page_words) == []
+
+
+def test_a_forged_copy_fails_on_its_own_embedded_copy_where_the_report_is_not_held(
+    net, issued, tmp_path
+):
+    vp = net["vp"]  # this laptop never received the report of Trung tâm Phục vụ hành chính công
+    assert vp.db.conn.execute(
+        "SELECT count(*) FROM reports WHERE id = ?", (issued["report"].id,)
+    ).fetchone() == (0,)
+    forged = replace_text(issued["pdf"], tmp_path / "f.pdf", "Kết quả tốt.", "Kết quả đạt.")
+    result = provenance.verify(vp, str(forged))
+    assert (result.ok, result.outcome) == (False, "embedded_differs")
+    assert [(d.issued, d.presented) for d in result.differences] == [("tốt.", "đạt.")]
+    # The genuine copy is whole against its own signed copy, but not held here: not "KHỚP", and
+    # the answer names the certified laptop that signed it.
+    genuine = provenance.verify(vp, str(issued["pdf"]))
+    assert (genuine.ok, genuine.outcome) == (False, "signed_not_held")
+    assert genuine.submitted_laptop is not None and genuine.submitted_laptop.certified
+    assert genuine.submitted_laptop.scope == ["tthcc"]
+    lines = provenance.describe(genuine)
+    assert lines[0].startswith("CHƯA XÁC MINH ĐƯỢC: máy này chưa giữ báo cáo mang mã")
+    assert any("Trung tâm Phục vụ hành chính công đặc khu, kỳ Quý I/2026" in line for line in lines)
+    # Its code alone proves nothing here.
+    assert provenance.verify(vp, issued["report"].content_code).outcome == "unknown_code"
+
+
+def test_an_edited_embedded_copy_matching_the_edited_page_fails_on_its_signature(
+    net, issued, tmp_path
+):
+    forged = replace_text(issued["pdf"], tmp_path / "w.pdf", "Kết quả tốt.", "Kết quả đạt.")
+    copy = json.loads(_attached(forged))
+    copy["snapshot"] = copy["snapshot"].replace("Kết quả tốt.", "Kết quả đạt.")
+    assert "Kết quả đạt." in copy["snapshot"]
+    both = _rewrap(forged, tmp_path / "both.pdf", json.dumps(copy, ensure_ascii=False).encode())
+    for ws in (net["tthcc"], net["city"]):
+        result = provenance.verify(ws, str(both))
+        assert (result.ok, result.outcome) == (False, "embedded_invalid")
+    line = provenance.describe(provenance.verify(net["city"], str(both)))[0]
+    assert line.startswith("KHÔNG KHỚP: bản dữ liệu đính kèm trong tệp PDF không mang chữ ký số")
+
+
+def test_another_reports_genuine_embedded_copy_does_not_vouch_for_this_page(net, issued, tmp_path):
+    vp = net["vp"]
+    other = rs.new_report(vp, unit="vp_ubnd", period="2026-Q1", by="Lê Thị Hoa")
+    rs.set_report(vp, other.id, fields={"received_direct": "7", "resolved_on_time": "7"})
+    rs.submit_report(vp, other.id, by="Lê Thị Hoa")
+    other_pdf = report_output.write_pdf(vp, other.id, tmp_path / "other.pdf")
+    swapped = _rewrap(issued["pdf"], tmp_path / "swapped.pdf", _attached(other_pdf))
+    result = provenance.verify(net["tthcc"], str(swapped))
+    assert (result.ok, result.outcome) == (False, "embedded_invalid")
+
+
+def test_a_forged_copy_stripped_of_its_embedded_copy_is_read_against_the_held_snapshot(
+    net, issued, tmp_path
+):
+    forged = replace_text(issued["pdf"], tmp_path / "f.pdf", "85", "95", line_has="85")
+    stripped = _rewrap(forged, tmp_path / "stripped.pdf", None)
+    assert pdf_layout.EMBEDDED_NAME not in PdfReader(str(stripped)).attachments
+    result = _fails(net["city"], stripped, "document_differs")
+    assert ("85", "95") in [(d.issued, d.presented) for d in result.differences]
+    genuine = _rewrap(issued["pdf"], tmp_path / "plain.pdf", None)
+    assert provenance.verify(net["city"], str(genuine)).ok

@@ -57,9 +57,34 @@ def test_the_dialog_names_what_a_changed_copy_altered(ws, db_path, tmp_path):
     forged = replace_text(pdf, tmp_path / "sua.pdf", "Đã tiếp nhận.", "Đã tiếp nhận hết.")
     ctx, panel = _dialog(ws, db_path)
     verdict, color, lines = _run(ctx, panel, str(forged))
-    assert verdict.startswith("KHÔNG KHỚP: nội dung tệp PDF khác") and "RED" in color
+    # the copy keeps the signed snapshot the PDF carries, which no longer says what the page shows
+    assert verdict.startswith("KHÔNG KHỚP: chữ in trong tệp PDF khác") and "RED" in color
     assert lines[0] == (
         "- Sau “thủ tục hành chính Đã tiếp”: bản ban hành ghi “nhận.”, tệp này ghi “nhận hết.”."
     )
     verdict, _, _ = _run(ctx, panel, "not a code")
     assert "không phải mã xác thực" in verdict
+
+
+def test_the_dialog_shows_the_unit_reports_behind_each_figure_of_the_zones_report(ws, db_path):
+    for unit, received in (("tthcc", "12"), ("vp_ubnd", "3")):
+        view = report_service.new_report(ws, unit=unit, period="2026-Q2", by="A")
+        fields = {"received_direct": received, "resolved_on_time": received}
+        report_service.set_report(ws, view.id, fields=fields)
+        report_service.submit_report(ws, view.id, by="A")
+    overview_service.set_local_profile(ws, "vhxh", "Lê Thị Bình")
+    zone = report_service.consolidate(ws, period="2026-Q2")
+    report_service.set_report(ws, zone.id, number="40")
+    zone = report_service.submit_report(ws, zone.id)
+    ctx, panel = _dialog(ws, db_path)
+    verdict, color, lines = _run(ctx, panel, f"CCHC-BLV {zone.content_code} {zone.id}")
+    assert verdict.startswith("KHỚP") and "GREEN" in color
+    assert "Các báo cáo đơn vị được tổng hợp:" in lines
+    assert any(
+        line.startswith("- Trung tâm Phục vụ hành chính công đặc khu, báo cáo lần 1")
+        for line in lines
+    )
+    assert (
+        "- Hồ sơ tiếp nhận trực tiếp: 15 = 3 (Văn phòng Ủy ban nhân dân đặc khu, lần 1) "
+        "+ 12 (Trung tâm Phục vụ hành chính công đặc khu, lần 1)"
+    ) in lines

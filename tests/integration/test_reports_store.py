@@ -70,7 +70,11 @@ def test_every_reports_table_has_a_text_id_primary_key(ws):
 def test_a_new_report_pulls_in_the_units_tasks_with_state_and_progress(ws):
     view = rs.new_report(ws, unit="tthcc", period="2026-Q1", by="A")
     assert [t.stt for t in view.tasks] == [11, 12, 14, 15, 16, 17, 18]
-    assert view.tasks[0].state == "overdue"  # "Quý I năm 2026" is past on 10/04/2026
+    # Issue 19: the Q1 report states its tasks at its cut-off, 14/03/2026 (one date for every
+    # line): row 11, "Quý I năm 2026" (due 31/03), was not yet overdue then, though it is on
+    # 10/04/2026 when the report is opened.
+    assert view.as_of == "2026-03-14"
+    assert view.tasks[0].state == "not_started"
     assert (view.period_start, view.period_end, view.due) == (
         "2025-12-15",
         "2026-03-14",
@@ -286,10 +290,19 @@ def test_a_zone_reports_figures_come_only_from_units(ws):
 
 
 def test_a_tasks_status_in_the_report_gives_its_state_by_the_tracking_rules(ws):
-    view = rs.new_report(ws, unit="tthcc", period="2026-Q1", by="A")
+    # Issue 19: a report states its tasks on one date. The Q1 report's is its cut-off, 14/03:
+    # row 11 done today (10/04/2026) was not done then, so the Q1 report refuses it…
+    q1 = rs.new_report(ws, unit="tthcc", period="2026-Q1", by="A")
+    with pytest.raises(InvalidInput) as after:
+        rs.set_report(ws, q1.id, statuses={"11": "done"})
+    assert after.value.key == "report_done_after_cutoff"
+    assert after.value.params["date"] == "14/03/2026"
+    assert {t.stt: t.state for t in rs.get_report(ws, q1.id).tasks}[11] == "not_started"
+    # …and the April report (cut-off 14/04) takes it. Row 11 is due 31/03/2026; done today
+    # (10/04/2026) means done late, at 100%.
+    view = rs.new_report(ws, unit="tthcc", period="2026-04", by="A")
     saved = rs.set_report(ws, view.id, statuses={"11": "done", "12": "in_progress"})
     lines = {t.stt: t for t in saved.tasks}
-    # Row 11 is due 31/03/2026; done today (10/04/2026) means done late, at 100%.
     assert (lines[11].state, lines[11].progress) == ("done_late", 100)
     assert lines[12].state == "in_progress"  # a standing duty is never overdue
     with pytest.raises(InvalidInput) as info:

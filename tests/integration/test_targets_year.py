@@ -167,3 +167,59 @@ def test_standing_duties_are_judged_by_the_product_their_own_words_ask_for(db_pa
         assert c.status == "at_risk"  # row 4 ("Quý I/2026") is due 31/03, within 30 days
     finally:
         ws.close()
+
+
+def test_every_standing_duty_says_in_the_plan_data_how_its_words_ask_to_be_judged(db_path):
+    """Rows 12–18 are "Thường xuyên". By their products' words: 12 "Nội dung công khai", 13 "TTHC
+    công khai trên Cổng…", 14 "Báo kết quả rà soát, văn bản đề nghị thẩm định…" and 17 "Văn bản
+    trả lời PAKN…" on each event; 15 "Báo cáo … hàng tháng" monthly; 16 "Báo cáo kết quả thực
+    hiện" once a year; 18 by its own 80% figure. The seed says so for each, never by default."""
+    import tomllib
+    from pathlib import Path
+
+    from cchc.store import tasks_repo
+
+    seed = tomllib.loads(Path("db/seeds/qd-07-2026.toml").read_text(encoding="utf-8"))
+    standing = {
+        t["stt"]: t.get("judged_by") for t in seed["tasks"] if t["timeframe"] == "Thường xuyên"
+    }
+    expected = {12: "event", 13: "event", 14: "event", 15: "monthly", 16: "yearly"}
+    expected |= {17: "event", 18: "figure"}
+    assert standing == expected
+    ws = _open(db_path, dt.datetime(2026, 3, 17, 5, 0, tzinfo=dt.UTC))
+    try:
+        held = {
+            t["stt"]: t["cadence"]
+            for t in tasks_repo.all_tasks(ws.db.conn)
+            if t["deadline_kind"] == "standing"
+        }
+        assert held == expected
+    finally:
+        ws.close()
+
+
+def test_row_16s_yearly_report_is_owed_for_the_year_though_its_slot_opened_before_signing(
+    db_path, tmp_path
+):
+    """The year's slot runs 15/12/2025→14/12/2026 (Nghị định 09/2019): it opened before the
+    decision of 07/01/2026 but the plan was in force for nearly all of it, so row 16 owes its
+    "Báo cáo kết quả thực hiện" for 2026: missing on 05/01/2027 without one, kept with one
+    dated 10/12/2026."""
+    ws = _open(db_path, dt.datetime(2027, 1, 5, 5, 0, tzinfo=dt.UTC))
+    try:
+        verdict = {t.stt: t.verdict for t in _target(ts.measure(ws, final_year=2026), "c").tasks}
+        assert verdict[16] == "standing_missing"
+        yearly = tmp_path / "16.pdf"
+        yearly.write_bytes(b"%PDF-1.4 60/BC-TTPVHCC")
+        task_service.update_task(
+            ws,
+            "16",
+            by="A",
+            evidence=task_service.Evidence(
+                file=yearly, doc_type="Báo cáo", number="60/BC-TTPVHCC", date="10/12/2026"
+            ),
+        )
+        verdict = {t.stt: t.verdict for t in _target(ts.measure(ws, final_year=2026), "c").tasks}
+        assert verdict[16] == "standing_kept"
+    finally:
+        ws.close()

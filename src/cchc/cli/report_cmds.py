@@ -28,7 +28,7 @@ from cchc.services import report_output
 from cchc.services import reports as report_service
 from cchc.services import targets as target_service
 from cchc.services.amendment_text import change_lines
-from cchc.services.periods import period_name
+from cchc.services.periods import parse_period, period_name
 from cchc.services.reports import ReportView
 from cchc.texts import reports as T
 from cchc.texts.plan import NARRATIVE_GUIDE
@@ -220,9 +220,11 @@ def report_show(state: State, report_id: str, solutions: bool, as_json: bool) ->
         echo_json(view)
         return
     click.echo(_summary(view))
+    click.echo("  " + T.TASKS_AS_OF.format(date=format_vn_date(from_iso(view.as_of))))
+    year = parse_period(view.period).year  # the year each score measures
     for name, value in view.figures.items():
         if value is not None:
-            click.echo(f"  {T.FIGURE_LABELS[name]} ({name}): {value}")
+            click.echo(f"  {T.figure_label(name, year)} ({name}): {value}")
     for key, rate in view.rates.items():
         if rate is not None:
             click.echo(f"  {T.RATE_LABELS[key]}: {rate}")
@@ -366,7 +368,7 @@ def targets_command(
         threshold = "" if t.threshold is None else f"≥ {t.threshold:g}"
         click.echo(
             f"  {t.code:<4} {T.TARGET_STATUS[t.status]:<21} {actual:>7} {threshold:<6} "
-            f"{T.TARGET_SHORT.get(t.code, t.title)}"
+            f"{t.short or T.TARGET_SHORT.get(t.code, t.title)}"
         )
         if t.reading:
             click.echo(f"       {T.CLI['reading']}: {t.reading}")

@@ -54,6 +54,14 @@ def derive_state(
     return State.IN_PROGRESS if status is Status.IN_PROGRESS else State.NOT_STARTED
 
 
+def state_at(status: Status, due: dt.date | None, done_on: dt.date | None, day: dt.date) -> State:
+    """The state a task was in on `day` (a report's reference date): a task done after that day
+    was not done on it; what was due before it and not done was overdue on it."""
+    if status is Status.DONE and done_on is not None and done_on > day:
+        status = Status.IN_PROGRESS
+    return derive_state(status, due, done_on, day)
+
+
 def days_left(due: dt.date | None, today: dt.date) -> int | None:
     """Whole days from today to the due date (negative once overdue)."""
     return None if due is None else (due - today).days

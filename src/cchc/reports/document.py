@@ -58,11 +58,17 @@ class OfficialReport:
     metadata: dict[str, str] = field(default_factory=dict)
     verification: tuple[str, ...] = ()  # lines printed beside the QR code (issued reports only)
     qr_payload: str = ""  # what the QR code holds
+    # The signed snapshot, machine-readable, embedded in the PDF as a file (issued reports only):
+    # `verify` checks it against the visible text. Never part of the snapshot itself.
+    embedded: str = ""
 
 
 def to_data(doc: OfficialReport) -> dict[str, Any]:
-    """The document as plain data (JSON-ready): what an issued report's snapshot keeps."""
-    return asdict(doc)
+    """The document as plain data (JSON-ready): what an issued report's snapshot keeps (the
+    embedded copy of the snapshot is not part of it)."""
+    data = asdict(doc)
+    data.pop("embedded")
+    return data
 
 
 def from_data(data: dict[str, Any]) -> OfficialReport:

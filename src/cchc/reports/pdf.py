@@ -363,8 +363,24 @@ def _first_page(canv: Any, doc: BaseDocTemplate) -> None:
     canv.setFont(REGULAR, BODY_SIZE)  # no default Helvetica left in the page's resources
 
 
+#: The name of the file an issued report's PDF carries: its signed snapshot, machine-readable.
+EMBEDDED_NAME = "cchc-ban-phat-hanh.json"
+
+
+def _embed(data: bytes, name: str, payload: bytes) -> bytes:
+    """The PDF `data` with `payload` attached as the file `name` (deterministic: same bytes in,
+    same bytes out)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter(clone_from=io.BytesIO(data))
+    writer.add_attachment(name, payload)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def render(doc: OfficialReport) -> bytes:
-    """The PDF's bytes."""
+    """The PDF's bytes; an issued report's carries its signed snapshot as an attached file."""
     register_fonts()
     buf = io.BytesIO()
     template = SimpleDocTemplate(
@@ -384,6 +400,8 @@ def render(doc: OfficialReport) -> bytes:
         invariant=1,  # no creation time nor random id: the same document gives the same bytes
     )
     template.build(story(doc), onFirstPage=_first_page, onLaterPages=_page_number)
+    if doc.embedded:
+        return _embed(buf.getvalue(), EMBEDDED_NAME, doc.embedded.encode("utf-8"))
     return buf.getvalue()
 
 

@@ -4,10 +4,12 @@ When Phòng Văn hóa - Xã hội consolidates, the zone report records a snapsh
 it summed: which revision, submitted by whom and when, from which laptop (the site whose signed
 write of the submission stands on this copy, with its certificate's fingerprint, role and scope),
 and the unit's figures. When a report is issued (submitted) its canonical content gets a short
-verification code, printed in the PDF with a QR code. `verify` takes a code (or a PDF, whose code
-it reads from the text) and says whether a report held here has exactly that content, who
-submitted and consolidated it, and which unit figures make each total. A report changed after it
-was issued (or a unit report changed after it was summed) no longer verifies.
+verification code, printed in the PDF with a QR code; the PDF also carries the signed snapshot
+as an attached file. `verify` takes a code (or a PDF, whose code it reads from the text, and
+whose words it checks against its attached snapshot and the issued one) and says whether a report
+held here has exactly that content, who submitted and consolidated it, and which unit figures
+make each total. A report changed after it was issued (or a unit report changed after it was
+summed) no longer verifies.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ from sync.trust import Certificate
 
 MAX_PDF_BYTES = 50 * 1024 * 1024
 MAX_PDF_PAGES = 300
+EMBEDDED_FORMAT = "cchc-issued-report-v1"
 _CODE_IN_TEXT = re.compile(rf"Mã xác thực:\s*({CODE_PATTERN})")
 
 
@@ -294,6 +297,8 @@ class Issued(BaseModel):
     snapshot: dict[str, Any]
     site: str | None
     key: str
+    body: str = ""  # the snapshot's canonical text, as signed
+    signature: str = ""  # hex
 
 
 def issued_snapshot(row: dict[str, Any]) -> Issued | None:
@@ -318,6 +323,8 @@ def issued_snapshot(row: dict[str, Any]) -> Issued | None:
         snapshot=snapshot,
         site=issuer.get("site"),
         key=issuer["key"],
+        body=body.decode("utf-8"),
+        signature=signature.hex(),
     )
 
 
@@ -329,12 +336,22 @@ def issued_document(issued: Issued) -> OfficialReport:
         draft=False,
         verification=tuple(line.format(code=issued.code) for line in T.VERIFY_PDF_LINES),
         qr_payload=qr_payload(issued.code, issued.report_id),
+        embedded=embedded_copy(issued),
     )
 
 
 # ---- verifying ---------------------------------------------------------------------------------
-def _pdf_text(path: Path) -> str:
-    """A PDF's text as a reader extracts it, bounded; raises InvalidInput for anything else."""
+class PresentedPdf(BaseModel):
+    """What a presented PDF holds: the text a reader sees and the copy of the signed snapshot
+    it carries as an attached file (None when it carries none)."""
+
+    text: str
+    embedded: bytes | None = None
+
+
+def _read_pdf(path: Path) -> PresentedPdf:
+    """A PDF's text as a reader extracts it, and its embedded snapshot, bounded; raises
+    InvalidInput for anything else."""
     from pypdf import PdfReader
 
     try:
@@ -348,17 +365,64 @@ def _pdf_text(path: Path) -> str:
         pages = reader.pages
         if len(pages) > MAX_PDF_PAGES:
             raise InvalidInput("verify_pdf_too_big", value=str(path), limit=MAX_PDF_BYTES // 2**20)
-        return "\n".join(page.extract_text() or "" for page in pages)
+        text = "\n".join(page.extract_text() or "" for page in pages)
+        copies = reader.attachments.get(pdf.EMBEDDED_NAME) or []
+        embedded = bytes(copies[0]) if copies else None
+        if embedded is not None and len(embedded) > MAX_PDF_BYTES:
+            raise InvalidInput("verify_pdf_too_big", value=str(path), limit=MAX_PDF_BYTES // 2**20)
+        return PresentedPdf(text=text, embedded=embedded)
     except InvalidInput:
         raise
     except Exception as exc:  # hostile bytes: pypdf may fail in any way; say so, echo nothing
         raise InvalidInput("verify_pdf_unreadable", value=str(path)) from exc
 
 
+def _pdf_text(path: Path) -> str:
+    return _read_pdf(path).text
+
+
 def _bytes_text(data: bytes) -> str:
     from pypdf import PdfReader
 
     return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def embedded_copy(issued: Issued) -> str:
+    """The machine-readable copy of an issued report that its PDF carries: the signed snapshot
+    as issued, its signature and its code."""
+    return json.dumps(
+        {
+            "format": EMBEDDED_FORMAT,
+            "snapshot": issued.body,
+            "signature": issued.signature,
+            "code": issued.code,
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+
+
+def read_embedded(data: bytes, report_id_hint: str | None = None) -> Issued | None:
+    """The signed snapshot an embedded copy holds, if it is whole: its snapshot's signature
+    verifies under the key it names and the code is the one derived from both. None for
+    anything else."""
+    try:
+        copy = json.loads(data.decode("utf-8"))
+        if not isinstance(copy, dict) or copy.get("format") != EMBEDDED_FORMAT:
+            return None
+        snapshot = json.loads(str(copy["snapshot"]))
+        row = {
+            "id": snapshot["report_id"],
+            "status": "submitted",
+            "issue_snapshot": copy["snapshot"],
+            "issue_signature": copy["signature"],
+        }
+    except Exception:  # whatever is wrong with it, it proves nothing
+        return None
+    found = issued_snapshot(row)
+    if found is None or found.code != copy.get("code"):
+        return None
+    return found
 
 
 def code_in_pdf(path: Path) -> str:
@@ -382,6 +446,40 @@ def _figures_behind(totals: dict[str, Any], prov: Provenance) -> list[FigureBehi
     return out
 
 
+def _signer(ws: Workspace, issued: Issued) -> Laptop:
+    """The laptop that signed a snapshot, as the certificates held here describe its key."""
+    laptop = laptop_of(ws, issued.site)
+    key_print = fingerprint(bytes.fromhex(issued.key))
+    if laptop.fingerprint not in (None, key_print):
+        return Laptop(site=issued.site, fingerprint=key_print)
+    return laptop
+
+
+def _signed_elsewhere(ws: Workspace, code: str, embedded: Issued) -> Verification:
+    content = embedded.snapshot.get("content") or {}
+    names = {u["code"]: u["name"] for u in repo.units(ws.db.conn)}
+    return Verification(
+        code=code,
+        ok=False,
+        outcome="signed_not_held",
+        report_id=embedded.report_id,
+        scope=content.get("scope"),
+        unit_name=names.get(content.get("unit_code") or ""),
+        period=content.get("period"),
+        revision=content.get("revision"),
+        number=content.get("number"),
+        report_date=content.get("report_date"),
+        submitted_by=content.get("submitted_by"),
+        submitted_at=content.get("submitted_at"),
+        submitted_laptop=_signer(ws, embedded),
+    )
+
+
+def _document_words(issued: Issued) -> list[str]:
+    """The words of the document `issued` lays out, as a reader extracts them from its PDF."""
+    return words(_bytes_text(pdf.render(issued_document(issued))))
+
+
 def _genuine(ws: Workspace, code: str) -> Issued | None:
     """The one report whose signed snapshot derives `code`. A code written into any other row
     (a draft, another unit's report) derives nothing and is passed over."""
@@ -400,28 +498,49 @@ def verify(ws: Workspace, ref: str) -> Verification:
     issued, every figure, text, task line and verdict."""
     text = (ref or "").strip()
     code = code_in_text(text)
-    pdf_text: str | None = None
+    presented: PresentedPdf | None = None
     if code is None:
         path = Path(text)
         if not (text.lower().endswith(".pdf") or path.is_file()):
             raise InvalidInput("verify_code_invalid", value=text[:40])
-        pdf_text = _pdf_text(path)
-        found = _CODE_IN_TEXT.search(" ".join(pdf_text.split()))
+        presented = _read_pdf(path)
+        found = _CODE_IN_TEXT.search(" ".join(presented.text.split()))
         if not found:
             raise InvalidInput("verify_pdf_no_code", value=str(path))
         code = found.group(1)
+    embedded: Issued | None = None
+    failed: dict[str, Any] | None = None  # the embedded copy's verdict, when it fails
+    if presented is not None and presented.embedded is not None:
+        # The PDF's own machine-readable copy: it must be signed, carry the printed code, and
+        # say word for word what the page shows; a mismatch fails, whatever this laptop holds.
+        embedded = read_embedded(presented.embedded)
+        if embedded is None or embedded.code != code:
+            embedded, failed = None, {"outcome": "embedded_invalid"}
+        else:
+            found_diffs = differences(_document_words(embedded), words(presented.text))
+            if found_diffs:
+                failed = {
+                    "outcome": "embedded_differs",
+                    "differences": [
+                        TextDifference(issued=a, presented=b, after=c) for a, b, c in found_diffs
+                    ],
+                }
     issued = _genuine(ws, code)
+    if issued is None and embedded is not None and failed is None:
+        # Not held here, but the PDF is whole against the signed copy it carries: say who signed
+        # it, and that the figures behind it cannot be checked until its data arrives.
+        return _signed_elsewhere(ws, code, embedded)
     if issued is None:
-        return Verification(code=code, ok=False, outcome="unknown_code")
+        return Verification(code=code, ok=False, outcome="unknown_code").model_copy(
+            update=failed or {}
+        )
     conn = ws.db.conn
     report_id = issued.report_id
     row = repo.report(conn, report_id)
     assert row is not None
     content = issued.snapshot["content"]
     prov = provenance_of({"provenance": json.dumps(content.get("provenance"))})
-    laptop = laptop_of(ws, issued.site)
-    if laptop.fingerprint not in (None, fingerprint(bytes.fromhex(issued.key))):
-        laptop = Laptop(site=issued.site, fingerprint=fingerprint(bytes.fromhex(issued.key)))
+    laptop = _signer(ws, issued)
     answer = Verification(
         code=code,
         ok=False,
@@ -439,9 +558,10 @@ def verify(ws: Workspace, ref: str) -> Verification:
         provenance=prov,
         figures=_figures_behind(content.get("figures") or {}, prov) if prov else [],
     )
-    if pdf_text is not None:
-        issued_words = words(_bytes_text(pdf.render(issued_document(issued))))
-        found_diffs = differences(issued_words, words(pdf_text))
+    if failed is not None:
+        return answer.model_copy(update=failed)
+    if presented is not None and (embedded is None or embedded.body != issued.body):
+        found_diffs = differences(_document_words(issued), words(presented.text))
         if found_diffs:
             return answer.model_copy(
                 update={
@@ -480,6 +600,12 @@ def _value(value: int | float | None) -> str:
     if value is None:
         return "–"
     return f"{value:g}".replace(".", ",") if isinstance(value, float) else str(value)
+
+
+def _year_of(period: str | None) -> int | None:
+    """The year a report's period belongs to ("2026-Q1" → 2026), the year its scores measure."""
+    head = (period or "")[:4]
+    return int(head) if head.isdigit() else None
 
 
 def describe(v: Verification) -> list[str]:
@@ -540,7 +666,6 @@ def describe(v: Verification) -> list[str]:
         joiner = "; " if f.figure in STOCK_FIELDS else " + "
         parts = joiner.join(f"{_value(p.value)} ({p.unit_name}, lần {p.revision})" for p in f.parts)
         line = L["stock"] if f.figure in STOCK_FIELDS else L["figure"]
-        lines.append(
-            line.format(label=T.FIGURE_LABELS[f.figure], total=_value(f.total), parts=parts or "–")
-        )
+        label = T.figure_label(f.figure, _year_of(v.period))
+        lines.append(line.format(label=label, total=_value(f.total), parts=parts or "–"))
     return lines

@@ -60,8 +60,9 @@ def _paragraphs(text: str) -> tuple[str, ...]:
 def _figure_rows(report: ReportView) -> tuple[tuple[str, ...], ...]:
     rows: list[tuple[str, ...]] = [T.FIGURES_HEAD]
     figures = report.figures
+    year = parse_period(report.period).year  # the year each score measures
     for name in FIGURE_FIELDS:
-        rows.append((T.FIGURE_LABELS[name], _number(figures.get(name))))
+        rows.append((T.figure_label(name, year), _number(figures.get(name))))
         if name == "received_postal":
             rows.append((T.TOTAL_LABELS["received"], _number(report.totals["received"])))
         if name == "carried_over":
@@ -78,9 +79,9 @@ def _figure_rows(report: ReportView) -> tuple[tuple[str, ...], ...]:
 _COUNTS = {"inspections_held", "par_index"}
 
 
-def _wanted(op: str, threshold: float | None, percent: bool) -> str:
+def _wanted(op: str, threshold: float | None, percent: bool, year: int | None) -> str:
     if op == "improved":
-        return T.TARGET_IMPROVED
+        return T.improved_text(year)
     if op == "minimal":
         return T.TARGET_MINIMAL
     return ("≥ " + _number(threshold, percent)) if threshold is not None else ""
@@ -91,11 +92,17 @@ def _targets(
 ) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
     """The targets table (one row per measure: target f and e have two) and the paragraphs under
     it: how each target is read, where the tasks stand, and the cut-off remarks."""
-    view = target_service.measure(ws, period=report.period, unit=report.unit)
+    view = target_service.measure(
+        ws,
+        period=report.period,
+        unit=report.unit,
+        as_of=from_iso(report.as_of),
+        lines={line.task_id: line.state for line in report.tasks},
+    )
     rows: list[tuple[str, ...]] = [T.TARGETS_HEAD]
     notes: list[str] = []
     for t in view.targets:
-        short = T.TARGET_SHORT.get(t.code, t.title)
+        short = t.short or T.TARGET_SHORT.get(t.code, t.title)
         for i, m in enumerate(t.measures):
             percent = m.key not in _COUNTS
             label = short if len(t.measures) == 1 else f"{short}: {m.label.lower()}"
@@ -104,7 +111,7 @@ def _targets(
             rows.append(
                 (
                     label,
-                    _wanted(m.op, m.threshold, percent),
+                    _wanted(m.op, m.threshold, percent, t.year),
                     _number(m.actual, percent),
                     T.TARGET_STATUS[m.status],
                 )
@@ -123,7 +130,9 @@ def _targets(
 
 
 def _results(report: ReportView, areas: dict[str, str], heading: str) -> list[Block]:
-    blocks: list[Block] = [Block(heading)]
+    # One date for every task line, here and in the appendix, and for the targets' verdicts.
+    as_of = (T.TASKS_AS_OF.format(date=format_vn_date(from_iso(report.as_of))),)
+    blocks: list[Block] = [Block(heading, as_of)]
     by_area: dict[str | None, list[ReportTaskLine]] = {}
     for line in report.tasks:
         by_area.setdefault(line.area, []).append(line)
@@ -140,12 +149,12 @@ def _results(report: ReportView, areas: dict[str, str], heading: str) -> list[Bl
             Block(f"8. {T.OTHER_TASKS}", tuple(_task_line(o) for o in others), subheading=True)
         )
     if len(blocks) == 1:
-        blocks[0] = Block(heading, (T.NO_TEXT,))
+        blocks[0] = Block(heading, (*as_of, T.NO_TEXT))
     return blocks
 
 
 def _issued_documents(conn: Any, task_id: str, day: dt.date) -> str:
-    """The documents a task has issued by the report's date, cited by number and date
+    """The documents a task has issued by the report's reference date, cited by number and date
     ("Quyết định số 07/QĐ-UBND ngày 07/01/2026"); the appendix states what exists, not what the
     plan expects."""
     cited = [
@@ -244,6 +253,7 @@ def _live_document(ws: Workspace, report: ReportView) -> OfficialReport:
         blocks.insert(
             0, Block(heading=T.FLAGGED_HEADING, paragraphs=(flagged_text(report.flagged),))
         )
+    as_of = from_iso(report.as_of) or day  # the appendix cites what existed on that one day
     number_ref = number_line.removeprefix("Số: ")
     return OfficialReport(
         parent_body=parent,
@@ -268,7 +278,7 @@ def _live_document(ws: Workspace, report: ReportView) -> OfficialReport:
                 deadline=t.timeframe,
                 state=T.TASK_STATES.get(t.state, t.state),
                 progress=f"{t.progress}%",
-                product=_issued_documents(conn, t.task_id, day),
+                product=_issued_documents(conn, t.task_id, as_of),
             )
             for t in report.tasks
         ),
@@ -307,8 +317,10 @@ def export_rows(ws: Workspace, ref: str) -> list[tuple[object, ...]]:
     }
     for key, value in meta.items():
         rows.append((T.CSV_SECTION_META, key, T.CSV_META[key], value))
+    year = parse_period(report.period).year
     for name in FIGURE_FIELDS:
-        rows.append((T.CSV_SECTION_FIGURES, name, T.FIGURE_LABELS[name], report.figures[name]))
+        label = T.figure_label(name, year)
+        rows.append((T.CSV_SECTION_FIGURES, name, label, report.figures[name]))
     for key, value in report.totals.items():
         rows.append((T.CSV_SECTION_FIGURES, key, T.TOTAL_LABELS.get(key, key), value))
     for key, rate in report.rates.items():

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from cchc.domain.dates import from_iso, parse_vn_date
+from cchc.domain.dates import format_vn_date, from_iso, parse_vn_date
 from cchc.domain.errors import Conflict, InvalidInput, NotFound
 from cchc.domain.fields import Field
 from cchc.domain.figures import (
@@ -34,7 +34,7 @@ from cchc.domain.figures import (
 from cchc.domain.periods import Period
 from cchc.domain.plan import AREA_CODES
 from cchc.domain.roles import Action
-from cchc.domain.status import Status, derive_state, local_today
+from cchc.domain.status import Status, local_today, state_at, status_of_state
 from cchc.domain.targets import metric_of
 from cchc.domain.text import nfc
 from cchc.domain.value_domains import flagged_columns
@@ -112,6 +112,7 @@ class ReportView(BaseModel):
     #: every column of the report, its sections, figures and task lines whose stored value lay
     #: outside its domain: read as empty, every reader shows it flagged
     flagged: list[str] = []
+    as_of: str = ""  # the one day every task line (and target) of the report is stated at
 
     def figures_model(self) -> Figures:
         return Figures.model_validate(self.figures)
@@ -212,6 +213,7 @@ def get_report(ws: Workspace, ref: str) -> ReportView:
         content_code=row["content_code"],
         provenance=prov_service.provenance_of(row),
         flagged=list(dict.fromkeys(flagged)),
+        as_of=reference_date(row, ws.today()).isoformat(),
     )
 
 
@@ -249,11 +251,45 @@ def _task_rows(ws: Workspace, unit_id: str | None, year: int) -> list[dict[str, 
     return rows
 
 
-def _task_state(row: Mapping[str, Any], today: dt.date) -> str:
-    state = derive_state(
-        Status(row["status"]), from_iso(row["due"]), from_iso(row["done_on"]), today
-    )
-    return state.value
+def reference_date(row: Mapping[str, Any], today: dt.date) -> dt.date:
+    """The one day a report states every task line and target at: its cut-off (the period's
+    last day), or the report's date (today while it is a draft) when that comes first. A report
+    of a period not begun yet is stated at its cut-off, as its targets are."""
+    start = dt.date.fromisoformat(row["period_start"])
+    end = dt.date.fromisoformat(row["period_end"])
+    day = from_iso(row.get("report_date")) or today
+    return min(end, day) if day >= start else end
+
+
+_ORDER = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.DONE)
+
+
+def _task_state(row: Mapping[str, Any], day: dt.date, claimed: Status | None = None) -> str:
+    """A task's state on `day`: the further of its tracking as it stood that day and `claimed`
+    (a report line's status), judged against its due date and the day it was done. A task done
+    after `day` was not done on it, whatever the line claims."""
+    tracked = Status(row["status"])
+    status = tracked if claimed is None else max(tracked, claimed, key=_ORDER.index)
+    return state_at(status, from_iso(row["due"]), from_iso(row["done_on"]), day).value
+
+
+def restate_lines(ws: Workspace, report_id: str) -> None:
+    """Every task line of a report stated at the report's reference date: the status each line
+    claims, its due date and the day the task was done, judged on that one day. Called inside
+    the caller's transaction (before a report is issued, and when its date is changed)."""
+    conn = ws.db.conn
+    row = repo.report(conn, report_id)
+    assert row is not None
+    day = reference_date(row, ws.today())
+    now = ws.now_iso()
+    for line in repo.task_lines(conn, report_id):
+        task = tasks_repo.task_by_id(conn, line["task_id"])
+        claimed = status_of_state(line["state"])
+        if task is None or (claimed is Status.DONE and not task["done_on"]):
+            continue  # a line's own "done" with no day tracked keeps what it was judged when set
+        state = _task_state(task, day, claimed)
+        if state != line["state"]:
+            repo.update(conn, "report_tasks", line["id"], {"state": state, "updated_at": now})
 
 
 def _insert_children(
@@ -298,12 +334,14 @@ def _insert_children(
     )
 
 
-def _fresh_task_lines(ws: Workspace, unit_id: str | None, year: int) -> list[dict[str, Any]]:
-    today = ws.today()
+def _fresh_task_lines(
+    ws: Workspace, unit_id: str | None, year: int, day: dt.date
+) -> list[dict[str, Any]]:
+    """Each task of the plan of `year` (of one lead unit, or all) as its tracking stood on `day`."""
     return [
         {
             "task_id": t["id"],
-            "state": _task_state(t, today),
+            "state": _task_state(t, day),
             "progress": t["progress"],
             "note": "",
         }
@@ -342,9 +380,9 @@ def new_report(ws: Workspace, *, unit: str, period: str, by: str | None = None) 
         repo.insert(
             ws.db.conn, "reports", _report_row(report_id, "unit", unit_row["id"], per, actor, now)
         )
-        _insert_children(
-            ws, report_id, now, {}, _fresh_task_lines(ws, unit_row["id"], per.year), Figures()
-        )
+        day = reference_date(_report_row(report_id, "unit", None, per, actor, now), ws.today())
+        lines = _fresh_task_lines(ws, unit_row["id"], per.year, day)
+        _insert_children(ws, report_id, now, {}, lines, Figures())
     return get_report(ws, report_id)
 
 
@@ -476,7 +514,7 @@ def set_report(
         line_updates.setdefault(tid, {})["progress"] = value
     for task_ref, text in notes.items():
         line_updates.setdefault(line_id(task_ref), {})["note"] = nfc(text.strip())
-    today = ws.today()
+    day = reference_date(row, ws.today())  # every line is stated at the report's one date
     for task_ref, raw in statuses.items():
         tid = line_id(task_ref)
         try:
@@ -485,9 +523,18 @@ def set_report(
             raise InvalidInput("report_status_unknown", stt=task_ref, value=raw) from None
         task = tasks_repo.task_by_id(conn, tid)
         assert task is not None
-        done_on = (from_iso(task["done_on"]) or today) if status is Status.DONE else None
-        state = derive_state(status, from_iso(task["due"]), done_on, today)
-        line_updates.setdefault(tid, {})["state"] = state.value
+        if status is Status.DONE:  # done with no day recorded: done today, as tracking has it
+            done = from_iso(task["done_on"]) or ws.today()
+            if done > day:  # the report states its tasks on `day`: this one was not done then
+                raise InvalidInput(
+                    "report_done_after_cutoff",
+                    stt=task_ref,
+                    value=raw,
+                    done=format_vn_date(done),
+                    date=format_vn_date(day),
+                )
+            task = {**task, "done_on": done.isoformat()}
+        line_updates.setdefault(tid, {})["state"] = _task_state(task, day, status)
         if status is Status.DONE:
             line_updates[tid]["progress"] = 100
 
@@ -528,6 +575,8 @@ def set_report(
         for tid, upd in line_updates.items():
             repo.update(conn, "report_tasks", lines[tid]["id"], {**upd, "updated_at": now})
         repo.update(conn, "reports", row["id"], {**meta, "updated_at": now})
+        if "report_date" in meta:  # the report's date moved: so did the day its lines state
+            restate_lines(ws, row["id"])
     return get_report(ws, row["id"])
 
 
@@ -575,6 +624,9 @@ def submit_report(ws: Workspace, ref: str, *, by: str | None = None) -> ReportVi
                 "updated_at": now,
             },
         )
+        # Every task line stated at the one date the issued report speaks of (its cut-off, or
+        # its date if earlier), the date its targets are judged at.
+        restate_lines(ws, row["id"])
         # Issued: its content and its document are fixed from now on in a snapshot signed by
         # this laptop, proved by the code derived from both.
         from cchc.services.report_output import issue  # builds the document from this module
@@ -725,16 +777,26 @@ def consolidate(ws: Workspace, *, period: str, by: str | None = None) -> ReportV
                 parts.append(f"{r['unit_name']}: {text.strip()}")
         sections[key] = "\n\n".join(parts)
     fig, _ = zone_figures(ws, submitted, per.year)
-    lines = _fresh_task_lines(ws, None, per.year)
+    # One date for every line of the zone's report: its cut-off (today if earlier), the date its
+    # targets are judged at; never each unit's own day and the live state side by side.
+    draft = newest if newest is not None and newest["status"] == "draft" else None
+    day = reference_date(draft or _report_row("", "zone", None, per, actor, ""), ws.today())
+    lines = _fresh_task_lines(ws, None, per.year, day)
     unit_lines: dict[str, dict[str, Any]] = {}
     for r in submitted:  # a unit's own report of its task beats the live tracking value
         for line in repo.task_lines(conn, r["id"]):
             unit_lines[line["task_id"]] = line
+    tasks_by_id = {t["id"]: t for t in tasks_repo.all_tasks(conn)}
     for line in lines:
         reported = unit_lines.get(line["task_id"])
         if reported is not None:
+            claimed = status_of_state(reported["state"])
+            task = tasks_by_id[line["task_id"]]
+            own_word = claimed is Status.DONE and not task["done_on"]  # kept as the unit judged it
             line.update(
-                state=reported["state"], progress=reported["progress"], note=reported["note"]
+                state=reported["state"] if own_word else _task_state(task, day, claimed),
+                progress=reported["progress"],
+                note=reported["note"],
             )
 
     now = ws.now_iso()

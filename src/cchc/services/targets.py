@@ -79,6 +79,8 @@ class TargetRow(BaseModel):
     status: str  # met, on_track, at_risk, not_met, no_data
     detail: dict[str, float | int | None]
     reading: str = ""  # how the target is read (its formula in words)
+    short: str = ""  # the target's short title; a target on scores names the year they measure
+    year: int | None = None  # the year the target's figures measure
     measures: list[MeasureRow] = []
     tasks: list[TaskStanding] = []
     notes: list[str] = []
@@ -112,6 +114,15 @@ def specs(ws: Workspace, year: int | None = None) -> list[TargetSpec]:
         )
         for t in repo.targets(ws.db.conn, year)
     ]
+
+
+def _claimed(fact: TaskFact, state: str | None, day: dt.date) -> TaskFact:
+    """A task as a report's line states it on the report's date `day`: a line may say a task was
+    done that tracking has not recorded as done (the unit's own word in its report); the targets
+    of that report then count it done, as its line says (late if the line says late)."""
+    if state not in ("done_on_time", "done_late") or fact.status in ("done", "dropped"):
+        return fact
+    return replace(fact, status="done", done_on=day if state == "done_late" else None)
 
 
 def task_facts(ws: Workspace, year: int | None = None) -> list[TaskFact]:
@@ -183,8 +194,12 @@ def _annual_note(result: TargetResult, per: Period | None, end: dt.date) -> list
     return [_note_text(note)]
 
 
-def target_rows(results: list[TargetResult], per: Period | None, end: dt.date) -> list[TargetRow]:
-    """The domain's results as the rows the CLI, the UI and the report show."""
+def target_rows(
+    results: list[TargetResult], per: Period | None, end: dt.date, year: int | None = None
+) -> list[TargetRow]:
+    """The domain's results as the rows the CLI, the UI and the report show; `year` is the year
+    the figures measure (the period's, or the year asked), named beside every score."""
+    year = per.year if per is not None else year
     rows = []
     for r in results:
         rows.append(
@@ -196,11 +211,13 @@ def target_rows(results: list[TargetResult], per: Period | None, end: dt.date) -
                 actual=r.actual,
                 status=r.status.value,
                 detail=r.detail,
-                reading=T.TARGET_READING.get(r.code, ""),
+                reading=T.target_reading(r.code, year),
+                short=T.target_title(r.code, r.title, year),
+                year=year,
                 measures=[
                     MeasureRow(
                         key=m.key,
-                        label=T.MEASURE_LABELS.get(m.key, m.key),
+                        label=T.measure_label(m.key, year),
                         op=m.op,
                         threshold=m.threshold,
                         actual=m.actual,
@@ -429,13 +446,19 @@ def _not_started(results: list[TargetResult]) -> list[TargetResult]:
 
 
 def _signed_slots(ws: Workspace, slots: dict[str, list[Slot]], year: int) -> dict[str, list[Slot]]:
-    """The reporting slots a standing duty owes a product for: none that opened before the plan
-    in force in `year` was signed (its first month, 15/12→14/01, began before 07/01/2026)."""
+    """The reporting slots a standing duty owes a product for: those the plan in force in `year`
+    was in force for at least half of. The first month (15/12/2025→14/01/2026) began before the
+    plan was signed on 07/01/2026 and owes nothing; the year's slot (15/12/2025→14/12/2026),
+    which row 16's yearly "Báo cáo kết quả thực hiện" answers, does."""
     header = repo.plan_header(ws.db.conn, plan_in_force(ws, year))
     signed = from_iso(header["date"]) if header else None
     if signed is None:
         return slots
-    return {k: [s for s in v if s.start >= signed] for k, v in slots.items()}
+
+    def owed(slot: Slot) -> bool:
+        return (slot.end - signed).days * 2 >= (slot.end - slot.start).days
+
+    return {k: [s for s in v if owed(s)] for k, v in slots.items()}
 
 
 def _plan_year(ws: Workspace) -> int:
@@ -448,6 +471,8 @@ def measure(
     period: str | None = None,
     unit: str | None = None,
     final_year: int | None = None,
+    as_of: dt.date | None = None,
+    lines: dict[str, str] | None = None,
 ) -> TargetsView:
     """Each target for a unit (or the zone), for a period (or the year to date).
 
@@ -455,7 +480,10 @@ def measure(
     from every kind of report (`year_to_date`), and, within a period's report, the year up to
     that period's cut-off for the targets counted in events (inspections). After the year's last
     day the year to date is the final verdict (`final_year` asks for it and refuses it before):
-    the tasks judged at 31/12, nothing left "on track" or "at risk"."""
+    the tasks judged at 31/12, nothing left "on track" or "at risk". `as_of`, for a period,
+    is a report's reference date: the targets judge its tasks on the day its lines state;
+    `lines` (task id → state) are that report's task lines: a task its line says was done is
+    counted done."""
     unit_row = resolve_unit(ws, unit) if unit else None
     unit_id = unit_row["id"] if unit_row else None
     cal = calendar()
@@ -465,6 +493,7 @@ def measure(
     final = False
     if period:
         per = parse_period(period)
+        year = per.year
         rows = _rows_by_unit(ws, per, unit_id)
         fig = figures_for(ws, per, unit_id) or Figures()
         if unit_id is None and rows:
@@ -476,7 +505,7 @@ def measure(
         fig = with_values(fig, counts)
         used = [per.code] if rows else []
         start, end, label = per.start, per.end, per.code
-        as_of = min(end, today) if today >= start else end
+        as_of = as_of or (min(end, today) if today >= start else end)
     else:
         year = final_year or _plan_year(ws)
         last_day = dt.date(year, 12, 31)
@@ -498,7 +527,7 @@ def measure(
     results = evaluate(
         specs(ws, year),
         fig,
-        task_facts(ws, year),
+        [_claimed(f, (lines or {}).get(f.task_id), as_of) for f in task_facts(ws, year)],
         as_of,
         unit_id,
         today=today,
@@ -515,5 +544,5 @@ def measure(
         as_of=as_of.isoformat(),
         final=final,
         notes=list(dict.fromkeys(notes)),
-        targets=target_rows(results, per, as_of),
+        targets=target_rows(results, per, as_of, year),
     )

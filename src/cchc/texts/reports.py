@@ -40,6 +40,64 @@ FIGURE_LABELS: dict[str, str] = {
         "cùng Sở Nội vụ)"
     ),
 }
+#: The scores carry the year they measure (issue 19): the report's year, and for the PAR Index
+#: also the year it is compared with. Used wherever a report's year is known.
+SCORE_LABELS: dict[str, str] = {
+    "par_index": "Chỉ số cải cách hành chính (PAR Index) năm {year}",
+    "par_index_previous": "Chỉ số cải cách hành chính (PAR Index) năm {previous}",
+    "service_satisfaction": (
+        "Mức độ hài lòng về sự phục vụ của Ủy ban nhân dân đặc khu năm {year} (%, kết quả đo "
+        "lường cùng Sở Nội vụ)"
+    ),
+}
+SCORE_MEASURES: dict[str, str] = {
+    "par_index": "Chỉ số PAR Index năm {year} so với năm {previous}",
+    "satisfaction_service": "Hài lòng về sự phục vụ của Ủy ban nhân dân đặc khu năm {year}",
+}
+SCORE_TARGET_YEARS: dict[str, str] = {"a": "năm {year} so với năm {previous}", "f": "năm {year}"}
+#: The one date a report states every task line at (its cut-off, or its date if earlier).
+TASKS_AS_OF = (
+    "Tình hình thực hiện nhiệm vụ nêu trong báo cáo này và tại Phụ lục được tính đến hết ngày "
+    "{date}."
+)
+SCORE_IMPROVED = "Cao hơn năm {previous}"
+SCORE_READINGS: dict[str, str] = {"a": "Đạt khi chỉ số năm {year} cao hơn chỉ số năm {previous}."}
+
+
+def improved_text(year: int | None = None) -> str:
+    """What target a asks, naming the year it is compared with when the year is known."""
+    return TARGET_IMPROVED if year is None else SCORE_IMPROVED.format(previous=year - 1)
+
+
+def target_reading(code: str, year: int | None = None) -> str:
+    """How a target is read; a target on scores names the years it compares."""
+    if year is not None and code in SCORE_READINGS:
+        return SCORE_READINGS[code].format(year=year, previous=year - 1)
+    return TARGET_READING.get(code, "")
+
+
+def figure_label(name: str, year: int | None = None) -> str:
+    """A figure's label; a score's names the year it measures when the year is known."""
+    if year is not None and name in SCORE_LABELS:
+        return SCORE_LABELS[name].format(year=year, previous=year - 1)
+    return FIGURE_LABELS.get(name, name)
+
+
+def measure_label(key: str, year: int | None = None) -> str:
+    """A target measure's label; a score's names the year it measures when the year is known."""
+    if year is not None and key in SCORE_MEASURES:
+        return SCORE_MEASURES[key].format(year=year, previous=year - 1)
+    return MEASURE_LABELS.get(key, key)
+
+
+def target_title(code: str, title: str, year: int | None = None) -> str:
+    """A target's short title; a target on scores names the year they measure."""
+    short = TARGET_SHORT.get(code, title)
+    if year is not None and code in SCORE_TARGET_YEARS:
+        return f"{short} ({SCORE_TARGET_YEARS[code].format(year=year, previous=year - 1)})"
+    return short
+
+
 TOTAL_LABELS: dict[str, str] = {
     "received": "Tổng hồ sơ tiếp nhận mới",
     "to_handle": "Tổng hồ sơ phải giải quyết",
@@ -437,6 +495,20 @@ VERIFY_OUTCOME: dict[str, str] = {
         "KHÔNG KHỚP: nội dung tệp PDF khác với báo cáo mang mã {code} như khi ban hành; không "
         "dùng số liệu của bản này. Những chỗ khác:"
     ),
+    "embedded_differs": (
+        "KHÔNG KHỚP: chữ in trong tệp PDF khác với bản dữ liệu có chữ ký số đính kèm trong chính "
+        "tệp này (mã {code}): tệp đã bị sửa sau khi ban hành; không dùng số liệu của bản này. "
+        "Những chỗ khác:"
+    ),
+    "signed_not_held": (
+        "CHƯA XÁC MINH ĐƯỢC: máy này chưa giữ báo cáo mang mã {code}. Chữ in trong tệp PDF "
+        "đúng với bản dữ liệu có chữ ký số đính kèm trong tệp, nhưng chỉ đối chiếu được số liệu "
+        "khi đã nhận dữ liệu của nơi ban hành: nhập gói dữ liệu rồi xác minh lại."
+    ),
+    "embedded_invalid": (
+        "KHÔNG KHỚP: bản dữ liệu đính kèm trong tệp PDF không mang chữ ký số hợp lệ hoặc không "
+        "ứng với mã {code} in trên tệp: tệp đã bị sửa sau khi ban hành."
+    ),
 }
 VERIFY_DIFFERENCE = "- Sau “{after}”: bản ban hành ghi “{issued}”, tệp này ghi “{presented}”."
 VERIFY_NOTHING = "(không có)"
@@ -539,6 +611,10 @@ MESSAGES: dict[str, str] = {
         "hiện” hoặc “đã hoàn thành” (quá hạn do ứng dụng tự xác định theo thời hạn)."
     ),
     "task_not_in_report": "Nhiệm vụ “{value}” không có trong báo cáo này.",
+    "report_done_after_cutoff": (
+        "Nhiệm vụ {stt} hoàn thành ngày {done}, sau ngày {date} mà báo cáo này tính tình hình "
+        "nhiệm vụ: kết quả này thuộc báo cáo kỳ sau."
+    ),
     "draft_field_unknown": "Ô “{value}” không có trong báo cáo nên không giữ nháp được.",
     "draft_text_too_long": "Nội dung nháp dài quá {limit} ký tự.",
     "nothing_to_set": (

@@ -183,6 +183,23 @@ PLAN_MONEY = {
 }
 
 # ---- Xác minh báo cáo (cchc.ui.screens.report_verify) -----------------------------------------
+#: The year's final verdict on the plan's targets (beside `cchc targets --final`).
+YEAR_RESULT = {
+    "open": "Kết quả cả năm",
+    "title": "Kết quả thực hiện chỉ tiêu cả năm",
+    "help": (
+        "Sau ngày cuối cùng của năm (31/12), mỗi chỉ tiêu có kết quả cuối cùng: đạt hoặc không "
+        "đạt, không còn “đúng tiến độ” hay “có nguy cơ”. Trước đó chỉ có kết quả lũy kế."
+    ),
+    "field": "Năm",
+    "run": "Xem kết quả",
+    "year_invalid": "Năm “{value}” không hợp lệ: nhập bốn chữ số, ví dụ 2026.",
+    "final": "Kết quả cuối cùng năm {year} (tính đến hết ngày {end}).",
+    "provisional": "Kết quả lũy kế năm {year} đến ngày {end}, chưa phải kết quả cuối cùng.",
+    "tally": "Đạt: {met}; không đạt: {not_met}; chưa đủ số liệu: {no_data}.",
+    "from": "Số liệu lấy từ các báo cáo: {periods}.",
+    "close": "Đóng",
+}
 VERIFY = {
     "open": "Xác minh báo cáo",
     "title": "Xác minh báo cáo",

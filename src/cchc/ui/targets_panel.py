@@ -8,7 +8,7 @@ import flet as ft
 
 from cchc.domain.numbers import format_number, format_percent
 from cchc.services.targets import TargetRow, TargetsView
-from cchc.texts.reports import TARGET_IMPROVED, TARGET_SHORT, TARGET_STATUS, target_mark
+from cchc.texts.reports import TARGET_SHORT, TARGET_STATUS, improved_text, target_mark
 from cchc.texts.ui_reports import REPORTS
 from cchc.ui.widgets import tagged
 
@@ -41,7 +41,7 @@ def value_text(row: TargetRow, value: float | None) -> str:
 
 def required_text(row: TargetRow) -> str:
     if row.metric == "par_index":
-        return TARGET_IMPROVED
+        return improved_text(row.year)
     return "≥ " + value_text(row, row.threshold) if row.threshold is not None else "—"
 
 
@@ -63,7 +63,7 @@ def target_rows(view: TargetsView, prefix: str) -> list[ft.Control]:
     rows: list[ft.Control] = []
     for row in view.targets:
         verdict = TARGET_STATUS.get(row.status, row.status)
-        title = TARGET_SHORT.get(row.code, row.title)
+        title = row.short or TARGET_SHORT.get(row.code, row.title)
         mark = target_mark(row.code)
         body: list[ft.Control] = [
             ft.Text(

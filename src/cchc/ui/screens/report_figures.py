@@ -20,6 +20,13 @@ from cchc.texts.ui_reports import REPORTS, percent
 from cchc.ui.context import AppContext
 from cchc.ui.widgets import section, tagged
 
+
+def _year(period: str) -> int | None:
+    """The year a report's period belongs to ("2026-Q1" → 2026)."""
+    head = period[:4]
+    return int(head) if head.isdigit() else None
+
+
 # Rates shown against the plan's targets (the target's metric has the rate's name).
 TARGETED_RATES = ("online_payment_share", "satisfaction")
 LABEL_MIN_WIDTH = 220  # a figure's label never narrower than this: it wraps by words
@@ -100,7 +107,7 @@ class FiguresForm:
         )
 
     def _figure_row(self, report: ReportView, name: str, editable: bool) -> ft.Control:
-        label = T.FIGURE_LABELS[name]
+        label = T.figure_label(name, _year(report.period))  # a score names the year it measures
         stored = figure_text(report.figures.get(name))
         field = ft.TextField(
             value=self.typed_before.get(f"fig:{name}", stored) if editable else stored,

@@ -23,7 +23,7 @@ class VerifyPanel:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
         self.source = ft.TextField(label=VERIFY["field"], width=560, dense=True)
-        self.verdict = ft.Text("", weight=ft.FontWeight.W_600, selectable=True)
+        self.verdict = ft.Text("", weight=ft.FontWeight.W_600)  # read aloud, so not selectable
         self.lines = ft.Column(spacing=2, tight=True)
         self.view = ft.Column(
             [
@@ -85,7 +85,7 @@ class VerifyPanel:
             self._say(describe(err), ok=False)
             return
         first, *rest = provenance.describe(result)
-        self.lines.controls = [ft.Text(line, size=13, selectable=True) for line in rest]
+        self.lines.controls = [ft.Text(line, size=13) for line in rest]  # read aloud too
         self._say(first, ok=result.ok)
 
     def _say(self, text: str, *, ok: bool) -> None:

@@ -10,12 +10,13 @@ import flet as ft
 
 from cchc.services import targets as target_service
 from cchc.texts.ui import NAV
-from cchc.texts.ui_reports import REPORTS, VERIFY
+from cchc.texts.ui_reports import REPORTS, VERIFY, YEAR_RESULT
 from cchc.ui.context import AppContext
 from cchc.ui.screens import ScreenSpec
 from cchc.ui.screens.report_editor import ReportEditor
 from cchc.ui.screens.report_list import ReportList
 from cchc.ui.screens.report_verify import open_dialog
+from cchc.ui.screens.report_year import open_dialog as open_year_result
 from cchc.ui.widgets import heading, tagged
 
 LIST_WIDTH = 400  # the list column; the report takes the rest (1024 px windows included)
@@ -31,13 +32,26 @@ class ReportsScreen:
                 ft.Row(
                     [
                         heading(REPORTS["title"]),
-                        tagged(
-                            "report-verify-open",
-                            ft.TextButton(
-                                VERIFY["open"],
-                                icon=ft.Icons.VERIFIED_OUTLINED,
-                                on_click=lambda e: open_dialog(ctx),
-                            ),
+                        ft.Row(
+                            [
+                                tagged(
+                                    "report-year-open",
+                                    ft.TextButton(
+                                        YEAR_RESULT["open"],
+                                        icon=ft.Icons.FACT_CHECK_OUTLINED,
+                                        on_click=lambda e: open_year_result(ctx),
+                                    ),
+                                ),
+                                tagged(
+                                    "report-verify-open",
+                                    ft.TextButton(
+                                        VERIFY["open"],
+                                        icon=ft.Icons.VERIFIED_OUTLINED,
+                                        on_click=lambda e: open_dialog(ctx),
+                                    ),
+                                ),
+                            ],
+                            tight=True,
                         ),
                     ],
                     alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
