@@ -186,6 +186,12 @@ def arrived_rows(conn: sqlite3.Connection, before: FeedMark) -> list[tuple[str, 
     return list(out)
 
 
+#: The statements an app's own trigger runs around writes no peer should receive (rows every
+#: copy derives itself, SPEC section 3): the same switch `capture_suppressed` turns.
+SUPPRESS_CAPTURE_SQL = "UPDATE _sync_state SET capture_off = capture_off + 1"
+RESUME_CAPTURE_SQL = "UPDATE _sync_state SET capture_off = capture_off - 1"
+
+
 @contextmanager
 def capture_suppressed(conn: sqlite3.Connection) -> Iterator[None]:
     """Writes inside are not recorded (identical seed data on every laptop); nothing to do on a
@@ -200,15 +206,15 @@ def capture_suppressed(conn: sqlite3.Connection) -> Iterator[None]:
     own = not conn.in_transaction
     if own:
         conn.execute("BEGIN IMMEDIATE")
-    conn.execute("UPDATE _sync_state SET capture_off = capture_off + 1")
+    conn.execute(SUPPRESS_CAPTURE_SQL)
     try:
         yield
     except BaseException:
         if own:
             conn.execute("ROLLBACK")
         else:
-            conn.execute("UPDATE _sync_state SET capture_off = capture_off - 1")
+            conn.execute(RESUME_CAPTURE_SQL)
         raise
-    conn.execute("UPDATE _sync_state SET capture_off = capture_off - 1")
+    conn.execute(RESUME_CAPTURE_SQL)
     if own:
         conn.execute("COMMIT")

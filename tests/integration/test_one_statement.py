@@ -234,6 +234,7 @@ def _units_concerned(w: World, action: Action) -> tuple[str, ...]:
     return (w.units["lead"],) if unit else ()
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(
     role=st.sampled_from(ROLES),

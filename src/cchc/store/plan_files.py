@@ -1,15 +1,18 @@
 """The trigger that writes a published plan's rows (table `plan_files`, db/migrations/0086) into
 the plan's tables wherever the row is stored, with capture off: every copy makes them itself,
-none sends them. Installed once the sync engine's tables exist (it counts on `_sync_state`)."""
+none sends them. Installed once the sync engine's tables exist (it turns the engine's capture
+switch, `sync.reading.SUPPRESS_CAPTURE_SQL`)."""
 
 from __future__ import annotations
 
 import sqlite3
 
-TRIGGER = """
+from sync import reading as sync_reading
+
+TRIGGER = f"""
 CREATE TRIGGER IF NOT EXISTS plan_files_materialise AFTER INSERT ON plan_files
 BEGIN
-    UPDATE _sync_state SET capture_off = capture_off + 1;
+    {sync_reading.SUPPRESS_CAPTURE_SQL};
     INSERT OR IGNORE INTO plan (id, number, date, issuer, place, title, year, signer_title,
         signer_name)
         SELECT json_extract(NEW.body, '$.plan.id'), json_extract(NEW.body, '$.plan.number'),
@@ -66,7 +69,7 @@ BEGIN
             json_extract(value, '$.source_issuer'), NEW.loaded_at, NEW.loaded_at,
             json_extract(value, '$.plan_year'), json_extract(value, '$.carried_from')
         FROM json_each(NEW.body, '$.tasks') ORDER BY key;
-    UPDATE _sync_state SET capture_off = capture_off - 1;
+    {sync_reading.RESUME_CAPTURE_SQL};
 END;"""
 
 
@@ -75,10 +78,7 @@ def install_materialiser(conn: sqlite3.Connection) -> None:
     have = conn.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'plan_files_materialise'"
     ).fetchone()
-    ready = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sync_state'"
-    ).fetchone()
-    if have or not ready:
+    if have or not sync_reading.engine_present(conn):
         return
     own = not conn.in_transaction
     if own:
