@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -28,6 +29,7 @@ from cchc.services import report_output
 from cchc.services import reports as report_service
 from cchc.services import targets as target_service
 from cchc.services.amendment_text import change_lines
+from cchc.services.letterhead import letterhead
 from cchc.services.periods import period_name
 from cchc.services.reports import ReportView
 from cchc.texts import reports as T
@@ -54,7 +56,7 @@ def figure_errors(func: F) -> F:
 
 
 def _summary(view: ReportView) -> str:
-    who = view.unit_name or T.ZONE_BODY
+    who = view.scope_name
     status = T.REPORT_STATUS[view.status]
     late = T.CLI["late"].format(due=format_vn_date(from_iso(view.due))) if view.late else ""
     return T.CLI["report_line"].format(
@@ -222,7 +224,7 @@ def report_show(state: State, report_id: str, solutions: bool, as_json: bool) ->
     click.echo(_summary(view))
     for name, value in view.figures.items():
         if value is not None:
-            click.echo(f"  {T.FIGURE_LABELS[name]} ({name}): {value}")
+            click.echo(f"  {T.figure_label(name, view.zone_kind)} ({name}): {value}")
     for key, rate in view.rates.items():
         if rate is not None:
             click.echo(f"  {T.RATE_LABELS[key]}: {rate}")
@@ -348,12 +350,14 @@ def targets_command(
         fail("Lỗi: " + T.CLI["final_with_period"], EXIT_BAD_INPUT)
     with state.workspace() as ws:
         view = target_service.measure(ws, period=period, unit=unit, final_year=final_year)
+        head = letterhead(ws.db.conn, dt.date.fromisoformat(view.end).year)
+    zone_body = head.body if head is not None else ""
     if as_json:
         echo_json(view.targets)
         return
     click.echo(
         T.CLI["targets_head"].format(
-            who=view.scope_name or T.ZONE_BODY,
+            who=view.scope_name or zone_body,
             period=period_name(view.period),
             start=format_vn_date(from_iso(view.start)),
             end=format_vn_date(from_iso(view.end)),
@@ -364,7 +368,7 @@ def targets_command(
         threshold = "" if t.threshold is None else f"≥ {t.threshold:g}"
         click.echo(
             f"  {t.code:<4} {T.TARGET_STATUS[t.status]:<21} {actual:>7} {threshold:<6} "
-            f"{T.TARGET_SHORT.get(t.code, t.title)}"
+            f"{t.short or t.title}"
         )
         if t.reading:
             click.echo(f"       {T.CLI['reading']}: {t.reading}")

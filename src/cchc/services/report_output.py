@@ -8,23 +8,21 @@ from pathlib import Path
 from typing import Any
 
 from cchc.domain.dates import format_vn_date, from_iso
-from cchc.domain.errors import InvalidInput
+from cchc.domain.errors import InvalidInput, NotFound
 from cchc.domain.figures import FIGURE_FIELDS
 from cchc.domain.numbers import format_number, format_percent
-from cchc.domain.plan import AREA_CODES
 from cchc.reports import pdf, sheet
 from cchc.reports.document import Block, OfficialReport, TaskRow
 from cchc.reports.document import to_data as document_data
 from cchc.services import provenance as prov_service
 from cchc.services import targets as target_service
+from cchc.services.letterhead import Letterhead, letterhead
 from cchc.services.periods import parse_period, period_name
 from cchc.services.reports import ReportTaskLine, ReportView, get_report
 from cchc.services.workspace import Workspace
 from cchc.store import reports_repo as repo
 from cchc.store import tasks_repo
 from cchc.texts import reports as T
-
-ROMAN = dict(zip(AREA_CODES, range(1, 8), strict=True))
 
 
 def _number(value: float | int | None, percent: bool = False) -> str:
@@ -55,11 +53,11 @@ def _paragraphs(text: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in text.split("\n\n") if p.strip())
 
 
-def _figure_rows(report: ReportView) -> tuple[tuple[str, ...], ...]:
+def _figure_rows(report: ReportView, kind: str) -> tuple[tuple[str, ...], ...]:
     rows: list[tuple[str, ...]] = [T.FIGURES_HEAD]
     figures = report.figures
     for name in FIGURE_FIELDS:
-        rows.append((T.FIGURE_LABELS[name], _number(figures.get(name))))
+        rows.append((T.figure_label(name, kind), _number(figures.get(name))))
         if name == "received_postal":
             rows.append((T.TOTAL_LABELS["received"], _number(report.totals["received"])))
         if name == "carried_over":
@@ -93,7 +91,7 @@ def _targets(
     rows: list[tuple[str, ...]] = [T.TARGETS_HEAD]
     notes: list[str] = []
     for t in view.targets:
-        short = T.TARGET_SHORT.get(t.code, t.title)
+        short = t.short or t.title
         for i, m in enumerate(t.measures):
             percent = m.key not in _COUNTS
             label = short if len(t.measures) == 1 else f"{short}: {m.label.lower()}"
@@ -120,22 +118,25 @@ def _targets(
     return tuple(rows), tuple(dict.fromkeys(notes))
 
 
-def _results(report: ReportView, areas: dict[str, str], heading: str) -> list[Block]:
+def _results(report: ReportView, areas: dict[str, str], heading: str, kind: str) -> list[Block]:
     blocks: list[Block] = [Block(heading)]
     by_area: dict[str | None, list[ReportTaskLine]] = {}
     for line in report.tasks:
         by_area.setdefault(line.area, []).append(line)
-    for code in AREA_CODES:
+    # the plan's areas, as many as it has, numbered in its order
+    for number, (code, title) in enumerate(areas.items(), start=1):
         paragraphs = _paragraphs(report.sections.get(code, ""))
         paragraphs += tuple(_task_line(line) for line in by_area.get(code, []))
         if paragraphs:  # an area with neither text nor task of this report is left out
-            blocks.append(
-                Block(f"{ROMAN[code]}. {areas.get(code, code)}", paragraphs, subheading=True)
-            )
+            blocks.append(Block(f"{number}. {title}", paragraphs, subheading=True))
     others = by_area.get(None, [])
     if others:
         blocks.append(
-            Block(f"8. {T.OTHER_TASKS}", tuple(_task_line(o) for o in others), subheading=True)
+            Block(
+                f"{len(areas) + 1}. {T.OTHER_TASKS.format(kind=kind)}",
+                tuple(_task_line(o) for o in others),
+                subheading=True,
+            )
         )
     if len(blocks) == 1:
         blocks[0] = Block(heading, (T.NO_TEXT,))
@@ -161,7 +162,7 @@ def _next_words(report: ReportView) -> str:
     return T.NEXT_PERIOD[per.kind.value].format(next_year=per.year + 1)
 
 
-def _outline(ws: Workspace, report: ReportView, areas: dict[str, str]) -> list[Block]:
+def _outline(ws: Workspace, report: ReportView, areas: dict[str, str], kind: str) -> list[Block]:
     """The document's parts in the order of the outline (`T.OUTLINE`). The list of units that
     have not reported is an internal matter of the consolidation: it is shown on screen, never
     printed in the outgoing report."""
@@ -169,10 +170,11 @@ def _outline(ws: Workspace, report: ReportView, areas: dict[str, str]) -> list[B
     for i, (key, words) in enumerate(T.OUTLINE):
         heading = f"{T.ROMAN_NUMERALS[i]}. {words.format(next=_next_words(report))}"
         if key == "results":
-            blocks += _results(report, areas, heading)
+            blocks += _results(report, areas, heading, kind)
         elif key == "figures":
             if any(v is not None for v in report.figures.values()):
-                blocks.append(Block(heading, table=_figure_rows(report), col_widths=(0.8, 0.2)))
+                rows = _figure_rows(report, kind)
+                blocks.append(Block(heading, table=rows, col_widths=(0.8, 0.2)))
             else:
                 blocks.append(Block(heading, (T.NO_FIGURES,)))
         elif key == "targets":
@@ -212,46 +214,47 @@ def issue(ws: Workspace, report_id: str) -> str:
 
 def _live_document(ws: Workspace, report: ReportView) -> OfficialReport:
     conn = ws.db.conn
-    header = repo.plan_header(conn)
+    year = parse_period(report.period).year
+    head = _letterhead(ws, year)
     areas = {a["code"]: a["title"] for a in tasks_repo.all_areas(conn)}
     period_words = _period_words(report)
     day = from_iso(report.report_date) or ws.today()
     zone = report.scope == "zone"
     if zone:
-        suffix = T.ZONE_DOC_SUFFIX
-        parent, body = None, f"{T.ZONE_PARENT}\n{T.ZONE_NAME}"
-        who = T.ZONE_BODY
-        authority, title = T.SIGN_ZONE_AUTHORITY, T.SIGN_ZONE_TITLE
-        signer = report.signer_name or (header["signer_name"] if header else "")
-        recipients = T.RECIPIENTS_ZONE
+        suffix = head.doc_suffix
+        parent, body = None, head.zone_header()
+        who = head.body
+        authority, title = T.SIGN_ZONE_AUTHORITY, head.signer_title.upper()
+        signer = report.signer_name or head.signer_name
+        recipients = head.recipients
     else:
         code = report.unit or ""
-        suffix = T.UNIT_DOC_SUFFIX.get(code, "BC")
-        parent, body = T.ZONE_PARENT_SHORT, (report.unit_name or "").upper()
+        suffix = head.unit_suffix(code)
+        parent, body = head.unit_parent(), (report.unit_name or "").upper()
         who = report.unit_name or ""
-        authority, title = None, T.UNIT_SIGNER_TITLE.get(code, T.SIGN_UNIT_TITLE)
+        authority, title = None, head.unit_signer(code)
         signer = report.signer_name or ""
-        recipients = T.RECIPIENTS_UNIT
+        recipients = head.unit_recipients()
     number_line = T.number_line(report.number, suffix)
     start = format_vn_date(dt.date.fromisoformat(report.period_start))
     end = format_vn_date(dt.date.fromisoformat(report.period_end))
 
-    blocks = _outline(ws, report, areas)
+    blocks = _outline(ws, report, areas, head.kind)
     number_ref = number_line.removeprefix("Số: ")
     return OfficialReport(
         parent_body=parent,
         issuing_body=body,
         number_line=number_line,
-        place_date=T.place_date(day.day, day.month, day.year),
+        place_date=head.place_date(day),
         summary=T.report_summary(period_words),
-        intro=T.INTRO_UNIT.format(body=who, period=period_words, start=start, end=end),
+        intro=head.intro(body=who, period=period_words, start=start, end=end),
         blocks=tuple(blocks),
         closing=T.CLOSING.format(period=period_words),
         recipients=recipients,
         signer_authority=authority,
         signer_title=title,
         signer_name=signer or T.SIGNER_BLANK,
-        appendix_title=T.APPENDIX_TITLE.format(year=parse_period(report.period).year),
+        appendix_title=T.APPENDIX_TITLE.format(year=year),
         appendix_subtitle=T.APPENDIX_SUBTITLE.format(number=number_ref, date=format_vn_date(day)),
         tasks=tuple(
             TaskRow(
@@ -290,8 +293,9 @@ def export_rows(ws: Workspace, ref: str) -> list[tuple[object, ...]]:
     """The report as spreadsheet rows: section, code, name, value."""
     report = get_report(ws, ref)
     rows: list[tuple[object, ...]] = [T.CSV_HEAD_REPORT]
+    head = _letterhead(ws, parse_period(report.period).year)
     meta = {
-        "unit": report.unit_name or T.ZONE_BODY,
+        "unit": report.unit_name or head.body,
         "period": period_name(report.period),
         "start": format_vn_date(from_iso(report.period_start)),
         "end": format_vn_date(from_iso(report.period_end)),
@@ -301,7 +305,8 @@ def export_rows(ws: Workspace, ref: str) -> list[tuple[object, ...]]:
     for key, value in meta.items():
         rows.append((T.CSV_SECTION_META, key, T.CSV_META[key], value))
     for name in FIGURE_FIELDS:
-        rows.append((T.CSV_SECTION_FIGURES, name, T.FIGURE_LABELS[name], report.figures[name]))
+        label = T.figure_label(name, head.kind)
+        rows.append((T.CSV_SECTION_FIGURES, name, label, report.figures[name]))
     for key, value in report.totals.items():
         rows.append((T.CSV_SECTION_FIGURES, key, T.TOTAL_LABELS.get(key, key), value))
     for key, rate in report.rates.items():
@@ -334,6 +339,14 @@ def write_export(ws: Workspace, ref: str, out: Path) -> Path:
         return sheet.write_csv(rows, out)
     except OSError as exc:
         raise InvalidInput("out_path", value=str(out), errno=exc.errno) from exc
+
+
+def _letterhead(ws: Workspace, year: int) -> Letterhead:
+    """The words of the plan of the report's year; a database without a plan has no report."""
+    head = letterhead(ws.db.conn, year)
+    if head is None:
+        raise NotFound("plan_missing")
+    return head
 
 
 def _check_out(out: Path) -> None:

@@ -38,6 +38,7 @@ from cchc.domain.status import Status, derive_state, local_today
 from cchc.domain.targets import metric_of
 from cchc.domain.text import nfc
 from cchc.services import provenance as prov_service
+from cchc.services.letterhead import letterhead
 from cchc.services.periods import parse_period
 from cchc.services.permissions import laptop_authority, require, scope_names
 from cchc.services.tasks import officer_name, resolve_unit
@@ -78,6 +79,8 @@ class ReportView(BaseModel):
     scope: str
     unit: str | None  # unit code; None for the zone's report
     unit_name: str | None
+    scope_name: str = ""  # the unit's name, or the zone's body as the plan of its year names it
+    zone_kind: str = ""  # the kind of that zone ("xã", "đặc khu"), as its figures name it
     period: str
     period_start: str
     period_end: str
@@ -139,6 +142,7 @@ def get_report(ws: Workspace, ref: str) -> ReportView:
     """One report by id (or a unique prefix of at least 6 characters)."""
     row = _find(ws, ref)
     conn = ws.db.conn
+    head = letterhead(conn, parse_period(row["period"]).year)
     fig = figures_of(conn, row["id"])
     sections = {key: "" for key in SECTION_KEYS}
     for s in repo.sections(conn, row["id"]):
@@ -148,6 +152,8 @@ def get_report(ws: Workspace, ref: str) -> ReportView:
         scope=row["scope"],
         unit=row["unit_code"],
         unit_name=row["unit_name"],
+        scope_name=row["unit_name"] or (head.body if head else ""),
+        zone_kind=head.kind if head else "",
         period=row["period"],
         period_start=row["period_start"],
         period_end=row["period_end"],

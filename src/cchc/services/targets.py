@@ -30,6 +30,7 @@ from cchc.domain.targets import (
     evaluate,
 )
 from cchc.services import reports as report_service
+from cchc.services.letterhead import letterhead
 from cchc.services.periods import calendar, parse_period
 from cchc.services.tasks import resolve_unit
 from cchc.services.workspace import Workspace
@@ -78,6 +79,7 @@ class TargetRow(BaseModel):
     status: str  # met, on_track, at_risk, not_met, no_data
     detail: dict[str, float | int | None]
     reading: str = ""  # how the target is read (its formula in words)
+    short: str = ""  # its short name in tables, by what it measures (its title when none)
     measures: list[MeasureRow] = []
     tasks: list[TaskStanding] = []
     notes: list[str] = []
@@ -179,8 +181,11 @@ def _annual_note(result: TargetResult, per: Period | None, end: dt.date) -> list
     return [_note_text(note)]
 
 
-def target_rows(results: list[TargetResult], per: Period | None, end: dt.date) -> list[TargetRow]:
-    """The domain's results as the rows the CLI, the UI and the report show."""
+def target_rows(
+    results: list[TargetResult], per: Period | None, end: dt.date, kind: str = ""
+) -> list[TargetRow]:
+    """The domain's results as the rows the CLI, the UI and the report show; `kind` is the
+    zone's kind as the plan of the year names it ("xã", "đặc khu")."""
     rows = []
     for r in results:
         rows.append(
@@ -192,11 +197,12 @@ def target_rows(results: list[TargetResult], per: Period | None, end: dt.date) -
                 actual=r.actual,
                 status=r.status.value,
                 detail=r.detail,
-                reading=T.TARGET_READING.get(r.code, ""),
+                reading=T.target_reading(r.metric, r.threshold, kind),
+                short=T.target_short(r.metric, r.code, r.title, kind),
                 measures=[
                     MeasureRow(
                         key=m.key,
-                        label=T.MEASURE_LABELS.get(m.key, m.key),
+                        label=T.measure_label(m.key, kind),
                         op=m.op,
                         threshold=m.threshold,
                         actual=m.actual,
@@ -434,6 +440,11 @@ def _signed_slots(ws: Workspace, slots: dict[str, list[Slot]]) -> dict[str, list
     return {k: [s for s in v if s.start >= signed] for k, v in slots.items()}
 
 
+def _zone_kind(ws: Workspace, year: int) -> str:
+    head = letterhead(ws.db.conn, year)
+    return head.kind if head is not None else ""
+
+
 def _plan_year(ws: Workspace) -> int:
     header = repo.plan_header(ws.db.conn)
     return int(header["year"]) if header else ws.today().year
@@ -511,5 +522,5 @@ def measure(
         as_of=as_of.isoformat(),
         final=final,
         notes=list(dict.fromkeys(notes)),
-        targets=target_rows(results, per, as_of),
+        targets=target_rows(results, per, as_of, _zone_kind(ws, end.year)),
     )
