@@ -38,7 +38,7 @@ from cchc.texts.roles import CLI as ROLE_CLI
 from cchc.texts.sync import flagged_text
 
 F = TypeVar("F", bound=Callable[..., Any])
-PERIOD_HELP = "2026-01 … 2026-12, 2026-Q1 … 2026-Q4, 2026-H1, 2026-9M, 2026"
+PERIOD_HELP = "YYYY-01 … YYYY-12, YYYY-Q1 … YYYY-Q4, YYYY-H1, YYYY-9M, YYYY (YYYY: the year)"
 
 
 def figure_errors(func: F) -> F:
@@ -334,7 +334,7 @@ def report_verify(state: State, code_or_pdf: str, as_json: bool) -> None:
     "--final",
     "final_year",
     type=int,
-    help="The final result of a year, once its last day has passed (e.g. --final 2026).",
+    help="The final result of a year, once its last day has passed (e.g. --final YYYY).",
 )
 @click.option("--json", "as_json", is_flag=True)
 @pass_state

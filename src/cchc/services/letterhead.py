@@ -9,8 +9,12 @@ import datetime as dt
 import json
 import sqlite3
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from cchc.texts import reports as T
+
+if TYPE_CHECKING:
+    from cchc.services.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,11 @@ class Letterhead:
     reporting_through: str  # the consolidating unit, by name
     unit_doc_suffix: dict[str, str] = field(default_factory=dict)  # unit code → "BC-KT"
     unit_signer_title: dict[str, str] = field(default_factory=dict)  # unit code → "TRƯỞNG PHÒNG"
+
+    @property
+    def zone_title(self) -> str:
+        """The zone at the head of a line: "Xã Đông Hà"."""
+        return self.zone[:1].upper() + self.zone[1:]
 
     @property
     def zone(self) -> str:
@@ -134,6 +143,11 @@ def letterhead(conn: sqlite3.Connection, year: int | None = None) -> Letterhead 
         unit_doc_suffix={str(u[0]): str(u[1]) for u in units if u[1] is not None},
         unit_signer_title={str(u[0]): str(u[2]) for u in units if u[2] is not None},
     )
+
+
+def current(ws: Workspace, year: int | None = None) -> Letterhead | None:
+    """The words of the plan of `year`, this year's by default (what screens work on)."""
+    return letterhead(ws.db.conn, ws.today().year if year is None else year)
 
 
 def zone_body(conn: sqlite3.Connection, year: int | None = None) -> str:

@@ -81,6 +81,7 @@ class ReportView(BaseModel):
     unit_name: str | None
     scope_name: str = ""  # the unit's name, or the zone's body as the plan of its year names it
     zone_kind: str = ""  # the kind of that zone ("xã", "đặc khu"), as its figures name it
+    zone_name: str = ""  # that zone as texts name it: "xã Đông Hà"
     period: str
     period_start: str
     period_end: str
@@ -154,6 +155,7 @@ def get_report(ws: Workspace, ref: str) -> ReportView:
         unit_name=row["unit_name"],
         scope_name=row["unit_name"] or (head.body if head else ""),
         zone_kind=head.kind if head else "",
+        zone_name=head.zone if head else "",
         period=row["period"],
         period_start=row["period_start"],
         period_end=row["period_end"],

@@ -515,9 +515,8 @@ MESSAGES: dict[str, str] = {
     ),
     "period_invalid": (
         "Kỳ báo cáo “{value}” không hợp lệ: lịch báo cáo không có kỳ này. Các dạng hợp lệ: "
-        "2026-01 … 2026-12 "
-        "(tháng), 2026-Q1, 2026-Q2, 2026-Q3, 2026-Q4 (quý I–IV), 2026-H1 (6 tháng), 2026-9M "
-        "(9 tháng), 2026 (năm). Thời gian chốt số liệu theo Nghị định số 09/2019/NĐ-CP, Điều 12."
+        "{form_01} … {form_12} (tháng), {form_q1}, {form_q2}, {form_q3}, {form_q4} (quý I–IV), "
+        "{form_h1} (6 tháng), {form_9m} (9 tháng), {year} (năm). Thời gian chốt số liệu theo Nghị định số 09/2019/NĐ-CP, Điều 12."
     ),
     "period_calendar_invalid": "Tệp lịch kỳ báo cáo sai ở mục “{where}”.",
     "verify_code_invalid": (

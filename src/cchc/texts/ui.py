@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from cchc.texts.errors import register
 
-APP_TITLE = "Cải cách hành chính 2026 - Đặc khu Bạch Long Vĩ"
+# "{year}" and "{zone}" come from the plan of the year ("Xã Đông Hà"); APP_TITLE_BARE before a
+# plan is loaded.
+APP_TITLE = "Cải cách hành chính {year} - {zone}"
+APP_TITLE_BARE = "Cải cách hành chính"
 
 NAV = {
     "dashboard": "Tổng quan",
@@ -25,7 +28,7 @@ COMMON = {
 }
 
 FIRST_START = {
-    "title": "Chào mừng đến với ứng dụng theo dõi cải cách hành chính 2026",
+    "title": "Chào mừng đến với ứng dụng theo dõi cải cách hành chính {year}",
     "intro": "Máy này chưa được gán cho đơn vị nào. Hãy chọn đơn vị sử dụng máy và nhập họ tên "
     "cán bộ phụ trách; các cập nhật nhiệm vụ sẽ được ghi nhận theo đơn vị và cán bộ này.",
     "unit": "Đơn vị sử dụng máy này",

@@ -9,7 +9,7 @@ import flet as ft
 import flet_charts as fch
 
 from cchc.domain.numbers import format_percent
-from cchc.services import arrivals
+from cchc.services import arrivals, letterhead
 from cchc.services import overview as overview_service
 from cchc.services.overview import LocalProfile, Overview
 from cchc.services.tasks import TaskView
@@ -42,6 +42,11 @@ class DashboardScreen:
         self.ctx = ctx
         self.view = ft.Column(scroll=ft.ScrollMode.AUTO, expand=True, spacing=14)
 
+    def _plan_number(self) -> str:
+        """The number of the decision of this year's plan, as the plan data states it."""
+        head = self.ctx.call(letterhead.current)
+        return head.plan_number if head is not None else "—"
+
     def show(self, profile: LocalProfile | None = None, **params: Any) -> None:
         """Draw afresh; `profile` is this laptop's, when the caller has just read it."""
         data = self.ctx.call(overview_service.overview)
@@ -53,7 +58,7 @@ class DashboardScreen:
             heading(DASHBOARD["title"]),
             ft.Text(
                 DASHBOARD["subtitle"].format(
-                    plan="07/QĐ-UBND", total=data.total, today=today.strftime("%d/%m/%Y")
+                    plan=self._plan_number(), total=data.total, today=today.strftime("%d/%m/%Y")
                 )
                 + " · "
                 + DASHBOARD["profile"].format(

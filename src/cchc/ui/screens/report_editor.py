@@ -24,7 +24,7 @@ from cchc.services.reports import ReportView
 from cchc.texts import reports as T
 from cchc.texts.errors import message
 from cchc.texts.ui import COMMON
-from cchc.texts.ui_reports import REPORTS
+from cchc.texts.ui_reports import REPORTS, zone_report_name
 from cchc.ui.context import AppContext
 from cchc.ui.screens.report_figures import FiguresForm
 from cchc.ui.screens.report_files import OutputPanel
@@ -121,7 +121,7 @@ class ReportEditor:
     def _head(
         self, report: ReportView, writable: bool, editable: bool, typed: dict[str, str]
     ) -> list[ft.Control]:
-        who = report.unit_name or REPORTS["zone"]
+        who = report.unit_name or zone_report_name(report.zone_name)
         status = T.REPORT_STATUS.get(report.status, report.status)
         controls: list[ft.Control] = [
             tagged(
@@ -258,7 +258,7 @@ class ReportEditor:
         )
 
     def _targets(self, report: ReportView) -> ft.Control:
-        who = report.unit_name or REPORTS["zone"]
+        who = report.unit_name or zone_report_name(report.zone_name)
         heading = REPORTS["targets_heading"].format(who=who, period=period_name(report.period))
         try:
             view = self.ctx.call(
@@ -367,7 +367,7 @@ class ReportEditor:
         if found:
             self.show_error(FiguresInvalid(found))
             return
-        who = report.unit_name or REPORTS["zone"]
+        who = report.unit_name or zone_report_name(report.zone_name)
         # the zone's report is judged again as it stands now: units may have reported since
         missing = (
             self.ctx.call(report_service.get_report, report.id).missing_units
