@@ -162,3 +162,34 @@ def test_the_spreadsheet_and_command_lines_name_the_commune_not_the_zone_of_2026
     assert "Báo cáo Ủy ban nhân dân xã Đông Hà, kỳ Năm 2027" in verify
     for text in (json.dumps(rows, ensure_ascii=False), listing, targets, verify):
         _assert_only_the_second_plan(text)
+
+
+def test_a_section_for_an_area_the_plan_does_not_have_is_refused_naming_its_areas(issued):
+    db = Path(issued["db"])
+    draft = _cli(
+        db, "report", "new", "--unit", "vp_xa", "--period", "2027-Q4", "--by", "Ngô Thị An"
+    ).strip()
+    before = json.loads(_cli(db, "report", "show", draft, "--json"))
+    proc = run_cchc(
+        "--db",
+        str(db),
+        "report",
+        "set",
+        draft,
+        "--section",
+        "IV=Cải cách tổ chức bộ máy.",
+        env=IN_2027,
+    )
+    assert proc.returncode == 2
+    assert "Mục “IV” không hợp lệ: chọn một lĩnh vực I–III" in proc.stderr
+    after = json.loads(_cli(db, "report", "show", draft, "--json"))
+    assert after == before
+    assert set(after["sections"]) == {
+        "I",
+        "II",
+        "III",
+        "assessment",
+        "difficulties",
+        "direction",
+        "proposals",
+    }

@@ -102,7 +102,7 @@ def report_new(state: State, unit: str, period: str, by: str | None, as_json: bo
     "sections",
     multiple=True,
     metavar="AREA=TEXT",
-    help="Text of an area I–VII, or difficulties, or proposals.",
+    help="Text of an area of the plan (I, II, …), or difficulties, or proposals.",
 )
 @click.option("--progress", multiple=True, metavar="STT=PERCENT", help="A task's progress.")
 @click.option("--note", "notes", multiple=True, metavar="STT=TEXT", help="A note on a task.")
@@ -574,7 +574,7 @@ def amendment_group() -> None:
 @click.option("--lead", help="The (new) lead unit.")
 @click.option("--timeframe", help="The (new) time frame, as the decision will write it.")
 @click.option("--product", help="The (new) product.")
-@click.option("--area", help="Area I–VII of a task to add.")
+@click.option("--area", help="The area (I, II, … as the plan numbers them) of a task to add.")
 @click.option("--reason", required=True, help="Why.")
 @click.option("--by", help="Officer's name.")
 @click.option("--json", "as_json", is_flag=True)

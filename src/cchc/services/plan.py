@@ -12,13 +12,14 @@ from pydantic import BaseModel
 
 import cchc.texts.plan  # noqa: F401  (registers the plan view's messages)
 from cchc.domain.errors import InvalidInput
-from cchc.domain.plan import AREA_CODES, Area, PlanSeed
+from cchc.domain.plan import Area, PlanSeed
 from cchc.domain.plan_file import PlanArea as PlanFileArea
 from cchc.domain.plan_file import PlanFile
 from cchc.domain.timeframe import parse_timeframe
 from cchc.store import tasks_repo
 from cchc.store.seed_file import default_seed_path, read_plan_parts, read_seed
 from cchc.store.uow import transaction
+from cchc.texts.reports import area_choices
 
 if TYPE_CHECKING:
     from cchc.services.workspace import Workspace
@@ -287,9 +288,10 @@ class PlanArea(BaseModel):
 def plan_areas(ws: Workspace, area: str | None = None) -> list[PlanArea]:
     """The plan by area: section II's solutions beside the appendix's tasks of each area."""
     wanted = area.strip().upper() if area else None
-    if wanted is not None and wanted not in AREA_CODES:
-        raise InvalidInput("area_unknown", value=area)
     conn = ws.db.conn
+    codes = [a["code"] for a in tasks_repo.all_areas(conn)]  # the plan's, as many as it has
+    if wanted is not None and wanted not in codes:
+        raise InvalidInput("area_unknown", value=area, areas=area_choices(codes))
     tasks = tasks_repo.all_tasks(conn)
     out = []
     for row in tasks_repo.all_areas(conn):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from cchc.texts.errors import register, register_labels
@@ -576,7 +577,7 @@ MESSAGES: dict[str, str] = {
     ),
     "unit_not_reporting": "“{value}” không phải cơ quan, đơn vị báo cáo của đặc khu.",
     "section_unknown": (
-        "Mục “{value}” không hợp lệ: chọn một lĩnh vực I–VII, “Khó khăn, vướng mắc” hoặc "
+        "Mục “{value}” không hợp lệ: chọn một lĩnh vực {areas}, “Khó khăn, vướng mắc” hoặc "
         "“Đề xuất, kiến nghị”."
     ),
     "field_syntax": "Cần dạng TÊN=GIÁ_TRỊ, đã nhập “{value}”.",
@@ -603,13 +604,13 @@ MESSAGES: dict[str, str] = {
     "bỏ nhiệm vụ.",
     "amendment_needs_task": "Đề xuất điều chỉnh hoặc bãi bỏ phải nêu nhiệm vụ.",
     "amendment_add_fields": (
-        "Đề xuất bổ sung nhiệm vụ cần đủ nội dung, lĩnh vực I–VII và thời gian thực hiện."
+        "Đề xuất bổ sung nhiệm vụ cần đủ nội dung, lĩnh vực ({areas}) và thời gian thực hiện."
     ),
     "amendment_change_fields": (
         "Đề xuất điều chỉnh phải nêu điều gì thay đổi: nội dung, đơn vị chủ trì, thời gian thực "
         "hiện hoặc sản phẩm."
     ),
-    "amendment_area": "Lĩnh vực “{value}” không hợp lệ: dùng I, II, III, IV, V, VI hoặc VII.",
+    "amendment_area": "Lĩnh vực “{value}” không hợp lệ: dùng {areas}.",
     "amendment_reason": "Đề xuất phải nêu lý do.",
     "amendment_state": "Đề xuất {ref} đang ở trạng thái “{status}”, không thể {action}.",
     "amendment_forwarder": (
@@ -631,6 +632,20 @@ register(MESSAGES)
 
 
 register_labels(FIGURE_LABELS)
+
+
+def area_range(codes: Sequence[str]) -> str:
+    """The plan's areas in a message: "I–VII" (first to last), or the one there is."""
+    if not codes:
+        return ""
+    return codes[0] if len(codes) == 1 else f"{codes[0]}–{codes[-1]}"
+
+
+def area_choices(codes: Sequence[str]) -> str:
+    """The plan's areas to choose from: "I, II hoặc III"."""
+    if len(codes) <= 1:
+        return "".join(codes)
+    return f"{', '.join(codes[:-1])} hoặc {codes[-1]}"
 
 
 def label(field: str) -> str:

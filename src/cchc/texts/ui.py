@@ -48,7 +48,7 @@ DASHBOARD = {
     "new_task_open": "Mở nhiệm vụ",
     "new_tasks_seen": "Đã xem",
     "states_heading": "Nhiệm vụ theo tình trạng",
-    "by_area": "Tiến độ theo lĩnh vực (I–VII), % trung bình",
+    "by_area": "Tiến độ theo lĩnh vực ({areas}), % trung bình",
     "by_unit": "Tiến độ theo đơn vị chủ trì",
     "unit_row": "{done}/{tasks} xong · {progress}",
     "overdue": "Nhiệm vụ quá hạn",

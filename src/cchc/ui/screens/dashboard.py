@@ -13,6 +13,7 @@ from cchc.services import arrivals, letterhead
 from cchc.services import overview as overview_service
 from cchc.services.overview import LocalProfile, Overview
 from cchc.services.tasks import TaskView
+from cchc.texts.reports import area_range
 from cchc.texts.tasks import STATE_LABELS
 from cchc.texts.ui import DASHBOARD, NAV
 from cchc.ui.context import AppContext
@@ -270,7 +271,9 @@ class DashboardScreen:
             ),
             size=12,
         )
-        return section(DASHBOARD["by_area"], chart, legend, identifier="chart-areas")
+        areas = area_range([row.key for row in data.by_area])  # the plan's: "I–VII", "I–III"
+        title = DASHBOARD["by_area"].format(areas=areas)
+        return section(title, chart, legend, identifier="chart-areas")
 
     def _units(self, data: Overview) -> ft.Control:
         rows: list[ft.Control] = []
