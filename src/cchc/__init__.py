@@ -1,3 +1,4 @@
-"""Offline tracking of the 2026 administrative-reform plan of Bạch Long Vĩ special zone."""
+"""Offline tracking of a commune's or special zone's yearly administrative-reform plan (the plan
+itself is data: a plan file, docs/plan-format.md)."""
 
 __version__ = "0.1.0"

@@ -72,7 +72,13 @@ def test_a_year_can_have_its_own_cut_offs_without_code(tmp_path):
 def test_other_period_strings_are_refused_quoting_the_value(text):
     with pytest.raises(PeriodInvalid) as info:
         calendar().parse(text)
-    assert info.value.params == {"value": text}
+    # the value as typed; the other parameters are the valid forms in the year typed (issue 21:
+    # the message names no fixed year)
+    assert info.value.params["value"] == text
+    assert set(info.value.params) - {"value"} == {
+        "year",
+        *(f"form_{k}" for k in ("01", "12", "q1", "q2", "q3", "q4", "h1", "9m")),
+    }
 
 
 def test_a_calendar_without_all_cut_offs_is_refused():
@@ -139,6 +145,7 @@ def test_an_unknown_period_gets_a_message_listing_the_valid_forms():
         calendar().parse("2026-Q5")
     text = describe(info.value)
     assert "2026-Q5" in text
+    assert "YYYY-Q1" in describe(PeriodInvalid(value="quý 1"))  # no year typed: none made up
     for form in ("2026-01", "2026-12", "2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4", "2026-H1"):
         assert form in text
     assert "2026-9M" in text and "09/2019/NĐ-CP" in text

@@ -21,7 +21,7 @@ COMMAND_MODULES = (task_cmds, plan_cmds, report_cmds, ui_cmds, sync_cmds)
 @click.version_option(__version__)
 @click.pass_context
 def cli(ctx: click.Context, db: str | None) -> None:
-    """Theo dõi Kế hoạch cải cách hành chính 2026 của đặc khu Bạch Long Vĩ.
+    """Theo dõi Kế hoạch cải cách hành chính hằng năm của xã, phường, đặc khu.
 
     With no command, opens the app.
     """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -28,6 +29,7 @@ from cchc.services import report_output
 from cchc.services import reports as report_service
 from cchc.services import targets as target_service
 from cchc.services.amendment_text import change_lines
+from cchc.services.letterhead import letterhead
 from cchc.services.periods import parse_period, period_name
 from cchc.services.reports import ReportView
 from cchc.texts import reports as T
@@ -36,7 +38,7 @@ from cchc.texts.roles import CLI as ROLE_CLI
 from cchc.texts.sync import flagged_text
 
 F = TypeVar("F", bound=Callable[..., Any])
-PERIOD_HELP = "2026-01 … 2026-12, 2026-Q1 … 2026-Q4, 2026-H1, 2026-9M, 2026"
+PERIOD_HELP = "YYYY-01 … YYYY-12, YYYY-Q1 … YYYY-Q4, YYYY-H1, YYYY-9M, YYYY (YYYY: the year)"
 
 
 def figure_errors(func: F) -> F:
@@ -54,7 +56,7 @@ def figure_errors(func: F) -> F:
 
 
 def _summary(view: ReportView) -> str:
-    who = view.unit_name or T.ZONE_BODY
+    who = view.scope_name
     status = T.REPORT_STATUS[view.status]
     late = T.CLI["late"].format(due=format_vn_date(from_iso(view.due))) if view.late else ""
     return T.CLI["report_line"].format(
@@ -100,7 +102,7 @@ def report_new(state: State, unit: str, period: str, by: str | None, as_json: bo
     "sections",
     multiple=True,
     metavar="AREA=TEXT",
-    help="Text of an area I–VII, or difficulties, or proposals.",
+    help="Text of an area of the plan (I, II, …), or difficulties, or proposals.",
 )
 @click.option("--progress", multiple=True, metavar="STT=PERCENT", help="A task's progress.")
 @click.option("--note", "notes", multiple=True, metavar="STT=TEXT", help="A note on a task.")
@@ -224,7 +226,7 @@ def report_show(state: State, report_id: str, solutions: bool, as_json: bool) ->
     year = parse_period(view.period).year  # the year each score measures
     for name, value in view.figures.items():
         if value is not None:
-            click.echo(f"  {T.figure_label(name, year)} ({name}): {value}")
+            click.echo(f"  {T.figure_label(name, view.zone_kind, year)} ({name}): {value}")
     for key, rate in view.rates.items():
         if rate is not None:
             click.echo(f"  {T.RATE_LABELS[key]}: {rate}")
@@ -336,7 +338,7 @@ def report_verify(state: State, code_or_pdf: str, as_json: bool) -> None:
     "--final",
     "final_year",
     type=int,
-    help="The final result of a year, once its last day has passed (e.g. --final 2026).",
+    help="The final result of a year, once its last day has passed (e.g. --final YYYY).",
 )
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
@@ -352,12 +354,14 @@ def targets_command(
         fail("Lỗi: " + T.CLI["final_with_period"], EXIT_BAD_INPUT)
     with state.workspace() as ws:
         view = target_service.measure(ws, period=period, unit=unit, final_year=final_year)
+        head = letterhead(ws.db.conn, dt.date.fromisoformat(view.end).year)
+    zone_body = head.body if head is not None else ""
     if as_json:
         echo_json(view.targets)
         return
     click.echo(
         T.CLI["targets_head"].format(
-            who=view.scope_name or T.ZONE_BODY,
+            who=view.scope_name or zone_body,
             period=period_name(view.period),
             start=format_vn_date(from_iso(view.start)),
             end=format_vn_date(from_iso(view.end)),
@@ -368,7 +372,7 @@ def targets_command(
         threshold = "" if t.threshold is None else f"≥ {t.threshold:g}"
         click.echo(
             f"  {t.code:<4} {T.TARGET_STATUS[t.status]:<21} {actual:>7} {threshold:<6} "
-            f"{t.short or T.TARGET_SHORT.get(t.code, t.title)}"
+            f"{t.short or t.title}"
         )
         if t.reading:
             click.echo(f"       {T.CLI['reading']}: {t.reading}")
@@ -574,7 +578,7 @@ def amendment_group() -> None:
 @click.option("--lead", help="The (new) lead unit.")
 @click.option("--timeframe", help="The (new) time frame, as the decision will write it.")
 @click.option("--product", help="The (new) product.")
-@click.option("--area", help="Area I–VII of a task to add.")
+@click.option("--area", help="The area (I, II, … as the plan numbers them) of a task to add.")
 @click.option("--reason", required=True, help="Why.")
 @click.option("--by", help="Officer's name.")
 @click.option("--json", "as_json", is_flag=True)

@@ -32,7 +32,7 @@ STATUS_CHOICE = click.Choice(["not_started", "in_progress", "done"])
     "--plan",
     "plan_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Start a new database with this plan file (docs/plan-format.md) instead of the 2026 plan.",
+    help="Start a new database with this plan file (docs/plan-format.md) instead of the plan shipped with the app.",
 )
 @pass_state
 @translate_errors
@@ -231,7 +231,10 @@ def task_update(
 @click.option("--lead", required=True, help="Lead unit: code, name or alias.")
 @click.option("--partner", "partners", multiple=True, help="A partner unit (repeatable).")
 @click.option("--due", help="DD/MM/YYYY")
-@click.option("--timeframe", help='The assigning document\'s words, e.g. "Quý III/2026".')
+@click.option(
+    "--timeframe",
+    help="The assigning document's words, e.g. \"Quý III/YYYY\" (YYYY: the plan's year).",
+)
 @click.option("--source-number", required=True, help="The assigning document's number.")
 @click.option("--source-date", required=True, help="DD/MM/YYYY")
 @click.option("--source-issuer", required=True, help="e.g. UBND thành phố Hải Phòng")

@@ -43,9 +43,16 @@ _MMDD_RE = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 
 
 class PeriodInvalid(InvalidInput):
-    """A PERIOD string is not one of 2026-01 … 2026-12, 2026-Q1 … 2026-Q4, 2026-H1, 2026-9M, 2026."""
+    """A PERIOD string is not one of YYYY-01 … YYYY-12, YYYY-Q1 … YYYY-Q4, YYYY-H1, YYYY-9M, YYYY;
+    the message lists the valid forms in the year typed ("YYYY" when none can be read)."""
 
     key = "period_invalid"
+
+    def __init__(self, *, value: str) -> None:
+        typed = value.strip()[:4]
+        year = typed if typed.isdigit() else "YYYY"
+        forms = {k: f"{year}-{k.upper()}" for k in ("01", "12", "q1", "q2", "q3", "q4", "h1", "9m")}
+        super().__init__(value=value, year=year, **{f"form_{k}": v for k, v in forms.items()})
 
 
 class CalendarInvalid(InvalidInput):
@@ -146,7 +153,7 @@ class PeriodCalendar:
         for year in self._years:
             if not str(year).isdigit():
                 raise CalendarInvalid(where=f"years.{year}")
-        self.rules(2026)  # fail early on a malformed default
+        self.rules(0)  # fail early on a malformed default (year 0: no year of its own)
 
     def rules(self, year: int) -> YearRules:
         merged = _merge(self._default, self._years.get(str(year), {}))

@@ -28,7 +28,6 @@ def _refuse(loc: tuple[str | int, ...], kind: str, message: str) -> NoReturn:
 
 
 Text = Annotated[str, AfterValidator(_nfc)]
-AREA_CODES = ("I", "II", "III", "IV", "V", "VI", "VII")
 
 
 class _Strict(BaseModel):
@@ -110,7 +109,7 @@ class PlanTask(_Strict):
     """One row of the Phụ lục, words as written."""
 
     stt: int = Field(ge=1, le=999)
-    area: str = Field(pattern=r"^(I|II|III|IV|V|VI|VII)$")
+    area: str = Field(pattern=r"^[A-Z0-9]{1,8}$")  # one of the plan's areas, any number of them
     content: Text
     subitems: tuple[Text, ...] = ()
     lead: Text  # the lead unit as written in the row
@@ -142,10 +141,18 @@ class PlanSeed(_Strict):
     def _consistent(self) -> PlanSeed:
         # Each problem is reported at the path of the field at fault (e.g. tasks[3].lead), so a
         # malformed seed names the exact place to fix.
-        if tuple(a.code for a in self.areas) != AREA_CODES:
-            _refuse(
-                ("areas",), "areas_order", f"areas must be exactly {', '.join(AREA_CODES)} in order"
-            )
+        area_codes: set[str] = set()
+        for i, area in enumerate(self.areas):
+            if area.code in area_codes:
+                _refuse(("areas", i, "code"), "duplicate_code", f"area {area.code!r} repeats")
+            area_codes.add(area.code)
+        if not area_codes:
+            _refuse(("areas",), "areas_missing", "the plan names no area")
+        for i, task in enumerate(self.tasks):
+            if task.area not in area_codes:
+                _refuse(
+                    ("tasks", i, "area"), "unknown_area", f"area {task.area!r} is not among areas"
+                )
         for i, task in enumerate(self.tasks):
             if task.stt != i + 1:
                 _refuse(

@@ -17,7 +17,6 @@ from pydantic import BaseModel
 from cchc.domain.dates import format_vn_date, island_date, parse_vn_date
 from cchc.domain.errors import Conflict, InvalidInput, NotFound
 from cchc.domain.fields import Field
-from cchc.domain.plan import AREA_CODES
 from cchc.domain.roles import Action, takes_step
 from cchc.domain.text import nfc
 from cchc.domain.timeframe import parse_timeframe
@@ -28,6 +27,7 @@ from cchc.services.workspace import Workspace
 from cchc.store import reports_repo as repo
 from cchc.store import tasks_repo
 from cchc.store.uow import transaction
+from cchc.texts import reports as T
 
 ACTIONS = ("add", "change", "drop")
 CHANGEABLE = ("content", "lead", "timeframe", "product")
@@ -141,10 +141,11 @@ def propose(
         proposal["lead"] = resolve_unit(ws, proposal["lead"])["name"]
     task_id = None
     if action == "add":
-        if area is None or area.strip().upper() not in AREA_CODES:
+        codes = [a["code"] for a in tasks_repo.all_areas(ws.db.conn)]  # the plan's areas
+        if area is None or area.strip().upper() not in codes:
             if area is not None:
-                raise InvalidInput("amendment_area", value=area)
-            raise InvalidInput("amendment_add_fields")
+                raise InvalidInput("amendment_area", value=area, areas=T.area_choices(codes))
+            raise InvalidInput("amendment_add_fields", areas=T.area_range(codes))
         if "content" not in proposal or "timeframe" not in proposal:
             raise InvalidInput("amendment_add_fields")
         proposal["area"] = area.strip().upper()

@@ -18,6 +18,7 @@ from cchc.domain.timeframe import parse_timeframe
 from cchc.store import tasks_repo
 from cchc.store.seed_file import default_seed_path, read_plan_parts, read_seed
 from cchc.store.uow import transaction
+from cchc.texts.reports import area_choices
 
 if TYPE_CHECKING:
     from cchc.services.workspace import Workspace
@@ -294,8 +295,9 @@ def plan_areas(ws: Workspace, area: str | None = None, year: int | None = None) 
     conn = ws.db.conn
     areas = tasks_repo.all_areas(conn, year)
     wanted = area.strip().upper() if area else None
-    if wanted is not None and wanted not in {a["code"] for a in areas}:
-        raise InvalidInput("area_unknown", value=area)
+    codes = [a["code"] for a in areas]  # the plan's, as many as it has
+    if wanted is not None and wanted not in codes:
+        raise InvalidInput("area_unknown", value=area, areas=area_choices(codes))
     tasks = tasks_repo.all_tasks(conn, year)
     out = []
     for row in areas:

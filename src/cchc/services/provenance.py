@@ -24,7 +24,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from cchc.domain.dates import format_island_time, format_vn_date, from_iso
-from cchc.domain.errors import InvalidInput
+from cchc.domain.errors import InvalidInput, NotFound
 from cchc.domain.figures import FIGURE_FIELDS, STOCK_FIELDS, Figures
 from cchc.domain.verification import (
     CODE_PATTERN,
@@ -40,7 +40,8 @@ from cchc.domain.verification import (
 from cchc.reports import pdf
 from cchc.reports.document import OfficialReport
 from cchc.reports.document import from_data as document_from_data
-from cchc.services.periods import period_name
+from cchc.services.letterhead import Letterhead, letterhead
+from cchc.services.periods import PeriodInvalid, parse_period, period_name
 from cchc.services.workspace import Workspace
 from cchc.store import provenance_repo as prov_repo
 from cchc.store import reports_repo as repo
@@ -119,6 +120,7 @@ class Verification(BaseModel):
     report_id: str | None = None
     scope: str | None = None
     unit_name: str | None = None
+    zone_kind: str = ""  # the kind of the zone of the report's plan ("xã", "đặc khu")
     period: str | None = None
     revision: int | None = None
     number: str | None = None
@@ -547,7 +549,8 @@ def verify(ws: Workspace, ref: str) -> Verification:
         outcome="changed",
         report_id=report_id,
         scope=content.get("scope"),
-        unit_name=row["unit_name"],
+        unit_name=row["unit_name"] or _zone(ws, content.get("period")).body,
+        zone_kind=_zone(ws, content.get("period")).kind,
         period=content.get("period"),
         revision=content.get("revision"),
         number=content.get("number"),
@@ -608,6 +611,18 @@ def _year_of(period: str | None) -> int | None:
     return int(head) if head.isdigit() else None
 
 
+def _zone(ws: Workspace, period: str | None) -> Letterhead:
+    """The zone as the plan of the report's year names it."""
+    try:
+        year = parse_period(period or "").year
+    except PeriodInvalid:
+        year = None
+    head = letterhead(ws.db.conn, year)
+    if head is None:  # an issued report implies a plan; a database stripped of it says so
+        raise NotFound("plan_missing")
+    return head
+
+
 def describe(v: Verification) -> list[str]:
     """The answer in words, as `cchc report verify` prints it and the screen shows it."""
     lines = [T.VERIFY_OUTCOME[v.outcome].format(code=v.code, units="; ".join(v.changed_sources))]
@@ -624,7 +639,7 @@ def describe(v: Verification) -> list[str]:
     L = T.VERIFY_LINES
     lines.append(
         L["report"].format(
-            who=v.unit_name or T.ZONE_BODY,
+            who=v.unit_name or "",
             period=period_name(v.period or ""),
             revision=v.revision,
             number=v.number or "…",
@@ -666,6 +681,11 @@ def describe(v: Verification) -> list[str]:
         joiner = "; " if f.figure in STOCK_FIELDS else " + "
         parts = joiner.join(f"{_value(p.value)} ({p.unit_name}, lần {p.revision})" for p in f.parts)
         line = L["stock"] if f.figure in STOCK_FIELDS else L["figure"]
-        label = T.figure_label(f.figure, _year_of(v.period))
-        lines.append(line.format(label=label, total=_value(f.total), parts=parts or "–"))
+        lines.append(
+            line.format(
+                label=T.figure_label(f.figure, v.zone_kind, _year_of(v.period)),
+                total=_value(f.total),
+                parts=parts or "–",
+            )
+        )
     return lines

@@ -8,15 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from cchc.domain.dates import format_vn_date, from_iso
-from cchc.domain.errors import InvalidInput
+from cchc.domain.errors import InvalidInput, NotFound
 from cchc.domain.figures import FIGURE_FIELDS
 from cchc.domain.numbers import format_number, format_percent
-from cchc.domain.plan import AREA_CODES
 from cchc.reports import pdf, sheet
 from cchc.reports.document import Block, OfficialReport, TaskRow
 from cchc.reports.document import to_data as document_data
 from cchc.services import provenance as prov_service
 from cchc.services import targets as target_service
+from cchc.services.letterhead import Letterhead, letterhead
 from cchc.services.periods import parse_period, period_name
 from cchc.services.plan import plan_in_force
 from cchc.services.reports import ReportTaskLine, ReportView, get_report
@@ -25,8 +25,6 @@ from cchc.store import reports_repo as repo
 from cchc.store import tasks_repo
 from cchc.texts import reports as T
 from cchc.texts.sync import flagged_text
-
-ROMAN = dict(zip(AREA_CODES, range(1, 8), strict=True))
 
 
 def _number(value: float | int | None, percent: bool = False) -> str:
@@ -57,12 +55,12 @@ def _paragraphs(text: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in text.split("\n\n") if p.strip())
 
 
-def _figure_rows(report: ReportView) -> tuple[tuple[str, ...], ...]:
+def _figure_rows(report: ReportView, kind: str) -> tuple[tuple[str, ...], ...]:
     rows: list[tuple[str, ...]] = [T.FIGURES_HEAD]
     figures = report.figures
     year = parse_period(report.period).year  # the year each score measures
     for name in FIGURE_FIELDS:
-        rows.append((T.figure_label(name, year), _number(figures.get(name))))
+        rows.append((T.figure_label(name, kind, year), _number(figures.get(name))))
         if name == "received_postal":
             rows.append((T.TOTAL_LABELS["received"], _number(report.totals["received"])))
         if name == "carried_over":
@@ -102,7 +100,7 @@ def _targets(
     rows: list[tuple[str, ...]] = [T.TARGETS_HEAD]
     notes: list[str] = []
     for t in view.targets:
-        short = t.short or T.TARGET_SHORT.get(t.code, t.title)
+        short = t.short or t.title
         for i, m in enumerate(t.measures):
             percent = m.key not in _COUNTS
             label = short if len(t.measures) == 1 else f"{short}: {m.label.lower()}"
@@ -129,24 +127,27 @@ def _targets(
     return tuple(rows), tuple(dict.fromkeys(notes))
 
 
-def _results(report: ReportView, areas: dict[str, str], heading: str) -> list[Block]:
+def _results(report: ReportView, areas: dict[str, str], heading: str, kind: str) -> list[Block]:
     # One date for every task line, here and in the appendix, and for the targets' verdicts.
     as_of = (T.TASKS_AS_OF.format(date=format_vn_date(from_iso(report.as_of))),)
     blocks: list[Block] = [Block(heading, as_of)]
     by_area: dict[str | None, list[ReportTaskLine]] = {}
     for line in report.tasks:
         by_area.setdefault(line.area, []).append(line)
-    for code in AREA_CODES:
+    # the plan's areas, as many as it has, numbered in its order
+    for number, (code, title) in enumerate(areas.items(), start=1):
         paragraphs = _paragraphs(report.sections.get(code, ""))
         paragraphs += tuple(_task_line(line) for line in by_area.get(code, []))
         if paragraphs:  # an area with neither text nor task of this report is left out
-            blocks.append(
-                Block(f"{ROMAN[code]}. {areas.get(code, code)}", paragraphs, subheading=True)
-            )
+            blocks.append(Block(f"{number}. {title}", paragraphs, subheading=True))
     others = by_area.get(None, [])
     if others:
         blocks.append(
-            Block(f"8. {T.OTHER_TASKS}", tuple(_task_line(o) for o in others), subheading=True)
+            Block(
+                f"{len(areas) + 1}. {T.OTHER_TASKS.format(kind=kind)}",
+                tuple(_task_line(o) for o in others),
+                subheading=True,
+            )
         )
     if len(blocks) == 1:
         blocks[0] = Block(heading, (*as_of, T.NO_TEXT))
@@ -172,7 +173,7 @@ def _next_words(report: ReportView) -> str:
     return T.NEXT_PERIOD[per.kind.value].format(next_year=per.year + 1)
 
 
-def _outline(ws: Workspace, report: ReportView, areas: dict[str, str]) -> list[Block]:
+def _outline(ws: Workspace, report: ReportView, areas: dict[str, str], kind: str) -> list[Block]:
     """The document's parts in the order of the outline (`T.OUTLINE`). The list of units that
     have not reported is an internal matter of the consolidation: it is shown on screen, never
     printed in the outgoing report."""
@@ -180,10 +181,11 @@ def _outline(ws: Workspace, report: ReportView, areas: dict[str, str]) -> list[B
     for i, (key, words) in enumerate(T.OUTLINE):
         heading = f"{T.ROMAN_NUMERALS[i]}. {words.format(next=_next_words(report))}"
         if key == "results":
-            blocks += _results(report, areas, heading)
+            blocks += _results(report, areas, heading, kind)
         elif key == "figures":
             if any(v is not None for v in report.figures.values()):
-                blocks.append(Block(heading, table=_figure_rows(report), col_widths=(0.8, 0.2)))
+                rows = _figure_rows(report, kind)
+                blocks.append(Block(heading, table=rows, col_widths=(0.8, 0.2)))
             else:
                 blocks.append(Block(heading, (T.NO_FIGURES,)))
         elif key == "targets":
@@ -224,31 +226,31 @@ def issue(ws: Workspace, report_id: str) -> str:
 def _live_document(ws: Workspace, report: ReportView) -> OfficialReport:
     conn = ws.db.conn
     year = plan_in_force(ws, parse_period(report.period).year)
-    header = repo.plan_header(conn, year)
+    head = _letterhead(ws, year)
     areas = {a["code"]: a["title"] for a in tasks_repo.all_areas(conn, year)}
     period_words = _period_words(report)
     day = from_iso(report.report_date) or ws.today()
     zone = report.scope == "zone"
     if zone:
-        suffix = T.ZONE_DOC_SUFFIX
-        parent, body = None, f"{T.ZONE_PARENT}\n{T.ZONE_NAME}"
-        who = T.ZONE_BODY
-        authority, title = T.SIGN_ZONE_AUTHORITY, T.SIGN_ZONE_TITLE
-        signer = report.signer_name or (header["signer_name"] if header else "")
-        recipients = T.RECIPIENTS_ZONE
+        suffix = head.doc_suffix
+        parent, body = None, head.zone_header()
+        who = head.body
+        authority, title = T.SIGN_ZONE_AUTHORITY, head.signer_title.upper()
+        signer = report.signer_name or head.signer_name
+        recipients = head.recipients
     else:
         code = report.unit or ""
-        suffix = T.UNIT_DOC_SUFFIX.get(code, "BC")
-        parent, body = T.ZONE_PARENT_SHORT, (report.unit_name or "").upper()
+        suffix = head.unit_suffix(code)
+        parent, body = head.unit_parent(), (report.unit_name or "").upper()
         who = report.unit_name or ""
-        authority, title = None, T.UNIT_SIGNER_TITLE.get(code, T.SIGN_UNIT_TITLE)
+        authority, title = None, head.unit_signer(code)
         signer = report.signer_name or ""
-        recipients = T.RECIPIENTS_UNIT
+        recipients = head.unit_recipients()
     number_line = T.number_line(report.number, suffix)
     start = format_vn_date(dt.date.fromisoformat(report.period_start))
     end = format_vn_date(dt.date.fromisoformat(report.period_end))
 
-    blocks = _outline(ws, report, areas)
+    blocks = _outline(ws, report, areas, head.kind)
     if report.flagged:  # what an older copy let in outside its domain is read as empty: said so
         blocks.insert(
             0, Block(heading=T.FLAGGED_HEADING, paragraphs=(flagged_text(report.flagged),))
@@ -259,16 +261,16 @@ def _live_document(ws: Workspace, report: ReportView) -> OfficialReport:
         parent_body=parent,
         issuing_body=body,
         number_line=number_line,
-        place_date=T.place_date(day.day, day.month, day.year),
+        place_date=head.place_date(day),
         summary=T.report_summary(period_words),
-        intro=T.INTRO_UNIT.format(body=who, period=period_words, start=start, end=end),
+        intro=head.intro(body=who, period=period_words, start=start, end=end),
         blocks=tuple(blocks),
         closing=T.CLOSING.format(period=period_words),
         recipients=recipients,
         signer_authority=authority,
         signer_title=title,
         signer_name=signer or T.SIGNER_BLANK,
-        appendix_title=T.APPENDIX_TITLE.format(year=parse_period(report.period).year),
+        appendix_title=T.APPENDIX_TITLE.format(year=year),
         appendix_subtitle=T.APPENDIX_SUBTITLE.format(number=number_ref, date=format_vn_date(day)),
         tasks=tuple(
             TaskRow(
@@ -307,8 +309,9 @@ def export_rows(ws: Workspace, ref: str) -> list[tuple[object, ...]]:
     """The report as spreadsheet rows: section, code, name, value."""
     report = get_report(ws, ref)
     rows: list[tuple[object, ...]] = [T.CSV_HEAD_REPORT]
+    head = _letterhead(ws, parse_period(report.period).year)
     meta = {
-        "unit": report.unit_name or T.ZONE_BODY,
+        "unit": report.unit_name or head.body,
         "period": period_name(report.period),
         "start": format_vn_date(from_iso(report.period_start)),
         "end": format_vn_date(from_iso(report.period_end)),
@@ -319,7 +322,7 @@ def export_rows(ws: Workspace, ref: str) -> list[tuple[object, ...]]:
         rows.append((T.CSV_SECTION_META, key, T.CSV_META[key], value))
     year = parse_period(report.period).year
     for name in FIGURE_FIELDS:
-        label = T.figure_label(name, year)
+        label = T.figure_label(name, head.kind, year)
         rows.append((T.CSV_SECTION_FIGURES, name, label, report.figures[name]))
     for key, value in report.totals.items():
         rows.append((T.CSV_SECTION_FIGURES, key, T.TOTAL_LABELS.get(key, key), value))
@@ -356,6 +359,14 @@ def write_export(ws: Workspace, ref: str, out: Path) -> Path:
         return sheet.write_csv(rows, out)
     except OSError as exc:
         raise InvalidInput("out_path", value=str(out), errno=exc.errno) from exc
+
+
+def _letterhead(ws: Workspace, year: int) -> Letterhead:
+    """The words of the plan of the report's year; a database without a plan has no report."""
+    head = letterhead(ws.db.conn, year)
+    if head is None:
+        raise NotFound("plan_missing")
+    return head
 
 
 def _check_out(out: Path) -> None:

@@ -32,13 +32,13 @@ from cchc.domain.figures import (
     report_problems,
 )
 from cchc.domain.periods import Period
-from cchc.domain.plan import AREA_CODES
 from cchc.domain.roles import Action
 from cchc.domain.status import Status, local_today, state_at, status_of_state
 from cchc.domain.targets import metric_of
 from cchc.domain.text import nfc
 from cchc.domain.value_domains import flagged_columns
 from cchc.services import provenance as prov_service
+from cchc.services.letterhead import letterhead
 from cchc.services.periods import parse_period
 from cchc.services.permissions import laptop_authority, require, scope_names
 from cchc.services.plan import default_year, plan_in_force
@@ -47,12 +47,21 @@ from cchc.services.workspace import Workspace
 from cchc.store import reports_repo as repo
 from cchc.store import tasks_repo
 from cchc.store.uow import transaction
+from cchc.texts import reports as T
 
-SECTION_KEYS = (*AREA_CODES, "assessment", "difficulties", "direction", "proposals")
+#: The sections of a report besides one per area of the plan (`section_keys`).
+OTHER_SECTIONS = ("assessment", "difficulties", "direction", "proposals")
 #: The sections the consolidator writes for the zone as a whole: never pieced from unit texts,
 #: and kept when the zone's draft is consolidated again.
 ZONE_WRITTEN = ("assessment", "direction")
 REPORTING_ROLES = ("unit", "consolidator")
+
+
+def section_keys(conn: Any) -> tuple[str, ...]:
+    """A report's sections: one per area of the plan, in its order, then the others."""
+    return (*(a["code"] for a in tasks_repo.all_areas(conn)), *OTHER_SECTIONS)
+
+
 _HEX = re.compile(r"^[0-9a-f]{6,32}$")
 
 
@@ -83,6 +92,9 @@ class ReportView(BaseModel):
     scope: str
     unit: str | None  # unit code; None for the zone's report
     unit_name: str | None
+    scope_name: str = ""  # the unit's name, or the zone's body as the plan of its year names it
+    zone_kind: str = ""  # the kind of that zone ("xã", "đặc khu"), as its figures name it
+    zone_name: str = ""  # that zone as texts name it: "xã Đông Hà"
     period: str
     period_start: str
     period_end: str
@@ -148,8 +160,9 @@ def get_report(ws: Workspace, ref: str) -> ReportView:
     """One report by id (or a unique prefix of at least 6 characters)."""
     row = _find(ws, ref)
     conn = ws.db.conn
+    head = letterhead(conn, parse_period(row["period"]).year)
     fig = figures_of(conn, row["id"])
-    sections = {key: "" for key in SECTION_KEYS}
+    sections = {key: "" for key in section_keys(conn)}
     flagged = flagged_columns(row)
     for s in repo.sections(conn, row["id"]):
         sections[s["area"]] = s["text"]
@@ -163,6 +176,9 @@ def get_report(ws: Workspace, ref: str) -> ReportView:
         scope=row["scope"],
         unit=row["unit_code"],
         unit_name=row["unit_name"],
+        scope_name=row["unit_name"] or (head.body if head else ""),
+        zone_kind=head.kind if head else "",
+        zone_name=head.zone if head else "",
         period=row["period"],
         period_start=row["period_start"],
         period_end=row["period_end"],
@@ -301,7 +317,7 @@ def _insert_children(
     fig: Figures,
 ) -> None:
     conn = ws.db.conn
-    for key in SECTION_KEYS:
+    for key in section_keys(conn):
         repo.insert(
             conn,
             "report_sections",
@@ -482,11 +498,13 @@ def set_report(
     new_fig = check(Figures.model_validate({**old_fig.model_dump(), **values}))
 
     section_texts: dict[str, str] = {}
+    keys = section_keys(conn)
+    area_codes = keys[: -len(OTHER_SECTIONS)]
     for key, text in sections.items():
         norm = key.strip()
-        norm = norm.upper() if norm.upper() in AREA_CODES else norm.lower()
-        if norm not in SECTION_KEYS:
-            raise InvalidInput("section_unknown", value=key)
+        norm = norm.upper() if norm.upper() in area_codes else norm.lower()
+        if norm not in keys:
+            raise InvalidInput("section_unknown", value=key, areas=T.area_range(area_codes))
         section_texts[norm] = nfc(text.strip())
 
     lines = {line["task_id"]: line for line in repo.task_lines(conn, row["id"])}
@@ -767,7 +785,7 @@ def consolidate(ws: Workspace, *, period: str, by: str | None = None) -> ReportV
         for s in repo.sections(conn, newest["id"]):
             if s["area"] in ZONE_WRITTEN:
                 sections[s["area"]] = s["text"]
-    for key in SECTION_KEYS:
+    for key in section_keys(conn):
         if key in ZONE_WRITTEN:
             continue
         parts = []

@@ -30,6 +30,7 @@ from cchc.domain.targets import (
     evaluate,
 )
 from cchc.services import reports as report_service
+from cchc.services.letterhead import letterhead
 from cchc.services.periods import calendar, parse_period
 from cchc.services.plan import default_year, plan_in_force
 from cchc.services.tasks import resolve_unit
@@ -79,7 +80,7 @@ class TargetRow(BaseModel):
     status: str  # met, on_track, at_risk, not_met, no_data
     detail: dict[str, float | int | None]
     reading: str = ""  # how the target is read (its formula in words)
-    short: str = ""  # the target's short title; a target on scores names the year they measure
+    short: str = ""  # its short name by what it measures; a target on scores names the year
     year: int | None = None  # the year the target's figures measure
     measures: list[MeasureRow] = []
     tasks: list[TaskStanding] = []
@@ -195,10 +196,15 @@ def _annual_note(result: TargetResult, per: Period | None, end: dt.date) -> list
 
 
 def target_rows(
-    results: list[TargetResult], per: Period | None, end: dt.date, year: int | None = None
+    results: list[TargetResult],
+    per: Period | None,
+    end: dt.date,
+    year: int | None = None,
+    kind: str = "",
 ) -> list[TargetRow]:
     """The domain's results as the rows the CLI, the UI and the report show; `year` is the year
-    the figures measure (the period's, or the year asked), named beside every score."""
+    the figures measure (the period's, or the year asked), named beside every score; `kind` is
+    the zone's kind as the plan of the year names it ("xã", "đặc khu")."""
     year = per.year if per is not None else year
     rows = []
     for r in results:
@@ -211,13 +217,13 @@ def target_rows(
                 actual=r.actual,
                 status=r.status.value,
                 detail=r.detail,
-                reading=T.target_reading(r.code, year),
-                short=T.target_title(r.code, r.title, year),
+                reading=T.target_reading(r.metric, r.threshold, kind, year),
+                short=T.target_short(r.metric, r.code, r.title, kind, year),
                 year=year,
                 measures=[
                     MeasureRow(
                         key=m.key,
-                        label=T.measure_label(m.key, year),
+                        label=T.measure_label(m.key, kind, year),
                         op=m.op,
                         threshold=m.threshold,
                         actual=m.actual,
@@ -461,6 +467,11 @@ def _signed_slots(ws: Workspace, slots: dict[str, list[Slot]], year: int) -> dic
     return {k: [s for s in v if owed(s)] for k, v in slots.items()}
 
 
+def _zone_kind(ws: Workspace, year: int) -> str:
+    head = letterhead(ws.db.conn, year)
+    return head.kind if head is not None else ""
+
+
 def _plan_year(ws: Workspace) -> int:
     return default_year(ws)
 
@@ -544,5 +555,5 @@ def measure(
         as_of=as_of.isoformat(),
         final=final,
         notes=list(dict.fromkeys(notes)),
-        targets=target_rows(results, per, as_of, year),
+        targets=target_rows(results, per, as_of, year, _zone_kind(ws, end.year)),
     )

@@ -12,5 +12,5 @@ PLAN_CLI: dict[str, str] = {
 NARRATIVE_GUIDE = "Viết phần {code} theo nhiệm vụ, giải pháp tại mục {section} của Kế hoạch:"
 
 MESSAGES: dict[str, str] = {
-    "area_unknown": "Không có lĩnh vực “{value}”: dùng I, II, III, IV, V, VI hoặc VII.",
+    "area_unknown": "Không có lĩnh vực “{value}”: dùng {areas}.",
 }

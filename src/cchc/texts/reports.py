@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 # ---- figures ----------------------------------------------------------------------------------
@@ -40,62 +41,66 @@ FIGURE_LABELS: dict[str, str] = {
         "cùng Sở Nội vụ)"
     ),
 }
+# The figures whose names say the zone's kind, as a document of a plan words them: "{kind}" is
+# the kind of the zone of the report's plan ("xã", "đặc khu"); FIGURE_LABELS words them for
+# screens and messages.
+ZONE_FIGURE_LABELS: dict[str, str] = {
+    "tthc_on_portal": "Số thủ tục hành chính đã công khai trên Cổng thông tin điện tử {kind}",
+    "service_satisfaction": (
+        "Mức độ hài lòng về sự phục vụ của Ủy ban nhân dân {kind} (%, kết quả đo lường "
+        "cùng Sở Nội vụ)"
+    ),
+}
 #: The scores carry the year they measure (issue 19): the report's year, and for the PAR Index
-#: also the year it is compared with. Used wherever a report's year is known.
+#: also the year it is compared with; "{kind}" as above.
 SCORE_LABELS: dict[str, str] = {
     "par_index": "Chỉ số cải cách hành chính (PAR Index) năm {year}",
     "par_index_previous": "Chỉ số cải cách hành chính (PAR Index) năm {previous}",
     "service_satisfaction": (
-        "Mức độ hài lòng về sự phục vụ của Ủy ban nhân dân đặc khu năm {year} (%, kết quả đo "
+        "Mức độ hài lòng về sự phục vụ của Ủy ban nhân dân {kind} năm {year} (%, kết quả đo "
         "lường cùng Sở Nội vụ)"
     ),
 }
 SCORE_MEASURES: dict[str, str] = {
     "par_index": "Chỉ số PAR Index năm {year} so với năm {previous}",
-    "satisfaction_service": "Hài lòng về sự phục vụ của Ủy ban nhân dân đặc khu năm {year}",
+    "satisfaction_service": "Hài lòng về sự phục vụ của Ủy ban nhân dân {kind} năm {year}",
 }
-SCORE_TARGET_YEARS: dict[str, str] = {"a": "năm {year} so với năm {previous}", "f": "năm {year}"}
+#: Targets on scores, by what they measure: the years they compare.
+SCORE_TARGET_YEARS: dict[str, str] = {
+    "par_index": "năm {year} so với năm {previous}",
+    "satisfaction_rate": "năm {year}",
+}
 #: The one date a report states every task line at (its cut-off, or its date if earlier).
 TASKS_AS_OF = (
     "Tình hình thực hiện nhiệm vụ nêu trong báo cáo này và tại Phụ lục được tính đến hết ngày "
     "{date}."
 )
 SCORE_IMPROVED = "Cao hơn năm {previous}"
-SCORE_READINGS: dict[str, str] = {"a": "Đạt khi chỉ số năm {year} cao hơn chỉ số năm {previous}."}
+SCORE_READINGS: dict[str, str] = {
+    "par_index": "Đạt khi chỉ số năm {year} cao hơn chỉ số năm {previous}."
+}
+
+
+def _words(template: str, kind: str, year: int | None) -> str:
+    """A template filled with the zone's kind and the years; no double space when no kind."""
+    previous = year - 1 if year is not None else None
+    return template.format(kind=kind, year=year, previous=previous).replace("  ", " ")
 
 
 def improved_text(year: int | None = None) -> str:
-    """What target a asks, naming the year it is compared with when the year is known."""
+    """What the PAR Index target asks, naming the year it is compared with when known."""
     return TARGET_IMPROVED if year is None else SCORE_IMPROVED.format(previous=year - 1)
 
 
-def target_reading(code: str, year: int | None = None) -> str:
-    """How a target is read; a target on scores names the years it compares."""
-    if year is not None and code in SCORE_READINGS:
-        return SCORE_READINGS[code].format(year=year, previous=year - 1)
-    return TARGET_READING.get(code, "")
-
-
-def figure_label(name: str, year: int | None = None) -> str:
-    """A figure's label; a score's names the year it measures when the year is known."""
+def figure_label(name: str, kind: str = "", year: int | None = None) -> str:
+    """A figure's name in a document of a zone of this kind; a score's names the year it
+    measures when the year is known."""
     if year is not None and name in SCORE_LABELS:
-        return SCORE_LABELS[name].format(year=year, previous=year - 1)
+        return _words(SCORE_LABELS[name], kind, year)
+    template = ZONE_FIGURE_LABELS.get(name)
+    if template is not None and kind:
+        return template.format(kind=kind)
     return FIGURE_LABELS.get(name, name)
-
-
-def measure_label(key: str, year: int | None = None) -> str:
-    """A target measure's label; a score's names the year it measures when the year is known."""
-    if year is not None and key in SCORE_MEASURES:
-        return SCORE_MEASURES[key].format(year=year, previous=year - 1)
-    return MEASURE_LABELS.get(key, key)
-
-
-def target_title(code: str, title: str, year: int | None = None) -> str:
-    """A target's short title; a target on scores names the year they measure."""
-    short = TARGET_SHORT.get(code, title)
-    if year is not None and code in SCORE_TARGET_YEARS:
-        return f"{short} ({SCORE_TARGET_YEARS[code].format(year=year, previous=year - 1)})"
-    return short
 
 
 TOTAL_LABELS: dict[str, str] = {
@@ -155,41 +160,79 @@ MEASURE_LABELS: dict[str, str] = {
     "dossiers_tracked_rate": "Hồ sơ được theo dõi trên Hệ thống / hồ sơ phải giải quyết",
     "overdue_dossiers": "Hồ sơ quá hạn (giải quyết quá hạn + đang giải quyết quá hạn)",
     "satisfaction_tthc": "Hài lòng về giải quyết thủ tục hành chính",
-    "satisfaction_service": "Hài lòng về sự phục vụ của Ủy ban nhân dân đặc khu",
+    "satisfaction_service": "Hài lòng về sự phục vụ của Ủy ban nhân dân {kind}",
     "tthc_published_on_time_rate": "Thủ tục hành chính công khai đầy đủ, đúng hạn",
-    "tthc_on_portal_rate": "Thủ tục hành chính công khai trên Cổng thông tin điện tử đặc khu",
+    "tthc_on_portal_rate": "Thủ tục hành chính công khai trên Cổng thông tin điện tử {kind}",
     "online_payment_rate": "Thanh toán trực tuyến / tổng giao dịch thanh toán",
 }
-# How each target is read, said once in the CLI and the report.
+
+
+def measure_label(key: str, kind: str, year: int | None = None) -> str:
+    """A measure's name, "{kind}" the kind of the zone of the plan ("xã", "đặc khu"); a score's
+    names the year it measures when the year is known."""
+    if year is not None and key in SCORE_MEASURES:
+        return _words(SCORE_MEASURES[key], kind, year)
+    return MEASURE_LABELS.get(key, key).replace("{kind}", kind).replace("  ", " ")
+
+
+# How each target is read, said once in the CLI and the report, by what it measures (the
+# plan file's `metric`, cchc.domain.targets.METRICS): "{threshold}" is the plan's threshold,
+# "{kind}" the zone's kind ("xã", "đặc khu").
 TARGET_READING: dict[str, str] = {
-    "a": "Đạt khi chỉ số năm nay cao hơn năm trước.",
-    "b": (
+    "par_index": "Đạt khi chỉ số năm nay cao hơn năm trước.",
+    "city_tasks_on_time_rate": (
         "Tính trên toàn bộ nhiệm vụ Ủy ban nhân dân thành phố, Chủ tịch Ủy ban nhân dân thành "
         "phố giao; đạt khi mọi nhiệm vụ hoàn thành đúng hạn."
     ),
-    "c": (
+    "plan_tasks_on_time_rate": (
         "Tính trên toàn bộ nhiệm vụ của Kế hoạch (kể cả nhiệm vụ chưa đến hạn); nhiệm vụ thường "
         "xuyên được đánh giá theo sản phẩm định kỳ trong kỳ; đạt khi mọi nhiệm vụ hoàn thành "
         "đúng hạn."
     ),
-    "d": (
+    "inspections_held": (
         "Kế hoạch không nêu số lượng: hiểu là tổ chức ít nhất một cuộc kiểm tra các cơ quan "
         "chuyên môn về cải cách hành chính trong kỳ."
     ),
-    "e": (
-        "Hai nội dung: 100% hồ sơ được theo dõi trên Hệ thống của thành phố; và hạn chế tối đa "
-        "hồ sơ quá hạn (Kế hoạch không nêu ngưỡng: không có hồ sơ quá hạn là đạt, có hồ sơ quá "
-        "hạn là có nguy cơ)."
+    "dossiers_tracked_rate": (
+        "Hai nội dung: {threshold}% hồ sơ được theo dõi trên Hệ thống của thành phố; và hạn chế "
+        "tối đa hồ sơ quá hạn (Kế hoạch không nêu ngưỡng: không có hồ sơ quá hạn là đạt, có hồ sơ "
+        "quá hạn là có nguy cơ)."
     ),
-    "f": (
-        "Hai chỉ số, mỗi chỉ số tối thiểu 90%: hài lòng về giải quyết thủ tục hành chính (phiếu "
-        "đánh giá) và hài lòng về sự phục vụ của Ủy ban nhân dân đặc khu (kết quả đo lường cùng "
-        "Sở Nội vụ)."
+    "satisfaction_rate": (
+        "Hai chỉ số, mỗi chỉ số tối thiểu {threshold}%: hài lòng về giải quyết thủ tục hành "
+        "chính (phiếu đánh giá) và hài lòng về sự phục vụ của Ủy ban nhân dân {kind} (kết quả đo "
+        "lường cùng Sở Nội vụ)."
     ),
-    "t12": "Số thủ tục đã công khai đầy đủ, đúng thời hạn / số thủ tục phải công khai: 100%.",
-    "t13": "Số thủ tục công khai trên Cổng thông tin điện tử đặc khu / số thủ tục có hiệu lực: 100%.",
-    "t18": "Giao dịch thanh toán trực tuyến / tổng giao dịch thanh toán: tối thiểu 80%.",
+    "tthc_published_on_time_rate": (
+        "Số thủ tục đã công khai đầy đủ, đúng thời hạn / số thủ tục phải công khai: {threshold}%."
+    ),
+    "tthc_on_portal_rate": (
+        "Số thủ tục công khai trên Cổng thông tin điện tử {kind} / số thủ tục có hiệu lực: "
+        "{threshold}%."
+    ),
+    "online_payment_rate": (
+        "Giao dịch thanh toán trực tuyến / tổng giao dịch thanh toán: tối thiểu {threshold}%."
+    ),
 }
+
+
+def _threshold_words(threshold: float | None) -> str:
+    if threshold is None:
+        return "…"
+    return (
+        str(int(threshold)) if float(threshold).is_integer() else str(threshold).replace(".", ",")
+    )
+
+
+def target_reading(metric: str, threshold: float | None, kind: str, year: int | None = None) -> str:
+    """How a target that measures `metric` is read, with the plan's own threshold; a target on
+    scores names the years it compares when the year is known."""
+    if year is not None and metric in SCORE_READINGS:
+        return _words(SCORE_READINGS[metric], kind, year)
+    template = TARGET_READING.get(metric, "")
+    return template.format(threshold=_threshold_words(threshold), kind=kind)
+
+
 TARGET_NOTES: dict[str, str] = {
     "cumulative_differs": (
         "{field}: báo cáo {one} ghi {a}, cộng các kỳ {other} được {b}; cần đối chiếu lại."
@@ -273,11 +316,10 @@ def period_title(kind: str, year: int, month: int | None = None) -> str:
 # ---- the official document (Nghị định 30/2020/NĐ-CP, Phụ lục I) ------------------------------
 MOTTO_COUNTRY = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO_WORDS = "Độc lập - Tự do - Hạnh phúc"
-ZONE_PARENT = "ỦY BAN NHÂN DÂN"
-ZONE_NAME = "ĐẶC KHU BẠCH LONG VĨ"
-ZONE_BODY = "Ủy ban nhân dân đặc khu Bạch Long Vĩ"
-ZONE_PARENT_SHORT = "UBND ĐẶC KHU BẠCH LONG VĨ"  # the governing body above a unit's name
-PLACE = "Bạch Long Vĩ"
+# The zone's words come from the plan of the report's year (cchc.services.letterhead): "{zone}"
+# is its kind and name ("xã Đông Hà"), in capitals where the layout asks for them.
+ZONE_HEADER = "ỦY BAN NHÂN DÂN\n{zone}"  # the issuing body of the zone's own reports
+ZONE_PARENT_SHORT = "UBND {zone}"  # the governing body above a unit's name
 DOC_TYPE = "BÁO CÁO"
 NUMBER_BLANK = "      "
 RECIPIENTS_LABEL = "Nơi nhận:"
@@ -289,10 +331,13 @@ def number_line(number: str | None, suffix: str) -> str:
     return f"Số: {number or NUMBER_BLANK}/{suffix}"
 
 
-def place_date(day: int, month: int, year: int) -> str:
-    """ "Bạch Long Vĩ, ngày 05 tháng 01 năm 2026" (Nghị định 30/2020: day and month below 10 get
-    a leading zero)."""
-    return f"{PLACE}, ngày {day:02d} tháng {month:02d} năm {year}"
+DATE_WORDS = "{day:02d} tháng {month:02d} năm {year}"
+
+
+def place_date(place: str, day: int, month: int, year: int) -> str:
+    """ "<place>, ngày 05 tháng 01 năm <year>" (Nghị định 30/2020: day and month below 10 get a
+    leading zero); the place is the plan's."""
+    return f"{place}, ngày " + DATE_WORDS.format(day=day, month=month, year=year)
 
 
 def report_summary(period: str, body: str | None = None) -> str:
@@ -333,10 +378,12 @@ NEXT_PERIOD: dict[str, str] = {
 DOCUMENT_CITED = "{doc_type} số {number} ngày {date}"
 NO_DOCUMENT = "Chưa có văn bản"
 ROMAN_NUMERALS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+# The plan's decision is cited from the plan data: "{zone}" its zone ("xã Đông Hà"), "{number}"
+# and "{date}" (in words) the decision's, "{signer}" its signer's title, "{kind}" the zone's kind.
 INTRO_UNIT = (
-    "Thực hiện Kế hoạch cải cách hành chính nhà nước đặc khu Bạch Long Vĩ năm 2026 ban hành kèm "
-    "theo Quyết định số 07/QĐ-UBND ngày 07 tháng 01 năm 2026 của Chủ tịch Ủy ban nhân dân đặc "
-    "khu, {body} báo cáo kết quả thực hiện {period} (số liệu từ ngày {start} đến ngày {end}) "
+    "Thực hiện Kế hoạch cải cách hành chính nhà nước {zone} năm {year} ban hành kèm "
+    "theo Quyết định số {number} ngày {date} của {signer} Ủy ban nhân dân {kind}, "
+    "{body} báo cáo kết quả thực hiện {period} (số liệu từ ngày {start} đến ngày {end}) "
     "như sau:"
 )
 NO_TEXT = "Không có nội dung báo cáo."
@@ -351,19 +398,14 @@ TARGET_MINIMAL = "Hạn chế tối đa"
 TARGET_TASKS_LINE = "{label}: {tally}."
 TARGET_READINGS_HEAD = "Cách tính các chỉ tiêu:"
 CLOSING = "Trên đây là báo cáo kết quả thực hiện công tác cải cách hành chính {period}./."
-RECIPIENTS_ZONE: tuple[str, ...] = (
-    "Sở Nội vụ thành phố Hải Phòng;",
-    "Văn phòng UBND thành phố;",
-    "TT Đảng ủy đặc khu;",
-    "CT, các PCT UBND đặc khu;",
-    "Lưu: VT, VHXH.",
-)
+# The zone's recipients are the plan's (its [zone] recipients); a unit's report goes to the
+# zone's body through the consolidating unit the plan names.
 RECIPIENTS_UNIT: tuple[str, ...] = (
-    "UBND đặc khu (qua Phòng Văn hóa - Xã hội);",
+    "UBND {kind} (qua {through});",
     "Lưu: VT.",
 )
+RECIPIENTS_FALLBACK: tuple[str, ...] = ("Lưu: VT.",)
 SIGN_ZONE_AUTHORITY = "TM. ỦY BAN NHÂN DÂN"
-SIGN_ZONE_TITLE = "CHỦ TỊCH"
 SIGN_UNIT_TITLE = "THỦ TRƯỞNG ĐƠN VỊ"
 APPENDIX_LABEL = "Phụ lục"
 APPENDIX_TITLE = (
@@ -380,7 +422,7 @@ APPENDIX_HEAD = (
     "Văn bản đã ban hành",
 )
 DRAFT_MARK = "DỰ THẢO"
-OTHER_TASKS = "Nhiệm vụ khác được Ủy ban nhân dân thành phố, Ủy ban nhân dân đặc khu giao"
+OTHER_TASKS = "Nhiệm vụ khác được Ủy ban nhân dân thành phố, Ủy ban nhân dân {kind} giao"
 SECTION_MISSING_PART = "VI. ĐƠN VỊ CHƯA GỬI BÁO CÁO"
 NO_FIGURES = "Kỳ này không có số liệu."
 NOT_ENTERED = "–"
@@ -402,37 +444,39 @@ def target_mark(code: str) -> str:
     return f"{code}."
 
 
+# A target's short name in the report's table, by what it measures; "{row}" is " (dòng N)" for
+# a target that is a row of the Phụ lục (code tN), "{kind}" the zone's kind.
 TARGET_SHORT: dict[str, str] = {
-    "a": "Chỉ số cải cách hành chính (PAR Index) được cải thiện",
-    "b": "Hoàn thành nhiệm vụ Ủy ban nhân dân thành phố giao đúng tiến độ",
-    "c": "Hoàn thành nhiệm vụ của Kế hoạch đúng tiến độ",
-    "d": "Kiểm tra các cơ quan chuyên môn về cải cách hành chính",
-    "e": "Hồ sơ được theo dõi trạng thái trên Hệ thống của thành phố",
-    "f": "Mức độ hài lòng của người dân, tổ chức",
-    "t12": "Công khai đầy đủ, đúng hạn thủ tục hành chính (dòng 12)",
-    "t13": "Công khai thủ tục hành chính trên Cổng thông tin điện tử đặc khu (dòng 13)",
-    "t18": "Tỷ lệ thanh toán trực tuyến trên tổng giao dịch thanh toán (dòng 18)",
+    "par_index": "Chỉ số cải cách hành chính (PAR Index) được cải thiện",
+    "city_tasks_on_time_rate": "Hoàn thành nhiệm vụ Ủy ban nhân dân thành phố giao đúng tiến độ",
+    "plan_tasks_on_time_rate": "Hoàn thành nhiệm vụ của Kế hoạch đúng tiến độ",
+    "inspections_held": "Kiểm tra các cơ quan chuyên môn về cải cách hành chính",
+    "dossiers_tracked_rate": "Hồ sơ được theo dõi trạng thái trên Hệ thống của thành phố",
+    "satisfaction_rate": "Mức độ hài lòng của người dân, tổ chức",
+    "tthc_published_on_time_rate": "Công khai đầy đủ, đúng hạn thủ tục hành chính{row}",
+    "tthc_on_portal_rate": "Công khai thủ tục hành chính trên Cổng thông tin điện tử {kind}{row}",
+    "online_payment_rate": "Tỷ lệ thanh toán trực tuyến trên tổng giao dịch thanh toán{row}",
 }
-# Per unit code: the abbreviation after "BC-" in the number, and the signer's title.
-UNIT_DOC_SUFFIX: dict[str, str] = {
-    "vhxh": "BC-VHXH",
-    "vp_ubnd": "BC-VP",
-    "tai_chinh": "BC-TC",
-    "tthcc": "BC-TTPVHCC",
-    "tt_dvsnc": "BC-TTDVSNC",
-    "cong_ttdt": "BC-CTTĐT",
-    "cong_an": "BC-CAĐK",
-}
-UNIT_SIGNER_TITLE: dict[str, str] = {
-    "vhxh": "TRƯỞNG PHÒNG",
-    "vp_ubnd": "CHÁNH VĂN PHÒNG",
-    "tai_chinh": "TRƯỞNG PHÒNG",
-    "tthcc": "GIÁM ĐỐC",
-    "tt_dvsnc": "GIÁM ĐỐC",
-    "cong_ttdt": "TRƯỞNG BAN BIÊN TẬP",
-    "cong_an": "TRƯỞNG CÔNG AN",
-}
-ZONE_DOC_SUFFIX = "BC-UBND"
+TARGET_ROW = " (dòng {row})"
+
+
+def target_short(metric: str, code: str, title: str, kind: str, year: int | None = None) -> str:
+    """A target's short name by what it measures (its own words when the app has none); a
+    target on scores names the years it measures when the year is known."""
+    template = TARGET_SHORT.get(metric)
+    if template is None:
+        return title
+    row = TARGET_ROW.format(row=code[1:]) if code.startswith("t") and code[1:].isdigit() else ""
+    short = template.format(row=row, kind=kind)
+    if year is not None and metric in SCORE_TARGET_YEARS:
+        return f"{short} ({_words(SCORE_TARGET_YEARS[metric], kind, year)})"
+    return short
+
+
+# A unit's report number suffix and signer come from the plan (its units' doc_suffix and
+# signer_title); these stand in for a unit the plan gives none.
+UNIT_DOC_SUFFIX_DEFAULT = "BC"
+ZONE_DOC_SUFFIX_DEFAULT = "BC-UBND"
 SIGNER_BLANK = "(Ký, ghi rõ họ tên)"
 
 # ---- spreadsheet ------------------------------------------------------------------------------
@@ -540,9 +584,8 @@ MESSAGES: dict[str, str] = {
     ),
     "period_invalid": (
         "Kỳ báo cáo “{value}” không hợp lệ: lịch báo cáo không có kỳ này. Các dạng hợp lệ: "
-        "2026-01 … 2026-12 "
-        "(tháng), 2026-Q1, 2026-Q2, 2026-Q3, 2026-Q4 (quý I–IV), 2026-H1 (6 tháng), 2026-9M "
-        "(9 tháng), 2026 (năm). Thời gian chốt số liệu theo Nghị định số 09/2019/NĐ-CP, Điều 12."
+        "{form_01} … {form_12} (tháng), {form_q1}, {form_q2}, {form_q3}, {form_q4} (quý I–IV), "
+        "{form_h1} (6 tháng), {form_9m} (9 tháng), {year} (năm). Thời gian chốt số liệu theo Nghị định số 09/2019/NĐ-CP, Điều 12."
     ),
     "period_calendar_invalid": "Tệp lịch kỳ báo cáo sai ở mục “{where}”.",
     "verify_code_invalid": (
@@ -585,6 +628,7 @@ MESSAGES: dict[str, str] = {
         "Phản ánh, kiến nghị trả lời đúng hạn ({answered}) vượt quá số tiếp nhận ({received})."
     ),
     "report_not_found": "Không tìm thấy báo cáo “{ref}”.",
+    "plan_missing": "Máy này chưa có kế hoạch cải cách hành chính nào nên chưa lập được báo cáo.",
     "report_locked": (
         "Báo cáo {ref} đã gửi nên không sửa được nữa; hãy tạo bản sửa đổi của báo cáo này."
     ),
@@ -601,7 +645,7 @@ MESSAGES: dict[str, str] = {
     ),
     "unit_not_reporting": "“{value}” không phải cơ quan, đơn vị báo cáo của đặc khu.",
     "section_unknown": (
-        "Mục “{value}” không hợp lệ: chọn một lĩnh vực I–VII, “Khó khăn, vướng mắc” hoặc "
+        "Mục “{value}” không hợp lệ: chọn một lĩnh vực {areas}, “Khó khăn, vướng mắc” hoặc "
         "“Đề xuất, kiến nghị”."
     ),
     "field_syntax": "Cần dạng TÊN=GIÁ_TRỊ, đã nhập “{value}”.",
@@ -632,13 +676,13 @@ MESSAGES: dict[str, str] = {
     "bỏ nhiệm vụ.",
     "amendment_needs_task": "Đề xuất điều chỉnh hoặc bãi bỏ phải nêu nhiệm vụ.",
     "amendment_add_fields": (
-        "Đề xuất bổ sung nhiệm vụ cần đủ nội dung, lĩnh vực I–VII và thời gian thực hiện."
+        "Đề xuất bổ sung nhiệm vụ cần đủ nội dung, lĩnh vực ({areas}) và thời gian thực hiện."
     ),
     "amendment_change_fields": (
         "Đề xuất điều chỉnh phải nêu điều gì thay đổi: nội dung, đơn vị chủ trì, thời gian thực "
         "hiện hoặc sản phẩm."
     ),
-    "amendment_area": "Lĩnh vực “{value}” không hợp lệ: dùng I, II, III, IV, V, VI hoặc VII.",
+    "amendment_area": "Lĩnh vực “{value}” không hợp lệ: dùng {areas}.",
     "amendment_reason": "Đề xuất phải nêu lý do.",
     "amendment_state": "Đề xuất {ref} đang ở trạng thái “{status}”, không thể {action}.",
     "amendment_forwarder": (
@@ -656,6 +700,20 @@ MESSAGES: dict[str, str] = {
     "out_path": "Không ghi được tệp “{value}”: {cause}.",
     "out_dir_missing": "Không ghi được tệp “{value}”: thư mục chứa tệp không tồn tại.",
 }
+
+
+def area_range(codes: Sequence[str]) -> str:
+    """The plan's areas in a message: "I–VII" (first to last), or the one there is."""
+    if not codes:
+        return ""
+    return codes[0] if len(codes) == 1 else f"{codes[0]}–{codes[-1]}"
+
+
+def area_choices(codes: Sequence[str]) -> str:
+    """The plan's areas to choose from: "I, II hoặc III"."""
+    if len(codes) <= 1:
+        return "".join(codes)
+    return f"{', '.join(codes[:-1])} hoặc {codes[-1]}"
 
 
 def label(field: str) -> str:

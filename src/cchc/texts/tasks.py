@@ -32,7 +32,7 @@ CADENCE_LABELS = {
 }
 
 ORIGIN_LABELS = {
-    "plan": "Kế hoạch 07/QĐ-UBND",
+    "plan": "Kế hoạch",
     "city": "UBND thành phố giao",
     "zone": "UBND đặc khu giao",
 }

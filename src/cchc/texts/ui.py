@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-APP_TITLE = "Cải cách hành chính 2026 - Đặc khu Bạch Long Vĩ"
+# "{year}" and "{zone}" come from the plan of the year ("Xã Đông Hà"); APP_TITLE_BARE before a
+# plan is loaded.
+APP_TITLE = "Cải cách hành chính {year} - {zone}"
+APP_TITLE_BARE = "Cải cách hành chính"
 
 NAV = {
     "dashboard": "Tổng quan",
@@ -23,7 +26,7 @@ COMMON = {
 }
 
 FIRST_START = {
-    "title": "Chào mừng đến với ứng dụng theo dõi cải cách hành chính 2026",
+    "title": "Chào mừng đến với ứng dụng theo dõi cải cách hành chính {year}",
     "intro": "Máy này chưa được gán cho đơn vị nào. Hãy chọn đơn vị sử dụng máy và nhập họ tên "
     "cán bộ phụ trách; các cập nhật nhiệm vụ sẽ được ghi nhận theo đơn vị và cán bộ này.",
     "unit": "Đơn vị sử dụng máy này",
@@ -43,7 +46,7 @@ DASHBOARD = {
     "new_task_open": "Mở nhiệm vụ",
     "new_tasks_seen": "Đã xem",
     "states_heading": "Nhiệm vụ theo tình trạng",
-    "by_area": "Tiến độ theo lĩnh vực (I–VII), % trung bình",
+    "by_area": "Tiến độ theo lĩnh vực ({areas}), % trung bình",
     "by_unit": "Tiến độ theo đơn vị chủ trì",
     "unit_row": "{done}/{tasks} xong · {progress}",
     "overdue": "Nhiệm vụ quá hạn",

@@ -115,8 +115,14 @@ REPORTS = {
     "target_from": "Số liệu từ kỳ: {periods}",
     "target_no_figures": "Chưa có số liệu báo cáo cho kỳ này.",
     "errors_heading": "Cần sửa trước khi lưu:",
-    "zone": "Đặc khu Bạch Long Vĩ (báo cáo chung)",
+    "zone": "{zone} (báo cáo chung)",  # the zone of the report's plan: "Xã Đông Hà"
 }
+
+
+def zone_report_name(zone: str) -> str:
+    """The zone's own report as screens name it; `zone` as the plan names it ("xã Đông Hà")."""
+    return REPORTS["zone"].format(zone=zone[:1].upper() + zone[1:])
+
 
 MESSAGES = {
     "ui_no_local_unit": "Máy này chưa chọn đơn vị; hãy vào Cài đặt để chọn đơn vị trước.",

@@ -45,13 +45,13 @@ ASSIGN = {
     "các máy của đặc khu và hiện trên trang Tổng quan của đơn vị chủ trì.",
     "content": "Nội dung nhiệm vụ *",
     "lead": "Đơn vị chủ trì *",
-    "timeframe": "Thời gian thực hiện * (ví dụ Quý III/2026)",
+    "timeframe": "Thời gian thực hiện * (ví dụ Quý III/{year})",  # the plan's year
     "product": "Sản phẩm (ví dụ Báo cáo, Kế hoạch)",
     "source_number": "Số văn bản giao * (ví dụ 123/UBND-NC)",
     "source_date": "Ngày văn bản (ngày/tháng/năm) *",
     "source_issuer": "Cơ quan ban hành *",
     "city_issuer": "UBND thành phố Hải Phòng",
-    "zone_issuer": "UBND đặc khu Bạch Long Vĩ",
+    "zone_issuer": "UBND {zone}",  # the zone of the plan: "UBND xã Đông Hà"
     "save": "Giao nhiệm vụ",
     "cancel": "Thôi",
     "lead_missing": "Hãy chọn đơn vị chủ trì.",

@@ -23,8 +23,9 @@ from urllib.parse import urlparse
 import flet as ft
 
 from cchc.paths import resource
+from cchc.services import letterhead
 from cchc.services import overview as overview_service
-from cchc.texts.ui import APP_TITLE, DESKTOP_FALLBACK, FIRST_START
+from cchc.texts.ui import APP_TITLE, APP_TITLE_BARE, DESKTOP_FALLBACK, FIRST_START
 from cchc.ui.context import AppContext
 from cchc.ui.exchange_panel import dashboard_exchange_panel
 from cchc.ui.screens import (
@@ -63,7 +64,6 @@ def build_main(
     """The Flet entry point for one window or browser tab on the database at `db_path`."""
 
     def main(page: ft.Page) -> None:
-        page.title = APP_TITLE
         page.theme_mode = ft.ThemeMode.LIGHT
         page.theme = ft.Theme(color_scheme_seed=ft.Colors.BLUE)
         page.padding = 0
@@ -73,6 +73,10 @@ def build_main(
             page.window.width = 1366
             page.window.height = 768
         ctx = AppContext(page, db_path, desktop=desktop)
+        head = ctx.call(letterhead.current)
+        page.title = (
+            APP_TITLE.format(year=head.year, zone=head.zone_title) if head else APP_TITLE_BARE
+        )
         page.on_close = lambda e: ctx.close()
         shell = Shell(ctx, screens or SCREENS)
         page.on_keyboard_event = shell.on_key
@@ -92,6 +96,11 @@ def build_main(
     return main
 
 
+def _plan_year(ctx: AppContext) -> int:
+    head = ctx.call(letterhead.current)
+    return head.year if head is not None else ctx.call(lambda ws: ws.today().year)
+
+
 def _first_start(ctx: AppContext, then: Callable[..., None]) -> ft.Control:
     """Journey 1: before anything else, which unit this laptop belongs to and who uses it."""
     from cchc.ui.screens.settings import ProfileForm
@@ -106,7 +115,7 @@ def _first_start(ctx: AppContext, then: Callable[..., None]) -> ft.Control:
         ft.Container(
             ft.Column(
                 [
-                    heading(FIRST_START["title"]),
+                    heading(FIRST_START["title"].format(year=_plan_year(ctx))),
                     ft.Text(FIRST_START["intro"], width=620),
                     form.view,
                 ],

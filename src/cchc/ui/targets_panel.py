@@ -8,7 +8,7 @@ import flet as ft
 
 from cchc.domain.numbers import format_number, format_percent
 from cchc.services.targets import TargetRow, TargetsView
-from cchc.texts.reports import TARGET_SHORT, TARGET_STATUS, improved_text, target_mark
+from cchc.texts.reports import TARGET_STATUS, improved_text, target_mark
 from cchc.texts.ui_reports import REPORTS
 from cchc.ui.widgets import tagged
 
@@ -63,7 +63,7 @@ def target_rows(view: TargetsView, prefix: str) -> list[ft.Control]:
     rows: list[ft.Control] = []
     for row in view.targets:
         verdict = TARGET_STATUS.get(row.status, row.status)
-        title = row.short or TARGET_SHORT.get(row.code, row.title)
+        title = row.short or row.title
         mark = target_mark(row.code)
         body: list[ft.Control] = [
             ft.Text(

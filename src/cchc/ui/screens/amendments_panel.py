@@ -8,7 +8,6 @@ from typing import Any
 import flet as ft
 
 from cchc.domain.errors import CchcError
-from cchc.domain.plan import AREA_CODES
 from cchc.domain.roles import Action, takes_step
 from cchc.domain.text import shorten
 from cchc.services import amendments as amendment_service
@@ -56,7 +55,7 @@ class AmendmentsPanel:
         self.timeframe = ft.TextField(label=PLAN_MONEY["timeframe"], width=260, dense=True)
         self.area = ft.Dropdown(
             label=PLAN_MONEY["area"],
-            options=options([(a, a) for a in AREA_CODES]),
+            options=options([(a.code, a.code) for a in ctx.call(overview_service.areas)]),
             width=260,
             dense=True,
         )

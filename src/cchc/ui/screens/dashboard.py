@@ -9,10 +9,11 @@ import flet as ft
 import flet_charts as fch
 
 from cchc.domain.numbers import format_percent
-from cchc.services import arrivals
+from cchc.services import arrivals, letterhead
 from cchc.services import overview as overview_service
 from cchc.services.overview import LocalProfile, Overview
 from cchc.services.tasks import TaskView
+from cchc.texts.reports import area_range
 from cchc.texts.tasks import STATE_LABELS
 from cchc.texts.ui import DASHBOARD, NAV
 from cchc.ui.context import AppContext
@@ -42,6 +43,11 @@ class DashboardScreen:
         self.ctx = ctx
         self.view = ft.Column(scroll=ft.ScrollMode.AUTO, expand=True, spacing=14)
 
+    def _plan_number(self) -> str:
+        """The number of the decision of this year's plan, as the plan data states it."""
+        head = self.ctx.call(letterhead.current)
+        return head.plan_number if head is not None else "—"
+
     def show(self, profile: LocalProfile | None = None, **params: Any) -> None:
         """Draw afresh; `profile` is this laptop's, when the caller has just read it."""
         data = self.ctx.call(overview_service.overview)
@@ -53,7 +59,7 @@ class DashboardScreen:
             heading(DASHBOARD["title"]),
             ft.Text(
                 DASHBOARD["subtitle"].format(
-                    plan="07/QĐ-UBND", total=data.total, today=today.strftime("%d/%m/%Y")
+                    plan=self._plan_number(), total=data.total, today=today.strftime("%d/%m/%Y")
                 )
                 + " · "
                 + DASHBOARD["profile"].format(
@@ -265,7 +271,9 @@ class DashboardScreen:
             ),
             size=12,
         )
-        return section(DASHBOARD["by_area"], chart, legend, identifier="chart-areas")
+        areas = area_range([row.key for row in data.by_area])  # the plan's: "I–VII", "I–III"
+        title = DASHBOARD["by_area"].format(areas=areas)
+        return section(title, chart, legend, identifier="chart-areas")
 
     def _units(self, data: Overview) -> ft.Control:
         rows: list[ft.Control] = []

@@ -25,7 +25,7 @@ from cchc.texts import reports as T
 from cchc.texts.errors import describe
 from cchc.texts.sync import flagged_text
 from cchc.texts.ui import COMMON
-from cchc.texts.ui_reports import REPORTS
+from cchc.texts.ui_reports import REPORTS, zone_report_name
 from cchc.ui.context import AppContext
 from cchc.ui.screens.report_figures import FiguresForm
 from cchc.ui.screens.report_files import OutputPanel
@@ -122,7 +122,7 @@ class ReportEditor:
     def _head(
         self, report: ReportView, writable: bool, editable: bool, typed: dict[str, str]
     ) -> list[ft.Control]:
-        who = report.unit_name or REPORTS["zone"]
+        who = report.unit_name or zone_report_name(report.zone_name)
         status = T.REPORT_STATUS.get(report.status, report.status)
         controls: list[ft.Control] = [
             tagged(
@@ -266,7 +266,7 @@ class ReportEditor:
         )
 
     def _targets(self, report: ReportView) -> ft.Control:
-        who = report.unit_name or REPORTS["zone"]
+        who = report.unit_name or zone_report_name(report.zone_name)
         heading = REPORTS["targets_heading"].format(who=who, period=period_name(report.period))
         try:
             view = self.ctx.call(
@@ -375,7 +375,7 @@ class ReportEditor:
         if found:
             self.show_error(FiguresInvalid(found))
             return
-        who = report.unit_name or REPORTS["zone"]
+        who = report.unit_name or zone_report_name(report.zone_name)
         # the zone's report is judged again as it stands now: units may have reported since
         missing = (
             self.ctx.call(report_service.get_report, report.id).missing_units

@@ -107,7 +107,9 @@ class FiguresForm:
         )
 
     def _figure_row(self, report: ReportView, name: str, editable: bool) -> ft.Control:
-        label = T.figure_label(name, _year(report.period))  # a score names the year it measures
+        label = T.figure_label(
+            name, report.zone_kind, _year(report.period)
+        )  # a score names the year it measures
         stored = figure_text(report.figures.get(name))
         field = ft.TextField(
             value=self.typed_before.get(f"fig:{name}", stored) if editable else stored,

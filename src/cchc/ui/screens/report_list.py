@@ -19,7 +19,7 @@ from cchc.services.reports import ReportView
 from cchc.texts import reports as T
 from cchc.texts.errors import describe
 from cchc.texts.plan_publish import PLAN_SCREEN
-from cchc.texts.ui_reports import REPORTS
+from cchc.texts.ui_reports import REPORTS, zone_report_name
 from cchc.ui.context import AppContext
 from cchc.ui.widgets import ALL, options, section, tagged, unit_filter, vn_date
 
@@ -176,7 +176,7 @@ class ReportList:
         )
 
     def _row(self, v: ReportView) -> ft.Control:
-        who = v.unit_name or REPORTS["zone"]
+        who = v.unit_name or zone_report_name(v.zone_name)
         status = T.REPORT_STATUS.get(v.status, v.status)
         tile = ft.ListTile(
             leading=ft.Icon(

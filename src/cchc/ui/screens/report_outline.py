@@ -8,7 +8,6 @@ from typing import Any
 
 import flet as ft
 
-from cchc.domain.plan import AREA_CODES
 from cchc.domain.status import status_of_state
 from cchc.services import overview as overview_service
 from cchc.services import task_text
@@ -53,7 +52,7 @@ class OutlineForm:
             by_area.setdefault(line.area or "", []).append(line)
         area_views = {a.code: a for a in self.ctx.call(overview_service.areas)}
         blocks: list[ft.Control] = []
-        for code in AREA_CODES:
+        for number, code in enumerate(area_views, start=1):  # the plan's areas, in its order
             area = area_views.get(code)
             blocks.append(
                 ft.Text(
@@ -67,7 +66,7 @@ class OutlineForm:
                         f"solutions-{code}",
                         ft.ExpansionTile(
                             title=ft.Text(
-                                REPORTS["solutions"].format(n=AREA_CODES.index(code) + 1),
+                                REPORTS["solutions"].format(n=number),
                                 size=13,
                             ),
                             controls=[

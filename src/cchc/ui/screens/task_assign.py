@@ -13,6 +13,7 @@ from cchc.domain.dates import DATE_ERROR_KEYS
 from cchc.domain.errors import CchcError
 from cchc.domain.roles import Action, Role, can_own_laptop
 from cchc.domain.text import shorten
+from cchc.services import letterhead
 from cchc.services import overview as overview_service
 from cchc.services import tasks as task_service
 from cchc.services.permissions import laptop_authority
@@ -61,13 +62,17 @@ class AssignTaskForm:
             enable_filter=True,
             menu_height=360,
         )
-        self.timeframe = _field(ASSIGN["timeframe"], width=420)
+        head = ctx.call(letterhead.current)
+        year = head.year if head is not None else ""
+        self.timeframe = _field(ASSIGN["timeframe"].format(year=year), width=420)
         self.product = _field(ASSIGN["product"], width=420)
         self.source_number = _field(ASSIGN["source_number"], width=360)
         self.source_date = _field(ASSIGN["source_date"], width=320)
         self.source_issuer = _field(
             ASSIGN["source_issuer"],
-            value=ASSIGN["city_issuer"] if city else ASSIGN["zone_issuer"],
+            value=ASSIGN["city_issuer"]
+            if city
+            else ASSIGN["zone_issuer"].format(zone=head.zone if head else ""),
             width=360,
         )
         self.error = ft.Text("", color=ft.Colors.ERROR)
