@@ -19,7 +19,7 @@ from cchc.services import backup, exchange
 from cchc.services.workspace import Workspace
 from sync.errors import SyncError
 from tests.conftest import cchc_env
-from tests.integration.hostile_world import build
+from tests.integration.hostile_world import build_in
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
 NOW = {"CCHC_NOW": "2026-04-20T09:00:00+07:00"}
@@ -47,11 +47,7 @@ def _private(*paths: Path) -> None:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("modes")
-    evidence = folder / "ke-hoach.pdf"
-    evidence.write_bytes(b"%PDF-1.4 ke hoach 12/KH-UBND\n")
-    build(folder / "world", evidence)
-    return folder / "world"
+    return build_in(tmp_path_factory.mktemp("modes"))
 
 
 def test_init_makes_the_database_its_wal_and_shm_the_users_alone(tmp_path: Path) -> None:

@@ -171,6 +171,22 @@ class World:
             ws.close()
 
 
+def build_in(folder: Path) -> Path:
+    """The hostile world built in ``folder / "world"``, with the plan's evidence file beside
+    it: the template each test copies."""
+    evidence = folder / "ke-hoach.pdf"
+    evidence.write_bytes(b"%PDF-1.4 ke hoach 12/KH-UBND\n")
+    build(folder / "world", evidence)
+    return folder / "world"
+
+
+def copied_world(template: Path, tmp_path: Path) -> Iterator[World]:
+    """A fresh copy of the template for one test, closed after it (a fixture's body)."""
+    found = copy_world(template, tmp_path / "world")
+    yield found
+    found.close()
+
+
 def copy_world(template: Path, dest: Path) -> World:
     shutil.copytree(template, dest)
     return World(

@@ -7,7 +7,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from tests.integration.hostile_world import build
+from tests.integration.hostile_world import build_in
 
 #: What an older copy accepted: +inf and 1e308 as money, year 9999, 50,5 %, dates that are no
 #: dates, bidi overrides, list columns that are no lists.
@@ -31,10 +31,7 @@ POISON = (
 def poisoned_city(folder: Path) -> Path:
     """Build the hostile world in ``folder`` and return a copy of the city's database holding
     every value of ``POISON`` (its keys and attachments beside it)."""
-    evidence = folder / "ke-hoach.pdf"
-    evidence.write_bytes(b"%PDF-1.4 ke hoach 12/KH-UBND\n")
-    build(folder / "world", evidence)
-    db = folder / "world" / "city.sqlite"
+    db = build_in(folder) / "city.sqlite"
     conn = sqlite3.connect(db, isolation_level=None)
     try:
         for statement in POISON:

@@ -22,8 +22,8 @@ from cchc.texts.sync import rejection_reason
 from tests.integration.hostile_world import (
     World,
     app_tables,
-    build,
-    copy_world,
+    build_in,
+    copied_world,
     integrity,
     one,
     send,
@@ -33,18 +33,12 @@ from tests.integration.hostile_world import (
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("authority")
-    evidence = folder / "ke-hoach.pdf"
-    evidence.write_bytes(b"%PDF-1.4 ke hoach 12/KH-UBND\n")
-    build(folder / "world", evidence)
-    return folder / "world"
+    return build_in(tmp_path_factory.mktemp("authority"))
 
 
 @pytest.fixture
 def world(template: Path, tmp_path: Path) -> Iterator[World]:
-    found = copy_world(template, tmp_path / "world")
-    yield found
-    found.close()
+    yield from copied_world(template, tmp_path)
 
 
 def led_task(world: World, unit_code: str) -> tuple[str, str]:

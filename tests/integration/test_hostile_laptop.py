@@ -20,8 +20,8 @@ from cchc.texts.sync import rejection_reason
 from tests.integration.hostile_world import (
     World,
     app_tables,
-    build,
-    copy_world,
+    build_in,
+    copied_world,
     integrity,
     led_by,
     one,
@@ -32,18 +32,12 @@ from tests.integration.hostile_world import (
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("hostile")
-    evidence = folder / "ke-hoach.pdf"
-    evidence.write_bytes(b"%PDF-1.4 ke hoach 12/KH-UBND\n")
-    build(folder / "world", evidence)
-    return folder / "world"
+    return build_in(tmp_path_factory.mktemp("hostile"))
 
 
 @pytest.fixture
 def world(template: Path, tmp_path: Path) -> Iterator[World]:
-    found = copy_world(template, tmp_path / "world")
-    yield found
-    found.close()
+    yield from copied_world(template, tmp_path)
 
 
 def attack(world: World, sql: list[str], params: list[tuple] | None = None) -> list[tuple]:

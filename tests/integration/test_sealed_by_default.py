@@ -15,24 +15,23 @@ from cchc.services import exchange, sync_view
 from cchc.services.workspace import Workspace
 from sync.errors import SyncError
 from sync.format import CAP_ENCRYPTION_MULTI, peek_header
-from tests.integration.hostile_world import World, build, copy_world, open_ws
+from tests.integration.hostile_world import (
+    World,
+    build_in,
+    copied_world,
+    open_ws,
+)
 from tests.integration.worlds import certify_laptop
 
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("sealed")
-    evidence = folder / "ke-hoach.pdf"
-    evidence.write_bytes(b"%PDF-1.4 ke hoach 12/KH-UBND\n")
-    build(folder / "world", evidence)
-    return folder / "world"
+    return build_in(tmp_path_factory.mktemp("sealed"))
 
 
 @pytest.fixture
 def world(template: Path, tmp_path: Path) -> Iterator[World]:
-    found = copy_world(template, tmp_path / "world")
-    yield found
-    found.close()
+    yield from copied_world(template, tmp_path)
 
 
 def _stick(ws: Workspace, folder: Path, **options: object) -> bytes:

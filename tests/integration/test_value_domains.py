@@ -17,24 +17,18 @@ import pytest
 from cchc.domain import value_domains as vd
 from cchc.texts.errors import describe
 from cchc.texts.sync import column_name, rejection_reason
-from tests.integration.hostile_world import World, build, copy_world, led_by
+from tests.integration.hostile_world import World, build_in, copied_world, led_by
 from tests.integration.test_hostile_laptop import attack
 
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("domains")
-    evidence = folder / "ke-hoach.pdf"
-    evidence.write_bytes(b"%PDF-1.4 ke hoach 12/KH-UBND\n")
-    build(folder / "world", evidence)
-    return folder / "world"
+    return build_in(tmp_path_factory.mktemp("domains"))
 
 
 @pytest.fixture
 def world(template: Path, tmp_path: Path) -> Iterator[World]:
-    found = copy_world(template, tmp_path / "world")
-    yield found
-    found.close()
+    yield from copied_world(template, tmp_path)
 
 
 def _candidates(domain: vd.Domain) -> list[object]:
@@ -46,7 +40,7 @@ def _candidates(domain: vd.Domain) -> list[object]:
         return [50.5, float("inf"), 101, "năm mươi"]
     if domain.kind == "percent_real":
         return [float("inf"), 101, -1, "năm mươi"]
-    if domain.kind in ("count", "size", "stt", "revision"):
+    if domain.kind in ("count", "size", "stt", "revision", "year"):
         return [1e308, float("inf"), 10**12, 2.5, "nhiều"]
     if domain.kind == "flag":
         return [2, float("inf")]
@@ -73,6 +67,24 @@ SCHEMA_GUARDED = {
     "report_figures.service_satisfaction",
     "amendments.action",
     "amendments.status",
+    "plan_files.body",  # the trigger that writes the plan's rows reads it: no JSON, no row
+}
+#: Tables whose trigger reads a column as it is written, so SQLite refuses a malformed value.
+_TRIGGER_REFUSES: dict[str, tuple[type[Exception], ...]] = {
+    "plan_files": (sqlite3.OperationalError,)
+}
+
+#: A published plan as a member might forge one, valid but for the column under attack.
+PLAN_ROW: dict[str, object] = {
+    "year": 2027,
+    "number": "01/QĐ-UBND",
+    "zone": "Xã Đông Hà",
+    "source": "[plan]\nnumber = '01/QĐ-UBND'\n",
+    "source_sha256": "ab" * 32,
+    "body": "{}",
+    "carried": "[]",
+    "loaded_at": "2026-12-20T09:00:00+07:00",
+    "loaded_by": "Kẻ giả mạo",
 }
 
 COLUMNS = [(t, c, d) for t, cols in vd.DOMAINS.items() for c, d in cols.items()]
@@ -116,12 +128,20 @@ def test_a_value_outside_its_columns_domain_is_refused_by_every_copy(
 ) -> None:
     statement, params = None, None
     with world.tampering("tc") as conn:
-        row_id = _target(world, conn, table)
+        row_id = _target(world, conn, table) if table != "plan_files" else "plan-forged"
         if row_id is None:
             pytest.fail(f"the hostile world holds no {table} row to tamper with")
         for bad in _candidates(domain):
             assert vd.judge(table, column, bad) is not None, bad
-            if table == "history":  # append-only: the tamperer adds a row instead
+            if table == "plan_files":  # the world holds none: the tamperer writes one whole
+                row = dict(PLAN_ROW, **{column: bad})
+                sql = (
+                    f"INSERT INTO plan_files (id, {', '.join(row)}) VALUES (?, "
+                    + ", ".join("?" for _ in row)
+                    + ")"
+                )
+                args, target = (row_id, *row.values()), row_id
+            elif table == "history":  # append-only: the tamperer adds a row instead
                 new_id = uuid.uuid4().hex
                 cols = [r[1] for r in conn.execute("PRAGMA table_info(history)") if r[1] != "id"]
                 sql = (
@@ -142,7 +162,7 @@ def test_a_value_outside_its_columns_domain_is_refused_by_every_copy(
                 conn.execute(sql, args)
                 conn.execute("ROLLBACK TO probe")
                 conn.execute("RELEASE probe")
-            except sqlite3.IntegrityError:
+            except (sqlite3.IntegrityError, *_TRIGGER_REFUSES.get(table, ())):
                 conn.execute("ROLLBACK TO probe")
                 conn.execute("RELEASE probe")
                 continue
@@ -154,6 +174,8 @@ def test_a_value_outside_its_columns_domain_is_refused_by_every_copy(
         return
     refused = attack(world, [statement], [params])
     assert [(t, r) for t, r, _ in refused] == [(table, target)]
+    if table == "plan_files":  # a member's published plan is refused whatever its values hold
+        return
     assert f"mục “{column_name(column)}”" in rejection_reason("out_of_scope", refused[0][2])
 
 

@@ -68,6 +68,7 @@ JSON_OBJECT = Domain("json_object", JSON_TEXT)
 JSON_ANY = Domain("json_any", JSON_TEXT)
 STT = Domain("stt")
 REVISION = Domain("revision")
+YEAR = Domain("year")  # a plan's year, within the dates' window
 SIZE = Domain("size")
 #: a file's bytes as they travel (attachment_blobs.data): bytes, at most MAX_FILE_BYTES
 BLOB = Domain("blob")
@@ -135,6 +136,8 @@ DOMAINS: dict[str, dict[str, Domain]] = {
         "source_issuer": SHORT,
         "created_at": TIMESTAMP,
         "updated_at": TIMESTAMP,
+        "plan_year": YEAR,
+        "carried_from": SHORT,
     },
     "task_updates": {
         "task_id": SHORT,
@@ -253,6 +256,17 @@ DOMAINS: dict[str, dict[str, Domain]] = {
         "size": SIZE,
         "data": BLOB,
     },
+    "plan_files": {
+        "year": YEAR,
+        "number": SHORT,
+        "zone": SHORT,
+        "source": Domain("text", JSON_TEXT),
+        "source_sha256": Domain("hex", 64),
+        "body": JSON_OBJECT,
+        "carried": JSON,
+        "loaded_at": TIMESTAMP,
+        "loaded_by": SHORT,
+    },
 }
 
 
@@ -355,6 +369,12 @@ def judge_in(domain: Domain | None, column: str, value: Any) -> OutOfDomain | No
             return OutOfDomain("value_not_number", {"column": column})
         ok = 0 <= value <= 100
         return None if ok else OutOfDomain("value_range", _limits(column, 0, 100))
+    if kind == "year":
+        if not _whole(value):
+            return OutOfDomain("value_not_whole", {"column": column})
+        if not DATE_MIN.year <= value <= DATE_MAX.year:
+            return OutOfDomain("value_range", _limits(column, DATE_MIN.year, DATE_MAX.year))
+        return None
     high = {
         "money": MAX_MONEY,
         "percent": 100,
