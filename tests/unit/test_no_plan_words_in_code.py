@@ -31,7 +31,8 @@ LEGAL_CITATION = re.compile(r"\d+/20\d\d/[A-ZĐ]")
 # (file under src/cchc, words in the literal, why they are generic)
 ALLOWED: tuple[tuple[str, str, str], ...] = (
     ("store/seed_file.py", "db/seeds/qd-07-2026.toml", "the file name of the plan shipped"),
-    ("texts/errors.py", "ví dụ 05/01/2026", "an example of the date format"),
+    ("texts/general.py", "ví dụ 05/01/2026", "an example of the date format"),
+    ("texts/ui_reports.py", "ví dụ 2026", "an example of the year format (four digits)"),
     ("texts/plan_file.py", "2027-01-07", "an example of a TOML date in the plan file's check"),
     ("texts/plan_file.py", "Trước ngày 15/01/2027", "examples of time frames the check reads"),
 )
