@@ -84,9 +84,11 @@ def laptops(tmp_path: Path) -> dict[str, Path]:
         Workspace.open(paths["vhxh"]) as vhxh,
     ):
         fp = exchange.init_root(city)["root_fingerprint"]
+        # the consolidator first: the centre's trust file then names it, so the centre's stick is
+        # sealed to the consolidator and the city (a unit certified before it seals to the city)
         for ws, unit, role, officer in (
-            (centre, "tthcc", "unit", "Phạm Văn Cường"),
             (vhxh, "vhxh", "consolidator", "Lê Thị Bình"),
+            (centre, "tthcc", "unit", "Phạm Văn Cường"),
         ):
             overview.set_local_profile(ws, unit, officer)
             ident = exchange.identity(ws)
