@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from . import rejudge
@@ -23,12 +24,10 @@ TRUST_MAGIC = b"SYNCTRST"
 class TrustOperations(TakingBack):
     """Identity, certification, revocation and key rotation."""
 
-    def _apply_ready(
-        self, fresh: list[tuple[Segment, Signer]], view: TrustView, result: ImportResult
-    ) -> int:
-        """Apply what is ready (the ordering stage, ``stage_order``): a trust change that took
-        back the grounds of applied segments applies them again, judged anew."""
-        raise NotImplementedError
+    #: Apply what is ready: the ordering stage's (``stage_order``), which the engine builds on
+    #: this one; a trust change that took back the grounds of applied segments applies them
+    #: again through it, judged anew.
+    _apply_ready: Callable[[list[tuple[Segment, Signer]], TrustView, ImportResult], int]
 
     def identity(self) -> dict[str, str]:
         """This site's public identity: site id, signing key, encryption key, fingerprint."""
